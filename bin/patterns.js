@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Thin launcher: refuse old Node before loading anything (the SDK needs Promise.withResolvers), then run the built CLI.
+const [major] = process.versions.node.split(".").map(Number);
+if (major < 22) {
+  process.stderr.write(
+    `patterns needs Node 22 or newer (this is Node ${process.versions.node}). ` +
+      "Run it through npm so the project's pinned Node 22 is used: `npx patterns …` or `npm run …` from the project folder.\n",
+  );
+  process.exit(1);
+}
+await import("../dist/main.js");

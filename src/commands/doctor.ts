@@ -1,0 +1,141 @@
+// `patterns doctor`: one line per check, and the fix for each failure.
+import type { Command } from "commander";
+import { existsSync, statSync } from "node:fs";
+import { mokapiBinary, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
+import { findStack } from "../runtime/stack.js";
+import { liveState } from "../runtime/state.js";
+import { DEFAULT_PORTS } from "../runtime/config.js";
+import { isPortFree, listeners, canConnect } from "../runtime/ports.js";
+import { allServices, kafkaSubscriptions } from "../services/catalog.js";
+import { KAFKA_CLUSTER } from "../runtime/supervisor.js";
+import { errorMessage } from "../errors.js";
+import { examples, globals } from "./common.js";
+import { out, printJson } from "../ui/output.js";
+import { c, sym } from "../ui/palette.js";
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  warn?: boolean;
+  detail: string;
+  fix?: string;
+}
+
+async function check(name: string, fn: () => Promise<Omit<Check, "name">> | Omit<Check, "name">): Promise<Check> {
+  try {
+    return { name, ...(await fn()) };
+  } catch (e) {
+    return { name, ok: false, detail: errorMessage(e) };
+  }
+}
+
+export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
+  const checks: Check[] = [];
+  checks.push(
+    await check("node", () => {
+      const major = Number(process.versions.node.split(".")[0]);
+      return major >= 22
+        ? { ok: true, detail: `Node ${process.versions.node} (${process.execPath})` }
+        : { ok: false, detail: `Node ${process.versions.node}; the Restate SDK needs 22+`, fix: "run through npm (`npx patterns …`) so the pinned Node 22 is used" };
+    }),
+  );
+  checks.push(await check("restate-server binary", () => ({ ok: true, detail: restateServerBinary() })));
+  checks.push(await check("mokapi binary", () => ({ ok: true, detail: mokapiBinary() })));
+  const dir = resolveStateDir(stateDirFlag);
+  checks.push(
+    await check("state dir", () =>
+      existsSync(dir) && !statSync(dir).isDirectory()
+        ? { ok: false, detail: `${dir} is a file`, fix: "pass another --state-dir" }
+        : { ok: true, detail: dir },
+    ),
+  );
+  const stack = findStack(stateDirFlag);
+  if (!stack) {
+    const { stale } = liveState(statePaths(dir).stateFile);
+    checks.push({ name: "stack", ok: false, detail: stale ? "stale state file (supervisor gone)" : "not running", fix: stale ? "`npx patterns stop` cleans it, then `npx patterns start`" : "`npx patterns start`" });
+    for (const [key, port] of Object.entries(DEFAULT_PORTS)) {
+      checks.push(await check(`port ${port} (${key})`, async () => ((await isPortFree(port)) ? { ok: true, detail: "free" } : { ok: false, detail: "in use", fix: `free it or start with --${key}-port` })));
+    }
+    return checks;
+  }
+  const { state, admin } = stack;
+  checks.push(await check("restate-server", async () => ((await admin.healthy()) ? { ok: true, detail: `admin ${state.adminUrl} healthy` } : { ok: false, detail: "admin /health failed", fix: "`npx patterns logs restate`" })));
+  checks.push(
+    await check("broker", async () => {
+      if (state.kafka.kind === "none") return { ok: true, warn: true, detail: "no broker (--no-kafka)" };
+      const [host, port] = state.brokers[0]!.split(":");
+      return (await canConnect(Number(port), host)) ? { ok: true, detail: `${state.brokers.join(",")} reachable` } : { ok: false, detail: `${state.brokers[0]} unreachable`, fix: "`npx patterns logs broker`" };
+    }),
+  );
+  checks.push(
+    await check("registration", async () => {
+      const names = new Set((await admin.services()).services.map((s) => s.name));
+      const missing = allServices.map((s) => s.name).filter((n) => !names.has(n));
+      return missing.length === 0 ? { ok: true, detail: `${names.size} services registered` } : { ok: false, detail: `missing: ${missing.join(", ")}`, fix: "`npx patterns stop && npx patterns start` re-registers the worker" };
+    }),
+  );
+  if (state.kafka.kind !== "none") {
+    checks.push(
+      await check("subscriptions", async () => {
+        const subs = await admin.subscriptions();
+        const missing = kafkaSubscriptions.filter((w) => !subs.some((s) => s.source === `kafka://${KAFKA_CLUSTER}/${w.topic}` && s.sink === `service://${w.service}/${w.handler}`));
+        return missing.length === 0 ? { ok: true, detail: `${subs.length} live` } : { ok: false, detail: `missing: ${missing.map((m) => m.topic).join(", ")}`, fix: "restart the stack: `npx patterns stop && npx patterns start`" };
+      }),
+    );
+  }
+  checks.push(
+    await check("invocation through Restate", async () => {
+      const res = await fetch(`${state.ingressUrl}/playground/ping`, { method: "POST", signal: AbortSignal.timeout(10_000) });
+      const body = (await res.json()) as { workerPid?: number; node?: string };
+      return res.ok ? { ok: true, detail: `worker pid ${body.workerPid} on Node ${body.node} answered` } : { ok: false, detail: `HTTP ${res.status}`, fix: "`npx patterns logs worker`" };
+    }),
+  );
+  checks.push(
+    await check("request signing", async () => {
+      const { connect } = await import("node:http2");
+      const status = await new Promise<number>((resolve, reject) => {
+        const session = connect(`http://127.0.0.1:${state.ports.worker}`);
+        session.on("error", reject);
+        const req = session.request({ ":method": "GET", ":path": "/discover" });
+        req.on("response", (h) => {
+          resolve(Number(h[":status"]));
+          session.close();
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      return status === 401 ? { ok: true, detail: "unsigned request to the worker refused (401)" } : { ok: false, detail: `unsigned request got ${status}`, fix: "the worker must be started by the supervisor with the identity key" };
+    }),
+  );
+  checks.push(
+    await check("loopback only", async () => {
+      const pids = new Map<number, string>();
+      for (const name of ["restate", "worker", "broker"] as const) if (state.components[name].pid) pids.set(state.components[name].pid!, name);
+      const own = (await listeners()).filter((l) => l.pid && pids.has(l.pid));
+      if (own.length === 0) return { ok: true, warn: true, detail: "could not list listeners (no `ss`)" };
+      const open = own.filter((l) => !["127.0.0.1", "[::1]", "::1"].includes(l.address));
+      const nonBroker = open.filter((l) => pids.get(l.pid!) !== "broker");
+      if (nonBroker.length) return { ok: false, detail: nonBroker.map((l) => `${pids.get(l.pid!)} on ${l.address}:${l.port}`).join(", "), fix: "report this: restate and the worker must bind 127.0.0.1" };
+      if (open.length) return { ok: true, warn: true, detail: `restate and worker on 127.0.0.1; Mokapi on ${open.map((l) => `${l.address}:${l.port}`).join(", ")} (it cannot bind loopback only)`, fix: "use --kafka-brokers with a loopback Kafka where that matters" };
+      return { ok: true, detail: "every listener is on 127.0.0.1" };
+    }),
+  );
+  return checks;
+}
+
+export function register(program: Command): void {
+  program
+    .command("doctor")
+    .description("check Node, binaries, ports, health, registration, subscriptions, signing and loopback binding")
+    .addHelpText("after", examples("npx patterns doctor", "npx patterns doctor --json"))
+    .action(async (_o, command: Command) => {
+      const o = globals(command);
+      const checks = await runDoctor(o.stateDir);
+      if (o.json) printJson({ ok: checks.every((x) => x.ok), checks });
+      else
+        for (const x of checks) {
+          out(`${x.ok ? (x.warn ? sym.warn : sym.ok) : sym.fail} ${x.name.padEnd(28)} ${x.ok ? c.dim(x.detail) : x.detail}${!x.ok && x.fix ? `\n    ${c.dim("fix:")} ${x.fix}` : ""}`);
+        }
+      if (!checks.every((x) => x.ok)) process.exitCode = 1;
+    });
+}

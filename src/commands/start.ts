@@ -1,0 +1,196 @@
+// `patterns start`: check ports, then spawn the supervisor in the background and show each component coming up.
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants } from "node:fs";
+import type { Command } from "commander";
+import { PORT_FLAGS, parseTimeScale, resolveKafka, resolvePorts, type Ports, type StackConfig } from "../runtime/config.js";
+import { resolveStateDir, statePaths, supervisorEntry } from "../runtime/paths.js";
+import { isPortFree, portOwner } from "../runtime/ports.js";
+import { liveState, removeState, type StackState } from "../runtime/state.js";
+import { Supervisor, logTail, type ProgressEvent } from "../runtime/supervisor.js";
+import { followFile } from "../runtime/logs.js";
+import { cleanupStale } from "./stop.js";
+import { PlaygroundError, UsageError } from "../errors.js";
+import { examples, globals } from "./common.js";
+import { c, sym } from "../ui/palette.js";
+import { humanDuration, note, printJson } from "../ui/output.js";
+import { spinner, type Step } from "../ui/spinner.js";
+
+interface StartOptions {
+  foreground?: boolean;
+  kafkaBrokers?: string;
+  kafka?: boolean;
+  timeScale?: string;
+  ingressPort?: string;
+  adminPort?: string;
+  workerPort?: string;
+  brokerPort?: string;
+  fabricPort?: string;
+  brokerApiPort?: string;
+}
+
+export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfig {
+  return {
+    stateDir: resolveStateDir(o.stateDir),
+    ports: resolvePorts({
+      ingress: o.ingressPort,
+      admin: o.adminPort,
+      worker: o.workerPort,
+      broker: o.brokerPort,
+      fabric: o.fabricPort,
+      brokerApi: o.brokerApiPort,
+    }),
+    kafka: resolveKafka({ kafkaBrokers: o.kafkaBrokers, kafka: o.kafka }),
+    timeScale: parseTimeScale(o.timeScale),
+  };
+}
+
+function checkStateDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UsageError(`the state dir ${dir} is a file, not a folder`, "pass another --state-dir or remove that file");
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`the state dir ${dir} cannot be written`, "pass a writable --state-dir");
+  }
+}
+
+/** Every port the stack needs must be free before anything is spawned. */
+export async function checkPorts(config: StackConfig): Promise<void> {
+  const needed: (keyof Ports)[] = ["ingress", "admin", "worker", "fabric"];
+  if (config.kafka.kind === "embedded") needed.push("broker", "brokerApi");
+  for (const key of needed) {
+    const port = config.ports[key];
+    // Mokapi binds every interface, so its ports must be free there too.
+    const host = key === "broker" || key === "brokerApi" ? "0.0.0.0" : "127.0.0.1";
+    if (!(await isPortFree(port, host))) {
+      const owner = await portOwner(port);
+      const who = owner?.pid ? ` by ${owner.command ?? "a process"} (pid ${owner.pid})` : "";
+      throw new PlaygroundError(`port ${port} (${key}) is already in use${who}`, `stop that process or choose another port with ${PORT_FLAGS[key]}`);
+    }
+  }
+}
+
+export function summary(state: StackState): string[] {
+  const lines = [
+    `${sym.ok} ${c.bold("playground ready")}`,
+    `  ingress   ${c.info(state.ingressUrl)}`,
+    `  admin     ${c.info(state.adminUrl)}   UI ${c.info(`${state.adminUrl}/ui/`)}`,
+    `  worker    ${c.info(`http://127.0.0.1:${state.ports.worker}`)} (signed requests only)`,
+    `  kafka     ${state.kafka.kind === "none" ? c.warn("none (--no-kafka)") : c.info(state.brokers.join(","))}${state.kafka.kind === "embedded" ? c.dim(" embedded Mokapi") : ""}`,
+    `  state     ${c.dim(state.stateDir)}`,
+  ];
+  for (const n of state.notes) lines.push(`  ${sym.warn} ${c.dim(n)}`);
+  lines.push(`  next: ${c.cmd("npx patterns status")}, ${c.cmd("npx patterns list")}, ${c.cmd("npx patterns stop")}`);
+  return lines;
+}
+
+class ProgressView {
+  private steps = new Map<string, Step>();
+  constructor(private readonly json: boolean) {}
+  on(e: ProgressEvent): void {
+    if (e.type !== "progress") return;
+    const label = e.component.padEnd(13);
+    if (e.status === "start") this.steps.set(e.component, spinner(`${label} starting`, { json: this.json, quiet: this.json }));
+    else if (e.status === "ok") this.steps.get(e.component)?.succeed(`${label} ${c.dim(humanDuration(e.ms ?? 0))}`);
+    else this.steps.get(e.component)?.fail(`${label} ${c.fail(e.detail ?? "failed")}`);
+  }
+}
+
+export async function runStart(o: StartOptions & { stateDir?: string; json?: boolean }): Promise<{ state: StackState; already: boolean; ms: number }> {
+  const t0 = performance.now();
+  const config = buildConfig(o);
+  checkStateDir(config.stateDir);
+  const paths = statePaths(config.stateDir);
+  const { state, stale } = liveState(paths.stateFile);
+  if (state && !stale) return { state, already: true, ms: 0 };
+  if (state && stale) await cleanupStale(state);
+  removeState(paths.stateFile);
+  await checkPorts(config);
+  const view = new ProgressView(!!o.json);
+
+  if (o.foreground) return runForeground(config, view, t0);
+
+  mkdirSync(paths.logsDir, { recursive: true });
+  const fd = openSync(`${paths.logsDir}/supervisor.log`, "a");
+  const child = spawn(process.execPath, [supervisorEntry, JSON.stringify(config)], {
+    detached: true,
+    stdio: ["ignore", fd, fd, "ipc"],
+    env: process.env,
+  });
+  closeSync(fd);
+  return new Promise((resolve, reject) => {
+    let done = false;
+    child.on("message", (msg: ProgressEvent) => {
+      view.on(msg);
+      if (msg.type === "ready") {
+        done = true;
+        child.disconnect();
+        child.unref();
+        resolve({ state: msg.state, already: false, ms: Math.round(performance.now() - t0) });
+      } else if (msg.type === "failed") {
+        done = true;
+        const tail = msg.tail ? `\n${c.dim(`--- last lines of ${msg.log} ---`)}\n${msg.tail}` : "";
+        reject(new PlaygroundError(`start failed: ${msg.message}${tail}`, msg.log ? `read the whole log: ${msg.log}` : "see `npx patterns logs`"));
+      }
+    });
+    child.on("exit", (code) => {
+      if (!done) reject(new PlaygroundError(`the supervisor exited during start (code ${code})`, `read ${paths.logsDir}/supervisor.log`));
+    });
+  });
+}
+
+async function runForeground(config: StackConfig, view: ProgressView, t0: number): Promise<never> {
+  const sup = new Supervisor(config, (e) => view.on(e));
+  const paths = statePaths(config.stateDir);
+  const stops: (() => void)[] = [];
+  let interrupted = false;
+  const onSignal = async () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    note(c.dim("stopping (Ctrl+C again to force)…"));
+    await sup.stop();
+    for (const s of stops) s();
+    process.exit(130);
+  };
+  process.on("SIGINT", () => void onSignal());
+  process.on("SIGTERM", () => void onSignal());
+  for (const name of ["restate", "broker", "worker"] as const) {
+    const prefix = { restate: c.info("restate │"), broker: c.warn("broker  │"), worker: c.ok("worker  │") }[name];
+    stops.push(followFile(sup.state.components[name].log, (l) => process.stderr.write(`${prefix} ${l}\n`)));
+  }
+  try {
+    const state = await sup.start();
+    for (const l of summary(state)) note(l);
+    note(c.dim(`ready in ${humanDuration(performance.now() - t0)}; streaming logs, Ctrl+C stops everything`));
+  } catch (e) {
+    for (const s of stops) s();
+    const err = e as Error & { log?: string };
+    throw new PlaygroundError(`start failed: ${err.message}${err.log ? `\n${logTail(err.log)}` : ""}`, `logs are in ${paths.logsDir}`);
+  }
+  return new Promise<never>(() => {});
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("start")
+    .description("start restate-server, the Kafka broker and the worker in the background, register and wire everything")
+    .option("--foreground", "stay attached: stream prefixed logs, Ctrl+C stops everything")
+    .option("--kafka-brokers <list>", "use an existing Kafka cluster (host:port[,host:port…]) instead of the embedded broker")
+    .option("--no-kafka", "run without a broker; Kafka-fed verbs call the handlers through the ingress instead")
+    .option("--time-scale <n>", "nominal seconds per real second for the seeds' long timers (default 17280: a day in 5 s)");
+  for (const [key, flag] of Object.entries(PORT_FLAGS)) cmd.option(`${flag} <port>`, `port for ${key}`);
+  cmd.addHelpText("after", examples("npx patterns start", "npx patterns start --foreground", "npx patterns start --kafka-brokers 127.0.0.1:9092", "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080"));
+  cmd.action(async (_o, command: Command) => {
+    const o = globals<StartOptions>(command);
+    const result = await runStart(o);
+    if (o.json) return printJson({ ...result.state, alreadyRunning: result.already, startMs: result.ms });
+    if (result.already) {
+      note(`${sym.ok} the playground is already running (supervisor pid ${result.state.supervisorPid}); ${c.cmd("npx patterns status")} shows it`);
+      return;
+    }
+    for (const l of summary(result.state)) note(l);
+    note(c.dim(`ready in ${humanDuration(result.ms)}`));
+  });
+}

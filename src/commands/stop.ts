@@ -1,0 +1,85 @@
+// `patterns stop`: ask the supervisor to stop everything (reverse order, SIGTERM then SIGKILL); clean a stale state.
+import { readFileSync, rmSync } from "node:fs";
+import type { Command } from "commander";
+import { resolveStateDir, statePaths } from "../runtime/paths.js";
+import { isAlive, liveState, removeState, type StackState } from "../runtime/state.js";
+import { terminate, sleep } from "../runtime/supervisor.js";
+import { isPortFree } from "../runtime/ports.js";
+import { examples, globals } from "./common.js";
+import { note, printJson } from "../ui/output.js";
+import { c, sym } from "../ui/palette.js";
+import { spinner } from "../ui/spinner.js";
+
+/** Is this pid still the process we started (and not a recycled pid)? */
+function isOurs(pid: number, command?: string): boolean {
+  if (!isAlive(pid)) return false;
+  if (!command) return true;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+    const exe = command.split(" ")[0]!;
+    return cmdline.includes(exe.split("/").pop()!);
+  } catch {
+    return true;
+  }
+}
+
+/** Processes of a dead supervisor: stop them if they are still ours, then forget the state. */
+export async function cleanupStale(state: StackState): Promise<number> {
+  let killed = 0;
+  for (const name of ["worker", "broker", "restate"] as const) {
+    const comp = state.components[name];
+    if (comp.pid && isOurs(comp.pid, comp.command)) {
+      await terminate(comp.pid, 5000);
+      killed++;
+    }
+  }
+  const paths = statePaths(state.stateDir);
+  removeState(paths.stateFile);
+  rmSync(paths.controlSocket, { force: true });
+  return killed;
+}
+
+export async function runStop(o: { stateDir?: string; purge?: boolean; json?: boolean }): Promise<{ wasRunning: boolean; stale: boolean; purged: boolean; pids: number[] }> {
+  const dir = resolveStateDir(o.stateDir);
+  const paths = statePaths(dir);
+  const { state, stale } = liveState(paths.stateFile);
+  const pids: number[] = [];
+  if (state && !stale) {
+    const step = spinner("stopping the playground", { json: o.json });
+    for (const comp of Object.values(state.components)) if (comp.pid && isAlive(comp.pid)) pids.push(comp.pid);
+    await terminate(state.supervisorPid, 20_000);
+    // the supervisor waits for its children; make sure nothing it owned is left
+    for (const name of ["worker", "broker", "restate"] as const) {
+      const comp = state.components[name];
+      if (comp.pid && isOurs(comp.pid, comp.command)) await terminate(comp.pid, 3000);
+    }
+    const ports = Object.values(state.ports);
+    const deadline = Date.now() + 5000;
+    for (const p of ports) while (Date.now() < deadline && !(await isPortFree(p))) await sleep(50);
+    removeState(paths.stateFile);
+    rmSync(paths.controlSocket, { force: true });
+    step.succeed("playground stopped");
+  } else if (state && stale) {
+    await cleanupStale(state);
+    note(`${sym.warn} found a stale state file (supervisor gone); cleaned it up`);
+  }
+  if (o.purge) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { wasRunning: !!state && !stale, stale, purged: !!o.purge, pids };
+}
+
+export function register(program: Command): void {
+  program
+    .command("stop")
+    .description("stop every component (reverse order, SIGTERM then SIGKILL) and wait until the ports are free")
+    .option("--purge", "also delete the state dir: Restate's data, logs and keys")
+    .addHelpText("after", examples("npx patterns stop", "npx patterns stop --purge"))
+    .action(async (_o, command: Command) => {
+      const o = globals<{ purge?: boolean }>(command);
+      const r = await runStop(o);
+      if (o.json) return printJson(r);
+      if (!r.wasRunning && !r.stale) note(`${c.dim("the playground was not running")}${r.purged ? "; state dir deleted" : ""}`);
+      else if (r.purged) note(`${sym.ok} state dir deleted`);
+    });
+}

@@ -1,0 +1,109 @@
+// Restate admin API client: deployments, Kafka clusters, subscriptions, SQL introspection.
+import { PlaygroundError } from "../errors.js";
+
+export class AdminError extends PlaygroundError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Subscription {
+  id: string;
+  source: string;
+  sink: string;
+  options?: Record<string, string>;
+}
+
+export class AdminClient {
+  constructor(readonly url: string) {}
+
+  private async request<T>(method: string, path: string, body?: unknown, accept = "application/json"): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: { accept, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (e) {
+      throw new PlaygroundError(`Restate's admin API at ${this.url} is not reachable (${(e as Error).message})`, "check `npx patterns status`; start the stack with `npx patterns start`");
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      let msg = text;
+      try {
+        msg = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        /* plain text */
+      }
+      throw new AdminError(`admin ${method} ${path} failed with ${res.status}: ${msg}`, res.status, text);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(1000) });
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  registerDeployment(uri: string): Promise<{ id: string; services: { name: string }[] }> {
+    return this.request("POST", "/deployments", { uri, force: true });
+  }
+
+  services(): Promise<{ services: { name: string; ty: string; handlers: { name: string }[] }[] }> {
+    return this.request("GET", "/services");
+  }
+
+  async ensureKafkaCluster(name: string, bootstrap: string): Promise<void> {
+    const properties = { "bootstrap.servers": bootstrap };
+    try {
+      await this.request("POST", "/kafka-clusters", { name, properties });
+    } catch (e) {
+      if (e instanceof AdminError && (e.status === 409 || /exist/i.test(e.body))) {
+        await this.request("PATCH", `/kafka-clusters/${encodeURIComponent(name)}`, { properties });
+        return;
+      }
+      throw e;
+    }
+  }
+
+  async subscriptions(): Promise<Subscription[]> {
+    const res = await this.request<{ subscriptions: Subscription[] }>("GET", "/subscriptions");
+    return res.subscriptions ?? [];
+  }
+
+  createSubscription(source: string, sink: string, options: Record<string, string>): Promise<Subscription> {
+    return this.request("POST", "/subscriptions", { source, sink, options });
+  }
+
+  deleteSubscription(id: string): Promise<void> {
+    return this.request("DELETE", `/subscriptions/${encodeURIComponent(id)}`);
+  }
+
+  async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    const res = await this.request<{ rows: T[] }>("POST", "/query", { query: sql });
+    return res.rows ?? [];
+  }
+
+  cancelInvocation(id: string): Promise<void> {
+    return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/cancel`);
+  }
+
+  killInvocation(id: string): Promise<void> {
+    return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/kill`);
+  }
+}
+
+/** Quote a value for Restate's SQL (DataFusion): single quotes doubled. */
+export function sqlString(v: string): string {
+  return `'${v.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,121 @@
+// The playground's settings: flags beat environment beats defaults. Pure, so it is unit-tested.
+import { UsageError } from "../errors.js";
+
+export interface Ports {
+  ingress: number;
+  admin: number;
+  worker: number;
+  broker: number;
+  /** Restate's node-to-node port; nobody talks to it, but it must be free. */
+  fabric: number;
+  /** Mokapi's own HTTP API (its dashboard, MCP and health are switched off). */
+  brokerApi: number;
+}
+
+export const DEFAULT_PORTS: Ports = {
+  ingress: 8080,
+  admin: 9070,
+  worker: 9080,
+  broker: 9092,
+  fabric: 5122,
+  brokerApi: 19093,
+};
+
+export type KafkaMode =
+  | { kind: "embedded" }
+  | { kind: "external"; brokers: string[] }
+  | { kind: "none" };
+
+export interface StackConfig {
+  stateDir: string;
+  ports: Ports;
+  kafka: KafkaMode;
+  /** Nominal seconds per real second; 1 = the seeds' own durations. */
+  timeScale: number;
+}
+
+const PORT_ENV: Record<keyof Ports, string> = {
+  ingress: "PATTERNS_INGRESS_PORT",
+  admin: "PATTERNS_ADMIN_PORT",
+  worker: "PATTERNS_WORKER_PORT",
+  broker: "PATTERNS_BROKER_PORT",
+  fabric: "PATTERNS_FABRIC_PORT",
+  brokerApi: "PATTERNS_BROKER_API_PORT",
+};
+
+export const PORT_FLAGS: Record<keyof Ports, string> = {
+  ingress: "--ingress-port",
+  admin: "--admin-port",
+  worker: "--worker-port",
+  broker: "--broker-port",
+  fabric: "--fabric-port",
+  brokerApi: "--broker-api-port",
+};
+
+export function parsePort(raw: string, what: string): number {
+  if (!/^\d+$/.test(raw.trim())) throw new UsageError(`${what} must be a port number, got "${raw}"`, `use a number from 1 to 65535`);
+  const n = Number(raw);
+  if (n < 1 || n > 65535) throw new UsageError(`${what} must be between 1 and 65535, got ${n}`, `use a number from 1 to 65535`);
+  return n;
+}
+
+export function resolvePorts(flags: Partial<Record<keyof Ports, string | number | undefined>>, env: NodeJS.ProcessEnv = process.env): Ports {
+  const out = { ...DEFAULT_PORTS };
+  for (const key of Object.keys(DEFAULT_PORTS) as (keyof Ports)[]) {
+    const flag = flags[key];
+    if (flag !== undefined) out[key] = parsePort(String(flag), PORT_FLAGS[key]);
+    else if (env[PORT_ENV[key]]) out[key] = parsePort(env[PORT_ENV[key]]!, PORT_ENV[key]);
+  }
+  const seen = new Map<number, string>();
+  for (const key of Object.keys(out) as (keyof Ports)[]) {
+    const other = seen.get(out[key]);
+    if (other) throw new UsageError(`${PORT_FLAGS[key]} and ${other} both ask for port ${out[key]}`, "give each component its own port");
+    seen.set(out[key], PORT_FLAGS[key]);
+  }
+  return out;
+}
+
+/** host:port[,host:port…] → list; every entry must have a port. */
+export function parseBrokers(raw: string): string[] {
+  const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new UsageError("--kafka-brokers is empty", "pass host:port, for example --kafka-brokers 127.0.0.1:9092");
+  for (const b of list) {
+    const m = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d+)$/.exec(b);
+    if (!m) throw new UsageError(`--kafka-brokers entry "${b}" is not host:port`, "pass host:port, for example --kafka-brokers 127.0.0.1:9092");
+    parsePort(m[2]!, "--kafka-brokers port");
+  }
+  return list;
+}
+
+export function resolveKafka(opts: { kafkaBrokers?: string; kafka?: boolean }, env: NodeJS.ProcessEnv = process.env): KafkaMode {
+  if (opts.kafka === false) {
+    if (opts.kafkaBrokers) throw new UsageError("--no-kafka and --kafka-brokers contradict each other", "pass only one of them");
+    return { kind: "none" };
+  }
+  const raw = opts.kafkaBrokers ?? env.PATTERNS_KAFKA_BROKERS;
+  if (raw) return { kind: "external", brokers: parseBrokers(raw) };
+  return { kind: "embedded" };
+}
+
+/**
+ * Durable timers from the seeds (5 s moderation, 1 day reminders, 1 h token expiry) are scaled so a tour takes seconds.
+ * The scale is "nominal seconds per real second"; the default turns a day into about 5 s.
+ */
+export const DEFAULT_TIME_SCALE = 17280;
+
+export function parseTimeScale(raw: string | number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  const v = raw ?? env.PATTERNS_TIME_SCALE;
+  if (v === undefined || v === "") return DEFAULT_TIME_SCALE;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--time-scale must be a positive number, got "${v}"`, "for example --time-scale 1 (real time) or --time-scale 17280 (a day in 5 s)");
+  return n;
+}
+
+/**
+ * Nominal duration → the real duration the playground waits. Divided by the scale, but never below one second
+ * (unless the nominal wait is already shorter), so the seeds' short polls stay watchable while days become seconds.
+ */
+export function scaleDuration(nominalMs: number, timeScale: number): number {
+  if (nominalMs <= 1000) return Math.max(0, Math.round(nominalMs));
+  return Math.max(1000, Math.round(nominalMs / timeScale));
+}

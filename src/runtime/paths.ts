@@ -1,0 +1,80 @@
+// Where the project, its real binaries and the state directory are.
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PlaygroundError } from "../errors.js";
+
+const require = createRequire(import.meta.url);
+
+/** The package root (the folder that holds package.json), from dist/runtime or src/runtime. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function platformTag(): string {
+  return `${process.platform}-${process.arch}`;
+}
+
+/** The real restate-server binary inside the platform package, never the npm wrapper (signals must reach the server). */
+export function restateServerBinary(): string {
+  const pkg = `@restatedev/restate-server-${platformTag()}`;
+  try {
+    const dir = path.dirname(require.resolve(`${pkg}/package.json`));
+    const bin = path.join(dir, "bin", "restate-server");
+    if (existsSync(bin)) return bin;
+  } catch {
+    /* fall through */
+  }
+  throw new PlaygroundError(`the restate-server binary for ${platformTag()} is not installed (${pkg})`, "run `npm install` in the project folder");
+}
+
+/** The real Mokapi binary inside its platform package. */
+export function mokapiBinary(): string {
+  const pkg = `@go-mokapi/${platformTag()}`;
+  try {
+    const dir = path.dirname(require.resolve(`${pkg}/package.json`));
+    const bin = path.join(dir, "bin", process.platform === "win32" ? "mokapi.exe" : "mokapi");
+    if (existsSync(bin)) return bin;
+  } catch {
+    /* fall through */
+  }
+  throw new PlaygroundError(`the Mokapi binary for ${platformTag()} is not installed (${pkg})`, "run `npm install` in the project folder");
+}
+
+export const restateTomlPath = path.join(projectRoot, "restate.toml");
+export const asyncApiSpecPath = path.join(projectRoot, "kafka", "asyncapi.yaml");
+export const workerEntry = path.join(projectRoot, "dist", "worker", "main.js");
+export const supervisorEntry = path.join(projectRoot, "dist", "runtime", "supervisor-main.js");
+
+/** Default state dir: ./.patterns in the current folder, or PATTERNS_STATE_DIR. */
+export function resolveStateDir(flag?: string): string {
+  const chosen = flag ?? process.env.PATTERNS_STATE_DIR ?? path.join(process.cwd(), ".patterns");
+  return path.resolve(chosen);
+}
+
+export interface StatePaths {
+  root: string;
+  stateFile: string;
+  controlSocket: string;
+  logsDir: string;
+  restateData: string;
+  brokerSpecDir: string;
+  keysDir: string;
+  privateKey: string;
+  stepLog: string;
+  crashArm: string;
+}
+
+export function statePaths(root: string): StatePaths {
+  return {
+    root,
+    stateFile: path.join(root, "state.json"),
+    controlSocket: path.join(root, "control.sock"),
+    logsDir: path.join(root, "logs"),
+    restateData: path.join(root, "restate-data"),
+    brokerSpecDir: path.join(root, "broker-spec"),
+    keysDir: path.join(root, "keys"),
+    privateKey: path.join(root, "keys", "request-identity.pem"),
+    stepLog: path.join(root, "steps.ndjson"),
+    crashArm: path.join(root, "crash-arm.json"),
+  };
+}

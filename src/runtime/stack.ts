@@ -1,0 +1,54 @@
+// How verbs find and talk to the running stack: the state file, the admin API, the ingress, the control socket.
+import http from "node:http";
+import { existsSync } from "node:fs";
+import { AdminClient } from "./admin.js";
+import { resolveStateDir, statePaths, type StatePaths } from "./paths.js";
+import { liveState, type ComponentName, type StackState } from "./state.js";
+import { NotRunningError, PlaygroundError } from "../errors.js";
+
+export interface RunningStack {
+  state: StackState;
+  paths: StatePaths;
+  admin: AdminClient;
+  ingressUrl: string;
+}
+
+export function findStack(stateDirFlag?: string): RunningStack | undefined {
+  const dir = resolveStateDir(stateDirFlag);
+  const paths = statePaths(dir);
+  const { state, stale } = liveState(paths.stateFile);
+  if (!state || stale) return undefined;
+  return { state, paths, admin: new AdminClient(state.adminUrl), ingressUrl: state.ingressUrl };
+}
+
+export function requireStack(stateDirFlag?: string): RunningStack {
+  const stack = findStack(stateDirFlag);
+  if (!stack) throw new NotRunningError(resolveStateDir(stateDirFlag));
+  if (!stack.state.readyAt) throw new PlaygroundError("the playground is still starting", "wait a moment, or check `npx patterns status`");
+  return stack;
+}
+
+/** A request to the supervisor's control socket. */
+export function control<T>(paths: StatePaths, method: string, route: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
+  if (!existsSync(paths.controlSocket)) return Promise.reject(new NotRunningError(paths.root));
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath: paths.controlSocket, method, path: route, headers: { "content-type": "application/json" }, timeout: timeoutMs }, (res) => {
+      let raw = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (raw += d));
+      res.on("end", () => {
+        const parsed = raw ? (JSON.parse(raw) as T & { message?: string }) : ({} as T & { message?: string });
+        if ((res.statusCode ?? 500) >= 400) reject(new PlaygroundError(`supervisor: ${parsed.message ?? res.statusCode}`));
+        else resolve(parsed);
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("the supervisor did not answer in time")));
+    req.on("error", (e) => reject(new PlaygroundError(`cannot reach the supervisor (${e.message})`, "check `npx patterns status`; restart with `npx patterns stop && npx patterns start`")));
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
+  });
+}
+
+export function killComponent(stack: RunningStack, component: ComponentName, opts: { downMs: number; wait: boolean; signal?: string }) {
+  return control<{ pid?: number; newPid?: number; downMs: number }>(stack.paths, "POST", "/kill", { component, ...opts });
+}

@@ -1,0 +1,34 @@
+// Entry of the detached supervisor: reads its config from argv, reports progress to the `start` command over IPC,
+// then keeps running until `stop` (SIGTERM or the control socket).
+import { Supervisor, StartError, logTail, type ProgressEvent } from "./supervisor.js";
+import type { StackConfig } from "./config.js";
+import { errorMessage } from "../errors.js";
+
+const config = JSON.parse(process.argv[2] ?? "{}") as StackConfig;
+const send = (e: ProgressEvent) => {
+  if (process.connected) process.send?.(e);
+};
+const supervisor = new Supervisor(config, send);
+
+let shuttingDown = false;
+const shutdown = async () => {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  await supervisor.stop();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void shutdown());
+process.on("SIGINT", () => void shutdown());
+process.on("SIGHUP", () => {});
+process.on("disconnect", () => {});
+
+try {
+  const state = await supervisor.start();
+  send({ type: "ready", state });
+  if (process.connected) process.disconnect();
+} catch (e) {
+  const component = e instanceof StartError ? e.component : undefined;
+  const log = e instanceof StartError ? e.log : undefined;
+  send({ type: "failed", message: errorMessage(e), component, log, tail: logTail(log) });
+  setTimeout(() => process.exit(1), 100);
+}

@@ -1,0 +1,481 @@
+// The supervisor owns the three processes (restate-server, broker, worker): it spawns the real binaries, probes
+// readiness, registers the worker and the Kafka wiring, restarts a child that dies, and stops everything in reverse
+// order. It runs detached in the background (`start`) or in the foreground (`start --foreground`).
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { AdminClient } from "./admin.js";
+import type { StackConfig } from "./config.js";
+import { ensureIdentityKey } from "./keys.js";
+import { asyncApiSpecPath, mokapiBinary, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
+import { canConnect, isPortFree } from "./ports.js";
+import { isAlive, removeState, writeState, type ComponentName, type StackState } from "./state.js";
+import { kafkaSubscriptions } from "../services/catalog.js";
+import { errorMessage } from "../errors.js";
+import { tailFile } from "./logs.js";
+
+export const KAFKA_CLUSTER = "my-cluster";
+
+/** Consumer options for every subscription: read from the start of a (fresh) topic, fetch with low latency. */
+export const SUBSCRIPTION_OPTIONS: Record<string, string> = {
+  "auto.offset.reset": "earliest",
+  "fetch.wait.max.ms": "50",
+};
+
+export type ProgressEvent =
+  | { type: "progress"; component: string; status: "start" | "ok" | "fail"; ms?: number; detail?: string }
+  | { type: "ready"; state: StackState }
+  | { type: "failed"; message: string; component?: string; log?: string; tail?: string };
+
+export class StartError extends Error {
+  constructor(
+    message: string,
+    readonly component?: ComponentName,
+    readonly log?: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Child {
+  name: ComponentName;
+  proc?: ChildProcess;
+  /** set while we stop or restart it on purpose */
+  expectedExit: boolean;
+  restartTimer?: NodeJS.Timeout;
+  /** resolves when the component is up again after a restart */
+  waiters: (() => void)[];
+  downSince?: number;
+}
+
+const COMPONENT_ORDER: ComponentName[] = ["restate", "broker", "worker"];
+
+export class Supervisor {
+  readonly paths: StatePaths;
+  readonly admin: AdminClient;
+  state: StackState;
+  private children = new Map<ComponentName, Child>();
+  private stopping = false;
+  private control?: http.Server;
+  private restartDelayMs = 1000;
+
+  constructor(
+    readonly config: StackConfig,
+    private readonly emit: (e: ProgressEvent) => void = () => {},
+  ) {
+    this.paths = statePaths(config.stateDir);
+    this.admin = new AdminClient(`http://127.0.0.1:${config.ports.admin}`);
+    const logs = this.paths.logsDir;
+    const brokers =
+      config.kafka.kind === "embedded" ? [`127.0.0.1:${config.ports.broker}`] : config.kafka.kind === "external" ? config.kafka.brokers : [];
+    this.state = {
+      version: 1,
+      supervisorPid: process.pid,
+      startedAt: new Date().toISOString(),
+      stateDir: config.stateDir,
+      ports: config.ports,
+      kafka: config.kafka,
+      timeScale: config.timeScale,
+      publicKey: "",
+      ingressUrl: `http://127.0.0.1:${config.ports.ingress}`,
+      adminUrl: `http://127.0.0.1:${config.ports.admin}`,
+      brokers,
+      components: {
+        restate: { port: config.ports.admin, log: path.join(logs, "restate.log"), restarts: 0, phase: "starting" },
+        broker: {
+          port: config.ports.broker,
+          log: path.join(logs, "broker.log"),
+          restarts: 0,
+          phase: config.kafka.kind === "embedded" ? "starting" : config.kafka.kind === "external" ? "external" : "disabled",
+        },
+        worker: { port: config.ports.worker, log: path.join(logs, "worker.log"), restarts: 0, phase: "starting" },
+      },
+      subscriptions: [],
+      notes: [],
+    };
+    if (config.kafka.kind === "embedded") {
+      this.state.notes.push("Mokapi (the embedded broker) binds every interface and has no option to bind 127.0.0.1 only; its dashboard, MCP server and health endpoint are switched off.");
+    }
+    if (config.kafka.kind === "none") {
+      this.state.notes.push("No Kafka broker (--no-kafka): Kafka-fed verbs call the same handlers through the ingress, with the same key.");
+    }
+  }
+
+  private save(): void {
+    writeState(this.paths.stateFile, this.state);
+  }
+
+  private log(line: string): void {
+    process.stderr.write(`[supervisor] ${new Date().toISOString()} ${line}\n`);
+  }
+
+  /** Start everything; resolves once every component is ready and wired, rejects (after cleaning up) otherwise. */
+  async start(): Promise<StackState> {
+    mkdirSync(this.paths.logsDir, { recursive: true });
+    mkdirSync(this.paths.restateData, { recursive: true });
+    this.state.publicKey = ensureIdentityKey(this.paths.privateKey);
+    this.save();
+    await this.startControlServer();
+    try {
+      const jobs: Promise<void>[] = [this.timed("restate", () => this.spawnRestate())];
+      if (this.config.kafka.kind === "embedded") jobs.push(this.timed("broker", () => this.spawnBroker()));
+      else if (this.config.kafka.kind === "external") jobs.push(this.timed("broker", () => this.checkExternalBroker()));
+      jobs.push(this.timed("worker", () => this.spawnWorker()));
+      const results = await Promise.allSettled(jobs);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+      await this.timed("registration", () => this.register());
+      if (this.config.kafka.kind !== "none") await this.timed("subscriptions", () => this.wireKafka(true));
+      this.state.readyAt = new Date().toISOString();
+      this.save();
+      return this.state;
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  private async timed(component: string, fn: () => Promise<void>): Promise<void> {
+    const t0 = performance.now();
+    this.emit({ type: "progress", component, status: "start" });
+    try {
+      await fn();
+      this.emit({ type: "progress", component, status: "ok", ms: Math.round(performance.now() - t0) });
+    } catch (e) {
+      this.emit({ type: "progress", component, status: "fail", ms: Math.round(performance.now() - t0), detail: errorMessage(e) });
+      throw e;
+    }
+  }
+
+  // ---- spawning -------------------------------------------------------------------------------------------------
+
+  private spawnChild(name: ComponentName, command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
+    const logPath = this.state.components[name].log;
+    const fd = openSync(logPath, "a");
+    const proc = spawn(command, args, { stdio: ["ignore", fd, fd], env, cwd, detached: false });
+    closeSync(fd);
+    let child = this.children.get(name);
+    if (!child) {
+      child = { name, expectedExit: false, waiters: [] };
+      this.children.set(name, child);
+    }
+    child.proc = proc;
+    child.expectedExit = false;
+    const comp = this.state.components[name];
+    comp.pid = proc.pid;
+    comp.startedAt = new Date().toISOString();
+    comp.phase = "starting";
+    comp.command = [command, ...args].join(" ");
+    this.save();
+    proc.once("exit", (code, signal) => this.onExit(name, proc, code, signal));
+    return proc;
+  }
+
+  private async spawnRestate(): Promise<void> {
+    const { ports } = this.config;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DO_NOT_TRACK: "1",
+      RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${ports.admin}`,
+      RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${ports.ingress}`,
+      RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE: this.paths.privateKey,
+      RESTATE_LOG_DISABLE_ANSI_CODES: "true",
+    };
+    const proc = this.spawnChild(
+      "restate",
+      restateServerBinary(),
+      ["--config-file", restateTomlPath, "--base-dir", this.paths.restateData, "--bind-port", String(ports.fabric), "--no-logo"],
+      env,
+      this.config.stateDir,
+    );
+    await this.waitFor("restate", proc, 60_000, async () => {
+      if (!(await this.admin.healthy())) return false;
+      const ingress = await fetch(`${this.state.ingressUrl}/restate/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+      if (!ingress?.ok) return false;
+      await this.admin.query("SELECT 1");
+      return true;
+    });
+  }
+
+  /** Copy the spec into its own folder (Mokapi runs any script beside its spec), with the chosen port. */
+  private prepareBrokerSpec(): string {
+    rmSync(this.paths.brokerSpecDir, { recursive: true, force: true });
+    mkdirSync(this.paths.brokerSpecDir, { recursive: true });
+    const spec = readFileSync(asyncApiSpecPath, "utf8").replaceAll("127.0.0.1:9092", `127.0.0.1:${this.config.ports.broker}`);
+    const target = path.join(this.paths.brokerSpecDir, "asyncapi.yaml");
+    writeFileSync(target, spec);
+    return target;
+  }
+
+  private async spawnBroker(): Promise<void> {
+    const spec = this.prepareBrokerSpec();
+    const args = [
+      `--api-port=${this.config.ports.brokerApi}`,
+      "--api-dashboard=false",
+      "--api-search-enabled=false",
+      "--mcp-server-enabled=false",
+      "--health-enabled=false",
+      "--log-level=warn",
+      spec,
+    ];
+    const proc = this.spawnChild("broker", mokapiBinary(), args, { ...process.env }, this.paths.brokerSpecDir);
+    await this.waitFor("broker", proc, 30_000, () => canConnect(this.config.ports.broker));
+  }
+
+  private async checkExternalBroker(): Promise<void> {
+    if (this.config.kafka.kind !== "external") return;
+    const [first] = this.config.kafka.brokers;
+    const idx = first!.lastIndexOf(":");
+    const host = first!.slice(0, idx).replace(/^\[|\]$/g, "");
+    const port = Number(first!.slice(idx + 1));
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (await canConnect(port, host)) return;
+      await sleep(200);
+    }
+    throw new StartError(`the Kafka broker ${first} is not reachable`, "broker");
+  }
+
+  private async spawnWorker(): Promise<void> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATTERNS_WORKER_PORT: String(this.config.ports.worker),
+      PATTERNS_IDENTITY_KEY: this.state.publicKey,
+      PATTERNS_STATE_DIR: this.config.stateDir,
+      PATTERNS_TIME_SCALE: String(this.config.timeScale),
+      PATTERNS_INGRESS_URL: this.state.ingressUrl,
+    };
+    // The same Node as the CLI (the project's pinned Node 22), never whatever `node` is first on PATH.
+    const proc = this.spawnChild("worker", process.execPath, [workerEntry], env, this.config.stateDir);
+    await this.waitFor("worker", proc, 20_000, () => canConnect(this.config.ports.worker));
+  }
+
+  /** Poll a readiness probe until it passes, the process dies, or time runs out. */
+  private async waitFor(name: ComponentName, proc: ChildProcess, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError = "";
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        throw new StartError(`${name} exited during start (code ${proc.exitCode ?? proc.signalCode})`, name, this.state.components[name].log);
+      }
+      try {
+        if (await probe()) {
+          this.state.components[name].phase = "up";
+          this.save();
+          return;
+        }
+      } catch (e) {
+        lastError = errorMessage(e);
+      }
+      await sleep(25);
+    }
+    throw new StartError(`${name} was not ready within ${timeoutMs / 1000} s${lastError ? ` (${lastError})` : ""}`, name, this.state.components[name].log);
+  }
+
+  // ---- wiring ---------------------------------------------------------------------------------------------------
+
+  private async register(): Promise<void> {
+    await this.admin.registerDeployment(`http://127.0.0.1:${this.config.ports.worker}`);
+  }
+
+  /**
+   * Register the Kafka cluster and the subscriptions. Mokapi keeps records and offsets in memory: after it (re)starts,
+   * offsets begin at 0 again and Restate would drop new records as duplicates of old offsets, so a fresh broker
+   * always gets fresh subscriptions (new ids, new consumer groups).
+   */
+  async wireKafka(fresh: boolean): Promise<void> {
+    const bootstrap = this.state.brokers.join(",");
+    await this.admin.ensureKafkaCluster(KAFKA_CLUSTER, bootstrap);
+    const existing = (await this.admin.subscriptions()).filter((s) => s.source.startsWith(`kafka://${KAFKA_CLUSTER}/`));
+    const wanted = kafkaSubscriptions.map((s) => ({ source: `kafka://${KAFKA_CLUSTER}/${s.topic}`, sink: `service://${s.service}/${s.handler}` }));
+    const keep: typeof existing = [];
+    for (const sub of existing) {
+      const stillWanted = wanted.some((w) => w.source === sub.source && w.sink === sub.sink);
+      if (fresh || !stillWanted) await this.admin.deleteSubscription(sub.id);
+      else keep.push(sub);
+    }
+    const created = [];
+    for (const w of wanted) {
+      if (keep.some((k) => k.source === w.source && k.sink === w.sink)) continue;
+      created.push(await this.admin.createSubscription(w.source, w.sink, SUBSCRIPTION_OPTIONS));
+    }
+    this.state.subscriptions = [...keep, ...created].map((s) => ({ id: s.id, source: s.source, sink: s.sink }));
+    this.save();
+  }
+
+  private async deleteKafkaSubscriptions(): Promise<void> {
+    for (const sub of await this.admin.subscriptions()) {
+      if (sub.source.startsWith(`kafka://${KAFKA_CLUSTER}/`)) await this.admin.deleteSubscription(sub.id);
+    }
+    this.state.subscriptions = [];
+    this.save();
+  }
+
+  // ---- restarts -------------------------------------------------------------------------------------------------
+
+  private onExit(name: ComponentName, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const child = this.children.get(name);
+    if (!child || child.proc !== proc) return;
+    this.log(`${name} (pid ${proc.pid}) exited with ${signal ?? code}`);
+    if (this.stopping || child.expectedExit) return;
+    const comp = this.state.components[name];
+    comp.phase = "down";
+    child.downSince = Date.now();
+    this.save();
+    if (this.state.readyAt === undefined) return; // during start a death fails the start instead
+    this.scheduleRestart(name, this.restartDelayMs);
+  }
+
+  private scheduleRestart(name: ComponentName, delayMs: number): void {
+    const child = this.children.get(name)!;
+    clearTimeout(child.restartTimer);
+    this.log(`restarting ${name} in ${delayMs} ms`);
+    child.restartTimer = setTimeout(() => {
+      void this.restart(name).catch((e) => this.log(`restart of ${name} failed: ${errorMessage(e)}; trying again`));
+    }, delayMs);
+  }
+
+  private async restart(name: ComponentName): Promise<void> {
+    if (this.stopping) return;
+    const child = this.children.get(name)!;
+    try {
+      if (name === "broker") await this.deleteKafkaSubscriptions().catch((e) => this.log(`could not delete subscriptions: ${errorMessage(e)}`));
+      if (name === "restate") await this.spawnRestate();
+      else if (name === "worker") await this.spawnWorker();
+      else await this.spawnBroker();
+      if (name === "broker") await this.wireKafka(true);
+      const comp = this.state.components[name];
+      comp.restarts += 1;
+      comp.phase = "up";
+      child.downSince = undefined;
+      this.save();
+      this.log(`${name} is back (pid ${comp.pid})`);
+      for (const w of child.waiters.splice(0)) w();
+    } catch (e) {
+      this.log(`${name} failed to come back: ${errorMessage(e)}`);
+      this.scheduleRestart(name, Math.max(this.restartDelayMs, 1000));
+    }
+  }
+
+  /** Kill a component with a signal and bring it back after downMs; resolves when it is up again (or at once). */
+  async kill(name: ComponentName, opts: { signal?: NodeJS.Signals; downMs: number; wait: boolean }): Promise<{ pid?: number; newPid?: number; downMs: number }> {
+    const child = this.children.get(name);
+    if (!child?.proc?.pid) throw new Error(`${name} is not running under this supervisor`);
+    const pid = child.proc.pid;
+    const back = new Promise<void>((resolve) => child.waiters.push(resolve));
+    const exited = new Promise<void>((resolve) => child.proc!.once("exit", () => resolve()));
+    const t0 = Date.now();
+    child.expectedExit = true;
+    if (name === "broker") await this.deleteKafkaSubscriptions().catch(() => {});
+    process.kill(pid, opts.signal ?? "SIGKILL");
+    await exited;
+    const comp = this.state.components[name];
+    comp.phase = "down";
+    child.downSince = t0;
+    this.save();
+    this.scheduleRestart(name, opts.downMs);
+    if (!opts.wait) return { pid, downMs: opts.downMs };
+    await back;
+    return { pid, newPid: this.state.components[name].pid, downMs: Date.now() - t0 };
+  }
+
+  // ---- control socket -------------------------------------------------------------------------------------------
+
+  private async startControlServer(): Promise<void> {
+    rmSync(this.paths.controlSocket, { force: true });
+    this.control = http.createServer((req, res) => void this.handleControl(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.control!.once("error", reject);
+      this.control!.listen(this.paths.controlSocket, () => resolve());
+    });
+  }
+
+  private async handleControl(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      let raw = "";
+      for await (const chunk of req) raw += chunk;
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      if (req.method === "GET" && req.url === "/state") return send(200, this.state);
+      if (req.method === "POST" && req.url === "/kill") {
+        const name = body.component as ComponentName;
+        if (!COMPONENT_ORDER.includes(name)) return send(400, { message: `unknown component ${String(name)}` });
+        const result = await this.kill(name, {
+          signal: (body.signal as NodeJS.Signals | undefined) ?? "SIGKILL",
+          downMs: Number(body.downMs ?? 2000),
+          wait: body.wait !== false,
+        });
+        return send(200, result);
+      }
+      if (req.method === "POST" && req.url === "/stop") {
+        send(202, { stopping: true });
+        await this.stop();
+        process.exit(0);
+      }
+      send(404, { message: "unknown control request" });
+    } catch (e) {
+      send(500, { message: errorMessage(e) });
+    }
+  }
+
+  // ---- stopping -------------------------------------------------------------------------------------------------
+
+  /** SIGTERM in reverse start order, SIGKILL after a grace period, wait for the ports, remove our state files. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const child of this.children.values()) clearTimeout(child.restartTimer);
+    for (const name of [...COMPONENT_ORDER].reverse()) {
+      const child = this.children.get(name);
+      const proc = child?.proc;
+      if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) continue;
+      await terminate(proc.pid, graceMs, () => proc.exitCode !== null || proc.signalCode !== null);
+      this.state.components[name].phase = "stopped";
+    }
+    const ports = [this.config.ports.worker, this.config.ports.ingress, this.config.ports.admin, this.config.ports.fabric];
+    if (this.config.kafka.kind === "embedded") ports.push(this.config.ports.broker, this.config.ports.brokerApi);
+    const deadline = Date.now() + 5000;
+    for (const port of ports) {
+      while (Date.now() < deadline && !(await isPortFree(port))) await sleep(50);
+    }
+    this.control?.close();
+    rmSync(this.paths.controlSocket, { force: true });
+    removeState(this.paths.stateFile);
+  }
+}
+
+/** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
+export async function terminate(pid: number, graceMs: number, gone: () => boolean = () => !isAlive(pid)): Promise<void> {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (gone()) return;
+    await sleep(25);
+  }
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    return;
+  }
+  const hard = Date.now() + 2000;
+  while (Date.now() < hard && !gone()) await sleep(25);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Last lines of a component log, for a failed start. */
+export function logTail(file: string | undefined, lines = 15): string {
+  if (!file || !existsSync(file)) return "";
+  return tailFile(file, lines);
+}
+
