@@ -5,5 +5,11 @@ import * as stop from "./stop.js";
 import * as status from "./status.js";
 import * as logs from "./logs.js";
 import * as doctor from "./doctor.js";
+import * as demo from "./demo.js";
+import * as timeline from "./timeline.js";
+import * as communication from "./communication.js";
+import * as orchestration from "./orchestration.js";
+import * as scheduling from "./scheduling.js";
+import * as events from "./events.js";
 
-export const commandModules: { register(program: Command): void }[] = [start, stop, status, logs, doctor];
+export const commandModules: { register(program: Command): void }[] = [start, stop, status, logs, doctor, demo, communication, orchestration, scheduling, events, timeline];

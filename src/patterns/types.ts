@@ -1,0 +1,44 @@
+// A pattern as data: the menu, `list`, `demo`, the tours and the README table are all generated from these entries.
+import type { RunningStack } from "../runtime/stack.js";
+
+export type Category = "communication" | "orchestration" | "scheduling" | "events" | "custom";
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface DemoContext {
+  stack: RunningStack;
+  /** narration for people (stderr); silent with --json */
+  say: (line: string) => void;
+  json: boolean;
+}
+
+export interface DemoResult {
+  checks: Check[];
+  /** anything worth printing with --json: invocation ids, keys, outcomes */
+  data?: Record<string, unknown>;
+}
+
+export interface PatternEntry {
+  /** short id used by `demo <name>` and `tour <name>`: kebab-case */
+  name: string;
+  title: string;
+  category: Category;
+  /** one line: what it shows */
+  summary: string;
+  /** the guarantee the tour explains, a few sentences */
+  guarantee: string;
+  /** Restate services it uses (must be served by the worker) */
+  services: string[];
+  /** CLI verbs that drive it, as the user types them */
+  verbs: string[];
+  /** the scenario, run for real, with checks from introspection, state or the simulated-systems ledger */
+  demo: (ctx: DemoContext) => Promise<DemoResult>;
+}
+
+export function check(name: string, ok: boolean, detail: string): Check {
+  return { name, ok, detail };
+}

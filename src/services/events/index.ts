@@ -1,0 +1,4 @@
+// Services of the "events" group, served by the one worker.
+import type { PatternGroup } from "../group.js";
+
+export const group: PatternGroup = { services: [], subscriptions: [] };

@@ -1,0 +1,51 @@
+// Simulated external systems (payment provider, moderation, flights, e-mail, S3…) are part of the product, and
+// say so: every line they log starts with [SIMULATED <system>], and every effect they commit is appended to a
+// ledger in the state dir (outside Restate), so scenarios and tests can count what really happened outside —
+// "the e-mail was sent exactly once" is checked against this ledger, not against Restate's own view.
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+export interface LedgerEntry {
+  system: string;
+  action: string;
+  /** business key of the effect: invoice id, booking id, e-mail address… */
+  key: string;
+  detail?: unknown;
+  at: string;
+  pid: number;
+}
+
+export function ledgerPath(stateDir = process.env.PATTERNS_STATE_DIR): string | undefined {
+  return stateDir ? path.join(stateDir, "simulated.ndjson") : undefined;
+}
+
+export function simLog(system: string, message: string): void {
+  process.stdout.write(`[SIMULATED ${system}] ${message}\n`);
+}
+
+/** Record an effect of a simulated system (call it inside ctx.run, where the effect happens). */
+export function recordEffect(system: string, action: string, key: string, detail?: unknown): void {
+  const file = ledgerPath();
+  const entry: LedgerEntry = { system, action, key, detail, at: new Date().toISOString(), pid: process.pid };
+  if (file) appendFileSync(file, JSON.stringify(entry) + "\n");
+}
+
+/** Read the ledger (CLI and tests). */
+export function readLedger(stateDir: string, filter: Partial<Pick<LedgerEntry, "system" | "action" | "key">> = {}): LedgerEntry[] {
+  const file = ledgerPath(stateDir)!;
+  if (!existsSync(file)) return [];
+  const out: LedgerEntry[] = [];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line) continue;
+    try {
+      const e = JSON.parse(line) as LedgerEntry;
+      if (filter.system && e.system !== filter.system) continue;
+      if (filter.action && e.action !== filter.action) continue;
+      if (filter.key && e.key !== filter.key) continue;
+      out.push(e);
+    } catch {
+      /* a torn last line while the worker writes */
+    }
+  }
+  return out;
+}

@@ -1,0 +1,4 @@
+// Services of the "orchestration" group, served by the one worker.
+import type { PatternGroup } from "../group.js";
+
+export const group: PatternGroup = { services: [], subscriptions: [] };

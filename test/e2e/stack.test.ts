@@ -1,0 +1,94 @@
+// The stack through the CLI: status, doctor, a second start, signing, loopback binding, a killed worker.
+import { describe, expect, it } from "vitest";
+import http2 from "node:http2";
+import { patterns, stack, eventually, ingress } from "../helpers/stack.js";
+import { listeners } from "../../src/runtime/ports.js";
+
+interface StatusJson {
+  running: boolean;
+  components: { name: string; pid: number; healthy: boolean; restarts: number; port: number }[];
+  services: string[];
+  subscriptions: { source: string; sink: string }[];
+}
+
+async function status(): Promise<StatusJson> {
+  const r = await patterns(["status", "--json"]);
+  return JSON.parse(r.stdout) as StatusJson;
+}
+
+describe("the running stack", () => {
+  it("status --json shows every component healthy and the worker registered", async () => {
+    const r = await patterns(["status", "--json"]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as StatusJson;
+    expect(s.running).toBe(true);
+    expect(s.components.map((c) => c.name)).toEqual(["restate", "broker", "worker"]);
+    for (const c of s.components) expect(c.healthy, `${c.name} healthy`).toBe(true);
+    expect(s.services).toContain("playground");
+  });
+
+  it("status without --json prints a table on stdout and nothing but data there", async () => {
+    const r = await patterns(["status"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/component\s+health\s+pid/);
+    expect(r.stdout).toMatch(/restate\s+healthy/);
+    expect(r.stdout).not.toMatch(/\x1b\[/); // NO_COLOR is set by the helper
+  });
+
+  it("doctor passes every check, through a real signed invocation", async () => {
+    const r = await patterns(["doctor", "--json"]);
+    const d = JSON.parse(r.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+    expect(d.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(d.ok).toBe(true);
+    expect(r.code).toBe(0);
+    expect(d.checks.find((c) => c.name === "invocation through Restate")?.detail).toMatch(/worker pid \d+ on Node 22/);
+  });
+
+  it("a second start says it is already running and exits 0", async () => {
+    const r = await patterns(["start"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/already running/);
+  });
+
+  it("the worker refuses unsigned requests with 401, and answers signed ones through Restate", async () => {
+    const { ports } = stack();
+    const status401 = await new Promise<number>((resolve, reject) => {
+      const session = http2.connect(`http://127.0.0.1:${ports.worker}`);
+      session.on("error", reject);
+      const req = session.request({ ":method": "POST", ":path": "/invoke/playground/ping", "content-type": "application/restate" });
+      req.on("response", (h) => {
+        resolve(Number(h[":status"]));
+        session.close();
+      });
+      req.end();
+    });
+    expect(status401).toBe(401);
+    const ok = await ingress("/playground/ping");
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ pong: true });
+  });
+
+  it("restate-server and the worker listen on 127.0.0.1 only", async () => {
+    const s = await status();
+    const pids = new Map(s.components.map((c) => [c.pid, c.name]));
+    const own = (await listeners()).filter((l) => l.pid && pids.has(l.pid));
+    const restateAndWorker = own.filter((l) => pids.get(l.pid!) !== "broker");
+    expect(restateAndWorker.length).toBeGreaterThanOrEqual(4); // ingress, admin, fabric, worker
+    for (const l of restateAndWorker) expect(l.address, `${pids.get(l.pid!)} port ${l.port}`).toBe("127.0.0.1");
+  });
+
+  it("a worker killed from outside is restarted by the supervisor and serves again", async () => {
+    const before = await status();
+    const worker = before.components.find((c) => c.name === "worker")!;
+    process.kill(worker.pid, "SIGKILL");
+    const after = await eventually("the worker to be restarted", async () => {
+      const s = await status();
+      const w = s.components.find((c) => c.name === "worker")!;
+      return w.pid !== worker.pid && w.healthy ? w : undefined;
+    });
+    expect(after.restarts).toBe(worker.restarts + 1);
+    const ok = await ingress("/playground/ping");
+    expect(ok.status).toBe(200);
+    expect((ok.json as { workerPid: number }).workerPid).toBe(after.pid);
+  });
+});

@@ -1,0 +1,64 @@
+// One real stack per test run: restate-server, Mokapi and the worker on free loopback ports in a temp state dir,
+// started and stopped through the CLI itself. Tests reach it through inject("stack").
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { freePort } from "../src/runtime/ports.js";
+import { runCli } from "./helpers/cli.js";
+
+export interface StackInfo {
+  stateDir: string;
+  ingressUrl: string;
+  adminUrl: string;
+  ports: Record<string, number>;
+  brokers: string[];
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+let stateDir = "";
+
+export async function setup(project: TestProject): Promise<void> {
+  stateDir = mkdtempSync(path.join(os.tmpdir(), "patterns-test-"));
+  const ports = {
+    ingress: await freePort(),
+    admin: await freePort(),
+    worker: await freePort(),
+    broker: await freePort(),
+    fabric: await freePort(),
+    brokerApi: await freePort(),
+  };
+  const args = [
+    "start",
+    "--json",
+    "--state-dir",
+    stateDir,
+    "--ingress-port",
+    String(ports.ingress),
+    "--admin-port",
+    String(ports.admin),
+    "--worker-port",
+    String(ports.worker),
+    "--broker-port",
+    String(ports.broker),
+    "--fabric-port",
+    String(ports.fabric),
+    "--broker-api-port",
+    String(ports.brokerApi),
+  ];
+  const res = await runCli(args, { timeoutMs: 120_000 });
+  if (res.code !== 0) throw new Error(`could not start the test stack (exit ${res.code}):\n${res.stderr}`);
+  const state = JSON.parse(res.stdout) as { ingressUrl: string; adminUrl: string; brokers: string[] };
+  project.provide("stack", { stateDir, ingressUrl: state.ingressUrl, adminUrl: state.adminUrl, ports, brokers: state.brokers });
+}
+
+export async function teardown(): Promise<void> {
+  if (!stateDir) return;
+  await runCli(["stop", "--purge", "--state-dir", stateDir], { timeoutMs: 60_000 });
+  rmSync(stateDir, { recursive: true, force: true });
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { base58, ensureIdentityKey, publicKeyId } from "../../src/runtime/keys.js";
+import { parseSsOwner } from "../../src/runtime/ports.js";
+import { liveState, readState, writeState, type StackState } from "../../src/runtime/state.js";
+import { humanDuration, shortId, table } from "../../src/ui/output.js";
+
+describe("request identity keys", () => {
+  it("base58 matches known vectors", () => {
+    expect(base58(Buffer.from("hello world"))).toBe("StV1DL6CwTryKyV");
+    expect(base58(Uint8Array.from([0, 0, 1]))).toBe("112");
+  });
+  it("creates a 0600 Ed25519 key once and derives a stable publickeyv1_ id", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "keys-"));
+    const file = path.join(dir, "keys", "k.pem");
+    const id1 = ensureIdentityKey(file);
+    const id2 = ensureIdentityKey(file);
+    expect(id1).toBe(id2);
+    expect(id1).toMatch(/^publickeyv1_[1-9A-HJ-NP-Za-km-z]{43,44}$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+  it("derives the id Restate logs for a known key", () => {
+    // Ed25519 key from RFC 8032 test 1 (secret 9d61b1…), public key d75a98…; base58 of the public key.
+    const pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n";
+    expect(publicKeyId(pem)).toBe(`publickeyv1_${base58(Buffer.from("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "hex"))}`);
+  });
+});
+
+describe("port owner parsing", () => {
+  const ss = 'LISTEN 0      128        127.0.0.1:9070       0.0.0.0:*    users:(("restate-server",pid=2918,fd=10))\nLISTEN 0 4096 *:9092 *:* users:(("mokapi",pid=2919,fd=10))';
+  it("finds the pid and command of a port", () => {
+    expect(parseSsOwner(ss, 9070)).toEqual({ command: "restate-server", pid: 2918 });
+    expect(parseSsOwner(ss, 9092)).toEqual({ command: "mokapi", pid: 2919 });
+    expect(parseSsOwner(ss, 1234)).toBeUndefined();
+  });
+});
+
+describe("state file", () => {
+  const state = (pid: number): StackState => ({
+    version: 1,
+    supervisorPid: pid,
+    startedAt: new Date().toISOString(),
+    stateDir: "/tmp/x",
+    ports: { ingress: 1, admin: 2, worker: 3, broker: 4, fabric: 5, brokerApi: 6 },
+    kafka: { kind: "embedded" },
+    timeScale: 1,
+    publicKey: "k",
+    ingressUrl: "",
+    adminUrl: "",
+    brokers: [],
+    components: {
+      restate: { port: 2, log: "", restarts: 0, phase: "up" },
+      broker: { port: 4, log: "", restarts: 0, phase: "up" },
+      worker: { port: 3, log: "", restarts: 0, phase: "up" },
+    },
+    subscriptions: [],
+    notes: [],
+  });
+  it("round-trips and tells live from stale", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "state-"));
+    const file = path.join(dir, "state.json");
+    writeState(file, state(process.pid));
+    expect(readState(file)?.supervisorPid).toBe(process.pid);
+    expect(liveState(file).stale).toBe(false);
+    writeState(file, state(2 ** 22 + 12345));
+    expect(liveState(file).stale).toBe(true);
+  });
+  it("ignores a corrupt file", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "state-"));
+    const file = path.join(dir, "state.json");
+    writeFileSync(file, "{not json");
+    expect(readState(file)).toBeUndefined();
+  });
+});
+
+describe("rendering helpers", () => {
+  it("durations in human units", () => {
+    expect(humanDuration(450)).toBe("450 ms");
+    expect(humanDuration(2300)).toBe("2.3 s");
+    expect(humanDuration(125_000)).toBe("2 min 5 s");
+    expect(humanDuration(3_900_000)).toBe("1 h 5 min");
+  });
+  it("short ids keep head and tail", () => {
+    expect(shortId("inv_1abcdefghijklmnopqrstuvwxyz")).toBe("inv_1abcde…wxyz");
+    expect(shortId("inv_1")).toBe("inv_1");
+  });
+  it("tables fit the width", () => {
+    const lines = table(["a", "b"], [["x".repeat(50), "y".repeat(50)]], 60);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
+    expect(lines[1]).toContain("…");
+  });
+});
