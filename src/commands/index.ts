@@ -11,5 +11,6 @@ import * as communication from "./communication.js";
 import * as orchestration from "./orchestration.js";
 import * as scheduling from "./scheduling.js";
 import * as events from "./events.js";
+import * as custom from "./custom.js";
 
-export const commandModules: { register(program: Command): void }[] = [start, stop, status, logs, doctor, demo, communication, orchestration, scheduling, events, timeline];
+export const commandModules: { register(program: Command): void }[] = [start, stop, status, logs, doctor, demo, communication, orchestration, scheduling, custom, events, timeline];

@@ -5,8 +5,9 @@ import { group as communication } from "./communication/index.js";
 import { group as orchestration } from "./orchestration/index.js";
 import { group as scheduling } from "./scheduling/index.js";
 import { group as events } from "./events/index.js";
+import { group as custom } from "./custom/index.js";
 
-export const groups: PatternGroup[] = [system, communication, orchestration, scheduling, events];
+export const groups: PatternGroup[] = [system, communication, orchestration, scheduling, custom, events];
 
 export const allServices = groups.flatMap((g) => g.services);
 export const kafkaSubscriptions: KafkaSubscriptionSpec[] = groups.flatMap((g) => g.subscriptions);

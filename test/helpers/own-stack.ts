@@ -1,0 +1,46 @@
+// A private stack for destructive tests (killing restate-server, the broker or the worker): free ports, its own
+// temp state dir, started and stopped through the CLI. Non-destructive tests share the global stack instead.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../../src/runtime/ports.js";
+import { AdminClient } from "../../src/runtime/admin.js";
+import { runCli, type CliResult } from "./cli.js";
+
+export interface OwnStack {
+  stateDir: string;
+  ingressUrl: string;
+  adminUrl: string;
+  ports: Record<string, number>;
+  admin: AdminClient;
+  cli(args: string[], opts?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  stop(): Promise<void>;
+}
+
+export async function startOwnStack(extraArgs: string[] = []): Promise<OwnStack> {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), "patterns-own-"));
+  const ports = {
+    ingress: await freePort(),
+    admin: await freePort(),
+    worker: await freePort(),
+    broker: await freePort(),
+    fabric: await freePort(),
+    brokerApi: await freePort(),
+  };
+  const portArgs = Object.entries(ports).flatMap(([k, v]) => [`--${k === "brokerApi" ? "broker-api" : k}-port`, String(v)]);
+  const res = await runCli(["start", "--json", "--state-dir", stateDir, ...portArgs, ...extraArgs], { timeoutMs: 120_000 });
+  if (res.code !== 0) throw new Error(`could not start a private stack (exit ${res.code}):\n${res.stderr}`);
+  const state = JSON.parse(res.stdout) as { ingressUrl: string; adminUrl: string };
+  return {
+    stateDir,
+    ports,
+    ingressUrl: state.ingressUrl,
+    adminUrl: state.adminUrl,
+    admin: new AdminClient(state.adminUrl),
+    cli: (args, opts) => runCli([...args, "--state-dir", stateDir], opts),
+    async stop() {
+      await runCli(["stop", "--purge", "--state-dir", stateDir], { timeoutMs: 60_000 });
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
