@@ -2,6 +2,7 @@
 // (0 ok, 1 failure, 2 usage, 130 interrupted). The only place that decides the process exit code.
 import { Command, CommanderError } from "commander";
 import { commandModules } from "./commands/index.js";
+import { runMenu } from "./commands/interactive.js";
 import { PlaygroundError } from "./errors.js";
 import { c, configureColor } from "./ui/palette.js";
 
@@ -25,8 +26,10 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     if (argv.length <= 2) {
-      program.outputHelp();
-      return 0;
+      // a bare `patterns`: the menu in a terminal, the help everywhere else (nothing requires a terminal)
+      if (process.stdin.isTTY && process.stdout.isTTY) await runMenu(program);
+      else program.outputHelp();
+      return typeof process.exitCode === "number" ? process.exitCode : 0;
     }
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;

@@ -12,5 +12,6 @@ import * as orchestration from "./orchestration.js";
 import * as scheduling from "./scheduling.js";
 import * as events from "./events.js";
 import * as custom from "./custom.js";
+import * as interactive from "./interactive.js";
 
-export const commandModules: { register(program: Command): void }[] = [start, stop, status, logs, doctor, demo, communication, orchestration, scheduling, custom, events, timeline];
+export const commandModules: { register(program: Command): void }[] = [start, stop, status, logs, doctor, demo, communication, orchestration, scheduling, custom, events, timeline, interactive];
