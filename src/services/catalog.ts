@@ -6,8 +6,9 @@ import { group as orchestration } from "./orchestration/index.js";
 import { group as scheduling } from "./scheduling/index.js";
 import { group as events } from "./events/index.js";
 import { group as custom } from "./custom/index.js";
+import { group as bench } from "./bench/index.js";
 
-export const groups: PatternGroup[] = [system, communication, orchestration, scheduling, custom, events];
+export const groups: PatternGroup[] = [system, communication, orchestration, scheduling, custom, events, bench];
 
 export const allServices = groups.flatMap((g) => g.services);
 export const kafkaSubscriptions: KafkaSubscriptionSpec[] = groups.flatMap((g) => g.subscriptions);

@@ -1,0 +1,359 @@
+// `npm run bench [-- --quick] [-- --records N]`: measures the playground itself, side by side with its floor, as
+// ratios (these machines are noisy). Starts its own stacks on free ports; prints a table and writes
+// bench/results.json. Not part of `npm test`.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Kafka, logLevel, type Producer } from "kafkajs";
+import { freePort, canConnect } from "../runtime/ports.js";
+import { AdminClient } from "../runtime/admin.js";
+import { projectRoot, restateServerBinary, mokapiBinary, restateTomlPath, asyncApiSpecPath, workerEntry, statePaths } from "../runtime/paths.js";
+import { ensureIdentityKey } from "../runtime/keys.js";
+import { readState } from "../runtime/state.js";
+import { control } from "../runtime/stack.js";
+import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
+import { percentile, median, ratio } from "./stats.js";
+import { table } from "../ui/output.js";
+
+const cli = path.join(projectRoot, "bin", "patterns.js");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const recordsArg = args.indexOf("--records");
+const N = recordsArg >= 0 ? Number(args[recordsArg + 1]) : quick ? 4000 : 20000;
+const RUNS = quick ? 3 : 5;
+const LATENCY_SECONDS = quick ? 5 : 15;
+
+interface Ports {
+  ingress: number;
+  admin: number;
+  worker: number;
+  broker: number;
+  fabric: number;
+  brokerApi: number;
+}
+
+async function ports(): Promise<Ports> {
+  return { ingress: await freePort(), admin: await freePort(), worker: await freePort(), broker: await freePort(), fabric: await freePort(), brokerApi: await freePort() };
+}
+
+function portArgs(p: Ports): string[] {
+  return ["--ingress-port", p.ingress, "--admin-port", p.admin, "--worker-port", p.worker, "--broker-port", p.broker, "--fabric-port", p.fabric, "--broker-api-port", p.brokerApi].map(String);
+}
+
+function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; ms: number; stdout: string; stderr: string }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => resolve({ code: code ?? 1, ms: performance.now() - t0, stdout, stderr }));
+  });
+}
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---- 1. start-up ---------------------------------------------------------------------------------------------------
+
+async function startViaCli(): Promise<{ ms: number; dir: string; p: Ports }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-bench-"));
+  const p = await ports();
+  const r = await run(process.execPath, [cli, "start", "--json", "--state-dir", dir, ...portArgs(p)]);
+  if (r.code !== 0) throw new Error(`start failed: ${r.stderr}`);
+  return { ms: r.ms, dir, p };
+}
+
+async function stopViaCli(dir: string): Promise<void> {
+  await run(process.execPath, [cli, "stop", "--purge", "--state-dir", dir]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The floor: the three processes started by hand in parallel, probed, and the worker registered. */
+async function startFloor(): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-floor-"));
+  const p = await ports();
+  const sp = statePaths(dir);
+  const key = ensureIdentityKey(sp.privateKey);
+  mkdirSync(sp.brokerSpecDir, { recursive: true });
+  writeFileSync(path.join(sp.brokerSpecDir, "asyncapi.yaml"), readFileSync(asyncApiSpecPath, "utf8").replaceAll("127.0.0.1:9092", `127.0.0.1:${p.broker}`));
+  const t0 = performance.now();
+  const procs: ChildProcess[] = [
+    spawn(restateServerBinary(), ["--config-file", restateTomlPath, "--base-dir", path.join(dir, "data"), "--bind-port", String(p.fabric), "--no-logo"], {
+      stdio: "ignore",
+      env: { ...process.env, DO_NOT_TRACK: "1", RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${p.admin}`, RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${p.ingress}`, RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE: sp.privateKey },
+    }),
+    spawn(mokapiBinary(), [`--api-port=${p.brokerApi}`, "--api-dashboard=false", "--mcp-server-enabled=false", "--health-enabled=false", "--log-level=warn", path.join(sp.brokerSpecDir, "asyncapi.yaml")], { stdio: "ignore", cwd: sp.brokerSpecDir }),
+    spawn(process.execPath, [workerEntry], { stdio: "ignore", env: { ...process.env, PATTERNS_WORKER_PORT: String(p.worker), PATTERNS_IDENTITY_KEY: key } }),
+  ];
+  const admin = new AdminClient(`http://127.0.0.1:${p.admin}`);
+  const until = async (probe: () => Promise<boolean>) => {
+    while (!(await probe().catch(() => false))) await sleep(25);
+  };
+  await Promise.all([until(() => admin.healthy()), until(() => canConnect(p.broker)), until(() => canConnect(p.worker))]);
+  await admin.registerDeployment(`http://127.0.0.1:${p.worker}`);
+  const ms = performance.now() - t0;
+  for (const proc of procs) proc.kill("SIGKILL");
+  await sleep(300);
+  rmSync(dir, { recursive: true, force: true });
+  return ms;
+}
+
+// ---- helpers on a running stack ------------------------------------------------------------------------------------
+
+function pids(dir: string): Record<string, number> {
+  const st = readState(statePaths(dir).stateFile)!;
+  return { restate: st.components.restate.pid!, broker: st.components.broker.pid!, worker: st.components.worker.pid! };
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function idleCpu(dir: string, seconds: number): Promise<Record<string, number>> {
+  const p = pids(dir);
+  const before = Object.fromEntries(Object.entries(p).map(([k, pid]) => [k, cpuTicks(pid)]));
+  await sleep(seconds * 1000);
+  const hz = 100;
+  return Object.fromEntries(Object.entries(p).map(([k, pid]) => [k, Math.round(((cpuTicks(pid) - before[k]!) / hz / seconds) * 1000) / 10]));
+}
+
+function sinkLines(dir: string, runId: string): { seq: number; key: string; sentAt: number; handledAt: number }[] {
+  const file = path.join(dir, "bench-sink.ndjson");
+  if (!existsSync(file)) return [];
+  const out = [];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.includes(`"run":"${runId}"`)) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      /* torn line */
+    }
+  }
+  return out;
+}
+
+async function waitForSink(dir: string, runId: string, count: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const lines = sinkLines(dir, runId);
+    if (lines.length >= count) return Math.max(...lines.map((l) => l.handledAt));
+    await sleep(200);
+  }
+  throw new Error(`only ${sinkLines(dir, runId).length}/${count} events of ${runId} arrived`);
+}
+
+async function producer(brokerPort: number): Promise<Producer> {
+  const kafka = new Kafka({ clientId: "bench", brokers: [`127.0.0.1:${brokerPort}`], logLevel: logLevel.NOTHING });
+  const p = kafka.producer({ allowAutoTopicCreation: false });
+  await p.connect();
+  return p;
+}
+
+async function sendIngress(ingress: string, key: string, ev: BenchEvent): Promise<void> {
+  const res = await fetch(`${ingress}/BenchSink/${key}/onEvent/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ev) });
+  if (res.status >= 300) throw new Error(`ingress send ${res.status}`);
+  await res.arrayBuffer();
+}
+
+// ---- 2. throughput -------------------------------------------------------------------------------------------------
+
+async function kafkaThroughput(dir: string, p: Ports, n: number, keys: number): Promise<number> {
+  const runId = `kt-${keys}-${Date.now()}`;
+  const prod = await producer(p.broker);
+  const t0 = Date.now();
+  const batch = 500;
+  for (let i = 0; i < n; i += batch) {
+    const messages = [];
+    for (let j = i; j < Math.min(n, i + batch); j++) messages.push({ key: `k${j % keys}`, value: JSON.stringify({ run: runId, seq: j, sentAt: Date.now() }) });
+    await prod.send({ topic: BENCH_TOPIC, messages, acks: 1 });
+  }
+  await prod.disconnect();
+  const last = await waitForSink(dir, runId, n, 600_000);
+  return (n / (last - t0)) * 1000;
+}
+
+async function ingressThroughput(dir: string, p: Ports, n: number, keys: number): Promise<number> {
+  const runId = `it-${keys}-${Date.now()}`;
+  const ingress = `http://127.0.0.1:${p.ingress}`;
+  const t0 = Date.now();
+  let next = 0;
+  const workers = Array.from({ length: 64 }, async () => {
+    while (next < n) {
+      const j = next++;
+      await sendIngress(ingress, `k${j % keys}`, { run: runId, seq: j, sentAt: Date.now() });
+    }
+  });
+  await Promise.all(workers);
+  const last = await waitForSink(dir, runId, n, 600_000);
+  return (n / (last - t0)) * 1000;
+}
+
+// ---- 3. latency ----------------------------------------------------------------------------------------------------
+
+async function latency(dir: string, p: Ports, via: "kafka" | "ingress", seconds: number): Promise<{ p50: number; p99: number }> {
+  const runId = `lat-${via}-${Date.now()}`;
+  const total = seconds * 100;
+  const prod = via === "kafka" ? await producer(p.broker) : undefined;
+  const ingress = `http://127.0.0.1:${p.ingress}`;
+  const t0 = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * 10;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const ev: BenchEvent = { run: runId, seq: i, sentAt: Date.now() };
+    const key = `k${i % 100}`;
+    inflight.push(prod ? prod.send({ topic: BENCH_TOPIC, messages: [{ key, value: JSON.stringify(ev) }], acks: 1 }) : sendIngress(ingress, key, ev));
+  }
+  await Promise.all(inflight);
+  await prod?.disconnect();
+  await waitForSink(dir, runId, total, 120_000);
+  const lat = sinkLines(dir, runId).map((l) => l.handledAt - l.sentAt);
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
+// ---- 4. recovery ---------------------------------------------------------------------------------------------------
+
+async function recovery(dir: string, p: Ports): Promise<number> {
+  const ingress = `http://127.0.0.1:${p.ingress}`;
+  const admin = new AdminClient(`http://127.0.0.1:${p.admin}`);
+  const res = await fetch(`${ingress}/BenchRecovery/run/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sleepMs: 1500 }) });
+  const { invocationId } = (await res.json()) as { invocationId: string };
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const rows = await admin.query<{ entry_type: string }>(`SELECT entry_type FROM sys_journal WHERE id = '${invocationId}' AND entry_type = 'Command: Sleep'`);
+    if (rows.length) break;
+    await sleep(20);
+  }
+  await control(statePaths(dir), "POST", "/kill", { component: "worker", downMs: 1000, wait: true });
+  const back = Date.now();
+  await fetch(`${ingress}/restate/invocation/${invocationId}/attach`).then((r) => r.text());
+  const [row] = await admin.query<{ completed_at: string }>(`SELECT completed_at FROM sys_invocation WHERE id = '${invocationId}'`);
+  return Date.parse(row!.completed_at) - back;
+}
+
+// ---- 5. timeline ---------------------------------------------------------------------------------------------------
+
+async function timelineWall(dir: string, p: Ports): Promise<{ ms: number; entries: number } | undefined> {
+  const ingress = `http://127.0.0.1:${p.ingress}`;
+  const admin = new AdminClient(`http://127.0.0.1:${p.admin}`);
+  const res = await fetch(`${ingress}/BenchJournal/run`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ steps: 500 }) });
+  const id = res.headers.get("x-restate-id");
+  await res.text();
+  if (!id) return undefined;
+  const [count] = await admin.query<{ n: number }>(`SELECT COUNT(*) AS n FROM sys_journal WHERE id = '${id}'`);
+  const help = await run(process.execPath, [cli, "timeline", "--help"]);
+  if (help.code !== 0) return undefined;
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await run(process.execPath, [cli, "timeline", id, "--state-dir", dir]);
+    if (r.code !== 0) return undefined;
+    times.push(r.ms);
+  }
+  return { ms: median(times), entries: Number(count?.n ?? 0) };
+}
+
+// ---- main ----------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = { quick, records: N, runs: RUNS, node: process.versions.node, cpus: os.cpus().length, at: new Date().toISOString() };
+  const rows: string[][] = [];
+
+  log(`start-up: ${RUNS} × patterns start, ${RUNS} × floor`);
+  const starts: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = await startViaCli();
+    starts.push(s.ms);
+    await stopViaCli(s.dir);
+  }
+  const floors: number[] = [];
+  for (let i = 0; i < RUNS; i++) floors.push(await startFloor());
+  results.startup = { patternsStartMs: median(starts), floorMs: median(floors), ratio: ratio(median(starts), median(floors)) };
+  rows.push(["start-up (to ready)", `${Math.round(median(starts))} ms`, `floor ${Math.round(median(floors))} ms`, `${ratio(median(starts), median(floors))}×`]);
+
+  const { dir, p } = await startViaCli();
+  try {
+    const statusTimes: number[] = [];
+    const helpTimes: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      statusTimes.push((await run(process.execPath, [cli, "status", "--state-dir", dir])).ms);
+      helpTimes.push((await run(process.execPath, [cli, "--help"])).ms);
+    }
+    results.statusMs = median(statusTimes);
+    results.helpMs = median(helpTimes);
+    rows.push(["patterns status", `${Math.round(median(statusTimes))} ms`, "", ""]);
+    rows.push(["patterns --help", `${Math.round(median(helpTimes))} ms`, "", ""]);
+
+    const pid = pids(dir);
+    const idleRss = Object.fromEntries(Object.entries(pid).map(([k, v]) => [k, rssMb(v)]));
+    results.memoryIdleMb = idleRss;
+
+    const subscribed = (await new AdminClient(`http://127.0.0.1:${p.admin}`).subscriptions()).some((s) => s.source.endsWith(`/${BENCH_TOPIC}`));
+    if (subscribed) {
+      log(`throughput: ${N} records over 100 keys and over 1 key, Kafka and ingress`);
+      const k100 = await kafkaThroughput(dir, p, N, 100);
+      const i100 = await ingressThroughput(dir, p, N, 100);
+      const k1 = await kafkaThroughput(dir, p, Math.round(N / 4), 1);
+      const i1 = await ingressThroughput(dir, p, Math.round(N / 4), 1);
+      results.throughput = { kafka100: k100, ingress100: i100, ratio100: ratio(k100, i100), kafka1: k1, ingress1: i1, ratio1: ratio(k1, i1), oneKeyRecords: Math.round(N / 4) };
+      rows.push([`throughput, 100 keys (${N})`, `kafka ${Math.round(k100)}/s`, `ingress ${Math.round(i100)}/s`, `${ratio(k100, i100)}×`]);
+      rows.push([`throughput, 1 key (${Math.round(N / 4)})`, `kafka ${Math.round(k1)}/s`, `ingress ${Math.round(i1)}/s`, `${ratio(k1, i1)}×`]);
+      results.memoryAfterLoadMb = Object.fromEntries(Object.entries(pid).map(([k, v]) => [k, rssMb(v)]));
+
+      log(`latency: 100 records/s for ${LATENCY_SECONDS} s, Kafka and ingress`);
+      const lk = await latency(dir, p, "kafka", LATENCY_SECONDS);
+      const li = await latency(dir, p, "ingress", LATENCY_SECONDS);
+      results.latency = { kafka: lk, ingress: li };
+      rows.push(["latency p50 @100/s", `kafka ${Math.round(lk.p50)} ms`, `ingress ${Math.round(li.p50)} ms`, ""]);
+      rows.push(["latency p99 @100/s", `kafka ${Math.round(lk.p99)} ms`, `ingress ${Math.round(li.p99)} ms`, ""]);
+    } else {
+      log(`no subscription on ${BENCH_TOPIC}: the Kafka measurements are skipped`);
+    }
+
+    await sleep(2000);
+    const cpu = await idleCpu(dir, quick ? 3 : 5);
+    results.idleCpuPercent = cpu;
+    rows.push(["idle CPU (% of a core)", `restate ${cpu.restate}`, `broker ${cpu.broker}, worker ${cpu.worker}`, `total ${Math.round((cpu.restate! + cpu.broker! + cpu.worker!) * 10) / 10}`]);
+
+    log(`recovery: ${RUNS} × SIGKILL the worker during a durable sleep, restart after 1 s`);
+    const rec: number[] = [];
+    for (let i = 0; i < RUNS; i++) rec.push(await recovery(dir, p));
+    results.recoveryMs = { median: median(rec), all: rec };
+    rows.push(["recovery (worker back → done)", `${Math.round(median(rec))} ms`, `max ${Math.round(Math.max(...rec))} ms`, ""]);
+
+    const tl = await timelineWall(dir, p);
+    results.timeline = tl ?? "timeline verb not available";
+    rows.push(["timeline of a big invocation", tl ? `${Math.round(tl.ms)} ms` : "n/a", tl ? `${tl.entries} journal entries` : "", ""]);
+
+    const now = pids(dir);
+    results.memoryFinalMb = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, rssMb(v)]));
+    const mem = (m: Record<string, number>) => `${m.restate} / ${m.broker} / ${m.worker} MB`;
+    rows.push(["RSS idle (restate/broker/worker)", mem(idleRss), "", `total ${idleRss.restate! + idleRss.broker! + idleRss.worker!} MB`]);
+    if (results.memoryAfterLoadMb) {
+      const after = results.memoryAfterLoadMb as Record<string, number>;
+      rows.push(["RSS after the load run", mem(after), "", `total ${after.restate! + after.broker! + after.worker!} MB`]);
+    }
+  } finally {
+    await stopViaCli(dir);
+  }
+
+  for (const l of table(["measure", "playground", "compared with", "ratio"], rows)) process.stdout.write(`${l}\n`);
+  const out = path.join(projectRoot, "bench", "results.json");
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(results, null, 2));
+  log(`written ${out}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
