@@ -1,4 +1,228 @@
-// CLI verbs of the "scheduling" group.
+// CLI verbs of the "scheduling" group: `reminders fail|pay|show <invoice>` (payment reminders on durable timers)
+// and `fanout "<a,b,c>"` (fan-out / fan-in, drawn as parallel lanes).
 import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+import { requireStack } from "../runtime/stack.js";
+import { scaleDuration } from "../runtime/config.js";
+import { DAY } from "../services/lib/time.js";
+import { examples, globals } from "./common.js";
+import { printEquivalent } from "./lib/curl.js";
+import { emit, humanDuration, note, shortId } from "../ui/output.js";
+import { c, sym } from "../ui/palette.js";
+import { spinner } from "../ui/spinner.js";
+import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../services/scheduling/payment-tracker-api.js";
+import { FAN_OUT_WORKER } from "../services/scheduling/fan-out.js";
+import type { FailureResult, SuccessResult } from "../services/scheduling/payment-tracker.js";
+import {
+  makeEvent,
+  sendFailure,
+  sendSuccess,
+  showInvoice,
+  trackerPath,
+  validateInvoice,
+  waitSettled,
+  type HistoryItem,
+  type InvoiceView,
+  type NextView,
+} from "./scheduling/reminders.js";
+import { fanOutBody, FANOUT_CRASH_STEPS, runFanOut, validateDescription, type FanOutRun } from "./scheduling/fanout.js";
+import { renderLanes } from "./scheduling/lanes.js";
 
-export function register(_program: Command): void {}
+const clock = (iso: string) => iso.slice(11, 23);
+
+function describeNext(n: NextView, timeScale: number): string {
+  const what = n.action === "escalation" ? "escalation to support" : `reminder #${n.number}`;
+  const due =
+    n.dueInMs === undefined ? "due time unknown" : n.dueInMs >= 0 ? `due in ${humanDuration(n.dueInMs)}` : `due ${humanDuration(-n.dueInMs)} ago`;
+  const at = n.dueAt ? ` at ${clock(n.dueAt)}` : "";
+  return `${what} ${due}${at} ${c.dim(`(${humanDuration(n.nominalMs)} nominal = ${humanDuration(n.scaledMs)} real at time scale ${timeScale})`)}`;
+}
+
+function historyLine(h: HistoryItem): string {
+  if (h.kind === "escalation") return `  ${c.dim(clock(h.at))}  ${c.warn("escalated to support")}${h.customer ? c.dim(` (customer ${h.customer})`) : ""}`;
+  return `  ${c.dim(clock(h.at))}  reminder e-mail #${h.number ?? "?"}${h.customer ? ` → ${h.customer}` : ""}${h.eventId ? c.dim(` (event ${h.eventId})`) : ""}`;
+}
+
+export function renderInvoice(v: InvoiceView): string[] {
+  const yes = (b: boolean) => (b ? c.ok("yes") : "no");
+  const lines = [
+    `${c.bold("invoice")}         ${c.id(v.invoice)}`,
+    ...(v.customer ? [`customer        ${v.customer}`] : []),
+    `paid            ${yes(v.paid)}`,
+    `reminders sent  ${v.remindersCount} of ${v.maxReminders}`,
+    `escalated       ${v.escalated ? c.warn("yes") : "no"}`,
+  ];
+  if (v.next) {
+    lines.push(`next            ${describeNext(v.next, v.timeScale)}`);
+    lines.push(`                ${c.id(v.next.invocationId)} ${c.dim(`(${v.next.status} in sys_invocation)`)}`);
+  } else {
+    lines.push(`next            ${c.dim(v.paid ? "nothing scheduled (paid)" : v.escalated ? "nothing scheduled (escalated)" : "nothing scheduled")}`);
+  }
+  for (const p of v.pending.filter((p) => p.id !== v.next?.invocationId)) lines.push(`also pending    ${c.id(p.id)} ${c.dim(p.status)}`);
+  lines.push(v.history.length ? "history" : c.dim("history         none yet (no reminder e-mail sent for this invoice)"));
+  for (const h of v.history) lines.push(historyLine(h));
+  return lines;
+}
+
+function renderFailure(r: FailureResult, timeScale: number): string[] {
+  const n = r.nextReminder;
+  const nextLine = n
+    ? `next: ${describeNext({ ...n, status: "scheduled", dueAt: new Date(n.dueAt).toISOString(), dueInMs: n.dueAt - Date.now(), scaledMs: n.delayMs }, timeScale)} ${c.dim(shortId(n.invocationId))}`
+    : undefined;
+  switch (r.outcome) {
+    case "reminded":
+      return [`${sym.ok} reminder e-mail #${r.remindersCount} sent for ${c.id(r.invoice)}`, ...(nextLine ? [nextLine] : [])];
+    case "escalated":
+      return [`${sym.warn} ${c.id(r.invoice)} escalated to support after ${r.remindersCount} reminders`];
+    case "ignored-paid":
+      return [`${sym.ok} ${c.id(r.invoice)} is paid: no reminder sent`];
+    case "ignored-escalated":
+      return [`${sym.warn} ${c.id(r.invoice)} was already escalated to support: nothing sent`];
+    case "already-scheduled":
+      return [`${sym.warn} ${c.id(r.invoice)} already has a reminder on the schedule (one chain per invoice): nothing sent now`, ...(nextLine ? [nextLine] : [])];
+  }
+}
+
+export function renderFanOut(run: FanOutRun): string[] {
+  const lanes = renderLanes(run.lanes, { start: run.parent.start, end: run.parent.end }, { width: 40 });
+  const s = run.stats;
+  return [
+    `${c.bold(`${FAN_OUT_WORKER}/run`)} ${c.id(run.invocationId)} ${c.dim(`— ${run.lanes.length} subtasks, one child invocation each`)}`,
+    ...lanes.map((l, i) => `  ${l}  ${c.dim(`${humanDuration(run.lanes[i]!.workMs)} work`)}`),
+    `total ${c.bold(humanDuration(s.totalMs))} · slowest subtask ${humanDuration(s.slowestMs)} · one after the other ≈ ${humanDuration(s.sumMs)}  ${
+      run.parallel ? `${sym.ok} ran in parallel` : `${sym.fail} did not look parallel`
+    }`,
+    ...(run.crashArmedAfter ? [`${sym.warn} the worker was armed to crash after "${run.crashArmedAfter}"; parent retries: ${run.parent.retryCount}`] : []),
+    `result: ${run.result}`,
+  ];
+}
+
+function registerReminders(program: Command): void {
+  const reminders = program
+    .command("reminders")
+    .description("payment reminders: three reminder e-mails one (scaled) day apart, then escalation; a payment stops them")
+    .addHelpText(
+      "after",
+      examples(
+        "npx patterns reminders fail invoice123",
+        "npx patterns reminders fail invoice123 --customer cus_42 --wait",
+        "npx patterns reminders show invoice123",
+        "npx patterns reminders pay invoice123 --json",
+      ),
+    );
+
+  reminders
+    .command("fail")
+    .argument("<invoice>", "invoice id (the PaymentTracker key)")
+    .description("a failed payment: send reminder #1 now and schedule the next one a (scaled) day later")
+    .option("--customer <id>", "customer the e-mails go to", undefined)
+    .option("--event-id <id>", "the payment provider's event id (default: a random evt_…)")
+    .option("--wait", "stay until the invoice is escalated or paid, printing each reminder as it is sent")
+    .addHelpText("after", examples("npx patterns reminders fail invoice123", "npx patterns reminders fail invoice123 --wait", "npx patterns reminders fail inv-7 --customer cus_42 --json"))
+    .action(async (invoiceArg: string, _o, command: Command) => {
+      const o = globals<{ customer?: string; eventId?: string; wait?: boolean }>(command);
+      const invoice = validateInvoice(invoiceArg);
+      if (o.customer !== undefined && o.customer.trim() === "") throw new UsageError("--customer is empty", "for example --customer cus_42");
+      const stack = requireStack(o.stateDir);
+      const event = makeEvent("failed", { customer: o.customer, eventId: o.eventId });
+      const result = await sendFailure(stack, invoice, event);
+      let settled: InvoiceView | undefined;
+      if (o.wait) {
+        if (!o.json) for (const l of renderFailure(result, stack.state.timeScale)) note(l);
+        const spin = spinner(`waiting for the reminders of ${invoice} (a day is ${humanDuration(scaleDuration(DAY, stack.state.timeScale))} here)`, { json: o.json });
+        settled = await waitSettled(stack, invoice, {
+          onProgress: (h) => {
+            if (!o.json) note(historyLine(h));
+          },
+        });
+        spin.succeed(settled.escalated ? `${invoice} escalated after ${settled.remindersCount} reminders` : `${invoice} paid after ${settled.remindersCount} reminders`);
+      }
+      emit(o, { invoice, event, result, ...(settled ? { settled } : {}) }, () => (settled ? renderInvoice(settled) : renderFailure(result, stack.state.timeScale)));
+      printEquivalent({ url: `${stack.ingressUrl}${trackerPath(invoice, ON_PAYMENT_FAILURE)}`, body: event }, o);
+    });
+
+  reminders
+    .command("pay")
+    .argument("<invoice>", "invoice id (the PaymentTracker key)")
+    .description("a successful payment: mark the invoice paid and cancel the scheduled reminder")
+    .option("--customer <id>", "customer in the event", undefined)
+    .option("--event-id <id>", "the payment provider's event id (default: a random evt_…)")
+    .addHelpText("after", examples("npx patterns reminders pay invoice123", "npx patterns reminders pay invoice123 --json"))
+    .action(async (invoiceArg: string, _o, command: Command) => {
+      const o = globals<{ customer?: string; eventId?: string }>(command);
+      const invoice = validateInvoice(invoiceArg);
+      const stack = requireStack(o.stateDir);
+      const event = makeEvent("succeeded", { customer: o.customer, eventId: o.eventId });
+      const result: SuccessResult & { invocationId?: string } = await sendSuccess(stack, invoice, event);
+      emit(o, { invoice, event, result }, (r) => [
+        `${sym.ok} ${c.id(invoice)} paid ${c.dim(`(after ${r.result.remindersCount} reminder${r.result.remindersCount === 1 ? "" : "s"})`)}`,
+        r.result.cancelledReminder
+          ? `${sym.ok} cancelled the scheduled reminder ${c.id(r.result.cancelledReminder)}: no more e-mails`
+          : c.dim("no reminder was scheduled; later failure events are ignored"),
+      ]);
+      printEquivalent({ url: `${stack.ingressUrl}${trackerPath(invoice, ON_PAYMENT_SUCCESS)}`, body: event }, o);
+    });
+
+  reminders
+    .command("show")
+    .argument("<invoice>", "invoice id (the PaymentTracker key)")
+    .description("the invoice's state, its next scheduled reminder (due time, nominal and scaled) and the e-mails sent")
+    .addHelpText("after", examples("npx patterns reminders show invoice123", "npx patterns reminders show invoice123 --json"))
+    .action(async (invoiceArg: string, _o, command: Command) => {
+      const o = globals(command);
+      const invoice = validateInvoice(invoiceArg);
+      const stack = requireStack(o.stateDir);
+      const view = await showInvoice(stack, invoice);
+      emit(o, view, renderInvoice);
+      printEquivalent(
+        [
+          { url: `${stack.admin.url}/query`, body: { query: `SELECT key, value_utf8 FROM state WHERE service_name = '${PAYMENT_TRACKER}' AND service_key = '${invoice}'` } },
+          {
+            url: `${stack.admin.url}/query`,
+            body: { query: `SELECT id, status, created_at FROM sys_invocation WHERE target = '${PAYMENT_TRACKER}/${invoice}/${ON_PAYMENT_FAILURE}' AND status <> 'completed'` },
+          },
+        ],
+        o,
+      );
+    });
+}
+
+function registerFanOut(program: Command): void {
+  program
+    .command("fanout")
+    .argument("<description>", "the task: subtasks separated by commas")
+    .description("fan-out / fan-in: run the subtasks in parallel as child invocations and aggregate; shows them as lanes")
+    .option("--chaos", "random work times (0.5–4.5 s) instead of the deterministic 1, 2, 3, 4 s by position")
+    .option("--crash-after <step>", `crash the worker once right after a step (${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(" or ")})`)
+    .addHelpText(
+      "after",
+      examples(
+        `npx patterns fanout "get out of bed,shower,make coffee,have breakfast"`,
+        `npx patterns fanout "a,b,c,d" --json`,
+        `npx patterns fanout "a,b,c,d" --crash-after "finish subtask"`,
+      ),
+    )
+    .action(async (description: string, _o, command: Command) => {
+      const o = globals<{ chaos?: boolean; crashAfter?: string }>(command);
+      const parts = validateDescription(description);
+      if (o.crashAfter !== undefined && !(FANOUT_CRASH_STEPS as readonly string[]).includes(o.crashAfter))
+        throw new UsageError(`--crash-after "${o.crashAfter}" is not a step of ${FAN_OUT_WORKER}`, `use one of: ${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(", ")}`);
+      const stack = requireStack(o.stateDir);
+      const spin = spinner(`fanning out ${parts.length} subtasks…`, { json: o.json });
+      let run: FanOutRun;
+      try {
+        run = await runFanOut(stack, description, { chaos: o.chaos, crashAfter: o.crashAfter });
+      } catch (e) {
+        spin.fail(`${FAN_OUT_WORKER}/run failed`);
+        throw e;
+      }
+      spin.succeed(`${parts.length} subtasks done in ${humanDuration(run.stats.totalMs)}`);
+      emit(o, run, renderFanOut);
+      printEquivalent({ url: `${stack.ingressUrl}/${FAN_OUT_WORKER}/run`, body: fanOutBody(description, !!o.chaos) }, o);
+    });
+}
+
+export function register(program: Command): void {
+  registerReminders(program);
+  registerFanOut(program);
+}

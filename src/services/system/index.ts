@@ -1,17 +1,121 @@
-// The playground's own service: `playground/ping` proves the whole path (ingress → signed request → worker) works.
-// `doctor` and the stack tests call it.
+// The playground's own services (not patterns).
+// - `playground/ping` proves the whole path (ingress → signed request → worker) works; `doctor` and the stack tests call it.
+// - `playground/recovery` is the crash demo (`kill-worker`, `kill-restate`, `timeline`): a durable step, a durable
+//   sleep and a second step, each step recording its effect in the simulated ledger, so "exactly once" is countable.
+// - `playgroundLane/<key>/work` is an exclusive Virtual Object handler that holds its key for a while: several calls
+//   on one key queue, calls on different keys run side by side (what `timeline --lanes` draws).
 import * as restate from "@restatedev/restate-sdk";
 import type { PatternGroup } from "../group.js";
+import { recordEffect, simLog } from "../lib/simulated.js";
+
+export interface RecoveryInput {
+  /** business key of the run, used in the ledger (default: the invocation id) */
+  key?: string;
+  /** how long each step body works, in ms (default 200); a long body gives time to kill the worker mid-step */
+  workMs?: number;
+  /** the durable sleep between the steps, in ms (default 2000) */
+  sleepMs?: number;
+  /** the second step fails this many attempts with a retryable error before it succeeds (default 0) */
+  failTimes?: number;
+}
+
+export const RECOVERY_STEPS = { first: "prepare", sleep: "cool-off", second: "commit" } as const;
+
+const MAX_MS = 10 * 60_000;
+
+function msField(v: unknown, field: string, fallback: number): number {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > MAX_MS) {
+    throw new restate.TerminalError(`${field} is invalid: a number of milliseconds from 0 to ${MAX_MS} is expected`, { errorCode: 400 });
+  }
+  return Math.round(v);
+}
+
+/** Failures so far per invocation, in this worker process (a restart forgets them: that only shortens the demo). */
+const failuresSoFar = new Map<string, number>();
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const playground = restate.service({
   name: "playground",
-  description: "Health of the playground itself (not a pattern)",
+  description: "Health of the playground itself and its crash demo (not a pattern)",
   handlers: {
     ping: async (ctx: restate.Context) => {
       const at = await ctx.run("read worker clock", () => new Date().toISOString());
       return { pong: true, workerPid: process.pid, node: process.versions.node, at };
     },
+
+    recovery: async (ctx: restate.Context, input?: RecoveryInput) => {
+      if (input !== undefined && (typeof input !== "object" || input === null || Array.isArray(input))) {
+        throw new restate.TerminalError("input is invalid: an object like {\"key\":\"k\",\"sleepMs\":2000} is expected", { errorCode: 400 });
+      }
+      const invocationId = ctx.request().id;
+      if (input?.key !== undefined && (typeof input.key !== "string" || input.key.length === 0 || input.key.length > 200)) {
+        throw new restate.TerminalError("key is invalid: a non-empty string is expected", { errorCode: 400 });
+      }
+      const key = input?.key ?? invocationId;
+      const workMs = msField(input?.workMs, "workMs", 200);
+      const sleepMs = msField(input?.sleepMs, "sleepMs", 2000);
+      const failTimes = input?.failTimes ?? 0;
+      if (typeof failTimes !== "number" || !Number.isInteger(failTimes) || failTimes < 0 || failTimes > 20) {
+        throw new restate.TerminalError("failTimes is invalid: a whole number from 0 to 20 is expected", { errorCode: 400 });
+      }
+
+      const prepared = await ctx.run(RECOVERY_STEPS.first, async () => {
+        simLog("recovery", `${key}: preparing (pid ${process.pid})`);
+        await wait(workMs);
+        recordEffect("recovery", RECOVERY_STEPS.first, key, { invocationId, pid: process.pid });
+        return { preparedBy: process.pid, at: new Date().toISOString() };
+      });
+      ctx.console.info(`prepared by pid ${prepared.preparedBy}; sleeping ${sleepMs} ms`);
+
+      await ctx.sleep(sleepMs, RECOVERY_STEPS.sleep);
+
+      const committed = await ctx.run(RECOVERY_STEPS.second, async () => {
+        const startedAt = new Date().toISOString();
+        simLog("recovery", `${key}: committing (pid ${process.pid})`);
+        await wait(workMs);
+        const failed = failuresSoFar.get(invocationId) ?? 0;
+        if (failed < failTimes) {
+          failuresSoFar.set(invocationId, failed + 1);
+          throw new Error(`simulated outage ${failed + 1} of ${failTimes} while committing ${key}`);
+        }
+        failuresSoFar.delete(invocationId);
+        recordEffect("recovery", RECOVERY_STEPS.second, key, { invocationId, pid: process.pid });
+        return { committedBy: process.pid, startedAt, at: new Date().toISOString() };
+      });
+
+      return {
+        key,
+        invocationId,
+        preparedBy: prepared.preparedBy,
+        committedBy: committed.committedBy,
+        // wall time from the end of the first step to the start of the second: the sleep plus any downtime
+        gapMs: Date.parse(committed.startedAt) - Date.parse(prepared.at),
+        finishedBy: process.pid,
+      };
+    },
   },
 });
 
-export const group: PatternGroup = { services: [playground], subscriptions: [] };
+export interface LaneInput {
+  /** how long the handler holds its key, in ms (default 1000) */
+  holdMs?: number;
+  label?: string;
+}
+
+const playgroundLane = restate.object({
+  name: "playgroundLane",
+  description: "A keyed handler that holds its key for a while: queued versus parallel keys on `timeline --lanes`",
+  handlers: {
+    work: async (ctx: restate.ObjectContext, input?: LaneInput) => {
+      const holdMs = msField(input?.holdMs, "holdMs", 1000);
+      const n = ((await ctx.get<number>("count")) ?? 0) + 1;
+      await ctx.run("hold the key", () => wait(holdMs));
+      ctx.set("count", n);
+      return { key: ctx.key, count: n, label: input?.label ?? null };
+    },
+  },
+});
+
+export const group: PatternGroup = { services: [playground, playgroundLane], subscriptions: [] };

@@ -1,0 +1,216 @@
+// `patterns queue submit|result|list`: Restate as a (delayed) task queue (pattern 2). Tasks go in by one-way send
+// with an idempotency key; a result can be fetched later by invocation id or by that key.
+import type { Command } from "commander";
+import * as clients from "@restatedev/restate-sdk-clients";
+import { requireStack, type RunningStack } from "../../runtime/stack.js";
+import { ingressClient, ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { durationOption, examples, globals } from "../common.js";
+import { printEquivalent, type RawCall } from "../lib/curl.js";
+import { emit, humanDuration, table } from "../../ui/output.js";
+import { spinner } from "../../ui/spinner.js";
+import { c, sym } from "../../ui/palette.js";
+import { PlaygroundError, UsageError } from "../../errors.js";
+import { ASYNC_TASK_WORKER, type TaskOpts } from "../../services/communication/contracts.js";
+import type { AsyncTaskWorker } from "../../services/communication/queue.js";
+import { callError, checkKeyArg, ingressPath, invocations, randomSuffix, relative, type InvocationRow } from "./shared.js";
+
+const HANDLER = "runTask";
+
+export interface SubmitResult {
+  invocationId: string;
+  /** "Accepted", or "PreviouslyAccepted" when the idempotency key was seen before (nothing new queued) */
+  status: "Accepted" | "PreviouslyAccepted";
+  idempotencyKey: string;
+  task: string;
+  delayMs: number;
+  /** when Restate will run it (ISO); absent when it runs right away */
+  executionTime?: string;
+  /** the invocation's status in Restate right after submitting */
+  currentStatus?: string;
+}
+
+export function submitCall(ingressUrl: string, t: TaskOpts, delayMs: number): RawCall {
+  return {
+    url: `${ingressUrl}${ingressPath(ASYNC_TASK_WORKER, HANDLER, "send")}${delayMs ? `?delay=${delayMs}ms` : ""}`,
+    body: t,
+    headers: { "idempotency-key": t.id },
+  };
+}
+
+export async function submitTask(stack: RunningStack, opts: { task: string; id: string; delayMs: number }): Promise<SubmitResult> {
+  const sendClient = ingressClient(stack.ingressUrl).serviceSendClient<AsyncTaskWorker>({ name: ASYNC_TASK_WORKER });
+  let send: clients.Send & { executionTime?: string };
+  try {
+    send = await sendClient.runTask({ id: opts.id, task: opts.task }, clients.SendOpts.from({ idempotencyKey: opts.id, delay: opts.delayMs || undefined }));
+  } catch (e) {
+    throw callError(e, "submitting the task");
+  }
+  const row = (await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, id: send.invocationId }))[0];
+  return {
+    invocationId: send.invocationId,
+    status: send.status,
+    idempotencyKey: opts.id,
+    task: opts.task,
+    delayMs: opts.delayMs,
+    executionTime: send.executionTime ? new Date(Date.parse(send.executionTime)).toISOString() : row?.scheduled_start_at,
+    currentStatus: row?.status,
+  };
+}
+
+export function renderSubmit(r: SubmitResult): string[] {
+  const when = r.executionTime ? `runs at ${new Date(r.executionTime).toLocaleTimeString()} (${relative(r.executionTime)})` : "runs now";
+  if (r.status === "PreviouslyAccepted") {
+    return [
+      `${sym.warn} ${c.warn("previously accepted")}: idempotency key ${c.id(r.idempotencyKey)} was submitted before, so nothing new was queued`,
+      `  invocation ${c.id(r.invocationId)} (status ${r.currentStatus ?? "?"}${r.executionTime ? `, ${when}` : ""})`,
+    ];
+  }
+  return [
+    `${sym.ok} task ${c.id(r.idempotencyKey)} accepted: invocation ${c.id(r.invocationId)}, ${when}${r.delayMs ? c.dim(` (delay ${humanDuration(r.delayMs)})`) : ""}`,
+    c.dim(`  fetch the result later with: npx patterns queue result ${r.idempotencyKey}`),
+  ];
+}
+
+export interface TaskResult {
+  invocationId: string;
+  idempotencyKey?: string;
+  status: string;
+  completed: boolean;
+  result?: unknown;
+  failure?: string;
+  scheduledStartAt?: string;
+  completedAt?: string;
+}
+
+function refFilter(ref: string) {
+  return ref.startsWith("inv_") ? { id: ref } : { idempotencyKey: ref };
+}
+
+export function resultCall(ingressUrl: string, ref: string, wait: boolean): RawCall {
+  const op = wait ? "attach" : "output";
+  const url = ref.startsWith("inv_")
+    ? `${ingressUrl}/restate/invocation/${encodeURIComponent(ref)}/${op}`
+    : `${ingressUrl}/restate/invocation${ingressPath(ASYNC_TASK_WORKER, HANDLER, ref)}/${op}`;
+  return { method: "GET", url };
+}
+
+export async function taskResult(stack: RunningStack, ref: string, opts: { wait: boolean; json?: boolean }): Promise<TaskResult> {
+  const row = (await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, ...refFilter(ref) }))[0];
+  if (!row) throw new PlaygroundError(`no queued task with ${ref.startsWith("inv_") ? "invocation id" : "idempotency key"} ${ref}`, "list them with `npx patterns queue list --all` (results are kept for a day)");
+  const base: TaskResult = { invocationId: row.id, idempotencyKey: row.idempotency_key, status: row.status, completed: row.status === "completed", scheduledStartAt: row.scheduled_start_at };
+  const call = resultCall(stack.ingressUrl, ref, opts.wait);
+  const path = call.url.slice(stack.ingressUrl.length);
+  const waitMs = row.scheduled_start_at ? Math.max(0, Date.parse(row.scheduled_start_at) - Date.now()) : 0;
+  const step = opts.wait && row.status !== "completed" ? spinner(`waiting for task ${row.idempotency_key ?? row.id} (${row.status}${waitMs ? `, runs ${relative(row.scheduled_start_at)}` : ""})`, { json: opts.json }) : undefined;
+  const res = await ingressFetch(stack.ingressUrl, path, { method: "GET", timeoutMs: waitMs + 120_000 });
+  if (res.status === 470) {
+    step?.fail();
+    return base;
+  }
+  const after = (await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, id: row.id }))[0] ?? row;
+  const done = { ...base, status: after.status, completed: true, completedAt: after.completed_at };
+  if (res.status >= 200 && res.status < 300) {
+    step?.succeed(`task ${row.idempotency_key ?? row.id} done`);
+    return { ...done, result: res.body };
+  }
+  if (res.status >= 400 && res.status < 600 && (res.headers.get("x-restate-error-source") === "invocation" || after.completion_result === "failure")) {
+    step?.fail(`task ${row.idempotency_key ?? row.id} failed`);
+    return { ...done, failure: `[${res.status}] ${typeof res.body === "object" && res.body && "message" in res.body ? String((res.body as { message: unknown }).message) : res.text}` };
+  }
+  step?.fail();
+  throw ingressError(res, "fetching the task result");
+}
+
+export function renderResult(r: TaskResult): string[] {
+  if (!r.completed) return [`${sym.warn} task ${c.id(r.idempotencyKey ?? r.invocationId)} has not completed yet (status ${r.status}${r.scheduledStartAt ? `, runs ${relative(r.scheduledStartAt)}` : ""})`];
+  if (r.failure) return [`${sym.fail} task ${c.id(r.idempotencyKey ?? r.invocationId)} failed: ${r.failure}`];
+  return [`${sym.ok} task ${c.id(r.idempotencyKey ?? r.invocationId)} (${c.id(r.invocationId)}) ${sym.arrow} ${JSON.stringify(r.result)}`];
+}
+
+export interface QueueListing {
+  tasks: { invocationId: string; idempotencyKey?: string; status: string; createdAt?: string; scheduledStartAt?: string; completedAt?: string; result?: string }[];
+}
+
+export async function listTasks(stack: RunningStack, opts: { all: boolean; limit: number }): Promise<QueueListing> {
+  const rows: InvocationRow[] = await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, notCompleted: !opts.all }, opts.limit);
+  return {
+    tasks: rows.map((r) => ({
+      invocationId: r.id,
+      idempotencyKey: r.idempotency_key,
+      status: r.status,
+      createdAt: r.created_at,
+      scheduledStartAt: r.scheduled_start_at,
+      completedAt: r.completed_at,
+      result: r.completion_result,
+    })),
+  };
+}
+
+export function renderList(l: QueueListing, all: boolean): string[] {
+  if (l.tasks.length === 0) return [c.dim(all ? "no tasks in the last day" : "nothing scheduled or pending (add --all to see completed tasks)")];
+  const now = Date.now();
+  return table(
+    ["invocation", "key", "status", "runs", "completed"],
+    l.tasks.map((t) => [t.invocationId, t.idempotencyKey ?? "-", t.status === "scheduled" ? c.info(t.status) : t.status, t.scheduledStartAt ? relative(t.scheduledStartAt, now) : "now", t.completedAt ? `${relative(t.completedAt, now)}${t.result === "failure" ? c.fail(" (failed)") : ""}` : "-"]),
+  );
+}
+
+export function register(program: Command): void {
+  const queue = program.command("queue").description("(delayed) message queue: one-way sends to asyncTaskWorker/runTask (pattern 2)");
+  queue
+    .command("submit")
+    .argument("[task]", "what the task should do", "say hello")
+    .option("--delay <duration>", "run it later (e.g. 10s, 500ms, 2m)", durationOption("--delay"))
+    .option("--id <key>", "task id, also the idempotency key (default: task-<random>)")
+    .description("send a task one-way, optionally delayed; the same --id twice is accepted once")
+    .addHelpText("after", examples("npx patterns queue submit 'resize image' --delay 10s --id task-1", "npx patterns queue submit 'resize image' --id task-1   # previously accepted: not queued twice", "npx patterns queue result task-1"))
+    .action(async (task: string, opts: { delay?: number; id?: string }, command: Command) => {
+      const o = globals(command);
+      if (!task.trim()) throw new UsageError("[task] is empty", "for example npx patterns queue submit 'resize image'");
+      const id = opts.id === undefined ? `task-${randomSuffix()}` : checkKeyArg(opts.id, "--id", "--id task-1");
+      const delayMs = opts.delay ?? 0;
+      if (delayMs > 7 * 86_400_000) throw new UsageError("--delay must be at most 7 days in the playground", "for example --delay 10s");
+      const stack = requireStack(o.stateDir);
+      const r = await submitTask(stack, { task, id, delayMs });
+      emit(o, r, renderSubmit);
+      printEquivalent(submitCall(stack.ingressUrl, { id, task }, delayMs), o);
+    });
+  queue
+    .command("result")
+    .argument("<ref>", "invocation id (inv_…) or the task's idempotency key")
+    .option("--no-wait", "do not wait: report the status if it has not completed yet")
+    .description("attach to a task and print its result (waits for a scheduled task unless --no-wait)")
+    .addHelpText("after", examples("npx patterns queue result task-1", "npx patterns queue result inv_1abc… --no-wait --json"))
+    .action(async (refArg: string, opts: { wait: boolean }, command: Command) => {
+      const o = globals(command);
+      const ref = checkKeyArg(refArg, "<ref>", "task-1");
+      const stack = requireStack(o.stateDir);
+      const r = await taskResult(stack, ref, { wait: opts.wait, json: o.json });
+      emit(o, r, renderResult);
+      printEquivalent(resultCall(stack.ingressUrl, ref, opts.wait), o);
+      if (r.failure) process.exitCode = 1;
+    });
+  queue
+    .command("list")
+    .option("--all", "include completed tasks (Restate keeps them for a day)")
+    .option("--limit <n>", "at most this many rows", (v) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--limit must be a positive whole number, got "${v}"`, "for example --limit 20");
+      return Number(v);
+    })
+    .description("show scheduled and pending tasks (from sys_invocation)")
+    .addHelpText("after", examples("npx patterns queue list", "npx patterns queue list --all --json"))
+    .action(async (opts: { all?: boolean; limit?: number }, command: Command) => {
+      const o = globals(command);
+      const stack = requireStack(o.stateDir);
+      const all = !!opts.all;
+      const l = await listTasks(stack, { all, limit: opts.limit ?? 50 });
+      emit(o, l, (x) => renderList(x, all));
+      printEquivalent(
+        {
+          url: `${stack.admin.url}/query`,
+          body: { query: `SELECT id, idempotency_key, status, scheduled_start_at FROM sys_invocation WHERE target = '${ASYNC_TASK_WORKER}/${HANDLER}'${all ? "" : " AND status <> 'completed'"}` },
+        },
+        o,
+      );
+    });
+}

@@ -1,0 +1,84 @@
+// `patterns rpc reserve <product> <reservation>`: durable RPC through @restatedev/restate-sdk-clients, with the
+// reservation id as idempotency key (pattern 1).
+import type { Command } from "commander";
+import * as clients from "@restatedev/restate-sdk-clients";
+import { requireStack, type RunningStack } from "../../runtime/stack.js";
+import { ingressClient } from "../../runtime/ingress.js";
+import { examples, globals } from "../common.js";
+import { printEquivalent, type RawCall } from "../lib/curl.js";
+import { emit } from "../../ui/output.js";
+import { c, sym } from "../../ui/palette.js";
+import { PRODUCT } from "../../services/communication/contracts.js";
+import type { ProductService } from "../../services/communication/product.js";
+import { callError, checkKeyArg, executions, ingressPath, invocations } from "./shared.js";
+
+export interface ReserveResult {
+  product: string;
+  reservation: string;
+  reserved: boolean;
+  invocationId?: string;
+  /** the same reservation id was seen before: the answer came from Restate's idempotency store */
+  deduplicated: boolean;
+  /** invocations Restate holds for this product + reservation id (1 = ran once) */
+  invocationsForReservation: number;
+  /** handler attempts the worker logged for that invocation */
+  handlerRuns: number;
+}
+
+export function reserveCall(ingressUrl: string, product: string, reservation: string): RawCall {
+  return { method: "POST", url: `${ingressUrl}${ingressPath(PRODUCT, product, "reserve")}`, headers: { "idempotency-key": reservation } };
+}
+
+export async function reserve(stack: RunningStack, product: string, reservation: string): Promise<ReserveResult> {
+  const filter = { service: PRODUCT, handler: "reserve", key: product, idempotencyKey: reservation };
+  const before = await invocations(stack.admin, filter);
+  const client = ingressClient(stack.ingressUrl).objectClient<ProductService>({ name: PRODUCT }, product);
+  let reserved: boolean;
+  try {
+    reserved = await client.reserve(clients.Opts.from({ idempotencyKey: reservation }));
+  } catch (e) {
+    throw callError(e, `reserving ${product}`);
+  }
+  const rows = await invocations(stack.admin, filter);
+  const invocationId = rows[0]?.id;
+  return {
+    product,
+    reservation,
+    reserved,
+    invocationId,
+    deduplicated: before.length > 0,
+    invocationsForReservation: rows.length,
+    handlerRuns: invocationId ? executions(stack, invocationId).attempts : 0,
+  };
+}
+
+export function renderReserve(r: ReserveResult): string[] {
+  const answer = r.reserved ? c.ok("true") : c.warn("false");
+  const lines = [`${r.reserved ? sym.ok : sym.warn} reserve ${c.id(r.product)} for ${c.id(r.reservation)} ${sym.arrow} ${answer}${r.reserved ? "" : c.dim(" (the product is already reserved)")}`];
+  lines.push(`  invocation ${c.id(r.invocationId ?? "?")}`);
+  if (r.deduplicated) lines.push(`  ${c.info("deduplicated")}: reservation id ${r.reservation} was seen before, so Restate returned the first answer without running the handler again`);
+  lines.push(c.dim(`  Restate holds ${r.invocationsForReservation} invocation(s) for this reservation id; the handler ran ${r.handlerRuns} time(s)`));
+  return lines;
+}
+
+export function register(program: Command): void {
+  const rpc = program.command("rpc").description("durable RPC + idempotency: reserve a product through the typed client (pattern 1)");
+  rpc
+    .command("reserve")
+    .argument("<product>", "product id (the Virtual Object key)")
+    .argument("<reservation>", "reservation id, sent as the idempotency key")
+    .description("call product/{product}/reserve with the reservation id as idempotency key; repeat it to see the first answer come back")
+    .addHelpText(
+      "after",
+      examples("npx patterns rpc reserve product1 reservation1   # true", "npx patterns rpc reserve product1 reservation2   # false: already reserved", "npx patterns rpc reserve product1 reservation1   # true again: the first answer, not a second run"),
+    )
+    .action(async (productArg: string, reservationArg: string, _o, command: Command) => {
+      const o = globals(command);
+      const product = checkKeyArg(productArg, "<product>", "product1");
+      const reservation = checkKeyArg(reservationArg, "<reservation>", "reservation1");
+      const stack = requireStack(o.stateDir);
+      const r = await reserve(stack, product, reservation);
+      emit(o, r, renderReserve);
+      printEquivalent(reserveCall(stack.ingressUrl, product, reservation), o);
+    });
+}

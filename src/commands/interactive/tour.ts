@@ -1,0 +1,183 @@
+// `patterns tour <pattern>` / `tour --all`: present a tour (src/patterns/tours.ts) to a person: the guarantee, each
+// step with a spinner, pauses where to look (skipped with --yes or without a terminal), the journal of the key
+// invocation, and the checks.
+import { confirm } from "@inquirer/prompts";
+import type { RunningStack } from "../../runtime/stack.js";
+import { runTour, type Tour, type TourReport } from "../../patterns/tours.js";
+import { humanDuration, note, out, shortId, table } from "../../ui/output.js";
+import { c, sym } from "../../ui/palette.js";
+import { spinner, type Step } from "../../ui/spinner.js";
+import { errorMessage } from "../../errors.js";
+import { fetchTimeline, renderTimeline, type InvocationTimeline } from "./journal.js";
+import { proseWidth, wrap } from "./format.js";
+
+export interface PresentOptions {
+  stack: RunningStack;
+  json: boolean;
+  /** skip the pauses */
+  yes: boolean;
+  crash: boolean;
+  /** whether a verb exists (to point at `timeline <id>` only when it is there) */
+  hasVerb?: (name: string) => boolean;
+}
+
+export interface PresentedTour extends TourReport {
+  timeline?: InvocationTimeline;
+  stopped?: boolean;
+}
+
+/** The user answered "no" at a pause. */
+export class TourStopped extends Error {
+  constructor() {
+    super("tour stopped");
+    this.name = "TourStopped";
+  }
+}
+
+/** Narration lines become steps with a spinner; indented lines are details printed under the current step. */
+export class StepView {
+  private current?: Step;
+  private details: string[] = [];
+  constructor(private readonly json: boolean) {}
+
+  say = (text: string): void => {
+    if (this.json) return;
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      if (/^\s/.test(line)) {
+        if (this.current) this.details.push(line);
+        else note(c.dim(line));
+        continue;
+      }
+      this.finish(true);
+      this.current = spinner(line);
+    }
+  };
+
+  finish(ok: boolean): void {
+    if (this.current) {
+      if (ok) this.current.succeed();
+      else this.current.fail();
+      this.current = undefined;
+    }
+    for (const d of this.details) note(c.dim(d));
+    this.details = [];
+  }
+}
+
+export function interactiveTerminal(): boolean {
+  return !!process.stdin.isTTY && !!process.stderr.isTTY;
+}
+
+export function introLines(t: Tour, crash: boolean, width = proseWidth()): string[] {
+  const lines = [
+    "",
+    `${c.bold(`━━ ${t.title}`)} ${c.dim(`(${t.category}${t.builtIn ? "" : ` · patterns tour ${t.name}`})`)}`,
+    ...wrap(t.summary, width, "  ").map((l) => c.info(l)),
+    "",
+    c.bold("  The guarantee"),
+    ...wrap(t.guarantee, width, "    "),
+    "",
+    `  ${c.dim("services")}  ${t.services.join(", ") || "-"}`,
+  ];
+  if (t.verbs.length) lines.push(`  ${c.dim("verbs")}     ${t.verbs.map((v) => c.cmd(`npx patterns ${v}`)).join(c.dim(", "))}`);
+  if (t.crash && crash) {
+    lines.push("", ...wrap(`${sym.warn} This tour kills the worker process (SIGKILL) ${t.crash.when === "after" ? "right after" : "during"} the step "${t.crash.step}" and watches the invocation resume. Follow it live in another terminal with \`npx patterns logs worker -f\`.`, width, "  "));
+  }
+  return lines;
+}
+
+async function pause(message: string, interactive: boolean): Promise<void> {
+  if (!interactive) return;
+  const go = await confirm({ message, default: true }, { output: process.stderr });
+  if (!go) throw new TourStopped();
+}
+
+export function checkLines(report: TourReport): string[] {
+  const lines = report.checks.map((x) => `${x.ok ? sym.ok : sym.fail} ${x.name}${x.detail ? c.dim(` — ${x.detail}`) : ""}`);
+  const failed = report.checks.filter((x) => !x.ok).length;
+  lines.push(
+    report.passed
+      ? c.ok(`${report.title}: all ${report.checks.length} checks passed`) + c.dim(` (${humanDuration(report.ms)})`)
+      : c.fail(`${report.title}: ${failed} of ${report.checks.length} checks failed`) + c.dim(` (${humanDuration(report.ms)})`),
+  );
+  return lines;
+}
+
+export async function presentTour(tour: Tour, o: PresentOptions): Promise<PresentedTour> {
+  const interactive = !o.yes && !o.json && interactiveTerminal();
+  const crash = o.crash && !!tour.crash;
+  if (!o.json) for (const l of introLines(tour, crash)) note(l);
+  if (!o.json) note("");
+  await pause("Run the scenario for real now?", interactive);
+
+  const view = new StepView(o.json);
+  let report: TourReport | undefined;
+  try {
+    report = await runTour(tour, { stack: o.stack, json: o.json, crash: o.crash, hooks: { say: view.say } });
+  } finally {
+    view.finish(!!report && !report.error);
+  }
+
+  if (!o.json && tour.look.length) {
+    note("");
+    note(c.bold("  Look at"));
+    for (const l of tour.look) for (const w of wrap(l, proseWidth(), "    ")) note(w.replace(/^ {4}/, "  • "));
+  }
+  let timeline: InvocationTimeline | undefined;
+  if (report.keyInvocation) {
+    await pause(`Show the journal of ${shortId(report.keyInvocation)}?`, interactive);
+    timeline = await fetchTimeline(o.stack, report.keyInvocation).catch(() => undefined);
+    if (timeline && !o.json) {
+      out("");
+      for (const l of renderTimeline(timeline)) out(l);
+    }
+  }
+  if (!o.json) {
+    out("");
+    for (const l of checkLines(report)) out(l);
+    const next: string[] = [];
+    if (report.keyInvocation && o.hasVerb?.("timeline")) next.push(`npx patterns timeline ${report.keyInvocation}`);
+    if (tour.services[0]) next.push(`npx patterns invocations --service ${tour.services[0]}`);
+    if (next.length) note(c.dim(`next: ${next.map((n) => c.cmd(n)).join(c.dim(", "))}`));
+  }
+  return { ...report, timeline };
+}
+
+export interface TourAllResult {
+  passed: boolean;
+  tours: PresentedTour[];
+}
+
+/** Every tour in turn, non-interactively; one failing tour does not stop the others. */
+export async function presentAll(tours: Tour[], o: PresentOptions): Promise<TourAllResult> {
+  const results: PresentedTour[] = [];
+  for (const t of tours) {
+    try {
+      results.push(await presentTour(t, { ...o, yes: true }));
+    } catch (e) {
+      const error = errorMessage(e);
+      if (!o.json) note(`${sym.fail} ${t.name}: ${error}`);
+      results.push({ name: t.name, title: t.title, passed: false, checks: [{ name: "the tour ran", ok: false, detail: error }], ms: 0, error });
+    }
+  }
+  return { passed: results.length > 0 && results.every((r) => r.passed), tours: results };
+}
+
+export function summaryLines(r: TourAllResult, width = process.stdout.columns || 120): string[] {
+  const rows = r.tours.map((t) => {
+    const failed = t.checks.filter((x) => !x.ok);
+    return [
+      t.name,
+      t.passed ? c.ok("pass") : c.fail("FAIL"),
+      `${t.checks.length - failed.length}/${t.checks.length}`,
+      humanDuration(t.ms),
+      failed.length ? c.dim(failed.map((x) => x.name).join("; ")) : t.crash ? c.dim(`crashed at "${t.crash.step}" and resumed`) : "",
+    ];
+  });
+  const failedCount = r.tours.filter((t) => !t.passed).length;
+  return [
+    ...table(["tour", "result", "checks", "took", "notes"], rows, width),
+    r.passed ? c.ok(`all ${r.tours.length} tours passed`) : c.fail(`${failedCount} of ${r.tours.length} tours failed`),
+  ];
+}

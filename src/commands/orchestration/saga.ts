@@ -1,0 +1,140 @@
+// `patterns saga book|show`: run the booking saga through the ingress and report its steps, compensations,
+// retries and the simulated systems' effects (the ledger). Also used by `demo sagas`.
+import { existsSync } from "node:fs";
+import { armCrash } from "../../runtime/crash.js";
+import { ingressFetch } from "../../runtime/ingress.js";
+import type { RunningStack } from "../../runtime/stack.js";
+import type { LedgerEntry } from "../../services/lib/simulated.js";
+import { SAGA_SYSTEMS, SEED_BOOKING, type BookingRequest, type SagaSimulation, type SagaStep, type TripView } from "../../services/orchestration/model.js";
+import { humanDuration, shortId } from "../../ui/output.js";
+import { c, sym } from "../../ui/palette.js";
+import type { RawCall } from "../lib/curl.js";
+import { callOk, detailOf, errorText, ledgerWhere, path, suffix } from "./shared.js";
+
+export interface BookOptions {
+  tripId?: string;
+  fail?: SagaStep;
+  retryableFailures?: number;
+  retryStep?: SagaStep;
+  crashAfter?: string;
+  chaos?: boolean;
+}
+
+/** booked: HTTP 200; rolled-back: a terminal failure, compensated; already-ran: the trip id was used before; failed: anything else. */
+export type BookingOutcome = "booked" | "rolled-back" | "already-ran" | "failed";
+
+export interface BookResult {
+  tripId: string;
+  outcome: BookingOutcome;
+  httpStatus: number;
+  invocationId?: string;
+  error?: string;
+  result?: unknown;
+  request: BookingRequest;
+  trip: TripView;
+  effects: LedgerEntry[];
+  /** retryable failures the simulated systems reported (each one retried by Restate) */
+  retries: number;
+  elapsedMs: number;
+  crash?: { step: string; fired: boolean };
+  calls: RawCall[];
+}
+
+export function bookingPayload(o: BookOptions): BookingRequest {
+  const simulate: SagaSimulation = {};
+  if (o.fail) simulate.fail = o.fail;
+  if (o.retryableFailures) simulate.retryableFailures = o.retryableFailures;
+  if (o.retryStep && o.retryableFailures) simulate.retryStep = o.retryStep;
+  if (o.chaos) simulate.chaos = true;
+  return Object.keys(simulate).length ? { ...SEED_BOOKING, simulate } : { ...SEED_BOOKING };
+}
+
+export async function tripStatus(stack: RunningStack, tripId: string): Promise<TripView> {
+  return (await callOk<TripView>(stack, path("BookingWorkflow", tripId, "getStatus"), undefined, `reading trip ${tripId}`)).body;
+}
+
+/** The simulated systems' effects for one trip, in the order they happened. */
+export function tripEffects(stack: RunningStack, tripId: string): LedgerEntry[] {
+  return ledgerWhere(stack, (e) => detailOf(e).tripId === tripId);
+}
+
+export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<BookResult> {
+  const tripId = o.tripId ?? `trip-${suffix()}`;
+  const request = bookingPayload(o);
+  if (o.crashAfter) armCrash(stack.paths, { step: o.crashAfter, when: "after" });
+  const started = Date.now();
+  const p = path("BookingWorkflow", tripId, "run");
+  const res = await ingressFetch(stack.ingressUrl, p, { method: "POST", body: request, timeoutMs: 180_000 });
+  const elapsedMs = Date.now() - started;
+  const trip = await tripStatus(stack, tripId);
+  let outcome: BookingOutcome;
+  if (res.status === 200) outcome = "booked";
+  else if (res.status === 409 && /already invoked/.test(errorText(res))) outcome = "already-ran";
+  else if (trip.status === "ROLLED_BACK") outcome = "rolled-back";
+  else outcome = "failed";
+  const effects = tripEffects(stack, tripId);
+  return {
+    tripId,
+    outcome,
+    httpStatus: res.status,
+    invocationId: res.headers.get("x-restate-id") ?? undefined,
+    error: res.status === 200 ? undefined : errorText(res),
+    result: res.status === 200 ? res.body : undefined,
+    request,
+    trip,
+    effects,
+    retries: effects.filter((e) => e.action === "unavailable").length,
+    elapsedMs,
+    crash: o.crashAfter ? { step: o.crashAfter, fired: !existsSync(stack.paths.crashArm) } : undefined,
+    calls: [
+      { url: `${stack.ingressUrl}${p}`, body: request },
+      { method: "POST", url: `${stack.ingressUrl}${path("BookingWorkflow", tripId, "getStatus")}` },
+    ],
+  };
+}
+
+const short = (id?: string) => (id ? shortId(id, 8) : "");
+
+export function renderTrip(trip: TripView, effects: LedgerEntry[]): string[] {
+  const lines: string[] = [];
+  const steps = trip.log.filter((e) => e.kind === "step");
+  const comps = trip.log.filter((e) => e.kind === "compensation");
+  // retryable failures only hit the reserve/charge steps, one system each
+  const systemOf: Record<string, string> = { "reserve flight": SAGA_SYSTEMS.flights, "reserve car": SAGA_SYSTEMS.cars, "charge payment": SAGA_SYSTEMS.payments };
+  lines.push(c.bold("steps"));
+  for (const s of steps) {
+    const retried = effects.filter((e) => e.action === "unavailable" && e.system === systemOf[s.step]).length;
+    const extra = retried ? c.warn(` (after ${retried} retryable failure${retried > 1 ? "s" : ""}, retried by Restate)`) : "";
+    if (s.outcome === "ok") lines.push(`  ${sym.ok} ${s.step.padEnd(15)} ${c.id(short(s.ref))}${extra}`);
+    else lines.push(`  ${sym.fail} ${s.step.padEnd(15)} ${c.fail(s.error ?? "failed")}`);
+  }
+  if (comps.length) {
+    lines.push(c.bold("compensations") + c.dim(" (newest first)"));
+    for (const s of comps) {
+      const eff = effects.find((e) => e.key === s.ref && (e.action === "cancel" || e.action === "refund"));
+      const note = eff && eff.action === "refund" && detailOf(eff).charged === false ? c.dim(" (nothing had been charged under this id)") : "";
+      lines.push(`  ${c.warn("↺")} ${s.step.padEnd(15)} ${c.id(short(s.ref))}${note}`);
+    }
+  } else if (trip.status === "CONFIRMED") lines.push(c.dim("compensations  none (nothing failed terminally)"));
+  return lines;
+}
+
+export function renderBooking(r: BookResult): string[] {
+  const sim = r.trip.simulation;
+  const plan = sim && Object.keys(sim).length ? c.dim(` (simulated: ${JSON.stringify(sim)})`) : "";
+  const lines = [`trip ${c.id(r.tripId)}${plan}`];
+  if (r.outcome === "already-ran") {
+    lines.push(`${sym.warn} this trip id was booked before (a workflow's run executes once per key); its record:`);
+  }
+  lines.push(...renderTrip(r.trip, r.effects));
+  if (r.crash) lines.push(r.crash.fired ? `${sym.warn} the worker was killed after step "${r.crash.step}" and restarted; the saga resumed from its journal` : `${sym.warn} the crash armed after "${r.crash.step}" did not fire (that step did not run)`);
+  const verdict: Record<BookingOutcome, string> = {
+    booked: c.ok("booked"),
+    "rolled-back": c.warn("not booked: rolled back"),
+    "already-ran": c.warn(`already ran (${r.trip.status ?? "unknown"})`),
+    failed: c.fail(`failed (HTTP ${r.httpStatus})`),
+  };
+  lines.push(`outcome  ${verdict[r.outcome]} ${c.dim(`in ${humanDuration(r.elapsedMs)}, HTTP ${r.httpStatus}`)}`);
+  if (r.error && r.outcome !== "already-ran") lines.push(`         ${c.dim(r.error)}`);
+  return lines;
+}

@@ -1,0 +1,148 @@
+// Bits the orchestration verbs and demos share: keys, raw ingress calls, invocation timings from sys_invocation.
+import { randomBytes } from "node:crypto";
+import { UsageError } from "../../errors.js";
+import { sqlString } from "../../runtime/admin.js";
+import { ingressError, ingressFetch, type RawResponse } from "../../runtime/ingress.js";
+import type { RunningStack } from "../../runtime/stack.js";
+import { readLedger, type LedgerEntry } from "../../services/lib/simulated.js";
+
+/** 6 random lowercase characters: run-unique keys that demos print. */
+export function suffix(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return [...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}$/;
+
+/** Object/workflow keys from the command line: plain enough to sit in a URL and a shell command unquoted. */
+export function keyArg(what: string) {
+  return (raw: string): string => {
+    if (!KEY.test(raw)) throw new UsageError(`${what} "${raw}" is invalid: use 1 to 100 letters, digits, or . _ : @ -`, `for example ${what === "--trip" ? "--trip trip123" : "my-machine"}`);
+    return raw;
+  };
+}
+
+export function checkKey(what: string, raw: string): string {
+  return keyArg(what)(raw);
+}
+
+export function path(...segments: string[]): string {
+  return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
+}
+
+/** The message of an ingress error body ({code, message}) or its text. */
+export function errorText(res: RawResponse): string {
+  const b = res.body as { message?: unknown } | undefined;
+  return typeof b === "object" && b && "message" in b ? String(b.message) : res.text;
+}
+
+/** A call that must succeed (2xx), answered with its body. */
+export async function callOk<T>(stack: RunningStack, p: string, body?: unknown, what = p): Promise<{ body: T; invocationId?: string }> {
+  const res = await ingressFetch<T>(stack.ingressUrl, p, { method: "POST", body, headers: body === undefined ? { "content-type": "application/json" } : {} });
+  if (res.status >= 300) throw ingressError(res, what);
+  return { body: res.body, invocationId: res.headers.get("x-restate-id") ?? undefined };
+}
+
+/** One-way send: the invocation id once Restate has durably accepted it. */
+export async function send(stack: RunningStack, p: string, body?: unknown): Promise<string> {
+  const res = await ingressFetch<{ invocationId: string }>(stack.ingressUrl, `${p}/send`, { method: "POST", body, headers: body === undefined ? { "content-type": "application/json" } : {} });
+  if (res.status !== 202 && res.status !== 200) throw ingressError(res, `send ${p}`);
+  return res.body.invocationId;
+}
+
+/** Wait for an invocation's result; failures come back as {ok:false}. */
+export async function attach<T>(stack: RunningStack, invocationId: string): Promise<{ ok: true; value: T } | { ok: false; status: number; message: string }> {
+  const res = await ingressFetch<T>(stack.ingressUrl, `/restate/invocation/${encodeURIComponent(invocationId)}/attach`, { timeoutMs: 180_000 });
+  if (res.status >= 300) return { ok: false, status: res.status, message: errorText(res) };
+  return { ok: true, value: res.body };
+}
+
+export interface InvocationTimes {
+  id: string;
+  target: string;
+  handler: string;
+  key?: string;
+  status: string;
+  createdAt?: number;
+  inboxedAt?: number;
+  runningAt?: number;
+  completedAt?: number;
+  completionResult?: string;
+  completionFailure?: string;
+  invokedById?: string;
+}
+
+const ms = (iso: unknown) => (typeof iso === "string" ? Date.parse(iso) : undefined);
+
+function toTimes(r: Record<string, unknown>): InvocationTimes {
+  return {
+    id: String(r.id),
+    target: String(r.target),
+    handler: String(r.target_handler_name ?? ""),
+    key: r.target_service_key === undefined ? undefined : String(r.target_service_key),
+    status: String(r.status),
+    createdAt: ms(r.created_at),
+    inboxedAt: ms(r.inboxed_at),
+    runningAt: ms(r.running_at),
+    completedAt: ms(r.completed_at),
+    completionResult: r.completion_result === undefined ? undefined : String(r.completion_result),
+    completionFailure: r.completion_failure === undefined ? undefined : String(r.completion_failure),
+    invokedById: r.invoked_by_id === undefined ? undefined : String(r.invoked_by_id),
+  };
+}
+
+const COLUMNS = "id, target, target_handler_name, target_service_key, status, created_at, inboxed_at, running_at, completed_at, completion_result, completion_failure, invoked_by_id";
+
+/** Timings of the invocations of one keyed service, from sys_invocation. */
+export async function invocationsOfKey(stack: RunningStack, service: string, key: string): Promise<InvocationTimes[]> {
+  const rows = await stack.admin.query(`SELECT ${COLUMNS} FROM sys_invocation WHERE target_service_name = ${sqlString(service)} AND target_service_key = ${sqlString(key)}`);
+  return rows.map(toTimes);
+}
+
+/** Invocations started by another invocation (a workflow's calls to Flights/CarRentals). */
+export async function invocationsCalledBy(stack: RunningStack, callerId: string): Promise<InvocationTimes[]> {
+  const rows = await stack.admin.query(`SELECT ${COLUMNS} FROM sys_invocation WHERE invoked_by_id = ${sqlString(callerId)}`);
+  return rows.map(toTimes).sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0));
+}
+
+export async function invocationsById(stack: RunningStack, ids: string[]): Promise<Map<string, InvocationTimes>> {
+  if (ids.length === 0) return new Map();
+  const rows = await stack.admin.query(`SELECT ${COLUMNS} FROM sys_invocation WHERE id IN (${ids.map(sqlString).join(", ")})`);
+  return new Map(rows.map((r) => [String(r.id), toTimes(r)]));
+}
+
+/** Retryable failures Restate recorded for an invocation (sys_journal_events), optionally for one ctx.run step. */
+export async function transientErrors(stack: RunningStack, invocationId: string, step?: string): Promise<{ message: string; step?: string }[]> {
+  const rows = await stack.admin.query<{ event_json?: string }>(`SELECT event_json FROM sys_journal_events WHERE id = ${sqlString(invocationId)} AND event_type = 'TransientError'`);
+  const out: { message: string; step?: string }[] = [];
+  for (const r of rows) {
+    try {
+      const e = JSON.parse(r.event_json ?? "{}") as { error_message?: string; related_command_name?: string };
+      if (step && e.related_command_name !== step) continue;
+      out.push({ message: e.error_message ?? "", step: e.related_command_name });
+    } catch {
+      /* not JSON */
+    }
+  }
+  return out;
+}
+
+/** Poll until fn gives a value, or fail naming what was awaited. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Ledger entries of the simulated systems whose detail names this trip / machine / invocation. */
+export function ledgerWhere(stack: RunningStack, pred: (e: LedgerEntry) => boolean): LedgerEntry[] {
+  return readLedger(stack.paths.root).filter(pred);
+}
+
+export function detailOf(e: LedgerEntry): Record<string, unknown> {
+  return typeof e.detail === "object" && e.detail !== null ? (e.detail as Record<string, unknown>) : {};
+}

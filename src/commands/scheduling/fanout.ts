@@ -1,0 +1,136 @@
+// Runner of `patterns fanout`: call FanOutWorker/run through the ingress, then read the child invocations back from
+// sys_invocation (invoked_by_id = the parent) to draw them as parallel lanes.
+import { rmSync } from "node:fs";
+import { sqlString } from "../../runtime/admin.js";
+import { armCrash } from "../../runtime/crash.js";
+import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import type { RunningStack } from "../../runtime/stack.js";
+import { PlaygroundError, UsageError } from "../../errors.js";
+import { readCrashArm } from "../../services/lib/crash.js";
+import { FAN_OUT_WORKER, type FanOutResult } from "../../services/scheduling/fan-out.js";
+import { MAX_SUBTASKS, splitDescription } from "../../services/scheduling/logic.js";
+import { laneStats, parallelVerdict, type Lane, type LaneStats } from "./lanes.js";
+
+/** ctx.run steps of FanOutWorker a crash can be armed after */
+export const FANOUT_CRASH_STEPS = ["split task", "finish subtask"] as const;
+
+export interface ChildRow {
+  id: string;
+  status: string;
+  created_at?: string;
+  running_at?: string;
+  completed_at?: string;
+  completion_result?: string;
+  completion_failure?: string;
+  retry_count?: number;
+}
+
+export interface FanOutLane extends Lane {
+  invocationId: string;
+  index: number;
+  workMs: number;
+  result: string;
+  status: string;
+  completion?: string;
+}
+
+export interface FanOutRun {
+  invocationId: string;
+  description: string;
+  /** the aggregate the parent returned */
+  result: string;
+  subtasks: FanOutResult["subtasks"];
+  /** one per child invocation found in sys_invocation */
+  lanes: FanOutLane[];
+  childInvocations: number;
+  parent: { start: number; end: number; status: string; retryCount: number };
+  stats: LaneStats;
+  parallel: boolean;
+  toleranceMs: number;
+  crashArmedAfter?: string;
+}
+
+export function validateDescription(description: string): string[] {
+  const parts = splitDescription(description);
+  if (parts.length === 0) throw new UsageError(`the task "${description}" holds no subtask`, `separate subtasks with commas, e.g. patterns fanout "get out of bed,shower,make coffee"`);
+  if (parts.length > MAX_SUBTASKS) throw new UsageError(`${parts.length} subtasks is too many (at most ${MAX_SUBTASKS})`, "give fewer comma-separated subtasks");
+  return parts;
+}
+
+export function fanOutBody(description: string, chaos: boolean): { description: string; chaos?: boolean } {
+  return chaos ? { description, chaos: true } : { description };
+}
+
+const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : NaN);
+
+async function sleep(msec: number) {
+  await new Promise((r) => setTimeout(r, msec));
+}
+
+/** Parent and children rows, waiting briefly until every child shows as completed. */
+export async function readFanOut(stack: RunningStack, parentId: string, expectedChildren: number): Promise<{ parent?: ChildRow; children: ChildRow[] }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const parent = (await stack.admin.query<ChildRow>(`SELECT id, status, created_at, running_at, completed_at, completion_result, retry_count FROM sys_invocation WHERE id = ${sqlString(parentId)}`))[0];
+    const children = await stack.admin.query<ChildRow>(
+      `SELECT id, status, created_at, running_at, completed_at, completion_result, completion_failure, retry_count FROM sys_invocation WHERE invoked_by_id = ${sqlString(parentId)} ORDER BY created_at`,
+    );
+    const done = parent?.completed_at && children.length >= expectedChildren && children.every((c) => c.completed_at);
+    if (done || Date.now() > deadline) return { parent, children };
+    await sleep(200);
+  }
+}
+
+export async function collectFanOut(stack: RunningStack, parentId: string, description: string, result: FanOutResult): Promise<FanOutRun> {
+  const { parent, children } = await readFanOut(stack, parentId, result.subtasks.length);
+  if (!parent) throw new PlaygroundError(`invocation ${parentId} is not in sys_invocation`, "it may have been purged; run the fan-out again");
+  const byId = new Map(result.subtasks.map((s) => [s.invocationId, s]));
+  const lanes: FanOutLane[] = children.map((c) => {
+    const st = byId.get(c.id);
+    return {
+      label: st?.description ?? c.id,
+      invocationId: c.id,
+      index: st?.index ?? -1,
+      workMs: st?.workMs ?? 0,
+      result: st?.result ?? "",
+      start: ms(c.created_at),
+      end: c.completed_at ? ms(c.completed_at) : Date.now(),
+      status: c.status,
+      completion: c.completion_result,
+    };
+  });
+  lanes.sort((a, b) => a.index - b.index);
+  const p = { start: ms(parent.created_at), end: parent.completed_at ? ms(parent.completed_at) : Date.now(), status: parent.status, retryCount: parent.retry_count ?? 0 };
+  const stats = laneStats(lanes, p);
+  const verdict = parallelVerdict(stats);
+  return {
+    invocationId: parentId,
+    description,
+    result: result.description,
+    subtasks: result.subtasks,
+    lanes,
+    childInvocations: children.length,
+    parent: p,
+    stats,
+    parallel: verdict.parallel,
+    toleranceMs: verdict.toleranceMs,
+  };
+}
+
+/** Run one fan-out for real and measure it. */
+export async function runFanOut(stack: RunningStack, description: string, opts: { chaos?: boolean; crashAfter?: string } = {}): Promise<FanOutRun> {
+  validateDescription(description);
+  if (opts.crashAfter) armCrash(stack.paths, { step: opts.crashAfter, when: "after" });
+  let res;
+  try {
+    res = await ingressFetch<FanOutResult>(stack.ingressUrl, `/${FAN_OUT_WORKER}/run`, { body: fanOutBody(description, !!opts.chaos), timeoutMs: 180_000 });
+  } finally {
+    // an arm left unconsumed (the call failed early) must not crash a later, unrelated run
+    if (opts.crashAfter && readCrashArm(stack.paths.crashArm)?.step === opts.crashAfter) rmSync(stack.paths.crashArm, { force: true });
+  }
+  if (res.status !== 200) throw ingressError(res, `${FAN_OUT_WORKER}/run`);
+  const parentId = res.headers.get("x-restate-id");
+  if (!parentId) throw new PlaygroundError("the ingress answered without an x-restate-id header");
+  const run = await collectFanOut(stack, parentId, description, res.body);
+  return opts.crashAfter ? { ...run, crashArmedAfter: opts.crashAfter } : run;
+}

@@ -1,0 +1,27 @@
+// Pattern 2, (delayed) message queue: `asyncTaskWorker/runTask`. Callers send one-way (optionally with a delay and
+// an idempotency key); Restate keeps the task durably until it runs, deduplicates resubmissions and keeps the result
+// to attach to later. Driven by `patterns queue submit|result|list`.
+import * as restate from "@restatedev/restate-sdk";
+import { ASYNC_TASK_WORKER, type TaskOpts } from "./contracts.js";
+import { asObject, requireString } from "./validate.js";
+
+const EXPECTED = `{"id": string, "task": string}`;
+
+export const asyncTaskWorker = restate.service({
+  name: ASYNC_TASK_WORKER,
+  description: "(Delayed) message queue: runs each submitted task once (seed: queue/async_task_worker.ts)",
+  handlers: {
+    runTask: async (ctx: restate.Context, params: TaskOpts): Promise<string> => {
+      const body = asObject(params, EXPECTED);
+      const id = requireString(body, "id", EXPECTED);
+      const task = requireString(body, "task", EXPECTED);
+      ctx.console.info(`running task ${id}: ${task}`);
+      return ctx.run("run task", async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        return `Work! (task ${id}: ${task})`;
+      });
+    },
+  },
+});
+
+export type AsyncTaskWorker = typeof asyncTaskWorker;

@@ -1,0 +1,17 @@
+// Names and messages of the custom group that the CLI, the demos and the handlers share (no SDK import, so the CLI
+// can use them without loading the SDK).
+
+/** Ledger system of the priority queue's simulated computation; "start"/"end" records per item, keyed by queue. */
+export const PQ_SYSTEM = "expensive-computation";
+export const PQ_WORK_STEP = "expensive computation";
+
+/** The Go seed's limiter for LimitedTask/RunTask. */
+export const DEFAULT_LIMITER = "LimitedTask-RunTask";
+/** Ledger system of the rate-limited task; one "run" record per task, keyed by limiter. */
+export const RL_SYSTEM = "limited-task";
+export const RL_WORK_STEP = "run the task";
+
+export function noRateMessage(name: string): string {
+  const flag = name === DEFAULT_LIMITER ? "" : ` --name ${name}`;
+  return `no rate set for limiter ${name}: call SetRate first (patterns ratelimit set 1 1${flag})`;
+}

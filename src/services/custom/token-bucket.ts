@@ -1,0 +1,122 @@
+// Token-bucket maths of the rate limiter (the semantics of Go's golang.org/x/time/rate, as in the Go seed), as pure
+// functions of (state, now). The Limiter object runs them inside ctx.run, so "now" is journaled and a replay takes
+// the same decision. Times are epoch milliseconds so the state is plain JSON.
+
+export interface LimiterState {
+  /** tokens added per second; 0 allows no events beyond the burst that is already in the bucket */
+  limit: number;
+  /** bucket size: the most tokens one reservation may take, and the most that can pile up */
+  burst: number;
+  /** tokens in the bucket at `last` (negative while reservations wait for tokens that are not there yet) */
+  tokens: number;
+  /** when `tokens` was last brought up to date */
+  last: number;
+  /** the latest time a reserved event may act (past or future) */
+  lastEvent: number;
+}
+
+export interface Reservation {
+  ok: boolean;
+  /** tokens taken (0 when not ok) */
+  tokens: number;
+  creationTime: number;
+  /** when the holder may act (= creationTime when no wait is needed) */
+  timeToAct: number;
+  /** the limit at reservation time (it may change later) */
+  limit: number;
+}
+
+export interface RateChange {
+  limit?: number;
+  burst?: number;
+}
+
+/** Milliseconds it takes to accumulate `tokens` at `limit` per second (Infinity at limit 0). */
+export function durationFromTokens(limit: number, tokens: number): number {
+  if (limit <= 0) return Infinity;
+  return (tokens / limit) * 1000;
+}
+
+/** Tokens accumulated during `ms` at `limit` per second. */
+export function tokensFromDuration(limit: number, ms: number): number {
+  if (limit <= 0 || ms <= 0) return 0;
+  return (ms / 1000) * limit;
+}
+
+/** Tokens in the bucket at `now` (not stored: the caller decides whether to keep it). */
+export function advance(s: LimiterState, now: number): number {
+  const last = Math.min(s.last, now);
+  const tokens = s.tokens + tokensFromDuration(s.limit, now - last);
+  return Math.min(tokens, s.burst);
+}
+
+/**
+ * Apply SetRate at `now`: tokens accrue at the old rate up to now, then the new limit/burst apply.
+ * A limiter configured for the first time starts with a full bucket (like Go's rate.NewLimiter).
+ */
+export function setRate(s: LimiterState | undefined, now: number, change: RateChange): LimiterState {
+  if (!s) {
+    const burst = change.burst ?? 0;
+    return { limit: change.limit ?? 0, burst, tokens: burst, last: now, lastEvent: 0 };
+  }
+  const burst = change.burst ?? s.burst;
+  return { ...s, tokens: Math.min(advance(s, now), burst), last: now, limit: change.limit ?? s.limit, burst };
+}
+
+/**
+ * Take n tokens at `now`. Not ok when n exceeds the burst or the wait would be longer than maxFutureReserveMs;
+ * then the state is unchanged. When ok, the bucket may go negative: later reservations queue up behind this one.
+ */
+export function reserve(s: LimiterState, now: number, n: number, maxFutureReserveMs = Infinity): { state: LimiterState; reservation: Reservation } {
+  const tokens = advance(s, now) - n;
+  const waitMs = tokens < 0 ? durationFromTokens(s.limit, -tokens) : 0;
+  const ok = n <= s.burst && waitMs <= maxFutureReserveMs;
+  if (!ok) return { state: s, reservation: { ok: false, tokens: 0, creationTime: now, timeToAct: now, limit: s.limit } };
+  const timeToAct = now + waitMs;
+  return {
+    state: { ...s, tokens, last: now, lastEvent: timeToAct },
+    reservation: { ok: true, tokens: n, creationTime: now, timeToAct, limit: s.limit },
+  };
+}
+
+/** How long the holder of r must still wait at `now` (0: act now; Infinity: never). */
+export function delayFrom(r: Reservation, now: number): number {
+  if (!r.ok) return Infinity;
+  return Math.max(0, r.timeToAct - now);
+}
+
+/**
+ * Give back what a reservation took, as far as later reservations allow (a holder was cancelled before acting).
+ * Tokens that later reservations already counted on are not restored.
+ */
+export function cancelReservation(s: LimiterState, now: number, r: Reservation): LimiterState {
+  if (!r.ok || r.tokens === 0 || r.timeToAct < now) return s;
+  const restore = r.tokens - tokensFromDuration(r.limit, s.lastEvent - r.timeToAct);
+  if (restore <= 0) return s;
+  const tokens = Math.min(advance(s, now) + restore, s.burst);
+  let lastEvent = s.lastEvent;
+  if (r.timeToAct === s.lastEvent) {
+    const prev = r.timeToAct - durationFromTokens(r.limit, r.tokens);
+    if (prev >= now) lastEvent = prev;
+  }
+  return { ...s, tokens, last: now, lastEvent };
+}
+
+/** Validate a SetRate body; returns an error message naming the field, or the change. */
+export function parseRateChange(input: unknown): { error: string } | { change: RateChange } {
+  if (input === undefined || input === null || typeof input !== "object" || Array.isArray(input)) {
+    return { error: 'body is missing: send {"limit": 1, "burst": 1} (limit = tokens per second, burst = bucket size)' };
+  }
+  const { limit, burst } = input as { limit?: unknown; burst?: unknown };
+  const change: RateChange = {};
+  if (limit !== undefined && limit !== null) {
+    if (typeof limit !== "number" || !Number.isFinite(limit) || limit < 0 || limit > 1_000_000) return { error: "limit is invalid: a number of tokens per second from 0 to 1000000 is expected" };
+    change.limit = limit;
+  }
+  if (burst !== undefined && burst !== null) {
+    if (typeof burst !== "number" || !Number.isInteger(burst) || burst < 0 || burst > 1_000_000) return { error: "burst is invalid: a whole number from 0 to 1000000 is expected" };
+    change.burst = burst;
+  }
+  if (change.limit === undefined && change.burst === undefined) return { error: 'limit and burst are missing: send {"limit": 1, "burst": 1}' };
+  return { change };
+}

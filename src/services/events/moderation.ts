@@ -1,0 +1,47 @@
+// [SIMULATED moderation] and [SIMULATED posts]: the downstream systems of the user feed (seed 000 / 002
+// "Transactional Event Processing"). Deterministic by default: a post stays PENDING for `pendingChecks` checks
+// (DEFAULT_PENDING_CHECKS when the post does not say), then is APPROVED. With `chaos: true` each check is PENDING
+// with the seed's 80 % chance instead, capped so a post never polls forever.
+import { randomUUID } from "node:crypto";
+import { recordEffect, simLog } from "../lib/simulated.js";
+
+export type ModerationStatus = "PENDING" | "APPROVED";
+
+/** A post without `pendingChecks` (the seed's own records) is pending for one check, so one durable sleep shows. */
+export const DEFAULT_PENDING_CHECKS = 1;
+/** Chaos mode: the seed's odds, with a cap on the number of checks. */
+export const CHAOS_PENDING_PROBABILITY = 0.8;
+export const CHAOS_MAX_CHECKS = 12;
+
+/** The status the simulated moderation reports at the n-th check (1-based). Pure, so it is unit-tested. */
+export function moderationStatus(check: number, opts: { pendingChecks?: number; chaos?: boolean; random?: () => number }): ModerationStatus {
+  if (opts.chaos) {
+    if (check >= CHAOS_MAX_CHECKS) return "APPROVED";
+    return (opts.random ?? Math.random)() < CHAOS_PENDING_PROBABILITY ? "PENDING" : "APPROVED";
+  }
+  const pending = opts.pendingChecks ?? DEFAULT_PENDING_CHECKS;
+  return check <= pending ? "PENDING" : "APPROVED";
+}
+
+/** [SIMULATED posts] create the post; returns its id. Called inside the "create post" step. */
+export function createPost(userId: string, content: string): string {
+  const postId = randomUUID();
+  simLog("posts", `Created post ${postId} for user ${userId} with content: ${content}`);
+  recordEffect("posts", "create", postId, { userId, content });
+  return postId;
+}
+
+/** [SIMULATED moderation] the status of a post at its n-th check. Called inside a "check moderation" step. */
+export function checkModeration(postId: string, check: number, opts: { pendingChecks?: number; chaos?: boolean }, nextCheckIn: string): ModerationStatus {
+  const status = moderationStatus(check, opts);
+  if (status === "PENDING") simLog("moderation", `Content moderation for post ${postId} is still pending... Will check again in ${nextCheckIn}`);
+  else simLog("moderation", `Content moderation for post ${postId} is done`);
+  return status;
+}
+
+/** [SIMULATED feed] publish the post to the user's feed (the downstream system); the object keeps its own copy. */
+export function publishToFeed(userId: string, postId: string): string {
+  simLog("feed", `Updating the user feed for user ${userId} and post ${postId}`);
+  recordEffect("feed", "publish", postId, { userId });
+  return new Date().toISOString();
+}

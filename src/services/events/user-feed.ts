@@ -1,0 +1,81 @@
+// Transactional event processing (seed 000 and 002 "Transactional Event Processing"): the Kafka topic
+// social-media-posts feeds userFeed/{userId}/processPost, keyed by the record key. Restate runs the posts of one
+// user one at a time, in partition order, while other users' posts proceed: a queue per key, no head-of-line
+// blocking. Each post is created in a durable step, moderation is polled with durable sleeps, and the feed is
+// updated in a final step and kept as object state. Driven by `patterns send-post`, `patterns feed`,
+// `patterns demo user-feed`.
+import * as restate from "@restatedev/restate-sdk";
+import { SOCIAL_MEDIA_POST, valueProblems } from "../../kafka/schema.js";
+import { scaled, SECOND } from "../lib/time.js";
+import { checkModeration, createPost, publishToFeed } from "./moderation.js";
+
+export interface SocialMediaPost {
+  content: string;
+  metadata?: string;
+  /** playground extension: how many moderation checks the post stays pending (default 1) */
+  pendingChecks?: number;
+  /** playground extension: random moderation (the seed's 80 % pending) */
+  chaos?: boolean;
+}
+
+export interface FeedEntry {
+  postId: string;
+  content: string;
+  metadata?: string;
+  /** when the feed was updated (worker clock, journaled) */
+  at: string;
+  invocationId: string;
+  /** where the post came from: a Kafka record (topic/partition/offset) or the ingress */
+  via: "kafka" | "ingress";
+  partition?: number;
+  offset?: number;
+}
+
+export interface ProcessPostResult {
+  postId: string;
+  checks: number;
+  status: "published";
+}
+
+/** The seed's moderation poll interval, before the playground time scale. */
+export const MODERATION_POLL_NOMINAL_MS = 5 * SECOND;
+
+function kafkaOrigin(headers: ReadonlyMap<string, string>): Pick<FeedEntry, "via" | "partition" | "offset"> {
+  const offset = headers.get("kafka.offset");
+  if (offset === undefined) return { via: "ingress" };
+  return { via: "kafka", offset: Number(offset), partition: Number(headers.get("kafka.partition") ?? 0) };
+}
+
+export const userFeed = restate.object({
+  name: "userFeed",
+  description: "A user's feed, fed from Kafka topic social-media-posts (key = user id)",
+  handlers: {
+    processPost: async (ctx: restate.ObjectContext, post: SocialMediaPost): Promise<ProcessPostResult> => {
+      const userId = ctx.key;
+      if (userId === "") throw new restate.TerminalError("the user id (Kafka key) is empty", { errorCode: 400 });
+      const problems = valueProblems(post, SOCIAL_MEDIA_POST);
+      if (problems.length) throw new restate.TerminalError(`invalid post: ${problems.join("; ")}`, { errorCode: 400 });
+
+      const postId = await ctx.run("create post", () => createPost(userId, post.content));
+
+      const pollMs = scaled(MODERATION_POLL_NOMINAL_MS);
+      const opts = { pendingChecks: post.pendingChecks, chaos: post.chaos };
+      let checks = 0;
+      for (;;) {
+        const n = ++checks;
+        const status = await ctx.run("check moderation", () => checkModeration(postId, n, opts, `5 s (scaled: ${pollMs / 1000} s)`));
+        if (status !== "PENDING") break;
+        await ctx.sleep(pollMs, "moderation pending");
+      }
+
+      const at = await ctx.run("update feed", () => publishToFeed(userId, postId));
+      const feed = (await ctx.get<FeedEntry[]>("feed")) ?? [];
+      feed.push({ postId, content: post.content, metadata: post.metadata, at, invocationId: String(ctx.request().id), ...kafkaOrigin(ctx.request().headers) });
+      ctx.set("feed", feed);
+      ctx.console.info(`post ${postId} of ${userId} published after ${checks} moderation check(s)`);
+      return { postId, checks, status: "published" };
+    },
+
+    getFeed: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext): Promise<FeedEntry[]> => (await ctx.get<FeedEntry[]>("feed")) ?? []),
+  },
+});

@@ -1,0 +1,233 @@
+// Pattern 6, sagas: `BookingWorkflow/{tripId}/run` books a flight, a car and a payment; on a terminal failure it
+// runs the undo actions it collected, newest first. Two compensation styles, as in the seed:
+//  - reserve → confirm/cancel (Flights, CarRentals): the cancel is registered once the reservation returned its id;
+//  - one-shot payment with an id: the refund is registered BEFORE the charge, with the same payment id, because a
+//    charge can fail after it partly happened; the provider's refund by id is idempotent.
+// Retryable failures are retried by Restate and never compensated. Driven by `patterns saga book`.
+import * as restate from "@restatedev/restate-sdk";
+import { simLog } from "../lib/simulated.js";
+import { effect, effectCount, validated } from "./sim.js";
+import {
+  SAGA_RUN_STEPS,
+  SAGA_SYSTEMS as SYSTEMS,
+  chaosPlan,
+  parseBooking,
+  parseCar,
+  parseFlight,
+  type PaymentInfo,
+  type SagaLogEntry,
+  type SagaSimulation,
+  type SagaStep,
+  type TripStatus,
+  type TripView,
+} from "./model.js";
+
+/** Failure injection for one reservation, passed by the workflow. */
+export interface ReservationSimulation {
+  fail?: boolean;
+  retryableFailures?: number;
+}
+
+interface BookingRef {
+  bookingId: string;
+  tripId?: string;
+}
+
+function reservationSim(v: unknown): ReservationSimulation {
+  if (v === undefined || v === null || typeof v !== "object") return {};
+  const s = v as Record<string, unknown>;
+  const n = s.retryableFailures;
+  return { fail: s.fail === true, retryableFailures: typeof n === "number" && Number.isInteger(n) && n > 0 ? Math.min(n, 10) : 0 };
+}
+
+function bookingRef(v: unknown): BookingRef {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new restate.TerminalError("input is invalid: {\"bookingId\": \"…\"} is expected", { errorCode: 400 });
+  const r = v as Record<string, unknown>;
+  if (typeof r.bookingId !== "string" || r.bookingId === "") throw new restate.TerminalError("bookingId is missing", { errorCode: 400 });
+  return { bookingId: r.bookingId, tripId: typeof r.tripId === "string" ? r.tripId : undefined };
+}
+
+/** Retryable outages first (counted in the ledger, so they survive a worker restart), then a refusal if asked. */
+function injectFailures(system: string, key: string, what: string, sim: ReservationSimulation, tripId: string | undefined, refusal: () => restate.TerminalError): void {
+  const wanted = sim.retryableFailures ?? 0;
+  const sofar = effectCount(system, "unavailable", key);
+  if (sofar < wanted) {
+    effect(system, "unavailable", key, { tripId, attempt: sofar + 1, of: wanted });
+    simLog(system, `${what}: temporarily unavailable (failure ${sofar + 1} of ${wanted}, retryable)`);
+    throw new Error(`[SIMULATED ${system}] temporarily unavailable (failure ${sofar + 1} of ${wanted}); Restate retries this step`);
+  }
+  if (sim.fail) {
+    const err = refusal();
+    effect(system, "refuse", key, { tripId, reason: err.message });
+    simLog(system, `${what}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** A two-phase booking system (flights, car rentals): reserve, then confirm or cancel. Idempotent by booking id. */
+function bookingService<N extends string>(name: N, system: string, noun: string, steps: { reserve: string; confirm: string; cancel: string }, parse: (v: unknown) => Record<string, string>, refusal: (req: Record<string, string>) => string) {
+  return restate.service({
+    name,
+    description: `Simulated ${noun} reservations for the saga (reserve → confirm or cancel)`,
+    handlers: {
+      reserve: async (ctx: restate.Context, input: unknown): Promise<string> => {
+        const req = validated(() => parse(input));
+        const extra = (input ?? {}) as { tripId?: unknown; simulate?: unknown };
+        const tripId = typeof extra.tripId === "string" ? extra.tripId : undefined;
+        const sim = reservationSim(extra.simulate);
+        // the booking id is drawn from the journal-seeded random source: the same on every retry of this invocation
+        const bookingId = ctx.rand.uuidv4();
+        await ctx.run(steps.reserve, () => {
+          injectFailures(system, bookingId, `${noun} ${bookingId}`, sim, tripId, () => new restate.TerminalError(`[SIMULATED ${system}] ${refusal(req)}`, { errorCode: 409 }));
+          const again = effectCount(system, "reserve", bookingId) > 0;
+          effect(system, "reserve", bookingId, { tripId, ...req, again });
+          simLog(system, `${noun} ${bookingId} reserved${again ? " (already reserved: no-op)" : ""}`);
+        });
+        ctx.console.info(`${noun} ${bookingId} reserved`);
+        return bookingId;
+      },
+
+      confirm: async (ctx: restate.Context, input: unknown): Promise<string> => {
+        const { bookingId, tripId } = bookingRef(input);
+        await ctx.run(steps.confirm, () => {
+          const reserved = effectCount(system, "reserve", bookingId) > 0;
+          const again = effectCount(system, "confirm", bookingId) > 0;
+          effect(system, "confirm", bookingId, { tripId, reserved, again });
+          simLog(system, `${noun} ${bookingId} confirmed${reserved ? "" : " (unknown booking)"}${again ? " (already confirmed: no-op)" : ""}`);
+        });
+        return bookingId;
+      },
+
+      cancel: async (ctx: restate.Context, input: unknown): Promise<string> => {
+        const { bookingId, tripId } = bookingRef(input);
+        await ctx.run(steps.cancel, () => {
+          const reserved = effectCount(system, "reserve", bookingId) > 0;
+          const again = effectCount(system, "cancel", bookingId) > 0;
+          effect(system, "cancel", bookingId, { tripId, reserved, again });
+          simLog(system, `${noun} ${bookingId} cancelled${reserved ? "" : " (nothing was reserved)"}${again ? " (already cancelled: no-op)" : ""}`);
+        });
+        ctx.console.info(`${noun} ${bookingId} cancelled`);
+        return bookingId;
+      },
+    },
+  });
+}
+
+export const flights = bookingService(
+  "Flights",
+  SYSTEMS.flights,
+  "Flight",
+  { reserve: SAGA_RUN_STEPS.reserveFlight, confirm: SAGA_RUN_STEPS.confirmFlight, cancel: SAGA_RUN_STEPS.cancelFlight },
+  (v) => ({ ...parseFlight(v, "") }),
+  (r) => `flight ${r.flightId} is fully booked`,
+);
+
+export const carRentals = bookingService(
+  "CarRentals",
+  SYSTEMS.cars,
+  "Car",
+  { reserve: SAGA_RUN_STEPS.reserveCar, confirm: SAGA_RUN_STEPS.confirmCar, cancel: SAGA_RUN_STEPS.cancelCar },
+  (v) => ({ ...parseCar(v, "") }),
+  (r) => `no car available at ${r.pickupLocation} on ${r.rentalDate}`,
+);
+
+/** The in-process payment client of the seed: charge and refund by payment id (both idempotent by that id). */
+const paymentProvider = {
+  charge(paymentId: string, info: PaymentInfo, tripId: string, sim: ReservationSimulation): void {
+    injectFailures(SYSTEMS.payments, paymentId, `payment ${paymentId}`, sim, tripId, () => new restate.TerminalError(`[SIMULATED ${SYSTEMS.payments}] payment ${paymentId} declined: this payment could not be accepted`, { errorCode: 402 }));
+    const again = effectCount(SYSTEMS.payments, "charge", paymentId) > 0;
+    effect(SYSTEMS.payments, "charge", paymentId, { tripId, amount: info.amount, card: `…${info.cardNumber.slice(-4)}`, again });
+    simLog(SYSTEMS.payments, `payment ${paymentId} charged ${info.amount}${again ? " (already charged: no-op)" : ""}`);
+  },
+  refund(paymentId: string, tripId: string): void {
+    const charged = effectCount(SYSTEMS.payments, "charge", paymentId) > 0;
+    const again = effectCount(SYSTEMS.payments, "refund", paymentId) > 0;
+    effect(SYSTEMS.payments, "refund", paymentId, { tripId, charged, again });
+    simLog(SYSTEMS.payments, charged ? `payment ${paymentId} refunded` : `payment ${paymentId}: nothing was charged under this id, nothing to refund`);
+  },
+};
+
+function simFor(step: SagaStep, sim: SagaSimulation): ReservationSimulation {
+  const retryStep = sim.retryStep ?? "payment";
+  return { fail: sim.fail === step, retryableFailures: retryStep === step ? (sim.retryableFailures ?? 0) : 0 };
+}
+
+interface Compensation {
+  step: string;
+  ref: string;
+  run: () => Promise<unknown>;
+}
+
+export const bookingWorkflow = restate.workflow({
+  name: "BookingWorkflow",
+  description: "Saga: flight + car + payment, compensated in reverse order on a terminal failure",
+  handlers: {
+    run: async (ctx: restate.WorkflowContext, input: unknown) => {
+      const req = validated(() => parseBooking(input));
+      const tripId = ctx.key;
+      let sim: SagaSimulation = req.simulate ?? {};
+      if (sim.chaos) sim = { ...chaosPlan(ctx.rand.random(), ctx.rand.random()), chaos: true };
+      ctx.set("simulation", sim);
+
+      const log: SagaLogEntry[] = [];
+      const note = (e: SagaLogEntry) => {
+        log.push(e);
+        ctx.set("log", log);
+      };
+      const setStatus = (s: TripStatus) => ctx.set("status", s);
+      setStatus("RUNNING");
+
+      const compensations: Compensation[] = [];
+      let current = "reserve flight";
+      try {
+        const flightBookingId = await ctx.serviceClient(flights).reserve({ ...req.flights, tripId, simulate: simFor("flight", sim) });
+        // style 1: the reservation exists now, so its cancel becomes the newest undo action
+        compensations.push({ step: "cancel flight", ref: flightBookingId, run: () => ctx.serviceClient(flights).cancel({ bookingId: flightBookingId, tripId }) });
+        note({ kind: "step", step: current, outcome: "ok", ref: flightBookingId });
+
+        current = "reserve car";
+        const carBookingId = await ctx.serviceClient(carRentals).reserve({ ...req.car, tripId, simulate: simFor("car", sim) });
+        compensations.push({ step: "cancel car", ref: carBookingId, run: () => ctx.serviceClient(carRentals).cancel({ bookingId: carBookingId, tripId }) });
+        note({ kind: "step", step: current, outcome: "ok", ref: carBookingId });
+
+        // style 2: the refund is registered before the charge, under the id the charge will use
+        current = "charge payment";
+        const paymentId = ctx.rand.uuidv4();
+        compensations.push({ step: "refund payment", ref: paymentId, run: () => ctx.run(SAGA_RUN_STEPS.refund, () => paymentProvider.refund(paymentId, tripId)) });
+        await ctx.run(SAGA_RUN_STEPS.charge, () => paymentProvider.charge(paymentId, req.paymentInfo, tripId, simFor("payment", sim)));
+        note({ kind: "step", step: current, outcome: "ok", ref: paymentId });
+
+        current = "confirm flight";
+        await ctx.serviceClient(flights).confirm({ bookingId: flightBookingId, tripId });
+        note({ kind: "step", step: current, outcome: "ok", ref: flightBookingId });
+        current = "confirm car";
+        await ctx.serviceClient(carRentals).confirm({ bookingId: carBookingId, tripId });
+        note({ kind: "step", step: current, outcome: "ok", ref: carBookingId });
+
+        setStatus("CONFIRMED");
+        ctx.console.info(`trip ${tripId} booked`);
+        return { tripId, status: "CONFIRMED" as const, flightBookingId, carBookingId, paymentId };
+      } catch (e) {
+        // only terminal failures are compensated; anything else is retried by Restate from the journal
+        if (!(e instanceof restate.TerminalError)) throw e;
+        note({ kind: "step", step: current, outcome: "failed", error: e.message });
+        setStatus("COMPENSATING");
+        ctx.console.warn(`trip ${tripId}: ${current} failed (${e.message}); running ${compensations.length} compensation(s)`);
+        for (const c of [...compensations].reverse()) {
+          await c.run();
+          note({ kind: "compensation", step: c.step, outcome: "ok", ref: c.ref });
+        }
+        setStatus("ROLLED_BACK");
+        throw new restate.TerminalError(`Failed to book trip ${tripId}: ${e.message}. Ran ${compensations.length} compensation(s).`, { errorCode: e.code });
+      }
+    },
+
+    /** What the saga did so far: status, steps and compensations (readable while it runs and after). */
+    getStatus: async (ctx: restate.WorkflowSharedContext): Promise<TripView> => ({
+      tripId: ctx.key,
+      status: (await ctx.get<TripStatus>("status")) ?? null,
+      log: (await ctx.get<SagaLogEntry[]>("log")) ?? [],
+      simulation: (await ctx.get<SagaSimulation>("simulation")) ?? null,
+    }),
+  },
+});

@@ -1,0 +1,107 @@
+// `timeline --follow`: poll the introspection and the step log, and report each new journal entry, completion,
+// error, crash and attempt once, until every watched invocation (and what it called or sent) has finished.
+import type { AdminClient } from "../runtime/admin.js";
+import type { StatePaths } from "../runtime/paths.js";
+import { findInvocations, gatherSnapshot, type InvocationFilter } from "./journal.js";
+import { buildTimeline } from "./model.js";
+import type { InvocationRow, Timeline, TimelineEntry, TimelineMarker } from "./types.js";
+
+export type FollowEvent =
+  | { type: "watch"; invocationId: string; target: string; status: string; parentId?: string }
+  | { type: "entry"; phase: "start" | "done"; invocationId: string; target: string; at: string; offsetMs: number; entry: TimelineEntry }
+  | { type: "marker"; invocationId: string; target: string; at: string; offsetMs: number; marker: TimelineMarker }
+  | { type: "end"; reason: "finished" | "timeout" | "interrupted"; watched: string[] };
+
+export interface FollowOptions {
+  /** follow these invocations (and their children) … */
+  ids?: string[];
+  /** … or those matching this filter: the unfinished ones now and new ones from now on */
+  filter?: Omit<InvocationFilter, "limit" | "order">;
+  intervalMs?: number;
+  maxWaitMs: number;
+  onEvent: (e: FollowEvent) => void;
+  /** resolves to stop early (Ctrl+C) */
+  stop?: Promise<void>;
+}
+
+export interface FollowResult {
+  reason: "finished" | "timeout" | "interrupted";
+  timelines: Timeline[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function follow(admin: AdminClient, paths: StatePaths, o: FollowOptions): Promise<FollowResult> {
+  const startedAt = Date.now();
+  const watched = new Map<string, InvocationRow>();
+  const seen = new Set<string>();
+  let stopped = false;
+  void o.stop?.then(() => (stopped = true));
+  let first = true;
+  let timelines: Timeline[] = [];
+  const emit = o.onEvent;
+
+  for (;;) {
+    // which roots to watch
+    let roots: InvocationRow[];
+    if (o.ids?.length) {
+      roots = await findInvocations(admin, { ids: o.ids, limit: o.ids.length });
+    } else {
+      const f = o.filter ?? {};
+      const active = first ? await findInvocations(admin, { ...f, status: "active", limit: 100, order: "oldest" }) : [];
+      // new ones: created since we started (a little slack for clocks)
+      const fresh = await findInvocations(admin, { ...f, since: new Date(startedAt - 1000), limit: 100, order: "oldest" });
+      const known = [...watched.values()].filter((r) => !r.invoked_by_id || watched.has(r.invoked_by_id) === false);
+      const ids = new Set([...active, ...fresh].map((r) => r.id));
+      const refresh = known.filter((r) => !ids.has(r.id)).map((r) => r.id);
+      const again = refresh.length ? await findInvocations(admin, { ids: refresh, limit: refresh.length }) : [];
+      roots = [...active, ...fresh, ...again];
+      // a child of a watched root is shown under it, not as a root of its own
+      const rootIds = new Set(roots.map((r) => r.id));
+      roots = roots.filter((r) => !r.invoked_by_id || !rootIds.has(r.invoked_by_id));
+    }
+    first = false;
+    const unique = new Map(roots.map((r) => [r.id, r]));
+    const snap = await gatherSnapshot(admin, paths, [...unique.values()]);
+    for (const inv of snap.invocations) {
+      if (!watched.has(inv.id)) emit({ type: "watch", invocationId: inv.id, target: inv.target, status: inv.status, parentId: inv.invoked_by_id });
+      watched.set(inv.id, inv);
+    }
+    timelines = [...unique.keys()].map((id) => buildTimeline(snap, id));
+    for (const t of flatten(timelines)) {
+      const id = t.invocation.id;
+      const target = t.invocation.target;
+      const items: { at: string; emit: () => void; key: string }[] = [];
+      for (const e of t.entries) {
+        const startKey = `${id}:${e.index}:start`;
+        const doneKey = `${id}:${e.index}:done`;
+        if (e.pending) items.push({ key: startKey, at: e.at, emit: () => emit({ type: "entry", phase: "start", invocationId: id, target, at: e.at, offsetMs: e.offsetMs, entry: e }) });
+        else items.push({ key: doneKey, at: e.completedAt ?? e.at, emit: () => emit({ type: "entry", phase: "done", invocationId: id, target, at: e.completedAt ?? e.at, offsetMs: e.offsetMs, entry: e }) });
+      }
+      for (const m of t.markers) {
+        items.push({ key: `${id}:m:${m.kind}:${m.at}:${m.attempt ?? ""}`, at: m.at, emit: () => emit({ type: "marker", invocationId: id, target, at: m.at, offsetMs: m.offsetMs, marker: m }) });
+      }
+      items.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      for (const it of items) {
+        if (seen.has(it.key)) continue;
+        seen.add(it.key);
+        it.emit();
+      }
+    }
+    const all = snap.invocations;
+    const finished = all.length > 0 && all.every((i) => i.status === "completed");
+    if (finished) return end("finished");
+    if (stopped) return end("interrupted");
+    if (Date.now() - startedAt > o.maxWaitMs) return end("timeout");
+    await Promise.race([sleep(o.intervalMs ?? 400), o.stop ?? new Promise(() => {})]);
+  }
+
+  function end(reason: FollowResult["reason"]): FollowResult {
+    emit({ type: "end", reason, watched: [...watched.keys()] });
+    return { reason, timelines };
+  }
+}
+
+function flatten(ts: Timeline[]): Timeline[] {
+  return ts.flatMap((t) => [t, ...flatten(t.children)]);
+}

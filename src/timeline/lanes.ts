@@ -1,0 +1,135 @@
+// `timeline --lanes`: one lane per key over a time window, from sys_invocation alone. Waiting in the key's queue
+// (inboxed → running) is drawn differently from running (running → completed), so parallel keys and queued keys
+// are visible at a glance. Keyless services get one lane per invocation.
+import { c } from "../ui/palette.js";
+import { humanDuration, visibleLength } from "../ui/output.js";
+import { clock } from "./model.js";
+import type { InvocationRow } from "./types.js";
+
+export interface LaneSpan {
+  id: string;
+  target: string;
+  status: string;
+  result?: string;
+  createdAt: string;
+  /** when it entered the key's queue (Virtual Objects) or was due (delayed) */
+  queuedAt?: string;
+  runningAt?: string;
+  completedAt?: string;
+  /** queued → running */
+  waitedMs: number;
+  /** running → completed (or → now) */
+  ranMs?: number;
+}
+
+export interface Lane {
+  label: string;
+  service: string;
+  key?: string;
+  spans: LaneSpan[];
+}
+
+export interface LanesView {
+  from: string;
+  to: string;
+  lanes: Lane[];
+  invocations: number;
+  /** the most invocations running at the same moment */
+  maxParallel: number;
+  /** invocations that waited in their key's queue */
+  queued: number;
+  longestWaitMs: number;
+}
+
+const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : NaN);
+
+export function buildLanes(rows: InvocationRow[], now: Date, from?: Date): LanesView {
+  const byLane = new Map<string, Lane>();
+  const spans: LaneSpan[] = [];
+  for (const r of [...rows].sort((a, b) => ms(a.created_at) - ms(b.created_at))) {
+    const keyed = r.target_service_key !== undefined;
+    const label = keyed ? `${r.target_service_name}/${r.target_service_key}` : `${r.target_service_name} ${r.id.slice(0, 12)}…`;
+    const queuedAt = r.inboxed_at ?? (r.scheduled_start_at ? r.created_at : undefined);
+    const start = r.running_at ? ms(r.running_at) : undefined;
+    const end = r.completed_at ? ms(r.completed_at) : now.getTime();
+    const span: LaneSpan = {
+      id: r.id,
+      target: r.target,
+      status: r.status,
+      result: r.completion_result,
+      createdAt: r.created_at,
+      queuedAt,
+      runningAt: r.running_at,
+      completedAt: r.completed_at,
+      waitedMs: queuedAt ? Math.max(0, (start ?? now.getTime()) - ms(r.inboxed_at ?? r.scheduled_start_at ?? r.created_at)) : 0,
+      ranMs: start !== undefined ? Math.max(0, end - start) : undefined,
+    };
+    spans.push(span);
+    let lane = byLane.get(label);
+    if (!lane) {
+      lane = { label, service: r.target_service_name, key: r.target_service_key, spans: [] };
+      byLane.set(label, lane);
+    }
+    lane.spans.push(span);
+  }
+  const starts = spans.map((s) => ms(s.createdAt));
+  const fromMs = from ? from.getTime() : starts.length ? Math.min(...starts) : now.getTime();
+  const toMs = Math.max(fromMs + 1, ...spans.map((s) => (s.completedAt ? ms(s.completedAt) : now.getTime())));
+  // sweep for the peak of concurrently running invocations
+  const edges: [number, number][] = [];
+  for (const s of spans) {
+    if (!s.runningAt) continue;
+    edges.push([ms(s.runningAt), 1], [s.completedAt ? ms(s.completedAt) : now.getTime(), -1]);
+  }
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let cur = 0;
+  let maxParallel = 0;
+  for (const [, d] of edges) {
+    cur += d;
+    maxParallel = Math.max(maxParallel, cur);
+  }
+  const waited = spans.filter((s) => s.queuedAt !== undefined && s.waitedMs > 0);
+  return {
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    lanes: [...byLane.values()],
+    invocations: spans.length,
+    maxParallel,
+    queued: waited.length,
+    longestWaitMs: waited.reduce((m, s) => Math.max(m, s.waitedMs), 0),
+  };
+}
+
+export function renderLanes(v: LanesView, width = 60): string[] {
+  if (v.lanes.length === 0) return [c.dim("no invocations in this window")];
+  const from = ms(v.from);
+  const to = ms(v.to);
+  const span = Math.max(1, to - from);
+  const col = (t: number) => Math.min(width - 1, Math.max(0, Math.floor(((t - from) / span) * width)));
+  const labelWidth = Math.min(40, Math.max(...v.lanes.map((l) => l.label.length)));
+  const out: string[] = [];
+  const axis = `${" ".repeat(labelWidth)}  ${clock(v.from)}${" ".repeat(Math.max(1, width - 24))}${clock(v.to)}`;
+  out.push(c.dim(axis));
+  for (const lane of v.lanes) {
+    const cells = Array.from({ length: width }, () => c.dim("·"));
+    for (const s of lane.spans) {
+      const q = s.queuedAt ? ms(s.queuedAt) : undefined;
+      const r = s.runningAt ? ms(s.runningAt) : undefined;
+      const e = s.completedAt ? ms(s.completedAt) : to;
+      if (q !== undefined) for (let i = col(q); i <= col(r ?? e); i++) cells[i] = c.warn("░");
+      const paint = s.result === "failure" ? c.fail : s.completedAt ? c.ok : c.info;
+      if (r !== undefined) for (let i = col(r); i <= col(e); i++) cells[i] = paint("█");
+    }
+    const label = lane.label.length > labelWidth ? `${lane.label.slice(0, labelWidth - 1)}…` : lane.label;
+    const n = lane.spans.length;
+    const waits = lane.spans.filter((s) => s.waitedMs > 0);
+    const note = `${n} invocation${n === 1 ? "" : "s"}${waits.length ? c.warn(`, ${waits.length} queued (max ${humanDuration(Math.max(...waits.map((w) => w.waitedMs)))})`) : ""}`;
+    out.push(`${label}${" ".repeat(Math.max(0, labelWidth - visibleLength(label)))}  ${cells.join("")}  ${c.dim(note)}`);
+  }
+  out.push("");
+  out.push(
+    `${c.ok("█")} running  ${c.warn("░")} queued behind the same key  ${c.dim("·")} idle   ` +
+      c.dim(`${v.invocations} invocations on ${v.lanes.length} lane${v.lanes.length === 1 ? "" : "s"}; up to ${v.maxParallel} running at once; ${v.queued} waited in a queue${v.queued ? ` (longest ${humanDuration(v.longestWaitMs)})` : ""}`),
+  );
+  return out;
+}
