@@ -37,6 +37,8 @@ export interface PatternEntry {
   verbs: string[];
   /** the scenario, run for real, with checks from introspection, state or the simulated-systems ledger */
   demo: (ctx: DemoContext) => Promise<DemoResult>;
+  /** optional: what its tour adds (a one-shot worker crash at a named ctx.run step; what to look at afterwards) */
+  tour?: { crash?: { step: string; when: "after" | "during" }; look?: string[] };
 }
 
 export function check(name: string, ok: boolean, detail: string): Check {
