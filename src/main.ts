@@ -21,13 +21,29 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** When the arguments are only global options (no verb), what they say; otherwise undefined. */
+export function onlyGlobalOptions(args: string[]): { stateDir?: string; json: boolean } | undefined {
+  const r: { stateDir?: string; json: boolean } = { json: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--json") r.json = true;
+    else if (a === "--no-color") continue;
+    else if (a === "--state-dir" && i + 1 < args.length) r.stateDir = args[++i];
+    else if (a.startsWith("--state-dir=")) r.stateDir = a.slice("--state-dir=".length);
+    else return undefined;
+  }
+  return r;
+}
+
 export async function main(argv: string[]): Promise<number> {
   configureColor({ json: argv.includes("--json"), color: !argv.includes("--no-color") });
   const program = buildProgram();
   try {
-    if (argv.length <= 2) {
-      // a bare `patterns`: the menu in a terminal, the help everywhere else (nothing requires a terminal)
-      if (process.stdin.isTTY && process.stdout.isTTY) await runMenu(program);
+    const bare = onlyGlobalOptions(argv.slice(2));
+    if (bare) {
+      // a bare `patterns` (global options allowed): the menu in a terminal, the help everywhere else
+      if (bare.stateDir) process.env.PATTERNS_STATE_DIR = bare.stateDir;
+      if (process.stdin.isTTY && process.stdout.isTTY && !bare.json) await runMenu(program);
       else program.outputHelp();
       return typeof process.exitCode === "number" ? process.exitCode : 0;
     }

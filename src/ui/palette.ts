@@ -33,6 +33,9 @@ export const sym = {
   get fail() {
     return c.fail("✗");
   },
+  get dot() {
+    return c.info("•");
+  },
   get warn() {
     return c.warn("!");
   },

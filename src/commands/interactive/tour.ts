@@ -56,7 +56,7 @@ export class StepView {
 
   finish(ok: boolean): void {
     if (this.current) {
-      if (ok) this.current.succeed();
+      if (ok) this.current.done();
       else this.current.fail();
       this.current = undefined;
     }
@@ -122,7 +122,7 @@ export async function presentTour(tour: Tour, o: PresentOptions): Promise<Presen
   if (!o.json && tour.look.length) {
     note("");
     note(c.bold("  Look at"));
-    for (const l of tour.look) for (const w of wrap(l, proseWidth(), "    ")) note(w.replace(/^ {4}/, "  • "));
+    for (const l of tour.look) wrap(l, proseWidth(), "    ").forEach((w, i) => note(i === 0 ? w.replace(/^ {4}/, "  • ") : w));
   }
   let timeline: InvocationTimeline | undefined;
   if (report.keyInvocation) {

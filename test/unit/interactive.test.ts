@@ -1,0 +1,142 @@
+// The registry feeds the menu, `list`, the tours, the README table and completion: check them all, table-driven.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { Command } from "commander";
+import { buildProgram, onlyGlobalOptions } from "../../src/main.js";
+import { registry } from "../../src/patterns/registry.js";
+import { allTours, builtInTours, tourFor } from "../../src/patterns/tours.js";
+import { readmeIsFresh, readmePath, renderPatternTable, replaceBetweenMarkers } from "../../src/patterns/readme.js";
+import { allServices } from "../../src/services/catalog.js";
+import { bashScript, completionTree, zshScript } from "../../src/commands/interactive/completion.js";
+import { actionChoices, describeVerb, patternChoices, topChoices } from "../../src/commands/interactive/menu.js";
+import { closest, wrap } from "../../src/commands/interactive/format.js";
+import { listPatterns } from "../../src/commands/interactive/list.js";
+import { parseIdPattern, validateStatus } from "../../src/commands/interactive/invocations.js";
+import { UsageError } from "../../src/errors.js";
+
+const program = buildProgram();
+const served = new Set(allServices.map((s) => s.name));
+
+/** The command a verb line names, walking subcommands ("package move x" → package → move). */
+function commandOf(verb: string): Command | undefined {
+  let cmd: Command = program;
+  let found: Command | undefined;
+  for (const word of verb.split(/\s+/)) {
+    if (!word || /^[-<["']/.test(word)) break;
+    const next = cmd.commands.find((x) => x.name() === word || x.aliases().includes(word));
+    if (!next) break;
+    cmd = next;
+    found = next;
+  }
+  return found;
+}
+
+describe("the pattern registry", () => {
+  it("has unique kebab-case names, also among the built-in tours", () => {
+    const names = allTours().map((t) => t.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+  });
+
+  it.each(registry.map((p) => [p.name, p] as const))("%s: services are served, verbs exist, text is present", (_name, p) => {
+    expect(["communication", "orchestration", "scheduling", "events", "custom"]).toContain(p.category);
+    expect(p.title.trim()).not.toBe("");
+    expect(p.summary.trim()).not.toBe("");
+    expect(p.guarantee.length).toBeGreaterThan(40);
+    expect(p.services.length).toBeGreaterThan(0);
+    for (const s of p.services) expect(served.has(s), `service ${s} is not served by the worker`).toBe(true);
+    expect(p.verbs.length).toBeGreaterThan(0);
+    for (const v of p.verbs) {
+      const cmd = commandOf(v);
+      expect(cmd, `verb "${v}" is not a patterns command`).toBeDefined();
+      expect(cmd!.commands.length === 0 || v.split(/\s+/).length === 1, `verb "${v}" stops at a command group`).toBe(true);
+    }
+    if (p.tour?.crash) expect(p.tour.crash.step.trim()).not.toBe("");
+    expect(tourFor(p).run).toBeTypeOf("function");
+  });
+
+  it("covers the catalogue's fifteen patterns", () => {
+    expect(registry.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it("has at least one crash-and-resume tour", () => {
+    expect(allTours().some((t) => t.crash)).toBe(true);
+  });
+});
+
+describe("README pattern table", () => {
+  it("is generated from the registry and up to date (fix: npx patterns readme --write)", () => {
+    expect(readmeIsFresh(readFileSync(readmePath, "utf8"), registry)).toBe(true);
+  });
+  it("names every pattern and built-in tour", () => {
+    const table = renderPatternTable(registry);
+    for (const p of registry) expect(table).toContain(`\`${p.name}\``);
+    for (const t of builtInTours) expect(table).toContain(`tour ${t.name}`);
+  });
+  it("refuses a README without markers", () => {
+    expect(() => replaceBetweenMarkers("# no markers", "x")).toThrow(/markers/);
+  });
+});
+
+describe("menu and list", () => {
+  const tours = allTours();
+  it("offers every category that has tours, then list/invocations/ui/quit", () => {
+    const top = topChoices(tours);
+    const categories = top.flatMap((ch) => (ch.value.kind === "category" ? [ch.value.category] : []));
+    expect(new Set(categories)).toEqual(new Set(tours.map((t) => t.category)));
+    expect(top.slice(-4).map((ch) => ch.value.kind)).toEqual(["list", "invocations", "ui", "quit"]);
+  });
+  it("names the equivalent command for every choice", () => {
+    for (const t of tours) {
+      const picks = patternChoices(tours, t.category);
+      expect(picks.some((p) => p.value.kind === "tour" && p.value.name === t.name)).toBe(true);
+      for (const a of actionChoices(t)) if (a.value !== "back") expect(a.description ?? "").not.toBe("");
+      expect(actionChoices(t).some((a) => a.value === "demo")).toBe(!t.builtIn);
+    }
+  });
+  it("describes verbs from the program", () => {
+    expect(describeVerb(program, "status")).toMatch(/pid/);
+    expect(describeVerb(program, "nosuchverb")).toBeUndefined();
+  });
+  it("marks registration from the registered services", () => {
+    const r = listPatterns(registry, [...served]);
+    expect(r.patterns.every((p) => p.registered === true)).toBe(true);
+    const none = listPatterns(registry, []);
+    expect(none.patterns.every((p) => p.registered === false)).toBe(true);
+  });
+});
+
+describe("completion", () => {
+  const nodes = completionTree(program, allTours().map((t) => t.name));
+  it.each(["bash", "zsh"] as const)("%s completes every verb", (shell) => {
+    const script = shell === "bash" ? bashScript(nodes) : zshScript(nodes);
+    for (const cmd of program.commands) if (!(cmd as unknown as { _hidden?: boolean })._hidden) expect(script).toContain(cmd.name());
+  });
+});
+
+describe("small pure helpers", () => {
+  it("treats a command line of only global options as a bare `patterns`", () => {
+    expect(onlyGlobalOptions([])).toEqual({ json: false });
+    expect(onlyGlobalOptions(["--state-dir", "/tmp/x", "--no-color"])).toEqual({ stateDir: "/tmp/x", json: false });
+    expect(onlyGlobalOptions(["--state-dir=/tmp/y", "--json"])).toEqual({ stateDir: "/tmp/y", json: true });
+    expect(onlyGlobalOptions(["list"])).toBeUndefined();
+    expect(onlyGlobalOptions(["--state-dir"])).toBeUndefined();
+  });
+  it("wraps prose on word boundaries within the width", () => {
+    const lines = wrap("the quick brown fox jumps over the lazy dog", 16, "  ");
+    expect(lines.every((l) => l.length <= 16)).toBe(true);
+    expect(lines.join(" ").replace(/\s+/g, " ").trim()).toBe("the quick brown fox jumps over the lazy dog");
+  });
+  it("suggests the closest names for typos", () => {
+    expect(closest("crash-and-resum", ["crash-and-resume", "sagas"])).toEqual(["crash-and-resume"]);
+  });
+  it("accepts known statuses and rejects others with a usage error", () => {
+    expect(validateStatus("backing-off")).toBe("backing-off");
+    expect(() => validateStatus("nosuch")).toThrow(UsageError);
+  });
+  it("parses whole ids, prefixes and the shortened form", () => {
+    expect(parseIdPattern("inv_1aEeAqP59Hsy2rCgfSYrKJ57xRKipN4S0X").exact).toBe("inv_1aEeAqP59Hsy2rCgfSYrKJ57xRKipN4S0X");
+    expect(parseIdPattern("inv_1aEeAq")).toMatchObject({ prefix: "inv_1aEeAq" });
+    expect(parseIdPattern("inv_1aEeAq…4S0X")).toMatchObject({ prefix: "inv_1aEeAq", suffix: "4S0X" });
+  });
+});
