@@ -5,18 +5,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Kafka, logLevel, type Producer } from "kafkajs";
-import { freePort, canConnect } from "../runtime/ports.js";
+import { canConnect } from "../runtime/ports.js";
 import { AdminClient } from "../runtime/admin.js";
 import { projectRoot, restateServerBinary, mokapiBinary, restateTomlPath, asyncApiSpecPath, workerEntry, statePaths } from "../runtime/paths.js";
 import { ensureIdentityKey } from "../runtime/keys.js";
-import { readState } from "../runtime/state.js";
 import { control } from "../runtime/stack.js";
 import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
 import { percentile, median, ratio } from "./stats.js";
 import { table } from "../ui/output.js";
+import { componentPids as pids, cpuTicks, kafkaProducer, labPorts as ports, patternsCli, rssMb, sleep, startLabStack, stopLabStack, type LabPorts as Ports } from "../lab/stack.js";
 
-const cli = path.join(projectRoot, "bin", "patterns.js");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const recordsArg = args.indexOf("--records");
@@ -24,51 +22,16 @@ const N = recordsArg >= 0 ? Number(args[recordsArg + 1]) : quick ? 4000 : 20000;
 const RUNS = quick ? 3 : 5;
 const LATENCY_SECONDS = quick ? 5 : 15;
 
-interface Ports {
-  ingress: number;
-  admin: number;
-  worker: number;
-  broker: number;
-  fabric: number;
-  brokerApi: number;
-}
-
-async function ports(): Promise<Ports> {
-  return { ingress: await freePort(), admin: await freePort(), worker: await freePort(), broker: await freePort(), fabric: await freePort(), brokerApi: await freePort() };
-}
-
-function portArgs(p: Ports): string[] {
-  return ["--ingress-port", p.ingress, "--admin-port", p.admin, "--worker-port", p.worker, "--broker-port", p.broker, "--fabric-port", p.fabric, "--broker-api-port", p.brokerApi].map(String);
-}
-
-function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; ms: number; stdout: string; stderr: string }> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => resolve({ code: code ?? 1, ms: performance.now() - t0, stdout, stderr }));
-  });
-}
-
 const log = (s: string) => process.stderr.write(`${s}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- 1. start-up ---------------------------------------------------------------------------------------------------
 
 async function startViaCli(): Promise<{ ms: number; dir: string; p: Ports }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-bench-"));
-  const p = await ports();
-  const r = await run(process.execPath, [cli, "start", "--json", "--state-dir", dir, ...portArgs(p)]);
-  if (r.code !== 0) throw new Error(`start failed: ${r.stderr}`);
-  return { ms: r.ms, dir, p };
+  return startLabStack("bench");
 }
 
-async function stopViaCli(dir: string): Promise<void> {
-  await run(process.execPath, [cli, "stop", "--purge", "--state-dir", dir]);
-  rmSync(dir, { recursive: true, force: true });
+async function stopViaCli(dir: string, p: Ports): Promise<void> {
+  await stopLabStack({ dir, p, ms: 0 });
 }
 
 /** The floor: the three processes started by hand in parallel, probed, and the worker registered. */
@@ -103,21 +66,6 @@ async function startFloor(): Promise<number> {
 
 // ---- helpers on a running stack ------------------------------------------------------------------------------------
 
-function pids(dir: string): Record<string, number> {
-  const st = readState(statePaths(dir).stateFile)!;
-  return { restate: st.components.restate.pid!, broker: st.components.broker.pid!, worker: st.components.worker.pid! };
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-}
-
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return Number(fields[11]) + Number(fields[12]);
-}
-
 async function idleCpu(dir: string, seconds: number): Promise<Record<string, number>> {
   const p = pids(dir);
   const before = Object.fromEntries(Object.entries(p).map(([k, pid]) => [k, cpuTicks(pid)]));
@@ -151,13 +99,6 @@ async function waitForSink(dir: string, runId: string, count: number, timeoutMs:
   throw new Error(`only ${sinkLines(dir, runId).length}/${count} events of ${runId} arrived`);
 }
 
-async function producer(brokerPort: number): Promise<Producer> {
-  const kafka = new Kafka({ clientId: "bench", brokers: [`127.0.0.1:${brokerPort}`], logLevel: logLevel.NOTHING });
-  const p = kafka.producer({ allowAutoTopicCreation: false });
-  await p.connect();
-  return p;
-}
-
 async function sendIngress(ingress: string, key: string, ev: BenchEvent): Promise<void> {
   const res = await fetch(`${ingress}/BenchSink/${key}/onEvent/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ev) });
   if (res.status >= 300) throw new Error(`ingress send ${res.status}`);
@@ -168,7 +109,7 @@ async function sendIngress(ingress: string, key: string, ev: BenchEvent): Promis
 
 async function kafkaThroughput(dir: string, p: Ports, n: number, keys: number): Promise<number> {
   const runId = `kt-${keys}-${Date.now()}`;
-  const prod = await producer(p.broker);
+  const prod = await kafkaProducer(p.broker, "bench");
   const t0 = Date.now();
   const batch = 500;
   for (let i = 0; i < n; i += batch) {
@@ -202,7 +143,7 @@ async function ingressThroughput(dir: string, p: Ports, n: number, keys: number)
 async function latency(dir: string, p: Ports, via: "kafka" | "ingress", seconds: number): Promise<{ p50: number; p99: number }> {
   const runId = `lat-${via}-${Date.now()}`;
   const total = seconds * 100;
-  const prod = via === "kafka" ? await producer(p.broker) : undefined;
+  const prod = via === "kafka" ? await kafkaProducer(p.broker, "bench") : undefined;
   const ingress = `http://127.0.0.1:${p.ingress}`;
   const t0 = performance.now();
   const inflight: Promise<unknown>[] = [];
@@ -251,11 +192,11 @@ async function timelineWall(dir: string, p: Ports): Promise<{ ms: number; entrie
   await res.text();
   if (!id) return undefined;
   const [count] = await admin.query<{ n: number }>(`SELECT COUNT(*) AS n FROM sys_journal WHERE id = '${id}'`);
-  const help = await run(process.execPath, [cli, "timeline", "--help"]);
+  const help = await patternsCli(["timeline", "--help"]);
   if (help.code !== 0) return undefined;
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = await run(process.execPath, [cli, "timeline", id, "--state-dir", dir]);
+    const r = await patternsCli(["timeline", id, "--state-dir", dir]);
     if (r.code !== 0) return undefined;
     times.push(r.ms);
   }
@@ -273,7 +214,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     const s = await startViaCli();
     starts.push(s.ms);
-    await stopViaCli(s.dir);
+    await stopViaCli(s.dir, s.p);
   }
   const floors: number[] = [];
   for (let i = 0; i < RUNS; i++) floors.push(await startFloor());
@@ -285,8 +226,8 @@ async function main(): Promise<void> {
     const statusTimes: number[] = [];
     const helpTimes: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      statusTimes.push((await run(process.execPath, [cli, "status", "--state-dir", dir])).ms);
-      helpTimes.push((await run(process.execPath, [cli, "--help"])).ms);
+      statusTimes.push((await patternsCli(["status", "--state-dir", dir])).ms);
+      helpTimes.push((await patternsCli(["--help"])).ms);
     }
     results.statusMs = median(statusTimes);
     results.helpMs = median(helpTimes);
@@ -343,7 +284,7 @@ async function main(): Promise<void> {
       rows.push(["RSS after the load run", mem(after), "", `total ${after.restate! + after.broker! + after.worker!} MB`]);
     }
   } finally {
-    await stopViaCli(dir);
+    await stopViaCli(dir, p);
   }
 
   for (const l of table(["measure", "playground", "compared with", "ratio"], rows)) process.stdout.write(`${l}\n`);

@@ -247,7 +247,7 @@ export class Supervisor {
       PATTERNS_INGRESS_URL: this.state.ingressUrl,
     };
     // The same Node as the CLI (the project's pinned Node 22), never whatever `node` is first on PATH.
-    const proc = this.spawnChild("worker", process.execPath, [workerEntry], env, this.config.stateDir);
+    const proc = this.spawnChild("worker", process.execPath, ["--disable-warning=ExperimentalWarning", workerEntry], env, this.config.stateDir);
     await this.waitFor("worker", proc, 20_000, () => canConnect(this.config.ports.worker));
   }
 

@@ -7,8 +7,9 @@ import { group as scheduling } from "./scheduling/index.js";
 import { group as events } from "./events/index.js";
 import { group as custom } from "./custom/index.js";
 import { group as bench } from "./bench/index.js";
+import { group as chaos } from "./chaos/index.js";
 
-export const groups: PatternGroup[] = [system, communication, orchestration, scheduling, custom, events, bench];
+export const groups: PatternGroup[] = [system, communication, orchestration, scheduling, custom, events, bench, chaos];
 
 export const allServices = groups.flatMap((g) => g.services);
 export const kafkaSubscriptions: KafkaSubscriptionSpec[] = groups.flatMap((g) => g.subscriptions);

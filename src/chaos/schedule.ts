@@ -1,0 +1,114 @@
+// The chaos run's seeded plan: which key each event goes to, and when which fault happens. Pure, so the same seed
+// always gives the same run (a failing run can be replayed with --seed).
+
+/** mulberry32: a small, good-enough seeded PRNG. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type FaultKind = "kill-worker" | "kill-restate" | "stop-worker" | "restart-restate";
+
+export interface Fault {
+  kind: FaultKind;
+  /** ms after the start of the run */
+  at: number;
+  /** how long the component stays down (kill) or frozen (stop), in ms */
+  downMs: number;
+}
+
+/** Shares from the reliability notes' plan: worker kills 40 %, server kills 30 %, worker freezes 15 %, graceful restarts 15 %. */
+const MIX: [FaultKind, number][] = [
+  ["kill-worker", 0.4],
+  ["kill-restate", 0.3],
+  ["stop-worker", 0.15],
+  ["restart-restate", 0.15],
+];
+
+export interface ScheduleOptions {
+  seed: number;
+  /** the fault window in ms (the production time) */
+  windowMs: number;
+  /** pause between the end of one fault and the next, in ms */
+  gapMs: [number, number];
+  /** a freeze lasts beyond restate's inactivity timeout by this much */
+  inactivityTimeoutMs: number;
+  /** at least this many faults: the gaps shrink until they fit (default 0) */
+  minFaults?: number;
+}
+
+function pick(r: () => number): FaultKind {
+  let x = r();
+  for (const [k, share] of MIX) {
+    if (x < share) return k;
+    x -= share;
+  }
+  return "kill-worker";
+}
+
+function downFor(kind: FaultKind, r: () => number, inactivityMs: number): number {
+  const between = (lo: number, hi: number) => Math.round(lo + r() * (hi - lo));
+  switch (kind) {
+    case "kill-worker":
+      return between(500, 3000);
+    case "kill-restate":
+      return between(1000, 5000);
+    case "stop-worker":
+      return inactivityMs + between(1000, 4000);
+    case "restart-restate":
+      return between(200, 1000);
+  }
+}
+
+/** Faults one after another (never two at once), each after a random gap, all starting inside the window. */
+export function faultSchedule(o: ScheduleOptions): Fault[] {
+  let gap = o.gapMs;
+  for (let i = 0; ; i++) {
+    const faults = oneSchedule({ ...o, gapMs: gap });
+    if (faults.length >= (o.minFaults ?? 0) || i >= 20 || gap[1] < 500) return faults;
+    gap = [Math.round(gap[0] * 0.85), Math.round(gap[1] * 0.85)];
+  }
+}
+
+function oneSchedule(o: ScheduleOptions): Fault[] {
+  const r = rng(o.seed ^ 0x5eed);
+  const faults: Fault[] = [];
+  let t = Math.round(o.gapMs[0] / 2);
+  for (;;) {
+    t += Math.round(o.gapMs[0] + r() * (o.gapMs[1] - o.gapMs[0]));
+    if (t >= o.windowMs) break;
+    const kind = pick(r);
+    const downMs = downFor(kind, r, o.inactivityTimeoutMs);
+    faults.push({ kind, at: t, downMs });
+    t += downMs;
+  }
+  return faults;
+}
+
+export interface PlannedEvent {
+  eventId: string;
+  key: string;
+  seq: number;
+  amount: number;
+  rpc: boolean;
+}
+
+/** N events over K keys: random key, per-key sequence numbers from 1, 5 % also exercise idempotent RPC. */
+export function eventPlan(o: { seed: number; events: number; keys: number; runId: string }): PlannedEvent[] {
+  const r = rng(o.seed);
+  const seqs = new Map<string, number>();
+  const out: PlannedEvent[] = [];
+  for (let i = 0; i < o.events; i++) {
+    const key = `k${String(Math.floor(r() * o.keys)).padStart(3, "0")}`;
+    const seq = (seqs.get(key) ?? 0) + 1;
+    seqs.set(key, seq);
+    out.push({ eventId: `${o.runId}-${i}`, key: `${o.runId}-${key}`, seq, amount: 1 + Math.floor(r() * 100), rpc: r() < 0.05 });
+  }
+  return out;
+}
