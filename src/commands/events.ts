@@ -5,7 +5,7 @@
 //   produce <topic> [key:value…] kafka-console-producer style lines (parse.key=true, key.separator=:)
 import type { Command } from "commander";
 import { readFileSync } from "node:fs";
-import { examples, globals, intOption } from "./common.js";
+import { durationOption, examples, globals, intOption } from "./common.js";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
 import { scaleDuration } from "../runtime/config.js";
 import { ingressFetch } from "../runtime/ingress.js";
@@ -15,7 +15,7 @@ import { emit, note, out, printNdjson, shortId, table, humanDuration } from "../
 import { c, sym } from "../ui/palette.js";
 import { spinner } from "../ui/spinner.js";
 import { buildPosts, POSTS_TOPIC, readFeed, sendPosts, sendToSink, type SendResult, type SentRecord } from "./events/posts.js";
-import { followInvocations, invocationRows, type InvocationRow, type StepEvent } from "./events/invocations.js";
+import { followInvocations, invocationRows, outcomeOf, waitForCompletion, type InvocationRow, type StepEvent } from "./events/invocations.js";
 import { moveTracked, registerTracked, seedTimestamp, showTracked, TRACKERS, type Tracker } from "./events/trackers.js";
 import { splitConsoleLine, TOPICS } from "../kafka/schema.js";
 import type { KafkaRecord } from "../kafka/producer.js";
@@ -45,6 +45,7 @@ function describeSent(r: SentRecord): string {
 }
 
 function viaNote(res: SendResult, stack: RunningStack): void {
+  if (res.warning) note(`${sym.warn} ${c.warn(res.warning)}`);
   if (res.via === "ingress") note(c.warn(`no Kafka broker (--no-kafka): sent through the ingress to the same handler with the same key`));
   else note(c.dim(`produced to Kafka at ${stack.state.brokers.join(",")}; the subscription turned each record into an invocation`));
 }
@@ -240,7 +241,13 @@ function readStdinLines(): string[] {
   }
 }
 
-async function produceAction(topic: string, lines: string[], o: { separator: string; stateDir?: string; json?: boolean }): Promise<void> {
+interface ProduceOptions {
+  separator: string;
+  validate: boolean;
+  wait: number;
+}
+
+async function produceAction(topic: string, lines: string[], o: ProduceOptions & { stateDir?: string; json?: boolean }): Promise<void> {
   const spec = TOPICS[topic];
   if (!spec) throw new UsageError(`unknown topic ${topic}`, `use one of: ${Object.keys(TOPICS).join(", ")}`);
   if (lines.length === 0) {
@@ -256,12 +263,29 @@ async function produceAction(topic: string, lines: string[], o: { separator: str
   });
   if (records.length === 0) throw new UsageError("no records given", `pass lines like 'userid1:{"content": "Hi!", "metadata": "public"}' or pipe them on stdin`);
   const stack = requireStack(o.stateDir);
+  if (!o.validate && !o.json) note(c.warn("--no-validate: records go to the broker unchecked (the broker's own schema check still applies)"));
   const [service, handler] = spec.sink.split("/") as [string, string];
-  const res = await sendToSink(stack, topic, { service, handler }, records);
-  emit(o, { via: res.via, topic, records: res.records }, (d) => d.records.map(describeSent));
-  if (!o.json) viaNote(res, stack);
+  const res = await sendToSink(stack, topic, { service, handler }, records, { validate: o.validate });
+  // Report what each record became within --wait: done, rejected by its handler (terminal, named), or in flight.
+  const ids = res.records.flatMap((r) => (r.invocationId ? [r.invocationId] : []));
+  const rows = o.wait > 0 && ids.length ? await waitForCompletion(stack.admin, ids, o.wait) : await invocationRows(stack.admin, ids);
+  const reported = res.records.map((r) => ({ ...r, ...(r.invocationId ? outcomeOf(rows.find((x) => x.id === r.invocationId)) : { outcome: "no invocation" as const }) }));
+  emit(o, { via: res.via, topic, warning: res.warning, records: reported }, (d) =>
+    d.records.flatMap((r) => {
+      const mark = r.outcome === "done" ? c.ok("done") : r.outcome === "rejected" ? c.fail("rejected") : c.dim(r.outcome);
+      const lines = [`${describeSent(r)}  ${mark}`];
+      if (r.outcome === "rejected" && "error" in r && r.error) lines.push(`    ${c.fail(r.error)}`);
+      return lines;
+    }),
+  );
+  if (!o.json) {
+    viaNote(res, stack);
+    const rejected = reported.filter((r) => r.outcome === "rejected").length;
+    if (rejected) note(c.dim(`${rejected} record(s) rejected by the handler: failed once, not retried; later records on the partition still flow`));
+  }
   const missing = missingInvocations(res);
   if (missing.length) throw missingError(missing);
+  if (reported.some((r) => r.outcome === "rejected")) process.exitCode = 1;
 }
 
 export function register(program: Command): void {
@@ -306,16 +330,19 @@ export function register(program: Command): void {
     .argument("<topic>", `one of ${Object.keys(TOPICS).join(", ")}`)
     .argument("[records...]", "key:value lines; read from stdin when none are given")
     .option("--separator <s>", "between key and value (kafka-console-producer's key.separator)", ":")
-    .description("produce kafka-console-producer style lines (parse.key=true) and show the invocations they became")
+    .option("--no-validate", "send records unchecked, to see the broker refuse a bad one (INVALID_RECORD)")
+    .option("--wait <duration>", "how long to wait for each record's outcome (done / rejected / in flight)", durationOption("--wait"), 3000)
+    .description("produce kafka-console-producer style lines (parse.key=true) and show the invocation each became and its outcome")
     .addHelpText(
       "after",
       examples(
         `npx patterns produce social-media-posts 'userid1:{"content": "Hi! This is my first post!", "metadata": "public"}'`,
         `printf '%s\\n' 'package123:{"timestamp": "2024-10-10 13:00", "location": "Pinetree Road 5, Paris"}' | npx patterns produce package-location-updates`,
+        `npx patterns produce social-media-posts --no-validate 'userid1:{"metadata": "public"}'   # the broker refuses it`,
       ),
     )
     .action(async (topic: string, records: string[], _o, cmd: Command) => {
-      const o = globals<{ separator: string }>(cmd);
+      const o = globals<ProduceOptions>(cmd);
       if (o.separator === "") throw new UsageError("--separator must not be empty", "for example --separator :");
       await produceAction(topic, records, o);
     });

@@ -4,7 +4,7 @@ import type { RunningStack } from "../../runtime/stack.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { hasKafka, produce, type KafkaRecord, type ProducedRecord } from "../../kafka/producer.js";
-import { findRecordInvocations, type Sink } from "../../kafka/lookup.js";
+import { findRecordInvocations, subscriptionIds, type Sink } from "../../kafka/lookup.js";
 import { keyProblem } from "../../kafka/schema.js";
 import type { FeedEntry, SocialMediaPost } from "../../services/events/user-feed.js";
 
@@ -28,6 +28,9 @@ export interface SentRecord {
 export interface SendResult {
   via: "kafka" | "ingress";
   records: SentRecord[];
+  /** set when more than one subscription feeds the handler (e.g. the seed's subscription curl was run as well):
+   *  then every record is handled once per subscription */
+  warning?: string;
 }
 
 export function checkKeyArg(key: string, what: string): void {
@@ -43,7 +46,7 @@ export function targetOf(sink: Sink, key: string): string {
  * Send records to a Kafka-fed handler: produced to the topic when the stack has Kafka (then each record is matched
  * to the invocation it became), or sent through the ingress to the same handler with the same key when it has not.
  */
-export async function sendToSink(stack: RunningStack, topic: string, sink: Sink, records: KafkaRecord[], opts: { lookupTimeoutMs?: number } = {}): Promise<SendResult> {
+export async function sendToSink(stack: RunningStack, topic: string, sink: Sink, records: KafkaRecord[], opts: { lookupTimeoutMs?: number; validate?: boolean } = {}): Promise<SendResult> {
   if (!hasKafka(stack)) {
     const out: SentRecord[] = [];
     for (const r of records) {
@@ -55,10 +58,17 @@ export async function sendToSink(stack: RunningStack, topic: string, sink: Sink,
     }
     return { via: "ingress", records: out };
   }
-  const produced: ProducedRecord[] = await produce(stack, topic, records);
+  const produced: ProducedRecord[] = await produce(stack, topic, records, { validate: opts.validate });
   const matched = await findRecordInvocations(stack.admin, produced, sink, { timeoutMs: opts.lookupTimeoutMs ?? 15_000 });
+  const subs = await subscriptionIds(stack.admin, topic, sink).catch(() => []);
+  const warning =
+    subs.length > 1
+      ? `${subs.length} subscriptions feed ${sink.service}/${sink.handler} from ${topic} (${subs.join(", ")}): every record is handled ${subs.length} times. ` +
+        `The playground creates its own at start; delete the extra one with: curl -X DELETE ${stack.state.adminUrl}/subscriptions/<id>`
+      : undefined;
   return {
     via: "kafka",
+    warning,
     records: matched.map((m, i) => ({
       key: m.record.key,
       value: records[i]!.value,

@@ -24,10 +24,10 @@ export function moderationStatus(check: number, opts: { pendingChecks?: number; 
 }
 
 /** [SIMULATED posts] create the post; returns its id. Called inside the "create post" step. */
-export function createPost(userId: string, content: string): string {
+export function createPost(userId: string, content: string, invocationId?: string): string {
   const postId = randomUUID();
   simLog("posts", `Created post ${postId} for user ${userId} with content: ${content}`);
-  recordEffect("posts", "create", postId, { userId, content });
+  recordEffect("posts", "create", postId, { userId, content, invocationId });
   return postId;
 }
 
@@ -40,8 +40,8 @@ export function checkModeration(postId: string, check: number, opts: { pendingCh
 }
 
 /** [SIMULATED feed] publish the post to the user's feed (the downstream system); the object keeps its own copy. */
-export function publishToFeed(userId: string, postId: string): string {
+export function publishToFeed(userId: string, postId: string, invocationId?: string): string {
   simLog("feed", `Updating the user feed for user ${userId} and post ${postId}`);
-  recordEffect("feed", "publish", postId, { userId });
+  recordEffect("feed", "publish", postId, { userId, invocationId });
   return new Date().toISOString();
 }

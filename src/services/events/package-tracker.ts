@@ -5,6 +5,7 @@
 // `patterns delivery …`, `patterns demo package-tracker`.
 import * as restate from "@restatedev/restate-sdk";
 import { LOCATION_UPDATE, valueProblems } from "../../kafka/schema.js";
+import { lenientJson, origin, validInput, type RawInput } from "./input.js";
 
 export interface LocationUpdate {
   timestamp: string;
@@ -34,10 +35,9 @@ function validRegistration(what: string, info: PackageInfo | undefined): Package
   return { finalDestination: info.finalDestination, locations: [...locations] };
 }
 
-function validLocation(what: string, update: LocationUpdate | undefined): LocationUpdate {
-  const problems = valueProblems(update, LOCATION_UPDATE);
-  if (problems.length) throw new restate.TerminalError(`${what}: ${problems.join("; ")}`, { errorCode: 400 });
-  return { timestamp: update!.timestamp, location: update!.location };
+function validLocation(ctx: restate.ObjectContext, what: string, input: RawInput): LocationUpdate {
+  const update = validInput<LocationUpdate>(ctx, what, input, LOCATION_UPDATE);
+  return { timestamp: update.timestamp, location: update.location };
 }
 
 function requireKey(ctx: restate.ObjectSharedContext | restate.ObjectContext, what: string): void {
@@ -53,16 +53,16 @@ export const packageTracker = restate.object({
       ctx.set("package-info", validRegistration("registerPackage", packageInfo));
     },
 
-    updateLocation: async (ctx: restate.ObjectContext, locationUpdate: LocationUpdate): Promise<void> => {
-      requireKey(ctx, "updateLocation");
-      const update = validLocation("updateLocation", locationUpdate);
+    // Kafka-fed: input through a serde that never throws, so every bad record is rejected here, by name.
+    updateLocation: restate.handlers.object.exclusive({ input: lenientJson(LOCATION_UPDATE) }, async (ctx: restate.ObjectContext, input: RawInput): Promise<void> => {
+      const update = validLocation(ctx, "updateLocation", input);
       const info = await ctx.get<PackageInfo>("package-info");
       if (!info) {
-        throw new restate.TerminalError(`Package ${ctx.key} not found: register it first (registerPackage), this location update is dropped`, { errorCode: 404 });
+        throw new restate.TerminalError(`Package ${ctx.key} not found: rejected ${origin(ctx)} (register the package first with registerPackage); the update is not applied`, { errorCode: 404 });
       }
       info.locations = [...(info.locations ?? []), update];
       ctx.set("package-info", info);
-    },
+    }),
 
     getPackageInfo: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext): Promise<PackageInfo | null> => ctx.get<PackageInfo>("package-info")),
   },
@@ -77,16 +77,15 @@ export const deliveryTracker = restate.object({
       ctx.set("delivery", validRegistration("register", delivery));
     },
 
-    setLocation: async (ctx: restate.ObjectContext, location: LocationUpdate): Promise<void> => {
-      requireKey(ctx, "setLocation");
-      const update = validLocation("setLocation", location);
+    setLocation: restate.handlers.object.exclusive({ input: lenientJson(LOCATION_UPDATE) }, async (ctx: restate.ObjectContext, input: RawInput): Promise<void> => {
+      const update = validLocation(ctx, "setLocation", input);
       const delivery = await ctx.get<Delivery>("delivery");
       if (!delivery) {
-        throw new restate.TerminalError(`Delivery ${ctx.key} not found: register it first (register), this location is dropped`, { errorCode: 404 });
+        throw new restate.TerminalError(`Delivery ${ctx.key} not found: rejected ${origin(ctx)} (register the delivery first with register); the location is not applied`, { errorCode: 404 });
       }
       delivery.locations = [...(delivery.locations ?? []), update];
       ctx.set("delivery", delivery);
-    },
+    }),
 
     getDelivery: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext): Promise<Delivery | null> => ctx.get<Delivery>("delivery")),
   },

@@ -5,8 +5,9 @@
 // updated in a final step and kept as object state. Driven by `patterns send-post`, `patterns feed`,
 // `patterns demo user-feed`.
 import * as restate from "@restatedev/restate-sdk";
-import { SOCIAL_MEDIA_POST, valueProblems } from "../../kafka/schema.js";
+import { SOCIAL_MEDIA_POST } from "../../kafka/schema.js";
 import { scaled, SECOND } from "../lib/time.js";
+import { lenientJson, validInput, type RawInput } from "./input.js";
 import { checkModeration, createPost, publishToFeed } from "./moderation.js";
 
 export interface SocialMediaPost {
@@ -50,13 +51,14 @@ export const userFeed = restate.object({
   name: "userFeed",
   description: "A user's feed, fed from Kafka topic social-media-posts (key = user id)",
   handlers: {
-    processPost: async (ctx: restate.ObjectContext, post: SocialMediaPost): Promise<ProcessPostResult> => {
+    // Input through a serde that never throws, so even a non-JSON record is rejected by the handler with a message
+    // naming the record and the field (TerminalError: one failed invocation, no retries, nothing blocked).
+    processPost: restate.handlers.object.exclusive({ input: lenientJson(SOCIAL_MEDIA_POST) }, async (ctx: restate.ObjectContext, input: RawInput): Promise<ProcessPostResult> => {
       const userId = ctx.key;
-      if (userId === "") throw new restate.TerminalError("the user id (Kafka key) is empty", { errorCode: 400 });
-      const problems = valueProblems(post, SOCIAL_MEDIA_POST);
-      if (problems.length) throw new restate.TerminalError(`invalid post: ${problems.join("; ")}`, { errorCode: 400 });
+      const post = validInput<SocialMediaPost>(ctx, "processPost", input, SOCIAL_MEDIA_POST);
+      const invocationId = String(ctx.request().id);
 
-      const postId = await ctx.run("create post", () => createPost(userId, post.content));
+      const postId = await ctx.run("create post", () => createPost(userId, post.content, invocationId));
 
       const pollMs = scaled(MODERATION_POLL_NOMINAL_MS);
       const opts = { pendingChecks: post.pendingChecks, chaos: post.chaos };
@@ -68,13 +70,13 @@ export const userFeed = restate.object({
         await ctx.sleep(pollMs, "moderation pending");
       }
 
-      const at = await ctx.run("update feed", () => publishToFeed(userId, postId));
+      const at = await ctx.run("update feed", () => publishToFeed(userId, postId, invocationId));
       const feed = (await ctx.get<FeedEntry[]>("feed")) ?? [];
-      feed.push({ postId, content: post.content, metadata: post.metadata, at, invocationId: String(ctx.request().id), ...kafkaOrigin(ctx.request().headers) });
+      feed.push({ postId, content: post.content, metadata: post.metadata, at, invocationId, ...kafkaOrigin(ctx.request().headers) });
       ctx.set("feed", feed);
       ctx.console.info(`post ${postId} of ${userId} published after ${checks} moderation check(s)`);
       return { postId, checks, status: "published" };
-    },
+    }),
 
     getFeed: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext): Promise<FeedEntry[]> => (await ctx.get<FeedEntry[]>("feed")) ?? []),
   },

@@ -1,0 +1,76 @@
+// The embedded broker restarted mid-stream, on a private stack. Mokapi keeps records and offsets in memory, so after
+// a restart offsets begin at 0 again; Restate deduplicates Kafka records by (subscription, partition, offset), so
+// with the old subscriptions every new record at an offset it had already seen would be dropped as a duplicate.
+// The supervisor deletes and re-creates the subscriptions around a broker restart: every record produced after it
+// must be delivered exactly once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
+import { findStack, killComponent } from "../../src/runtime/stack.js";
+
+let own: OwnStack;
+
+beforeAll(async () => {
+  own = await startOwnStack();
+}, 180_000);
+
+afterAll(async () => {
+  await own?.stop();
+}, 120_000);
+
+interface Produced {
+  records: { key: string; offset: number; invocationId?: string; outcome: string }[];
+}
+
+async function produce(topic: string, lines: string[]): Promise<Produced> {
+  const res = await own.cli(["produce", topic, "--json", "--wait", "30s", ...lines], { timeoutMs: 90_000 });
+  expect(res.code, res.stderr).toBe(0);
+  return JSON.parse(res.stdout) as Produced;
+}
+
+const move = (id: string, i: number) => `${id}:{"timestamp": "t${i}", "location": "stop ${i}"}`;
+
+async function subscriptionIds(): Promise<string[]> {
+  return (await own.admin.subscriptions()).map((s) => s.id).sort();
+}
+
+describe("broker restart mid-stream", () => {
+  it("re-creates the subscriptions and delivers every later record exactly once", async () => {
+    const id = `package-${randomBytes(3).toString("hex")}`;
+    const user = `userid1-${randomBytes(3).toString("hex")}`;
+    expect((await own.cli(["package", "register", id, "--to", "Bridge 6, Amsterdam"])).code).toBe(0);
+
+    // before: 5 location updates and 2 posts, all handled
+    const before = await produce("package-location-updates", [1, 2, 3, 4, 5].map((i) => move(id, i)));
+    expect(before.records.map((r) => r.outcome)).toEqual(Array(5).fill("done"));
+    const postsBefore = await produce("social-media-posts", [`${user}:{"content": "before 1", "pendingChecks": 0}`, `${user}:{"content": "before 2", "pendingChecks": 0}`]);
+    expect(postsBefore.records.map((r) => r.outcome)).toEqual(["done", "done"]);
+    const subsBefore = await subscriptionIds();
+
+    // kill the broker; the supervisor brings it back after ~1 s and re-wires Kafka
+    const stack = findStack(own.stateDir)!;
+    const killed = await killComponent(stack, "broker", { downMs: 1000, wait: true });
+    expect(killed.newPid).toBeDefined();
+    expect(killed.newPid).not.toBe(killed.pid);
+    const subsAfter = await subscriptionIds();
+    expect(subsAfter).toHaveLength(subsBefore.length);
+    expect(subsAfter.filter((s) => subsBefore.includes(s))).toEqual([]);
+
+    // after: offsets start again at 0 (the hazard), in two batches
+    const after1 = await produce("package-location-updates", [6, 7, 8, 9, 10].map((i) => move(id, i)));
+    const after2 = await produce("package-location-updates", [11, 12, 13, 14, 15].map((i) => move(id, i)));
+    const postsAfter = await produce("social-media-posts", [`${user}:{"content": "after 1", "pendingChecks": 0}`, `${user}:{"content": "after 2", "pendingChecks": 0}`]);
+    expect(after1.records[0]!.offset).toBe(0);
+    expect([...after1.records, ...after2.records, ...postsAfter.records].map((r) => r.outcome)).toEqual(Array(12).fill("done"));
+
+    // exactly once: each location once and in order; one invocation per record
+    const show = await own.cli(["package", "show", id, "--json"]);
+    const info = JSON.parse(show.stdout) as { locations: { location: string }[] };
+    expect(info.locations.map((l) => l.location)).toEqual(Array.from({ length: 15 }, (_, i) => `stop ${i + 1}`));
+    const rows = await own.admin.query<{ n: number }>(`SELECT COUNT(*) AS n FROM sys_invocation WHERE target_service_name = 'package-tracker' AND target_handler_name = 'updateLocation' AND target_service_key = '${id}'`);
+    expect(Number(rows[0]?.n)).toBe(15);
+
+    const feed = JSON.parse((await own.cli(["feed", user, "--json"])).stdout) as { posts: { content: string }[] };
+    expect(feed.posts.map((p) => p.content)).toEqual(["before 1", "before 2", "after 1", "after 2"]);
+  }, 480_000);
+});
