@@ -30,12 +30,18 @@ import { renderLanes } from "./scheduling/lanes.js";
 
 const clock = (iso: string) => iso.slice(11, 23);
 
+/** the seeds' nominal waits read as they were written: "1 day", not "1 d 0 h" */
+export function nominalDuration(ms: number): string {
+  if (ms > 0 && ms % DAY === 0) return ms === DAY ? "1 day" : `${ms / DAY} days`;
+  return humanDuration(ms);
+}
+
 function describeNext(n: NextView, timeScale: number): string {
   const what = n.action === "escalation" ? "escalation to support" : `reminder #${n.number}`;
   const due =
     n.dueInMs === undefined ? "due time unknown" : n.dueInMs >= 0 ? `due in ${humanDuration(n.dueInMs)}` : `due ${humanDuration(-n.dueInMs)} ago`;
   const at = n.dueAt ? ` at ${clock(n.dueAt)}` : "";
-  return `${what} ${due}${at} ${c.dim(`(${humanDuration(n.nominalMs)} nominal = ${humanDuration(n.scaledMs)} real at time scale ${timeScale})`)}`;
+  return `${what} ${due}${at} ${c.dim(`(${nominalDuration(n.nominalMs)} nominal = ${humanDuration(n.scaledMs)} real at time scale ${timeScale})`)}`;
 }
 
 function historyLine(h: HistoryItem): string {
@@ -129,7 +135,7 @@ function registerReminders(program: Command): void {
       let settled: InvoiceView | undefined;
       if (o.wait) {
         if (!o.json) for (const l of renderFailure(result, stack.state.timeScale)) note(l);
-        const spin = spinner(`waiting for the reminders of ${invoice} (a day is ${humanDuration(scaleDuration(DAY, stack.state.timeScale))} here)`, { json: o.json });
+        const spin = spinner(`waiting for the reminders of ${invoice} (1 day nominal = ${humanDuration(scaleDuration(DAY, stack.state.timeScale))} real here)`, { json: o.json });
         settled = await waitSettled(stack, invoice, {
           onProgress: (h) => {
             if (!o.json) note(historyLine(h));

@@ -12,6 +12,6 @@ export const RL_SYSTEM = "limited-task";
 export const RL_WORK_STEP = "run the task";
 
 export function noRateMessage(name: string): string {
-  const flag = name === DEFAULT_LIMITER ? "" : ` --name ${name}`;
+  const flag = name === DEFAULT_LIMITER ? "" : ` --limiter ${name}`;
   return `no rate set for limiter ${name}: call SetRate first (patterns ratelimit set 1 1${flag})`;
 }

@@ -70,7 +70,8 @@ export function setRate(s: LimiterState | undefined, now: number, change: RateCh
 export function reserve(s: LimiterState, now: number, n: number, maxFutureReserveMs = Infinity): { state: LimiterState; reservation: Reservation } {
   const tokens = advance(s, now) - n;
   const waitMs = tokens < 0 ? durationFromTokens(s.limit, -tokens) : 0;
-  const ok = n <= s.burst && waitMs <= maxFutureReserveMs;
+  // at limit 0 a missing token never comes: that is a refusal, not an endless wait (Infinity is not JSON either)
+  const ok = n <= s.burst && Number.isFinite(waitMs) && waitMs <= maxFutureReserveMs;
   if (!ok) return { state: s, reservation: { ok: false, tokens: 0, creationTime: now, timeToAct: now, limit: s.limit } };
   const timeToAct = now + waitMs;
   return {
@@ -119,4 +120,29 @@ export function parseRateChange(input: unknown): { error: string } | { change: R
   }
   if (change.limit === undefined && change.burst === undefined) return { error: 'limit and burst are missing: send {"limit": 1, "burst": 1}' };
   return { change };
+}
+
+/**
+ * The rate at which events were admitted, from their times (ms, any order): the first `burst` may go at once, so
+ * the rate is measured over the events after them: (n - burst) / (last - the burst's last). undefined when there
+ * are too few events to say.
+ */
+export function admittedRate(times: number[], burst: number): { perSecond: number; events: number; spanMs: number } | undefined {
+  const t = [...times].sort((a, b) => a - b);
+  const b = Math.max(1, Math.min(Math.floor(burst), t.length - 1));
+  if (t.length < 2 || b >= t.length) return undefined;
+  const spanMs = t[t.length - 1]! - t[b - 1]!;
+  const events = t.length - b;
+  if (spanMs <= 0) return undefined;
+  return { perSecond: (events / spanMs) * 1000, events, spanMs };
+}
+
+/** "2/s", "2", "0.5/s", "120/min", "30/m" → tokens per second; undefined when it is not a rate. */
+export function parseRate(raw: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|sec|second|m|min|minute|h|hour))?\s*$/.exec(raw);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2] ?? "s";
+  const perSecond = unit.startsWith("s") ? n : unit.startsWith("m") ? n / 60 : n / 3600;
+  return Number.isFinite(perSecond) ? perSecond : undefined;
 }

@@ -124,7 +124,8 @@ export const paymentTracker = restate.object({
   name: PAYMENT_TRACKER,
   description: "Payment reminders: three reminder e-mails one (scaled) day apart, then escalation; a success stops them",
   // handler names are the contract in payment-tracker-api.ts (ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS)
-  handlers: { onPaymentFailure, onPaymentSuccess },
+  // the Go seed's curls spell them OnPaymentFailure / OnPaymentSuccess: the same handlers under those names too
+  handlers: { onPaymentFailure, onPaymentSuccess, OnPaymentFailure: onPaymentFailure, OnPaymentSuccess: onPaymentSuccess },
 });
 
 export type PaymentTrackerObject = typeof paymentTracker;
