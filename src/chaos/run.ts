@@ -129,14 +129,21 @@ async function inject(lab: LabStack, f: Fault): Promise<void> {
 }
 
 async function runFaults(lab: LabStack, faults: Fault[], t0: number, done: FaultRecord[], signal: AbortSignal): Promise<void> {
+  let previousEnd = t0;
+  let previous: Fault | undefined;
   for (const f of faults) {
-    const wait = t0 + f.at - Date.now();
+    // Keep the planned gap after the previous fault even when a restart took longer than planned (a loaded machine),
+    // so that faults never pile up back to back.
+    const gap = f.at - (previous ? previous.at + previous.downMs : 0);
+    const wait = Math.max(t0 + f.at - Date.now(), previousEnd + gap - Date.now());
     if (wait > 0) await sleep(wait);
+    previous = f;
     if (signal.aborted) return;
     const startedAt = Date.now();
     say(`  fault ${done.length + 1}/${faults.length} at ${humanDuration(startedAt - t0)}: ${f.kind} (${humanDuration(f.downMs)})`);
     await inject(lab, f);
-    done.push({ ...f, startedAt, endedAt: Date.now() });
+    previousEnd = Date.now();
+    done.push({ ...f, startedAt, endedAt: previousEnd });
   }
 }
 

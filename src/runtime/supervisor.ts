@@ -362,13 +362,23 @@ export class Supervisor {
   async kill(name: ComponentName, opts: { signal?: NodeJS.Signals; downMs: number; wait: boolean }): Promise<{ pid?: number; newPid?: number; downMs: number }> {
     const child = this.children.get(name);
     if (!child?.proc?.pid) throw new Error(`${name} is not running under this supervisor`);
-    const pid = child.proc.pid;
+    if (this.state.components[name].phase !== "up" || child.proc.exitCode !== null || child.proc.signalCode !== null) {
+      // it is being restarted (after a crash or an earlier kill): wait until it is back before killing it again
+      const up = new Promise<void>((resolve) => child.waiters.push(resolve));
+      const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 120_000).unref());
+      if ((await Promise.race([up, timeout])) === "timeout") throw new Error(`${name} has not come back for 2 min; nothing was killed`);
+    }
+    const pid = child.proc!.pid!;
     const back = new Promise<void>((resolve) => child.waiters.push(resolve));
     const exited = new Promise<void>((resolve) => child.proc!.once("exit", () => resolve()));
     const t0 = Date.now();
     child.expectedExit = true;
     if (name === "broker") await this.deleteKafkaSubscriptions().catch(() => {});
-    process.kill(pid, opts.signal ?? "SIGKILL");
+    try {
+      process.kill(pid, opts.signal ?? "SIGKILL");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e; // it died by itself a moment ago: same outcome
+    }
     await exited;
     const comp = this.state.components[name];
     comp.phase = "down";

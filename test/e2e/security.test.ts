@@ -1,0 +1,95 @@
+// Security checks on the running stack (reliability notes §5.4): loopback listeners with Mokapi as the one
+// documented exception, request signing, key hygiene, Mokapi's extra endpoints off, its spec directory isolated.
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import http2 from "node:http2";
+import { patterns, stack } from "../helpers/stack.js";
+import { repoRoot } from "../helpers/cli.js";
+import { listeners } from "../../src/runtime/ports.js";
+import { statePaths } from "../../src/runtime/paths.js";
+import { readState } from "../../src/runtime/state.js";
+
+function unsignedStatus(port: number, pathName: string, method = "POST"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on("error", reject);
+    const req = session.request({ ":method": method, ":path": pathName, "content-type": "application/restate", accept: "application/vnd.restate.endpointmanifest.v3+json" });
+    req.on("response", (h) => {
+      resolve(Number(h[":status"]));
+      session.close();
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function components() {
+  const st = readState(statePaths(stack().stateDir).stateFile)!;
+  return st.components;
+}
+
+describe("security", () => {
+  it("restate-server and the worker listen on 127.0.0.1 only; Mokapi's all-interface listeners are exactly its two ports", async () => {
+    const comps = components();
+    const all = await listeners();
+    const of = (pid: number | undefined) => all.filter((l) => l.pid === pid);
+    for (const l of [...of(comps.restate.pid), ...of(comps.worker.pid)]) expect(l.address, `port ${l.port}`).toBe("127.0.0.1");
+    const broker = of(comps.broker.pid);
+    const { ports } = stack();
+    // the allow-listed exception: Kafka and Mokapi's API port, nothing else (no MCP, no health endpoint)
+    expect(broker.map((l) => l.port).sort()).toEqual([ports.broker, ports.brokerApi].sort());
+  });
+
+  it("status and doctor warn about Mokapi's all-interface binding", async () => {
+    const r = await patterns(["status"]);
+    expect(r.stderr).toMatch(/Mokapi .*binds every interface/);
+  });
+
+  it("unsigned requests to the worker get 401 (invoke and discover); the health endpoint stays open", async () => {
+    const port = stack().ports.worker!;
+    expect(await unsignedStatus(port, "/invoke/playground/ping")).toBe(401);
+    expect(await unsignedStatus(port, "/discover", "GET")).toBe(401);
+    expect(await unsignedStatus(port, "/health", "GET")).toBe(200);
+  });
+
+  it("the signing key is 0600, inside the state dir, git-ignored, and never in a log", () => {
+    const paths = statePaths(stack().stateDir);
+    expect(statSync(paths.privateKey).mode & 0o777).toBe(0o600);
+    const pem = readFileSync(paths.privateKey, "utf8");
+    const body = pem.split("\n").filter((l) => l && !l.startsWith("-----")).join("");
+    expect(body.length).toBeGreaterThan(20);
+    for (const f of readdirSync(paths.logsDir)) {
+      const log = readFileSync(path.join(paths.logsDir, f), "utf8");
+      expect(log.includes(body), `${f} contains the private key`).toBe(false);
+      expect(log).not.toMatch(/without validating request signatures/i);
+    }
+    // the default state dir (where a user's key lives) is ignored by git
+    const ignored = execFileSync("git", ["check-ignore", "-q", "--no-index", ".patterns/keys/request-identity.pem"], { cwd: repoRoot, stdio: "pipe" });
+    expect(ignored).toBeDefined();
+  });
+
+  it("Mokapi's dashboard is off and its spec directory holds only the spec", async () => {
+    const { ports } = stack();
+    const res = await fetch(`http://127.0.0.1:${ports.brokerApi}/`).catch(() => undefined);
+    expect(res === undefined || res.status === 404).toBe(true);
+    expect(readdirSync(statePaths(stack().stateDir).brokerSpecDir)).toEqual(["asyncapi.yaml"]);
+    const brokerLog = readFileSync(components().broker.log, "utf8");
+    expect(brokerLog).not.toMatch(/executing script/);
+  });
+
+  it("the ingress's CORS policy is the documented known risk: a foreign Origin is reflected", async () => {
+    // Restate 1.7 answers any Origin (reliability notes F5, S6). Kept as an assertion so a change upstream is noticed.
+    const res = await fetch(`${stack().ingressUrl}/playground/ping`, {
+      method: "OPTIONS",
+      headers: { origin: "http://evil.example", "access-control-request-method": "POST" },
+    });
+    expect(res.headers.get("access-control-allow-origin")).toBe("http://evil.example");
+  });
+
+  it("the admin API refuses a text/plain POST (the CSRF posture) ", async () => {
+    const res = await fetch(`${stack().adminUrl}/deployments`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    expect(res.status).toBe(415);
+  });
+});
