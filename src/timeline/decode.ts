@@ -70,8 +70,11 @@ export function bytesToText(bytes: unknown): string | undefined {
   return Buffer.from(bytes as number[]).toString("utf8");
 }
 
+/** How much of a value the model keeps (--json); the text view cuts it shorter. */
+export const VALUE_MAX = 240;
+
 /** A payload (array of bytes) as short text: compact JSON when it parses, else the raw text. */
-export function shortValue(bytes: unknown, max = 60): string | undefined {
+export function shortValue(bytes: unknown, max = VALUE_MAX): string | undefined {
   const text = bytesToText(bytes);
   if (text === undefined || text === "") return undefined;
   let shown = text;
@@ -95,7 +98,7 @@ export interface DecodedResult {
 }
 
 /** {"Success":[bytes]} | {"Failure":{code,message}} | "Void" | "InvocationId" … */
-export function decodeResult(r: unknown, max = 60): DecodedResult | undefined {
+export function decodeResult(r: unknown, max = VALUE_MAX): DecodedResult | undefined {
   if (r === undefined || r === null) return undefined;
   if (typeof r === "string") return { ok: r !== "Failure" };
   if (!isObj(r)) return undefined;

@@ -101,8 +101,24 @@ async function chunked<T>(ids: string[], run: (chunk: string[]) => Promise<T[]>)
   return out;
 }
 
+/** Right after a restate-server restart, queries fail for a few seconds until its partitions are loaded. */
+const TRANSIENT_QUERY = /expecting a partition store|partition.*not (?:yet )?(?:available|running)|connection refused|fetch failed/i;
+
+export async function query<T>(admin: AdminClient, sql: string, retryForMs = 20_000): Promise<T[]> {
+  const deadline = Date.now() + retryForMs;
+  for (;;) {
+    try {
+      return await admin.query<T>(sql);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (!TRANSIENT_QUERY.test(msg) || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
 export function findInvocations(admin: AdminClient, f: InvocationFilter): Promise<InvocationRow[]> {
-  return admin.query<InvocationRow>(invocationQuery(f));
+  return query<InvocationRow>(admin, invocationQuery(f));
 }
 
 /** Children, grandchildren… of the given invocations (calls and sends), breadth first, bounded. */
@@ -111,7 +127,7 @@ export async function findDescendants(admin: AdminClient, roots: string[], maxDe
   const seen = new Set(roots);
   let frontier = roots;
   for (let depth = 0; depth < maxDepth && frontier.length && out.length < maxRows; depth++) {
-    const rows = await chunked(frontier, (c) => admin.query<InvocationRow>(childrenQuery(c)));
+    const rows = await chunked(frontier, (c) => query<InvocationRow>(admin, childrenQuery(c)));
     frontier = [];
     for (const r of rows) {
       if (seen.has(r.id)) continue;
@@ -140,8 +156,8 @@ export async function gatherSnapshot(admin: AdminClient, paths: StatePaths, root
     for (const k of kids) if (!known.has(k.id)) invocations.push(k);
   }
   const ids = invocations.map((i) => i.id);
-  const journal = opts.journals === false || !ids.length ? [] : await chunked(ids, (c) => admin.query<JournalRow>(journalQuery(c)));
-  const events = ids.length ? await chunked(ids, (c) => admin.query<JournalEventRow>(eventsQuery(c))) : [];
+  const journal = opts.journals === false || !ids.length ? [] : await chunked(ids, (c) => query<JournalRow>(admin, journalQuery(c)));
+  const events = ids.length ? await chunked(ids, (c) => query<JournalEventRow>(admin, eventsQuery(c))) : [];
   return {
     takenAt,
     invocations,
@@ -156,7 +172,8 @@ export async function gatherSnapshot(admin: AdminClient, paths: StatePaths, root
 export async function stepCounts(admin: AdminClient, ids: string[]): Promise<Map<string, number>> {
   const rows = ids.length
     ? await chunked(ids, (c) =>
-        admin.query<{ id: string; n: number }>(
+        query<{ id: string; n: number }>(
+          admin,
           `SELECT id, count(*) AS n FROM sys_journal WHERE id IN (${c.map(sqlString).join(", ")}) AND entry_type LIKE 'Command:%' AND entry_type <> 'Command: Input' AND entry_type <> 'Command: Output' GROUP BY id`,
         ),
       )

@@ -53,7 +53,11 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
     const prev = attempts[i - 1]!;
     const cur = attempts[i]!;
     const between = (iso: string) => ms(iso) >= ms(prev.startedAt) && ms(iso) <= ms(cur.startedAt);
-    if (cur.pid !== prev.pid || restateExits.some((x) => between(x.at))) cur.cause = "crash-restart";
+    // a crash only when the previous attempt's worker (or the server) died in between; a new pid alone can be a
+    // resume from suspension on a worker that was restarted for another reason
+    const prevWorkerDied = snap.components.some((x) => x.component === "worker" && x.kind === "exit" && x.pid === prev.pid && between(x.at));
+    const interruptedBody = bodyRuns.some((b) => b.attempt === prev.n && b.outcome === "interrupted");
+    if (prevWorkerDied || restateExits.some((x) => between(x.at)) || (cur.pid !== prev.pid && interruptedBody)) cur.cause = "crash-restart";
     else if (events.some((e) => e.event_type === "TransientError" && between(e.appended_at)) || bodyRuns.some((b) => b.attempt === prev.n && b.outcome === "error")) cur.cause = "retry";
     else cur.cause = "resume";
   }

@@ -1,15 +1,18 @@
 // Text rendering of timelines: one line per journal entry or event, offset from the invocation's start, a bar on a
 // shared time axis (long idle stretches squeezed and labelled), children indented under the call that started them.
 // Colour only through the palette, so NO_COLOR / pipes / --json give plain text.
-import { c } from "../ui/palette.js";
-import { humanDuration, shortId, table } from "../ui/output.js";
+import { c, colorEnabled } from "../ui/palette.js";
+import { humanDuration, shortId, table, visibleLength } from "../ui/output.js";
 import { clock } from "./model.js";
+import { truncate } from "./decode.js";
 import { TimeScale, type Gap } from "./scale.js";
 import type { InvocationInfo, Timeline, TimelineEntry, TimelineMarker } from "./types.js";
 
 export interface RenderOptions {
-  /** bar width in columns */
+  /** bar width in columns (default: from the line width) */
   barWidth?: number;
+  /** the line width to fit (default: the terminal's, else 160); longer lines are cut, explanations wrapped */
+  width?: number;
   /** "now" for unfinished invocations (default: the latest time in the timeline) */
   now?: number;
 }
@@ -34,6 +37,7 @@ export function offsetLabel(msFromStart: number): string {
 }
 
 const OFFSET_WIDTH = 10;
+const ATTEMPT_SLACK_MS = 50;
 const LABEL_WIDTH = 9;
 
 function lineOf(scale: TimeScale, origin: number, depth: number, t: number, cells: string[], icon: string, label: string, text: string, paint: (s: string) => string = (s) => s): string {
@@ -101,9 +105,15 @@ export function verdictTag(e: TimelineEntry): string {
   }
 }
 
+/** Values are cut shorter in the text view than in the model. */
+const SHOWN_VALUE = 60;
+function shown(v: string): string {
+  return truncate(v, SHOWN_VALUE);
+}
+
 function valueText(e: TimelineEntry): string {
   if (e.failure) return c.fail(`✗ ${e.failure.code !== undefined ? `[${e.failure.code}] ` : ""}${e.failure.message}`);
-  return e.value !== undefined ? c.dim(e.value) : "";
+  return e.value !== undefined ? c.dim(shown(e.value)) : "";
 }
 
 export function entryText(e: TimelineEntry): string {
@@ -113,8 +123,8 @@ export function entryText(e: TimelineEntry): string {
     case "run": {
       const name = e.name ? c.bold(e.name) : c.dim(isClockValue(e.value) ? "(unnamed: ctx.date.now)" : "(unnamed)");
       const tag = verdictTag(e);
-      const why = e.execution && e.execution.verdict !== "live" ? c.dim(e.execution.summary) : e.execution ? c.dim(bodyWhere(e)) : "";
-      return join(name, dur, e.failure ? valueText(e) : e.value !== undefined ? `${c.dim("→")} ${c.dim(e.value)}` : "", tag, why);
+      const where = e.execution?.verdict === "live" ? c.dim(`(${bodyWhere(e)})`) : "";
+      return join(name, dur, tag, where, e.failure ? valueText(e) : e.value !== undefined ? `${c.dim("→")} ${c.dim(shown(e.value))}` : "");
     }
     case "sleep": {
       const planned = e.dueAt ? ms(e.dueAt) - ms(e.at) : undefined;
@@ -126,24 +136,24 @@ export function entryText(e: TimelineEntry): string {
       return join(e.name ? c.bold(e.name) : undefined, planned !== undefined ? humanDuration(planned) : undefined, e.dueAt ? c.dim(`wake-up ${clock(e.dueAt)}`) : undefined, fired);
     }
     case "call":
-      return join(c.bold(e.target ?? "?"), dur, e.failure ? valueText(e) : e.value !== undefined ? `${c.dim("→")} ${c.dim(e.value)}` : "", e.childId ? c.id(e.childId) : undefined);
+      return join(c.bold(e.target ?? "?"), dur, e.failure ? valueText(e) : e.value !== undefined ? `${c.dim("→")} ${c.dim(shown(e.value))}` : "", e.childId ? c.id(shortRef(e.childId)) : undefined);
     case "send":
       return join(
         c.bold(e.target ?? "?"),
         e.dueAt ? c.info(`delayed to ${clock(e.dueAt)} (+${humanDuration(ms(e.dueAt) - ms(e.at))})`) : undefined,
-        e.value !== undefined ? c.dim(`with ${e.value}`) : undefined,
-        e.childId ? c.id(e.childId) : undefined,
+        e.value !== undefined ? c.dim(`with ${shown(e.value)}`) : undefined,
+        e.childId ? c.id(shortRef(e.childId)) : undefined,
       );
     case "get-state":
-      return join(c.bold(e.name ?? "?"), e.value !== undefined ? `${c.dim("→")} ${c.dim(e.value)}` : e.pending ? c.info("…") : undefined);
+      return join(c.bold(e.name ?? "?"), e.value !== undefined ? `${c.dim("→")} ${c.dim(shown(e.value))}` : e.pending ? c.info("…") : undefined);
     case "set-state":
-      return join(c.bold(e.name ?? "?"), e.value !== undefined ? `${c.dim("=")} ${c.dim(e.value)}` : undefined);
+      return join(c.bold(e.name ?? "?"), e.value !== undefined ? `${c.dim("=")} ${c.dim(shown(e.value))}` : undefined);
     case "clear-state":
       return c.bold(e.name === "*" ? "all keys" : (e.name ?? "?"));
     case "input":
-      return e.value !== undefined ? c.dim(e.value) : c.dim("(no input)");
+      return e.value !== undefined ? c.dim(shown(e.value)) : c.dim("(no input)");
     case "output":
-      return e.failure ? valueText(e) : e.value !== undefined ? c.dim(e.value) : c.dim("(no output)");
+      return e.failure ? valueText(e) : e.value !== undefined ? c.dim(shown(e.value)) : c.dim("(no output)");
     default:
       return join(e.name ? c.bold(e.name) : undefined, dur, valueText(e), e.target);
   }
@@ -179,8 +189,21 @@ function entryRow(e: TimelineEntry, depth: number, endOfView: number): Row {
     depth,
     points,
     waiting,
-    draw: (scale, origin) => lineOf(scale, origin, depth, start, scale.bar(start, stop, ch), e.failure ? c.fail(k.icon) : k.icon, k.label, entryText(e), paint),
+    draw: (scale, origin) => {
+      const line = lineOf(scale, origin, depth, start, scale.bar(start, stop, ch), e.failure ? c.fail(k.icon) : k.icon, k.label, entryText(e), paint);
+      const x = e.execution;
+      // the lesson of the crash demos gets its own line under the step: what ran where, what was replayed
+      if (!x || x.verdict === "live" || !x.summary) return line;
+      return `${line}\n${EXPLAIN}${" ".repeat(continuationIndent(depth, scale.width))}${c.dim("↳ ")}${x.verdict === "ran-again" ? c.warn(x.summary) : x.verdict === "replayed" ? c.info(x.summary) : c.dim(x.summary)}`;
+    },
   };
+}
+
+/** Marks a continuation line (wrapped, not cut, when fitting the width). */
+const EXPLAIN = "\u0000";
+
+function continuationIndent(depth: number, barWidth: number): number {
+  return depth * 3 + OFFSET_WIDTH + 1 + barWidth + 2 + 1 + 2 + LABEL_WIDTH + 1;
 }
 
 function runPaint(e: TimelineEntry): (s: string) => string {
@@ -220,7 +243,7 @@ export function markerText(m: TimelineMarker): string {
     }
     case "attempt": {
       const gap = [
-        m.gapMs !== undefined ? `${humanDuration(m.gapMs)} after the last error` : "",
+        m.gapMs !== undefined ? `${humanDuration(m.gapMs)} after the ${m.cause === "crash-restart" ? "crash" : "last error"}` : "",
         m.sinceBackMs !== undefined ? `${humanDuration(m.sinceBackMs)} after the restart` : "",
       ].filter(Boolean);
       const gapText = gap.length ? c.dim(` — ${gap.join(", ")}`) : "";
@@ -256,11 +279,13 @@ function markerRow(m: TimelineMarker, depth: number): Row {
 function rowsOf(t: Timeline, depth: number, endOfView: number, childIdsShown: Set<string>): Row[] {
   const items: { t: number; order: number; row: Row; entry?: TimelineEntry }[] = [];
   for (const m of t.markers) {
-    // markers sort before the entries they explain, "done" after everything
+    // markers sort before the entries they explain, "done" after everything; an attempt starts a few ms before the
+    // journal records its first entry (two processes' clocks), so it sorts with that slack
     const order = m.kind === "completed" ? 3 : m.kind === "attempt" ? 1 : 0;
-    items.push({ t: ms(m.at), order, row: markerRow(m, depth) });
+    items.push({ t: ms(m.at) - (m.kind === "attempt" ? ATTEMPT_SLACK_MS : 0), order, row: markerRow(m, depth) });
   }
-  for (const e of t.entries) items.push({ t: ms(e.at), order: 2, row: entryRow(e, depth, endOfView), entry: e });
+  // the input is journaled when the invocation is created: it always comes first
+  for (const e of t.entries) items.push({ t: e.kind === "input" ? -Infinity : ms(e.at), order: 2, row: entryRow(e, depth, endOfView), entry: e });
   items.sort((a, b) => a.t - b.t || a.order - b.order || (a.entry && b.entry ? a.entry.index - b.entry.index : 0));
   const rows: Row[] = [];
   for (const it of items) {
@@ -288,7 +313,7 @@ function childRows(child: Timeline, depth: number, endOfView: number, shown: Set
     depth,
     points: [start],
     draw: () =>
-      `${"   ".repeat(depth)}${" ".repeat(OFFSET_WIDTH - 2)}${c.dim("└─")} ${c.bold(i.target)} ${c.id(i.id)} ${statusText(i)} ${c.dim(`${humanDuration(i.durationMs)}, ${i.steps} step${i.steps === 1 ? "" : "s"}${i.retries ? `, ${i.retries} retries` : ""}`)}`,
+      `${"   ".repeat(depth)}${" ".repeat(OFFSET_WIDTH - 2)}${c.dim("└─")} ${c.bold(i.target)} ${c.id(shortRef(i.id))} ${statusText(i)} ${c.dim(`${humanDuration(i.durationMs)}, ${i.steps} step${i.steps === 1 ? "" : "s"}${i.retries ? `, ${i.retries} retries` : ""}`)}`,
   };
   return [head, ...rowsOf(child, depth, endOfView, shown)];
 }
@@ -305,8 +330,18 @@ function allTimes(t: Timeline): number[] {
   return out.filter((x) => Number.isFinite(x));
 }
 
+export function defaultWidth(): number {
+  const cols = process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS);
+  return cols && cols >= 60 ? cols : 160;
+}
+
+export function barWidthFor(lineWidth: number): number {
+  return Math.max(12, Math.min(36, Math.floor(lineWidth * 0.2)));
+}
+
 export function renderTimeline(t: Timeline, opts: RenderOptions = {}): string[] {
-  const width = opts.barWidth ?? 24;
+  const lineWidth = opts.width ?? defaultWidth();
+  const width = opts.barWidth ?? barWidthFor(lineWidth);
   const origin = ms(t.invocation.createdAt);
   const times = allTimes(t);
   const endOfView = Math.max(opts.now ?? 0, origin + t.invocation.durationMs, ...times);
@@ -315,23 +350,97 @@ export function renderTimeline(t: Timeline, opts: RenderOptions = {}): string[] 
   const scale = new TimeScale(origin, endOfView, points, width);
   const out = [headerLine(t.invocation)];
   const labelled = new Set<Gap>();
+  const downs = downIntervals(t, endOfView);
   let prevT = origin;
   for (const r of rows) {
     for (const g of scale.gaps) {
       if (labelled.has(g) || !(prevT <= g.from && r.t >= g.to)) continue;
       labelled.add(g);
-      out.push(gapLine(scale, g, rows, r.depth));
+      out.push(gapLine(scale, g, rows, r.depth, downs));
     }
     out.push(r.draw(scale, origin));
     if (Number.isFinite(r.t)) prevT = Math.max(prevT, r.t);
   }
-  for (const g of scale.gaps) if (!labelled.has(g)) out.push(gapLine(scale, g, rows, 0));
+  for (const g of scale.gaps) if (!labelled.has(g)) out.push(gapLine(scale, g, rows, 0, downs));
   out.push(...footer(t));
+  return fitLines(out, lineWidth);
+}
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** Cut a line to a visible width, keeping colour codes intact. */
+export function fitLine(line: string, width: number): string {
+  if (visibleLength(line) <= width) return line;
+  let shown = 0;
+  let outStr = "";
+  for (let i = 0; i < line.length; ) {
+    ANSI.lastIndex = i;
+    const m = line[i] === "\x1b" ? ANSI.exec(line) : null;
+    if (m && m.index === i) {
+      outStr += m[0];
+      i += m[0].length;
+      continue;
+    }
+    if (shown >= width - 1) break;
+    outStr += line[i];
+    shown++;
+    i++;
+  }
+  return `${outStr}…${colorEnabled() ? "\x1b[0m" : ""}`;
+}
+
+/** Word-wrap plain-ish text to a width; continuation lines get the indent. */
+export function wrapText(text: string, width: number, indent: string): string[] {
+  const words = text.split(" ");
+  const lines: string[] = [];
+  let cur = "";
+  for (const w of words) {
+    if (cur && visibleLength(cur) + 1 + visibleLength(w) > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.map((l, i) => (i === 0 ? l : indent + l));
+}
+
+/** Fit rendered lines to the width: normal lines are cut, explanation lines (marked) are wrapped. */
+export function fitLines(lines: string[], width: number): string[] {
+  const out: string[] = [];
+  for (const raw of lines.flatMap((l) => l.split("\n"))) {
+    if (raw.startsWith(EXPLAIN)) {
+      const line = raw.slice(EXPLAIN.length);
+      const indent = /^ */.exec(line)![0];
+      const body = line.slice(indent.length);
+      const room = Math.max(30, width - indent.length);
+      const wrapped = wrapText(body, room, `${indent}  `);
+      out.push(...wrapped.map((l, i) => (i === 0 ? indent + l : l)));
+    } else out.push(fitLine(raw, width));
+  }
   return out;
 }
 
-function gapLine(scale: TimeScale, g: Gap, rows: Row[], depth: number): string {
-  const what = rows.find((r) => r.waiting && r.waiting.from <= g.from + 5 && r.waiting.to >= g.to - 5)?.waiting?.label ?? "nothing journaled";
+/** When a component was down (exit → back), from the markers: squeezed gaps inside one are labelled with it. */
+function downIntervals(t: Timeline, endOfView: number): { from: number; to: number; label: string }[] {
+  const out: { from: number; to: number; label: string }[] = [];
+  const all = [t.markers, ...t.children.map((ch) => ch.markers)].flat().sort((a, b) => ms(a.at) - ms(b.at));
+  for (const [exit, back, label] of [
+    ["worker-exit", "worker-back", "worker down"],
+    ["restate-exit", "restate-back", "restate-server down"],
+  ] as const) {
+    for (const m of all.filter((x) => x.kind === exit)) {
+      const b = all.find((x) => x.kind === back && ms(x.at) >= ms(m.at));
+      out.push({ from: ms(m.at), to: b ? ms(b.at) : endOfView, label: `${label}${m.pid ? ` (pid ${m.pid} killed)` : ""}` });
+    }
+  }
+  return out;
+}
+
+function gapLine(scale: TimeScale, g: Gap, rows: Row[], depth: number, downs: { from: number; to: number; label: string }[] = []): string {
+  const overlap = (x: { from: number; to: number }) => Math.max(0, Math.min(x.to, g.to) - Math.max(x.from, g.from));
+  const down = downs.find((d) => overlap(d) >= (g.to - g.from) / 2)?.label;
+  const waiting = rows.find((r) => r.waiting && r.waiting.from <= g.from + 5 && r.waiting.to >= g.to - 5)?.waiting?.label;
+  const what = [waiting, down].filter(Boolean).join("; ") || "nothing journaled";
   const cells = Array.from({ length: scale.width }, () => " ");
   for (const col of scale.gapColumns()) cells[col] = "┊";
   const bar = cells.map((ch) => (ch === "┊" ? c.warn(ch) : ch)).join("");
@@ -360,12 +469,17 @@ function collectRuns(t: Timeline): TimelineEntry[] {
 
 // ---- lists -----------------------------------------------------------------------------------------------------
 
-export function renderList(items: InvocationInfo[]): string[] {
+export function renderList(items: InvocationInfo[], width = defaultWidth()): string[] {
   if (items.length === 0) return [c.dim("no invocations match")];
-  const rows = items.map((i) => [clock(i.createdAt).slice(0, 8), i.target, statusText(i), humanDuration(i.durationMs), String(i.steps), i.retries ? c.warn(String(i.retries)) : "0", c.id(i.id)]);
-  return table(["created", "target", "status", "duration", "steps", "retries", "id"], rows, Math.max(140, process.stdout.columns || 0));
+  // full ids (people copy them into `timeline <id>`); the target column gives way when the line is too long
+  const fixed = 8 + 10 + 9 + 5 + 7 + Math.max(...items.map((i) => i.id.length)) + 2 * 6;
+  const room = Math.max(16, width - fixed);
+  const cut = (s: string) => (s.length <= room ? s : `${s.slice(0, room - 1)}…`);
+  const rows = items.map((i) => [clock(i.createdAt).slice(0, 8), cut(i.target), statusText(i), humanDuration(i.durationMs), String(i.steps), i.retries ? c.warn(String(i.retries)) : "0", c.id(i.id)]);
+  return table(["created", "target", "status", "duration", "steps", "retries", "id"], rows, Number.MAX_SAFE_INTEGER);
 }
 
+/** A shortened id for people ("inv_1abcdefgh…wxyz"); `timeline` accepts it back (it matches head and tail). */
 export function shortRef(id: string): string {
   return shortId(id, 12);
 }

@@ -17,6 +17,8 @@ export interface RecoveryInput {
   sleepMs?: number;
   /** the second step fails this many attempts with a retryable error before it succeeds (default 0) */
   failTimes?: number;
+  /** after the second step, call playgroundLane/<key>/work and send it a delayed one-way message (children on the timeline) */
+  children?: boolean;
 }
 
 export const RECOVERY_STEPS = { first: "prepare", sleep: "cool-off", second: "commit" } as const;
@@ -35,6 +37,26 @@ function msField(v: unknown, field: string, fallback: number): number {
 const failuresSoFar = new Map<string, number>();
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface LaneInput {
+  /** how long the handler holds its key, in ms (default 1000) */
+  holdMs?: number;
+  label?: string;
+}
+
+const playgroundLane = restate.object({
+  name: "playgroundLane",
+  description: "A keyed handler that holds its key for a while: queued versus parallel keys on `timeline --lanes`",
+  handlers: {
+    work: async (ctx: restate.ObjectContext, input?: LaneInput) => {
+      const holdMs = msField(input?.holdMs, "holdMs", 1000);
+      const n = ((await ctx.get<number>("count")) ?? 0) + 1;
+      await ctx.run("hold the key", () => wait(holdMs));
+      ctx.set("count", n);
+      return { key: ctx.key, count: n, label: input?.label ?? null };
+    },
+  },
+});
 
 const playground = restate.service({
   name: "playground",
@@ -59,6 +81,9 @@ const playground = restate.service({
       const failTimes = input?.failTimes ?? 0;
       if (typeof failTimes !== "number" || !Number.isInteger(failTimes) || failTimes < 0 || failTimes > 20) {
         throw new restate.TerminalError("failTimes is invalid: a whole number from 0 to 20 is expected", { errorCode: 400 });
+      }
+      if (input?.children !== undefined && typeof input.children !== "boolean") {
+        throw new restate.TerminalError("children is invalid: true or false is expected", { errorCode: 400 });
       }
 
       const prepared = await ctx.run(RECOVERY_STEPS.first, async () => {
@@ -85,6 +110,12 @@ const playground = restate.service({
         return { committedBy: process.pid, startedAt, at: new Date().toISOString() };
       });
 
+      if (input?.children) {
+        const lane = `recovery-${key}`;
+        await ctx.objectClient(playgroundLane, lane).work({ holdMs: 100, label: "audit (call)" });
+        ctx.objectSendClient(playgroundLane, lane).work({ holdMs: 100, label: "notify (delayed send)" }, restate.rpc.sendOpts({ delay: { milliseconds: 300 } }));
+      }
+
       return {
         key,
         invocationId,
@@ -94,26 +125,6 @@ const playground = restate.service({
         gapMs: Date.parse(committed.startedAt) - Date.parse(prepared.at),
         finishedBy: process.pid,
       };
-    },
-  },
-});
-
-export interface LaneInput {
-  /** how long the handler holds its key, in ms (default 1000) */
-  holdMs?: number;
-  label?: string;
-}
-
-const playgroundLane = restate.object({
-  name: "playgroundLane",
-  description: "A keyed handler that holds its key for a while: queued versus parallel keys on `timeline --lanes`",
-  handlers: {
-    work: async (ctx: restate.ObjectContext, input?: LaneInput) => {
-      const holdMs = msField(input?.holdMs, "holdMs", 1000);
-      const n = ((await ctx.get<number>("count")) ?? 0) + 1;
-      await ctx.run("hold the key", () => wait(holdMs));
-      ctx.set("count", n);
-      return { key: ctx.key, count: n, label: input?.label ?? null };
     },
   },
 });
