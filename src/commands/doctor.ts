@@ -9,6 +9,7 @@ import { isPortFree, listeners, canConnect } from "../runtime/ports.js";
 import { allServices, kafkaSubscriptions } from "../services/catalog.js";
 import { KAFKA_CLUSTER } from "../runtime/supervisor.js";
 import { errorMessage } from "../errors.js";
+import { stalledSubscriptions, stuckInvocations } from "../runtime/health.js";
 import { examples, globals } from "./common.js";
 import { out, printJson } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
@@ -83,6 +84,37 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
       }),
     );
   }
+  if (state.kafka.kind !== "none") {
+    checks.push(
+      await check("subscriptions moving", async () => {
+        const subs = (await admin.subscriptions()).filter((s) => s.source.startsWith(`kafka://${KAFKA_CLUSTER}/`));
+        const stalled = await stalledSubscriptions(state.brokers, admin, subs);
+        if (stalled.length === 0) return { ok: true, detail: "every subscription is caught up or moving" };
+        const where = stalled.map((l) => `${l.topic} (${l.taken} of ${l.records} records taken in)`).join(", ");
+        return {
+          ok: false,
+          detail: `stalled: ${where}; the next record cannot become an invocation`,
+          fix:
+            state.kafka.kind === "embedded"
+              ? "see `npx patterns logs restate`; `npx patterns stop && npx patterns start` starts the embedded broker empty"
+              : "see `npx patterns logs restate`; delete the subscription and create it again with auto.offset.reset=latest (skips the backlog)",
+        };
+      }),
+    );
+  }
+  checks.push(
+    await check("stuck invocations", async () => {
+      const stuck = await stuckInvocations(admin);
+      if (stuck.length === 0) return { ok: true, detail: "none paused or retrying for long" };
+      const first = stuck[0]!;
+      return {
+        ok: true,
+        warn: true,
+        detail: `${stuck.length} ${stuck.length === 1 ? "is" : "are"} ${[...new Set(stuck.map((x) => x.status))].join("/")}, e.g. ${first.id} ${first.target} (${first.retry_count ?? 0} retries${first.last_failure ? `: ${first.last_failure.slice(0, 80)}` : ""}); each holds its object key`,
+        fix: `\`npx patterns timeline ${first.id}\` shows why; \`npx patterns cancel ${first.id}\` (runs compensations) or \`npx patterns kill ${first.id}\` clears it`,
+      };
+    }),
+  );
   checks.push(
     await check("invocation through Restate", async () => {
       const res = await fetch(`${state.ingressUrl}/playground/ping`, { method: "POST", signal: AbortSignal.timeout(10_000) });

@@ -26,7 +26,7 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`patterns ${args.join(" ")} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
+    }, opts.timeoutMs ?? 180_000);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });

@@ -41,7 +41,7 @@ export async function ingress(path: string, body?: unknown, headers: Record<stri
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
+    signal: AbortSignal.timeout(180_000),
   });
   const text = await res.text();
   let json: unknown;

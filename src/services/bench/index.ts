@@ -64,5 +64,5 @@ const benchJournal = restate.service({
 
 export const group: PatternGroup = {
   services: [benchSink, benchRecovery, benchJournal],
-  subscriptions: [],
+  subscriptions: [{ topic: BENCH_TOPIC, service: "BenchSink", handler: "onEvent" }],
 };

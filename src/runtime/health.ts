@@ -1,0 +1,62 @@
+// Two things that quietly stop a playground, found for `doctor`: a Kafka subscription that cannot get past a record
+// (its consumer group's committed offset stays behind the topic's end and does not move), and invocations stuck
+// retrying or paused (they hold their object key: every later call on it queues behind them).
+import { Kafka, logLevel } from "kafkajs";
+import { sqlString, type AdminClient, type Subscription } from "./admin.js";
+
+export interface SubscriptionLag {
+  subscription: string;
+  topic: string;
+  /** records in the topic (the sum of its partitions' end offsets; the embedded broker starts empty) */
+  records: number;
+  /** invocations this subscription created (each record becomes one) */
+  taken: number;
+}
+
+/**
+ * How far each subscription is behind its topic. Mokapi refuses OffsetFetch from outside the consumer group, so the
+ * consumer side is read from Restate instead: the invocations the subscription created (kept for the journal
+ * retention, a day). An external, pre-filled topic reads as behind until its backlog is consumed.
+ */
+export async function subscriptionLags(brokers: string[], admin: AdminClient, subs: Subscription[]): Promise<SubscriptionLag[]> {
+  const kafka = new Kafka({ clientId: "patterns-doctor", brokers, logLevel: logLevel.NOTHING, retry: { retries: 1 }, connectionTimeout: 3000, requestTimeout: 5000 });
+  const client = kafka.admin();
+  await client.connect();
+  try {
+    const out: SubscriptionLag[] = [];
+    for (const s of subs) {
+      const topic = s.source.split("/").pop()!;
+      const ends = await client.fetchTopicOffsets(topic);
+      const records = ends.reduce((n, e) => n + Number(e.high), 0);
+      const [row] = await admin.query<{ n: number }>(`SELECT COUNT(*) AS n FROM sys_invocation WHERE invoked_by_subscription_id = ${sqlString(s.id)}`);
+      out.push({ subscription: s.id, topic, records, taken: Number(row?.n ?? 0) });
+    }
+    return out;
+  } finally {
+    await client.disconnect().catch(() => {});
+  }
+}
+
+/** Subscriptions behind their topic that took nothing in between two looks `waitMs` apart. */
+export async function stalledSubscriptions(brokers: string[], admin: AdminClient, subs: Subscription[], waitMs = 4000): Promise<SubscriptionLag[]> {
+  const first = (await subscriptionLags(brokers, admin, subs)).filter((l) => l.records > l.taken);
+  if (first.length === 0) return [];
+  await new Promise((r) => setTimeout(r, waitMs));
+  const again = await subscriptionLags(brokers, admin, subs.filter((s) => first.some((f) => f.subscription === s.id)));
+  return again.filter((b) => b.records > b.taken && first.some((a) => a.subscription === b.subscription && a.taken === b.taken));
+}
+
+export interface StuckInvocation {
+  id: string;
+  target: string;
+  status: string;
+  retry_count?: number;
+  last_failure?: string;
+}
+
+/** Invocations paused, or backing off after several retries. */
+export function stuckInvocations(admin: AdminClient, minRetries = 3): Promise<StuckInvocation[]> {
+  return admin.query<StuckInvocation>(
+    `SELECT id, target, status, retry_count, last_failure FROM sys_invocation WHERE status = 'paused' OR (status = 'backing-off' AND retry_count >= ${minRetries}) ORDER BY modified_at LIMIT 20`,
+  );
+}
