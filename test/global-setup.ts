@@ -59,6 +59,7 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   if (!stateDir) return;
-  await runCli(["stop", "--purge", "--state-dir", stateDir], { timeoutMs: 60_000 });
-  rmSync(stateDir, { recursive: true, force: true });
+  const r = await runCli(["stop", "--purge", "--state-dir", stateDir], { timeoutMs: 300_000 });
+  if (r.code === 0) rmSync(stateDir, { recursive: true, force: true });
+  else throw new Error(`could not stop the test stack (state kept in ${stateDir}): ${r.stderr}`);
 }

@@ -39,7 +39,9 @@ export async function startOwnStack(extraArgs: string[] = []): Promise<OwnStack>
     admin: new AdminClient(state.adminUrl),
     cli: (args, opts) => runCli([...args, "--state-dir", stateDir], opts),
     async stop() {
-      await runCli(["stop", "--purge", "--state-dir", stateDir], { timeoutMs: 60_000 });
+      // keep the dir when stop fails: without it nothing could reach the processes to stop them later
+      const r = await runCli(["stop", "--purge", "--state-dir", stateDir], { timeoutMs: 300_000 });
+      if (r.code !== 0) throw new Error(`stop failed (exit ${r.code}); state kept in ${stateDir}: ${r.stderr}`);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

@@ -8,7 +8,7 @@ import { humanDuration, note, out, shortId, table } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
-import { fetchTimeline, renderTimeline, type InvocationTimeline } from "./journal.js";
+import { invocationTimeline, renderTimeline, type Timeline } from "../../timeline/index.js";
 import { proseWidth, wrap } from "./format.js";
 
 export interface PresentOptions {
@@ -22,7 +22,7 @@ export interface PresentOptions {
 }
 
 export interface PresentedTour extends TourReport {
-  timeline?: InvocationTimeline;
+  timeline?: Timeline;
   stopped?: boolean;
 }
 
@@ -124,10 +124,10 @@ export async function presentTour(tour: Tour, o: PresentOptions): Promise<Presen
     note(c.bold("  Look at"));
     for (const l of tour.look) wrap(l, proseWidth(), "    ").forEach((w, i) => note(i === 0 ? w.replace(/^ {4}/, "  • ") : w));
   }
-  let timeline: InvocationTimeline | undefined;
+  let timeline: Timeline | undefined;
   if (report.keyInvocation) {
     await pause(`Show the journal of ${shortId(report.keyInvocation)}?`, interactive);
-    timeline = await fetchTimeline(o.stack, report.keyInvocation).catch(() => undefined);
+    timeline = await invocationTimeline(o.stack, report.keyInvocation).catch(() => undefined);
     if (timeline && !o.json) {
       out("");
       for (const l of renderTimeline(timeline)) out(l);
