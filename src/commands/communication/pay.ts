@@ -13,6 +13,7 @@ import { UsageError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { CARD_DECLINED, CARD_OK, SIGNAL_PAYMENTS, type PaymentRequest, type PaymentResult } from "../../services/communication/contracts.js";
 import type { SignalPayments } from "../../services/communication/signal-payments.js";
+import { eventIdFor } from "../../services/communication/stripe-sim.js";
 import { callError, checkKeyArg, ingressPath, invocations, journal, randomSuffix } from "./shared.js";
 
 const PROVIDER = "payment-provider";
@@ -43,10 +44,10 @@ export function payCall(ingressUrl: string, req: PaymentRequest, key: string): R
   return { url: `${ingressUrl}${ingressPath(SIGNAL_PAYMENTS, "processPayment")}`, body: req, headers: { "idempotency-key": key } };
 }
 
-export async function paySignals(stack: RunningStack, opts: { request: PaymentRequest; requestKey: string; json?: boolean }): Promise<PaySignalsResult> {
+export async function paySignals(stack: RunningStack, opts: { request: PaymentRequest; requestKey: string; json?: boolean; quiet?: boolean }): Promise<PaySignalsResult> {
   const client = ingressClient(stack.ingressUrl).serviceClient<SignalPayments>({ name: SIGNAL_PAYMENTS });
   const started = Date.now();
-  const step = spinner(`paying ${opts.request.amount} with ${opts.request.paymentMethodId}${opts.request.delayedStatus ? " (the provider will answer by webhook)" : ""}`, { json: opts.json });
+  const step = spinner(`paying ${opts.request.amount} with ${opts.request.paymentMethodId}${opts.request.delayedStatus ? " (the provider will answer by webhook)" : ""}`, { json: opts.json, quiet: opts.quiet });
   let value: PaymentResult | undefined;
   let declined: string | undefined;
   try {
@@ -66,8 +67,11 @@ export async function paySignals(stack: RunningStack, opts: { request: PaymentRe
   const entries = row ? await journal(stack.admin, row.id) : [];
   const created = readLedger(stack.paths.root, { system: PROVIDER, action: "payment intent created" }).find((e) => (e.detail as { invocationId?: string })?.invocationId === row?.id);
   const providerKey = value?.idempotencyKey ?? created?.key;
-  const webhook = providerKey ? readLedger(stack.paths.root, { system: PROVIDER, action: "webhook delivered", key: providerKey })[0] : undefined;
-  const webhookEventId = (webhook?.detail as { event?: string } | undefined)?.event;
+  const createdDetail = created?.detail as { intent?: { id?: string; status?: string }; finalStatus?: string } | undefined;
+  // The provider derives the event id from the intent and its final status, and POSTs it as the idempotency key:
+  // so the webhook's invocation is found in sys_invocation without racing the provider's own ledger line.
+  const webhookEventId =
+    createdDetail?.intent?.id && createdDetail.intent.status === "processing" && createdDetail.finalStatus ? eventIdFor(createdDetail.intent.id, createdDetail.finalStatus) : undefined;
   const webhookRow = webhookEventId ? (await invocations(stack.admin, { service: SIGNAL_PAYMENTS, handler: "processWebhook", idempotencyKey: webhookEventId }))[0] : undefined;
   const awakeableCompleted = entries.some((e) => e.entry_type === "Notification: Signal");
   return {
@@ -76,7 +80,7 @@ export async function paySignals(stack: RunningStack, opts: { request: PaymentRe
     request: opts.request,
     outcome: declined ? "declined" : "succeeded",
     path: value?.path ?? (awakeableCompleted ? "webhook" : "sync"),
-    paymentIntentId: value?.paymentIntentId ?? (created?.detail as { intent?: { id?: string } } | undefined)?.intent?.id,
+    paymentIntentId: value?.paymentIntentId ?? createdDetail?.intent?.id,
     providerIdempotencyKey: providerKey,
     providerCharges: providerKey ? readLedger(stack.paths.root, { system: PROVIDER, action: "payment intent created", key: providerKey }).length : 0,
     providerReplays: providerKey ? readLedger(stack.paths.root, { system: PROVIDER, action: "idempotent replay", key: providerKey }).length : 0,
@@ -129,5 +133,7 @@ export function register(program: Command): void {
       const r = await paySignals(stack, { request, requestKey, json: o.json });
       emit(o, r, renderPay);
       printEquivalent(payCall(stack.ingressUrl, request, requestKey), o);
+      // a declined payment is the outcome asked for with --decline, but still a failed payment for scripts
+      if (r.outcome === "declined") process.exitCode = 1;
     });
 }

@@ -94,14 +94,14 @@ export function resultCall(ingressUrl: string, ref: string, wait: boolean): RawC
   return { method: "GET", url };
 }
 
-export async function taskResult(stack: RunningStack, ref: string, opts: { wait: boolean; json?: boolean }): Promise<TaskResult> {
+export async function taskResult(stack: RunningStack, ref: string, opts: { wait: boolean; json?: boolean; quiet?: boolean }): Promise<TaskResult> {
   const row = (await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, ...refFilter(ref) }))[0];
   if (!row) throw new PlaygroundError(`no queued task with ${ref.startsWith("inv_") ? "invocation id" : "idempotency key"} ${ref}`, "list them with `npx patterns queue list --all` (results are kept for a day)");
   const base: TaskResult = { invocationId: row.id, idempotencyKey: row.idempotency_key, status: row.status, completed: row.status === "completed", scheduledStartAt: row.scheduled_start_at };
   const call = resultCall(stack.ingressUrl, ref, opts.wait);
   const path = call.url.slice(stack.ingressUrl.length);
   const waitMs = row.scheduled_start_at ? Math.max(0, Date.parse(row.scheduled_start_at) - Date.now()) : 0;
-  const step = opts.wait && row.status !== "completed" ? spinner(`waiting for task ${row.idempotency_key ?? row.id} (${row.status}${waitMs ? `, runs ${relative(row.scheduled_start_at)}` : ""})`, { json: opts.json }) : undefined;
+  const step = opts.wait && row.status !== "completed" ? spinner(`waiting for task ${row.idempotency_key ?? row.id} (${row.status}${waitMs ? `, runs ${relative(row.scheduled_start_at)}` : ""})`, { json: opts.json, quiet: opts.quiet }) : undefined;
   const res = await ingressFetch(stack.ingressUrl, path, { method: "GET", timeoutMs: waitMs + 120_000 });
   if (res.status === 470) {
     step?.fail();
@@ -162,12 +162,15 @@ export function register(program: Command): void {
     .argument("[task]", "what the task should do", "say hello")
     .option("--delay <duration>", "run it later (e.g. 10s, 500ms, 2m)", durationOption("--delay"))
     .option("--id <key>", "task id, also the idempotency key (default: task-<random>)")
+    .option("--key <key>", "same as --id")
     .description("send a task one-way, optionally delayed; the same --id twice is accepted once")
     .addHelpText("after", examples("npx patterns queue submit 'resize image' --delay 10s --id task-1", "npx patterns queue submit 'resize image' --id task-1   # previously accepted: not queued twice", "npx patterns queue result task-1"))
-    .action(async (task: string, opts: { delay?: number; id?: string }, command: Command) => {
+    .action(async (task: string, opts: { delay?: number; id?: string; key?: string }, command: Command) => {
       const o = globals(command);
       if (!task.trim()) throw new UsageError("[task] is empty", "for example npx patterns queue submit 'resize image'");
-      const id = opts.id === undefined ? `task-${randomSuffix()}` : checkKeyArg(opts.id, "--id", "--id task-1");
+      if (opts.id !== undefined && opts.key !== undefined && opts.id !== opts.key) throw new UsageError("--id and --key name the same thing and differ", "pass one of them, e.g. --key task-1");
+      const given = opts.id ?? opts.key;
+      const id = given === undefined ? `task-${randomSuffix()}` : checkKeyArg(given, opts.id !== undefined ? "--id" : "--key", "--key task-1");
       const delayMs = opts.delay ?? 0;
       if (delayMs > 7 * 86_400_000) throw new UsageError("--delay must be at most 7 days in the playground", "for example --delay 10s");
       const stack = requireStack(o.stateDir);
@@ -208,7 +211,7 @@ export function register(program: Command): void {
       printEquivalent(
         {
           url: `${stack.admin.url}/query`,
-          body: { query: `SELECT id, idempotency_key, status, scheduled_start_at FROM sys_invocation WHERE target = '${ASYNC_TASK_WORKER}/${HANDLER}'${all ? "" : " AND status <> 'completed'"}` },
+          body: { query: `SELECT id, idempotency_key, status, scheduled_at, scheduled_start_at FROM sys_invocation WHERE target = '${ASYNC_TASK_WORKER}/${HANDLER}'${all ? "" : " AND status <> 'completed'"}` },
         },
         o,
       );

@@ -32,6 +32,7 @@ export interface InvocationRow {
   invoked_by_id?: string;
   invoked_by_target?: string;
   created_at?: string;
+  scheduled_at?: string;
   scheduled_start_at?: string;
   running_at?: string;
   completed_at?: string;
@@ -40,8 +41,9 @@ export interface InvocationRow {
   retry_count?: number;
 }
 
+// scheduled_start_at is only filled in when scheduled_at is selected too (restate-server 1.7.12 projection quirk).
 const INVOCATION_COLUMNS =
-  "id, target, target_service_key, idempotency_key, status, invoked_by, invoked_by_id, invoked_by_target, created_at, scheduled_start_at, running_at, completed_at, completion_result, completion_failure, retry_count";
+  "id, target, target_service_key, idempotency_key, status, invoked_by, invoked_by_id, invoked_by_target, created_at, scheduled_at, scheduled_start_at, running_at, completed_at, completion_result, completion_failure, retry_count";
 
 export interface InvocationFilter {
   service: string;

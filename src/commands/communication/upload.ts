@@ -48,7 +48,7 @@ function isTimeout(e: unknown): boolean {
   return name === "TimeoutError" || name === "AbortError";
 }
 
-export async function upload(stack: RunningStack, opts: { id: string; slow: boolean; timeoutMs: number; email: string; waitEmail: boolean; json?: boolean }): Promise<UploadResult> {
+export async function upload(stack: RunningStack, opts: { id: string; slow: boolean; timeoutMs: number; email: string; waitEmail: boolean; json?: boolean; quiet?: boolean }): Promise<UploadResult> {
   const rs = ingressClient(stack.ingressUrl);
   const wf = rs.workflowClient<DataUploadService>({ name: DATA_UPLOADER }, opts.id);
   let submission: clients.WorkflowSubmission<string>;
@@ -59,7 +59,7 @@ export async function upload(stack: RunningStack, opts: { id: string; slow: bool
   }
   const base = { id: opts.id, slow: opts.slow, submitStatus: submission.status, invocationId: submission.invocationId, timeoutMs: opts.timeoutMs };
   const started = Date.now();
-  const step = spinner(`uploading ${opts.id} (${opts.slow ? "slow" : "fast"}); waiting up to ${humanDuration(opts.timeoutMs)} for the URL`, { json: opts.json });
+  const step = spinner(`uploading ${opts.id} (${opts.slow ? "slow" : "fast"}); waiting up to ${humanDuration(opts.timeoutMs)} for the URL`, { json: opts.json, quiet: opts.quiet });
   try {
     const url = await wf.workflowAttach(clients.Opts.from({ signal: AbortSignal.timeout(opts.timeoutMs) }));
     step.succeed(`upload ${opts.id} finished in ${humanDuration(Date.now() - started)}`);
@@ -81,7 +81,7 @@ export async function upload(stack: RunningStack, opts: { id: string; slow: bool
   }
   const result: UploadResult = { ...base, path: "email", waitedMs, email: opts.email, emailInvocationId: send.invocationId, emailRequestStatus: send.status };
   if (opts.waitEmail) {
-    const s2 = spinner(`waiting until the link is e-mailed to ${opts.email}`, { json: opts.json });
+    const s2 = spinner(`waiting until the link is e-mailed to ${opts.email}`, { json: opts.json, quiet: opts.quiet });
     try {
       result.emailResult = await rs.result(send);
       s2.succeed(`e-mail sent to ${opts.email}`);

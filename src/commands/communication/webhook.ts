@@ -21,6 +21,8 @@ export interface WebhookSendResult {
   type: string;
   routedTo: string | null;
   routerInvocationId?: string;
+  /** the POST carried the event id as idempotency-key header */
+  idempotencyKeySent: boolean;
   /** the event id had been POSTed before (with the idempotency key): Restate answered from its store */
   duplicate: boolean;
   /** router invocations Restate holds for this event id as idempotency key */
@@ -63,6 +65,7 @@ export async function sendWebhook(stack: RunningStack, event: StripeInvoiceEvent
     type: event.type,
     routedTo: res.body?.routedTo ?? null,
     routerInvocationId: res.headers.get("x-restate-id") ?? undefined,
+    idempotencyKeySent: opts.idempotencyKey,
     duplicate: before.length > 0,
     routerInvocations: routerRows.length,
     trackerInvocations: trackerRows.length,
@@ -74,7 +77,10 @@ export async function sendWebhook(stack: RunningStack, event: StripeInvoiceEvent
 export function renderWebhook(r: WebhookSendResult): string[] {
   const lines = [`${sym.ok} ${r.type} ${c.id(r.eventId)} for invoice ${c.id(r.invoice)} ${sym.arrow} ${r.routedTo ? c.info(r.routedTo) : c.dim("not routed")}`];
   if (r.duplicate) lines.push(`  ${c.info("duplicate")}: event ${r.eventId} was delivered before; Restate answered from its idempotency store and did not route it again`);
-  lines.push(c.dim(`  router invocation ${r.routerInvocationId ?? "?"}; router invocations for this event id: ${r.routerInvocations}; ${PAYMENT_TRACKER}/${r.invoice} invocations for it: ${r.trackerInvocations}${r.trackerStatus ? ` (${r.trackerStatus})` : ""}`));
+  const router = r.idempotencyKeySent
+    ? `router invocations for this event id: ${r.routerInvocations}`
+    : "no idempotency-key header: the router ran again, but its send to the tracker carries the event id as key";
+  lines.push(c.dim(`  router invocation ${r.routerInvocationId ?? "?"}; ${router}; ${PAYMENT_TRACKER}/${r.invoice} invocations for this event: ${r.trackerInvocations}${r.trackerStatus ? ` (${r.trackerStatus})` : ""}`));
   return lines;
 }
 

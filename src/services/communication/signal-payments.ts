@@ -5,7 +5,7 @@
 // Driven by `patterns pay signals --amount 109 [--delayed] [--decline]`.
 import * as restate from "@restatedev/restate-sdk";
 import { SIGNAL_PAYMENTS, type PaymentRequest, type PaymentResult } from "./contracts.js";
-import { createPaymentIntent } from "./payment-provider.js";
+import { createPaymentIntent, resumePendingWebhooks } from "./payment-provider.js";
 import { webhookSignatureProblem, type PaymentIntent, type PaymentIntentEvent } from "./stripe-sim.js";
 import { asObject, optionalBoolean, requireNumber, requireString } from "./validate.js";
 
@@ -83,3 +83,12 @@ export const signalPayments = restate.service({
 });
 
 export type SignalPayments = typeof signalPayments;
+
+// Only inside the worker (the supervisor gives it the ingress URL): re-arm the provider's undelivered webhooks.
+if (process.env.PATTERNS_INGRESS_URL && process.env.PATTERNS_STATE_DIR) {
+  try {
+    resumePendingWebhooks(process.env.PATTERNS_STATE_DIR);
+  } catch {
+    /* the simulation must never break the worker's start */
+  }
+}
