@@ -8,4 +8,11 @@ if (major < 22) {
   );
   process.exit(1);
 }
+// A reader that went away (`patterns … | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 await import("../dist/main.js");
