@@ -1,11 +1,13 @@
 // `patterns saga book|show`: run the booking saga through the ingress and report its steps, compensations,
 // retries and the simulated systems' effects (the ledger). Also used by `demo sagas`.
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { armCrash } from "../../runtime/crash.js";
+import { sqlString } from "../../runtime/admin.js";
 import { ingressFetch } from "../../runtime/ingress.js";
+import { readCrashArm } from "../../services/lib/crash.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import type { LedgerEntry } from "../../services/lib/simulated.js";
-import { SAGA_SYSTEMS, SEED_BOOKING, type BookingRequest, type SagaSimulation, type SagaStep, type TripView } from "../../services/orchestration/model.js";
+import { SAGA_RUN_STEPS, SAGA_SYSTEMS, SEED_BOOKING, type BookingRequest, type SagaSimulation, type SagaStep, type TripView } from "../../services/orchestration/model.js";
 import { humanDuration, shortId } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import type { RawCall } from "../lib/curl.js";
@@ -37,7 +39,59 @@ export interface BookResult {
   retries: number;
   elapsedMs: number;
   crash?: { step: string; fired: boolean };
+  /** the workflow's steps and compensations in journal order (sys_journal) */
+  journal: JournalStep[];
   calls: RawCall[];
+}
+
+/** One step of the workflow's journal, as the saga names it: a ctx.run, or a call to Flights/CarRentals. */
+export interface JournalStep {
+  index: number;
+  step: string;
+  kind: "run" | "call";
+  /** for a run: Success/Failure from its completion notification, when present */
+  result?: string;
+}
+
+const CALL_STEPS: Record<string, string> = {
+  "Flights/reserve": SAGA_RUN_STEPS.reserveFlight,
+  "Flights/confirm": SAGA_RUN_STEPS.confirmFlight,
+  "Flights/cancel": SAGA_RUN_STEPS.cancelFlight,
+  "CarRentals/reserve": SAGA_RUN_STEPS.reserveCar,
+  "CarRentals/confirm": SAGA_RUN_STEPS.confirmCar,
+  "CarRentals/cancel": SAGA_RUN_STEPS.cancelCar,
+};
+
+/** The saga's steps in journal order, from sys_journal of the BookingWorkflow/run invocation. */
+export async function journalSteps(stack: RunningStack, invocationId: string): Promise<JournalStep[]> {
+  const rows = await stack.admin.query<{ index: number; entry_type: string; name?: string; entry_lite_json?: string }>(
+    `SELECT index, entry_type, name, entry_lite_json FROM sys_journal WHERE id = ${sqlString(invocationId)} ORDER BY index`,
+  );
+  const out: JournalStep[] = [];
+  const runByCompletion = new Map<number, JournalStep>();
+  for (const r of rows) {
+    let lite: Record<string, any> = {};
+    try {
+      lite = JSON.parse(r.entry_lite_json ?? "{}");
+    } catch {
+      /* not JSON */
+    }
+    if (r.entry_type === "Command: Run") {
+      const step: JournalStep = { index: Number(r.index), step: String(r.name ?? lite.Command?.Run?.name ?? "?"), kind: "run" };
+      out.push(step);
+      const cid = lite.Command?.Run?.completion_id;
+      if (typeof cid === "number") runByCompletion.set(cid, step);
+    } else if (r.entry_type === "Command: Call") {
+      const t = lite.Command?.Call?.invocation_target?.Service;
+      const name = t ? CALL_STEPS[`${t.name}/${t.handler}`] : undefined;
+      if (name) out.push({ index: Number(r.index), step: name, kind: "call" });
+    } else if (r.entry_type === "Notification: Run") {
+      const n = lite.Notification;
+      const run = typeof n?.id?.CompletionId === "number" ? runByCompletion.get(n.id.CompletionId) : undefined;
+      if (run && typeof n?.result === "string") run.result = n.result;
+    }
+  }
+  return out;
 }
 
 export function bookingPayload(o: BookOptions): BookingRequest {
@@ -64,7 +118,15 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
   if (o.crashAfter) armCrash(stack.paths, { step: o.crashAfter, when: "after" });
   const started = Date.now();
   const p = path("BookingWorkflow", tripId, "run");
-  const res = await ingressFetch(stack.ingressUrl, p, { method: "POST", body: request, timeoutMs: 180_000 });
+  let res;
+  let fired = false;
+  try {
+    res = await ingressFetch(stack.ingressUrl, p, { method: "POST", body: request, timeoutMs: 180_000 });
+  } finally {
+    fired = !!o.crashAfter && !existsSync(stack.paths.crashArm);
+    // an arm the scenario never reached must not crash a later, unrelated run
+    if (o.crashAfter && readCrashArm(stack.paths.crashArm)?.step === o.crashAfter) rmSync(stack.paths.crashArm, { force: true });
+  }
   const elapsedMs = Date.now() - started;
   const trip = await tripStatus(stack, tripId);
   let outcome: BookingOutcome;
@@ -73,11 +135,14 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
   else if (trip.status === "ROLLED_BACK") outcome = "rolled-back";
   else outcome = "failed";
   const effects = tripEffects(stack, tripId);
+  const invocationId = res.headers.get("x-restate-id") ?? undefined;
+  const journal = invocationId ? await journalSteps(stack, invocationId).catch(() => []) : [];
   return {
     tripId,
     outcome,
     httpStatus: res.status,
-    invocationId: res.headers.get("x-restate-id") ?? undefined,
+    invocationId,
+    journal,
     error: res.status === 200 ? undefined : errorText(res),
     result: res.status === 200 ? res.body : undefined,
     request,
@@ -85,7 +150,7 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
     effects,
     retries: effects.filter((e) => e.action === "unavailable").length,
     elapsedMs,
-    crash: o.crashAfter ? { step: o.crashAfter, fired: !existsSync(stack.paths.crashArm) } : undefined,
+    crash: o.crashAfter ? { step: o.crashAfter, fired } : undefined,
     calls: [
       { url: `${stack.ingressUrl}${p}`, body: request },
       { method: "POST", url: `${stack.ingressUrl}${path("BookingWorkflow", tripId, "getStatus")}` },
@@ -100,7 +165,7 @@ export function renderTrip(trip: TripView, effects: LedgerEntry[]): string[] {
   const steps = trip.log.filter((e) => e.kind === "step");
   const comps = trip.log.filter((e) => e.kind === "compensation");
   // retryable failures only hit the reserve/charge steps, one system each
-  const systemOf: Record<string, string> = { "reserve flight": SAGA_SYSTEMS.flights, "reserve car": SAGA_SYSTEMS.cars, "charge payment": SAGA_SYSTEMS.payments };
+  const systemOf: Record<string, string> = { [SAGA_RUN_STEPS.reserveFlight]: SAGA_SYSTEMS.flights, [SAGA_RUN_STEPS.reserveCar]: SAGA_SYSTEMS.cars, [SAGA_RUN_STEPS.charge]: SAGA_SYSTEMS.payments };
   lines.push(c.bold("steps"));
   for (const s of steps) {
     const retried = effects.filter((e) => e.action === "unavailable" && e.system === systemOf[s.step]).length;

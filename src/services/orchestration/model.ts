@@ -38,15 +38,23 @@ export const SAGA_STEPS: readonly SagaStep[] = ["flight", "car", "payment"];
 
 /** ctx.run names of the saga: `--crash-after` takes one of these. */
 export const SAGA_RUN_STEPS = {
-  reserveFlight: "reserve flight",
-  confirmFlight: "confirm flight",
-  cancelFlight: "cancel flight",
-  reserveCar: "reserve car",
-  confirmCar: "confirm car",
-  cancelCar: "cancel car",
-  charge: "charge payment",
-  refund: "refund payment",
+  reserveFlight: "Reserve flight",
+  confirmFlight: "Confirm flight",
+  cancelFlight: "Cancel flight",
+  reserveCar: "Reserve car",
+  confirmCar: "Confirm car",
+  cancelCar: "Cancel car",
+  charge: "Charge payment",
+  refund: "Refund payment",
 } as const;
+/** The compensation steps, newest first as a full rollback runs them. */
+export const SAGA_COMPENSATION_STEPS: string[] = [SAGA_RUN_STEPS.refund, SAGA_RUN_STEPS.cancelCar, SAGA_RUN_STEPS.cancelFlight];
+
+/** `--crash-after reserve car` → "Reserve car" (case and extra spaces do not matter); undefined when unknown. */
+export function sagaStepName(raw: string): string | undefined {
+  const want = raw.trim().replace(/\s+/g, " ").toLowerCase();
+  return SAGA_RUN_STEP_NAMES.find((n) => n.toLowerCase() === want);
+}
 /** The simulated systems' names in the ledger. */
 export const SAGA_SYSTEMS = { flights: "flights", cars: "car-rentals", payments: "payment-provider" } as const;
 
@@ -160,7 +168,7 @@ export function chaosPlan(r1: number, r2: number): SagaSimulation {
 export type SagaLogKind = "step" | "compensation";
 export interface SagaLogEntry {
   kind: SagaLogKind;
-  /** the step, as people read it: "reserve flight", "cancel car"… */
+  /** the step, as people read it (the ctx.run names): "Reserve flight", "Cancel car"… */
   step: string;
   outcome: "ok" | "failed";
   /** booking or payment id the step acted on */
@@ -184,9 +192,9 @@ export function expectedCompensations(failedAt: SagaStep | undefined): string[] 
     case "flight":
       return [];
     case "car":
-      return ["cancel flight"];
+      return [SAGA_RUN_STEPS.cancelFlight];
     case "payment":
-      return ["refund payment", "cancel car", "cancel flight"];
+      return [...SAGA_COMPENSATION_STEPS];
   }
 }
 
@@ -225,6 +233,12 @@ export const MACHINE_RUN_STEPS = {
   completeDown: "complete transition to DOWN",
 } as const;
 export const MACHINE_RUN_STEP_NAMES: string[] = Object.values(MACHINE_RUN_STEPS);
+
+/** `--crash-after "Begin transition to up"` → "begin transition to UP"; undefined when unknown. */
+export function machineStepName(raw: string): string | undefined {
+  const want = raw.trim().replace(/\s+/g, " ").toLowerCase();
+  return MACHINE_RUN_STEP_NAMES.find((n) => n.toLowerCase() === want);
+}
 
 /** One transition of the state machine: the answer and the new status (null = never set). */
 export function machineStep(id: string, status: MachineStatus | null, action: MachineAction): { message: string; status: MachineStatus | null; transitioned: boolean } {
@@ -299,10 +313,23 @@ export const INITIAL_BALANCE_CENTS = 100_000;
 
 /** The seed's token lifetime (1 h, time-scaled). */
 export const PAYMENT_EXPIRY_NOMINAL_MS = 3_600_000;
+/** …but never shorter than this: a token must outlive a person typing the next `payment` command. */
+export const PAYMENT_EXPIRY_MIN_MS = 30_000;
+export const PAYMENT_EXPIRY_MAX_MS = 86_400_000;
+
+/** The token lifetime at a time scale (the worker passes its own scaled() value). */
+export function paymentExpiryMs(scaledNominalMs: number): number {
+  return Math.max(PAYMENT_EXPIRY_MIN_MS, scaledNominalMs);
+}
 
 export interface PaymentRequest {
   accountId: string;
   amount: number;
+}
+
+/** makePayment's input: the seed's {accountId, amount}, plus an optional token lifetime (playground extra). */
+export interface MakePaymentInput extends PaymentRequest {
+  expireAfterMs?: number;
 }
 
 export function parseAmount(v: unknown, field = "amount"): number {
@@ -311,13 +338,19 @@ export function parseAmount(v: unknown, field = "amount"): number {
   return v;
 }
 
-export function parsePaymentRequest(v: unknown): PaymentRequest {
+export function parsePaymentRequest(v: unknown): MakePaymentInput {
   if (v === undefined || v === null) throw new InputError("input", "is missing: {accountId, amount} is expected");
   if (!isObject(v)) throw new InputError("input", "is invalid: an object {accountId, amount} is expected");
   const accountId = v.accountId;
   if (accountId === undefined || accountId === null || accountId === "") throw new InputError("accountId", "is missing");
   if (typeof accountId !== "string" || accountId.length > 200) throw new InputError("accountId", "is invalid: a string of at most 200 characters is expected");
-  return { accountId, amount: parseAmount(v.amount) };
+  const out: MakePaymentInput = { accountId, amount: parseAmount(v.amount) };
+  const ttl = v.expireAfterMs;
+  if (ttl !== undefined && ttl !== null) {
+    if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 1000 || ttl > PAYMENT_EXPIRY_MAX_MS) throw new InputError("expireAfterMs", `is invalid: a whole number of milliseconds from 1000 to ${PAYMENT_EXPIRY_MAX_MS} is expected`);
+    out.expireAfterMs = ttl;
+  }
+  return out;
 }
 
 /** The answers, written the right way round (the example returns "was cancelled before" for a repeated payment). */

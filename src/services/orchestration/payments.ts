@@ -6,7 +6,7 @@
 import * as restate from "@restatedev/restate-sdk";
 import { scaled } from "../lib/time.js";
 import { validated } from "./sim.js";
-import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_NOMINAL_MS, insufficientFunds, parseAmount, parsePaymentRequest, paymentMessages, type PaymentRequest, type PaymentStatus } from "./model.js";
+import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_NOMINAL_MS, paymentExpiryMs, insufficientFunds, parseAmount, parsePaymentRequest, paymentMessages, type PaymentRequest, type PaymentStatus } from "./model.js";
 
 export interface WithdrawResult {
   success: boolean;
@@ -47,8 +47,8 @@ export interface PaymentView {
   expiresAt: number | null;
 }
 
-async function scheduleExpiry(ctx: restate.ObjectContext): Promise<void> {
-  const delay = scaled(PAYMENT_EXPIRY_NOMINAL_MS);
+async function scheduleExpiry(ctx: restate.ObjectContext, ttlMs?: number): Promise<void> {
+  const delay = ttlMs ?? paymentExpiryMs(scaled(PAYMENT_EXPIRY_NOMINAL_MS));
   ctx.objectSendClient(payments, ctx.key).expireToken(restate.rpc.sendOpts({ delay }));
   ctx.set("expiresAt", (await ctx.date.now()) + delay);
 }
@@ -64,8 +64,9 @@ const paymentsHandlers = {
     const result = await ctx.objectClient(accounts, req.accountId).withdraw(req.amount);
     if (!result.success) return paymentMessages.successful(id, false, result.reason);
     ctx.set("status", "COMPLETED" satisfies PaymentStatus);
-    ctx.set("payment", req);
-    await scheduleExpiry(ctx);
+    const payment: PaymentRequest = { accountId: req.accountId, amount: req.amount };
+    ctx.set("payment", payment);
+    await scheduleExpiry(ctx, req.expireAfterMs);
     return paymentMessages.successful(id, true);
   },
 

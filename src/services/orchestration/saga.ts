@@ -47,6 +47,24 @@ function bookingRef(v: unknown): BookingRef {
   return { bookingId: r.bookingId, tripId: typeof r.tripId === "string" ? r.tripId : undefined };
 }
 
+/**
+ * Each simulated API call takes a moment, as a real one would, before it commits its effect. It also gives a crash
+ * armed "after" a step (which fires ~300 ms later) a step in flight to interrupt, instead of a saga already done.
+ */
+export const SIM_API_LATENCY_MS = 400;
+const apiLatency = (): Promise<void> => new Promise((r) => setTimeout(r, SIM_API_LATENCY_MS));
+
+/**
+ * Commit an effect of an idempotent simulated API: the first call for this key commits it; a repeat (the same
+ * step body run again after a crash before its result reached the journal) is recorded as "repeat-<action>" and
+ * changes nothing. Returns whether this call was the repeat.
+ */
+function commitOnce(system: string, action: string, key: string, detail: Record<string, unknown>): boolean {
+  const again = effectCount(system, action, key) > 0;
+  effect(system, again ? `repeat-${action}` : action, key, detail);
+  return again;
+}
+
 /** Retryable outages first (counted in the ledger, so they survive a worker restart), then a refusal if asked. */
 function injectFailures(system: string, key: string, what: string, sim: ReservationSimulation, tripId: string | undefined, refusal: () => restate.TerminalError): void {
   const wanted = sim.retryableFailures ?? 0;
@@ -77,10 +95,10 @@ function bookingService<N extends string>(name: N, system: string, noun: string,
         const sim = reservationSim(extra.simulate);
         // the booking id is drawn from the journal-seeded random source: the same on every retry of this invocation
         const bookingId = ctx.rand.uuidv4();
-        await ctx.run(steps.reserve, () => {
+        await ctx.run(steps.reserve, async () => {
+          await apiLatency();
           injectFailures(system, bookingId, `${noun} ${bookingId}`, sim, tripId, () => new restate.TerminalError(`[SIMULATED ${system}] ${refusal(req)}`, { errorCode: 409 }));
-          const again = effectCount(system, "reserve", bookingId) > 0;
-          effect(system, "reserve", bookingId, { tripId, ...req, again });
+          const again = commitOnce(system, "reserve", bookingId, { tripId, ...req });
           simLog(system, `${noun} ${bookingId} reserved${again ? " (already reserved: no-op)" : ""}`);
         });
         ctx.console.info(`${noun} ${bookingId} reserved`);
@@ -89,10 +107,10 @@ function bookingService<N extends string>(name: N, system: string, noun: string,
 
       confirm: async (ctx: restate.Context, input: unknown): Promise<string> => {
         const { bookingId, tripId } = bookingRef(input);
-        await ctx.run(steps.confirm, () => {
+        await ctx.run(steps.confirm, async () => {
+          await apiLatency();
           const reserved = effectCount(system, "reserve", bookingId) > 0;
-          const again = effectCount(system, "confirm", bookingId) > 0;
-          effect(system, "confirm", bookingId, { tripId, reserved, again });
+          const again = commitOnce(system, "confirm", bookingId, { tripId, reserved });
           simLog(system, `${noun} ${bookingId} confirmed${reserved ? "" : " (unknown booking)"}${again ? " (already confirmed: no-op)" : ""}`);
         });
         return bookingId;
@@ -100,10 +118,10 @@ function bookingService<N extends string>(name: N, system: string, noun: string,
 
       cancel: async (ctx: restate.Context, input: unknown): Promise<string> => {
         const { bookingId, tripId } = bookingRef(input);
-        await ctx.run(steps.cancel, () => {
+        await ctx.run(steps.cancel, async () => {
+          await apiLatency();
           const reserved = effectCount(system, "reserve", bookingId) > 0;
-          const again = effectCount(system, "cancel", bookingId) > 0;
-          effect(system, "cancel", bookingId, { tripId, reserved, again });
+          const again = commitOnce(system, "cancel", bookingId, { tripId, reserved });
           simLog(system, `${noun} ${bookingId} cancelled${reserved ? "" : " (nothing was reserved)"}${again ? " (already cancelled: no-op)" : ""}`);
         });
         ctx.console.info(`${noun} ${bookingId} cancelled`);
@@ -133,17 +151,18 @@ export const carRentals = bookingService(
 
 /** The in-process payment client of the seed: charge and refund by payment id (both idempotent by that id). */
 const paymentProvider = {
-  charge(paymentId: string, info: PaymentInfo, tripId: string, sim: ReservationSimulation): void {
+  async charge(paymentId: string, info: PaymentInfo, tripId: string, sim: ReservationSimulation): Promise<void> {
+    await apiLatency();
     injectFailures(SYSTEMS.payments, paymentId, `payment ${paymentId}`, sim, tripId, () => new restate.TerminalError(`[SIMULATED ${SYSTEMS.payments}] payment ${paymentId} declined: this payment could not be accepted`, { errorCode: 402 }));
-    const again = effectCount(SYSTEMS.payments, "charge", paymentId) > 0;
-    effect(SYSTEMS.payments, "charge", paymentId, { tripId, amount: info.amount, card: `…${info.cardNumber.slice(-4)}`, again });
+    const again = commitOnce(SYSTEMS.payments, "charge", paymentId, { tripId, amount: info.amount, card: `…${info.cardNumber.slice(-4)}` });
     simLog(SYSTEMS.payments, `payment ${paymentId} charged ${info.amount}${again ? " (already charged: no-op)" : ""}`);
   },
-  refund(paymentId: string, tripId: string): void {
+  async refund(paymentId: string, tripId: string): Promise<void> {
+    await apiLatency();
     const charged = effectCount(SYSTEMS.payments, "charge", paymentId) > 0;
-    const again = effectCount(SYSTEMS.payments, "refund", paymentId) > 0;
-    effect(SYSTEMS.payments, "refund", paymentId, { tripId, charged, again });
-    simLog(SYSTEMS.payments, charged ? `payment ${paymentId} refunded` : `payment ${paymentId}: nothing was charged under this id, nothing to refund`);
+    const again = commitOnce(SYSTEMS.payments, "refund", paymentId, { tripId, charged });
+    const what = charged ? `payment ${paymentId} refunded` : `payment ${paymentId}: nothing was charged under this id, nothing to refund`;
+    simLog(SYSTEMS.payments, `${what}${again ? " (already refunded: no-op)" : ""}`);
   },
 };
 
@@ -178,29 +197,29 @@ export const bookingWorkflow = restate.workflow({
       setStatus("RUNNING");
 
       const compensations: Compensation[] = [];
-      let current = "reserve flight";
+      let current: string = SAGA_RUN_STEPS.reserveFlight;
       try {
         const flightBookingId = await ctx.serviceClient(flights).reserve({ ...req.flights, tripId, simulate: simFor("flight", sim) });
         // style 1: the reservation exists now, so its cancel becomes the newest undo action
-        compensations.push({ step: "cancel flight", ref: flightBookingId, run: () => ctx.serviceClient(flights).cancel({ bookingId: flightBookingId, tripId }) });
+        compensations.push({ step: SAGA_RUN_STEPS.cancelFlight, ref: flightBookingId, run: () => ctx.serviceClient(flights).cancel({ bookingId: flightBookingId, tripId }) });
         note({ kind: "step", step: current, outcome: "ok", ref: flightBookingId });
 
-        current = "reserve car";
+        current = SAGA_RUN_STEPS.reserveCar;
         const carBookingId = await ctx.serviceClient(carRentals).reserve({ ...req.car, tripId, simulate: simFor("car", sim) });
-        compensations.push({ step: "cancel car", ref: carBookingId, run: () => ctx.serviceClient(carRentals).cancel({ bookingId: carBookingId, tripId }) });
+        compensations.push({ step: SAGA_RUN_STEPS.cancelCar, ref: carBookingId, run: () => ctx.serviceClient(carRentals).cancel({ bookingId: carBookingId, tripId }) });
         note({ kind: "step", step: current, outcome: "ok", ref: carBookingId });
 
         // style 2: the refund is registered before the charge, under the id the charge will use
-        current = "charge payment";
+        current = SAGA_RUN_STEPS.charge;
         const paymentId = ctx.rand.uuidv4();
-        compensations.push({ step: "refund payment", ref: paymentId, run: () => ctx.run(SAGA_RUN_STEPS.refund, () => paymentProvider.refund(paymentId, tripId)) });
+        compensations.push({ step: SAGA_RUN_STEPS.refund, ref: paymentId, run: () => ctx.run(SAGA_RUN_STEPS.refund, () => paymentProvider.refund(paymentId, tripId)) });
         await ctx.run(SAGA_RUN_STEPS.charge, () => paymentProvider.charge(paymentId, req.paymentInfo, tripId, simFor("payment", sim)));
         note({ kind: "step", step: current, outcome: "ok", ref: paymentId });
 
-        current = "confirm flight";
+        current = SAGA_RUN_STEPS.confirmFlight;
         await ctx.serviceClient(flights).confirm({ bookingId: flightBookingId, tripId });
         note({ kind: "step", step: current, outcome: "ok", ref: flightBookingId });
-        current = "confirm car";
+        current = SAGA_RUN_STEPS.confirmCar;
         await ctx.serviceClient(carRentals).confirm({ bookingId: carBookingId, tripId });
         note({ kind: "step", step: current, outcome: "ok", ref: carBookingId });
 

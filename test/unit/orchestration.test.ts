@@ -1,0 +1,173 @@
+// Pure logic of the orchestration group: validation, the saga's expected compensations and step names, the machine
+// and payment models, the storms' checks (fed with made-up histories, so they are seen to fail too).
+import { describe, expect, it } from "vitest";
+import {
+  InputError,
+  INITIAL_BALANCE_CENTS,
+  PAYMENT_EXPIRY_MIN_MS,
+  SEED_BOOKING,
+  expectedCompensations,
+  keysOverlap,
+  machineStepName,
+  parseBooking,
+  parseMachineOptions,
+  parsePaymentRequest,
+  paymentExpiryMs,
+  paymentMessages,
+  replayMachine,
+  replayPayments,
+  sagaStepName,
+  serialPerKey,
+} from "../../src/services/orchestration/model.js";
+import { executionOrder, paymentStormChecks, stormPlan, type StormOp } from "../../src/commands/orchestration/payment.js";
+import { sagaStepsReached } from "../../src/commands/orchestration.js";
+import { ledgerCompensations } from "../../src/patterns/orchestration.js";
+import type { LedgerEntry } from "../../src/services/lib/simulated.js";
+
+const fieldOf = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e.field;
+    throw e;
+  }
+  return "(no error)";
+};
+
+describe("saga input and steps", () => {
+  it("accepts the seed's payload unchanged", () => {
+    expect(parseBooking(JSON.parse(JSON.stringify(SEED_BOOKING)))).toEqual(SEED_BOOKING);
+  });
+
+  it("names the bad field", () => {
+    expect(fieldOf(() => parseBooking(undefined))).toBe("input");
+    expect(fieldOf(() => parseBooking({ car: SEED_BOOKING.car, paymentInfo: SEED_BOOKING.paymentInfo }))).toBe("flights");
+    expect(fieldOf(() => parseBooking({ ...SEED_BOOKING, flights: { flightId: "1" } }))).toBe("flights.passengerName");
+    expect(fieldOf(() => parseBooking({ ...SEED_BOOKING, paymentInfo: { cardNumber: "4111111111111111", amount: -1 } }))).toBe("paymentInfo.amount");
+    expect(fieldOf(() => parseBooking({ ...SEED_BOOKING, paymentInfo: { cardNumber: "abc", amount: 1 } }))).toBe("paymentInfo.cardNumber");
+    expect(fieldOf(() => parseBooking({ ...SEED_BOOKING, simulate: { fail: "hotel" } }))).toBe("simulate.fail");
+  });
+
+  it("compensations run newest first and only for the steps done before the failure", () => {
+    expect(expectedCompensations(undefined)).toEqual([]);
+    expect(expectedCompensations("flight")).toEqual([]);
+    expect(expectedCompensations("car")).toEqual(["Cancel flight"]);
+    expect(expectedCompensations("payment")).toEqual(["Refund payment", "Cancel car", "Cancel flight"]);
+  });
+
+  it("--crash-after takes the step names in any case; only steps the scenario reaches can crash", () => {
+    expect(sagaStepName("reserve  CAR")).toBe("Reserve car");
+    expect(sagaStepName("Book hotel")).toBeUndefined();
+    expect(sagaStepsReached("payment")).toEqual(["Reserve flight", "Reserve car", "Refund payment", "Cancel car", "Cancel flight"]);
+    expect(sagaStepsReached(undefined)).not.toContain("Cancel car");
+    expect(sagaStepsReached("flight")).toEqual([]);
+    expect(machineStepName("Begin Transition to up")).toBe("begin transition to UP");
+  });
+
+  it("reads compensations off the ledger in the order they were committed, ignoring repeats", () => {
+    const e = (system: string, action: string): LedgerEntry => ({ system, action, key: "k", at: "", pid: 1 });
+    const entries = [e("flights", "reserve"), e("payment-provider", "refund"), e("car-rentals", "cancel"), e("car-rentals", "repeat-cancel"), e("flights", "cancel")];
+    expect(ledgerCompensations(entries)).toEqual(["Refund payment", "Cancel car", "Cancel flight"]);
+  });
+});
+
+describe("machine operator", () => {
+  it("replays the seed's answers", () => {
+    expect(replayMachine("b", ["setUp", "setUp", "tearDown"]).messages).toEqual(["b is now up", "b is already up, so nothing to do", "b is now down"]);
+    expect(replayMachine("a", ["tearDown"]).messages).toEqual(["a is not up, cannot tear down"]);
+  });
+
+  it("options: nothing, or {failOnce}", () => {
+    expect(parseMachineOptions(undefined)).toEqual({});
+    expect(parseMachineOptions({ failOnce: true })).toEqual({ failOnce: true });
+    expect(fieldOf(() => parseMachineOptions({ failOnce: "yes" }))).toBe("failOnce");
+  });
+
+  it("detects overlaps, out-of-order starts and parallel keys", () => {
+    const ok = [
+      { id: "1", key: "a", arrivedAt: 0, startedAt: 0, endedAt: 10 },
+      { id: "2", key: "a", arrivedAt: 1, startedAt: 10, endedAt: 20 },
+      { id: "3", key: "b", arrivedAt: 2, startedAt: 5, endedAt: 15 },
+    ];
+    expect(serialPerKey(ok)).toMatchObject({ serial: true, inArrivalOrder: true });
+    expect(keysOverlap(ok, "a", "b")).toBe(true);
+    const bad = [
+      { id: "1", key: "a", arrivedAt: 0, startedAt: 12, endedAt: 20 },
+      { id: "2", key: "a", arrivedAt: 1, startedAt: 0, endedAt: 15 },
+    ];
+    expect(serialPerKey(bad)).toMatchObject({ serial: false, inArrivalOrder: false });
+    expect(keysOverlap(bad, "a", "b")).toBe(false);
+  });
+});
+
+describe("payment state machine", () => {
+  it("gives the 'already done' answers the right way round", () => {
+    const id = "p";
+    const make = { op: "make" as const, accountId: "acc", amount: 100 };
+    const r = replayPayments(id, [make, make, { op: "cancel" }, make, { op: "cancel" }]);
+    expect(r.messages).toEqual([
+      paymentMessages.successful(id, true),
+      "p previously completed",
+      paymentMessages.cancelledRefunded(id, 100, "acc"),
+      "p was cancelled before",
+      paymentMessages.alreadyCancelled(id),
+    ]);
+    expect(r.model.balances.acc).toBe(INITIAL_BALANCE_CENTS);
+  });
+
+  it("a cancel first sticks until the token expires", () => {
+    const make = { op: "make" as const, accountId: "acc", amount: 100 };
+    const r = replayPayments("p", [{ op: "cancel" }, make, { op: "expire" }, make]);
+    expect(r.messages.slice(0, 2)).toEqual([paymentMessages.cancelledUnpaid("p"), paymentMessages.cancelledBefore("p")]);
+    expect(r.messages[3]).toBe(paymentMessages.successful("p", true));
+    expect(r.model).toMatchObject({ status: "COMPLETED", balances: { acc: INITIAL_BALANCE_CENTS - 100 } });
+  });
+
+  it("insufficient funds is an answer, not a payment", () => {
+    const r = replayPayments("p", [{ op: "make", accountId: "acc", amount: INITIAL_BALANCE_CENTS + 1 }]);
+    expect(r.model.status).toBe("NEW");
+    expect(r.messages[0]).toMatch(/successful: false \(Insufficient funds/);
+  });
+
+  it("validates makePayment's input and the token lifetime", () => {
+    expect(parsePaymentRequest({ accountId: "abc", amount: 100 })).toEqual({ accountId: "abc", amount: 100 });
+    expect(fieldOf(() => parsePaymentRequest({ amount: 100 }))).toBe("accountId");
+    expect(fieldOf(() => parsePaymentRequest({ accountId: "abc", amount: 1.5 }))).toBe("amount");
+    expect(fieldOf(() => parsePaymentRequest({ accountId: "abc", amount: 1, expireAfterMs: 5 }))).toBe("expireAfterMs");
+    expect(paymentExpiryMs(1000)).toBe(PAYMENT_EXPIRY_MIN_MS);
+    expect(paymentExpiryMs(3_600_000)).toBe(3_600_000);
+  });
+
+  it("plans a storm with the cancels spread among the makes", () => {
+    const plan = stormPlan(12, 4);
+    expect(plan.filter((x) => x === "make")).toHaveLength(12);
+    expect(plan.filter((x) => x === "cancel")).toHaveLength(4);
+    expect(plan[0]).toBe("make");
+    expect(stormPlan(2, 5).filter((x) => x === "cancel")).toHaveLength(5);
+  });
+
+  describe("storm checks", () => {
+    const id = "p";
+    const op = (n: number, o: StormOp["op"], message: string | undefined, t: number): StormOp => ({ n, op: o, invocationId: `inv_${n}_${t}`, message, runningAt: t, completedAt: t + 5 });
+    const base = { paymentId: id, accountId: "acc", amount: 100, startBalance: INITIAL_BALANCE_CENTS };
+
+    it("pass for a linearizable history", () => {
+      const executed = [op(0, "make", paymentMessages.successful(id, true), 0), op(1, "cancel", paymentMessages.cancelledRefunded(id, 100, "acc"), 10), op(2, "make", paymentMessages.cancelledBefore(id), 20)];
+      const { checks } = paymentStormChecks({ ...base, executed, answers: { made: 1, refused: 1, refunded: 1, cancelledUnpaid: 0, alreadyCancelled: 0 }, final: { status: "CANCELLED", payment: { accountId: "acc", amount: 100 }, balance: INITIAL_BALANCE_CENTS } });
+      expect(checks.filter((c) => !c.ok)).toEqual([]);
+    });
+
+    it("orders same-millisecond starts by their end (a measured case)", () => {
+      const slow = { n: 6, op: "make" as const, invocationId: "slow", runningAt: 1950, completedAt: 2407 };
+      const quick = { n: 11, op: "cancel" as const, invocationId: "quick", runningAt: 1950, completedAt: 1950 };
+      expect(executionOrder([slow, quick]).map((x) => x.invocationId)).toEqual(["quick", "slow"]);
+    });
+
+    it("fail for a double payment, a wrong balance and overlapping requests", () => {
+      const executed = [op(0, "make", paymentMessages.successful(id, true), 0), op(1, "make", paymentMessages.successful(id, true), 3)];
+      const { checks } = paymentStormChecks({ ...base, executed, answers: { made: 2, refused: 0, refunded: 0, cancelledUnpaid: 0, alreadyCancelled: 0 }, final: { status: "COMPLETED", payment: null, balance: INITIAL_BALANCE_CENTS - 100 } });
+      const failed = checks.filter((c) => !c.ok).map((c) => c.name);
+      expect(failed).toEqual(expect.arrayContaining(["one request at a time on the payment", "every answer matches a one-at-a-time replay", "the balance agrees with the answers", "never paid twice with one token"]));
+    });
+  });
+});
