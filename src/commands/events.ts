@@ -4,7 +4,6 @@
 //   package|delivery register|move|show   RPC + Kafka enrichment of a tracker object
 //   produce <topic> [key:value…] kafka-console-producer style lines (parse.key=true, key.separator=:)
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
 import { durationOption, examples, globals, intOption } from "./common.js";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
 import { scaleDuration } from "../runtime/config.js";
@@ -233,12 +232,11 @@ function registerTrackerCommands(program: Command, t: Tracker): void {
     });
 }
 
-function readStdinLines(): string[] {
-  try {
-    return readFileSync(0, "utf8").split(/\r?\n/);
-  } catch {
-    return [];
-  }
+/** All of stdin as lines (a stream read: a synchronous read of a pipe can fail with EAGAIN before the data is there). */
+async function readStdinLines(): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8").split(/\r?\n/);
 }
 
 interface ProduceOptions {
@@ -252,7 +250,7 @@ async function produceAction(topic: string, lines: string[], o: ProduceOptions &
   if (!spec) throw new UsageError(`unknown topic ${topic}`, `use one of: ${Object.keys(TOPICS).join(", ")}`);
   if (lines.length === 0) {
     if (process.stdin.isTTY && !o.json) note(c.dim(`type records as <${spec.keyMeans}>${o.separator}<json>, one per line; Ctrl+D sends them`));
-    lines = readStdinLines();
+    lines = await readStdinLines();
   }
   const records: KafkaRecord[] = [];
   lines.forEach((line, i) => {
