@@ -18,16 +18,8 @@ import { resolveInvocationId } from "../timeline/index.js";
 import { keyedTimelines, lanesView, listInvocations, oneTimeline, timelineMode, type TimelineArgs } from "./timeline/run.js";
 import { armAtStep, killNow, type KillResult } from "./timeline/kill.js";
 
-interface TimelineFlags {
-  key?: string;
-  service?: string;
-  handler?: string;
-  status?: string;
-  since?: number;
-  limit?: number;
-  lanes?: boolean;
-  follow?: boolean;
-  children?: boolean;
+/** The verb's flags: the query of run.ts plus how to print it. */
+interface TimelineFlags extends Omit<TimelineArgs, "id"> {
   width?: number;
   timeout?: number;
 }
