@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort } from "../src/runtime/ports.js";
+import { labPorts, portArgs } from "../src/lab/stack.js";
 import { runCli } from "./helpers/cli.js";
 
 export interface StackInfo {
@@ -25,32 +25,9 @@ let stateDir = "";
 
 export async function setup(project: TestProject): Promise<void> {
   stateDir = mkdtempSync(path.join(os.tmpdir(), "patterns-test-"));
-  const ports = {
-    ingress: await freePort(),
-    admin: await freePort(),
-    worker: await freePort(),
-    broker: await freePort(),
-    fabric: await freePort(),
-    brokerApi: await freePort(),
-  };
-  const args = [
-    "start",
-    "--json",
-    "--state-dir",
-    stateDir,
-    "--ingress-port",
-    String(ports.ingress),
-    "--admin-port",
-    String(ports.admin),
-    "--worker-port",
-    String(ports.worker),
-    "--broker-port",
-    String(ports.broker),
-    "--fabric-port",
-    String(ports.fabric),
-    "--broker-api-port",
-    String(ports.brokerApi),
-  ];
+  const lab = await labPorts();
+  const ports: Record<string, number> = { ...lab };
+  const args = ["start", "--json", "--state-dir", stateDir, ...portArgs(lab)];
   const res = await runCli(args, { timeoutMs: 120_000 });
   if (res.code !== 0) throw new Error(`could not start the test stack (exit ${res.code}):\n${res.stderr}`);
   const state = JSON.parse(res.stdout) as { ingressUrl: string; adminUrl: string; brokers: string[] };

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../src/runtime/ports.js";
+import { labPorts, portArgs } from "../../src/lab/stack.js";
 import { AdminClient } from "../../src/runtime/admin.js";
 import { runCli, type CliResult } from "./cli.js";
 
@@ -19,16 +19,9 @@ export interface OwnStack {
 
 export async function startOwnStack(extraArgs: string[] = []): Promise<OwnStack> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "patterns-own-"));
-  const ports = {
-    ingress: await freePort(),
-    admin: await freePort(),
-    worker: await freePort(),
-    broker: await freePort(),
-    fabric: await freePort(),
-    brokerApi: await freePort(),
-  };
-  const portArgs = Object.entries(ports).flatMap(([k, v]) => [`--${k === "brokerApi" ? "broker-api" : k}-port`, String(v)]);
-  const res = await runCli(["start", "--json", "--state-dir", stateDir, ...portArgs, ...extraArgs], { timeoutMs: 120_000 });
+  const lab = await labPorts();
+  const ports: Record<string, number> = { ...lab };
+  const res = await runCli(["start", "--json", "--state-dir", stateDir, ...portArgs(lab), ...extraArgs], { timeoutMs: 120_000 });
   if (res.code !== 0) throw new Error(`could not start a private stack (exit ${res.code}):\n${res.stderr}`);
   const state = JSON.parse(res.stdout) as { ingressUrl: string; adminUrl: string };
   return {
