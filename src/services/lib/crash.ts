@@ -12,6 +12,17 @@ export interface CrashArm {
   invocationId?: string;
 }
 
+/** What the step-log interceptors tell the crash injector. */
+export interface CrashHook {
+  /** a ctx.run body returned */
+  runDone(step: string, request: restate.Request): void;
+  /** the invocation is about to make progress past the step: a next ctx.run starts, or the handler returns */
+  progress(request: restate.Request): void;
+}
+
+/** How long an "after" crash waits for the step's result to be journaled when the handler goes on idle (a sleep, a call). */
+export const AFTER_CRASH_GRACE_MS = 300;
+
 export function readCrashArm(file: string): CrashArm | undefined {
   if (!existsSync(file)) return undefined;
   try {
@@ -21,18 +32,28 @@ export function readCrashArm(file: string): CrashArm | undefined {
   }
 }
 
-export function crashHook(file: string | undefined): ((step: string, request: restate.Request) => void) | undefined {
+export function crashHook(file: string | undefined): CrashHook | undefined {
   if (!file) return undefined;
-  return (step, request) => {
-    const arm = readCrashArm(file);
-    if (!arm || arm.step !== step) return;
-    if (arm.invocationId && arm.invocationId !== String(request.id)) return;
-    rmSync(file, { force: true });
-    const die = () => {
-      process.stderr.write(`[playground] crash armed at step "${step}" (${arm.when}): worker exits now\n`);
-      process.kill(process.pid, "SIGKILL");
-    };
-    if (arm.when === "during") die();
-    else setTimeout(die, 300);
+  // An "after" crash waiting to happen: it must strike before this invocation gets any further in this process,
+  // otherwise a short handler would finish here and the crash would demonstrate nothing.
+  let pending: { invocationId: string; die: () => void } | undefined;
+  return {
+    runDone(step, request) {
+      const arm = readCrashArm(file);
+      if (!arm || arm.step !== step) return;
+      if (arm.invocationId && arm.invocationId !== String(request.id)) return;
+      rmSync(file, { force: true });
+      const die = () => {
+        process.stderr.write(`[playground] crash armed at step "${step}" (${arm.when}): worker exits now\n`);
+        process.kill(process.pid, "SIGKILL");
+      };
+      if (arm.when === "during") return die();
+      pending = { invocationId: String(request.id), die };
+      setTimeout(die, AFTER_CRASH_GRACE_MS);
+    },
+    progress(request) {
+      // by the time the handler goes past `await ctx.run(…)`, Restate has acknowledged the step's result
+      if (pending && pending.invocationId === String(request.id)) pending.die();
+    },
   };
 }

@@ -3,6 +3,7 @@
 // the timeline joins this log with sys_journal to show exactly that.
 import { appendFileSync } from "node:fs";
 import type * as restate from "@restatedev/restate-sdk";
+import type { CrashHook } from "./crash.js";
 
 export interface StepLogLine {
   /** "attempt" when a handler attempt starts, "run-start"/"run-end" around a ctx.run body */
@@ -21,7 +22,7 @@ export interface StepLogLine {
 
 let attemptSeq = 0;
 
-export function stepLogHooks(file: string | undefined, onRunDone?: (step: string, request: restate.Request) => void): restate.HooksProvider {
+export function stepLogHooks(file: string | undefined, crash?: CrashHook): restate.HooksProvider {
   const write = (line: StepLogLine) => {
     if (!file) return;
     try {
@@ -37,9 +38,14 @@ export function stepLogHooks(file: string | undefined, onRunDone?: (step: string
       interceptor: {
         handler: async (next) => {
           write({ ...base, kind: "attempt", at: new Date().toISOString() });
-          await next();
+          try {
+            await next();
+          } finally {
+            crash?.progress(request);
+          }
         },
         run: async (name, next) => {
+          crash?.progress(request);
           write({ ...base, kind: "run-start", step: name, at: new Date().toISOString() });
           try {
             await next();
@@ -48,7 +54,7 @@ export function stepLogHooks(file: string | undefined, onRunDone?: (step: string
             throw e;
           }
           write({ ...base, kind: "run-end", step: name, at: new Date().toISOString(), outcome: "ok" });
-          onRunDone?.(name, request);
+          crash?.runDone(name, request);
         },
       },
     };
