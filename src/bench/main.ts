@@ -10,6 +10,7 @@ import { AdminClient } from "../runtime/admin.js";
 import { projectRoot, restateServerBinary, mokapiBinary, restateTomlPath, asyncApiSpecPath, workerEntry, statePaths } from "../runtime/paths.js";
 import { ensureIdentityKey } from "../runtime/keys.js";
 import { control } from "../runtime/stack.js";
+import { SUBSCRIPTION_OPTIONS } from "../runtime/supervisor.js";
 import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
 import { percentile, median, ratio } from "./stats.js";
 import { table } from "../ui/output.js";
@@ -162,6 +163,52 @@ async function latency(dir: string, p: Ports, via: "kafka" | "ingress", seconds:
   return { p50: percentile(lat, 50), p99: percentile(lat, 99) };
 }
 
+// ---- 3b. consumer fetch wait: latency against idle CPU ---------------------------------------------------------------
+
+/** Recreate every Kafka subscription of the stack with this fetch.wait.max.ms (reading from the end: no replay). */
+async function resubscribe(p: Ports, fetchWaitMs: number): Promise<void> {
+  const admin = new AdminClient(`http://127.0.0.1:${p.admin}`);
+  for (const sub of await admin.subscriptions()) {
+    if (!sub.source.startsWith("kafka://")) continue;
+    await admin.deleteSubscription(sub.id);
+    await admin.createSubscription(sub.source, sub.sink, { ...SUBSCRIPTION_OPTIONS, "auto.offset.reset": "latest", "fetch.wait.max.ms": String(fetchWaitMs) });
+  }
+}
+
+/** A new consumer reading from the end misses what was produced before it joined: probe until one record arrives. */
+async function awaitConsumer(dir: string, p: Ports, label: string): Promise<void> {
+  const prod = await kafkaProducer(p.broker, "bench-probe");
+  const runId = `probe-${label}-${Date.now()}`;
+  try {
+    for (let i = 0; i < 120; i++) {
+      await prod.send({ topic: BENCH_TOPIC, messages: [{ key: "probe", value: JSON.stringify({ run: runId, seq: i, sentAt: Date.now() }) }], acks: 1 });
+      await sleep(500);
+      if (sinkLines(dir, runId).length > 0) return;
+    }
+    throw new Error(`the ${BENCH_TOPIC} subscription did not consume within 60 s (${label})`);
+  } finally {
+    await prod.disconnect();
+  }
+}
+
+const total = (cpu: Record<string, number>) => Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 10) / 10;
+
+async function fetchWaitSweep(dir: string, p: Ports, values: number[], seconds: number) {
+  const out: { fetchWaitMs: number; p50: number; p99: number; idleCpuPercent: number }[] = [];
+  for (const v of values) {
+    log(`  fetch.wait.max.ms=${v}: latency for ${seconds} s, then idle CPU`);
+    await resubscribe(p, v);
+    await awaitConsumer(dir, p, `fw${v}`);
+    const lat = await latency(dir, p, "kafka", seconds);
+    await sleep(2000);
+    out.push({ fetchWaitMs: v, p50: lat.p50, p99: lat.p99, idleCpuPercent: total(await idleCpu(dir, quick ? 3 : 5)) });
+  }
+  const chosen = Number(SUBSCRIPTION_OPTIONS["fetch.wait.max.ms"]);
+  await resubscribe(p, chosen);
+  await awaitConsumer(dir, p, "chosen");
+  return out;
+}
+
 // ---- 4. recovery ---------------------------------------------------------------------------------------------------
 
 async function recovery(dir: string, p: Ports): Promise<number> {
@@ -253,9 +300,18 @@ async function main(): Promise<void> {
       log(`latency: 100 records/s for ${LATENCY_SECONDS} s, Kafka and ingress`);
       const lk = await latency(dir, p, "kafka", LATENCY_SECONDS);
       const li = await latency(dir, p, "ingress", LATENCY_SECONDS);
-      results.latency = { kafka: lk, ingress: li };
+      results.latency = { kafka: lk, ingress: li, fetchWaitMs: Number(SUBSCRIPTION_OPTIONS["fetch.wait.max.ms"]) };
       rows.push(["latency p50 @100/s", `kafka ${Math.round(lk.p50)} ms`, `ingress ${Math.round(li.p50)} ms`, ""]);
       rows.push(["latency p99 @100/s", `kafka ${Math.round(lk.p99)} ms`, `ingress ${Math.round(li.p99)} ms`, ""]);
+
+      const values = quick ? [5, 50, 500] : [5, 20, 50, 100, 500];
+      log(`consumer fetch wait: ${values.join(", ")} ms, each with its Kafka latency and the idle CPU of the stack`);
+      const sweep = await fetchWaitSweep(dir, p, values, quick ? 5 : 10);
+      results.fetchWaitSweep = sweep;
+      for (const x of sweep) {
+        const mark = x.fetchWaitMs === Number(SUBSCRIPTION_OPTIONS["fetch.wait.max.ms"]) ? " (chosen)" : "";
+        rows.push([`fetch.wait.max.ms=${x.fetchWaitMs}${mark}`, `kafka p50 ${Math.round(x.p50)} ms, p99 ${Math.round(x.p99)} ms`, `idle CPU ${x.idleCpuPercent}% of a core`, ""]);
+      }
     } else {
       log(`no subscription on ${BENCH_TOPIC}: the Kafka measurements are skipped`);
     }
@@ -263,7 +319,7 @@ async function main(): Promise<void> {
     await sleep(2000);
     const cpu = await idleCpu(dir, quick ? 3 : 5);
     results.idleCpuPercent = cpu;
-    rows.push(["idle CPU (% of a core)", `restate ${cpu.restate}`, `broker ${cpu.broker}, worker ${cpu.worker}`, `total ${Math.round((cpu.restate! + cpu.broker! + cpu.worker!) * 10) / 10}`]);
+    rows.push(["idle CPU (% of a core)", `restate ${cpu.restate}`, `broker ${cpu.broker}, worker ${cpu.worker}`, `total ${total(cpu)}`]);
 
     log(`recovery: ${RUNS} × SIGKILL the worker during a durable sleep, restart after 1 s`);
     const rec: number[] = [];

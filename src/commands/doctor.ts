@@ -6,7 +6,6 @@ import { findStack } from "../runtime/stack.js";
 import { liveState } from "../runtime/state.js";
 import { DEFAULT_PORTS } from "../runtime/config.js";
 import { isPortFree, listeners, canConnect } from "../runtime/ports.js";
-import { allServices, kafkaSubscriptions } from "../services/catalog.js";
 import { KAFKA_CLUSTER } from "../runtime/supervisor.js";
 import { errorMessage } from "../errors.js";
 import { stalledSubscriptions, stuckInvocations } from "../runtime/health.js";
@@ -70,6 +69,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
   );
   checks.push(
     await check("registration", async () => {
+      const { allServices } = await import("../services/catalog.js");
       const names = new Set((await admin.services()).services.map((s) => s.name));
       const missing = allServices.map((s) => s.name).filter((n) => !names.has(n));
       return missing.length === 0 ? { ok: true, detail: `${names.size} services registered` } : { ok: false, detail: `missing: ${missing.join(", ")}`, fix: "`npx patterns stop && npx patterns start` re-registers the worker" };
@@ -79,6 +79,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
     checks.push(
       await check("subscriptions", async () => {
         const subs = await admin.subscriptions();
+        const { kafkaSubscriptions } = await import("../services/catalog.js");
         const missing = kafkaSubscriptions.filter((w) => !subs.some((s) => s.source === `kafka://${KAFKA_CLUSTER}/${w.topic}` && s.sink === `service://${w.service}/${w.handler}`));
         return missing.length === 0 ? { ok: true, detail: `${subs.length} live` } : { ok: false, detail: `missing: ${missing.map((m) => m.topic).join(", ")}`, fix: "restart the stack: `npx patterns stop && npx patterns start`" };
       }),

@@ -2,7 +2,6 @@
 // (and the hidden `readme`). Everything is generated from the pattern registry, so new patterns show up by themselves.
 import { readFileSync } from "node:fs";
 import { Argument, type Command } from "commander";
-import { select } from "@inquirer/prompts";
 import { registry } from "../patterns/registry.js";
 import { allTours, findTour } from "../patterns/tours.js";
 import { readmePath, renderPatternTable, writeReadme, readmeIsFresh } from "../patterns/readme.js";
@@ -19,10 +18,11 @@ import { actOn, listInvocations, renderAction, renderInvocations, invocationsSql
 import { interactiveTerminal, presentAll, presentTour, summaryLines, TourStopped } from "./interactive/tour.js";
 import { openUrl, probe, uiUrl } from "./interactive/ui.js";
 import { bashScript, completionTree, zshScript } from "./interactive/completion.js";
-import { runMenu as menu } from "./interactive/menu.js";
 
 /** `patterns` with no arguments in a terminal. */
 export async function runMenu(program: Command): Promise<void> {
+  // loaded on demand: the prompts library is the bulk of a CLI call's start-up
+  const { runMenu: menu } = await import("./interactive/menu.js");
   await menu(program);
 }
 
@@ -82,6 +82,7 @@ export function register(program: Command): void {
       }
       if (!name) {
         if (o.json || !interactiveTerminal()) throw new UsageError("which tour?", `npx patterns tour <pattern>, one of: ${allTours().map((t) => t.name).join(", ")}`);
+        const { select } = await import("@inquirer/prompts");
         name = await select({
           message: "Which tour?",
           choices: allTours().map((t) => ({ value: t.name, name: `${t.title} ${c.dim(`(${t.category})`)}`, description: t.summary })),

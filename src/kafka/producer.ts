@@ -5,7 +5,7 @@
 //
 //   const sent = await produce(stack, "social-media-posts", [{ key: "userid1", value: { content: "Hi!" } }]);
 //   // → [{ topic, partition: 0, offset: 12, key: "userid1", timestamp }]
-import { Kafka, logLevel, Partitioners, type Message, type PartitionMetadata, type Producer, type Admin } from "kafkajs";
+import type { Message, PartitionMetadata, Producer, Admin } from "kafkajs";
 import { PlaygroundError } from "../errors.js";
 import type { StackState } from "../runtime/state.js";
 import { keyProblem, MAX_VALUE_BYTES, TOPICS, valueProblems } from "./schema.js";
@@ -193,6 +193,8 @@ export interface PlaygroundProducer {
 export async function openProducer(source: BrokerSource, opts: Pick<ProduceOptions, "clientId" | "timeoutMs"> = {}): Promise<PlaygroundProducer> {
   const brokers = brokersOf(source);
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  // loaded on demand: most CLI calls never touch Kafka, and kafkajs is a large share of a call's start-up
+  const { Kafka, logLevel, Partitioners } = await import("kafkajs");
   const kafka = new Kafka({
     clientId: opts.clientId ?? "restate-patterns-cli",
     brokers,

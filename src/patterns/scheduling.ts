@@ -5,7 +5,7 @@ import { sqlString } from "../runtime/admin.js";
 import { scaleDuration } from "../runtime/config.js";
 import { DAY } from "../services/lib/time.js";
 import { MAX_REMINDERS } from "../services/scheduling/logic.js";
-import { FAN_OUT_WORKER } from "../services/scheduling/fan-out.js";
+import { FAN_OUT_WORKER } from "../services/scheduling/logic.js";
 import { ON_PAYMENT_FAILURE, PAYMENT_TRACKER } from "../services/scheduling/payment-tracker-api.js";
 import { invoiceHistory, makeEvent, readTrackerState, sendFailure, sendSuccess, waitSettled } from "../commands/scheduling/reminders.js";
 import { runFanOut } from "../commands/scheduling/fanout.js";

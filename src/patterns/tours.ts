@@ -13,7 +13,7 @@ import { ingressFetch, ingressError } from "../runtime/ingress.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { readLedger } from "../services/lib/simulated.js";
 import type { StepLogLine } from "../services/lib/steplog.js";
-import { RECOVERY_STEPS } from "../services/system/index.js";
+import { RECOVERY_STEPS } from "../services/system/steps.js";
 import { curlFor } from "../commands/lib/curl.js";
 import { errorMessage } from "../errors.js";
 

@@ -1,7 +1,6 @@
 // Two things that quietly stop a playground, found for `doctor`: a Kafka subscription that cannot get past a record
 // (its consumer group's committed offset stays behind the topic's end and does not move), and invocations stuck
 // retrying or paused (they hold their object key: every later call on it queues behind them).
-import { Kafka, logLevel } from "kafkajs";
 import { sqlString, type AdminClient, type Subscription } from "./admin.js";
 
 export interface SubscriptionLag {
@@ -19,6 +18,7 @@ export interface SubscriptionLag {
  * retention, a day). An external, pre-filled topic reads as behind until its backlog is consumed.
  */
 export async function subscriptionLags(brokers: string[], admin: AdminClient, subs: Subscription[]): Promise<SubscriptionLag[]> {
+  const { Kafka, logLevel } = await import("kafkajs");
   const kafka = new Kafka({ clientId: "patterns-doctor", brokers, logLevel: logLevel.NOTHING, retry: { retries: 1 }, connectionTimeout: 3000, requestTimeout: 5000 });
   const client = kafka.admin();
   await client.connect();

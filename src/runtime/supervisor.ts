@@ -11,7 +11,6 @@ import { ensureIdentityKey } from "./keys.js";
 import { asyncApiSpecPath, mokapiBinary, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
 import { canConnect, isPortFree } from "./ports.js";
 import { isAlive, removeState, writeState, type ComponentName, type StackState } from "./state.js";
-import { kafkaSubscriptions } from "../services/catalog.js";
 import { errorMessage } from "../errors.js";
 import { tailFile } from "./logs.js";
 
@@ -288,6 +287,7 @@ export class Supervisor {
     const bootstrap = this.state.brokers.join(",");
     await this.admin.ensureKafkaCluster(KAFKA_CLUSTER, bootstrap);
     const existing = (await this.admin.subscriptions()).filter((s) => s.source.startsWith(`kafka://${KAFKA_CLUSTER}/`));
+    const { kafkaSubscriptions } = await import("../services/catalog.js");
     const wanted = kafkaSubscriptions.map((s) => ({ source: `kafka://${KAFKA_CLUSTER}/${s.topic}`, sink: `service://${s.service}/${s.handler}` }));
     const keep: typeof existing = [];
     for (const sub of existing) {

@@ -1,7 +1,6 @@
 // `patterns tour <pattern>` / `tour --all`: present a tour (src/patterns/tours.ts) to a person: the guarantee, each
 // step with a spinner, pauses where to look (skipped with --yes or without a terminal), the journal of the key
 // invocation, and the checks.
-import { confirm } from "@inquirer/prompts";
 import type { RunningStack } from "../../runtime/stack.js";
 import { runTour, type Tour, type TourReport } from "../../patterns/tours.js";
 import { humanDuration, note, out, shortId, table } from "../../ui/output.js";
@@ -89,6 +88,7 @@ export function introLines(t: Tour, crash: boolean, width = proseWidth()): strin
 
 async function pause(message: string, interactive: boolean): Promise<void> {
   if (!interactive) return;
+  const { confirm } = await import("@inquirer/prompts");
   const go = await confirm({ message, default: true }, { output: process.stderr });
   if (!go) throw new TourStopped();
 }

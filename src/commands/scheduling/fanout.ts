@@ -7,7 +7,8 @@ import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { readCrashArm } from "../../services/lib/crash.js";
-import { FAN_OUT_WORKER, type FanOutResult } from "../../services/scheduling/fan-out.js";
+import { FAN_OUT_WORKER } from "../../services/scheduling/logic.js";
+import type { FanOutResult } from "../../services/scheduling/fan-out.js";
 import { MAX_SUBTASKS, splitDescription } from "../../services/scheduling/logic.js";
 import { laneStats, parallelVerdict, type Lane, type LaneStats } from "./lanes.js";
 

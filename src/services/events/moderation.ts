@@ -4,6 +4,10 @@
 // with the seed's 80 % chance instead, capped so a post never polls forever.
 import { randomUUID } from "node:crypto";
 import { recordEffect, simLog } from "../lib/simulated.js";
+import { SECOND } from "../lib/time.js";
+
+/** The seed's moderation poll interval, before the playground time scale. */
+export const MODERATION_POLL_NOMINAL_MS = 5 * SECOND;
 
 export type ModerationStatus = "PENDING" | "APPROVED";
 

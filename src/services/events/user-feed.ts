@@ -6,7 +6,8 @@
 // `patterns demo user-feed`.
 import * as restate from "@restatedev/restate-sdk";
 import { SOCIAL_MEDIA_POST } from "../../kafka/schema.js";
-import { scaled, SECOND } from "../lib/time.js";
+import { scaled } from "../lib/time.js";
+import { MODERATION_POLL_NOMINAL_MS } from "./moderation.js";
 import { lenientJson, validInput, type RawInput } from "./input.js";
 import { checkModeration, createPost, publishToFeed } from "./moderation.js";
 
@@ -38,8 +39,7 @@ export interface ProcessPostResult {
   status: "published";
 }
 
-/** The seed's moderation poll interval, before the playground time scale. */
-export const MODERATION_POLL_NOMINAL_MS = 5 * SECOND;
+export { MODERATION_POLL_NOMINAL_MS };
 
 function kafkaOrigin(headers: ReadonlyMap<string, string>): Pick<FeedEntry, "via" | "partition" | "offset"> {
   const offset = headers.get("kafka.offset");

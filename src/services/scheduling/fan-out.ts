@@ -3,9 +3,9 @@
 // RestatePromise.all. A crash of the worker mid-way replays the parent and every child from their journals, so the
 // aggregate still holds each subtask once. Driven by `patterns fanout "a,b,c,d"`.
 import * as restate from "@restatedev/restate-sdk";
-import { aggregate, planSubtasks, taskProblem, workMsFor, type Subtask } from "./logic.js";
+import { aggregate, FAN_OUT_WORKER, planSubtasks, taskProblem, workMsFor, type Subtask } from "./logic.js";
 
-export const FAN_OUT_WORKER = "FanOutWorker";
+export { FAN_OUT_WORKER };
 
 export interface FanOutTask {
   description: string;

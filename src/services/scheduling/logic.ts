@@ -1,5 +1,8 @@
 // Pure decisions of the scheduling group (no SDK imports), shared by the handlers, the CLI and the unit tests.
 
+/** The fan-out service's name (here, so the CLI can name it without loading the SDK). */
+export const FAN_OUT_WORKER = "FanOutWorker";
+
 /** How many reminder e-mails go out before the invoice is escalated to support (the seeds' number). */
 export const MAX_REMINDERS = 3;
 

@@ -5,6 +5,7 @@
 // - `playgroundLane/<key>/work` is an exclusive Virtual Object handler that holds its key for a while: several calls
 //   on one key queue, calls on different keys run side by side (what `timeline --lanes` draws).
 import * as restate from "@restatedev/restate-sdk";
+import { RECOVERY_STEPS } from "./steps.js";
 import type { PatternGroup } from "../group.js";
 import { recordEffect, simLog } from "../lib/simulated.js";
 
@@ -21,7 +22,7 @@ export interface RecoveryInput {
   children?: boolean;
 }
 
-export const RECOVERY_STEPS = { first: "prepare", sleep: "cool-off", second: "commit" } as const;
+export { RECOVERY_STEPS };
 
 const MAX_MS = 10 * 60_000;
 
