@@ -304,7 +304,7 @@ async function main(): Promise<void> {
       rows.push(["latency p50 @100/s", `kafka ${Math.round(lk.p50)} ms`, `ingress ${Math.round(li.p50)} ms`, ""]);
       rows.push(["latency p99 @100/s", `kafka ${Math.round(lk.p99)} ms`, `ingress ${Math.round(li.p99)} ms`, ""]);
 
-      const values = quick ? [5, 50, 500] : [5, 20, 50, 100, 500];
+      const values = quick ? [50, 300, 500] : [50, 200, 300, 500, 1000];
       log(`consumer fetch wait: ${values.join(", ")} ms, each with its Kafka latency and the idle CPU of the stack`);
       const sweep = await fetchWaitSweep(dir, p, values, quick ? 5 : 10);
       results.fetchWaitSweep = sweep;

@@ -16,10 +16,15 @@ import { tailFile } from "./logs.js";
 
 export const KAFKA_CLUSTER = "my-cluster";
 
-/** Consumer options for every subscription: read from the start of a (fresh) topic, fetch with low latency. */
+/**
+ * Consumer options for every subscription: read from the start of a (fresh) topic. fetch.wait.max.ms is how long the
+ * broker may hold an empty fetch. Against Mokapi 0.52 every value under about 250 ms makes the consumers spin: an idle
+ * stack then burns about two cores (restate-server and the broker), for a latency gain the bench shows (`npm run
+ * bench`, "fetch.wait.max.ms" rows); at 300 ms and more an idle stack costs a few % of one core.
+ */
 export const SUBSCRIPTION_OPTIONS: Record<string, string> = {
   "auto.offset.reset": "earliest",
-  "fetch.wait.max.ms": "50",
+  "fetch.wait.max.ms": "500",
 };
 
 export type ProgressEvent =

@@ -269,8 +269,10 @@ describe("bad input", () => {
   });
 });
 
-describe("demos", () => {
-  it.each(["durable-rpc", "message-queue", "webhook-callbacks", "sync-to-async", "payment-signals"])(
+// The `demo` verb itself, once; every pattern's scenario runs in interactive.test.ts (`tour --all`, with the crash
+// checks on top), so the group files do not repeat them.
+describe("demo", () => {
+  it.each(["message-queue"])(
     "patterns demo %s --json passes",
     async (name) => {
       const r = await patterns(["demo", name, "--json"], LONG);

@@ -242,12 +242,5 @@ describe.concurrent("rate limiter", () => {
   }, LONG);
 });
 
-describe.concurrent("demos", () => {
-  it.each(["durable-promises", "priority-queue", "rate-limiter"])("patterns demo %s --json passes", async (name) => {
-    const r = await cli(["demo", name, "--json"], 300_000);
-    const out = JSON.parse(r.stdout) as { passed: boolean; checks: { name: string; ok: boolean; detail: string }[] };
-    expect(out.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(out.passed).toBe(true);
-    expect(r.code).toBe(0);
-  }, LONG);
-});
+// Every pattern's scenario runs in interactive.test.ts (`tour --all`, with the crash checks on top), so the
+// group files no longer repeat them through `demo`.

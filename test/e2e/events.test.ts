@@ -188,19 +188,5 @@ describe("bad records", { timeout: 300_000 }, () => {
   });
 });
 
-describe("demos", { timeout: 300_000 }, () => {
-  it("demo user-feed passes its checks", async () => {
-    const res = await patterns(["demo", "user-feed", "--json"], { timeoutMs: 180_000 });
-    const out = JSON.parse(res.stdout) as { passed: boolean; checks: { name: string; ok: boolean; detail: string }[] };
-    expect(out.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(out.passed).toBe(true);
-    expect(res.code).toBe(0);
-  });
-
-  it("demo package-tracker passes its checks", async () => {
-    const res = await patterns(["demo", "package-tracker", "--json"], { timeoutMs: 120_000 });
-    const out = JSON.parse(res.stdout) as { passed: boolean; checks: { name: string; ok: boolean }[] };
-    expect(out.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(res.code).toBe(0);
-  });
-});
+// Every pattern's scenario runs in interactive.test.ts (`tour --all`, with the crash checks on top), so the
+// group files no longer repeat them through `demo`.

@@ -202,12 +202,5 @@ describe.concurrent("bad input", () => {
   }, LONG);
 });
 
-describe.concurrent("demos", () => {
-  it.each(["sagas", "stateful-actors", "payment-state-machine"])("patterns demo %s --json passes", async (name) => {
-    const r = await cli(["demo", name, "--json"], 280_000);
-    const out = JSON.parse(r.stdout) as { pattern: string; passed: boolean; checks: { name: string; ok: boolean; detail: string }[] };
-    expect(out.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(out).toMatchObject({ pattern: name, passed: true });
-    expect(r.code).toBe(0);
-  }, LONG);
-});
+// Every pattern's scenario runs in interactive.test.ts (`tour --all`, with the crash checks on top), so the
+// group files no longer repeat them through `demo`.
