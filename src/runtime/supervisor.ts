@@ -24,7 +24,7 @@ export const KAFKA_CLUSTER = "my-cluster";
  */
 export const SUBSCRIPTION_OPTIONS: Record<string, string> = {
   "auto.offset.reset": "earliest",
-  "fetch.wait.max.ms": "500",
+  "fetch.wait.max.ms": "300",
 };
 
 export type ProgressEvent =
@@ -126,6 +126,8 @@ export class Supervisor {
       if (this.config.kafka.kind === "embedded") jobs.push(this.timed("broker", () => this.spawnBroker()));
       else if (this.config.kafka.kind === "external") jobs.push(this.timed("broker", () => this.checkExternalBroker()));
       jobs.push(this.timed("worker", () => this.spawnWorker()));
+      // load the service catalog (it pulls in the SDK) while restate-server boots: wireKafka needs it afterwards
+      if (this.config.kafka.kind !== "none") void import("../services/catalog.js").catch(() => undefined);
       const results = await Promise.allSettled(jobs);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
