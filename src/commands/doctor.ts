@@ -8,7 +8,7 @@ import { DEFAULT_PORTS } from "../runtime/config.js";
 import { isPortFree, listeners, canConnect } from "../runtime/ports.js";
 import { KAFKA_CLUSTER } from "../runtime/supervisor.js";
 import { errorMessage } from "../errors.js";
-import { stalledSubscriptions, stuckInvocations } from "../runtime/health.js";
+import { duplicateSubscriptions, stalledSubscriptions, stuckInvocations } from "../runtime/health.js";
 import { examples, globals } from "./common.js";
 import { out, printJson } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
@@ -81,7 +81,17 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
         const subs = await admin.subscriptions();
         const { kafkaSubscriptions } = await import("../services/catalog.js");
         const missing = kafkaSubscriptions.filter((w) => !subs.some((s) => s.source === `kafka://${KAFKA_CLUSTER}/${w.topic}` && s.sink === `service://${w.service}/${w.handler}`));
-        return missing.length === 0 ? { ok: true, detail: `${subs.length} live` } : { ok: false, detail: `missing: ${missing.map((m) => m.topic).join(", ")}`, fix: "restart the stack: `npx patterns stop && npx patterns start`" };
+        if (missing.length > 0) return { ok: false, detail: `missing: ${missing.map((m) => m.topic).join(", ")}`, fix: "restart the stack: `npx patterns stop && npx patterns start`" };
+        const dups = duplicateSubscriptions(subs);
+        if (dups.length > 0) {
+          const extra = dups.flatMap((d) => d.extra);
+          return {
+            ok: false,
+            detail: `${dups.map((d) => `${d.source.replace(/^kafka:\/\/[^/]+\//, "")} → ${d.sink.replace("service://", "")}`).join(", ")} subscribed ${extra.length + dups.length} times: every record is handled once per copy`,
+            fix: `delete the extra: ${extra.map((id) => `\`curl -X DELETE ${state.adminUrl}/subscriptions/${id}\``).join(", ")}`,
+          };
+        }
+        return { ok: true, detail: `${subs.length} live` };
       }),
     );
   }

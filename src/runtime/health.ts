@@ -60,3 +60,16 @@ export function stuckInvocations(admin: AdminClient, minRetries = 3): Promise<St
     `SELECT id, target, status, retry_count, last_failure FROM sys_invocation WHERE status = 'paused' OR (status = 'backing-off' AND retry_count >= ${minRetries}) ORDER BY modified_at LIMIT 20`,
   );
 }
+
+/**
+ * Subscriptions that repeat another's source and sink (say, the seed's `curl …/subscriptions` run against a playground
+ * that already wired it): each is its own consumer group, so every record is handled once per copy. Pure.
+ */
+export function duplicateSubscriptions(subs: Pick<Subscription, "id" | "source" | "sink">[]): { source: string; sink: string; extra: string[] }[] {
+  const byRoute = new Map<string, Pick<Subscription, "id" | "source" | "sink">[]>();
+  for (const s of subs) {
+    const route = `${s.source}\u0000${s.sink}`;
+    byRoute.set(route, [...(byRoute.get(route) ?? []), s]);
+  }
+  return [...byRoute.values()].filter((g) => g.length > 1).map((g) => ({ source: g[0]!.source, sink: g[0]!.sink, extra: g.slice(1).map((s) => s.id) }));
+}

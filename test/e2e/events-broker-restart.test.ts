@@ -73,4 +73,18 @@ describe("broker restart mid-stream", () => {
     const feed = JSON.parse((await own.cli(["feed", user, "--json"])).stdout) as { posts: { content: string }[] };
     expect(feed.posts.map((p) => p.content)).toEqual(["before 1", "before 2", "after 1", "after 2"]);
   }, 480_000);
+
+  it("doctor finds a subscription made twice (the seed's curl on a wired playground) and names the one to delete", async () => {
+    interface Doctor { checks: { name: string; ok: boolean; detail: string; fix?: string }[] }
+    const doctor = async () => JSON.parse((await own.cli(["doctor", "--json"], { timeoutMs: 120_000 })).stdout) as Doctor;
+    const sink = "service://package-tracker/updateLocation";
+    const source = (await own.admin.subscriptions()).find((s) => s.sink === sink)!.source;
+    const extra = await own.admin.createSubscription(source, sink, { "auto.offset.reset": "earliest" });
+    const found = (await doctor()).checks.find((c) => c.name === "subscriptions")!;
+    expect(found.ok).toBe(false);
+    expect(found.detail).toMatch(/package-location-updates → package-tracker\/updateLocation subscribed 2 times/);
+    expect(found.fix).toContain(`/subscriptions/${extra.id}`);
+    await own.admin.deleteSubscription(extra.id);
+    expect((await doctor()).checks.find((c) => c.name === "subscriptions")).toMatchObject({ ok: true });
+  }, 300_000);
 });

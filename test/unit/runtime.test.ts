@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { base58, ensureIdentityKey, publicKeyId } from "../../src/runtime/keys.js";
 import { parseSsOwner } from "../../src/runtime/ports.js";
+import { duplicateSubscriptions } from "../../src/runtime/health.js";
 import { liveState, readState, writeState, type StackState } from "../../src/runtime/state.js";
 import { humanDuration, shortId, table } from "../../src/ui/output.js";
 
@@ -90,5 +91,17 @@ describe("rendering helpers", () => {
     const lines = table(["a", "b"], [["x".repeat(50), "y".repeat(50)]], 60);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
     expect(lines[1]).toContain("…");
+  });
+});
+
+describe("duplicateSubscriptions", () => {
+  it("groups subscriptions by source and sink and names every copy after the first", () => {
+    const sub = (id: string, topic: string, sink = "service://userFeed/processPost") => ({ id, source: `kafka://my-cluster/${topic}`, sink });
+    expect(duplicateSubscriptions([sub("a", "posts"), sub("b", "moves", "service://t/u")])).toEqual([]);
+    expect(duplicateSubscriptions([sub("a", "posts"), sub("b", "posts"), sub("c", "moves"), sub("d", "posts")])).toEqual([
+      { source: "kafka://my-cluster/posts", sink: "service://userFeed/processPost", extra: ["b", "d"] },
+    ]);
+    // same topic, another handler: not a duplicate
+    expect(duplicateSubscriptions([sub("a", "posts"), sub("b", "posts", "service://other/handle")])).toEqual([]);
   });
 });
