@@ -82,7 +82,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
         const { kafkaSubscriptions } = await import("../services/catalog.js");
         const missing = kafkaSubscriptions.filter((w) => !subs.some((s) => s.source === `kafka://${KAFKA_CLUSTER}/${w.topic}` && s.sink === `service://${w.service}/${w.handler}`));
         if (missing.length > 0) return { ok: false, detail: `missing: ${missing.map((m) => m.topic).join(", ")}`, fix: "restart the stack: `npx patterns stop && npx patterns start`" };
-        const dups = duplicateSubscriptions(subs);
+        const dups = duplicateSubscriptions(subs, new Set(state.subscriptions.map((x) => x.id)));
         if (dups.length > 0) {
           const extra = dups.flatMap((d) => d.extra);
           return {

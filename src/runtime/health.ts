@@ -63,11 +63,14 @@ export function stuckInvocations(admin: AdminClient, minRetries = 3): Promise<St
 
 /**
  * Subscriptions that repeat another's source and sink (say, the seed's `curl …/subscriptions` run against a playground
- * that already wired it): each is its own consumer group, so every record is handled once per copy. Pure.
+ * that already wired it): each is its own consumer group, so every record is handled once per copy. `own` holds the
+ * ids the playground made, which are kept. Pure.
  */
-export function duplicateSubscriptions(subs: Pick<Subscription, "id" | "source" | "sink">[]): { source: string; sink: string; extra: string[] }[] {
+export function duplicateSubscriptions(subs: Pick<Subscription, "id" | "source" | "sink">[], own: ReadonlySet<string> = new Set()): { source: string; sink: string; extra: string[] }[] {
   const byRoute = new Map<string, Pick<Subscription, "id" | "source" | "sink">[]>();
-  for (const s of subs) {
+  // the playground's own subscriptions first, so a copy made by hand is the one named extra
+  const ordered = [...subs].sort((a, b) => Number(own.has(b.id)) - Number(own.has(a.id)));
+  for (const s of ordered) {
     const route = `${s.source}\u0000${s.sink}`;
     byRoute.set(route, [...(byRoute.get(route) ?? []), s]);
   }

@@ -2,11 +2,13 @@
 // a restart offsets begin at 0 again; Restate deduplicates Kafka records by (subscription, partition, offset), so
 // with the old subscriptions every new record at an offset it had already seen would be dropped as a duplicate.
 // The supervisor deletes and re-creates the subscriptions around a broker restart: every record produced after it
-// must be delivered exactly once.
+// must be delivered exactly once. On the same private stack (they rewire subscriptions by hand), doctor's checks for
+// a subscription made twice and for one that stopped taking records in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
 import { findStack, killComponent } from "../../src/runtime/stack.js";
+import { kafkaProducer } from "../../src/lab/stack.js";
 
 let own: OwnStack;
 
@@ -83,8 +85,28 @@ describe("broker restart mid-stream", () => {
     const found = (await doctor()).checks.find((c) => c.name === "subscriptions")!;
     expect(found.ok).toBe(false);
     expect(found.detail).toMatch(/package-location-updates → package-tracker\/updateLocation subscribed 2 times/);
+    // the playground's own subscription is kept; the copy is the one to delete
     expect(found.fix).toContain(`/subscriptions/${extra.id}`);
     await own.admin.deleteSubscription(extra.id);
     expect((await doctor()).checks.find((c) => c.name === "subscriptions")).toMatchObject({ ok: true });
+  }, 300_000);
+
+  it("doctor flags a subscription that stopped taking records in (a backlog it will never read)", async () => {
+    interface Doctor { checks: { name: string; ok: boolean; detail: string; fix?: string }[] }
+    const moving = async () => (JSON.parse((await own.cli(["doctor", "--json"], { timeoutMs: 120_000 })).stdout) as Doctor).checks.find((c) => c.name === "subscriptions moving")!;
+    expect(await moving()).toMatchObject({ ok: true });
+    // records produced while the topic has no subscription, which is then made reading from the end: they stay unread
+    const sink = "service://delivery-tracker/setLocation";
+    const sub = (await own.admin.subscriptions()).find((s) => s.sink === sink)!;
+    await own.admin.deleteSubscription(sub.id);
+    const id = `delivery-${randomBytes(3).toString("hex")}`;
+    const producer = await kafkaProducer(own.ports.broker!, "test-backlog");
+    await producer.send({ topic: "delivery-location-updates", messages: [1, 2, 3].map((i) => ({ key: id, value: JSON.stringify({ timestamp: `t${i}`, location: `stop ${i}` }) })) });
+    await producer.disconnect();
+    await own.admin.createSubscription(sub.source, sink, { "auto.offset.reset": "latest" });
+    const flagged = await moving();
+    expect(flagged.ok).toBe(false);
+    expect(flagged.detail).toMatch(/stalled: delivery-location-updates \(0 of \d+ records taken in\)/);
+    expect(flagged.fix).toContain("npx patterns stop && npx patterns start");
   }, 300_000);
 });

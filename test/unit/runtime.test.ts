@@ -101,6 +101,8 @@ describe("duplicateSubscriptions", () => {
     expect(duplicateSubscriptions([sub("a", "posts"), sub("b", "posts"), sub("c", "moves"), sub("d", "posts")])).toEqual([
       { source: "kafka://my-cluster/posts", sink: "service://userFeed/processPost", extra: ["b", "d"] },
     ]);
+    // the playground's own subscription is kept, whatever the listing order
+    expect(duplicateSubscriptions([sub("copy", "posts"), sub("own", "posts")], new Set(["own"]))[0]!.extra).toEqual(["copy"]);
     // same topic, another handler: not a duplicate
     expect(duplicateSubscriptions([sub("a", "posts"), sub("b", "posts", "service://other/handle")])).toEqual([]);
   });
