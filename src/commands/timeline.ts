@@ -134,17 +134,18 @@ async function followVerb(stack: RunningStack, a: TimelineArgs, o: TimelineFlags
 
 // ---- kill verbs -------------------------------------------------------------------------------------------------
 
-const LABEL = { worker: "worker", restate: "restate-server" } as const;
+const LABEL = { worker: "worker", restate: "restate-server", broker: "embedded broker" } as const;
+type Killable = keyof typeof LABEL;
 
 function renderKill(r: KillResult): string[] {
-  const name = LABEL[r.component as "worker" | "restate"];
+  const name = LABEL[r.component as Killable];
   const lines = [`${sym.warn} killed ${name} pid ${c.id(String(r.pid))} with ${r.signal}`];
   if (r.waited) lines.push(`${sym.ok} ${name} back as pid ${c.id(String(r.newPid ?? "?"))} after ${humanDuration(r.downMs ?? 0)} down ${c.dim(`(asked for ${humanDuration(r.requestedDownMs)})`)}`);
   else lines.push(`${sym.dot} the supervisor restarts it in ${humanDuration(r.requestedDownMs)} ${c.dim("(--no-wait: not waiting)")}`);
   return lines;
 }
 
-async function killVerb(component: "worker" | "restate", o: { down: number; wait: boolean; json?: boolean; stateDir?: string }): Promise<void> {
+async function killVerb(component: Killable, o: { down: number; wait: boolean; json?: boolean; stateDir?: string }): Promise<void> {
   const stack = requireStack(o.stateDir);
   const name = LABEL[component];
   const s = spinner(`killing ${name} pid ${stack.state.components[component].pid ?? "?"} (SIGKILL); back in ${humanDuration(o.down)}`, { json: o.json });
@@ -158,6 +159,10 @@ async function killVerb(component: "worker" | "restate", o: { down: number; wait
   s.done(o.wait ? `${name} was down ${humanDuration(r.downMs ?? 0)}` : `${name} killed`);
   if (o.json) return printJson(r);
   for (const l of renderKill(r)) out(l);
+  if (component === "broker") {
+    note(c.dim(`the embedded broker keeps records in memory, so it came back empty with offsets from 0; the supervisor re-created the subscriptions (new consumer groups), or Restate would drop new records as duplicates of old offsets. Check it: ${c.cmd("npx patterns doctor")}`));
+    return;
+  }
   note(c.dim(`the same by hand: kill -9 ${r.pid} (the supervisor restarts it); see what it did to your invocations: ${c.cmd("npx patterns timeline --status active")} or ${c.cmd("npx patterns timeline --follow")}`));
 }
 
@@ -243,5 +248,16 @@ export function register(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const o = globals<{ down: number; wait: boolean }>(cmd);
       await killVerb("restate", o);
+    });
+
+  program
+    .command("kill-broker")
+    .description("SIGKILL the embedded Kafka broker; the supervisor restarts it (empty: it is in-memory) and re-creates the subscriptions")
+    .option("--down <duration>", "how long the broker stays down", downOption, 1000)
+    .option("--no-wait", "return at once instead of waiting until it is back")
+    .addHelpText("after", examples("npx patterns kill-broker", "npx patterns kill-broker --down 5s --json"))
+    .action(async (_o: unknown, cmd: Command) => {
+      const o = globals<{ down: number; wait: boolean }>(cmd);
+      await killVerb("broker", o);
     });
 }

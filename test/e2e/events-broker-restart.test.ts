@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
-import { findStack, killComponent } from "../../src/runtime/stack.js";
 import { kafkaProducer } from "../../src/lab/stack.js";
 
 let own: OwnStack;
@@ -49,9 +48,11 @@ describe("broker restart mid-stream", () => {
     expect(postsBefore.records.map((r) => r.outcome)).toEqual(["done", "done"]);
     const subsBefore = await subscriptionIds();
 
-    // kill the broker; the supervisor brings it back after ~1 s and re-wires Kafka
-    const stack = findStack(own.stateDir)!;
-    const killed = await killComponent(stack, "broker", { downMs: 1000, wait: true });
+    // kill the broker (`kill-broker`); the supervisor brings it back after ~1 s and re-wires Kafka
+    const kill = await own.cli(["kill-broker", "--down", "1s", "--json"], { timeoutMs: 120_000 });
+    expect(kill.code, kill.stderr).toBe(0);
+    const killed = JSON.parse(kill.stdout) as { component: string; pid: number; newPid?: number; waited: boolean };
+    expect(killed).toMatchObject({ component: "broker", waited: true });
     expect(killed.newPid).toBeDefined();
     expect(killed.newPid).not.toBe(killed.pid);
     const subsAfter = await subscriptionIds();

@@ -118,6 +118,9 @@ describe("lifecycle", () => {
     expect(status.subscriptions).toEqual([]);
     expect(status.notes.join(" ")).toMatch(/--no-kafka/);
     expect(await isPortFree(s.ports.broker!, "0.0.0.0")).toBe(true);
+    const kill = await s.cli(["kill-broker"]);
+    expect(kill.code).toBe(1);
+    expect(kill.stderr).toMatch(/the broker is not part of this stack/);
   });
 
   it("a direct launch on Node 20 exits at once with a clear message", () => {

@@ -24,6 +24,7 @@ export interface KillResult {
 export async function killNow(stack: RunningStack, component: ComponentName, downMs: number, wait: boolean): Promise<KillResult> {
   const comp = stack.state.components[component];
   if (comp.phase === "disabled") throw new PlaygroundError(`the ${component} is not part of this stack`, "nothing to kill");
+  if (comp.phase === "external") throw new PlaygroundError(`the ${component} is external (--kafka-brokers), not run by the playground`, "stop it where it runs, e.g. `docker compose stop broker`");
   const killedAt = new Date().toISOString();
   const r = await killComponent(stack, component, { downMs, wait, signal: "SIGKILL" });
   if (!r.pid) throw new PlaygroundError(`the supervisor did not report which ${component} process it killed`);
