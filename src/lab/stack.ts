@@ -61,8 +61,13 @@ export interface LabStack {
 /** `patterns start` on free ports in a new temp dir; env reaches the supervisor and through it restate-server. */
 export async function startLabStack(prefix: string, env: NodeJS.ProcessEnv = {}): Promise<LabStack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `patterns-${prefix}-`));
-  const p = await labPorts();
-  const r = await patternsCli(["start", "--json", "--state-dir", dir, ...portArgs(p)], env);
+  let p = await labPorts();
+  let r = await patternsCli(["start", "--json", "--state-dir", dir, ...portArgs(p)], env);
+  // another stack may take a port between our check and our start: once more on fresh ports
+  if (r.code !== 0 && /already in use/.test(r.stderr)) {
+    p = await labPorts();
+    r = await patternsCli(["start", "--json", "--state-dir", dir, ...portArgs(p)], env);
+  }
   if (r.code !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`patterns start failed (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);

@@ -1,5 +1,6 @@
 // Port checks: is a loopback port free, who holds it, and a free port for tests.
 import net from "node:net";
+import { readFileSync } from "node:fs";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
@@ -27,18 +28,33 @@ export function canConnect(port: number, host = "127.0.0.1", timeoutMs = 500): P
   });
 }
 
-/** A port free on 127.0.0.1 and on every interface (Mokapi binds all of them). */
+/** The low end of the kernel's ephemeral range (outgoing connections take their local ports from it). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+const handedOut = new Set<number>();
+
+/**
+ * A port free on 127.0.0.1 and on every interface (Mokapi binds all of them), for private stacks. Picked at random
+ * below the ephemeral range: a port the kernel handed to one caller (bind to 0) is soon handed to the next one or to an
+ * outgoing connection, which made parallel stacks collide.
+ */
 export async function freePort(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = net.createServer();
-      srv.once("error", reject);
-      srv.listen(0, "127.0.0.1", () => {
-        const addr = srv.address();
-        srv.close(() => resolve(typeof addr === "object" && addr ? addr.port : 0));
-      });
-    });
-    if (port && (await isPortFree(port, "0.0.0.0"))) return port;
+  const low = 10_000;
+  const high = ephemeralLow();
+  for (let i = 0; i < 200; i++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    if ((await isPortFree(port)) && (await isPortFree(port, "0.0.0.0"))) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error("no free port found");
 }

@@ -19,10 +19,15 @@ export interface OwnStack {
 
 export async function startOwnStack(extraArgs: string[] = []): Promise<OwnStack> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "patterns-own-"));
-  const lab = await labPorts();
-  const ports: Record<string, number> = { ...lab };
-  const res = await runCli(["start", "--json", "--state-dir", stateDir, ...portArgs(lab), ...extraArgs], { timeoutMs: 120_000 });
+  let lab = await labPorts();
+  let res = await runCli(["start", "--json", "--state-dir", stateDir, ...portArgs(lab), ...extraArgs], { timeoutMs: 120_000 });
+  // another file's stack may take a port between our check and our start: once more on fresh ports
+  if (res.code !== 0 && /already in use/.test(res.stderr)) {
+    lab = await labPorts();
+    res = await runCli(["start", "--json", "--state-dir", stateDir, ...portArgs(lab), ...extraArgs], { timeoutMs: 120_000 });
+  }
   if (res.code !== 0) throw new Error(`could not start a private stack (exit ${res.code}):\n${res.stderr}`);
+  const ports: Record<string, number> = { ...lab };
   const state = JSON.parse(res.stdout) as { ingressUrl: string; adminUrl: string };
   return {
     stateDir,
