@@ -239,25 +239,19 @@ export function register(program: Command): void {
       await killVerb("worker", o);
     });
 
-  program
-    .command("kill-restate")
-    .description("SIGKILL the real restate-server; the supervisor restarts it on the same data after --down")
-    .option("--down <duration>", "how long the server stays down", downOption, 3000)
-    .option("--no-wait", "return at once instead of waiting until it is back")
-    .addHelpText("after", examples("npx patterns kill-restate", "npx patterns kill-restate --down 5s --json"))
-    .action(async (_o: unknown, cmd: Command) => {
-      const o = globals<{ down: number; wait: boolean }>(cmd);
-      await killVerb("restate", o);
-    });
-
-  program
-    .command("kill-broker")
-    .description("SIGKILL the embedded Kafka broker; the supervisor restarts it (empty: it is in-memory) and re-creates the subscriptions")
-    .option("--down <duration>", "how long the broker stays down", downOption, 1000)
-    .option("--no-wait", "return at once instead of waiting until it is back")
-    .addHelpText("after", examples("npx patterns kill-broker", "npx patterns kill-broker --down 5s --json"))
-    .action(async (_o: unknown, cmd: Command) => {
-      const o = globals<{ down: number; wait: boolean }>(cmd);
-      await killVerb("broker", o);
-    });
+  const killVerbs = [
+    { component: "restate", what: "the server", downMs: 3000, description: "SIGKILL the real restate-server; the supervisor restarts it on the same data after --down" },
+    { component: "broker", what: "the broker", downMs: 1000, description: "SIGKILL the embedded Kafka broker; the supervisor restarts it (empty: it is in-memory) and re-creates the subscriptions" },
+  ] as const;
+  for (const v of killVerbs) {
+    program
+      .command(`kill-${v.component}`)
+      .description(v.description)
+      .option("--down <duration>", `how long ${v.what} stays down`, downOption, v.downMs)
+      .option("--no-wait", "return at once instead of waiting until it is back")
+      .addHelpText("after", examples(`npx patterns kill-${v.component}`, `npx patterns kill-${v.component} --down 5s --json`))
+      .action(async (_o: unknown, cmd: Command) => {
+        await killVerb(v.component, globals<{ down: number; wait: boolean }>(cmd));
+      });
+  }
 }
