@@ -1,36 +1,28 @@
 // Durable promises across restarts, on a private stack (this test kills the worker and restate-server).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
+import { describe, expect, it } from "vitest";
+import { privateStack } from "../helpers/own-stack.js";
 import { uniqueKey } from "../helpers/stack.js";
 
 const LONG = 600_000;
-let s: OwnStack;
-
-beforeAll(async () => {
-  s = await startOwnStack();
-}, LONG);
-
-afterAll(async () => {
-  await s?.stop();
-}, LONG);
+const s = privateStack();
 
 describe("durable promises across restarts", () => {
   it("an awaiter started before a worker and a restate-server restart gets the value resolved after them; first still wins", async () => {
     const name = uniqueKey("prom");
-    const awaiter = s.cli(["promise", "await", name, "--json"], { timeoutMs: 500_000 });
+    const awaiter = s().cli(["promise", "await", name, "--json"], { timeoutMs: 500_000 });
     const deadline = Date.now() + 300_000;
     for (;;) {
-      const p = await s.cli(["promise", "peek", name, "--json"], { timeoutMs: 300_000 });
+      const p = await s().cli(["promise", "peek", name, "--json"], { timeoutMs: 300_000 });
       if (p.code === 0 && (JSON.parse(p.stdout) as { waiting: number }).waiting >= 1) break;
       if (Date.now() > deadline) throw new Error("the awaiter never registered");
       await new Promise((r) => setTimeout(r, 1000));
     }
-    expect((await s.cli(["kill-worker"], { timeoutMs: 300_000 })).code).toBe(0);
-    expect((await s.cli(["kill-restate"], { timeoutMs: 300_000 })).code).toBe(0);
-    const first = await s.cli(["promise", "resolve", name, '{"after":"restarts"}', "--json"], { timeoutMs: 300_000 });
+    expect((await s().cli(["kill-worker"], { timeoutMs: 300_000 })).code).toBe(0);
+    expect((await s().cli(["kill-restate"], { timeoutMs: 300_000 })).code).toBe(0);
+    const first = await s().cli(["promise", "resolve", name, '{"after":"restarts"}', "--json"], { timeoutMs: 300_000 });
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ won: true });
-    const second = await s.cli(["promise", "resolve", name, '{"late":true}', "--json"], { timeoutMs: 300_000 });
+    const second = await s().cli(["promise", "resolve", name, '{"late":true}', "--json"], { timeoutMs: 300_000 });
     expect(JSON.parse(second.stdout)).toMatchObject({ won: false, value: { after: "restarts" } });
     const r = await awaiter;
     expect(r.code, r.stderr).toBe(0);

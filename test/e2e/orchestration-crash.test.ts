@@ -1,25 +1,17 @@
 // Sagas killed during compensation (issue 8's targeted check), on a private stack: `saga book --fail payment
 // --crash-after <compensation step>` SIGKILLs the worker in the middle of the rollback; the supervisor restarts it,
 // the workflow resumes from its journal, and the ledger shows every compensation exactly once, newest first.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
+import { describe, expect, it } from "vitest";
+import { privateStack } from "../helpers/own-stack.js";
 import { readLedger, type LedgerEntry } from "../../src/services/lib/simulated.js";
 import { randomUUID } from "node:crypto";
 
-let s: OwnStack;
-
-beforeAll(async () => {
-  s = await startOwnStack(["--no-kafka"]);
-}, 180_000);
-
-afterAll(async () => {
-  await s?.stop();
-}, 120_000);
+const s = privateStack(["--no-kafka"]);
 
 const UNDO: Record<string, string> = { "payment-provider:refund": "Refund payment", "car-rentals:cancel": "Cancel car", "flights:cancel": "Cancel flight" };
 
 function tripLedger(tripId: string): LedgerEntry[] {
-  return readLedger(s.stateDir).filter((e) => (e.detail as { tripId?: string } | undefined)?.tripId === tripId);
+  return readLedger(s().stateDir).filter((e) => (e.detail as { tripId?: string } | undefined)?.tripId === tripId);
 }
 
 describe("sagas killed during compensation", () => {
@@ -27,7 +19,7 @@ describe("sagas killed during compensation", () => {
     '--fail payment --crash-after "%s": the worker dies mid-rollback; each compensation ran exactly once, in reverse order',
     async (step) => {
       const trip = `trip-${randomUUID().slice(0, 8)}`;
-      const r = await s.cli(["saga", "book", "--trip", trip, "--fail", "payment", "--crash-after", step, "--json"], { timeoutMs: 110_000 });
+      const r = await s().cli(["saga", "book", "--trip", trip, "--fail", "payment", "--crash-after", step, "--json"], { timeoutMs: 110_000 });
       expect(r.code, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout) as { outcome: string; crash: { step: string; fired: boolean }; invocationId: string; trip: { log: { kind: string; step: string }[] } };
       expect(out.outcome).toBe("rolled-back");
@@ -46,11 +38,11 @@ describe("sagas killed during compensation", () => {
 
       // Restate saw the worker go away (a transient error) and the workflow still completed, once
       // (on the workflow, or on the Flights/CarRentals call it was waiting for)
-      const children = await s.admin.query<{ id: string }>(`SELECT id FROM sys_invocation WHERE invoked_by_id = '${out.invocationId}'`);
+      const children = await s().admin.query<{ id: string }>(`SELECT id FROM sys_invocation WHERE invoked_by_id = '${out.invocationId}'`);
       const ids = [out.invocationId, ...children.map((c) => c.id)].map((id) => `'${id}'`).join(", ");
-      const events = await s.admin.query(`SELECT id FROM sys_journal_events WHERE id IN (${ids}) AND event_type = 'TransientError'`);
+      const events = await s().admin.query(`SELECT id FROM sys_journal_events WHERE id IN (${ids}) AND event_type = 'TransientError'`);
       expect(events.length).toBeGreaterThanOrEqual(1);
-      const [row] = await s.admin.query<{ status: string; completion_result?: string }>(`SELECT status, completion_result FROM sys_invocation WHERE id = '${out.invocationId}'`);
+      const [row] = await s().admin.query<{ status: string; completion_result?: string }>(`SELECT status, completion_result FROM sys_invocation WHERE id = '${out.invocationId}'`);
       expect(row).toMatchObject({ status: "completed", completion_result: "failure" });
     },
     120_000,

@@ -1,70 +1,50 @@
 // The crash demos on a private stack: kill the worker in a durable sleep, crash it right after / inside a step, kill
 // restate-server in a sleep. Each time the invocation completes, and its timeline says which step bodies ran live,
 // which were replayed from the journal and which ran again; the simulated ledger counts the real effects.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
+import { describe, expect, it } from "vitest";
+import { privateStack } from "../helpers/own-stack.js";
+import { eventually } from "../helpers/stack.js";
 import { readLedger } from "../../src/services/lib/simulated.js";
 import type { TimelinesResult } from "../../src/commands/timeline/run.js";
 import type { KillResult } from "../../src/commands/timeline/kill.js";
 import type { Timeline, TimelineEntry } from "../../src/timeline/types.js";
 import { randomUUID } from "node:crypto";
 
-let s: OwnStack;
-
-beforeAll(async () => {
-  s = await startOwnStack(["--no-kafka"]);
-}, 180_000);
-
-afterAll(async () => {
-  await s?.stop();
-}, 120_000);
+const s = privateStack(["--no-kafka"]);
 
 const LONG_SLEEP_MS = 20_000;
 const key = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll with patience: right after a restate-server restart, queries fail until its partitions are loaded. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await pause(250);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000) => eventually(what, fn, timeoutMs, 250);
 
 async function sendRecovery(body: Record<string, unknown>): Promise<string> {
-  const res = await fetch(`${s.ingressUrl}/playground/recovery/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${s().ingressUrl}/playground/recovery/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   expect(res.status).toBe(202);
   return ((await res.json()) as { invocationId: string }).invocationId;
 }
 
 async function status(id: string): Promise<{ status: string; completion_result?: string; created_at: string; completed_at?: string } | undefined> {
-  const [row] = await s.admin.query<{ status: string; completion_result?: string; created_at: string; completed_at?: string }>(
+  const [row] = await s().admin.query<{ status: string; completion_result?: string; created_at: string; completed_at?: string }>(
     `SELECT status, completion_result, created_at, completed_at FROM sys_invocation WHERE id = '${id}'`,
   );
   return row;
 }
 
 const inSleep = (id: string) =>
-  until(`${id} in its durable sleep`, async () => (await s.admin.query(`SELECT index FROM sys_journal WHERE id = '${id}' AND entry_type = 'Command: Sleep'`)).length > 0);
+  until(`${id} in its durable sleep`, async () => (await s().admin.query(`SELECT index FROM sys_journal WHERE id = '${id}' AND entry_type = 'Command: Sleep'`)).length > 0);
 
 const completed = (id: string) => until(`${id} completed`, async () => ((await status(id))?.status === "completed" ? await status(id) : undefined));
 
 async function timeline(id: string): Promise<Timeline> {
-  const r = await s.cli(["timeline", id, "--json"], { timeoutMs: 60_000 });
+  const r = await s().cli(["timeline", id, "--json"], { timeoutMs: 60_000 });
   expect(r.code, r.stderr).toBe(0);
   return (JSON.parse(r.stdout) as TimelinesResult).timelines[0]!;
 }
 
 const step = (t: Timeline, name: string): TimelineEntry => t.entries.find((e) => e.kind === "run" && e.name === name)!;
-const effects = (k: string, action: string) => readLedger(s.stateDir, { system: "recovery", action, key: k }).length;
+const effects = (k: string, action: string) => readLedger(s().stateDir, { system: "recovery", action, key: k }).length;
 
 describe("crash demos", () => {
   it("kill-worker during the durable sleep: completes; prepare is replayed, not re-executed", async () => {
@@ -72,7 +52,7 @@ describe("crash demos", () => {
     // a long sleep: on a loaded machine the CLI itself can take many seconds to start
     const id = await sendRecovery({ key: k, sleepMs: LONG_SLEEP_MS });
     await inSleep(id);
-    const kill = await s.cli(["kill-worker", "--down", "1s", "--json"], { timeoutMs: 90_000 });
+    const kill = await s().cli(["kill-worker", "--down", "1s", "--json"], { timeoutMs: 90_000 });
     expect(kill.code, kill.stderr).toBe(0);
     const k1 = JSON.parse(kill.stdout) as KillResult;
     expect(k1).toMatchObject({ component: "worker", signal: "SIGKILL", waited: true, requestedDownMs: 1000 });
@@ -100,14 +80,14 @@ describe("crash demos", () => {
     expect(t.attempts.at(-1)).toMatchObject({ cause: "crash-restart", pid: k1.newPid });
     expect(t.invocation.retries).toBeGreaterThanOrEqual(1);
 
-    const text = await s.cli(["timeline", id, "--width", "140"]);
+    const text = await s().cli(["timeline", id, "--width", "140"]);
     expect(text.stdout).toMatch(/prepare .*REPLAYED/);
     expect(text.stdout).toMatch(/CRASH +worker pid \d+ died \(SIGKILL\)/);
     expect(text.stdout).toMatch(/1 replayed from the journal/);
   }, 120_000);
 
   it('kill-worker --at-step prepare --when during: the body ran twice (at-least-once), the timeline says so', async () => {
-    const arm = await s.cli(["kill-worker", "--at-step", "prepare", "--when", "during", "--json"]);
+    const arm = await s().cli(["kill-worker", "--at-step", "prepare", "--when", "during", "--json"]);
     expect(arm.code, arm.stderr).toBe(0);
     expect(JSON.parse(arm.stdout)).toMatchObject({ armed: { step: "prepare", when: "during" } });
     const k = key("during");
@@ -124,12 +104,12 @@ describe("crash demos", () => {
     expect(prepare.bodyRuns.map((r) => r.journaled)).toEqual([false, true]);
     expect(prepare.bodyRuns[0]!.pid).not.toBe(prepare.bodyRuns[1]!.pid);
     expect(step(t, "commit").execution!.verdict).toBe("live");
-    const text = await s.cli(["timeline", id, "--width", "140"]);
+    const text = await s().cli(["timeline", id, "--width", "140"]);
     expect(text.stdout).toMatch(/prepare .*RAN 2×/);
   }, 120_000);
 
   it('kill-worker --at-step prepare (after): the result was journaled first, so it is replayed; one effect', async () => {
-    const arm = await s.cli(["kill-worker", "--at-step", "prepare"]);
+    const arm = await s().cli(["kill-worker", "--at-step", "prepare"]);
     expect(arm.code, arm.stderr).toBe(0);
     expect(arm.stdout).toMatch(/armed: the worker \(pid \d+\) exits right after the next "prepare" step/);
     const k = key("after");
@@ -146,7 +126,7 @@ describe("crash demos", () => {
     const sleepMs = LONG_SLEEP_MS;
     const id = await sendRecovery({ key: k, sleepMs });
     await inSleep(id);
-    const kill = await s.cli(["kill-restate", "--down", "2s", "--json"], { timeoutMs: 90_000 });
+    const kill = await s().cli(["kill-restate", "--down", "2s", "--json"], { timeoutMs: 90_000 });
     expect(kill.code, kill.stderr).toBe(0);
     const r = JSON.parse(kill.stdout) as KillResult;
     expect(r).toMatchObject({ component: "restate", signal: "SIGKILL", waited: true, requestedDownMs: 2000 });

@@ -1,6 +1,7 @@
 // A private stack for destructive tests (killing restate-server, the broker or the worker): free ports, its own
 // temp state dir, started and stopped through the CLI. Non-destructive tests share the global stack instead.
 import { mkdtempSync, rmSync } from "node:fs";
+import { afterAll, beforeAll } from "vitest";
 import os from "node:os";
 import path from "node:path";
 import { labPorts, portArgs } from "../../src/lab/stack.js";
@@ -42,5 +43,20 @@ export async function startOwnStack(extraArgs: string[] = []): Promise<OwnStack>
       if (r.code !== 0) throw new Error(`stop failed (exit ${r.code}); state kept in ${stateDir}: ${r.stderr}`);
       rmSync(stateDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** One private stack for a whole test file: started before its tests, stopped after them. Call at the file's top. */
+export function privateStack(extraArgs: string[] = []): () => OwnStack {
+  let s: OwnStack | undefined;
+  beforeAll(async () => {
+    s = await startOwnStack(extraArgs);
+  }, 180_000);
+  afterAll(async () => {
+    await s?.stop();
+  }, 300_000);
+  return () => {
+    if (!s) throw new Error("the private stack did not start (see beforeAll)");
+    return s;
   };
 }
