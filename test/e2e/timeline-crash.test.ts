@@ -14,7 +14,6 @@ const s = privateStack(["--no-kafka"]);
 
 const LONG_SLEEP_MS = 20_000;
 const key = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll with patience: right after a restate-server restart, queries fail until its partitions are loaded. */
 const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000) => eventually(what, fn, timeoutMs, 250);

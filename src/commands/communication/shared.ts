@@ -1,11 +1,11 @@
 // Helpers shared by the communication verbs and demos: argument checks, introspection queries, step-log counts.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import * as clients from "@restatedev/restate-sdk-clients";
 import { sqlString, type AdminClient } from "../../runtime/admin.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import { PlaygroundError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import type { StepLogLine } from "../../services/lib/steplog.js";
+export { callError } from "../lib/ingress-errors.js";
 
 /** A run-unique suffix for keys, so repeated runs on one stack never collide. */
 export function randomSuffix(n = 6): string {
@@ -106,24 +106,6 @@ export function executions(stack: RunningStack, invocationId: string): { attempt
   return { attempts, steps };
 }
 
-/** The ingress's error answer (a TerminalError's message and code) as a PlaygroundError. */
-export function callError(e: unknown, what: string): PlaygroundError {
-  if (e instanceof clients.HttpCallError) {
-    let msg = e.responseText;
-    try {
-      msg = (JSON.parse(e.responseText) as { message?: string }).message ?? msg;
-    } catch {
-      /* plain text */
-    }
-    return new PlaygroundError(`${what} failed (HTTP ${e.status}): ${msg}`);
-  }
-  if (e instanceof PlaygroundError) return e;
-  const err = e as Error & { cause?: { code?: string } };
-  if (err?.cause?.code === "ECONNREFUSED" || /fetch failed/.test(String(err?.message))) {
-    return new PlaygroundError(`Restate's ingress is not reachable (${err.message})`, "check `npx patterns status`");
-  }
-  return new PlaygroundError(`${what} failed: ${err instanceof Error ? err.message : String(e)}`);
-}
 
 /** "in 8.0 s" / "2.1 s ago" relative to now */
 export function relative(iso: string | undefined, now = Date.now()): string {

@@ -1,9 +1,9 @@
 // Runners of `patterns promise await|resolve|reject|peek <name>`: everything goes through the client library
 // (src/clients/durable-promise.ts), the way an application would use durable promises.
-import * as clients from "@restatedev/restate-sdk-clients";
 import { durablePromise, DurablePromiseRejected, DurablePromiseTimeout, type PromiseInfo } from "../../clients/durable-promise.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import type { RawCall } from "../lib/curl.js";
+import { callError } from "../lib/ingress-errors.js";
 
 export const PROMISE_SERVER = "durablePromiseServer";
 
@@ -60,22 +60,6 @@ export interface PeekResult {
   notified: number;
 }
 
-function clientError(e: unknown, what: string): PlaygroundError {
-  if (e instanceof PlaygroundError) return e;
-  if (e instanceof clients.HttpCallError) {
-    let msg = e.responseText;
-    try {
-      msg = (JSON.parse(e.responseText) as { message?: string }).message ?? msg;
-    } catch {
-      /* plain text */
-    }
-    return new PlaygroundError(`${what} failed (HTTP ${e.status}): ${msg}`);
-  }
-  const err = e as Error & { cause?: { code?: string } };
-  if (err?.cause?.code === "ECONNREFUSED" || /fetch failed/.test(String(err?.message)))
-    return new PlaygroundError(`Restate's ingress is not reachable (${err.message})`, "check `npx patterns status`");
-  return new PlaygroundError(`${what} failed: ${err instanceof Error ? err.message : String(e)}`);
-}
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -92,7 +76,7 @@ export async function awaitPromise(url: string, name: string, timeoutMs?: number
         `promise ${name} is still pending after ${Math.round(timeoutMs! / 100) / 10} s`,
         `await it again later (the promise is durable), or complete it: patterns promise resolve ${name} '<json>'`,
       );
-    throw clientError(e, `awaiting promise ${name}`);
+    throw callError(e, `awaiting promise ${name}`);
   }
 }
 
@@ -103,7 +87,7 @@ export async function resolvePromise(url: string, name: string, value: unknown):
     return { name, state: "resolved", value: stored, asked: { value }, won: same(stored, value) };
   } catch (e) {
     if (e instanceof DurablePromiseRejected) return { name, state: "rejected", error: e.errorMessage, asked: { value }, won: false };
-    throw clientError(e, `resolving promise ${name}`);
+    throw callError(e, `resolving promise ${name}`);
   }
 }
 
@@ -114,7 +98,7 @@ export async function rejectPromise(url: string, name: string, errorMessage: str
     return { name, state: "resolved", value: stored, asked: { error: errorMessage }, won: false };
   } catch (e) {
     if (e instanceof DurablePromiseRejected) return { name, state: "rejected", error: e.errorMessage, asked: { error: errorMessage }, won: e.errorMessage === errorMessage };
-    throw clientError(e, `rejecting promise ${name}`);
+    throw callError(e, `rejecting promise ${name}`);
   }
 }
 
@@ -133,7 +117,7 @@ export async function peekPromise(url: string, name: string): Promise<PeekResult
     }
     info = await p.info();
   } catch (e) {
-    throw clientError(e, `peeking at promise ${name}`);
+    throw callError(e, `peeking at promise ${name}`);
   }
   const state = peeked === undefined ? "pending" : peeked.error !== undefined ? "rejected" : "resolved";
   return {
