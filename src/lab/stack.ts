@@ -7,18 +7,13 @@ import path from "node:path";
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import { freePort, isPortFree } from "../runtime/ports.js";
 import { projectRoot, statePaths } from "../runtime/paths.js";
+import type { Ports } from "../runtime/config.js";
 import { isAlive, readState } from "../runtime/state.js";
 
 export const cliPath = path.join(projectRoot, "bin", "patterns.js");
 
-export interface LabPorts {
-  ingress: number;
-  admin: number;
-  worker: number;
-  broker: number;
-  fabric: number;
-  brokerApi: number;
-}
+/** The stack's ports (the same set as its configuration), all picked free. */
+export type LabPorts = Ports;
 
 export async function labPorts(): Promise<LabPorts> {
   return { ingress: await freePort(), admin: await freePort(), worker: await freePort(), broker: await freePort(), fabric: await freePort(), brokerApi: await freePort() };
