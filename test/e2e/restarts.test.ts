@@ -1,5 +1,6 @@
 // Targeted checks under server restarts, on a private stack (they kill restate-server): durable timers fire, never
-// early, across two kills; a durable promise resolved while the server is down reaches every awaiter.
+// early, across two kills; a durable promise resolved while the server is down reaches every awaiter; a delayed queue
+// task outlives a server and a worker kill.
 import { afterAll, describe, expect, it } from "vitest";
 import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
 import { eventually } from "../helpers/stack.js";
@@ -84,5 +85,27 @@ describe("restarts", () => {
     }
     const late = await stack.cli(["promise", "await", name, "--json"], { timeoutMs: 120_000 });
     expect(JSON.parse(late.stdout)).toMatchObject({ value: { while: "down" } });
+  }, 600_000);
+
+  it("a delayed queue task survives a restate-server and a worker kill: it runs once, at its due time", async () => {
+    const stack = await own();
+    const key = `delayed-${Date.now().toString(36)}`;
+    const sub = await stack.cli(["queue", "submit", "resize image", "--delay", "12s", "--key", key, "--json"], { timeoutMs: 120_000 });
+    expect(sub.code, sub.stderr).toBe(0);
+    const { invocationId, executionTime } = JSON.parse(sub.stdout) as { invocationId: string; executionTime: string };
+    expect((await stack.cli(["kill-restate", "--down", "2s"], { timeoutMs: 300_000 })).code).toBe(0);
+    expect((await stack.cli(["kill-worker", "--down", "1s"], { timeoutMs: 300_000 })).code).toBe(0);
+    const res = await stack.cli(["queue", "result", key, "--json"], { timeoutMs: 300_000 });
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ completed: true, invocationId });
+    const rows = await eventually("the task's invocation row", async () => {
+      const r = await stack.admin.query<{ id: string; running_at: string; status: string }>(
+        `SELECT id, running_at, status FROM sys_invocation WHERE target = 'asyncTaskWorker/runTask' AND idempotency_key = '${key}'`,
+      );
+      return r.length > 0 ? r : undefined;
+    }, 120_000, 1000);
+    expect(rows.map((r) => r.id)).toEqual([invocationId]);
+    // not before its due time (timers may fire a few ms early), whatever the downtime
+    expect(Date.parse(rows[0]!.running_at)).toBeGreaterThanOrEqual(Date.parse(executionTime) - 1000);
   }, 600_000);
 });
