@@ -83,8 +83,9 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
   };
 }
 
+/** The status as text lines for stdout; the report's notes are printed apart, on stderr. */
 export function renderStatus(r: StatusReport): string[] {
-  if (!r.running) return [`${c.dim("not running")} ${c.dim(`(state dir ${r.stateDir})`)}; start it with ${c.cmd("npx patterns start")}`, ...r.notes];
+  if (!r.running) return [`${c.dim("not running")} ${c.dim(`(state dir ${r.stateDir})`)}; start it with ${c.cmd("npx patterns start")}`];
   const rows = r.components.map((x) => [
     x.name,
     x.phase === "disabled" ? c.dim("off") : x.healthy ? c.ok("healthy") : c.fail(x.phase === "down" ? "down (restarting)" : "unhealthy"),
@@ -97,7 +98,6 @@ export function renderStatus(r: StatusReport): string[] {
   lines.push("", `services       ${r.services.length ? r.services.join(", ") : c.dim("none registered")}`);
   lines.push(`subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`);
   lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}`);
-  for (const n of r.notes) lines.push(`${sym.warn} ${c.dim(n)}`);
   return lines;
 }
 
@@ -110,7 +110,11 @@ export function register(program: Command): void {
       const o = globals(command);
       const r = await collectStatus(o.stateDir);
       if (o.json) printJson(r);
-      else for (const l of renderStatus(r)) out(l);
+      else {
+        for (const l of renderStatus(r)) out(l);
+        // notes are advice, not the status: stderr (they are in --json's "notes")
+        for (const n of r.notes) note(`${sym.warn} ${c.dim(n)}`);
+      }
       if (r.running && r.components.some((x) => !x.healthy)) {
         if (!o.json) note(c.dim("a component is not healthy: see `npx patterns logs <component>` or `npx patterns doctor`"));
         process.exitCode = 1;

@@ -346,20 +346,22 @@ export class Supervisor {
   private async restart(name: ComponentName): Promise<void> {
     if (this.stopping) return;
     const child = this.children.get(name)!;
+    const comp = this.state.components[name];
+    // counted before the spawn saves the new pid, so `status` never shows the new process with the old count
+    comp.restarts += 1;
     try {
       if (name === "broker") await this.deleteKafkaSubscriptions().catch((e) => this.log(`could not delete subscriptions: ${errorMessage(e)}`));
       if (name === "restate") await this.spawnRestate();
       else if (name === "worker") await this.spawnWorker();
       else await this.spawnBroker();
       if (name === "broker") await this.wireKafka(true);
-      const comp = this.state.components[name];
-      comp.restarts += 1;
       comp.phase = "up";
       child.downSince = undefined;
       this.save();
       this.log(`${name} is back (pid ${comp.pid})`);
       for (const w of child.waiters.splice(0)) w();
     } catch (e) {
+      comp.restarts -= 1;
       this.log(`${name} failed to come back: ${errorMessage(e)}`);
       this.scheduleRestart(name, Math.max(this.restartDelayMs, 1000));
     }

@@ -33,6 +33,9 @@ describe("the running stack", () => {
     expect(r.stdout).toMatch(/component\s+health\s+pid/);
     expect(r.stdout).toMatch(/restate\s+healthy/);
     expect(r.stdout).not.toMatch(/\x1b\[/); // NO_COLOR is set by the helper
+    // advice (Mokapi's all-interface binding) is chatter: stderr
+    expect(r.stdout).not.toMatch(/binds every interface/);
+    expect(r.stderr).toMatch(/binds every interface/);
   });
 
   it("doctor passes every check, through a real signed invocation", async () => {
