@@ -137,7 +137,7 @@ async function followVerb(stack: RunningStack, a: TimelineArgs, o: TimelineFlags
 const LABEL = { worker: "worker", restate: "restate-server", broker: "embedded broker" } as const;
 type Killable = keyof typeof LABEL;
 
-function renderKill(r: KillResult): string[] {
+export function renderKill(r: KillResult): string[] {
   const name = LABEL[r.component as Killable];
   const lines = [`${sym.warn} killed ${name} pid ${c.id(String(r.pid))} with ${r.signal}`];
   if (r.waited) lines.push(`${sym.ok} ${name} back as pid ${c.id(String(r.newPid ?? "?"))} after ${humanDuration(r.downMs ?? 0)} down ${c.dim(`(asked for ${humanDuration(r.requestedDownMs)})`)}`);

@@ -8,7 +8,7 @@ import { allTours, builtInTours, tourFor } from "../../src/patterns/tours.js";
 import { readmeIsFresh, readmePath, renderPatternTable, replaceBetweenMarkers } from "../../src/patterns/readme.js";
 import { allServices } from "../../src/services/catalog.js";
 import { bashScript, completionTree, zshScript } from "../../src/commands/interactive/completion.js";
-import { actionChoices, describeVerb, patternChoices, topChoices } from "../../src/commands/interactive/menu.js";
+import { actionChoices, describeVerb, killChoices, patternChoices, topChoices } from "../../src/commands/interactive/menu.js";
 import { closest, wrap } from "../../src/commands/interactive/format.js";
 import { listPatterns } from "../../src/commands/interactive/list.js";
 import { parseIdPattern, validateStatus } from "../../src/commands/interactive/invocations.js";
@@ -84,7 +84,18 @@ describe("menu and list", () => {
     const top = topChoices(tours);
     const categories = top.flatMap((ch) => (ch.value.kind === "category" ? [ch.value.category] : []));
     expect(new Set(categories)).toEqual(new Set(tours.map((t) => t.category)));
-    expect(top.slice(-4).map((ch) => ch.value.kind)).toEqual(["list", "invocations", "ui", "quit"]);
+    expect(top.slice(-5).map((ch) => ch.value.kind)).toEqual(["list", "invocations", "kill", "ui", "quit"]);
+  });
+  it("offers to kill the broker only when the playground runs it, and names each kill verb", () => {
+    const kinds = (k: "embedded" | "external" | "none") => killChoices(k).flatMap((ch) => (ch.value.kind === "kill" ? [ch.value.component] : []));
+    expect(kinds("embedded")).toEqual(["worker", "restate", "broker"]);
+    expect(kinds("external")).toEqual(["worker", "restate"]);
+    expect(kinds("none")).toEqual(["worker", "restate"]);
+    for (const ch of killChoices("embedded")) {
+      if (ch.value.kind !== "kill") continue;
+      expect(ch.description).toContain(`npx patterns kill-${ch.value.component}`);
+      expect(commandOf(`kill-${ch.value.component}`)).toBeDefined();
+    }
   });
   it("names the equivalent command for every choice", () => {
     for (const t of tours) {

@@ -15,6 +15,8 @@ import { CATEGORY_BLURB, CATEGORY_ORDER, collectList, renderList } from "./list.
 import { listInvocations, renderInvocations } from "./invocations.js";
 import { presentTour, TourStopped } from "./tour.js";
 import { probe, uiUrl } from "./ui.js";
+import { renderKill } from "../timeline.js";
+import { killNow } from "../timeline/kill.js";
 
 export interface MenuChoice<V> {
   value: V;
@@ -23,7 +25,8 @@ export interface MenuChoice<V> {
   disabled?: boolean | string;
 }
 
-export type TopChoice = { kind: "category"; category: string } | { kind: "list" } | { kind: "invocations" } | { kind: "ui" } | { kind: "quit" };
+export type TopChoice = { kind: "category"; category: string } | { kind: "list" } | { kind: "invocations" } | { kind: "kill" } | { kind: "ui" } | { kind: "quit" };
+export type KillChoice = { kind: "kill"; component: "worker" | "restate" | "broker"; downMs: number } | { kind: "back" };
 export type PatternChoice = { kind: "tour"; name: string } | { kind: "back" };
 export type ActionChoice = "tour" | "demo" | "verbs" | "invocations" | "back";
 
@@ -48,6 +51,7 @@ export function topChoices(tours: Tour[]): MenuChoice<TopChoice>[] {
   choices.push(
     { value: { kind: "list" }, name: "List every pattern", description: "same as: npx patterns list" },
     { value: { kind: "invocations" }, name: "Recent invocations", description: "same as: npx patterns invocations" },
+    { value: { kind: "kill" }, name: "Kill a component", description: "SIGKILL the worker, restate-server or the broker and watch it come back" },
     { value: { kind: "ui" }, name: "Open the Restate UI", description: "same as: npx patterns ui" },
     { value: { kind: "quit" }, name: "Quit", description: "Ctrl+C works too" },
   );
@@ -75,6 +79,19 @@ export function actionChoices(t: Tour): MenuChoice<ActionChoice>[] {
   choices.push({ value: "verbs", name: "Show the commands to drive it yourself", description: t.verbs.map((v) => `npx patterns ${v}`).join(", ") || "its verbs" });
   if (t.services[0]) choices.push({ value: "invocations", name: "Its recent invocations", description: `same as: npx patterns invocations --service ${t.services[0]}` });
   choices.push({ value: "back", name: "← back" });
+  return choices;
+}
+
+/** What can be killed from the menu; the broker only when the playground runs it. */
+export function killChoices(kafka: "embedded" | "external" | "none"): MenuChoice<KillChoice>[] {
+  const choices: MenuChoice<KillChoice>[] = [
+    { value: { kind: "kill", component: "worker", downMs: 2000 }, name: "the worker", description: "same as: npx patterns kill-worker (back after 2 s; in-flight invocations resume from their journals)" },
+    { value: { kind: "kill", component: "restate", downMs: 3000 }, name: "restate-server", description: "same as: npx patterns kill-restate (back after 3 s on the same data)" },
+  ];
+  if (kafka === "embedded") {
+    choices.push({ value: { kind: "kill", component: "broker", downMs: 1000 }, name: "the embedded broker", description: "same as: npx patterns kill-broker (back empty after 1 s; subscriptions re-created)" });
+  }
+  choices.push({ value: { kind: "back" }, name: "← back" });
   return choices;
 }
 
@@ -143,6 +160,14 @@ export async function runMenu(program: Command): Promise<void> {
         const rows = await listInvocations(requireStack(), { limit: 15 });
         if (rows.length === 0) note(c.dim("no invocations yet"));
         for (const l of renderInvocations(rows)) out(l);
+      } else if (top.kind === "kill") {
+        const stack = requireStack();
+        const pick = await ask("Kill which one?", killChoices(stack.state.kafka.kind));
+        if (pick.kind === "kill") {
+          note(c.dim(`same as: npx patterns kill-${pick.component}; waiting until it is back…`));
+          for (const l of renderKill(await killNow(stack, pick.component, pick.downMs, true))) out(l);
+          note(c.dim("see what it did to your invocations: npx patterns timeline --status active"));
+        }
       } else if (top.kind === "ui") {
         const url = uiUrl(requireStack().state.adminUrl);
         const status = await probe(url);
