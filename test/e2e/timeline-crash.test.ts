@@ -7,7 +7,7 @@ import { eventually } from "../helpers/stack.js";
 import { readLedger } from "../../src/services/lib/simulated.js";
 import type { TimelinesResult } from "../../src/commands/timeline/run.js";
 import type { KillResult } from "../../src/commands/timeline/kill.js";
-import type { Timeline, TimelineEntry } from "../../src/timeline/types.js";
+import type { Timeline, TimelineEntry } from "../../src/observe/types.js";
 import { randomUUID } from "node:crypto";
 
 const s = privateStack(["--no-kafka"]);

@@ -2,7 +2,7 @@
 // parallel and queued keys, --follow, the list, and the errors (unknown id → 1, bad flags → 2).
 import { describe, expect, it } from "vitest";
 import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
-import type { Timeline } from "../../src/timeline/types.js";
+import type { Timeline } from "../../src/observe/types.js";
 import type { LanesResult, ListResult, TimelinesResult } from "../../src/commands/timeline/run.js";
 
 async function recovery(body: Record<string, unknown>): Promise<string> {

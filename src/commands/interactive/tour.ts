@@ -7,7 +7,7 @@ import { humanDuration, note, out, shortId, table } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
-import { invocationTimeline, renderTimeline, type Timeline } from "../../timeline/index.js";
+import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
 import { proseWidth, wrap } from "./format.js";
 
 export interface PresentOptions {

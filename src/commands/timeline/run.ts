@@ -1,11 +1,12 @@
 // Runners of `timeline`: they read the stack and return data; src/commands/timeline.ts renders it.
 import { UsageError } from "../../errors.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import { findInvocations, gatherSnapshot, STATUS_FILTERS, type InvocationFilter, type StatusFilter } from "../../timeline/journal.js";
-import { buildTimeline, summarize } from "../../timeline/model.js";
-import { buildLanes, type LanesView } from "../../timeline/lanes.js";
-import { resolveInvocationId } from "../../timeline/index.js";
-import type { InvocationInfo, Timeline } from "../../timeline/types.js";
+import { invocations as findInvocations, STATUS_FILTERS, type InvocationQuery as InvocationFilter, type StatusFilter } from "../../observe/index.js";
+import { gatherSnapshot } from "../../observe/snapshot.js";
+import { buildTimeline, summarize } from "../../observe/model.js";
+import { buildLanes, type LanesView } from "../../observe/lanes.js";
+import { resolveInvocationId } from "../../observe/timeline.js";
+import type { InvocationInfo, Timeline } from "../../observe/types.js";
 
 export interface TimelineArgs {
   id?: string;

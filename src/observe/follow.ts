@@ -2,7 +2,9 @@
 // error, crash and attempt once, until every watched invocation (and what it called or sent) has finished.
 import type { AdminClient } from "../runtime/admin.js";
 import type { StatePaths } from "../runtime/paths.js";
-import { findInvocations, gatherSnapshot, type InvocationFilter } from "./journal.js";
+import { invocations as findInvocations } from "./index.js";
+import { gatherSnapshot } from "./snapshot.js";
+import type { InvocationQuery } from "./sql.js";
 import { buildTimeline } from "./model.js";
 import type { InvocationRow, Timeline, TimelineEntry, TimelineMarker } from "./types.js";
 
@@ -16,7 +18,7 @@ export interface FollowOptions {
   /** follow these invocations (and their children) … */
   ids?: string[];
   /** … or those matching this filter: the unfinished ones now and new ones from now on */
-  filter?: Omit<InvocationFilter, "limit" | "order">;
+  filter?: Omit<InvocationQuery, "limit" | "order">;
   intervalMs?: number;
   maxWaitMs: number;
   onEvent: (e: FollowEvent) => void;

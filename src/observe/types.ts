@@ -5,59 +5,8 @@ import type { StepLogLine } from "../services/lib/steplog.js";
 
 export type { StepLogLine };
 
-/** A row of sys_invocation (the columns the timeline selects). */
-export interface InvocationRow {
-  id: string;
-  target: string;
-  target_service_name: string;
-  target_service_key?: string;
-  target_handler_name: string;
-  target_service_ty?: string;
-  status: string;
-  invoked_by?: string;
-  invoked_by_id?: string;
-  invoked_by_target?: string;
-  invoked_by_subscription_id?: string;
-  idempotency_key?: string;
-  created_at: string;
-  modified_at?: string;
-  inboxed_at?: string;
-  scheduled_at?: string;
-  scheduled_start_at?: string;
-  running_at?: string;
-  completed_at?: string;
-  retry_count?: number;
-  last_start_at?: string;
-  next_retry_at?: string;
-  last_failure?: string;
-  last_failure_error_code?: string;
-  last_failure_related_command_index?: number;
-  last_failure_related_command_name?: string;
-  last_failure_related_command_type?: string;
-  completion_result?: string;
-  completion_failure?: string;
-  journal_size?: number;
-  journal_commands_size?: number;
-}
-
-/** A row of sys_journal. */
-export interface JournalRow {
-  id: string;
-  index: number;
-  entry_type: string;
-  name?: string;
-  appended_at?: string;
-  entry_json?: string;
-}
-
-/** A row of sys_journal_events. */
-export interface JournalEventRow {
-  id: string;
-  after_journal_entry_index?: number;
-  appended_at: string;
-  event_type: string;
-  event_json?: string;
-}
+export type { InvocationRow, JournalRow, JournalEventRow } from "./sql.js";
+import type { InvocationRow, JournalRow, JournalEventRow } from "./sql.js";
 
 /** A process event of the stack, read from the supervisor's log: a component died or came back. */
 export interface ComponentEvent {

@@ -1,0 +1,47 @@
+// The one way the playground waits for something: poll a check until it yields a value, or fail with an error that
+// names what was awaited (and the last error seen), never a bare timeout.
+import { PlaygroundError } from "../errors.js";
+
+export class TimedOutError extends PlaygroundError {
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    lastError?: unknown,
+  ) {
+    super(
+      `timed out after ${formatMs(timeoutMs)} waiting for ${what}${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})` : ""}`,
+      "check the stack with `npx patterns status` and the invocations with `npx patterns invocations`; then try again",
+    );
+    this.name = "TimedOutError";
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s`;
+}
+
+export interface EventuallyOptions {
+  timeoutMs?: number;
+  everyMs?: number;
+}
+
+/** Poll `check` until it returns a truthy value; throws TimedOutError naming `what` after timeoutMs (default 30 s). */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, opts: EventuallyOptions = {}): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const everyMs = opts.everyMs ?? 200;
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+      last = undefined;
+    } catch (e) {
+      // a check that throws a playground error with a fix (bad input, not running) will not get better by waiting
+      if (e instanceof PlaygroundError && !(e instanceof TimedOutError) && e.exitCode === 2) throw e;
+      last = e;
+    }
+    if (Date.now() >= deadline) throw new TimedOutError(what, timeoutMs, last);
+    await new Promise((r) => setTimeout(r, Math.min(everyMs, Math.max(0, deadline - Date.now()))));
+  }
+}

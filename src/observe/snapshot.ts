@@ -1,0 +1,40 @@
+// Everything a timeline needs for some invocations, read at one moment: their rows and their children's, journals,
+// journal events, the worker's step log and the supervisor's process events. A Snapshot is also the format of the
+// recorded test fixtures, so a timeline can be built offline.
+import type { AdminClient } from "../runtime/admin.js";
+import type { StatePaths } from "../runtime/paths.js";
+import { descendants, journal, journalCounts, journalEvents } from "./index.js";
+import { readComponentEvents, readStepLog } from "./sources.js";
+import type { InvocationRow } from "./sql.js";
+import type { Snapshot } from "./types.js";
+
+export interface SnapshotOptions {
+  /** also read the journals of children (calls/sends) */
+  children?: boolean;
+  /** skip journals (lists only need counts) */
+  journals?: boolean;
+}
+
+export async function gatherSnapshot(admin: AdminClient, paths: StatePaths, roots: InvocationRow[], opts: SnapshotOptions = {}): Promise<Snapshot> {
+  const takenAt = new Date().toISOString();
+  const invocations = [...roots];
+  if (opts.children !== false && roots.length) {
+    const kids = await descendants(admin, roots.map((r) => r.id));
+    const known = new Set(invocations.map((i) => i.id));
+    for (const k of kids) if (!known.has(k.id)) invocations.push(k);
+  }
+  const ids = invocations.map((i) => i.id);
+  return {
+    takenAt,
+    invocations,
+    journal: opts.journals === false ? [] : await journal(admin, ids),
+    events: await journalEvents(admin, ids),
+    steps: readStepLog(paths.stepLog, ids),
+    components: readComponentEvents(paths.logsDir),
+  };
+}
+
+/** Per invocation, the number of steps (commands other than input/output) — for lists, without reading journals. */
+export function stepCounts(admin: AdminClient, ids: string[]): Promise<Map<string, number>> {
+  return journalCounts(admin, ids, true);
+}
