@@ -14,7 +14,10 @@ import { emit, note, out, printNdjson, shortId, table, humanDuration } from "../
 import { c, sym } from "../ui/palette.js";
 import { spinner } from "../ui/spinner.js";
 import { buildPosts, POSTS_TOPIC, readFeed, sendPosts, sendToSink, type SendResult, type SentRecord } from "./events/posts.js";
-import { followInvocations, invocationRows, outcomeOf, waitForCompletion, type InvocationRow, type StepEvent } from "./events/invocations.js";
+import { outcomeOf } from "./events/invocations.js";
+import { completedOrLatest, invocations, type InvocationRow } from "../observe/index.js";
+import { followLive } from "../observe/follow.js";
+import { defaultWidth } from "../observe/render.js";
 import { moveTracked, registerTracked, seedTimestamp, showTracked, TRACKERS, type Tracker } from "./events/trackers.js";
 import { splitConsoleLine, TOPICS } from "../kafka/schema.js";
 import type { KafkaRecord } from "../kafka/producer.js";
@@ -65,24 +68,16 @@ async function outputOf(stack: RunningStack, id: string): Promise<unknown> {
   return res && res.status === 200 ? res.body : undefined;
 }
 
-function stepLine(e: StepEvent, base: Map<string, number>, multi: boolean): string {
-  const t0 = base.get(e.invocationId);
-  const rel = t0 !== undefined && e.at ? `+${((Date.parse(e.at) - t0) / 1000).toFixed(2)} s` : "";
-  const who = multi ? `${c.id(shortId(e.invocationId))}  ` : "";
-  return `  ${c.dim(rel.padStart(9))}  ${who}${e.kind.padEnd(10)} ${e.name}${e.detail ? c.dim(`  ${e.detail}`) : ""}`;
-}
-
-/** Follow invocations until they complete: text lines, or NDJSON events with --json. */
+/** Follow the posts' invocations live (the timeline's follow view: steps, crashes, restarts, replays), then their outputs. */
 async function follow(stack: RunningStack, ids: string[], json: boolean): Promise<InvocationRow[]> {
-  const first = await invocationRows(stack.admin, ids);
-  const base = new Map(first.filter((r) => r.created_at).map((r) => [r.id, Date.parse(r.created_at!)]));
   if (!json) note(c.dim(`following ${ids.length} invocation(s) until they complete (Ctrl+C stops following, not the invocation)`));
-  const rows = await followInvocations(stack.admin, ids, (e) => (json ? printNdjson({ event: "step", ...e }) : out(stepLine(e, base, ids.length > 1))));
+  await followLive(stack.admin, stack.paths, { ids, json, width: defaultWidth(), timeoutMs: 10 * 60_000, finalTimelines: false });
+  const rows = await invocations(stack.admin, { ids });
+  if (json) return rows;
   for (const row of rows) {
     const output = row.completion_result === "success" ? await outputOf(stack, row.id) : undefined;
     const took = row.created_at && row.completed_at ? Date.parse(row.completed_at) - Date.parse(row.created_at) : NaN;
-    if (json) printNdjson({ event: "completed", invocationId: row.id, status: row.status, result: row.completion_result, failure: row.completion_failure, output, tookMs: took });
-    else if (row.completion_result === "success") out(`${sym.ok} ${c.id(row.id)} completed in ${humanDuration(took)}${output ? c.dim(`  ${JSON.stringify(output)}`) : ""}`);
+    if (row.completion_result === "success") out(`${sym.ok} ${c.id(row.id)} completed in ${humanDuration(took)}${output ? c.dim(`  ${JSON.stringify(output)}`) : ""}`);
     else if (row.status === "completed") out(`${sym.fail} ${c.id(row.id)} failed: ${row.completion_failure ?? "?"}`);
     else out(`${sym.warn} ${c.id(row.id)} is still ${row.status ?? "unknown"}`);
   }
@@ -265,7 +260,7 @@ async function produceAction(topic: string, lines: string[], o: ProduceOptions &
   const res = await sendToSink(stack, topic, { service, handler }, records, { validate: o.validate });
   // Report what each record became within --wait: done, rejected by its handler (terminal, named), or in flight.
   const ids = res.records.flatMap((r) => (r.invocationId ? [r.invocationId] : []));
-  const rows = o.wait > 0 && ids.length ? await waitForCompletion(stack.admin, ids, o.wait) : await invocationRows(stack.admin, ids);
+  const rows = o.wait > 0 && ids.length ? await completedOrLatest(stack.admin, ids, { timeoutMs: o.wait }) : await invocations(stack.admin, { ids });
   const reported = res.records.map((r) => ({ ...r, ...(r.invocationId ? outcomeOf(rows.find((x) => x.id === r.invocationId)) : { outcome: "no invocation" as const }) }));
   emit(o, { via: res.via, topic, warning: res.warning, records: reported }, (d) =>
     d.records.flatMap((r) => {

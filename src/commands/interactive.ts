@@ -13,8 +13,9 @@ import { note, out, printJson } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
 import { closest } from "./interactive/format.js";
 import { collectList, renderList } from "./interactive/list.js";
-import { fetchState, renderState, stateJson, stateSql } from "./interactive/state.js";
-import { actOn, listInvocations, renderAction, renderInvocations, invocationsSql, validateStatus, STATUSES, STATUS_ALIASES } from "./interactive/invocations.js";
+import { fetchState, renderState, stateJson } from "./interactive/state.js";
+import { invocationsSql, stateSql } from "../observe/sql.js";
+import { actOn, invocationsQuery, listInvocations, renderAction, renderInvocations, validateStatus, STATUSES, STATUS_ALIASES } from "./interactive/invocations.js";
 import { interactiveTerminal, presentAll, presentTour, summaryLines, TourStopped } from "./interactive/tour.js";
 import { openUrl, probe, uiUrl } from "./interactive/ui.js";
 import { bashScript, completionTree, zshScript } from "./interactive/completion.js";
@@ -147,7 +148,7 @@ export function register(program: Command): void {
           note(c.dim(`${rows.length} shown; ${c.cmd("npx patterns cancel <id>")} / ${c.cmd("npx patterns kill <id>")} accept the short ids`));
         }
       }
-      printEquivalent({ url: `${stack.state.adminUrl}/query`, body: { query: invocationsSql(filter) } }, o);
+      printEquivalent({ url: `${stack.state.adminUrl}/query`, body: { query: invocationsSql(invocationsQuery(filter)) } }, o);
     });
 
   for (const action of ["cancel", "kill"] as const) {

@@ -8,7 +8,7 @@ import { printEquivalent } from "./lib/curl.js";
 import { humanDuration, note, out, printJson, printNdjson } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
 import { spinner } from "../ui/spinner.js";
-import { follow, type FollowEvent } from "../observe/follow.js";
+import { followLive } from "../observe/follow.js";
 import { journalSqlFor as journalQueryFor } from "../observe/sql.js";
 import { renderLanes } from "../observe/lanes.js";
 import { clock } from "../observe/model.js";
@@ -82,54 +82,17 @@ async function runTimelineVerb(idArg: string | undefined, o: TimelineFlags & { j
   }
 }
 
-function followLine(e: FollowEvent, width: number): string | undefined {
-  const who = (id: string, target: string) => `${c.bold(target)} ${c.id(shortRef(id))}`;
-  switch (e.type) {
-    case "watch":
-      return `${c.dim(clock(new Date().toISOString()))}  ${sym.dot} watching ${who(e.invocationId, e.target)} ${c.dim(e.status)}${e.parentId ? c.dim(` (child of ${shortRef(e.parentId)})`) : ""}`;
-    case "entry": {
-      const verb = e.phase === "start" ? c.info("…") : sym.ok;
-      return fitLine(`${c.dim(clock(e.at))}  ${verb} ${who(e.invocationId, e.target)} ${c.dim(e.entry.kind)} ${entryText(e.entry)}`, width);
-    }
-    case "marker":
-      return fitLine(`${c.dim(clock(e.at))}  ${e.marker.kind.endsWith("exit") ? c.fail("✕") : e.marker.kind === "transient-error" ? c.fail("✗") : "▸"} ${who(e.invocationId, e.target)} ${markerText(e.marker)}`, width);
-    case "end":
-      return undefined;
-  }
-}
-
 async function followVerb(stack: RunningStack, a: TimelineArgs, o: TimelineFlags & { json?: boolean }, width: number): Promise<void> {
   const ids = a.id ? [await resolveInvocationId(stack.admin, a.id)] : undefined;
-  let interrupt: () => void = () => {};
-  const stop = new Promise<void>((resolve) => (interrupt = resolve));
-  const onSigint = () => interrupt();
-  process.once("SIGINT", onSigint);
   if (!o.json) note(c.dim(ids ? `following ${ids[0]} until it and its children finish (Ctrl+C to stop)` : "following active and new invocations until they finish (Ctrl+C to stop)"));
-  try {
-    const r = await follow(stack.admin, stack.paths, {
-      ids,
-      filter: ids ? undefined : { service: a.service, key: a.key, handler: a.handler },
-      maxWaitMs: o.timeout ?? 600_000,
-      stop,
-      onEvent: (e) => {
-        if (o.json) return printNdjson(e);
-        const line = followLine(e, width);
-        if (line) out(line);
-      },
-    });
-    if (o.json) {
-      printNdjson({ type: "timelines", timelines: r.timelines });
-    } else {
-      if (r.timelines.length) {
-        out("");
-        printTimelines(r.timelines, width, "");
-      }
-      note(c.dim(r.reason === "finished" ? "all watched invocations finished" : r.reason === "timeout" ? "stopped waiting (--timeout)" : "stopped"));
-    }
-    if (r.reason === "timeout" && r.timelines.length) process.exitCode = 1;
-  } finally {
-    process.off("SIGINT", onSigint);
-  }
+  const r = await followLive(stack.admin, stack.paths, {
+    ids,
+    filter: ids ? undefined : { service: a.service, key: a.key, handler: a.handler },
+    json: !!o.json,
+    width,
+    timeoutMs: o.timeout ?? 600_000,
+  });
+  if (r.reason === "timeout" && r.timelines.length) process.exitCode = 1;
 }
 
 // ---- kill verbs -------------------------------------------------------------------------------------------------

@@ -5,7 +5,10 @@ import type { StatePaths } from "../runtime/paths.js";
 import { invocations as findInvocations } from "./index.js";
 import { gatherSnapshot } from "./snapshot.js";
 import type { InvocationQuery } from "./sql.js";
-import { buildTimeline } from "./model.js";
+import { buildTimeline, clock } from "./model.js";
+import { entryText, fitLine, markerText, renderTimeline, shortRef } from "./render.js";
+import { note, out, printNdjson } from "../ui/output.js";
+import { c, sym } from "../ui/palette.js";
 import type { InvocationRow, Timeline, TimelineEntry, TimelineMarker } from "./types.js";
 
 export type FollowEvent =
@@ -106,4 +109,89 @@ export async function follow(admin: AdminClient, paths: StatePaths, o: FollowOpt
 
 function flatten(ts: Timeline[]): Timeline[] {
   return ts.flatMap((t) => [t, ...flatten(t.children)]);
+}
+
+// ---- the one live view: every `--follow` (timeline, send-post, kill verbs) prints through this ----------------
+
+export interface LiveFollowOptions {
+  ids?: string[];
+  filter?: FollowOptions["filter"];
+  json: boolean;
+  width: number;
+  timeoutMs: number;
+  /** print the final timelines after the live lines (default true) */
+  finalTimelines?: boolean;
+}
+
+function liveLine(e: FollowEvent, width: number): string | undefined {
+  const who = (id: string, target: string) => `${c.bold(target)} ${c.id(shortRef(id))}`;
+  switch (e.type) {
+    case "watch":
+      return `${c.dim(clock(new Date().toISOString()))}  ${sym.dot} watching ${who(e.invocationId, e.target)} ${c.dim(e.status)}${e.parentId ? c.dim(` (child of ${shortRef(e.parentId)})`) : ""}`;
+    case "entry": {
+      const verb = e.phase === "start" ? c.info("…") : sym.ok;
+      return fitLine(`${c.dim(clock(e.at))}  ${verb} ${who(e.invocationId, e.target)} ${c.dim(e.entry.kind)} ${entryText(e.entry)}`, width);
+    }
+    case "marker":
+      return fitLine(`${c.dim(clock(e.at))}  ${e.marker.kind.endsWith("exit") ? c.fail("✕") : e.marker.kind === "transient-error" ? c.fail("✗") : "▸"} ${who(e.invocationId, e.target)} ${markerText(e.marker)}`, width);
+    case "end":
+      return undefined;
+  }
+}
+
+/** NDJSON form of a follow event; a finished step also carries `event: "step"` and its name, for simple consumers. */
+function liveJson(e: FollowEvent): Record<string, unknown> {
+  if (e.type === "entry" && e.phase === "done") return { ...e, event: "step", kind: e.entry.kind, name: e.entry.name };
+  return { ...e };
+}
+
+/**
+ * Follow invocations live and print what happens to each (steps, crashes, restarts, replays, retries), then their
+ * timelines. Ctrl+C stops following (not the invocations). With json: NDJSON events, then one per completed root
+ * (`event: "completed"`), then `end`, then the timelines.
+ */
+export async function followLive(admin: AdminClient, paths: StatePaths, o: LiveFollowOptions): Promise<FollowResult> {
+  let interrupt: () => void = () => {};
+  const stop = new Promise<void>((resolve) => (interrupt = resolve));
+  const onSigint = () => interrupt();
+  process.once("SIGINT", onSigint);
+  try {
+    let ended: FollowEvent | undefined;
+    const r = await follow(admin, paths, {
+      ids: o.ids,
+      filter: o.filter,
+      maxWaitMs: o.timeoutMs,
+      stop,
+      onEvent: (e) => {
+        if (e.type === "end") {
+          ended = e; // printed after the completions
+          return;
+        }
+        if (o.json) return printNdjson(liveJson(e));
+        const line = liveLine(e, o.width);
+        if (line) out(line);
+      },
+    });
+    for (const t of r.timelines) {
+      const inv = t.invocation;
+      if (inv.status !== "completed") continue;
+      if (o.json) printNdjson({ type: "completed", event: "completed", invocationId: inv.id, target: inv.target, status: inv.status, result: inv.result, failure: inv.failure, tookMs: inv.durationMs });
+    }
+    if (o.json) {
+      if (ended) printNdjson(ended);
+      printNdjson({ type: "timelines", timelines: r.timelines });
+    } else {
+      if (o.finalTimelines !== false && r.timelines.length) {
+        out("");
+        r.timelines.forEach((t, i) => {
+          if (i > 0) out("");
+          for (const l of renderTimeline(t, { width: o.width })) out(l);
+        });
+      }
+      note(c.dim(r.reason === "finished" ? "all watched invocations finished" : r.reason === "timeout" ? "stopped waiting (--timeout)" : "stopped following (the invocations go on)"));
+    }
+    return r;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
 }

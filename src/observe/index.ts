@@ -9,6 +9,7 @@ import {
   journalCountSql,
   journalEventsSql,
   journalSql,
+  promiseSql,
   stateSql,
   stuckInvocationsSql,
   type InvocationQuery,
@@ -16,6 +17,7 @@ import {
   type JournalEventRow,
   type JournalQuery,
   type JournalRow,
+  type PromiseRow,
   type StateRow,
 } from "./sql.js";
 import { eventually } from "./eventually.js";
@@ -130,6 +132,11 @@ export async function objectState(admin: AdminClient, service: string, key: stri
   return out;
 }
 
+/** A workflow's durable promise, if it exists yet. */
+export async function workflowPromise(admin: AdminClient, service: string, key: string, name: string): Promise<PromiseRow | undefined> {
+  return (await query<PromiseRow>(admin, promiseSql(service, key, name)))[0];
+}
+
 /** Wait until every invocation is completed; returns their rows. Throws, naming what it waited for, on timeout. */
 export async function completed(admin: AdminClient, ids: string[], opts: { timeoutMs?: number; everyMs?: number; what?: string } = {}): Promise<InvocationRow[]> {
   if (ids.length === 0) return [];
@@ -156,7 +163,7 @@ export async function completedOrLatest(admin: AdminClient, ids: string[], opts:
 export class UnknownInvocationIdError extends PlaygroundError {
   constructor(id: string) {
     super(
-      `no invocation ${id} in Restate's invocation table (unknown id, or its record was already purged)`,
+      `no invocation ${id} in sys_invocation (unknown id, or its record was already purged)`,
       "list recent ones with `npx patterns timeline`, or check the id with `npx patterns timeline --json`",
     );
   }

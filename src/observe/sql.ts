@@ -104,6 +104,8 @@ export interface StateRow {
   service_key: string;
   key: string;
   value_utf8?: string;
+  /** the raw bytes as hex, for values that are not UTF-8 */
+  value?: string;
 }
 
 /** Status filter values: Restate's own, plus three conveniences. */
@@ -210,7 +212,7 @@ export function stateSql(service: string, key?: string, stateKey?: string): stri
   const where = [`service_name = ${sqlString(service)}`];
   if (key !== undefined) where.push(`service_key = ${sqlString(key)}`);
   if (stateKey !== undefined) where.push(`key = ${sqlString(stateKey)}`);
-  return `SELECT service_key, key, value_utf8 FROM state WHERE ${where.join(" AND ")} ORDER BY service_key, key`;
+  return `SELECT service_key, key, value_utf8, value FROM state WHERE ${where.join(" AND ")} ORDER BY service_key, key`;
 }
 
 /**
@@ -223,4 +225,16 @@ export function subscriptionInputsSql(service: string, handler: string, keys: st
     WHERE i.invoked_by = 'subscription' AND i.target_service_name = ${sqlString(service)} AND i.target_handler_name = ${sqlString(handler)}
       AND i.target_service_key IN ${list(keys)}
       AND i.invoked_by_subscription_id IN ${list(subscriptionIds)}`;
+}
+
+/** A row of sys_promise (workflow promises). */
+export interface PromiseRow {
+  key: string;
+  completed?: boolean;
+  completion_success_value_utf8?: string;
+  completion_failure?: string;
+}
+
+export function promiseSql(service: string, key: string, name: string): string {
+  return `SELECT key, completed, completion_success_value_utf8, completion_failure FROM sys_promise WHERE service_name = ${sqlString(service)} AND service_key = ${sqlString(key)} AND key = ${sqlString(name)}`;
 }

@@ -1,9 +1,8 @@
 // Patterns of the "communication" group (see src/services/communication/): rows 1–5 of the catalogue.
 // Each demo drives the same functions as the CLI verbs, through the ingress, with run-unique keys, and computes its
-// checks from sys_invocation / sys_journal / state, the worker's step log, or the simulated-systems ledger.
+// checks from Restate's invocation, journal and state tables (src/observe), the worker's step log, or the simulated-systems ledger.
 import * as clients from "@restatedev/restate-sdk-clients";
 import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "./types.js";
-import { sqlString } from "../runtime/admin.js";
 import { ingressClient } from "../runtime/ingress.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { readLedger } from "../services/lib/simulated.js";
@@ -11,7 +10,8 @@ import { ASYNC_TASK_WORKER, CARD_DECLINED, CARD_OK, DATA_UPLOADER, PRODUCT, SIGN
 import type { ProductService } from "../services/communication/product.js";
 import { invoiceEvent } from "../services/communication/stripe-sim.js";
 import { PAYMENT_TRACKER } from "../services/scheduling/payment-tracker-api.js";
-import { executions, invocations, journal, pollUntil, randomSuffix, type InvocationRow } from "../commands/communication/shared.js";
+import { executions, randomSuffix } from "../commands/communication/shared.js";
+import { eventually, invocation, invocations, journal, stateRows, workflowPromise, type InvocationRow } from "../observe/index.js";
 import { reserve } from "../commands/communication/rpc.js";
 import { listTasks, submitTask, taskResult } from "../commands/communication/queue.js";
 import { SEED_CUSTOMER, sendWebhook, trackerMissing } from "../commands/communication/webhook.js";
@@ -20,14 +20,11 @@ import { paySignals, type PaySignalsResult } from "../commands/communication/pay
 import { errorMessage } from "../errors.js";
 
 async function stateValue(stack: RunningStack, service: string, key: string, name: string): Promise<string | undefined> {
-  const rows = await stack.admin.query<{ value_utf8?: string }>(
-    `SELECT value_utf8 FROM state WHERE service_name = ${sqlString(service)} AND service_key = ${sqlString(key)} AND key = ${sqlString(name)}`,
-  );
-  return rows[0]?.value_utf8;
+  return (await stateRows(stack.admin, service, key, name))[0]?.value_utf8;
 }
 
-async function row(stack: RunningStack, service: string, id: string): Promise<InvocationRow | undefined> {
-  return (await invocations(stack.admin, { service, id }))[0];
+async function row(stack: RunningStack, id: string): Promise<InvocationRow | undefined> {
+  return invocation(stack.admin, id);
 }
 
 // ---- 1. durable RPC + idempotency ----
@@ -64,14 +61,14 @@ async function durableRpc(ctx: DemoContext): Promise<DemoResult> {
     check(
       "Restate holds one invocation per reservation id",
       rows.length === 2 && new Set(rows.map((r) => r.idempotency_key)).size === 2,
-      `sys_invocation for ${PRODUCT}/${product}/reserve: ${rows.map((r) => `${r.idempotency_key} (${r.status})`).join(", ")}`,
+      `invocations of ${PRODUCT}/${product}/reserve: ${rows.map((r) => `${r.idempotency_key} (${r.status})`).join(", ")}`,
     ),
     check("the handler ran once per reservation id", runsR1 === 1 && runsR2 === 1, `worker step log: ${r1} ran ${runsR1}×, ${r2} ran ${runsR2}× (for 3 calls)`),
     check("the product's state says reserved", reserved === "true", `state ${PRODUCT}/${product} reserved = ${reserved ?? "(none)"}`),
     check(
       "two concurrent calls with one key share one invocation",
       both.every((x) => x === true) && concurrentRows.length === 1,
-      `answers ${JSON.stringify(both)}; sys_invocation rows for ${other}: ${concurrentRows.length}`,
+      `answers ${JSON.stringify(both)}; invocations for ${other}: ${concurrentRows.length}`,
     ),
   ];
   return { checks, data: { product, reservations: [r1, r2], answers: [a.reserved, b.reserved, again.reserved], invocations: [a.invocationId, b.invocationId], concurrentProduct: other } };
@@ -117,7 +114,7 @@ async function messageQueue(ctx: DemoContext): Promise<DemoResult> {
     check(
       crashed ? "one invocation for the key; the body ran again only because the worker died in it" : "one invocation for the key, and the task body ran once",
       rows.length === 1 && (crashed ? steps >= 1 && steps <= 2 : steps === 1),
-      `sys_invocation rows for ${key}: ${rows.length}; step "run task" ran ${steps}×`,
+      `invocations for ${key}: ${rows.length}; step "run task" ran ${steps}×`,
     ),
   ];
   return { checks, data: { key, invocationId: first.invocationId, executionTime: first.executionTime, result: result.result } };
@@ -141,10 +138,14 @@ async function webhookCallbacks(ctx: DemoContext): Promise<DemoResult> {
   ctx.say("and once more without the idempotency-key header (a careless retry)");
   const third = await sendWebhook(stack, event, { idempotencyKey: false });
 
-  const tracker = await pollUntil(async () => {
-    const rows = await invocations(stack.admin, { service: PAYMENT_TRACKER, key: invoice });
-    return rows.length > 0 && rows.every((r) => r.status === "completed") ? rows : undefined;
-  }, 60_000);
+  const tracker = await eventually(
+    `${PAYMENT_TRACKER}/${invoice}'s invocations to complete`,
+    async () => {
+      const rows = await invocations(stack.admin, { service: PAYMENT_TRACKER, key: invoice });
+      return rows.length > 0 && rows.every((r) => r.status === "completed") ? rows : undefined;
+    },
+    { timeoutMs: 60_000, everyMs: 250 },
+  ).catch(() => undefined);
   const paid = await stateValue(stack, PAYMENT_TRACKER, invoice, "paid");
   const routerRows = await invocations(stack.admin, { service: WEBHOOK_ROUTER, handler: "onStripeEvent", idempotencyKey: eventId });
   const checks: Check[] = [
@@ -152,7 +153,7 @@ async function webhookCallbacks(ctx: DemoContext): Promise<DemoResult> {
     check(
       "the same event id POSTed twice is processed once",
       second.duplicate && second.routerInvocationId === first.routerInvocationId && routerRows.length === 1,
-      `router invocation ${first.routerInvocationId} both times; sys_invocation rows with key ${eventId}: ${routerRows.length}`,
+      `router invocation ${first.routerInvocationId} both times; invocations with idempotency key ${eventId}: ${routerRows.length}`,
     ),
     check(
       "without the header the router runs again but the tracker still gets the event once",
@@ -184,9 +185,7 @@ async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
 
   const emailsSlow = readLedger(stack.paths.root, { system: "email", action: "sent", key: slowId });
   const emailsFast = readLedger(stack.paths.root, { system: "email", action: "sent", key: fastId });
-  const promise = await stack.admin.query<{ completed?: boolean; completion_success_value_utf8?: string }>(
-    `SELECT completed, completion_success_value_utf8 FROM sys_promise WHERE service_name = ${sqlString(DATA_UPLOADER)} AND service_key = ${sqlString(slowId)} AND key = 'url'`,
-  );
+  const promise = [await workflowPromise(stack.admin, DATA_UPLOADER, slowId, "url")];
   const emailRows = await invocations(stack.admin, { service: DATA_UPLOADER, handler: "resultAsEmail", key: slowId });
   const buckets = readLedger(stack.paths.root, { system: "s3", action: "bucket created", key: slowId });
   const sendSteps = slow.emailInvocationId ? executions(stack, slow.emailInvocationId).steps["send email"] ?? 0 : 0;
@@ -242,9 +241,9 @@ async function paymentSignals(ctx: DemoContext): Promise<DemoResult> {
   const delayedDeclined = await pay("delayed-decline", { amount: 109, paymentMethodId: CARD_DECLINED, delayedStatus: true });
   const lost = await pay("lost-response", { amount: 42, paymentMethodId: CARD_OK, loseFirstResponse: true });
 
-  const syncJournal = sync.invocationId ? await journal(stack.admin, sync.invocationId) : [];
-  const webhookRow = delayed.webhookInvocationId ? await row(stack, SIGNAL_PAYMENTS, delayed.webhookInvocationId) : undefined;
-  const declinedRow = declined.invocationId ? await row(stack, SIGNAL_PAYMENTS, declined.invocationId) : undefined;
+  const syncJournal = sync.invocationId ? await journal(stack.admin, [sync.invocationId]) : [];
+  const webhookRow = delayed.webhookInvocationId ? await row(stack, delayed.webhookInvocationId) : undefined;
+  const declinedRow = declined.invocationId ? await row(stack, declined.invocationId) : undefined;
   const lostCharges = charges(stack, lost.providerIdempotencyKey);
   const lostSteps = lost.invocationId ? executions(stack, lost.invocationId).steps["stripe call"] ?? 0 : 0;
   const lostLedger = lost.providerIdempotencyKey ? readLedger(stack.paths.root, { system: PROVIDER, key: lost.providerIdempotencyKey }) : [];
@@ -263,7 +262,7 @@ async function paymentSignals(ctx: DemoContext): Promise<DemoResult> {
     check(
       "a declined card fails terminally (402), not retried",
       declined.outcome === "declined" && /402/.test(declinedRow?.completion_failure ?? ""),
-      `${declined.outcome}; sys_invocation completion_failure ${declinedRow?.completion_failure ?? "?"}`,
+      `${declined.outcome}; completion_failure ${declinedRow?.completion_failure ?? "?"}`,
     ),
     check(
       "a decline reported by webhook fails the same way",

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { sqlString } from "../runtime/admin.js";
+import { eventually, invocation } from "../observe/index.js";
 import { ingressFetch } from "../runtime/ingress.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { durablePromise } from "../clients/durable-promise.js";
@@ -18,7 +18,6 @@ import { humanDuration } from "../ui/output.js";
 import { check, type Check, type PatternEntry } from "./types.js";
 
 const suffix = () => randomBytes(3).toString("hex");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cliPath = fileURLToPath(new URL("../../bin/patterns.js", import.meta.url));
 
 /** `patterns promise await <name> --json` in a separate process, as a user in another terminal would run it. */
@@ -43,14 +42,8 @@ function awaiterProcess(stack: RunningStack, name: string): Promise<AwaitResult 
   });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
+function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  return eventually(what, fn, { timeoutMs, everyMs: 250 });
 }
 
 const durablePromises: PatternEntry = {
@@ -144,7 +137,7 @@ const priorityQueue: PatternEntry = {
     await configureQueue(stack, queue, DEFAULT_MAX_IN_FLIGHT);
     await waitDrained(stack, queue, [victims.items[1]!.label], { timeoutMs: 60_000 });
     const cancelledRan = queueRuns(stack.paths.root, queue).some((r) => r.label === victims.items[0]!.label);
-    const cancelledRow = (await stack.admin.query<{ status: string; completion_failure?: string }>(`SELECT status, completion_failure FROM sys_invocation WHERE id = ${sqlString(victims.items[0]!.invocationId)}`))[0];
+    const cancelledRow = await invocation(stack.admin, victims.items[0]!.invocationId);
 
     const checks: Check[] = [
       check("held at 0 in flight, every call waited in the queue", held.inFlight === 0 && held.queued === 7, `${held.queued} queued (${held.byPriority.map((p) => `priority ${p.priority}: ${p.count}`).join(", ")})`),

@@ -1,14 +1,13 @@
 // Patterns of the "events" group (see src/services/events/): the seed's user feed (transactional event processing)
 // and the package tracker (event enrichment). Each demo produces real Kafka records (or, on a --no-kafka stack, calls
-// the same handlers through the ingress with the same keys) and checks its claims from sys_invocation/sys_journal,
+// the same handlers through the ingress with the same keys) and checks its claims from Restate's invocations and journals (src/observe),
 // object state and the simulated-systems ledger.
 import { randomBytes } from "node:crypto";
 import type { RunningStack } from "../runtime/stack.js";
-import { sqlString } from "../runtime/admin.js";
 import { readLedger } from "../services/lib/simulated.js";
 import { check, type Check, type PatternEntry } from "./types.js";
 import { POSTS_SINK, POSTS_TOPIC, readFeed, sendToSink, type SentRecord } from "../commands/events/posts.js";
-import { waitForCompletion, type InvocationRow } from "../commands/events/invocations.js";
+import { completedOrLatest, countInvocationsByKey, journal, type InvocationRow } from "../observe/index.js";
 import { registerTracked, showTracked, TRACKERS } from "../commands/events/trackers.js";
 import type { SocialMediaPost } from "../services/events/user-feed.js";
 
@@ -23,9 +22,7 @@ interface JournalTimes {
 }
 
 async function journalOf(stack: RunningStack, id: string): Promise<JournalTimes> {
-  const rows = await stack.admin.query<{ index: number; entry_type: string; name?: string; appended_at?: string }>(
-    `SELECT index, entry_type, name, appended_at FROM sys_journal WHERE id = ${sqlString(id)} ORDER BY index`,
-  );
+  const rows = await journal(stack.admin, [id]);
   return {
     firstStep: (name) => {
       const r = rows.find((x) => x.name === name && x.entry_type === "Command: Run");
@@ -45,11 +42,8 @@ function completedOk(rows: InvocationRow[], ids: string[]): Check {
 /** Invocations per key for a handler: exactly the records sent, no more (a second subscription would double them). */
 async function invocationsPerKey(stack: RunningStack, service: string, handler: string, expected: Record<string, number>): Promise<Check> {
   const keys = Object.keys(expected);
-  const rows = await stack.admin.query<{ target_service_key: string; n: number }>(
-    `SELECT target_service_key, COUNT(*) AS n FROM sys_invocation WHERE target_service_name = ${sqlString(service)} AND target_handler_name = ${sqlString(handler)} ` +
-      `AND target_service_key IN (${keys.map(sqlString).join(", ")}) GROUP BY target_service_key`,
-  );
-  const got = Object.fromEntries(keys.map((k) => [k, Number(rows.find((r) => r.target_service_key === k)?.n ?? 0)]));
+  const counts = await countInvocationsByKey(stack.admin, { service, handler, keys });
+  const got = Object.fromEntries(keys.map((k) => [k, counts.get(k) ?? 0]));
   const ok = keys.every((k) => got[k] === expected[k]);
   return check("one invocation per record, none duplicated", ok, keys.map((k) => `${k}: ${got[k]} (expected ${expected[k]})`).join("; "));
 }
@@ -98,11 +92,11 @@ const userFeedPattern: PatternEntry = {
     const [r1, r2, r3] = sent.records as [SentRecord, SentRecord, SentRecord];
     say(sent.via === "kafka" ? `produced at offsets ${sent.records.map((r) => r.offset).join(", ")}; invocations ${sent.records.map((r) => r.invocationId ?? "?").join(", ")}` : "no broker (--no-kafka): sent through the ingress with the same keys");
     const ids = sent.records.map((r) => r.invocationId).filter((x): x is string => !!x);
-    const checks: Check[] = [check("each record was ingested as an invocation", ids.length === 3, `${ids.length} of 3 found in sys_invocation`)];
+    const checks: Check[] = [check("each record was ingested as an invocation", ids.length === 3, `${ids.length} of 3 found in Restate`)];
     if (ids.length < 3) return { checks, data: { run, users: [u1, u2], records: sent.records } };
 
     say("waiting for the three posts (moderation polls every 5 s nominal, scaled)…");
-    const rows = await waitForCompletion(stack.admin, ids, 120_000, 250);
+    const rows = await completedOrLatest(stack.admin, ids, { timeoutMs: 120_000, everyMs: 250 });
     const row = (id: string) => rows.find((r) => r.id === id);
     const [p1, p2, p3] = [row(r1.invocationId!), row(r2.invocationId!), row(r3.invocationId!)];
     checks.push(completedOk(rows, ids));
@@ -184,9 +178,9 @@ const packageTrackerPattern: PatternEntry = {
       ...updates.map((u) => ({ key: id, value: u })),
     ]);
     const ids = sent.records.map((r) => r.invocationId).filter((x): x is string => !!x);
-    const checks: Check[] = [check("each record was ingested as an invocation", ids.length === 3, `${ids.length} of 3 found in sys_invocation (via ${sent.via})`)];
+    const checks: Check[] = [check("each record was ingested as an invocation", ids.length === 3, `${ids.length} of 3 found in Restate (via ${sent.via})`)];
     if (ids.length < 3) return { checks, data: { run, id, records: sent.records } };
-    const rows = await waitForCompletion(stack.admin, ids, 60_000, 200);
+    const rows = await completedOrLatest(stack.admin, ids, { timeoutMs: 60_000, everyMs: 200 });
     const [bad, ...good] = ids.map((x) => rows.find((r) => r.id === x));
 
     const info = await showTracked(stack, t, id);

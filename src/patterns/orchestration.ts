@@ -1,14 +1,14 @@
 // Patterns of the "orchestration" group (see src/services/orchestration/): sagas, stateful actors and the payment
 // state machine. Each demo runs for real on run-unique keys; its checks come from the simulated systems' ledger,
 // Restate's journal and invocation table (sys_journal, sys_invocation) and the objects' state.
-import { sqlString } from "../runtime/admin.js";
+import { eventually, invocations, stateRows as objectStateRows } from "../observe/index.js";
 import type { RunningStack } from "../runtime/stack.js";
 import type { LedgerEntry } from "../services/lib/simulated.js";
 import { MACHINE_RUN_STEPS, SAGA_COMPENSATION_STEPS, SAGA_RUN_STEPS, SAGA_SYSTEMS, expectedCompensations, paymentMessages, INITIAL_BALANCE_CENTS, type SagaStep } from "../services/orchestration/model.js";
 import { bookTrip, type BookResult } from "../commands/orchestration/saga.js";
 import { machineAction, machineStorm } from "../commands/orchestration/machine.js";
 import { accountSettled, balanceOf, paymentStorm, paymentView } from "../commands/orchestration/payment.js";
-import { callOk, path, suffix, waitFor } from "../commands/orchestration/shared.js";
+import { callOk, path, suffix } from "../commands/orchestration/shared.js";
 import { check, type Check, type PatternEntry } from "./types.js";
 
 // ------------------------------------------------------------------------------------------------- sagas
@@ -197,18 +197,15 @@ const paymentStateMachine: PatternEntry = {
     const p3 = `pay-${run}-exp`;
     say(`pay on ${p3} with a 1 s token, then wait for expireToken`);
     await settledMessage(stack, p3, "makePayment", { accountId: `acct-${run}-exp`, amount: 100, expireAfterMs: 1000 });
-    const expired = await waitFor(
+    const expired = await eventually(
       `the expiry of ${p3}`,
       async () => {
-        const rows = await stack.admin.query<{ status: string; invoked_by?: string }>(
-          `SELECT status, invoked_by FROM sys_invocation WHERE target_service_name = 'payments' AND target_service_key = ${sqlString(p3)} AND target_handler_name = 'expireToken'`,
-        );
+        const rows = await invocations(stack.admin, { service: "payments", key: p3, handler: "expireToken" });
         return rows.length > 0 && rows.every((r) => r.status === "completed") ? rows : undefined;
       },
-      60_000,
-      250,
+      { timeoutMs: 60_000, everyMs: 250 },
     ).catch(() => []);
-    const stateRows = await stack.admin.query(`SELECT key FROM state WHERE service_name = 'payments' AND service_key = ${sqlString(p3)}`);
+    const stateRows = await objectStateRows(stack.admin, "payments", p3);
     const view3 = await paymentView(stack, p3);
     checks.push(
       check("the token expired on a durable timer", expired.length === 1 && expired[0]!.invoked_by === "service" && stateRows.length === 0 && view3.status === "NEW", `${expired.length} expireToken invocation(s) sent by the object; ${stateRows.length} state entries left`),

@@ -1,7 +1,7 @@
 // Patterns of the "scheduling" group (see src/services/scheduling/): payment reminders on durable timers, and
 // fan-out / fan-in. Each demo runs for real on run-unique keys and checks Restate's own records and the ledger.
 import { randomBytes } from "node:crypto";
-import { sqlString } from "../runtime/admin.js";
+import { invocation, invocations } from "../observe/index.js";
 import { scaleDuration } from "../runtime/config.js";
 import { DAY } from "../services/lib/time.js";
 import { MAX_REMINDERS } from "../services/scheduling/logic.js";
@@ -36,9 +36,7 @@ const paymentReminders: PatternEntry = {
 
     const first = await sendFailure(stack, ignored, makeEvent("failed"));
     const scheduledRow = first.nextReminder
-      ? (await stack.admin.query<{ status: string; created_at?: string; completed_at?: string }>(
-          `SELECT status, created_at, completed_at FROM sys_invocation WHERE id = ${sqlString(first.nextReminder.invocationId)}`,
-        ))[0]
+      ? await invocation(stack.admin, first.nextReminder.invocationId)
       : undefined;
     const firstPaid = await sendFailure(stack, paid, makeEvent("failed"));
     say(`reminder #1 sent for both; next one scheduled as ${first.nextReminder?.invocationId}`);
@@ -59,19 +57,17 @@ const paymentReminders: PatternEntry = {
     const escalations = hist.filter((h) => h.kind === "escalation");
     const gaps = hist.slice(1).map((h, i) => Date.parse(h.at) - Date.parse(hist[i]!.at));
     const state = await readTrackerState(stack, ignored);
-    const runs = await stack.admin.query<{ id: string; status: string; invoked_by?: string }>(
-      `SELECT id, status, invoked_by FROM sys_invocation WHERE target_service_name = ${sqlString(PAYMENT_TRACKER)} AND target_service_key = ${sqlString(ignored)} AND target_handler_name = ${sqlString(ON_PAYMENT_FAILURE)}`,
-    );
+    const runs = await invocations(stack.admin, { service: PAYMENT_TRACKER, key: ignored, handler: ON_PAYMENT_FAILURE });
     const selfSends = runs.filter((r) => r.invoked_by === "service");
 
     const paidHist = invoiceHistory(stack.paths.root, paid);
     const paidState = await readTrackerState(stack, paid);
     const cancelled = success.cancelledReminder
-      ? (await stack.admin.query<{ status: string; completion_failure?: string }>(`SELECT status, completion_failure FROM sys_invocation WHERE id = ${sqlString(success.cancelledReminder)}`))[0]
+      ? await invocation(stack.admin, success.cancelledReminder)
       : undefined;
 
     const checks: Check[] = [
-      check("the next reminder is a scheduled invocation in Restate", heldByTimer, `sys_invocation status of ${first.nextReminder?.invocationId}: ${scheduledRow?.status ?? "not found"}`),
+      check("the next reminder is a scheduled invocation in Restate", heldByTimer, `status of ${first.nextReminder?.invocationId}: ${scheduledRow?.status ?? "not found"}`),
       check(
         `exactly ${MAX_REMINDERS} reminder e-mails, numbered 1…${MAX_REMINDERS}`,
         reminders.length === MAX_REMINDERS && reminders.every((r, i) => r.number === i + 1),
@@ -86,11 +82,11 @@ const paymentReminders: PatternEntry = {
       check("the invoice's state says escalated after 3 reminders", state.escalated === true && state.reminders_count === MAX_REMINDERS && settled.pending.length === 0, `state: reminders_count=${String(state.reminders_count)}, escalated=${String(state.escalated)}`),
       check(`the follow-ups were ${MAX_REMINDERS} self-sends`, selfSends.length === MAX_REMINDERS, `${runs.length} onPaymentFailure invocations, ${selfSends.length} invoked by the object itself`),
       check("a payment stops the reminders: one e-mail, no escalation", paidHist.filter((h) => h.kind === "reminder").length === 1 && !paidHist.some((h) => h.kind === "escalation"), `ledger for ${paid}: ${paidHist.length} entr(ies)`),
-      // a cancelled scheduled invocation is either gone from sys_invocation or completed with the cancellation
+      // a cancelled scheduled invocation is either gone from Restate's invocation table or completed with the cancellation
       check(
         "the paid invoice's scheduled reminder was cancelled",
         !!success.cancelledReminder && (!cancelled || (cancelled.status === "completed" && !!cancelled.completion_failure)) && paidState.paid === true,
-        `${success.cancelledReminder ?? "none"}: ${cancelled ? `${cancelled.status} ${cancelled.completion_failure ?? ""}`.trim() : "no longer in sys_invocation"}; state paid=${String(paidState.paid)}`,
+        `${success.cancelledReminder ?? "none"}: ${cancelled ? `${cancelled.status} ${cancelled.completion_failure ?? ""}`.trim() : "no longer in Restate's invocation table"}; state paid=${String(paidState.paid)}`,
       ),
     ];
     return { checks, data: { invoices: { ignored, paid }, scaledDayMs: scaledDay, history: hist, cancelledReminder: success.cancelledReminder } };
@@ -117,7 +113,7 @@ const fanOut: PatternEntry = {
     say(`parent ${run.invocationId}: total ${humanDuration(run.stats.totalMs)}, slowest ${humanDuration(run.stats.slowestMs)}, sum ${humanDuration(run.stats.sumMs)}`);
     const s = run.stats;
     const checks: Check[] = [
-      check("one child invocation per subtask", run.childInvocations === parts.length, `${run.childInvocations} invocations invoked by ${run.invocationId} in sys_invocation`),
+      check("one child invocation per subtask", run.childInvocations === parts.length, `${run.childInvocations} invocations invoked by ${run.invocationId} in Restate`),
       check("every child completed", run.lanes.every((l) => l.status === "completed"), run.lanes.map((l) => l.status).join(", ")),
       check("the aggregate holds every subtask once", parts.every((p) => run.result.split(", ").filter((r) => r === `${p}: DONE`).length === 1), run.result),
       check("the subtasks ran at the same time (their lanes overlap)", s.overlapped, `all started within ${humanDuration(s.launchSpreadMs)}`),

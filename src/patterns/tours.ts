@@ -2,13 +2,14 @@
 // worker crash armed at a named step; the crash is then verified from the step log, the supervisor's state and
 // Restate's own introspection. One built-in tour (`crash-and-resume`) uses the playground's recovery service, so
 // there is always at least one crash-and-resume tour whatever the groups provide.
-import { existsSync, openSync, readSync, fstatSync, closeSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { check, type Category, type Check, type DemoContext, type DemoResult, type PatternEntry } from "./types.js";
 import { registry } from "./registry.js";
 import { armCrash } from "../runtime/crash.js";
 import { readState } from "../runtime/state.js";
-import { sqlString } from "../runtime/admin.js";
+import { eventually as observeEventually, invocation, invocations, type InvocationRow } from "../observe/index.js";
+import { ndjsonCursor } from "../lib/ndjson.js";
 import { ingressFetch, ingressError } from "../runtime/ingress.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { readLedger } from "../services/lib/simulated.js";
@@ -112,21 +113,8 @@ export function tourFor(p: PatternEntry): Tour {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface InvocationRow {
-  id: string;
-  status?: string;
-  completion_result?: string;
-  completion_failure?: string;
-  retry_count?: number;
-  last_failure?: string;
-  last_failure_error_code?: string;
-}
-
-async function invocationRow(stack: RunningStack, id: string): Promise<InvocationRow | undefined> {
-  const rows = await stack.admin.query<InvocationRow>(
-    `SELECT id, status, completion_result, completion_failure, retry_count, last_failure, last_failure_error_code FROM sys_invocation WHERE id = ${sqlString(id)}`,
-  );
-  return rows[0];
+function invocationRow(stack: RunningStack, id: string): Promise<InvocationRow | undefined> {
+  return invocation(stack.admin, id);
 }
 
 async function recoveryScenario(ctx: TourContext): Promise<DemoResult> {
@@ -229,46 +217,7 @@ export interface StepLogCursor {
 
 /** Lines appended to the worker's step log after this call (partial last lines wait for the next read). */
 export function stepLogCursor(file: string): StepLogCursor {
-  let offset = existsSync(file) ? fstatSizeOf(file) : 0;
-  let rest = "";
-  return {
-    next() {
-      if (!existsSync(file)) return [];
-      const fd = openSync(file, "r");
-      try {
-        const size = fstatSync(fd).size;
-        if (size < offset) offset = 0;
-        if (size === offset) return [];
-        const buf = Buffer.alloc(size - offset);
-        readSync(fd, buf, 0, buf.length, offset);
-        offset = size;
-        const text = rest + buf.toString("utf8");
-        const parts = text.split("\n");
-        rest = parts.pop() ?? "";
-        const out: StepLogLine[] = [];
-        for (const p of parts) {
-          if (!p) continue;
-          try {
-            out.push(JSON.parse(p) as StepLogLine);
-          } catch {
-            /* a torn line */
-          }
-        }
-        return out;
-      } finally {
-        closeSync(fd);
-      }
-    },
-  };
-}
-
-function fstatSizeOf(file: string): number {
-  const fd = openSync(file, "r");
-  try {
-    return fstatSync(fd).size;
-  } finally {
-    closeSync(fd);
-  }
+  return ndjsonCursor<StepLogLine>(file);
 }
 
 // ---- running a tour ----
@@ -289,23 +238,13 @@ export function invocationIdsIn(data: unknown, depth = 0): string[] {
 
 async function firstInvocationSince(stack: RunningStack, services: string[], sinceIso: string): Promise<string | undefined> {
   if (services.length === 0) return undefined;
-  const rows = await stack.admin
-    .query<{ id: string }>(
-      `SELECT id FROM sys_invocation WHERE created_at >= ${sqlString(sinceIso)} AND target_service_name IN (${services.map(sqlString).join(", ")}) ` +
-        `AND invoked_by IN ('ingress', 'subscription') ORDER BY created_at LIMIT 1`,
-    )
-    .catch(() => []);
+  const rows = await invocations(stack.admin, { since: new Date(sinceIso), services, invokedBy: ["ingress", "subscription"], order: "oldest", limit: 1 }).catch(() => []);
   return rows[0]?.id;
 }
 
-async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() >= deadline) return undefined;
-    await wait(200);
-  }
+/** The value once `fn` yields one, or undefined when the time is up (the checks then say what was not seen). */
+function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T | undefined> {
+  return observeEventually("a tour condition", fn, { timeoutMs }).catch(() => undefined);
 }
 
 export interface RunTourOptions {

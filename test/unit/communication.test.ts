@@ -7,7 +7,8 @@ import { parseStripeEvent } from "../../src/services/communication/webhook-route
 import { parsePaymentRequest } from "../../src/services/communication/signal-payments.js";
 import { asObject, at, optionalBoolean, requireNumber, requireString } from "../../src/services/communication/validate.js";
 import { eventProblem } from "../../src/services/scheduling/logic.js";
-import { checkKeyArg, invocationsSql, relative } from "../../src/commands/communication/shared.js";
+import { checkKeyArg, relative } from "../../src/commands/communication/shared.js";
+import { invocationsSql } from "../../src/observe/sql.js";
 import { UsageError } from "../../src/errors.js";
 
 function terminal(fn: () => unknown): restate.TerminalError {
@@ -112,7 +113,7 @@ describe("CLI helpers", () => {
   });
 
   it("invocationsSql quotes values and selects scheduled_at with scheduled_start_at", () => {
-    const sql = invocationsSql({ service: "asyncTaskWorker", handler: "runTask", idempotencyKey: "it's", notCompleted: true }, 10);
+    const sql = invocationsSql({ service: "asyncTaskWorker", handler: "runTask", idempotencyKey: "it's", notCompleted: true, limit: 10 });
     expect(sql).toContain("idempotency_key = 'it''s'");
     expect(sql).toContain("status <> 'completed'");
     expect(sql).toMatch(/scheduled_at, scheduled_start_at/);

@@ -5,7 +5,7 @@ import { CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, moderationStatus } from "../.
 import { lenientJson } from "../../src/services/events/input.js";
 import { SOCIAL_MEDIA_POST } from "../../src/kafka/schema.js";
 import { buildPosts } from "../../src/commands/events/posts.js";
-import { describeEntry, outcomeOf } from "../../src/commands/events/invocations.js";
+import { outcomeOf } from "../../src/commands/events/invocations.js";
 import { seedTimestamp } from "../../src/commands/events/trackers.js";
 import { patterns } from "../../src/patterns/events.js";
 
@@ -45,16 +45,6 @@ describe("input serde of the Kafka-fed handlers", () => {
   it("declares JSON and the topic's schema for discovery", () => {
     expect(serde.contentType).toBe("application/json");
     expect(serde.jsonSchema).toMatchObject({ type: "object", required: ["content"] });
-  });
-});
-
-describe("journal rows as steps", () => {
-  it("names runs and sleeps, skips the input", () => {
-    expect(describeEntry({ id: "inv_1", index: 0, entry_type: "Command: Input" })).toBeUndefined();
-    expect(describeEntry({ id: "inv_1", index: 1, entry_type: "Command: Run", name: "create post" })).toMatchObject({ kind: "run", name: "create post" });
-    const sleep = describeEntry({ id: "inv_1", index: 3, entry_type: "Command: Sleep", name: "moderation pending", entry_lite_json: JSON.stringify({ Command: { Sleep: { wake_up_time: Date.UTC(2024, 0, 1, 12, 0, 1, 500) } } }) });
-    expect(sleep).toMatchObject({ kind: "sleep", detail: "until 12:00:01.500" });
-    expect(describeEntry({ id: "inv_1", index: 4, entry_type: "Notification: Completion" })).toBeUndefined();
   });
 });
 

@@ -14,7 +14,8 @@ import { readLedger } from "../../services/lib/simulated.js";
 import { CARD_DECLINED, CARD_OK, SIGNAL_PAYMENTS, type PaymentRequest, type PaymentResult } from "../../services/communication/contracts.js";
 import type { SignalPayments } from "../../services/communication/signal-payments.js";
 import { eventIdFor } from "../../services/communication/stripe-sim.js";
-import { callError, checkKeyArg, ingressPath, invocations, journal, randomSuffix } from "./shared.js";
+import { callError, checkKeyArg, ingressPath, randomSuffix } from "./shared.js";
+import { invocations, journal } from "../../observe/index.js";
 
 const PROVIDER = "payment-provider";
 
@@ -64,12 +65,12 @@ export async function paySignals(stack: RunningStack, opts: { request: PaymentRe
   }
   const tookMs = Date.now() - started;
   const row = (await invocations(stack.admin, { service: SIGNAL_PAYMENTS, handler: "processPayment", idempotencyKey: opts.requestKey }))[0];
-  const entries = row ? await journal(stack.admin, row.id) : [];
+  const entries = row ? await journal(stack.admin, [row.id]) : [];
   const created = readLedger(stack.paths.root, { system: PROVIDER, action: "payment intent created" }).find((e) => (e.detail as { invocationId?: string })?.invocationId === row?.id);
   const providerKey = value?.idempotencyKey ?? created?.key;
   const createdDetail = created?.detail as { intent?: { id?: string; status?: string }; finalStatus?: string } | undefined;
   // The provider derives the event id from the intent and its final status, and POSTs it as the idempotency key:
-  // so the webhook's invocation is found in sys_invocation without racing the provider's own ledger line.
+  // so the webhook's invocation is found in Restate's invocation table without racing the provider's own ledger line.
   const webhookEventId =
     createdDetail?.intent?.id && createdDetail.intent.status === "processing" && createdDetail.finalStatus ? eventIdFor(createdDetail.intent.id, createdDetail.finalStatus) : undefined;
   const webhookRow = webhookEventId ? (await invocations(stack.admin, { service: SIGNAL_PAYMENTS, handler: "processWebhook", idempotencyKey: webhookEventId }))[0] : undefined;

@@ -12,7 +12,8 @@ import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { ASYNC_TASK_WORKER, type TaskOpts } from "../../services/communication/contracts.js";
 import type { AsyncTaskWorker } from "../../services/communication/queue.js";
-import { callError, checkKeyArg, ingressPath, invocations, randomSuffix, relative, type InvocationRow } from "./shared.js";
+import { callError, checkKeyArg, ingressPath, randomSuffix, relative } from "./shared.js";
+import { invocation, invocations, invocationsSql, type InvocationQuery, type InvocationRow } from "../../observe/index.js";
 
 const HANDLER = "runTask";
 
@@ -45,7 +46,7 @@ export async function submitTask(stack: RunningStack, opts: { task: string; id: 
   } catch (e) {
     throw callError(e, "submitting the task");
   }
-  const row = (await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, id: send.invocationId }))[0];
+  const row = (await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, ids: [send.invocationId] }))[0];
   return {
     invocationId: send.invocationId,
     status: send.status,
@@ -83,7 +84,7 @@ export interface TaskResult {
 }
 
 function refFilter(ref: string) {
-  return ref.startsWith("inv_") ? { id: ref } : { idempotencyKey: ref };
+  return ref.startsWith("inv_") ? { ids: [ref] } : { idempotencyKey: ref };
 }
 
 export function resultCall(ingressUrl: string, ref: string, wait: boolean): RawCall {
@@ -107,7 +108,7 @@ export async function taskResult(stack: RunningStack, ref: string, opts: { wait:
     step?.fail();
     return base;
   }
-  const after = (await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, id: row.id }))[0] ?? row;
+  const after = (await invocation(stack.admin, row.id)) ?? row;
   const done = { ...base, status: after.status, completed: true, completedAt: after.completed_at };
   if (res.status >= 200 && res.status < 300) {
     step?.succeed(`task ${row.idempotency_key ?? row.id} done`);
@@ -131,8 +132,12 @@ export interface QueueListing {
   tasks: { invocationId: string; idempotencyKey?: string; status: string; createdAt?: string; scheduledStartAt?: string; completedAt?: string; result?: string }[];
 }
 
+export function tasksQuery(opts: { all: boolean; limit: number }): InvocationQuery {
+  return { service: ASYNC_TASK_WORKER, handler: HANDLER, notCompleted: !opts.all, limit: opts.limit, order: "newest" };
+}
+
 export async function listTasks(stack: RunningStack, opts: { all: boolean; limit: number }): Promise<QueueListing> {
-  const rows: InvocationRow[] = await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, notCompleted: !opts.all }, opts.limit);
+  const rows: InvocationRow[] = await invocations(stack.admin, tasksQuery(opts));
   return {
     tasks: rows.map((r) => ({
       invocationId: r.id,
@@ -200,20 +205,15 @@ export function register(program: Command): void {
       if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--limit must be a positive whole number, got "${v}"`, "for example --limit 20");
       return Number(v);
     })
-    .description("show scheduled and pending tasks (from sys_invocation)")
+    .description("show scheduled and pending tasks (from Restate's invocation table)")
     .addHelpText("after", examples("npx patterns queue list", "npx patterns queue list --all --json"))
     .action(async (opts: { all?: boolean; limit?: number }, command: Command) => {
       const o = globals(command);
       const stack = requireStack(o.stateDir);
       const all = !!opts.all;
-      const l = await listTasks(stack, { all, limit: opts.limit ?? 50 });
+      const q = { all, limit: opts.limit ?? 50 };
+      const l = await listTasks(stack, q);
       emit(o, l, (x) => renderList(x, all));
-      printEquivalent(
-        {
-          url: `${stack.admin.url}/query`,
-          body: { query: `SELECT id, idempotency_key, status, scheduled_at, scheduled_start_at FROM sys_invocation WHERE target = '${ASYNC_TASK_WORKER}/${HANDLER}'${all ? "" : " AND status <> 'completed'"}` },
-        },
-        o,
-      );
+      printEquivalent({ url: `${stack.admin.url}/query`, body: { query: invocationsSql(tasksQuery(q), ["id", "idempotency_key", "status", "scheduled_at", "scheduled_start_at"]) } }, o);
     });
 }

@@ -10,7 +10,8 @@ import { emit } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { PRODUCT } from "../../services/communication/contracts.js";
 import type { ProductService } from "../../services/communication/product.js";
-import { callError, checkKeyArg, executions, ingressPath, invocations } from "./shared.js";
+import { callError, checkKeyArg, executions, ingressPath } from "./shared.js";
+import { invocations } from "../../observe/index.js";
 
 export interface ReserveResult {
   product: string;

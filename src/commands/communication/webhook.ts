@@ -11,7 +11,8 @@ import { PlaygroundError, UsageError } from "../../errors.js";
 import { WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "../../services/communication/contracts.js";
 import { invoiceEvent } from "../../services/communication/stripe-sim.js";
 import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../../services/scheduling/payment-tracker-api.js";
-import { checkKeyArg, ingressPath, invocations, randomSuffix } from "./shared.js";
+import { checkKeyArg, ingressPath, randomSuffix } from "./shared.js";
+import { invocations } from "../../observe/index.js";
 
 export const SEED_CUSTOMER = "cus_J5K2Y4F2eZvKYlo2";
 

@@ -3,7 +3,7 @@ import type { RunningStack } from "../../runtime/stack.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { PlaygroundError } from "../../errors.js";
 import { checkKeyArg, sendToSink, type SentRecord } from "./posts.js";
-import { waitForCompletion, type InvocationRow } from "./invocations.js";
+import { completedOrLatest, type InvocationRow } from "../../observe/index.js";
 import type { LocationUpdate, PackageInfo } from "../../services/events/package-tracker.js";
 
 export interface Tracker {
@@ -52,7 +52,7 @@ export async function moveTracked(stack: RunningStack, t: Tracker, id: string, u
   const res = await sendToSink(stack, t.topic, { service: t.service, handler: t.move }, [{ key: id, value: update }]);
   const sent = res.records[0]!;
   if (!sent.invocationId) return { sent, via: res.via, outcome: "unknown" };
-  const rows = await waitForCompletion(stack.admin, [sent.invocationId], opts.waitMs ?? 15_000);
+  const rows = await completedOrLatest(stack.admin, [sent.invocationId], { timeoutMs: opts.waitMs ?? 15_000 });
   const row = rows[0];
   if (row?.status !== "completed") return { sent, via: res.via, invocation: row, outcome: "unknown" };
   if (row.completion_result === "success") return { sent, via: res.via, invocation: row, outcome: "applied" };

@@ -1,6 +1,8 @@
-// `patterns invocations`, `cancel <id>`, `kill <id>`: Restate's invocations from sys_invocation, and the admin API's
+// `patterns invocations`, `cancel <id>`, `kill <id>`: Restate's invocations (src/observe), and the admin API's
 // PATCH /invocations/{id}/cancel|kill. Ids are shortened for people; any unique prefix or the short form works.
-import { AdminError, sqlString } from "../../runtime/admin.js";
+import { AdminError } from "../../runtime/admin.js";
+import { completedOrLatest, invocations, type InvocationQuery, type InvocationRow, type StatusFilter } from "../../observe/index.js";
+export type { InvocationRow };
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { humanDuration, shortId, table } from "../../ui/output.js";
@@ -11,26 +13,6 @@ export const STATUSES = ["pending", "scheduled", "ready", "running", "paused", "
 /** extra filters on top of Restate's own statuses */
 export const STATUS_ALIASES = ["active", "succeeded", "failed"] as const;
 
-export interface InvocationRow {
-  id: string;
-  target?: string;
-  target_service_name?: string;
-  target_service_key?: string;
-  target_handler_name?: string;
-  status?: string;
-  invoked_by?: string;
-  created_at?: string;
-  modified_at?: string;
-  completed_at?: string;
-  scheduled_start_at?: string;
-  next_retry_at?: string;
-  retry_count?: number;
-  last_failure?: string;
-  last_failure_error_code?: string;
-  completion_result?: string;
-  completion_failure?: string;
-}
-
 export interface InvocationFilter {
   status?: string;
   service?: string;
@@ -38,29 +20,18 @@ export interface InvocationFilter {
   limit: number;
 }
 
-const COLUMNS =
-  "id, target, target_service_name, target_service_key, target_handler_name, status, invoked_by, created_at, modified_at, completed_at, " +
-  "scheduled_start_at, next_retry_at, retry_count, last_failure, last_failure_error_code, completion_result, completion_failure";
-
 export function validateStatus(raw: string): string {
   const s = raw.trim().toLowerCase();
   if ((STATUSES as readonly string[]).includes(s) || (STATUS_ALIASES as readonly string[]).includes(s)) return s;
   throw new UsageError(`--status "${raw}" is not a status`, `use one of: ${[...STATUSES, ...STATUS_ALIASES].join(", ")}`);
 }
 
-export function invocationsSql(f: InvocationFilter): string {
-  const where: string[] = [];
-  if (f.status === "active") where.push("status <> 'completed'");
-  else if (f.status === "succeeded") where.push("status = 'completed' AND completion_result = 'success'");
-  else if (f.status === "failed") where.push("status = 'completed' AND completion_result = 'failure'");
-  else if (f.status) where.push(`status = ${sqlString(f.status)}`);
-  if (f.service) where.push(`target_service_name = ${sqlString(f.service)}`);
-  if (f.key) where.push(`target_service_key = ${sqlString(f.key)}`);
-  return `SELECT ${COLUMNS} FROM sys_invocation${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC LIMIT ${f.limit}`;
+export function invocationsQuery(f: InvocationFilter): InvocationQuery {
+  return { status: f.status as StatusFilter | undefined, service: f.service, key: f.key || undefined, limit: f.limit, order: "newest" };
 }
 
 export function listInvocations(stack: RunningStack, f: InvocationFilter): Promise<InvocationRow[]> {
-  return stack.admin.query<InvocationRow>(invocationsSql(f));
+  return invocations(stack.admin, invocationsQuery(f));
 }
 
 /** What to say about an invocation in one cell: its failure, its retry reason, or when it is due. */
@@ -103,14 +74,8 @@ export function parseIdPattern(raw: string): { exact?: string; prefix?: string; 
 
 export async function resolveInvocation(stack: RunningStack, raw: string): Promise<InvocationRow> {
   const p = parseIdPattern(raw);
-  let where: string;
-  if (p.exact) where = `id = ${sqlString(p.exact)}`;
-  else {
-    // ids are [0-9A-Za-z] after "inv_" (checked above); the "_" wildcard in the prefix only matches itself here
-    where = `id LIKE ${sqlString(`${p.prefix!}%`)}`;
-    if (p.suffix) where += ` AND id LIKE ${sqlString(`%${p.suffix}`)}`;
-  }
-  const rows = await stack.admin.query<InvocationRow>(`SELECT ${COLUMNS} FROM sys_invocation WHERE ${where} LIMIT 5`);
+  // ids are [0-9A-Za-z] after "inv_" (checked above); the "_" wildcard in the prefix only matches itself here
+  const rows = await invocations(stack.admin, p.exact ? { ids: [p.exact], limit: 5 } : { idLike: `${p.prefix!}%${p.suffix ?? ""}`, limit: 5 });
   if (rows.length === 0) throw new PlaygroundError(`no invocation matches ${raw}`, "list them with `npx patterns invocations` (finished ones are kept for a day)");
   if (rows.length > 1) throw new UsageError(`${raw} matches ${rows.length} invocations: ${rows.map((r) => r.id).join(", ")}`, "give more characters of the id");
   return rows[0]!;
@@ -143,15 +108,10 @@ export async function actOn(stack: RunningStack, action: Action, raw: string, op
     throw e;
   }
   const result: ActionResult = { id: inv.id, action, target: inv.target, accepted: true };
-  const deadline = Date.now() + (opts.waitMs ?? 0);
-  for (;;) {
-    const [now] = await stack.admin.query<InvocationRow>(`SELECT id, status, completion_result, completion_failure FROM sys_invocation WHERE id = ${sqlString(inv.id)}`);
-    result.status = now?.status;
-    result.completionResult = now?.completion_result;
-    result.completionFailure = now?.completion_failure;
-    if (!now || now.status === "completed" || Date.now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const [now] = await completedOrLatest(stack.admin, [inv.id], { timeoutMs: opts.waitMs ?? 0, everyMs: 200 });
+  result.status = now?.status;
+  result.completionResult = now?.completion_result;
+  result.completionFailure = now?.completion_failure;
   return result;
 }
 

@@ -1,6 +1,6 @@
 // `patterns state <service> <key>`: a Virtual Object's or workflow's K/V state (like `restate kv get`), read
 // from Restate's `state` SQL table; values are JSON, pretty-printed.
-import { sqlString } from "../../runtime/admin.js";
+import { stateRows, type StateRow } from "../../observe/index.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { table, visibleLength } from "../../ui/output.js";
@@ -22,15 +22,6 @@ export interface StateReport {
   entries: StateEntry[];
 }
 
-interface StateRow {
-  key: string;
-  value_utf8?: string;
-  value?: string;
-}
-
-export function stateSql(service: string, key: string): string {
-  return `SELECT key, value_utf8, value FROM state WHERE service_name = ${sqlString(service)} AND service_key = ${sqlString(key)} ORDER BY key`;
-}
 
 export function decodeValue(row: StateRow): StateEntry {
   if (row.value_utf8 !== undefined) {
@@ -59,7 +50,7 @@ export async function fetchState(stack: RunningStack, service: string, key: stri
   }
   let rows: StateRow[];
   try {
-    rows = await stack.admin.query<StateRow>(stateSql(service, key));
+    rows = await stateRows(stack.admin, service, key);
   } catch (e) {
     throw new PlaygroundError(`reading the state of ${service}/${key} failed: ${(e as Error).message}`);
   }
