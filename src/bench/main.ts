@@ -2,7 +2,7 @@
 // ratios (these machines are noisy). Starts its own stacks on free ports; prints a table and writes
 // bench/results.json. Not part of `npm test`.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { canConnect } from "../runtime/ports.js";
@@ -13,6 +13,8 @@ import { control } from "../runtime/stack.js";
 import { SUBSCRIPTION_OPTIONS } from "../runtime/supervisor.js";
 import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
 import { percentile, median, ratio } from "./stats.js";
+import { eventually, invocation, journal, journalCounts } from "../observe/index.js";
+import { readNdjson } from "../lib/ndjson.js";
 import { table } from "../ui/output.js";
 import { componentPids as pids, cpuTicks, kafkaProducer, labPorts as ports, patternsCli, rssMb, sleep, startLabStack, stopLabStack, type LabPorts as Ports } from "../lab/stack.js";
 
@@ -76,28 +78,19 @@ async function idleCpu(dir: string, seconds: number): Promise<Record<string, num
 }
 
 function sinkLines(dir: string, runId: string): { seq: number; key: string; sentAt: number; handledAt: number }[] {
-  const file = path.join(dir, "bench-sink.ndjson");
-  if (!existsSync(file)) return [];
-  const out = [];
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    if (!line.includes(`"run":"${runId}"`)) continue;
-    try {
-      out.push(JSON.parse(line));
-    } catch {
-      /* torn line */
-    }
-  }
-  return out;
+  return readNdjson(path.join(dir, "bench-sink.ndjson"), { prefilter: (line) => line.includes(`"run":"${runId}"`) });
 }
 
 async function waitForSink(dir: string, runId: string, count: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const lines = sinkLines(dir, runId);
-    if (lines.length >= count) return Math.max(...lines.map((l) => l.handledAt));
-    await sleep(200);
-  }
-  throw new Error(`only ${sinkLines(dir, runId).length}/${count} events of ${runId} arrived`);
+  const lines = await eventually(
+    `${count} events of ${runId} in the sink`,
+    () => {
+      const l = sinkLines(dir, runId);
+      return l.length >= count ? l : undefined;
+    },
+    { timeoutMs, everyMs: 200 },
+  );
+  return Math.max(...lines.map((l) => l.handledAt));
 }
 
 async function sendIngress(ingress: string, key: string, ev: BenchEvent): Promise<void> {
@@ -216,17 +209,13 @@ async function recovery(dir: string, p: Ports): Promise<number> {
   const admin = new AdminClient(`http://127.0.0.1:${p.admin}`);
   const res = await fetch(`${ingress}/BenchRecovery/run/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sleepMs: 1500 }) });
   const { invocationId } = (await res.json()) as { invocationId: string };
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const rows = await admin.query<{ entry_type: string }>(`SELECT entry_type FROM sys_journal WHERE id = '${invocationId}' AND entry_type = 'Command: Sleep'`);
-    if (rows.length) break;
-    await sleep(20);
-  }
+  // kill it inside the durable sleep: once the sleep is journaled
+  await eventually("the durable sleep in the journal", async () => (await journal(admin, [invocationId], { entryType: "Command: Sleep" })).length > 0, { timeoutMs: 20_000, everyMs: 20 });
   await control(statePaths(dir), "POST", "/kill", { component: "worker", downMs: 1000, wait: true });
   const back = Date.now();
   await fetch(`${ingress}/restate/invocation/${invocationId}/attach`).then((r) => r.text());
-  const [row] = await admin.query<{ completed_at: string }>(`SELECT completed_at FROM sys_invocation WHERE id = '${invocationId}'`);
-  return Date.parse(row!.completed_at) - back;
+  const row = await invocation(admin, invocationId);
+  return Date.parse(row!.completed_at!) - back;
 }
 
 // ---- 5. timeline ---------------------------------------------------------------------------------------------------
@@ -238,7 +227,7 @@ async function timelineWall(dir: string, p: Ports): Promise<{ ms: number; entrie
   const id = res.headers.get("x-restate-id");
   await res.text();
   if (!id) return undefined;
-  const [count] = await admin.query<{ n: number }>(`SELECT COUNT(*) AS n FROM sys_journal WHERE id = '${id}'`);
+  const entries = (await journalCounts(admin, [id])).get(id) ?? 0;
   const help = await patternsCli(["timeline", "--help"]);
   if (help.code !== 0) return undefined;
   const times: number[] = [];
@@ -247,7 +236,7 @@ async function timelineWall(dir: string, p: Ports): Promise<{ ms: number; entrie
     if (r.code !== 0) return undefined;
     times.push(r.ms);
   }
-  return { ms: median(times), entries: Number(count?.n ?? 0) };
+  return { ms: median(times), entries };
 }
 
 // ---- main ----------------------------------------------------------------------------------------------------------

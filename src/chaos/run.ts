@@ -18,6 +18,7 @@ import { componentPids, kafkaProducer, sleep, startLabStack, stopLabStack, type 
 import { eventPlan, faultSchedule, type Fault, type PlannedEvent } from "./schedule.js";
 import { verdict, type Evidence, type FaultRecord, type LedgerEntry, type Verdict } from "./invariants.js";
 import { humanDuration, table } from "../ui/output.js";
+import { countInvocationsByStatus, stateRows } from "../observe/index.js";
 
 export interface ChaosOptions {
   events: number;
@@ -162,13 +163,12 @@ function sinkCount(lab: LabStack): SinkCounts {
 }
 
 async function notFinished(admin: AdminClient): Promise<{ status: string; n: number }[]> {
-  return admin.query<{ status: string; n: number }>(
-    "SELECT status, COUNT(*) AS n FROM sys_invocation WHERE target_service_name IN ('chaosProof', 'chaosRpc') AND status <> 'completed' GROUP BY status",
-  );
+  const counts = await countInvocationsByStatus(admin, { services: ["chaosProof", "chaosRpc"], notCompleted: true });
+  return [...counts].map(([status, n]) => ({ status, n }));
 }
 
 async function readStates(admin: AdminClient): Promise<Map<string, ChaosState>> {
-  const rows = await admin.query<{ service_key: string; value_utf8?: string }>("SELECT service_key, value_utf8 FROM state WHERE service_name = 'chaosProof' AND key = 's'");
+  const rows = await stateRows(admin, "chaosProof", undefined, "s");
   return new Map(rows.map((r) => [r.service_key, JSON.parse(r.value_utf8 ?? "null") as ChaosState]));
 }
 

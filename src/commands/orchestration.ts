@@ -199,7 +199,7 @@ function registerMachine(program: Command): void {
 
   machine
     .command("storm")
-    .description("the seed's five concurrent requests (a: setUp, tearDown; b: setUp, setUp, tearDown) on fresh machines, checked from sys_invocation")
+    .description("the seed's five concurrent requests (a: setUp, tearDown; b: setUp, setUp, tearDown) on fresh machines, checked from Restate's invocation records")
     .addHelpText("after", examples("npx patterns machine storm", "npx patterns machine storm --json"))
     .action(async (_o, command: Command) => {
       const o = globals(command);

@@ -15,6 +15,7 @@ import { FAN_OUT_WORKER } from "../services/scheduling/logic.js";
 import type { FailureResult, SuccessResult } from "../services/scheduling/payment-tracker.js";
 import {
   makeEvent,
+  pendingQuery,
   sendFailure,
   sendSuccess,
   showInvoice,
@@ -25,6 +26,7 @@ import {
   type InvoiceView,
   type NextView,
 } from "./scheduling/reminders.js";
+import { invocationsSql, stateSql } from "../observe/sql.js";
 import { fanOutBody, FANOUT_CRASH_STEPS, runFanOut, validateDescription, type FanOutRun } from "./scheduling/fanout.js";
 import { renderLanes } from "./scheduling/lanes.js";
 
@@ -60,7 +62,7 @@ export function renderInvoice(v: InvoiceView): string[] {
   ];
   if (v.next) {
     lines.push(`next            ${describeNext(v.next, v.timeScale)}`);
-    lines.push(`                ${c.id(v.next.invocationId)} ${c.dim(`(${v.next.status} in sys_invocation)`)}`);
+    lines.push(`                ${c.id(v.next.invocationId)} ${c.dim(`(${v.next.status} in Restate)`)}`);
   } else {
     lines.push(`next            ${c.dim(v.paid ? "nothing scheduled (paid)" : v.escalated ? "nothing scheduled (escalated)" : "nothing scheduled")}`);
   }
@@ -182,11 +184,8 @@ function registerReminders(program: Command): void {
       emit(o, view, renderInvoice);
       printEquivalent(
         [
-          { url: `${stack.admin.url}/query`, body: { query: `SELECT key, value_utf8 FROM state WHERE service_name = '${PAYMENT_TRACKER}' AND service_key = '${invoice}'` } },
-          {
-            url: `${stack.admin.url}/query`,
-            body: { query: `SELECT id, status, created_at FROM sys_invocation WHERE target = '${PAYMENT_TRACKER}/${invoice}/${ON_PAYMENT_FAILURE}' AND status <> 'completed'` },
-          },
+          { url: `${stack.admin.url}/query`, body: { query: stateSql(PAYMENT_TRACKER, invoice) } },
+          { url: `${stack.admin.url}/query`, body: { query: invocationsSql(pendingQuery(invoice), ["id", "status", "created_at", "scheduled_at", "scheduled_start_at"]) } },
         ],
         o,
       );

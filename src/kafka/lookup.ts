@@ -1,10 +1,10 @@
-// Which Restate invocation did a Kafka record become? sys_invocation has no offset column, but the invocation's
+// Which Restate invocation did a Kafka record become? Restate's invocation table has no offset column, but the invocation's
 // first journal entry (Command: Input) keeps the headers the subscription attached: kafka.topic, kafka.partition,
 // kafka.offset and restate.subscription.id. Offsets restart at 0 when the in-memory broker restarts, so a match
 // also requires the subscription that exists now (the supervisor re-creates subscriptions with a fresh broker).
 // The Input entry is written when the record is ingested, even while the invocation waits in its key's inbox.
 import type { AdminClient } from "../runtime/admin.js";
-import { sqlString } from "../runtime/admin.js";
+import { subscriptionInputs } from "../observe/index.js";
 import type { ProducedRecord } from "./producer.js";
 
 export interface RecordInvocation {
@@ -50,26 +50,14 @@ export async function subscriptionIds(admin: AdminClient, topic: string, sink: S
   return subs.filter((s) => s.source.endsWith(`/${topic}`) && s.sink === `service://${sink.service}/${sink.handler}`).map((s) => s.id);
 }
 
-interface Row {
-  id: string;
-  target_service_key?: string;
-  invoked_by_subscription_id?: string;
-  created_at?: string;
-  entry_json?: string;
-}
 
 /** One lookup round: the records that already have an invocation get its id. */
 export async function matchRecords(admin: AdminClient, records: ProducedRecord[], sink: Sink, subs: string[]): Promise<RecordInvocation[]> {
   if (records.length === 0) return [];
   const keys = [...new Set(records.map((r) => r.key))];
-  const sql = `SELECT i.id, i.target_service_key, i.invoked_by_subscription_id, i.created_at, j.entry_json
-    FROM sys_invocation i JOIN sys_journal j ON j.id = i.id AND j.index = 0
-    WHERE i.invoked_by = 'subscription' AND i.target_service_name = ${sqlString(sink.service)} AND i.target_handler_name = ${sqlString(sink.handler)}
-      AND i.target_service_key IN (${keys.map(sqlString).join(", ")})
-      AND i.invoked_by_subscription_id IN (${subs.map(sqlString).join(", ")})`;
   if (subs.length === 0) return records.map((record) => ({ record }));
-  const rows = await admin.query<Row>(sql);
-  const byRecord = new Map<string, Row>();
+  const rows = await subscriptionInputs(admin, sink, keys, subs);
+  const byRecord = new Map<string, (typeof rows)[number]>();
   for (const row of rows) {
     const h = inputHeaders(row.entry_json);
     if (h["kafka.offset"] === undefined) continue;

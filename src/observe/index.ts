@@ -12,6 +12,7 @@ import {
   promiseSql,
   stateSql,
   stuckInvocationsSql,
+  subscriptionInputsSql,
   type InvocationQuery,
   type InvocationRow,
   type JournalEventRow,
@@ -78,7 +79,7 @@ export async function countInvocationsByStatus(admin: AdminClient, q: Invocation
 }
 
 /** Invocations stuck retrying (at least minRetries) or paused: what `doctor` reports. */
-export function stuckInvocations(admin: AdminClient, minRetries: number): Promise<Pick<InvocationRow, "id" | "target" | "status" | "retry_count" | "last_failure">[]> {
+export function stuckInvocations(admin: AdminClient, minRetries = 3): Promise<Pick<InvocationRow, "id" | "target" | "status" | "retry_count" | "last_failure">[]> {
   return query(admin, stuckInvocationsSql(minRetries));
 }
 
@@ -130,6 +131,16 @@ export async function objectState(admin: AdminClient, service: string, key: stri
     }
   }
   return out;
+}
+
+/** The invocations subscriptions made for these keys, with the headers of their input entry (kafka.offset, …). */
+export function subscriptionInputs(
+  admin: AdminClient,
+  sink: { service: string; handler: string },
+  keys: string[],
+  subscriptionIds: string[],
+): Promise<(Pick<InvocationRow, "id" | "target_service_key" | "invoked_by_subscription_id" | "created_at"> & { entry_json?: string })[]> {
+  return query(admin, subscriptionInputsSql(sink.service, sink.handler, keys, subscriptionIds));
 }
 
 /** A workflow's durable promise, if it exists yet. */

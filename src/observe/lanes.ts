@@ -1,4 +1,4 @@
-// `timeline --lanes`: one lane per key over a time window, from sys_invocation alone. Waiting in the key's queue
+// `timeline --lanes`: one lane per key over a time window, from the invocation rows alone. Waiting in the key's queue
 // (inboxed → running) is drawn differently from running (running → completed), so parallel keys and queued keys
 // are visible at a glance. Keyless services get one lane per invocation.
 import { c } from "../ui/palette.js";

@@ -8,7 +8,6 @@ import type {
   BodyRun,
   EntryKind,
   InvocationInfo,
-  InvocationRow,
   JournalRow,
   RunExecution,
   Snapshot,

@@ -1,6 +1,6 @@
 // Patterns of the "orchestration" group (see src/services/orchestration/): sagas, stateful actors and the payment
 // state machine. Each demo runs for real on run-unique keys; its checks come from the simulated systems' ledger,
-// Restate's journal and invocation table (sys_journal, sys_invocation) and the objects' state.
+// Restate's journal and invocation table (through src/observe) and the objects' state.
 import { eventually, invocations, stateRows as objectStateRows } from "../observe/index.js";
 import type { RunningStack } from "../runtime/stack.js";
 import type { LedgerEntry } from "../services/lib/simulated.js";

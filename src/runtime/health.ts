@@ -1,7 +1,8 @@
 // Two things that quietly stop a playground, found for `doctor`: a Kafka subscription that cannot get past a record
 // (its consumer group's committed offset stays behind the topic's end and does not move), and invocations stuck
 // retrying or paused (they hold their object key: every later call on it queues behind them).
-import { sqlString, type AdminClient, type Subscription } from "./admin.js";
+import type { AdminClient, Subscription } from "./admin.js";
+import { countInvocations } from "../observe/index.js";
 
 export interface SubscriptionLag {
   subscription: string;
@@ -28,8 +29,7 @@ export async function subscriptionLags(brokers: string[], admin: AdminClient, su
       const topic = s.source.split("/").pop()!;
       const ends = await client.fetchTopicOffsets(topic);
       const records = ends.reduce((n, e) => n + Number(e.high), 0);
-      const [row] = await admin.query<{ n: number }>(`SELECT COUNT(*) AS n FROM sys_invocation WHERE invoked_by_subscription_id = ${sqlString(s.id)}`);
-      out.push({ subscription: s.id, topic, records, taken: Number(row?.n ?? 0) });
+      out.push({ subscription: s.id, topic, records, taken: await countInvocations(admin, { subscriptionIds: [s.id] }) });
     }
     return out;
   } finally {
@@ -44,21 +44,6 @@ export async function stalledSubscriptions(brokers: string[], admin: AdminClient
   await new Promise((r) => setTimeout(r, waitMs));
   const again = await subscriptionLags(brokers, admin, subs.filter((s) => first.some((f) => f.subscription === s.id)));
   return again.filter((b) => b.records > b.taken && first.some((a) => a.subscription === b.subscription && a.taken === b.taken));
-}
-
-export interface StuckInvocation {
-  id: string;
-  target: string;
-  status: string;
-  retry_count?: number;
-  last_failure?: string;
-}
-
-/** Invocations paused, or backing off after several retries. */
-export function stuckInvocations(admin: AdminClient, minRetries = 3): Promise<StuckInvocation[]> {
-  return admin.query<StuckInvocation>(
-    `SELECT id, target, status, retry_count, last_failure FROM sys_invocation WHERE status = 'paused' OR (status = 'backing-off' AND retry_count >= ${minRetries}) ORDER BY modified_at LIMIT 20`,
-  );
 }
 
 /**

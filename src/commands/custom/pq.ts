@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import { PlaygroundError } from "../../errors.js";
+import { eventually } from "../../observe/index.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DEFAULT_QUEUE, maxConcurrency, type QueueSummary } from "../../services/custom/priority-queue-logic.js";
 import { PQ_SYSTEM } from "../../services/custom/names.js";
@@ -85,14 +85,14 @@ export async function addItems(stack: RunningStack, o: AddOptions): Promise<AddR
  * there — queued, in flight or already run — so the status shown afterwards includes them.
  */
 async function waitArrived(stack: RunningStack, queue: string, labels: string[], timeoutMs = 15_000): Promise<QueueSummary> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const arrived = async () => {
     const s = await queueStatus(stack, queue);
     const seen = new Set([...s.queuedItems.map((i) => i.label), ...s.inFlightItems.map((p) => p.label)]);
     const ran = new Set(queueRuns(stack.paths.root, queue).map((r) => r.label));
-    if (labels.every((l) => seen.has(l) || ran.has(l)) || Date.now() > deadline) return s;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return labels.every((l) => seen.has(l) || ran.has(l)) ? s : undefined;
+  };
+  // what is there after the time is up is shown anyway
+  return eventually(`${labels.length} calls to reach the queue ${queue}`, arrived, { timeoutMs }).catch(() => queueStatus(stack, queue));
 }
 
 export interface RunRecord {
@@ -133,22 +133,22 @@ export async function waitDrained(
   labels: string[],
   opts: { timeoutMs?: number; onStatus?: (s: QueueSummary, done: number) => void } = {},
 ): Promise<{ runs: RunRecord[]; peakSeenInFlight: number; samples: number }> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
   const wanted = new Set(labels);
   let peakSeenInFlight = 0;
   let samples = 0;
-  for (;;) {
-    const s = await queueStatus(stack, queue);
-    samples++;
-    peakSeenInFlight = Math.max(peakSeenInFlight, s.inFlight);
-    const runs = queueRuns(stack.paths.root, queue).filter((r) => wanted.has(r.label));
-    const done = runs.filter((r) => r.end !== undefined).length;
-    opts.onStatus?.(s, done);
-    // ended in the ledger and given their permits back (done() is a one-way send that lands a moment later)
-    const holding = [...s.inFlightItems, ...s.queuedItems].some((i) => i.label !== undefined && wanted.has(i.label));
-    if (done >= wanted.size && !holding) return { runs, peakSeenInFlight, samples };
-    if (Date.now() > deadline)
-      throw new PlaygroundError(`the queue ${queue} did not finish ${wanted.size} items in time (${done} done, ${s.inFlight} in flight, ${s.queued} queued)`, "check `npx patterns pq status` and `npx patterns logs worker`");
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  return eventually(
+    `the queue ${queue} to finish ${wanted.size} items`,
+    async () => {
+      const s = await queueStatus(stack, queue);
+      samples++;
+      peakSeenInFlight = Math.max(peakSeenInFlight, s.inFlight);
+      const runs = queueRuns(stack.paths.root, queue).filter((r) => wanted.has(r.label));
+      const done = runs.filter((r) => r.end !== undefined).length;
+      opts.onStatus?.(s, done);
+      // ended in the ledger and given their permits back (done() is a one-way send that lands a moment later)
+      const holding = [...s.inFlightItems, ...s.queuedItems].some((i) => i.label !== undefined && wanted.has(i.label));
+      return done >= wanted.size && !holding ? { runs, peakSeenInFlight, samples } : undefined;
+    },
+    { timeoutMs: opts.timeoutMs ?? 300_000, everyMs: 300 },
+  );
 }

@@ -1,5 +1,5 @@
 // `patterns machine setup|teardown|show|storm`: drive the machineOperator actor and, for the storm, prove from
-// sys_invocation that per machine the transitions ran one at a time in arrival order while machines ran in parallel.
+// Restate's invocation records that per machine the transitions ran one at a time in arrival order while machines ran in parallel.
 import { existsSync, rmSync } from "node:fs";
 import { readCrashArm } from "../../services/lib/crash.js";
 import { armCrash } from "../../runtime/crash.js";
@@ -161,7 +161,7 @@ export async function machineStorm(stack: RunningStack, o: { prefix?: string } =
 export function stormChecks(requests: StormRequest[], keys: Record<string, string>, expected: Record<string, string[]>, finalStatus: Record<string, MachineStatus | null>): Check[] {
   const checks: Check[] = [];
   const failed = requests.filter((r) => r.error || r.startedAt === undefined || r.endedAt === undefined);
-  checks.push(check("all five requests completed", failed.length === 0, failed.length ? failed.map((r) => `${r.key}/${r.action}: ${r.error ?? "no timings"}`).join("; ") : "5 answers, timings from sys_invocation"));
+  checks.push(check("all five requests completed", failed.length === 0, failed.length ? failed.map((r) => `${r.key}/${r.action}: ${r.error ?? "no timings"}`).join("; ") : "5 answers, timings from Restate"));
   if (failed.length) return checks;
   const intervals: Interval[] = requests.map((r) => ({ id: `${r.key}/${r.action}#${r.arrival + 1}`, key: r.key, arrivedAt: r.arrival, startedAt: r.startedAt!, endedAt: r.endedAt! }));
   const serial = serialPerKey(intervals);

@@ -1,7 +1,6 @@
 // `patterns payment make|cancel|show|storm`: drive the payments/accounts state machine and, for the storm, prove
-// from sys_invocation and object state that concurrent makes and cancels on one token were linearized: replaying
+// from Restate's invocation records and object state that concurrent makes and cancels on one token were linearized: replaying
 // them one at a time in the order Restate ran them gives exactly the answers, the end state and the balance seen.
-import { sqlString } from "../../runtime/admin.js";
 import { scaleDuration } from "../../runtime/config.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import {
@@ -23,7 +22,8 @@ import { check, type Check } from "../../patterns/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import type { RawCall } from "../lib/curl.js";
-import { attach, callOk, path, send, suffix, waitFor } from "./shared.js";
+import { attach, callOk, path, send, suffix } from "./shared.js";
+import { eventually, invocations, type InvocationRow } from "../../observe/index.js";
 
 export function expiryTimes(stack: RunningStack, overrideMs?: number): { nominalMs: number; scaledMs: number; floorMs: number; overridden: boolean } {
   const scaledMs = overrideMs ?? paymentExpiryMs(scaleDuration(PAYMENT_EXPIRY_NOMINAL_MS, stack.state.timeScale));
@@ -134,25 +134,15 @@ export interface PaymentStormResult {
   calls: RawCall[];
 }
 
-interface InvRow {
-  id: string;
-  target_handler_name: string;
-  status: string;
-  running_at?: string;
-  completed_at?: string;
-}
-
 const ms = (iso?: string) => (iso ? Date.parse(iso) : undefined);
 
-async function rowsOfKey(stack: RunningStack, service: string, key: string): Promise<InvRow[]> {
-  return stack.admin.query<InvRow>(
-    `SELECT id, target_handler_name, status, running_at, completed_at FROM sys_invocation WHERE target_service_name = ${sqlString(service)} AND target_service_key = ${sqlString(key)}`,
-  );
+function rowsOfKey(stack: RunningStack, service: string, key: string): Promise<InvocationRow[]> {
+  return invocations(stack.admin, { service, key, order: "oldest" });
 }
 
 /** Wait until no deposit or withdrawal is pending on the account. */
 export async function accountSettled(stack: RunningStack, accountId: string): Promise<void> {
-  await waitFor(`the pending calls to account ${accountId}`, async () => (await rowsOfKey(stack, "accounts", accountId)).every((r) => r.status === "completed" || r.target_handler_name === "getBalance"), 30_000, 200);
+  await eventually(`the pending calls to account ${accountId}`, async () => (await rowsOfKey(stack, "accounts", accountId)).every((r) => r.status === "completed" || r.target_handler_name === "getBalance"), { timeoutMs: 30_000 });
 }
 
 /** A fixed interleaving of makes and cancels: a cancel after every `every` makes, the rest at the end. */
@@ -243,7 +233,7 @@ export function executionOrder(ops: StormOp[]): StormOp[] {
   return [...ops].sort((a, b) => (a.runningAt ?? Infinity) - (b.runningAt ?? Infinity) || (a.completedAt ?? Infinity) - (b.completedAt ?? Infinity));
 }
 
-/** The storm's checks, from the execution order (sys_invocation), the answers, the object state and the balance. */
+/** The storm's checks, from the execution order (Restate's invocation records), the answers, the object state and the balance. */
 export function paymentStormChecks(r: {
   paymentId: string;
   accountId: string;
@@ -256,7 +246,7 @@ export function paymentStormChecks(r: {
   const checks: Check[] = [];
   const requests = r.executed.filter((x) => x.op !== "expire");
   const bad = requests.filter((x) => x.error || x.runningAt === undefined || x.completedAt === undefined);
-  checks.push(check(`all ${requests.length} requests answered`, bad.length === 0, bad.length ? bad.map((x) => `#${x.n + 1} ${x.op}: ${x.error ?? "no timings"}`).join("; ") : "every make and cancel returned, timings from sys_invocation"));
+  checks.push(check(`all ${requests.length} requests answered`, bad.length === 0, bad.length ? bad.map((x) => `#${x.n + 1} ${x.op}: ${x.error ?? "no timings"}`).join("; ") : "every make and cancel returned, timings from Restate"));
 
   // one at a time on the key: no two invocations of the payment overlapped
   const overlaps: string[] = [];
@@ -276,7 +266,7 @@ export function paymentStormChecks(r: {
     model = step.model;
     if (x.op !== "expire" && step.message !== x.message) mismatches.push(`#${x.n + 1} ${x.op}: got "${x.message}", a one-at-a-time replay says "${step.message}"`);
   }
-  checks.push(check("every answer matches a one-at-a-time replay", mismatches.length === 0, mismatches.length ? mismatches.slice(0, 3).join("; ") : "in the execution order from sys_invocation"));
+  checks.push(check("every answer matches a one-at-a-time replay", mismatches.length === 0, mismatches.length ? mismatches.slice(0, 3).join("; ") : "in the execution order Restate recorded"));
   const expected = { status: model.status, balance: model.balances[r.accountId] ?? r.startBalance };
   checks.push(check("end state matches the replay", r.final.status === expected.status, `payments state: ${r.final.status}, replay: ${expected.status}`));
 

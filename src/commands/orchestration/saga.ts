@@ -2,7 +2,7 @@
 // retries and the simulated systems' effects (the ledger). Also used by `demo sagas`.
 import { existsSync, rmSync } from "node:fs";
 import { armCrash } from "../../runtime/crash.js";
-import { sqlString } from "../../runtime/admin.js";
+import { journal } from "../../observe/index.js";
 import { ingressFetch } from "../../runtime/ingress.js";
 import { readCrashArm } from "../../services/lib/crash.js";
 import type { RunningStack } from "../../runtime/stack.js";
@@ -62,11 +62,9 @@ const CALL_STEPS: Record<string, string> = {
   "CarRentals/cancel": SAGA_RUN_STEPS.cancelCar,
 };
 
-/** The saga's steps in journal order, from sys_journal of the BookingWorkflow/run invocation. */
+/** The saga's steps in journal order, from the journal of the BookingWorkflow/run invocation. */
 export async function journalSteps(stack: RunningStack, invocationId: string): Promise<JournalStep[]> {
-  const rows = await stack.admin.query<{ index: number; entry_type: string; name?: string; entry_lite_json?: string }>(
-    `SELECT index, entry_type, name, entry_lite_json FROM sys_journal WHERE id = ${sqlString(invocationId)} ORDER BY index`,
-  );
+  const rows = await journal(stack.admin, [invocationId], { lite: true });
   const out: JournalStep[] = [];
   const runByCompletion = new Map<number, JournalStep>();
   for (const r of rows) {

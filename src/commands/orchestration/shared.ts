@@ -1,7 +1,7 @@
-// Bits the orchestration verbs and demos share: keys, raw ingress calls, invocation timings from sys_invocation.
+// Bits the orchestration verbs and demos share: keys, raw ingress calls, invocation timings from Restate (src/observe).
 import { randomBytes } from "node:crypto";
 import { UsageError } from "../../errors.js";
-import { sqlString } from "../../runtime/admin.js";
+import { invocations, journalEvents, type InvocationRow } from "../../observe/index.js";
 import { ingressError, ingressFetch, type RawResponse } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { readLedger, type LedgerEntry } from "../../services/lib/simulated.js";
@@ -74,7 +74,7 @@ export interface InvocationTimes {
 
 const ms = (iso: unknown) => (typeof iso === "string" ? Date.parse(iso) : undefined);
 
-function toTimes(r: Record<string, unknown>): InvocationTimes {
+function toTimes(r: InvocationRow): InvocationTimes {
   return {
     id: String(r.id),
     target: String(r.target),
@@ -91,29 +91,24 @@ function toTimes(r: Record<string, unknown>): InvocationTimes {
   };
 }
 
-const COLUMNS = "id, target, target_handler_name, target_service_key, status, created_at, inboxed_at, running_at, completed_at, completion_result, completion_failure, invoked_by_id";
-
-/** Timings of the invocations of one keyed service, from sys_invocation. */
+/** Timings of the invocations of one keyed service. */
 export async function invocationsOfKey(stack: RunningStack, service: string, key: string): Promise<InvocationTimes[]> {
-  const rows = await stack.admin.query(`SELECT ${COLUMNS} FROM sys_invocation WHERE target_service_name = ${sqlString(service)} AND target_service_key = ${sqlString(key)}`);
-  return rows.map(toTimes);
+  return (await invocations(stack.admin, { service, key, order: "oldest" })).map(toTimes);
 }
 
 /** Invocations started by another invocation (a workflow's calls to Flights/CarRentals). */
 export async function invocationsCalledBy(stack: RunningStack, callerId: string): Promise<InvocationTimes[]> {
-  const rows = await stack.admin.query(`SELECT ${COLUMNS} FROM sys_invocation WHERE invoked_by_id = ${sqlString(callerId)}`);
-  return rows.map(toTimes).sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0));
+  return (await invocations(stack.admin, { invokedById: [callerId], order: "oldest" })).map(toTimes);
 }
 
 export async function invocationsById(stack: RunningStack, ids: string[]): Promise<Map<string, InvocationTimes>> {
   if (ids.length === 0) return new Map();
-  const rows = await stack.admin.query(`SELECT ${COLUMNS} FROM sys_invocation WHERE id IN (${ids.map(sqlString).join(", ")})`);
-  return new Map(rows.map((r) => [String(r.id), toTimes(r)]));
+  return new Map((await invocations(stack.admin, { ids })).map((r) => [r.id, toTimes(r)]));
 }
 
-/** Retryable failures Restate recorded for an invocation (sys_journal_events), optionally for one ctx.run step. */
+/** Retryable failures Restate recorded for an invocation (its journal events), optionally for one ctx.run step. */
 export async function transientErrors(stack: RunningStack, invocationId: string, step?: string): Promise<{ message: string; step?: string }[]> {
-  const rows = await stack.admin.query<{ event_json?: string }>(`SELECT event_json FROM sys_journal_events WHERE id = ${sqlString(invocationId)} AND event_type = 'TransientError'`);
+  const rows = (await journalEvents(stack.admin, [invocationId])).filter((r) => r.event_type === "TransientError");
   const out: { message: string; step?: string }[] = [];
   for (const r of rows) {
     try {
@@ -125,17 +120,6 @@ export async function transientErrors(stack: RunningStack, invocationId: string,
     }
   }
   return out;
-}
-
-/** Poll until fn gives a value, or fail naming what was awaited. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Ledger entries of the simulated systems whose detail names this trip / machine / invocation. */

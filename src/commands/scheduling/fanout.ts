@@ -1,7 +1,7 @@
 // Runner of `patterns fanout`: call FanOutWorker/run through the ingress, then read the child invocations back from
-// sys_invocation (invoked_by_id = the parent) to draw them as parallel lanes.
+// Restate (invoked_by_id = the parent) to draw them as parallel lanes.
 import { rmSync } from "node:fs";
-import { sqlString } from "../../runtime/admin.js";
+import { eventually, invocation, invocations, type InvocationRow } from "../../observe/index.js";
 import { armCrash } from "../../runtime/crash.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
@@ -15,16 +15,7 @@ import { laneStats, parallelVerdict, type Lane, type LaneStats } from "./lanes.j
 /** ctx.run steps of FanOutWorker a crash can be armed after */
 export const FANOUT_CRASH_STEPS = ["split task", "finish subtask"] as const;
 
-export interface ChildRow {
-  id: string;
-  status: string;
-  created_at?: string;
-  running_at?: string;
-  completed_at?: string;
-  completion_result?: string;
-  completion_failure?: string;
-  retry_count?: number;
-}
+export type ChildRow = InvocationRow;
 
 export interface FanOutLane extends Lane {
   invocationId: string;
@@ -41,7 +32,7 @@ export interface FanOutRun {
   /** the aggregate the parent returned */
   result: string;
   subtasks: FanOutResult["subtasks"];
-  /** one per child invocation found in sys_invocation */
+  /** one per child invocation Restate recorded */
   lanes: FanOutLane[];
   childInvocations: number;
   parent: { start: number; end: number; status: string; retryCount: number };
@@ -64,27 +55,17 @@ export function fanOutBody(description: string, chaos: boolean): { description: 
 
 const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : NaN);
 
-async function sleep(msec: number) {
-  await new Promise((r) => setTimeout(r, msec));
-}
-
 /** Parent and children rows, waiting briefly until every child shows as completed. */
 export async function readFanOut(stack: RunningStack, parentId: string, expectedChildren: number): Promise<{ parent?: ChildRow; children: ChildRow[] }> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const parent = (await stack.admin.query<ChildRow>(`SELECT id, status, created_at, running_at, completed_at, completion_result, retry_count FROM sys_invocation WHERE id = ${sqlString(parentId)}`))[0];
-    const children = await stack.admin.query<ChildRow>(
-      `SELECT id, status, created_at, running_at, completed_at, completion_result, completion_failure, retry_count FROM sys_invocation WHERE invoked_by_id = ${sqlString(parentId)} ORDER BY created_at`,
-    );
-    const done = parent?.completed_at && children.length >= expectedChildren && children.every((c) => c.completed_at);
-    if (done || Date.now() > deadline) return { parent, children };
-    await sleep(200);
-  }
+  const read = async () => ({ parent: await invocation(stack.admin, parentId), children: await invocations(stack.admin, { invokedById: [parentId], order: "oldest" }) });
+  const done = (r: { parent?: ChildRow; children: ChildRow[] }) => !!r.parent?.completed_at && r.children.length >= expectedChildren && r.children.every((c) => c.completed_at);
+  // what there is after 10 s is drawn even when a child is still running
+  return (await eventually("the fan-out's children to complete", async () => { const r = await read(); return done(r) ? r : undefined; }, { timeoutMs: 10_000 }).catch(() => undefined)) ?? read();
 }
 
 export async function collectFanOut(stack: RunningStack, parentId: string, description: string, result: FanOutResult): Promise<FanOutRun> {
   const { parent, children } = await readFanOut(stack, parentId, result.subtasks.length);
-  if (!parent) throw new PlaygroundError(`invocation ${parentId} is not in sys_invocation`, "it may have been purged; run the fan-out again");
+  if (!parent) throw new PlaygroundError(`invocation ${parentId} is not in Restate\'s invocation table`, "it may have been purged; run the fan-out again");
   const byId = new Map(result.subtasks.map((s) => [s.invocationId, s]));
   const lanes: FanOutLane[] = children.map((c) => {
     const st = byId.get(c.id);

@@ -1,11 +1,11 @@
 // Runners of `patterns reminders fail|pay|show`: events to PaymentTracker/{invoice} through the ingress, and the
-// invoice's view from its object state, sys_invocation (the scheduled self-send) and the simulated e-mail ledger.
+// invoice's view from its object state, Restate's invocations (the scheduled self-send) and the simulated e-mail ledger.
 import { randomBytes } from "node:crypto";
-import { sqlString } from "../../runtime/admin.js";
+import { eventually, invocations, objectState, type InvocationQuery } from "../../observe/index.js";
 import { scaleDuration } from "../../runtime/config.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import { PlaygroundError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DAY } from "../../services/lib/time.js";
 import { MAX_REMINDERS, type NextReminder } from "../../services/scheduling/logic.js";
@@ -69,7 +69,7 @@ export interface NextView {
   invocationId: string;
   action: NextReminder["action"];
   number: number;
-  /** status in sys_invocation ("scheduled" while the timer runs), or "gone" when Restate no longer has it */
+  /** status in Restate ("scheduled" while the timer runs), or "gone" when Restate no longer has it */
   status: string;
   dueAt?: string;
   dueInMs?: number;
@@ -105,30 +105,21 @@ export function invoiceHistory(stateDir: string, invoice: string): HistoryItem[]
 }
 
 export async function readTrackerState(stack: RunningStack, invoice: string): Promise<Record<string, unknown>> {
-  const rows = await stack.admin.query<{ key: string; value_utf8?: string }>(
-    `SELECT key, value_utf8 FROM state WHERE service_name = ${sqlString(PAYMENT_TRACKER)} AND service_key = ${sqlString(invoice)}`,
-  );
-  const state: Record<string, unknown> = {};
-  for (const r of rows) {
-    try {
-      state[r.key] = r.value_utf8 === undefined ? undefined : JSON.parse(r.value_utf8);
-    } catch {
-      state[r.key] = r.value_utf8;
-    }
-  }
-  return state;
+  return objectState(stack.admin, PAYMENT_TRACKER, invoice);
 }
 
-export function pendingQuery(invoice: string): string {
-  return (
-    `SELECT id, status, invoked_by, created_at, scheduled_start_at FROM sys_invocation ` +
-    `WHERE target_service_name = ${sqlString(PAYMENT_TRACKER)} AND target_service_key = ${sqlString(invoice)} ` +
-    `AND target_handler_name = ${sqlString(ON_PAYMENT_FAILURE)} AND status <> 'completed' ORDER BY created_at`
-  );
+/** The invoice's follow-ups Restate still holds (scheduled self-sends of onPaymentFailure). */
+export function pendingQuery(invoice: string): InvocationQuery {
+  return { service: PAYMENT_TRACKER, key: invoice, handler: ON_PAYMENT_FAILURE, notCompleted: true, order: "oldest" };
+}
+
+async function pendingOf(stack: RunningStack, invoice: string): Promise<PendingRow[]> {
+  const rows = await invocations(stack.admin, pendingQuery(invoice));
+  return rows.map((r) => ({ id: r.id, status: r.status, invoked_by: r.invoked_by, created_at: r.created_at, scheduled_start_at: r.scheduled_start_at }));
 }
 
 export async function showInvoice(stack: RunningStack, invoice: string, now = Date.now()): Promise<InvoiceView> {
-  const [state, pending] = await Promise.all([readTrackerState(stack, invoice), stack.admin.query<PendingRow>(pendingQuery(invoice))]);
+  const [state, pending] = await Promise.all([readTrackerState(stack, invoice), pendingOf(stack, invoice)]);
   const timeScale = stack.state.timeScale;
   const scaledDay = scaleDuration(DAY, timeScale);
   const stored = state.next_reminder as NextReminder | undefined;
@@ -185,15 +176,15 @@ export async function waitSettled(
 ): Promise<InvoiceView> {
   const scaledDay = scaleDuration(DAY, stack.state.timeScale);
   const timeoutMs = opts.timeoutMs ?? (MAX_REMINDERS + 1) * scaledDay + 30_000;
-  const deadline = Date.now() + timeoutMs;
   let seen = invoiceHistory(stack.paths.root, invoice).length;
-  for (;;) {
-    const view = await showInvoice(stack, invoice);
-    for (const item of view.history.slice(seen)) opts.onProgress?.(item, view);
-    seen = Math.max(seen, view.history.length);
-    if ((view.escalated || view.paid) && view.pending.length === 0) return view;
-    if (Date.now() > deadline)
-      throw new PlaygroundError(`invoice ${invoice} did not settle within ${Math.round(timeoutMs / 1000)} s (reminders sent: ${view.remindersCount})`, "check `npx patterns status` and the worker log (`npx patterns logs worker`)");
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return eventually(
+    `invoice ${invoice} to be paid or escalated`,
+    async () => {
+      const view = await showInvoice(stack, invoice);
+      for (const item of view.history.slice(seen)) opts.onProgress?.(item, view);
+      seen = Math.max(seen, view.history.length);
+      return (view.escalated || view.paid) && view.pending.length === 0 ? view : undefined;
+    },
+    { timeoutMs, everyMs: 250 },
+  );
 }

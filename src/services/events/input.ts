@@ -1,7 +1,7 @@
 // Input handling shared by the Kafka-fed handlers. The SDK's default JSON serde fails a non-JSON record with a bare
 // "Failed to deserialize input" before the handler runs; this serde never throws, so the handler itself rejects the
 // record with a TerminalError that names the record (topic/partition/offset) and the bad field. A TerminalError
-// completes the invocation as failed without retries: the record is visible in sys_invocation and the partition and
+// completes the invocation as failed without retries: the record is visible in Restate's invocations and the partition and
 // the key keep flowing.
 import * as restate from "@restatedev/restate-sdk";
 import { valueProblems, type ObjectSchema } from "../../kafka/schema.js";

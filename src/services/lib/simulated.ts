@@ -2,7 +2,8 @@
 // say so: every line they log starts with [SIMULATED <system>], and every effect they commit is appended to a
 // ledger in the state dir (outside Restate), so scenarios and tests can count what really happened outside —
 // "the e-mail was sent exactly once" is checked against this ledger, not against Restate's own view.
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
+import { readNdjson } from "../../lib/ndjson.js";
 import path from "node:path";
 
 export interface LedgerEntry {
@@ -32,20 +33,7 @@ export function recordEffect(system: string, action: string, key: string, detail
 
 /** Read the ledger (CLI and tests). */
 export function readLedger(stateDir: string, filter: Partial<Pick<LedgerEntry, "system" | "action" | "key">> = {}): LedgerEntry[] {
-  const file = ledgerPath(stateDir)!;
-  if (!existsSync(file)) return [];
-  const out: LedgerEntry[] = [];
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    if (!line) continue;
-    try {
-      const e = JSON.parse(line) as LedgerEntry;
-      if (filter.system && e.system !== filter.system) continue;
-      if (filter.action && e.action !== filter.action) continue;
-      if (filter.key && e.key !== filter.key) continue;
-      out.push(e);
-    } catch {
-      /* a torn last line while the worker writes */
-    }
-  }
-  return out;
+  return readNdjson<LedgerEntry>(ledgerPath(stateDir)!, {
+    keep: (e) => (!filter.system || e.system === filter.system) && (!filter.action || e.action === filter.action) && (!filter.key || e.key === filter.key),
+  });
 }
