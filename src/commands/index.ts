@@ -1,11 +1,12 @@
-// Every verb. Pattern verbs live in their group's command module; this list only names them.
+// Every verb. Declarations (src/commands/verb.ts) are mounted in this order; a group comes before its verbs.
 import type { Command } from "commander";
+import type { Declaration } from "./verb.js";
 import * as start from "./start.js";
 import * as stop from "./stop.js";
 import * as status from "./status.js";
-import * as logs from "./logs.js";
+import { logs } from "./logs.js";
 import * as doctor from "./doctor.js";
-import * as demo from "./demo.js";
+import { demo } from "./demo.js";
 import * as timeline from "./timeline.js";
 import * as communication from "./communication.js";
 import * as orchestration from "./orchestration.js";
@@ -14,4 +15,7 @@ import * as events from "./events.js";
 import * as custom from "./custom.js";
 import * as interactive from "./interactive.js";
 
-export const commandModules: { register(program: Command): void }[] = [start, stop, status, logs, doctor, demo, communication, orchestration, scheduling, custom, events, timeline, interactive];
+export const declarations: Declaration[] = [logs, demo];
+
+/** Verbs still registered imperatively; each moves to a declaration. */
+export const commandModules: { register(program: Command): void }[] = [start, stop, status, doctor, communication, orchestration, scheduling, custom, events, timeline, interactive];

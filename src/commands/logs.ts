@@ -1,47 +1,49 @@
-// `patterns logs [restate|broker|worker|supervisor] [-f]`
-import type { Command } from "commander";
+// `patterns logs [restate|broker|worker|supervisor] [-f]`: the component logs (append-mode files in the state dir).
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { resolveStateDir, statePaths } from "../runtime/paths.js";
 import { followFile, tailFile } from "../runtime/logs.js";
 import { UsageError } from "../errors.js";
-import { examples, globals, intOption } from "./common.js";
+import { intOption } from "./common.js";
 import { out } from "../ui/output.js";
 import { c } from "../ui/palette.js";
+import { verb } from "./verb.js";
 
 const NAMES = ["restate", "broker", "worker", "supervisor"] as const;
 
-export function register(program: Command): void {
-  program
-    .command("logs")
-    .argument("[component]", `one of ${NAMES.join(", ")} (default: all)`)
-    .description("print the last lines of the component logs; -f follows them")
-    .option("-f, --follow", "keep printing new lines until Ctrl+C")
-    .option("-n, --lines <n>", "how many lines from the end", intOption("--lines", 1, 100_000), 40)
-    .addHelpText("after", examples("npx patterns logs worker", "npx patterns logs restate -f", "npx patterns logs -n 200"))
-    .action(async (component: string | undefined, _o, command: Command) => {
-      const o = globals<{ follow?: boolean; lines: number }>(command);
-      if (component && !(NAMES as readonly string[]).includes(component)) {
-        throw new UsageError(`unknown component "${component}"`, `use one of ${NAMES.join(", ")}`);
-      }
-      const dir = statePaths(resolveStateDir(o.stateDir)).logsDir;
-      const chosen = component ? [component] : [...NAMES];
-      const files = chosen.map((n) => ({ n, file: path.join(dir, `${n}.log`) })).filter((f) => existsSync(f.file));
-      if (files.length === 0) throw new UsageError(`no logs in ${dir}`, "start the playground first: `npx patterns start`");
-      const multi = files.length > 1;
-      for (const f of files) {
-        const text = tailFile(f.file, o.lines);
-        if (multi) out(c.bold(`── ${f.n} (${f.file})`));
-        if (text) out(text);
-      }
-      if (!o.follow) return;
-      await new Promise<void>((resolve) => {
-        const stops = files.map((f) => followFile(f.file, (l) => out(multi ? `${c.dim(f.n.padEnd(10))} ${l}` : l)));
-        process.once("SIGINT", () => {
-          for (const s of stops) s();
-          resolve();
-          process.exitCode = 130;
-        });
+export const logs = verb<{ follow?: boolean; lines: number }>({
+  path: "logs",
+  group: "inspect",
+  summary: "print the last lines of the component logs; -f follows them",
+  args: [{ name: "[component]", description: `one of ${NAMES.join(", ")} (default: all)` }],
+  options: [
+    { flags: "-f, --follow", description: "keep printing new lines until Ctrl+C" },
+    { flags: "-n, --lines <n>", description: "how many lines from the end", parse: intOption("--lines", 1, 100_000), default: 40 },
+  ],
+  examples: ["npx patterns logs worker", "npx patterns logs restate -f", "npx patterns logs -n 200"],
+  async run(ctx, component: string | undefined) {
+    const o = ctx.opts;
+    if (component && !(NAMES as readonly string[]).includes(component)) {
+      throw new UsageError(`unknown component "${component}"`, `use one of ${NAMES.join(", ")}`);
+    }
+    const dir = statePaths(resolveStateDir(o.stateDir)).logsDir;
+    const chosen = component ? [component] : [...NAMES];
+    const files = chosen.map((n) => ({ n, file: path.join(dir, `${n}.log`) })).filter((f) => existsSync(f.file));
+    if (files.length === 0) throw new UsageError(`no logs in ${dir}`, "start the playground first: `npx patterns start`");
+    const multi = files.length > 1;
+    for (const f of files) {
+      const text = tailFile(f.file, o.lines);
+      if (multi) out(c.bold(`── ${f.n} (${f.file})`));
+      if (text) out(text);
+    }
+    if (!o.follow) return;
+    await new Promise<void>((resolve) => {
+      const stops = files.map((f) => followFile(f.file, (l) => out(multi ? `${c.dim(f.n.padEnd(10))} ${l}` : l)));
+      process.once("SIGINT", () => {
+        for (const s of stops) s();
+        resolve();
+        process.exitCode = 130;
       });
     });
-}
+  },
+});

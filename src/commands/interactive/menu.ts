@@ -10,7 +10,7 @@ import { PlaygroundError } from "../../errors.js";
 import { note, out } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { runStart, summary } from "../start.js";
-import { renderChecks, runDemo } from "../demo.js";
+import { renderChecks } from "../demo.js";
 import { CATEGORY_BLURB, CATEGORY_ORDER, collectList, renderList } from "./list.js";
 import { listInvocations, renderInvocations } from "./invocations.js";
 import { presentTour, TourStopped } from "./tour.js";
@@ -204,7 +204,7 @@ async function actionMenu(program: Command, t: Tour): Promise<void> {
         note(c.dim(`same as: npx patterns demo ${t.name}`));
         const p = registry.find((x) => x.name === t.name);
         if (!p) continue;
-        const result = await runDemo(p, {});
+        const result = await p.demo({ stack: requireStack(), json: false, say: (l) => note(l) });
         for (const l of renderChecks(result)) out(l);
       } else if (action === "verbs") {
         for (const l of verbLines(program, t)) out(l);

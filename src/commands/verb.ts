@@ -1,0 +1,186 @@
+// Verbs are declarations: a path ("saga book"), its arguments and options with their parsers, `run(ctx) → data` and
+// `render(data) → lines`. `mount` turns them into commander commands and owns, in one place, what every verb shares:
+// the global options, finding the running stack, `--json` (one document on stdout), colour, the "same with curl"
+// hints (from the calls `run` reported), help groups and examples. Errors are mapped to messages and exit codes in
+// src/main.ts only.
+import { Command, Option } from "commander";
+import { requireStack, type RunningStack } from "../runtime/stack.js";
+import { note, out, printJson } from "../ui/output.js";
+import { configureColor } from "../ui/palette.js";
+import { spinner, type Step } from "../ui/spinner.js";
+import { printEquivalent, type RawCall } from "./lib/curl.js";
+
+export interface GlobalOptions {
+  stateDir?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+/** The headings of `patterns --help`, in this order. */
+export const HELP_GROUPS = {
+  stack: "Stack:",
+  play: "Play (guided):",
+  patterns: "Patterns (one verb per pattern):",
+  inspect: "Inspect:",
+  faults: "Faults:",
+} as const;
+export type HelpGroup = keyof typeof HELP_GROUPS;
+
+export interface OptionSpec {
+  /** as commander writes them: "--trip <id>", "-n, --lines <n>", "--no-wait" */
+  flags: string;
+  description: string;
+  parse?: (raw: string) => unknown;
+  default?: unknown;
+  hidden?: boolean;
+}
+
+export interface ArgSpec {
+  /** "<user>", "[content]", "[records...]" */
+  name: string;
+  description: string;
+  parse?: (raw: string) => unknown;
+}
+
+export interface VerbContext<O> {
+  readonly opts: O & GlobalOptions;
+  readonly json: boolean;
+  /** commander's command, for what a declaration cannot say (e.g. where an option's value came from) */
+  readonly command: Command;
+  /** the running stack (the state file of --state-dir or the project's), or the "not running" error */
+  stack(): RunningStack;
+  /** a progress line on stderr (a spinner in a terminal, plain lines elsewhere, nothing with --json) */
+  spinner(text: string): Step;
+  /** narration on stderr; silent with --json */
+  say(line: string): void;
+  /** the raw calls this verb made, printed as "the same with curl" after the result (not with --json) */
+  equivalent(calls: RawCall | RawCall[]): void;
+}
+
+export interface VerbSpec<O = Record<string, unknown>, D = unknown> {
+  kind?: "verb";
+  path: string;
+  summary: string;
+  group?: HelpGroup;
+  aliases?: string[];
+  args?: ArgSpec[];
+  options?: OptionSpec[];
+  examples?: string[];
+  /** extra help text after the examples */
+  help?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run(ctx: VerbContext<O>, ...args: any[]): Promise<D> | D;
+  /** text form of the data; without it, `run` prints for itself (streams like --follow) and returns nothing */
+  render?(data: D, ctx: VerbContext<O>): string | string[] | void;
+  /** the exit code the data means (e.g. 1 when a check failed); 0 by default */
+  exitCode?(data: D): number;
+}
+
+export interface GroupSpec {
+  kind: "group";
+  path: string;
+  summary: string;
+  group?: HelpGroup;
+  aliases?: string[];
+  examples?: string[];
+}
+
+export type Declaration = VerbSpec<any, any> | GroupSpec; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function verb<O = Record<string, unknown>, D = unknown>(spec: VerbSpec<O, D>): VerbSpec<O, D> {
+  return { ...spec, kind: "verb" };
+}
+
+/** A noun that holds verbs (`saga` for `saga book`, `saga show`). */
+export function verbGroup(spec: Omit<GroupSpec, "kind">): GroupSpec {
+  return { ...spec, kind: "group" };
+}
+
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+}
+
+function parentOf(program: Command, words: string[]): Command {
+  let at = program;
+  for (const w of words) {
+    const next = at.commands.find((c) => c.name() === w);
+    if (!next) throw new Error(`declare the group "${words.join(" ")}" before its verbs`);
+    at = next;
+  }
+  return at;
+}
+
+function context<O>(command: Command): VerbContext<O> {
+  const opts = command.optsWithGlobals<O & GlobalOptions>();
+  configureColor({ json: opts.json, color: opts.color });
+  const json = !!opts.json;
+  const calls: RawCall[] = [];
+  let stack: RunningStack | undefined;
+  const ctx: VerbContext<O> & { calls: RawCall[] } = {
+    opts,
+    json,
+    command,
+    calls,
+    stack: () => (stack ??= requireStack(opts.stateDir)),
+    spinner: (text) => spinner(text, { json }),
+    say: (line) => {
+      if (!json) note(line);
+    },
+    equivalent: (c) => {
+      calls.push(...(Array.isArray(c) ? c : [c]));
+    },
+  };
+  return ctx;
+}
+
+function addVerb(parent: Command, spec: VerbSpec): Command {
+  const words = spec.path.split(" ");
+  const cmd = parent.command(words.at(-1)!).description(spec.summary);
+  for (const a of spec.args ?? []) {
+    if (a.parse) cmd.argument(a.name, a.description, a.parse);
+    else cmd.argument(a.name, a.description);
+  }
+  for (const o of spec.options ?? []) {
+    const opt = new Option(o.flags, o.description);
+    if (o.parse) opt.argParser(o.parse);
+    if (o.default !== undefined) opt.default(o.default);
+    if (o.hidden) opt.hideHelp();
+    cmd.addOption(opt);
+  }
+  for (const alias of spec.aliases ?? []) cmd.alias(alias);
+  if (spec.examples?.length || spec.help) cmd.addHelpText("after", `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`);
+  cmd.action(async (...params: unknown[]) => {
+    const command = params.at(-1) as Command;
+    const positional = params.slice(0, -2);
+    const ctx = context<Record<string, unknown>>(command);
+    const data = await spec.run(ctx, ...positional);
+    if (spec.render) {
+      if (ctx.json) printJson(data);
+      else {
+        const text = spec.render(data, ctx);
+        if (text !== undefined) for (const line of Array.isArray(text) ? text : [text]) out(line);
+      }
+    }
+    const calls = (ctx as unknown as { calls: RawCall[] }).calls;
+    if (calls.length) printEquivalent(calls, { json: ctx.json });
+    const code = spec.exitCode?.(data) ?? 0;
+    if (code) process.exitCode = code;
+  });
+  return cmd;
+}
+
+/** Build commander commands from the declarations (groups before their verbs). */
+export function mount(program: Command, declarations: readonly Declaration[]): void {
+  for (const d of declarations) {
+    const words = d.path.split(" ");
+    const parent = parentOf(program, words.slice(0, -1));
+    let cmd: Command;
+    if (d.kind === "group") {
+      cmd = parent.command(words.at(-1)!).description(d.summary);
+      for (const alias of d.aliases ?? []) cmd.alias(alias);
+      if (d.examples?.length) cmd.addHelpText("after", examples(...d.examples));
+    } else cmd = addVerb(parent, d as VerbSpec);
+    if (d.group && parent === program) cmd.helpGroup(HELP_GROUPS[d.group]);
+    cmd.exitOverride();
+  }
+}
