@@ -33,6 +33,7 @@ export interface OptionSpec {
   parse?: (raw: string) => unknown;
   default?: unknown;
   hidden?: boolean;
+  required?: boolean;
 }
 
 export interface ArgSpec {
@@ -40,6 +41,7 @@ export interface ArgSpec {
   name: string;
   description: string;
   parse?: (raw: string) => unknown;
+  default?: unknown;
 }
 
 export interface VerbContext<O> {
@@ -137,14 +139,15 @@ function addVerb(parent: Command, spec: VerbSpec): Command {
   const words = spec.path.split(" ");
   const cmd = parent.command(words.at(-1)!).description(spec.summary);
   for (const a of spec.args ?? []) {
-    if (a.parse) cmd.argument(a.name, a.description, a.parse);
-    else cmd.argument(a.name, a.description);
+    if (a.parse) cmd.argument(a.name, a.description, a.parse, a.default);
+    else cmd.argument(a.name, a.description, a.default);
   }
   for (const o of spec.options ?? []) {
     const opt = new Option(o.flags, o.description);
     if (o.parse) opt.argParser(o.parse);
     if (o.default !== undefined) opt.default(o.default);
     if (o.hidden) opt.hideHelp();
+    if (o.required) opt.makeOptionMandatory();
     cmd.addOption(opt);
   }
   for (const alias of spec.aliases ?? []) cmd.alias(alias);

@@ -1,12 +1,10 @@
 // `patterns pay signals --amount 109 [--delayed] [--decline]`: one handler that waits for the simulated payment
 // provider's synchronous answer or, when it says "processing", for its webhook via an awakeable (pattern 5).
-import type { Command } from "commander";
 import * as clients from "@restatedev/restate-sdk-clients";
-import { requireStack, type RunningStack } from "../../runtime/stack.js";
+import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient } from "../../runtime/ingress.js";
-import { examples, globals } from "../common.js";
-import { printEquivalent, type RawCall } from "../lib/curl.js";
-import { emit, humanDuration } from "../../ui/output.js";
+import { type RawCall } from "../lib/curl.js";
+import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { UsageError } from "../../errors.js";
@@ -16,6 +14,7 @@ import type { SignalPayments } from "../../services/communication/signal-payment
 import { eventIdFor } from "../../services/communication/stripe-sim.js";
 import { callError, checkKeyArg, ingressPath, randomSuffix } from "./shared.js";
 import { invocations, journal } from "../../observe/index.js";
+import { verb, verbGroup, type Declaration } from "../verb.js";
 
 const PROVIDER = "payment-provider";
 
@@ -109,32 +108,37 @@ export function renderPay(r: PaySignalsResult): string[] {
   return lines;
 }
 
-export function register(program: Command): void {
-  const pay = program.command("pay").description("payment signals: sync answer or webhook, joined in one handler (pattern 5)");
-  pay
-    .command("signals")
-    .option("--amount <n>", "amount to pay", (v) => {
-      if (!/^\d+(\.\d+)?$/.test(v.trim()) || Number(v) <= 0) throw new UsageError(`--amount must be a positive number, got "${v}"`, "for example --amount 109");
-      return Number(v);
-    }, 109)
-    .option("--delayed", "the provider answers 'processing' and sends the result later by webhook (delayedStatus)")
-    .option("--decline", `use the declined test card (${CARD_DECLINED})`)
-    .option("--method <pm>", `payment method id (default ${CARD_OK})`)
-    .option("--lost-response", "the provider's first answer is lost on the way back: the retry reuses the same idempotency key")
-    .option("--id <key>", "idempotency key of the processPayment call (default pay-<random>)")
-    .description("call signalPayments/processPayment against the simulated payment provider")
-    .addHelpText("after", examples("npx patterns pay signals --amount 109", "npx patterns pay signals --amount 109 --delayed            # answer arrives by webhook", "npx patterns pay signals --amount 109 --decline", "npx patterns pay signals --amount 109 --lost-response      # retried once, charged once"))
-    .action(async (opts: { amount: number; delayed?: boolean; decline?: boolean; method?: string; lostResponse?: boolean; id?: string }, command: Command) => {
-      const o = globals(command);
+function amountOption(v: string): number {
+  if (!/^\d+(\.\d+)?$/.test(v.trim()) || Number(v) <= 0) throw new UsageError(`--amount must be a positive number, got "${v}"`, "for example --amount 109");
+  return Number(v);
+}
+
+export const declarations: Declaration[] = [
+  verbGroup({ path: "pay", group: "patterns", summary: "payment signals: sync answer or webhook, joined in one handler (pattern 5)" }),
+  verb<{ amount: number; delayed?: boolean; decline?: boolean; method?: string; lostResponse?: boolean; id?: string }, PaySignalsResult>({
+    path: "pay signals",
+    summary: "call signalPayments/processPayment against the simulated payment provider",
+    options: [
+      { flags: "--amount <n>", description: "amount to pay", parse: amountOption, default: 109 },
+      { flags: "--delayed", description: "the provider answers 'processing' and sends the result later by webhook (delayedStatus)" },
+      { flags: "--decline", description: `use the declined test card (${CARD_DECLINED})` },
+      { flags: "--method <pm>", description: `payment method id (default ${CARD_OK})` },
+      { flags: "--lost-response", description: "the provider's first answer is lost on the way back: the retry reuses the same idempotency key" },
+      { flags: "--id <key>", description: "idempotency key of the processPayment call (default pay-<random>)" },
+    ],
+    examples: ["npx patterns pay signals --amount 109", "npx patterns pay signals --amount 109 --delayed            # answer arrives by webhook", "npx patterns pay signals --amount 109 --decline", "npx patterns pay signals --amount 109 --lost-response      # retried once, charged once"],
+    async run(ctx) {
+      const opts = ctx.opts;
       if (opts.decline && opts.method) throw new UsageError("--decline and --method contradict each other", `pass --method ${CARD_DECLINED} or --decline, not both`);
       const paymentMethodId = opts.decline ? CARD_DECLINED : opts.method ? checkKeyArg(opts.method, "--method", `--method ${CARD_OK}`) : CARD_OK;
       const requestKey = opts.id === undefined ? `pay-${randomSuffix()}` : checkKeyArg(opts.id, "--id", "--id pay-1");
       const request: PaymentRequest = { paymentMethodId, amount: opts.amount, ...(opts.delayed ? { delayedStatus: true } : {}), ...(opts.lostResponse ? { loseFirstResponse: true } : {}) };
-      const stack = requireStack(o.stateDir);
-      const r = await paySignals(stack, { request, requestKey, json: o.json });
-      emit(o, r, renderPay);
-      printEquivalent(payCall(stack.ingressUrl, request, requestKey), o);
-      // a declined payment is the outcome asked for with --decline, but still a failed payment for scripts
-      if (r.outcome === "declined") process.exitCode = 1;
-    });
-}
+      const stack = ctx.stack();
+      ctx.equivalent(payCall(stack.ingressUrl, request, requestKey));
+      return paySignals(stack, { request, requestKey, json: ctx.json });
+    },
+    render: renderPay,
+    // a declined payment is the outcome asked for with --decline, but still a failed payment for scripts
+    exitCode: (r) => (r.outcome === "declined" ? 1 : 0),
+  }),
+];

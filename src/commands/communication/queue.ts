@@ -1,12 +1,11 @@
 // `patterns queue submit|result|list`: Restate as a (delayed) task queue (pattern 2). Tasks go in by one-way send
 // with an idempotency key; a result can be fetched later by invocation id or by that key.
-import type { Command } from "commander";
 import * as clients from "@restatedev/restate-sdk-clients";
-import { requireStack, type RunningStack } from "../../runtime/stack.js";
+import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient, ingressError, ingressFetch } from "../../runtime/ingress.js";
-import { durationOption, examples, globals } from "../common.js";
-import { printEquivalent, type RawCall } from "../lib/curl.js";
-import { emit, humanDuration, table } from "../../ui/output.js";
+import { durationOption } from "../common.js";
+import { type RawCall } from "../lib/curl.js";
+import { humanDuration, table } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
@@ -14,6 +13,7 @@ import { ASYNC_TASK_WORKER, type TaskOpts } from "../../services/communication/c
 import type { AsyncTaskWorker } from "../../services/communication/queue.js";
 import { callError, checkKeyArg, ingressPath, randomSuffix, relative } from "./shared.js";
 import { invocation, invocations, invocationsSql, type InvocationQuery, type InvocationRow } from "../../observe/index.js";
+import { verb, verbGroup, type Declaration } from "../verb.js";
 
 const HANDLER = "runTask";
 
@@ -160,60 +160,66 @@ export function renderList(l: QueueListing, all: boolean): string[] {
   );
 }
 
-export function register(program: Command): void {
-  const queue = program.command("queue").description("(delayed) message queue: one-way sends to asyncTaskWorker/runTask (pattern 2)");
-  queue
-    .command("submit")
-    .argument("[task]", "what the task should do", "say hello")
-    .option("--delay <duration>", "run it later (e.g. 10s, 500ms, 2m)", durationOption("--delay"))
-    .option("--id <key>", "task id, also the idempotency key (default: task-<random>)")
-    .option("--key <key>", "same as --id")
-    .description("send a task one-way, optionally delayed; the same --id twice is accepted once")
-    .addHelpText("after", examples("npx patterns queue submit 'resize image' --delay 10s --id task-1", "npx patterns queue submit 'resize image' --id task-1   # previously accepted: not queued twice", "npx patterns queue result task-1"))
-    .action(async (task: string, opts: { delay?: number; id?: string; key?: string }, command: Command) => {
-      const o = globals(command);
+function limitOption(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--limit must be a positive whole number, got "${v}"`, "for example --limit 20");
+  return Number(v);
+}
+
+export const declarations: Declaration[] = [
+  verbGroup({ path: "queue", group: "patterns", summary: "(delayed) message queue: one-way sends to asyncTaskWorker/runTask (pattern 2)" }),
+  verb<{ delay?: number; id?: string; key?: string }, SubmitResult>({
+    path: "queue submit",
+    summary: "send a task one-way, optionally delayed; the same --id twice is accepted once",
+    args: [{ name: "[task]", description: "what the task should do", default: "say hello" }],
+    options: [
+      { flags: "--delay <duration>", description: "run it later (e.g. 10s, 500ms, 2m)", parse: durationOption("--delay") },
+      { flags: "--id <key>", description: "task id, also the idempotency key (default: task-<random>)" },
+      { flags: "--key <key>", description: "same as --id" },
+    ],
+    examples: ["npx patterns queue submit 'resize image' --delay 10s --id task-1", "npx patterns queue submit 'resize image' --id task-1   # previously accepted: not queued twice", "npx patterns queue result task-1"],
+    async run(ctx, task: string) {
+      const opts = ctx.opts;
       if (!task.trim()) throw new UsageError("[task] is empty", "for example npx patterns queue submit 'resize image'");
       if (opts.id !== undefined && opts.key !== undefined && opts.id !== opts.key) throw new UsageError("--id and --key name the same thing and differ", "pass one of them, e.g. --key task-1");
       const given = opts.id ?? opts.key;
       const id = given === undefined ? `task-${randomSuffix()}` : checkKeyArg(given, opts.id !== undefined ? "--id" : "--key", "--key task-1");
       const delayMs = opts.delay ?? 0;
       if (delayMs > 7 * 86_400_000) throw new UsageError("--delay must be at most 7 days in the playground", "for example --delay 10s");
-      const stack = requireStack(o.stateDir);
-      const r = await submitTask(stack, { task, id, delayMs });
-      emit(o, r, renderSubmit);
-      printEquivalent(submitCall(stack.ingressUrl, { id, task }, delayMs), o);
-    });
-  queue
-    .command("result")
-    .argument("<ref>", "invocation id (inv_…) or the task's idempotency key")
-    .option("--no-wait", "do not wait: report the status if it has not completed yet")
-    .description("attach to a task and print its result (waits for a scheduled task unless --no-wait)")
-    .addHelpText("after", examples("npx patterns queue result task-1", "npx patterns queue result inv_1abc… --no-wait --json"))
-    .action(async (refArg: string, opts: { wait: boolean }, command: Command) => {
-      const o = globals(command);
+      const stack = ctx.stack();
+      ctx.equivalent(submitCall(stack.ingressUrl, { id, task }, delayMs));
+      return submitTask(stack, { task, id, delayMs });
+    },
+    render: renderSubmit,
+  }),
+  verb<{ wait: boolean }, TaskResult>({
+    path: "queue result",
+    summary: "attach to a task and print its result (waits for a scheduled task unless --no-wait)",
+    args: [{ name: "<ref>", description: "invocation id (inv_…) or the task's idempotency key" }],
+    options: [{ flags: "--no-wait", description: "do not wait: report the status if it has not completed yet" }],
+    examples: ["npx patterns queue result task-1", "npx patterns queue result inv_1abc… --no-wait --json"],
+    async run(ctx, refArg: string) {
       const ref = checkKeyArg(refArg, "<ref>", "task-1");
-      const stack = requireStack(o.stateDir);
-      const r = await taskResult(stack, ref, { wait: opts.wait, json: o.json });
-      emit(o, r, renderResult);
-      printEquivalent(resultCall(stack.ingressUrl, ref, opts.wait), o);
-      if (r.failure) process.exitCode = 1;
-    });
-  queue
-    .command("list")
-    .option("--all", "include completed tasks (Restate keeps them for a day)")
-    .option("--limit <n>", "at most this many rows", (v) => {
-      if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--limit must be a positive whole number, got "${v}"`, "for example --limit 20");
-      return Number(v);
-    })
-    .description("show scheduled and pending tasks (from Restate's invocation table)")
-    .addHelpText("after", examples("npx patterns queue list", "npx patterns queue list --all --json"))
-    .action(async (opts: { all?: boolean; limit?: number }, command: Command) => {
-      const o = globals(command);
-      const stack = requireStack(o.stateDir);
-      const all = !!opts.all;
-      const q = { all, limit: opts.limit ?? 50 };
-      const l = await listTasks(stack, q);
-      emit(o, l, (x) => renderList(x, all));
-      printEquivalent({ url: `${stack.admin.url}/query`, body: { query: invocationsSql(tasksQuery(q), ["id", "idempotency_key", "status", "scheduled_at", "scheduled_start_at"]) } }, o);
-    });
-}
+      const stack = ctx.stack();
+      ctx.equivalent(resultCall(stack.ingressUrl, ref, ctx.opts.wait));
+      return taskResult(stack, ref, { wait: ctx.opts.wait, json: ctx.json });
+    },
+    render: renderResult,
+    exitCode: (r) => (r.failure ? 1 : 0),
+  }),
+  verb<{ all?: boolean; limit?: number }, QueueListing>({
+    path: "queue list",
+    summary: "show scheduled and pending tasks (from Restate's invocation table)",
+    options: [
+      { flags: "--all", description: "include completed tasks (Restate keeps them for a day)" },
+      { flags: "--limit <n>", description: "at most this many rows", parse: limitOption },
+    ],
+    examples: ["npx patterns queue list", "npx patterns queue list --all --json"],
+    async run(ctx) {
+      const stack = ctx.stack();
+      const q = { all: !!ctx.opts.all, limit: ctx.opts.limit ?? 50 };
+      ctx.equivalent({ url: `${stack.admin.url}/query`, body: { query: invocationsSql(tasksQuery(q), ["id", "idempotency_key", "status", "scheduled_at", "scheduled_start_at"]) } });
+      return listTasks(stack, q);
+    },
+    render: (l, ctx) => renderList(l, !!ctx.opts.all),
+  }),
+];

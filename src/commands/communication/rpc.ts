@@ -1,17 +1,15 @@
 // `patterns rpc reserve <product> <reservation>`: durable RPC through @restatedev/restate-sdk-clients, with the
 // reservation id as idempotency key (pattern 1).
-import type { Command } from "commander";
 import * as clients from "@restatedev/restate-sdk-clients";
-import { requireStack, type RunningStack } from "../../runtime/stack.js";
+import type { RunningStack } from "../../runtime/stack.js";
 import { ingressClient } from "../../runtime/ingress.js";
-import { examples, globals } from "../common.js";
-import { printEquivalent, type RawCall } from "../lib/curl.js";
-import { emit } from "../../ui/output.js";
+import type { RawCall } from "../lib/curl.js";
 import { c, sym } from "../../ui/palette.js";
 import { PRODUCT } from "../../services/communication/contracts.js";
 import type { ProductService } from "../../services/communication/product.js";
 import { callError, checkKeyArg, executions, ingressPath } from "./shared.js";
 import { invocations } from "../../observe/index.js";
+import { verb, verbGroup, type Declaration } from "../verb.js";
 
 export interface ReserveResult {
   product: string;
@@ -62,24 +60,23 @@ export function renderReserve(r: ReserveResult): string[] {
   return lines;
 }
 
-export function register(program: Command): void {
-  const rpc = program.command("rpc").description("durable RPC + idempotency: reserve a product through the typed client (pattern 1)");
-  rpc
-    .command("reserve")
-    .argument("<product>", "product id (the Virtual Object key)")
-    .argument("<reservation>", "reservation id, sent as the idempotency key")
-    .description("call product/{product}/reserve with the reservation id as idempotency key; repeat it to see the first answer come back")
-    .addHelpText(
-      "after",
-      examples("npx patterns rpc reserve product1 reservation1   # true", "npx patterns rpc reserve product1 reservation2   # false: already reserved", "npx patterns rpc reserve product1 reservation1   # true again: the first answer, not a second run"),
-    )
-    .action(async (productArg: string, reservationArg: string, _o, command: Command) => {
-      const o = globals(command);
+export const declarations: Declaration[] = [
+  verbGroup({ path: "rpc", group: "patterns", summary: "durable RPC + idempotency: reserve a product through the typed client (pattern 1)" }),
+  verb({
+    path: "rpc reserve",
+    summary: "call product/{product}/reserve with the reservation id as idempotency key; repeat it to see the first answer come back",
+    args: [
+      { name: "<product>", description: "product id (the Virtual Object key)" },
+      { name: "<reservation>", description: "reservation id, sent as the idempotency key" },
+    ],
+    examples: ["npx patterns rpc reserve product1 reservation1   # true", "npx patterns rpc reserve product1 reservation2   # false: already reserved", "npx patterns rpc reserve product1 reservation1   # true again: the first answer, not a second run"],
+    async run(ctx, productArg: string, reservationArg: string) {
       const product = checkKeyArg(productArg, "<product>", "product1");
       const reservation = checkKeyArg(reservationArg, "<reservation>", "reservation1");
-      const stack = requireStack(o.stateDir);
-      const r = await reserve(stack, product, reservation);
-      emit(o, r, renderReserve);
-      printEquivalent(reserveCall(stack.ingressUrl, product, reservation), o);
-    });
-}
+      const stack = ctx.stack();
+      ctx.equivalent(reserveCall(stack.ingressUrl, product, reservation));
+      return reserve(stack, product, reservation);
+    },
+    render: renderReserve,
+  }),
+];

@@ -1,18 +1,18 @@
 // `patterns upload [--slow] [--timeout 5s]`: submit the dataUploader workflow, wait synchronously up to the
 // timeout, and otherwise switch to "we will e-mail you the link" through resultAsEmail (pattern 4).
-import type { Command } from "commander";
 import * as clients from "@restatedev/restate-sdk-clients";
-import { requireStack, type RunningStack } from "../../runtime/stack.js";
+import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient } from "../../runtime/ingress.js";
-import { durationOption, examples, globals } from "../common.js";
-import { printEquivalent, type RawCall } from "../lib/curl.js";
-import { emit, humanDuration } from "../../ui/output.js";
+import { durationOption } from "../common.js";
+import { type RawCall } from "../lib/curl.js";
+import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { UsageError } from "../../errors.js";
 import { DATA_UPLOADER, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailResult } from "../../services/communication/contracts.js";
 import type { DataUploadService } from "../../services/communication/data-upload.js";
 import { callError, checkKeyArg, ingressPath, randomSuffix } from "./shared.js";
+import { verb, type Declaration } from "../verb.js";
 
 export const DEFAULT_EMAIL = "user@example.com";
 
@@ -108,25 +108,30 @@ export function renderUpload(r: UploadResult): string[] {
   return lines;
 }
 
-export function register(program: Command): void {
-  program
-    .command("upload")
-    .option("--slow", `simulate a slow upload (${SLOW_UPLOAD_MS / 1000} s instead of ${FAST_UPLOAD_MS / 1000} s)`)
-    .option("--timeout <duration>", "how long to wait synchronously before switching to e-mail", durationOption("--timeout"), 5000)
-    .option("--id <id>", "upload (workflow) id; each id runs once (default user-<random>)")
-    .option("--email <address>", "where to e-mail the link when it gets slow", DEFAULT_EMAIL)
-    .option("--wait-email", "after switching to e-mail, wait until the e-mail is sent")
-    .description("sync to async: wait for an upload's URL, and when it takes too long have it e-mailed instead (pattern 4)")
-    .addHelpText("after", examples("npx patterns upload                     # fast: the URL comes back synchronously", "npx patterns upload --slow              # slow: 'we will e-mail you the link'", "npx patterns upload --slow --timeout 2s --wait-email --json"))
-    .action(async (opts: { slow?: boolean; timeout: number; id?: string; email: string; waitEmail?: boolean }, command: Command) => {
-      const o = globals(command);
+export const declarations: Declaration[] = [
+  verb<{ slow?: boolean; timeout: number; id?: string; email: string; waitEmail?: boolean }, UploadResult>({
+    path: "upload",
+    group: "patterns",
+    summary: "sync to async: wait for an upload's URL, and when it takes too long have it e-mailed instead (pattern 4)",
+    options: [
+      { flags: "--slow", description: `simulate a slow upload (${SLOW_UPLOAD_MS / 1000} s instead of ${FAST_UPLOAD_MS / 1000} s)` },
+      { flags: "--timeout <duration>", description: "how long to wait synchronously before switching to e-mail", parse: durationOption("--timeout"), default: 5000 },
+      { flags: "--id <id>", description: "upload (workflow) id; each id runs once (default user-<random>)" },
+      { flags: "--email <address>", description: "where to e-mail the link when it gets slow", default: DEFAULT_EMAIL },
+      { flags: "--wait-email", description: "after switching to e-mail, wait until the e-mail is sent" },
+    ],
+    examples: ["npx patterns upload                     # fast: the URL comes back synchronously", "npx patterns upload --slow              # slow: 'we will e-mail you the link'", "npx patterns upload --slow --timeout 2s --wait-email --json"],
+    async run(ctx) {
+      const opts = ctx.opts;
       const id = opts.id === undefined ? `user-${randomSuffix()}` : checkKeyArg(opts.id, "--id", "--id user-1");
       if (opts.timeout < 100 || opts.timeout > 600_000) throw new UsageError(`--timeout must be between 100ms and 10m, got ${humanDuration(opts.timeout)}`, "for example --timeout 5s");
       const email = checkKeyArg(opts.email, "--email", `--email ${DEFAULT_EMAIL}`);
       if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new UsageError(`--email must be an address like ${DEFAULT_EMAIL}, got "${email}"`, `for example --email ${DEFAULT_EMAIL}`);
-      const stack = requireStack(o.stateDir);
-      const r = await upload(stack, { id, slow: !!opts.slow, timeoutMs: opts.timeout, email, waitEmail: !!opts.waitEmail, json: o.json });
-      emit(o, r, renderUpload);
-      printEquivalent(uploadCalls(stack.ingressUrl, id, !!opts.slow, r.path === "email" ? email : undefined), o);
-    });
-}
+      const stack = ctx.stack();
+      const r = await upload(stack, { id, slow: !!opts.slow, timeoutMs: opts.timeout, email, waitEmail: !!opts.waitEmail, json: ctx.json });
+      ctx.equivalent(uploadCalls(stack.ingressUrl, id, !!opts.slow, r.path === "email" ? email : undefined));
+      return r;
+    },
+    render: renderUpload,
+  }),
+];

@@ -1,11 +1,8 @@
 // `patterns webhook send <invoice> --type failed|succeeded`: POST a Stripe-like event to
 // WebhookCallbackRouter/onStripeEvent like a payment provider would, with the event id as idempotency key (pattern 3).
-import type { Command } from "commander";
-import { requireStack, type RunningStack } from "../../runtime/stack.js";
+import { type RunningStack } from "../../runtime/stack.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
-import { examples, globals } from "../common.js";
-import { printEquivalent, type RawCall } from "../lib/curl.js";
-import { emit } from "../../ui/output.js";
+import { type RawCall } from "../lib/curl.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "../../services/communication/contracts.js";
@@ -13,6 +10,7 @@ import { invoiceEvent } from "../../services/communication/stripe-sim.js";
 import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../../services/scheduling/payment-tracker-api.js";
 import { checkKeyArg, ingressPath, randomSuffix } from "./shared.js";
 import { invocations } from "../../observe/index.js";
+import { verb, verbGroup, type Declaration } from "../verb.js";
 
 export const SEED_CUSTOMER = "cus_J5K2Y4F2eZvKYlo2";
 
@@ -85,27 +83,30 @@ export function renderWebhook(r: WebhookSendResult): string[] {
   return lines;
 }
 
-export function register(program: Command): void {
-  const webhook = program.command("webhook").description("webhook callbacks: a provider's events routed durably to PaymentTracker (pattern 3)");
-  webhook
-    .command("send")
-    .argument("<invoice>", "invoice id (the PaymentTracker key)")
-    .requiredOption("--type <type>", "failed (invoice.payment_failed) or succeeded (invoice.payment_succeeded)")
-    .option("--event-id <id>", "the provider's event id, sent as idempotency key (default evt_<random>); repeat it to see the dedup")
-    .option("--customer <id>", "customer id in the event", SEED_CUSTOMER)
-    .option("--no-idempotency-key", "POST without the idempotency-key header (a careless provider retry)")
-    .description("POST a Stripe-like invoice event to WebhookCallbackRouter/onStripeEvent, like the payment provider would")
-    .addHelpText("after", examples("npx patterns webhook send invoice-1 --type failed --event-id evt_1", "npx patterns webhook send invoice-1 --type failed --event-id evt_1   # processed once", "npx patterns webhook send invoice-1 --type succeeded"))
-    .action(async (invoiceArg: string, opts: { type: string; eventId?: string; customer: string; idempotencyKey: boolean }, command: Command) => {
-      const o = globals(command);
+export const declarations: Declaration[] = [
+  verbGroup({ path: "webhook", group: "patterns", summary: "webhook callbacks: a provider's events routed durably to PaymentTracker (pattern 3)" }),
+  verb<{ type: string; eventId?: string; customer: string; idempotencyKey: boolean }, WebhookSendResult>({
+    path: "webhook send",
+    summary: "POST a Stripe-like invoice event to WebhookCallbackRouter/onStripeEvent, like the payment provider would",
+    args: [{ name: "<invoice>", description: "invoice id (the PaymentTracker key)" }],
+    options: [
+      { flags: "--type <type>", description: "failed (invoice.payment_failed) or succeeded (invoice.payment_succeeded)", required: true },
+      { flags: "--event-id <id>", description: "the provider's event id, sent as idempotency key (default evt_<random>); repeat it to see the dedup" },
+      { flags: "--customer <id>", description: "customer id in the event", default: SEED_CUSTOMER },
+      { flags: "--no-idempotency-key", description: "POST without the idempotency-key header (a careless provider retry)" },
+    ],
+    examples: ["npx patterns webhook send invoice-1 --type failed --event-id evt_1", "npx patterns webhook send invoice-1 --type failed --event-id evt_1   # processed once", "npx patterns webhook send invoice-1 --type succeeded"],
+    async run(ctx, invoiceArg: string) {
+      const opts = ctx.opts;
       const invoice = checkKeyArg(invoiceArg, "<invoice>", "invoice-1");
       if (opts.type !== "failed" && opts.type !== "succeeded") throw new UsageError(`--type must be failed or succeeded, got "${opts.type}"`, "for example --type failed");
       const eventId = opts.eventId === undefined ? `evt_${randomSuffix(16)}` : checkKeyArg(opts.eventId, "--event-id", "--event-id evt_1JH2Y4F2eZvKYlo2C8b9");
       const customer = checkKeyArg(opts.customer, "--customer", `--customer ${SEED_CUSTOMER}`);
       const event = invoiceEvent(invoice, opts.type, { eventId, customer, created: Math.floor(Date.now() / 1000) });
-      const stack = requireStack(o.stateDir);
-      const r = await sendWebhook(stack, event, { idempotencyKey: opts.idempotencyKey });
-      emit(o, r, renderWebhook);
-      printEquivalent(webhookCall(stack.ingressUrl, event, opts.idempotencyKey), o);
-    });
-}
+      const stack = ctx.stack();
+      ctx.equivalent(webhookCall(stack.ingressUrl, event, opts.idempotencyKey));
+      return sendWebhook(stack, event, { idempotencyKey: opts.idempotencyKey });
+    },
+    render: renderWebhook,
+  }),
+];
