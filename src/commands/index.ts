@@ -15,7 +15,7 @@ import * as events from "./events.js";
 import * as custom from "./custom.js";
 import * as interactive from "./interactive.js";
 
-export const declarations: Declaration[] = [logs, demo, ...communication.declarations];
+export const declarations: Declaration[] = [logs, demo, ...communication.declarations, ...orchestration.declarations];
 
 /** Verbs still registered imperatively; each moves to a declaration. */
-export const commandModules: { register(program: Command): void }[] = [start, stop, status, doctor, orchestration, scheduling, custom, events, timeline, interactive];
+export const commandModules: { register(program: Command): void }[] = [start, stop, status, doctor, scheduling, custom, events, timeline, interactive];
