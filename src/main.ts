@@ -150,10 +150,8 @@ export function reportError(e: unknown, o: { json?: boolean; program?: Command; 
   const err =
     e instanceof PlaygroundError ? e : new PlaygroundError(e instanceof Error ? e.message : String(e), "unexpected: rerun with PATTERNS_DEBUG=1 to see the stack trace, and report it");
   if (!(e instanceof PlaygroundError) && process.env.PATTERNS_DEBUG) process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  if (o.json) {
-    process.stdout.write(JSON.stringify({ error: { message: err.message, fix: err.fix ?? null, exitCode: err.exitCode } }, null, 2) + "\n");
-    return err.exitCode;
-  }
+  // with --json the error is the document on stdout; the line for people still goes to stderr
+  if (o.json) process.stdout.write(JSON.stringify({ error: { message: err.message, fix: err.fix ?? null, exitCode: err.exitCode } }, null, 2) + "\n");
   process.stderr.write(`${c.fail("error:")} ${err.message}\n`);
   if (err.fix) process.stderr.write(`${c.dim("fix:")} ${err.fix}\n`);
   return err.exitCode;

@@ -11,7 +11,7 @@ import { Command } from "commander";
 import { AdminClient } from "../runtime/admin.js";
 import { killComponent, findStack } from "../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../errors.js";
-import { parseDuration } from "../commands/common.js";
+import { parseDuration } from "../lib/parse.js";
 import { CHAOS_TOPIC, type ChaosState } from "../services/chaos/index.js";
 import { openSink, SINK_FILE } from "../services/chaos/sink.js";
 import { componentPids, kafkaProducer, sleep, startLabStack, stopLabStack, type LabStack, type Teardown } from "../lab/stack.js";

@@ -1,5 +1,8 @@
 // The playground's settings: flags beat environment beats defaults. Pure, so it is unit-tested.
 import { UsageError } from "../errors.js";
+import { DEFAULT_TIME_SCALE } from "../lib/time-scale.js";
+
+export { DEFAULT_TIME_SCALE, scaleDuration } from "../lib/time-scale.js";
 
 export interface Ports {
   ingress: number;
@@ -97,25 +100,10 @@ export function resolveKafka(opts: { kafkaBrokers?: string; kafka?: boolean }, e
   return { kind: "embedded" };
 }
 
-/**
- * Durable timers from the seeds (5 s moderation, 1 day reminders, 1 h token expiry) are scaled so a tour takes seconds.
- * The scale is "nominal seconds per real second"; the default turns a day into about 5 s.
- */
-export const DEFAULT_TIME_SCALE = 17280;
-
 export function parseTimeScale(raw: string | number | undefined, env: NodeJS.ProcessEnv = process.env): number {
   const v = raw ?? env.PATTERNS_TIME_SCALE;
   if (v === undefined || v === "") return DEFAULT_TIME_SCALE;
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--time-scale must be a positive number, got "${v}"`, "for example --time-scale 1 (real time) or --time-scale 17280 (a day in 5 s)");
   return n;
-}
-
-/**
- * Nominal duration → the real duration the playground waits. Divided by the scale, but never below one second
- * (unless the nominal wait is already shorter), so the seeds' short polls stay watchable while days become seconds.
- */
-export function scaleDuration(nominalMs: number, timeScale: number): number {
-  if (nominalMs <= 1000) return Math.max(0, Math.round(nominalMs));
-  return Math.max(1000, Math.round(nominalMs / timeScale));
 }

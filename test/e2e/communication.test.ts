@@ -252,7 +252,11 @@ describe("bad input", () => {
     const r = await patterns([...(args as string[]), "--json"]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(message as RegExp);
-    expect(r.stdout).toBe("");
+    // with --json the error is also the one document on stdout
+    const doc = JSON.parse(r.stdout) as { error: { message: string; fix: string | null; exitCode: number } };
+    expect(doc.error.message).toMatch(message as RegExp);
+    expect(doc.error.fix).toBeTruthy();
+    expect(doc.error.exitCode).toBe(2);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 // The playground-wide time scale, inside the worker: the seeds' long waits become short real durable timers.
-import { DEFAULT_TIME_SCALE, scaleDuration } from "../../runtime/config.js";
+import { DEFAULT_TIME_SCALE, scaleDuration } from "../../lib/time-scale.js";
 
 export function timeScale(): number {
   const n = Number(process.env.PATTERNS_TIME_SCALE);
