@@ -1,12 +1,20 @@
-// Every pattern, in the catalogue's order. Each group owns its file; this list only joins them.
+// The registry as the CLI uses it: every pattern's data with its CLI folder loaded (verbs and scenario), in the
+// catalogue's order. Groups not yet moved into pattern folders still come from their group files.
 import type { PatternEntry } from "./types.js";
+import { patterns } from "../registry.js";
 import { patterns as events } from "./events.js";
-import { patterns as communication } from "./communication.js";
 import { patterns as orchestration } from "./orchestration.js";
 import { patterns as scheduling } from "./scheduling.js";
 import { patterns as custom } from "./custom.js";
 
-export const registry: PatternEntry[] = [...communication, ...orchestration, ...scheduling, ...events, ...custom];
+const loaded: PatternEntry[] = await Promise.all(
+  patterns.map(async (p) => {
+    const cli = await p.cli();
+    return { ...p, demo: cli.demo, declarations: cli.declarations };
+  }),
+);
+
+export const registry: PatternEntry[] = [...loaded, ...orchestration, ...scheduling, ...events, ...custom];
 
 export function findPattern(name: string): PatternEntry | undefined {
   return registry.find((p) => p.name === name);

@@ -39,6 +39,8 @@ export interface PatternEntry {
   demo: (ctx: DemoContext) => Promise<DemoResult>;
   /** optional: what its tour adds (a one-shot worker crash at a named ctx.run step; what to look at afterwards) */
   tour?: { crash?: { step: string; when: "after" | "during" }; look?: string[] };
+  /** its verbs (patterns in their own folders declare them there) */
+  declarations?: import("../commands/verb.js").Declaration[];
 }
 
 export function check(name: string, ok: boolean, detail: string): Check {

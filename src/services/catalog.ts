@@ -1,7 +1,8 @@
-// Every pattern group served by the one worker. Each group owns its folder; this list only names them.
+// Every service the one worker serves: each registered pattern's worker folder, plus the playground's own services
+// (system, bench, chaos). Groups not yet moved into pattern folders still come from their group folders.
 import type { KafkaSubscriptionSpec, PatternGroup } from "./group.js";
+import { patterns } from "../registry.js";
 import { group as system } from "./system/index.js";
-import { group as communication } from "./communication/index.js";
 import { group as orchestration } from "./orchestration/index.js";
 import { group as scheduling } from "./scheduling/index.js";
 import { group as events } from "./events/index.js";
@@ -9,7 +10,18 @@ import { group as custom } from "./custom/index.js";
 import { group as bench } from "./bench/index.js";
 import { group as chaos } from "./chaos/index.js";
 
-export const groups: PatternGroup[] = [system, communication, orchestration, scheduling, custom, events, bench, chaos];
+const workers = await Promise.all(patterns.map((p) => p.worker()));
+
+export const groups: PatternGroup[] = [
+  system,
+  { services: workers.flatMap((w) => w.services), subscriptions: patterns.flatMap((p) => p.subscriptions ?? []) },
+  orchestration,
+  scheduling,
+  custom,
+  events,
+  bench,
+  chaos,
+];
 
 export const allServices = groups.flatMap((g) => g.services);
 export const kafkaSubscriptions: KafkaSubscriptionSpec[] = groups.flatMap((g) => g.subscriptions);

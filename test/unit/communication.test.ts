@@ -2,12 +2,12 @@
 // contract, input validation (TerminalError 400 naming the field), and the CLI's argument and SQL helpers.
 import { describe, expect, it } from "vitest";
 import * as restate from "@restatedev/restate-sdk";
-import { eventIdFor, intentIdFor, invoiceEvent, signWebhook, toTrackerEvent, webhookSignatureProblem } from "../../src/services/communication/stripe-sim.js";
-import { parseStripeEvent } from "../../src/services/communication/webhook-router.js";
-import { parsePaymentRequest } from "../../src/services/communication/signal-payments.js";
-import { asObject, at, optionalBoolean, requireNumber, requireString } from "../../src/services/communication/validate.js";
+import { eventIdFor, intentIdFor, invoiceEvent, signWebhook, toTrackerEvent, webhookSignatureProblem } from "../../src/services/simulations/stripe.js";
+import { parseStripeEvent } from "../../src/services/webhook-callbacks/router.js";
+import { parsePaymentRequest } from "../../src/services/payment-signals/signal-payments.js";
+import { asObject, at, optionalBoolean, requireNumber, requireString } from "../../src/services/lib/validate.js";
 import { eventProblem } from "../../src/services/scheduling/logic.js";
-import { checkKeyArg, relative } from "../../src/commands/communication/shared.js";
+import { checkKeyArg, relative } from "../../src/commands/lib/args.js";
 import { invocationsSql } from "../../src/observe/sql.js";
 import { UsageError } from "../../src/errors.js";
 

@@ -9,9 +9,9 @@ import { humanDuration, table } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import { ASYNC_TASK_WORKER, type TaskOpts } from "../../services/communication/contracts.js";
-import type { AsyncTaskWorker } from "../../services/communication/queue.js";
-import { callError, checkKeyArg, ingressPath, randomSuffix, relative } from "./shared.js";
+import { ASYNC_TASK_WORKER, type TaskOpts } from "../../services/message-queue/api.js";
+import type { AsyncTaskWorker } from "../../services/message-queue/task-worker.js";
+import { callError, checkKeyArg, ingressPath, randomSuffix, relative } from "../lib/args.js";
 import { invocation, invocations, invocationsSql, type InvocationQuery, type InvocationRow } from "../../observe/index.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 

@@ -5,10 +5,10 @@ import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { type RawCall } from "../lib/curl.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import { WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "../../services/communication/contracts.js";
-import { invoiceEvent } from "../../services/communication/stripe-sim.js";
+import { WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "../../services/webhook-callbacks/api.js";
+import { invoiceEvent } from "../../services/simulations/stripe.js";
 import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../../services/scheduling/payment-tracker-api.js";
-import { checkKeyArg, ingressPath, randomSuffix } from "./shared.js";
+import { checkKeyArg, ingressPath, randomSuffix } from "../lib/args.js";
 import { invocations } from "../../observe/index.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 

@@ -9,9 +9,9 @@ import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { UsageError } from "../../errors.js";
-import { DATA_UPLOADER, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailResult } from "../../services/communication/contracts.js";
-import type { DataUploadService } from "../../services/communication/data-upload.js";
-import { callError, checkKeyArg, ingressPath, randomSuffix } from "./shared.js";
+import { DATA_UPLOADER, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailResult } from "../../services/sync-to-async/api.js";
+import type { DataUploadService } from "../../services/sync-to-async/data-uploader.js";
+import { callError, checkKeyArg, ingressPath, randomSuffix } from "../lib/args.js";
 import { verb, type Declaration } from "../verb.js";
 
 export const DEFAULT_EMAIL = "user@example.com";

@@ -2,8 +2,8 @@
 // an idempotency key); Restate keeps the task durably until it runs, deduplicates resubmissions and keeps the result
 // to attach to later. Driven by `patterns queue submit|result|list`.
 import * as restate from "@restatedev/restate-sdk";
-import { ASYNC_TASK_WORKER, type TaskOpts } from "./contracts.js";
-import { asObject, requireString } from "./validate.js";
+import { ASYNC_TASK_WORKER, type TaskOpts } from "./api.js";
+import { asObject, requireString } from "../lib/validate.js";
 
 const EXPECTED = `{"id": string, "task": string}`;
 

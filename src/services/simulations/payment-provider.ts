@@ -5,8 +5,8 @@
 // simulation of the provider's own webhook machinery. Requests carry an idempotency key: a repeated key gets the
 // first answer back and charges nothing (the provider's idempotency store is the ledger, so it survives restarts).
 import { readLedger, recordEffect, simLog } from "../lib/simulated.js";
-import { CARD_DECLINED, SIGNAL_PAYMENTS } from "./contracts.js";
-import { eventIdFor, intentIdFor, signWebhook, type IntentStatus, type PaymentIntent, type PaymentIntentEvent } from "./stripe-sim.js";
+import { CARD_DECLINED, SIGNAL_PAYMENTS } from "../payment-signals/api.js";
+import { eventIdFor, intentIdFor, signWebhook, type IntentStatus, type PaymentIntent, type PaymentIntentEvent } from "./stripe.js";
 
 export const PROVIDER = "payment-provider";
 /** how long the provider takes before it calls the webhook of a "processing" payment */

@@ -2,7 +2,7 @@
 // a Stripe invoice event onto the PaymentTracker contract. No I/O here, so it is unit-tested directly.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { PaymentTrackerEvent } from "../scheduling/payment-tracker-api.js";
-import type { StripeInvoiceEvent } from "./contracts.js";
+import type { StripeInvoiceEvent } from "../webhook-callbacks/api.js";
 
 /** The simulated provider's webhook signing secret (a real one would come from the provider's dashboard). */
 export const WEBHOOK_SECRET = "whsec_restate_patterns_simulated";

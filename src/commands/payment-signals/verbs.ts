@@ -9,10 +9,10 @@ import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { UsageError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";
-import { CARD_DECLINED, CARD_OK, SIGNAL_PAYMENTS, type PaymentRequest, type PaymentResult } from "../../services/communication/contracts.js";
-import type { SignalPayments } from "../../services/communication/signal-payments.js";
-import { eventIdFor } from "../../services/communication/stripe-sim.js";
-import { callError, checkKeyArg, ingressPath, randomSuffix } from "./shared.js";
+import { CARD_DECLINED, CARD_OK, SIGNAL_PAYMENTS, type PaymentRequest, type PaymentResult } from "../../services/payment-signals/api.js";
+import type { SignalPayments } from "../../services/payment-signals/signal-payments.js";
+import { eventIdFor } from "../../services/simulations/stripe.js";
+import { callError, checkKeyArg, ingressPath, randomSuffix } from "../lib/args.js";
 import { invocations, journal } from "../../observe/index.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 

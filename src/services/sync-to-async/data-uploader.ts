@@ -3,8 +3,8 @@
 // same promise and e-mails the link, exactly once. Driven by `patterns upload [--slow] [--timeout 5s]`.
 import * as restate from "@restatedev/restate-sdk";
 import { recordEffect, simLog } from "../lib/simulated.js";
-import { DATA_UPLOADER, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailRequest, type EmailResult, type UploadOpts } from "./contracts.js";
-import { asObject, optionalBoolean, requireString } from "./validate.js";
+import { DATA_UPLOADER, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailRequest, type EmailResult, type UploadOpts } from "./api.js";
+import { asObject, optionalBoolean, requireString } from "../lib/validate.js";
 
 function uploadOpts(input: unknown): UploadOpts {
   if (input === undefined || input === null) return {};

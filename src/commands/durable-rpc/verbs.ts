@@ -5,9 +5,9 @@ import type { RunningStack } from "../../runtime/stack.js";
 import { ingressClient } from "../../runtime/ingress.js";
 import type { RawCall } from "../lib/curl.js";
 import { c, sym } from "../../ui/palette.js";
-import { PRODUCT } from "../../services/communication/contracts.js";
-import type { ProductService } from "../../services/communication/product.js";
-import { callError, checkKeyArg, executions, ingressPath } from "./shared.js";
+import { PRODUCT } from "../../services/durable-rpc/api.js";
+import type { ProductService } from "../../services/durable-rpc/product.js";
+import { callError, checkKeyArg, executions, ingressPath } from "../lib/args.js";
 import { invocations } from "../../observe/index.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 

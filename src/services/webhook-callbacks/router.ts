@@ -4,9 +4,9 @@
 import * as restate from "@restatedev/restate-sdk";
 import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../scheduling/payment-tracker-api.js";
 import type { PaymentTrackerEvent } from "../scheduling/payment-tracker-api.js";
-import { INVOICE_PAYMENT_FAILED, INVOICE_PAYMENT_SUCCEEDED, WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "./contracts.js";
-import { toTrackerEvent } from "./stripe-sim.js";
-import { asObject, requireNumber, requireString } from "./validate.js";
+import { INVOICE_PAYMENT_FAILED, INVOICE_PAYMENT_SUCCEEDED, WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "./api.js";
+import { toTrackerEvent } from "../simulations/stripe.js";
+import { asObject, requireNumber, requireString } from "../lib/validate.js";
 
 const EXPECTED = `a Stripe event {"id", "type", "created", "data": {"object": {"id": <invoice>, "customer"}}}`;
 

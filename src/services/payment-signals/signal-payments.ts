@@ -4,10 +4,10 @@
 // it. The provider gets a stable idempotency key from ctx.rand, so a retried call never charges twice.
 // Driven by `patterns pay signals --amount 109 [--delayed] [--decline]`.
 import * as restate from "@restatedev/restate-sdk";
-import { SIGNAL_PAYMENTS, type PaymentRequest, type PaymentResult } from "./contracts.js";
-import { createPaymentIntent, resumePendingWebhooks } from "./payment-provider.js";
-import { webhookSignatureProblem, type PaymentIntent, type PaymentIntentEvent } from "./stripe-sim.js";
-import { asObject, optionalBoolean, requireNumber, requireString } from "./validate.js";
+import { SIGNAL_PAYMENTS, type PaymentRequest, type PaymentResult } from "./api.js";
+import { createPaymentIntent, resumePendingWebhooks } from "../simulations/payment-provider.js";
+import { webhookSignatureProblem, type PaymentIntent, type PaymentIntentEvent } from "../simulations/stripe.js";
+import { asObject, optionalBoolean, requireNumber, requireString } from "../lib/validate.js";
 
 const EXPECTED = `{"amount": number, "paymentMethodId": string, "delayedStatus"?: boolean}`;
 

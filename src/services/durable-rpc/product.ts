@@ -2,7 +2,7 @@
 // product at a time, and the caller's reservation id travels as the idempotency key, so a retried request gets the
 // first answer back instead of running again. Driven by `patterns rpc reserve <product> <reservation>`.
 import * as restate from "@restatedev/restate-sdk";
-import { PRODUCT } from "./contracts.js";
+import { PRODUCT } from "./api.js";
 
 export const product = restate.object({
   name: PRODUCT,

@@ -1,0 +1,142 @@
+// The registry: every pattern as data, bound to its two folders — src/services/<name>/ (what runs in the worker) and
+// src/commands/<name>/ (its verbs and its scenario). The endpoint, the subscriptions, `list`, the menu, completion,
+// the README table and `tour --all` all read this list. It imports no SDK and no CLI code (the folders load lazily),
+// so the supervisor reads subscriptions from it as plain data. Adding a pattern: two folders and one entry here.
+import type { ServiceDefinition, VirtualObjectDefinition, WorkflowDefinition } from "@restatedev/restate-sdk";
+import type { Declaration } from "./commands/verb.js";
+import type { Category, DemoContext, DemoResult } from "./patterns/types.js";
+import { PRODUCT } from "./services/durable-rpc/api.js";
+import { ASYNC_TASK_WORKER } from "./services/message-queue/api.js";
+import { WEBHOOK_ROUTER } from "./services/webhook-callbacks/api.js";
+import { DATA_UPLOADER } from "./services/sync-to-async/api.js";
+import { SIGNAL_PAYMENTS } from "./services/payment-signals/api.js";
+import { PAYMENT_TRACKER } from "./services/scheduling/payment-tracker-api.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyService = ServiceDefinition<string, any> | VirtualObjectDefinition<string, any> | WorkflowDefinition<string, any>;
+
+export interface KafkaSubscriptionSpec {
+  /** Kafka topic, declared in kafka/asyncapi.yaml */
+  topic: string;
+  /** Restate service (or object) name */
+  service: string;
+  handler: string;
+}
+
+/** What a pattern's worker folder exports (src/services/<name>/index.ts). */
+export interface WorkerSide {
+  services: AnyService[];
+}
+
+/** What a pattern's CLI folder exports (src/commands/<name>/index.ts). */
+export interface CliSide {
+  declarations: Declaration[];
+  /** the scenario, run for real, with checks from introspection, state or the simulated-systems ledger */
+  demo: (ctx: DemoContext) => Promise<DemoResult>;
+}
+
+export interface PatternRecord {
+  /** short id used by `demo <name>` and `tour <name>`, and the name of its two folders: kebab-case */
+  name: string;
+  title: string;
+  category: Category;
+  /** one line: what it shows */
+  summary: string;
+  /** the guarantee the tour explains, a few sentences */
+  guarantee: string;
+  /** Restate services it uses (served by the worker) */
+  services: string[];
+  /** CLI verbs that drive it, as the user types them */
+  verbs: string[];
+  /** Kafka topics feeding its handlers; the supervisor creates these subscriptions */
+  subscriptions?: KafkaSubscriptionSpec[];
+  /** what its tour adds: a one-shot worker crash at a named ctx.run step; what to look at afterwards */
+  tour?: { crash?: { step: string; when: "after" | "during" }; look?: string[] };
+  worker: () => Promise<WorkerSide>;
+  cli: () => Promise<CliSide>;
+}
+
+export const patterns: PatternRecord[] = [
+  {
+    name: "durable-rpc",
+    title: "Durable RPC + idempotency",
+    category: "communication",
+    summary: "reserve a product through the typed client; the reservation id is the idempotency key",
+    guarantee:
+      "A call carrying an idempotency key runs at most once per key: a retry, or a second caller with the same key, gets the first answer from Restate instead of a second execution. The product is a Virtual Object, so reservations of one product run one at a time.",
+    services: [PRODUCT],
+    verbs: ["rpc reserve <product> <reservation>"],
+    worker: () => import("./services/durable-rpc/index.js"),
+    cli: () => import("./commands/durable-rpc/index.js"),
+    tour: { look: ["the reserve invocations in `npx patterns invocations`: one per reservation id", "`npx patterns state product <product>`"] },
+  },
+  {
+    name: "message-queue",
+    title: "(Delayed) message queue",
+    category: "communication",
+    summary: "one-way sends to asyncTaskWorker/runTask with a delay and an idempotency key; attach to the result later",
+    guarantee:
+      "A task sent one-way is stored durably by Restate and runs once, after its delay, even if the worker or the server dies meanwhile. The same idempotency key is accepted once (PreviouslyAccepted), and the result stays attachable by invocation id or key.",
+    services: [ASYNC_TASK_WORKER],
+    verbs: ["queue submit [task] --delay 10s --id <key>", "queue result <id|key>", "queue list"],
+    worker: () => import("./services/message-queue/index.js"),
+    cli: () => import("./commands/message-queue/index.js"),
+    tour: {
+      // "during": the body is its only step, and the handler returns right after it, so an "after" crash would
+      // find the invocation already completed
+      crash: { step: "run task", when: "during" },
+      look: ["the task's invocation: one, completed after the restart; the body ran again because its result was never journaled", "`npx patterns queue list --all`"],
+    },
+  },
+  {
+    name: "webhook-callbacks",
+    title: "Webhook callbacks",
+    category: "communication",
+    summary: "a provider's events POSTed to WebhookCallbackRouter/onStripeEvent and routed durably to PaymentTracker/{invoice}",
+    guarantee:
+      "Any handler is a durable webhook endpoint: once Restate accepted the POST the event is processed, whatever crashes later. With the event id as idempotency key a provider's retry is answered from Restate's store, and the router's send to the tracker carries the same key, so the tracker sees each event once.",
+    services: [WEBHOOK_ROUTER, PAYMENT_TRACKER],
+    verbs: ["webhook send <invoice> --type failed|succeeded --event-id <id>"],
+    worker: () => import("./services/webhook-callbacks/index.js"),
+    cli: () => import("./commands/webhook-callbacks/index.js"),
+    tour: { look: ["`npx patterns invocations` for WebhookCallbackRouter and PaymentTracker: one tracker invocation per event id", "`npx patterns state PaymentTracker <invoice>`"] },
+  },
+  {
+    name: "sync-to-async",
+    title: "Convert sync tasks to async",
+    category: "communication",
+    summary: "wait for an upload's URL; when it is slow, have the workflow e-mail the link instead",
+    guarantee:
+      "The upload is a workflow that keeps running whether or not anyone waits. A caller that stops waiting asks resultAsEmail, which awaits the same durable promise; the e-mail is a journaled step, sent exactly once even across retries, crashes and repeated requests.",
+    services: [DATA_UPLOADER],
+    verbs: ["upload [--slow] [--timeout 5s] [--wait-email]"],
+    worker: () => import("./services/sync-to-async/index.js"),
+    cli: () => import("./commands/sync-to-async/index.js"),
+    tour: {
+      // the slow upload is the first to create a bucket: the worker dies while it uploads, the bucket step is replayed
+      crash: { step: "create bucket", when: "after" },
+      look: ["the run's journal: \"create bucket\" replayed, \"upload data\" run again in the new worker", "the [SIMULATED email] line in `npx patterns logs worker`: once", "the url promise in sys_promise"],
+    },
+  },
+  {
+    name: "payment-signals",
+    title: "Payment signals",
+    category: "communication",
+    summary: "one handler waits for the payment provider's sync answer or its later webhook (awakeable)",
+    guarantee:
+      "processPayment passes an awakeable id to the provider and suspends on it only when the answer is 'processing'; the webhook resolves it, whichever comes first is handled by the same code. The provider gets an idempotency key drawn with ctx.rand, journaled, so a retried call — even after a crash before its answer was recorded — charges once.",
+    services: [SIGNAL_PAYMENTS],
+    verbs: ["pay signals --amount 109 [--delayed] [--decline] [--lost-response]"],
+    worker: () => import("./services/payment-signals/index.js"),
+    cli: () => import("./commands/payment-signals/index.js"),
+    tour: {
+      // "during": the step's result is not journaled, so the call to the provider really happens again — with the same key
+      crash: { step: "stripe call", when: "during" },
+      look: ["the [SIMULATED payment-provider] lines in `npx patterns logs worker`: the repeated request is answered from its idempotency store", "the journal of the webhook payment: Notification: Signal"],
+    },
+  },
+];
+
+export function findRecord(name: string): PatternRecord | undefined {
+  return patterns.find((p) => p.name === name);
+}

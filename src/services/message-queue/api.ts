@@ -1,0 +1,8 @@
+// The (delayed) message queue's contract: the seed's asyncTaskWorker/runTask and its input.
+export const ASYNC_TASK_WORKER = "asyncTaskWorker";
+
+/** asyncTaskWorker/runTask input (the seed's TaskOpts) */
+export interface TaskOpts {
+  id: string;
+  task: string;
+}

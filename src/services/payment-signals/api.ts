@@ -1,0 +1,25 @@
+// The payment signals pattern's contract. `signalPayments` deviates from the seed's name on purpose: the seed's
+// `payments` belongs to the payment state machine.
+export const SIGNAL_PAYMENTS = "signalPayments";
+
+/** signalPayments/processPayment input (the seed's PaymentRequest, plus one opt-in simulation flag) */
+export interface PaymentRequest {
+  amount: number;
+  paymentMethodId: string;
+  delayedStatus?: boolean;
+  /** simulation: the provider processes the first request but its answer is lost on the way back */
+  loseFirstResponse?: boolean;
+}
+
+export interface PaymentResult {
+  paymentIntentId: string;
+  status: string;
+  /** "sync": the provider answered at once; "webhook": it said "processing" and the awakeable got the answer */
+  path: "sync" | "webhook";
+  /** the idempotency key sent to the provider (ctx.rand.uuidv4(), stable across retries) */
+  idempotencyKey: string;
+}
+
+/** The seed's Stripe test payment methods. */
+export const CARD_OK = "pm_card_visa";
+export const CARD_DECLINED = "pm_card_visa_chargeDeclined";
