@@ -11,6 +11,8 @@ import { WEBHOOK_ROUTER } from "./services/webhook-callbacks/api.js";
 import { DATA_UPLOADER } from "./services/sync-to-async/api.js";
 import { SIGNAL_PAYMENTS } from "./services/payment-signals/api.js";
 import { PAYMENT_TRACKER } from "./services/scheduling/payment-tracker-api.js";
+import { SAGA_RUN_STEPS } from "./services/sagas/model.js";
+import { MACHINE_RUN_STEPS } from "./services/stateful-actors/model.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyService = ServiceDefinition<string, any> | VirtualObjectDefinition<string, any> | WorkflowDefinition<string, any>;
@@ -135,6 +137,63 @@ export const patterns: PatternRecord[] = [
       look: ["the [SIMULATED payment-provider] lines in `npx patterns logs worker`: the repeated request is answered from its idempotency store", "the journal of the webhook payment: Notification: Signal"],
     },
   },
+  {
+  name: "sagas",
+  title: "Sagas: book a trip, or undo it",
+  category: "orchestration",
+  summary: "a trip booking (flight, car, payment) that, when a step fails for good, undoes the done steps newest first, each exactly once",
+  guarantee:
+    "The workflow keeps a list of undo actions as it goes: a reservation's cancel once the reservation exists, and the payment's " +
+    "refund before the charge, under the same payment id. On a terminal error it runs that list backwards. Every step and every undo " +
+    "is journaled, so a worker killed in the middle of the rollback resumes it where it stopped: finished undo actions are replayed " +
+    "from the journal, not run again, and the simulated APIs are idempotent by booking/payment id for the one case a body could " +
+    "run twice. Retryable errors are simply retried; they never trigger compensation.",
+  services: ["BookingWorkflow", "Flights", "CarRentals"],
+  verbs: ["saga book", "saga book --fail payment", 'saga book --fail payment --crash-after "Refund payment"', "saga show <trip>"],
+  tour: {
+    crash: { step: SAGA_RUN_STEPS.refund, when: "after" },
+    look: [
+      `in the rolled-back trip, "${SAGA_RUN_STEPS.refund}" ran in the killed worker; "${SAGA_RUN_STEPS.cancelCar}" and "${SAGA_RUN_STEPS.cancelFlight}" ran after the restart, and each appears once in the ledger`,
+      "npx patterns saga show <trip> for the steps and the compensations, newest first",
+      "npx patterns timeline <the workflow's invocation id> to see which steps were replayed from the journal",
+    ],
+  },
+    worker: () => import("./services/sagas/index.js"),
+    cli: () => import("./commands/sagas/index.js"),
+  },
+  {
+  name: "stateful-actors",
+  title: "Stateful actors: a machine operator",
+  category: "orchestration",
+  summary: "machineOperator/{id} moves UP and DOWN; concurrent requests queue per machine, machines work in parallel, a failed transition resumes",
+  guarantee:
+    "A Virtual Object runs one exclusive handler per key at a time, in the order the requests arrived; other keys are not held up. " +
+    "A transition is durable: its first step is journaled, the 5 s move is a durable timer, so a failure or a crash in the middle " +
+    "retries the transition from the journal instead of starting it over, and the queued requests simply wait their turn.",
+  services: ["machineOperator"],
+  verbs: ["machine setup <id>", "machine teardown <id> --fail-once", "machine storm", "machine show <id>"],
+  // the storm's requests race (like the seed's backgrounded curls), so a DOWN transition may not happen at all; every
+  // run completes at least three UP transitions, and crashing after the last step leaves the injected failure's retry
+  // (counted by the demo) already reported
+  tour: { crash: { step: MACHINE_RUN_STEPS.completeUp, when: "after" }, look: ["the storm's lanes: per machine one bar at a time, machines side by side", "npx patterns invocations --service machineOperator"] },
+    worker: () => import("./services/stateful-actors/index.js"),
+    cli: () => import("./commands/stateful-actors/index.js"),
+  },
+  {
+  name: "payment-state-machine",
+  title: "Payment state machine",
+  category: "orchestration",
+  summary: "payments/{token} pays once, refunds on cancel, refuses after a cancel that came first, forgets the token on a durable timer; a storm stays consistent",
+  guarantee:
+    "Each payment token is a Virtual Object, so all requests for it are linearized: whatever the interleaving of concurrent makes " +
+    "and cancels, the outcome is that of running them one at a time. The withdrawal is a call to the account object and the refund a " +
+    "one-way message, both durable; the token's expiry is a delayed message Restate keeps on its timer.",
+  services: ["payments", "accounts"],
+  verbs: ["payment make <id>", "payment cancel <id>", "payment show <id>", "payment storm"],
+  tour: { look: ["npx patterns payment show <id> --account <account>", "npx patterns state payments <id>"] },
+    worker: () => import("./services/payment-state-machine/index.js"),
+    cli: () => import("./commands/payment-state-machine/index.js"),
+  }
 ];
 
 export function findRecord(name: string): PatternRecord | undefined {

@@ -3,7 +3,6 @@
 import type { PatternEntry } from "./types.js";
 import { patterns } from "../registry.js";
 import { patterns as events } from "./events.js";
-import { patterns as orchestration } from "./orchestration.js";
 import { patterns as scheduling } from "./scheduling.js";
 import { patterns as custom } from "./custom.js";
 
@@ -14,7 +13,7 @@ const loaded: PatternEntry[] = await Promise.all(
   }),
 );
 
-export const registry: PatternEntry[] = [...loaded, ...orchestration, ...scheduling, ...events, ...custom];
+export const registry: PatternEntry[] = [...loaded, ...scheduling, ...events, ...custom];
 
 export function findPattern(name: string): PatternEntry | undefined {
   return registry.find((p) => p.name === name);

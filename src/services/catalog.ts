@@ -3,7 +3,6 @@
 import type { KafkaSubscriptionSpec, PatternGroup } from "./group.js";
 import { patterns } from "../registry.js";
 import { group as system } from "./system/index.js";
-import { group as orchestration } from "./orchestration/index.js";
 import { group as scheduling } from "./scheduling/index.js";
 import { group as events } from "./events/index.js";
 import { group as custom } from "./custom/index.js";
@@ -15,7 +14,6 @@ const workers = await Promise.all(patterns.map((p) => p.worker()));
 export const groups: PatternGroup[] = [
   system,
   { services: workers.flatMap((w) => w.services), subscriptions: patterns.flatMap((p) => p.subscriptions ?? []) },
-  orchestration,
   scheduling,
   custom,
   events,

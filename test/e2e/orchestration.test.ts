@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
 import { readLedger, type LedgerEntry } from "../../src/services/lib/simulated.js";
-import { INITIAL_BALANCE_CENTS, SEED_BOOKING } from "../../src/services/orchestration/model.js";
+import { INITIAL_BALANCE_CENTS } from "../../src/services/payment-state-machine/model.js";
+import { SEED_BOOKING } from "../../src/services/sagas/model.js";
 
 const LONG = 300_000;
 const cli = (args: string[], timeoutMs = 240_000) => patterns(args, { timeoutMs });

@@ -1,27 +1,13 @@
 // Pure logic of the orchestration group: validation, the saga's expected compensations and step names, the machine
 // and payment models, the storms' checks (fed with made-up histories, so they are seen to fail too).
 import { describe, expect, it } from "vitest";
-import {
-  InputError,
-  INITIAL_BALANCE_CENTS,
-  PAYMENT_EXPIRY_MIN_MS,
-  SEED_BOOKING,
-  expectedCompensations,
-  keysOverlap,
-  machineStepName,
-  parseBooking,
-  parseMachineOptions,
-  parsePaymentRequest,
-  paymentExpiryMs,
-  paymentMessages,
-  replayMachine,
-  replayPayments,
-  sagaStepName,
-  serialPerKey,
-} from "../../src/services/orchestration/model.js";
-import { executionOrder, paymentStormChecks, stormPlan, type StormOp } from "../../src/commands/orchestration/payment.js";
-import { sagaStepsReached } from "../../src/commands/orchestration.js";
-import { ledgerCompensations } from "../../src/patterns/orchestration.js";
+import { InputError } from "../../src/services/lib/input.js";
+import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_MIN_MS, parsePaymentRequest, paymentExpiryMs, paymentMessages, replayPayments } from "../../src/services/payment-state-machine/model.js";
+import { SEED_BOOKING, expectedCompensations, parseBooking, sagaStepName } from "../../src/services/sagas/model.js";
+import { keysOverlap, machineStepName, parseMachineOptions, replayMachine, serialPerKey } from "../../src/services/stateful-actors/model.js";
+import { executionOrder, paymentStormChecks, stormPlan, type StormOp } from "../../src/commands/payment-state-machine/run.js";
+import { sagaStepsReached } from "../../src/commands/sagas/verbs.js";
+import { ledgerCompensations } from "../../src/commands/sagas/tour.js";
 import type { LedgerEntry } from "../../src/services/lib/simulated.js";
 
 const fieldOf = (f: () => unknown): string => {

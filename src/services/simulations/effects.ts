@@ -4,7 +4,7 @@
 // in-process tally stands in, so the services still work.
 import * as restate from "@restatedev/restate-sdk";
 import { readLedger, recordEffect } from "../lib/simulated.js";
-import { InputError } from "./model.js";
+import { InputError } from "../lib/input.js";
 
 const memory = new Map<string, number>();
 const tallyKey = (system: string, action: string, key: string) => `${system}\u0000${action}\u0000${key}`;

@@ -7,11 +7,11 @@ import { ingressFetch } from "../../runtime/ingress.js";
 import { readCrashArm } from "../../services/lib/crash.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import type { LedgerEntry } from "../../services/lib/simulated.js";
-import { SAGA_RUN_STEPS, SAGA_SYSTEMS, SEED_BOOKING, type BookingRequest, type SagaSimulation, type SagaStep, type TripView } from "../../services/orchestration/model.js";
+import { SAGA_RUN_STEPS, SAGA_SYSTEMS, SEED_BOOKING, type BookingRequest, type SagaSimulation, type SagaStep, type TripView } from "../../services/sagas/model.js";
 import { humanDuration, shortId } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import type { RawCall } from "../lib/curl.js";
-import { callOk, detailOf, errorText, ledgerWhere, path, suffix } from "./shared.js";
+import { callOk, detailOf, errorText, ledgerWhere, path, suffix } from "../lib/calls.js";
 
 export interface BookOptions {
   tripId?: string;

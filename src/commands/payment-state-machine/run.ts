@@ -3,26 +3,13 @@
 // them one at a time in the order Restate ran them gives exactly the answers, the end state and the balance seen.
 import { scaleDuration } from "../../runtime/config.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import {
-  INITIAL_BALANCE_CENTS,
-  PAYMENT_EXPIRY_MIN_MS,
-  PAYMENT_EXPIRY_NOMINAL_MS,
-  newPaymentModel,
-  paymentExpiryMs,
-  type MakePaymentInput,
-  paymentMessages,
-  paymentStep,
-  type PaymentModel,
-  type PaymentOp,
-  type PaymentRequest,
-  type PaymentStatus,
-} from "../../services/orchestration/model.js";
-import type { PaymentView } from "../../services/orchestration/payments.js";
+import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_MIN_MS, PAYMENT_EXPIRY_NOMINAL_MS, newPaymentModel, paymentExpiryMs, type MakePaymentInput, paymentMessages, paymentStep, type PaymentModel, type PaymentOp, type PaymentRequest, type PaymentStatus } from "../../services/payment-state-machine/model.js";
+import type { PaymentView } from "../../services/payment-state-machine/payments.js";
 import { check, type Check } from "../../patterns/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import type { RawCall } from "../lib/curl.js";
-import { attach, callOk, path, send, suffix } from "./shared.js";
+import { attach, callOk, path, send, suffix } from "../lib/calls.js";
 import { eventually, invocations, type InvocationRow } from "../../observe/index.js";
 
 export function expiryTimes(stack: RunningStack, overrideMs?: number): { nominalMs: number; scaledMs: number; floorMs: number; overridden: boolean } {

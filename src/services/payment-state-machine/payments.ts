@@ -5,7 +5,7 @@
 // self-send after a time-scaled hour). Driven by `patterns payment`.
 import * as restate from "@restatedev/restate-sdk";
 import { scaled } from "../lib/time.js";
-import { validated } from "./sim.js";
+import { validated } from "../simulations/effects.js";
 import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_NOMINAL_MS, paymentExpiryMs, insufficientFunds, parseAmount, parsePaymentRequest, paymentMessages, type PaymentRequest, type PaymentStatus } from "./model.js";
 
 export interface WithdrawResult {

@@ -5,7 +5,7 @@
 import * as restate from "@restatedev/restate-sdk";
 import { simLog } from "../lib/simulated.js";
 import { scaled } from "../lib/time.js";
-import { effect, effectCount, validated } from "./sim.js";
+import { effect, effectCount, validated } from "../simulations/effects.js";
 import { MACHINE_RUN_STEPS, MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, machineStep, parseMachineOptions, type MachineAction, type MachineOptions, type MachineStatus } from "./model.js";
 
 async function transition(ctx: restate.ObjectContext, to: MachineStatus, opts: MachineOptions): Promise<void> {

@@ -5,12 +5,12 @@ import { readCrashArm } from "../../services/lib/crash.js";
 import { armCrash } from "../../runtime/crash.js";
 import { scaleDuration } from "../../runtime/config.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import { MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, keysOverlap, replayMachine, SEED_STORM, serialPerKey, type Interval, type MachineAction, type MachineStatus } from "../../services/orchestration/model.js";
+import { MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, keysOverlap, replayMachine, SEED_STORM, serialPerKey, type Interval, type MachineAction, type MachineStatus } from "../../services/stateful-actors/model.js";
 import { check, type Check } from "../../patterns/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import type { RawCall } from "../lib/curl.js";
-import { attach, callOk, detailOf, invocationsById, ledgerWhere, path, send, suffix, transientErrors } from "./shared.js";
+import { attach, callOk, detailOf, invocationsById, ledgerWhere, path, send, suffix, transientErrors } from "../lib/calls.js";
 
 export function transitionTimes(stack: RunningStack): { nominalMs: number; scaledMs: number } {
   return { nominalMs: MACHINE_TRANSITION_NOMINAL_MS, scaledMs: scaleDuration(MACHINE_TRANSITION_NOMINAL_MS, stack.state.timeScale) };

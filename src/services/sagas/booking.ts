@@ -6,21 +6,8 @@
 // Retryable failures are retried by Restate and never compensated. Driven by `patterns saga book`.
 import * as restate from "@restatedev/restate-sdk";
 import { simLog } from "../lib/simulated.js";
-import { effect, effectCount, validated } from "./sim.js";
-import {
-  SAGA_RUN_STEPS,
-  SAGA_SYSTEMS as SYSTEMS,
-  chaosPlan,
-  parseBooking,
-  parseCar,
-  parseFlight,
-  type PaymentInfo,
-  type SagaLogEntry,
-  type SagaSimulation,
-  type SagaStep,
-  type TripStatus,
-  type TripView,
-} from "./model.js";
+import { effect, effectCount, validated } from "../simulations/effects.js";
+import { SAGA_RUN_STEPS, SAGA_SYSTEMS as SYSTEMS, chaosPlan, parseBooking, parseCar, parseFlight, type PaymentInfo, type SagaLogEntry, type SagaSimulation, type SagaStep, type TripStatus, type TripView } from "./model.js";
 
 /** Failure injection for one reservation, passed by the workflow. */
 export interface ReservationSimulation {

@@ -1,0 +1,3 @@
+// What the payment-state-machine pattern adds to the CLI: its verbs and its scenario (demo and tour).
+export { declarations } from "./verbs.js";
+export { demo } from "./tour.js";
