@@ -10,7 +10,8 @@ import { ASYNC_TASK_WORKER } from "./services/message-queue/api.js";
 import { WEBHOOK_ROUTER } from "./services/webhook-callbacks/api.js";
 import { DATA_UPLOADER } from "./services/sync-to-async/api.js";
 import { SIGNAL_PAYMENTS } from "./services/payment-signals/api.js";
-import { PAYMENT_TRACKER } from "./services/scheduling/payment-tracker-api.js";
+import { PAYMENT_TRACKER } from "./services/payment-reminders/api.js";
+import { FAN_OUT_WORKER } from "./services/fan-out/logic.js";
 import { SAGA_RUN_STEPS } from "./services/sagas/model.js";
 import { MACHINE_RUN_STEPS } from "./services/stateful-actors/model.js";
 
@@ -193,6 +194,120 @@ export const patterns: PatternRecord[] = [
   tour: { look: ["npx patterns payment show <id> --account <account>", "npx patterns state payments <id>"] },
     worker: () => import("./services/payment-state-machine/index.js"),
     cli: () => import("./commands/payment-state-machine/index.js"),
+  },
+  {
+  name: "payment-reminders",
+  title: "Scheduling tasks: payment reminders",
+  category: "scheduling",
+  summary: "a failed payment sends a reminder e-mail every (scaled) day, three times, then escalates; a payment stops them",
+  guarantee:
+    "The next reminder is a delayed call the handler sends to itself: a durable timer kept by Restate, not by the worker, " +
+    "so it fires even if the worker was down meanwhile, and it does not hold the invoice's lock while it waits. " +
+    "Each e-mail is a journaled step, sent once per reminder. A success marks the invoice paid and cancels the scheduled call.",
+  services: [PAYMENT_TRACKER],
+  verbs: ["reminders fail <invoice>", "reminders pay <invoice>", "reminders show <invoice>"],
+  tour: { crash: { step: "send reminder email", when: "after" }, look: ["reminders show <invoice>", "patterns invocations"] },
+    worker: () => import("./services/payment-reminders/index.js"),
+    cli: () => import("./commands/payment-reminders/index.js"),
+  },
+  {
+  name: "fan-out",
+  title: "Parallelizing work: fan-out / fan-in",
+  category: "scheduling",
+  summary: "a task split on commas runs its subtasks as parallel child invocations; the total is about the slowest one",
+  guarantee:
+    "Every subtask is a durable call of its own: the parent starts them all, suspends, and gathers the results. " +
+    "If the worker dies mid-way, the parent and each child resume from their journals, so the aggregate still holds every subtask once.",
+  services: [FAN_OUT_WORKER],
+  verbs: [`fanout "get out of bed,shower,make coffee,have breakfast"`],
+  tour: { crash: { step: "finish subtask", when: "after" }, look: ["patterns invocations"] },
+    worker: () => import("./services/fan-out/index.js"),
+    cli: () => import("./commands/fan-out/index.js"),
+  },
+  {
+  name: "user-feed",
+  title: "Transactional event processing (user feed)",
+  category: "events",
+  summary: "Kafka posts → userFeed/{user}/processPost: a queue per user, durable steps and polling timers",
+  guarantee:
+    "Records reach the Virtual Object of their key in partition order. Restate runs one post per user at a time, so a user's " +
+    "second post waits for the first, while other users' posts on the same partition go ahead (no head-of-line blocking). " +
+    "The post is created in a durable step: after a crash the post id is recovered from the journal, not created again, and " +
+    "the moderation poll resumes on its durable timer.",
+  services: ["userFeed"],
+  subscriptions: [{ topic: "social-media-posts", service: "userFeed", handler: "processPost" }],
+  verbs: ['send-post <user> [content] [--pending n] [--follow]', "feed <user>", "produce social-media-posts 'userid1:{…}'"],
+  tour: {
+    crash: { step: "create post", when: "after" },
+    look: [
+      "the crashed post kept its post id: the ledger (simulated.ndjson in the state dir) has one \"create\" per post",
+      "npx patterns feed <user>: each post once, in order",
+      "the journal of the crashed invocation: create post, then the moderation checks and durable sleeps",
+    ],
+  },
+    worker: () => import("./services/user-feed/index.js"),
+    cli: () => import("./commands/user-feed/index.js"),
+  },
+  {
+  name: "package-tracker",
+  title: "Event enrichment / joins (package tracker)",
+  category: "events",
+  summary: "package-tracker/{id}: registered over RPC, enriched by Kafka location events, read by a shared handler",
+  guarantee:
+    "One Virtual Object per package joins an RPC registration with a stream of Kafka location events; the joined state is " +
+    "queryable at any time through a shared handler. An event for a package that was never registered fails terminally " +
+    "(once, no retries, with a clear message) and does not hold up the records behind it.",
+  services: ["package-tracker"],
+  subscriptions: [
+    { topic: "package-location-updates", service: "package-tracker", handler: "updateLocation" },
+    { topic: "delivery-location-updates", service: "delivery-tracker", handler: "setLocation" },
+  ],
+  verbs: ['package register <id> --to "<destination>"', 'package move <id> "<location>"', "package show <id> [--json]"],
+  tour: { look: ["npx patterns package show <id>: destination and location history", "the rejected record's invocation: failed once, not retried"] },
+    worker: () => import("./services/package-tracker/index.js"),
+    cli: () => import("./commands/package-tracker/index.js"),
+  },
+  {
+  name: "durable-promises",
+  title: "Durable promises",
+  category: "custom",
+  summary: "a promise that lives in Restate: awaiters in any process, before or after, get the one outcome; the first completion wins",
+  guarantee:
+    "A keyed object holds the outcome and the awakeable ids of the awaiters; it runs one call at a time per promise, so the first " +
+    "resolve or reject wins and every later one gets the stored outcome. An awaiter is a suspended invocation, not a process: " +
+    "it outlives restarts of the worker, of Restate and of the process that asked.",
+  services: ["durablePromiseServer", "durablePromises"],
+  verbs: ["promise await <name>", "promise resolve <name> <json>", "promise reject <name> <message>", "promise peek <name>"],
+    worker: () => import("./services/durable-promises/index.js"),
+    cli: () => import("./commands/durable-promises/index.js"),
+  },
+  {
+  name: "priority-queue",
+  title: "Priority queue",
+  category: "custom",
+  summary: "an object hands out permits as awakeables: at most N calls in flight, lowest priority number first, cancelled waiters removed",
+  guarantee:
+    "Each call of myService/expensiveMethod creates an awakeable, pushes it onto a queue object and suspends. The object resolves " +
+    "awakeables while fewer than N are in flight, lowest priority number first (first come, first served within a priority). " +
+    "A finished call gives its permit back; a cancelled waiter is dropped from the queue.",
+  services: ["myService", "priorityQueue"],
+  verbs: ["pq add --count 30 --priority 2", "pq status", "pq max <n>"],
+    worker: () => import("./services/priority-queue/index.js"),
+    cli: () => import("./commands/priority-queue/index.js"),
+  },
+  {
+  name: "rate-limiter",
+  title: "Rate limiting: token bucket",
+  category: "custom",
+  summary: "Limiter/{name} is a token bucket (limit per second, burst); LimitedTask/RunTask waits for a token on a durable timer",
+  guarantee:
+    "The bucket lives in a keyed object, so reservations are taken one at a time; its maths runs inside a journaled step, so a retry " +
+    "takes the same decision. A task that has to wait sleeps on a durable timer rather than holding anything. " +
+    "Before a rate is set, every call is refused with 429.",
+  services: ["Limiter", "LimitedTask"],
+  verbs: ["ratelimit set <limit> <burst>", "ratelimit run --count 10", "ratelimit status"],
+    worker: () => import("./services/rate-limiter/index.js"),
+    cli: () => import("./commands/rate-limiter/index.js"),
   }
 ];
 

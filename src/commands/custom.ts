@@ -11,9 +11,9 @@ import { emit, humanDuration, note, shortId, table } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
 import { spinner } from "../ui/spinner.js";
 import { scaleDuration } from "../runtime/config.js";
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_QUEUE, NOMINAL_WORK_MS, type QueueSummary } from "../services/custom/priority-queue-logic.js";
-import { DEFAULT_LIMITER } from "../services/custom/names.js";
-import { parseRate } from "../services/custom/token-bucket.js";
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_QUEUE, NOMINAL_WORK_MS, type QueueSummary } from "../services/priority-queue/logic.js";
+import { DEFAULT_LIMITER } from "../services/rate-limiter/names.js";
+import { parseRate } from "../services/rate-limiter/token-bucket.js";
 import {
   awaitPromise,
   describeOutcome,

@@ -21,7 +21,7 @@ import { defaultWidth } from "../observe/render.js";
 import { moveTracked, registerTracked, seedTimestamp, showTracked, TRACKERS, type Tracker } from "./events/trackers.js";
 import { splitConsoleLine, TOPICS } from "../kafka/schema.js";
 import type { KafkaRecord } from "../kafka/producer.js";
-import { CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, MODERATION_POLL_NOMINAL_MS } from "../services/events/moderation.js";
+import { CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, MODERATION_POLL_NOMINAL_MS } from "../services/simulations/moderation.js";
 
 const SEED_POST = "Hi! This is my first post!";
 

@@ -10,9 +10,9 @@ import { printEquivalent } from "./lib/curl.js";
 import { emit, humanDuration, note, shortId } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
 import { spinner } from "../ui/spinner.js";
-import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../services/scheduling/payment-tracker-api.js";
-import { FAN_OUT_WORKER } from "../services/scheduling/logic.js";
-import type { FailureResult, SuccessResult } from "../services/scheduling/payment-tracker.js";
+import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../services/payment-reminders/api.js";
+import { FAN_OUT_WORKER } from "../services/fan-out/logic.js";
+import type { FailureResult, SuccessResult } from "../services/payment-reminders/payment-tracker.js";
 import {
   makeEvent,
   pendingQuery,

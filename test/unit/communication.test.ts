@@ -6,7 +6,7 @@ import { eventIdFor, intentIdFor, invoiceEvent, signWebhook, toTrackerEvent, web
 import { parseStripeEvent } from "../../src/services/webhook-callbacks/router.js";
 import { parsePaymentRequest } from "../../src/services/payment-signals/signal-payments.js";
 import { asObject, at, optionalBoolean, requireNumber, requireString } from "../../src/services/lib/validate.js";
-import { eventProblem } from "../../src/services/scheduling/logic.js";
+import { eventProblem } from "../../src/services/payment-reminders/logic.js";
 import { checkKeyArg, relative } from "../../src/commands/lib/args.js";
 import { invocationsSql } from "../../src/observe/sql.js";
 import { UsageError } from "../../src/errors.js";

@@ -1,7 +1,7 @@
 // Pure logic of the custom group: the priority queue's decisions and the token bucket's maths.
 import { describe, expect, it } from "vitest";
-import { drop, emptyQueue, maxConcurrency, push, release, summarize, tick, type QueueState } from "../../src/services/custom/priority-queue-logic.js";
-import { admittedRate, advance, cancelReservation, delayFrom, parseRate, parseRateChange, reserve, setRate } from "../../src/services/custom/token-bucket.js";
+import { drop, emptyQueue, maxConcurrency, push, release, summarize, tick, type QueueState } from "../../src/services/priority-queue/logic.js";
+import { admittedRate, advance, cancelReservation, delayFrom, parseRate, parseRateChange, reserve, setRate } from "../../src/services/rate-limiter/token-bucket.js";
 
 function pushAll(s: QueueState, items: [string, number][]): QueueState {
   for (const [id, priority] of items) s = push(s, { awakeableId: id, priority, enqueuedAt: 0 });

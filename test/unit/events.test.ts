@@ -1,13 +1,15 @@
 // Pure logic of the events group: simulated moderation, the posts send-post builds, the input serde of the Kafka-fed
 // handlers, journal rows as steps, invocation outcomes.
 import { describe, expect, it } from "vitest";
-import { CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, moderationStatus } from "../../src/services/events/moderation.js";
-import { lenientJson } from "../../src/services/events/input.js";
+import { CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, moderationStatus } from "../../src/services/simulations/moderation.js";
+import { lenientJson } from "../../src/services/lib/kafka-input.js";
 import { SOCIAL_MEDIA_POST } from "../../src/kafka/schema.js";
 import { buildPosts } from "../../src/commands/events/posts.js";
 import { outcomeOf } from "../../src/commands/events/invocations.js";
 import { seedTimestamp } from "../../src/commands/events/trackers.js";
-import { patterns } from "../../src/patterns/events.js";
+import { patterns as registered } from "../../src/registry.js";
+
+const patterns = registered.filter((p) => p.category === "events");
 
 describe("simulated moderation", () => {
   it("is deterministic: pending for exactly n checks, then approved", () => {

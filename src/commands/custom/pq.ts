@@ -5,8 +5,8 @@ import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { eventually } from "../../observe/index.js";
 import { readLedger } from "../../services/lib/simulated.js";
-import { DEFAULT_QUEUE, maxConcurrency, type QueueSummary } from "../../services/custom/priority-queue-logic.js";
-import { PQ_SYSTEM } from "../../services/custom/names.js";
+import { DEFAULT_QUEUE, maxConcurrency, type QueueSummary } from "../../services/priority-queue/logic.js";
+import { PQ_SYSTEM } from "../../services/priority-queue/names.js";
 import type { RawCall } from "../lib/curl.js";
 
 export const PQ_OBJECT = "priorityQueue";

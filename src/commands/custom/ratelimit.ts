@@ -4,10 +4,10 @@ import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";
-import { DEFAULT_LIMITER, RL_SYSTEM } from "../../services/custom/names.js";
-import { admittedRate } from "../../services/custom/token-bucket.js";
-import type { LimiterView, RunTaskResult } from "../../services/custom/rate-limiter.js";
-import type { LimiterState } from "../../services/custom/token-bucket.js";
+import { DEFAULT_LIMITER, RL_SYSTEM } from "../../services/rate-limiter/names.js";
+import { admittedRate } from "../../services/rate-limiter/token-bucket.js";
+import type { LimiterView, RunTaskResult } from "../../services/rate-limiter/limiter.js";
+import type { LimiterState } from "../../services/rate-limiter/token-bucket.js";
 import type { RawCall } from "../lib/curl.js";
 
 export const LIMITER = "Limiter";

@@ -6,7 +6,7 @@ import { PlaygroundError, UsageError } from "../../errors.js";
 import { hasKafka, produce, type KafkaRecord, type ProducedRecord } from "../../kafka/producer.js";
 import { findRecordInvocations, subscriptionIds, type Sink } from "../../kafka/lookup.js";
 import { keyProblem } from "../../kafka/schema.js";
-import type { FeedEntry, SocialMediaPost } from "../../services/events/user-feed.js";
+import type { FeedEntry, SocialMediaPost } from "../../services/user-feed/user-feed.js";
 
 export const POSTS_TOPIC = "social-media-posts";
 export const POSTS_SINK: Sink = { service: "userFeed", handler: "processPost" };

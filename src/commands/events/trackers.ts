@@ -4,7 +4,7 @@ import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { PlaygroundError } from "../../errors.js";
 import { checkKeyArg, sendToSink, type SentRecord } from "./posts.js";
 import { completedOrLatest, type InvocationRow } from "../../observe/index.js";
-import type { LocationUpdate, PackageInfo } from "../../services/events/package-tracker.js";
+import type { LocationUpdate, PackageInfo } from "../../services/package-tracker/trackers.js";
 
 export interface Tracker {
   /** the CLI noun */

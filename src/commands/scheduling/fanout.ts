@@ -7,9 +7,9 @@ import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { readCrashArm } from "../../services/lib/crash.js";
-import { FAN_OUT_WORKER } from "../../services/scheduling/logic.js";
-import type { FanOutResult } from "../../services/scheduling/fan-out.js";
-import { MAX_SUBTASKS, splitDescription } from "../../services/scheduling/logic.js";
+import { FAN_OUT_WORKER } from "../../services/fan-out/logic.js";
+import type { FanOutResult } from "../../services/fan-out/fan-out-worker.js";
+import { MAX_SUBTASKS, splitDescription } from "../../services/fan-out/logic.js";
 import { laneStats, parallelVerdict, type Lane, type LaneStats } from "./lanes.js";
 
 /** ctx.run steps of FanOutWorker a crash can be armed after */

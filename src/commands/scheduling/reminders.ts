@@ -8,9 +8,9 @@ import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DAY } from "../../services/lib/time.js";
-import { MAX_REMINDERS, type NextReminder } from "../../services/scheduling/logic.js";
-import type { FailureResult, SuccessResult } from "../../services/scheduling/payment-tracker.js";
-import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER, type PaymentTrackerEvent } from "../../services/scheduling/payment-tracker-api.js";
+import { MAX_REMINDERS, type NextReminder } from "../../services/payment-reminders/logic.js";
+import type { FailureResult, SuccessResult } from "../../services/payment-reminders/payment-tracker.js";
+import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER, type PaymentTrackerEvent } from "../../services/payment-reminders/api.js";
 
 export const DEFAULT_CUSTOMER = "cus_J5K2Y4F2eZvKYlo2";
 

@@ -3,7 +3,7 @@
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
 import { WEBHOOK_ROUTER } from "../../services/webhook-callbacks/api.js";
 import { invoiceEvent } from "../../services/simulations/stripe.js";
-import { PAYMENT_TRACKER } from "../../services/scheduling/payment-tracker-api.js";
+import { PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
 import { randomSuffix } from "../lib/args.js";
 import { eventually, invocations } from "../../observe/index.js";
 import { SEED_CUSTOMER, sendWebhook, trackerMissing } from "./verbs.js";

@@ -7,7 +7,7 @@ import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "../../services/webhook-callbacks/api.js";
 import { invoiceEvent } from "../../services/simulations/stripe.js";
-import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../../services/scheduling/payment-tracker-api.js";
+import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
 import { checkKeyArg, ingressPath, randomSuffix } from "../lib/args.js";
 import { invocations } from "../../observe/index.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";

@@ -1,7 +1,7 @@
 // Pure helpers for the simulated payment provider ("Stripe"): webhook signatures, event ids, and the mapping of
 // a Stripe invoice event onto the PaymentTracker contract. No I/O here, so it is unit-tested directly.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { PaymentTrackerEvent } from "../scheduling/payment-tracker-api.js";
+import type { PaymentTrackerEvent } from "../payment-reminders/api.js";
 import type { StripeInvoiceEvent } from "../webhook-callbacks/api.js";
 
 /** The simulated provider's webhook signing secret (a real one would come from the provider's dashboard). */

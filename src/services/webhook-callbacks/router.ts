@@ -2,8 +2,8 @@
 // target: the provider POSTs its event (with the event id as idempotency key) and the router forwards it, one-way,
 // to the per-invoice `PaymentTracker/{invoice}` object of the scheduling pattern. Driven by `patterns webhook send`.
 import * as restate from "@restatedev/restate-sdk";
-import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../scheduling/payment-tracker-api.js";
-import type { PaymentTrackerEvent } from "../scheduling/payment-tracker-api.js";
+import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../payment-reminders/api.js";
+import type { PaymentTrackerEvent } from "../payment-reminders/api.js";
 import { INVOICE_PAYMENT_FAILED, INVOICE_PAYMENT_SUCCEEDED, WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "./api.js";
 import { toTrackerEvent } from "../simulations/stripe.js";
 import { asObject, requireNumber, requireString } from "../lib/validate.js";

@@ -6,7 +6,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { recordEffect, simLog } from "../lib/simulated.js";
 import { DAY, scaled } from "../lib/time.js";
 import { decideOnFailure, eventProblem, MAX_REMINDERS, type NextReminder, type TrackerState } from "./logic.js";
-import { PAYMENT_TRACKER, type PaymentTrackerEvent } from "./payment-tracker-api.js";
+import { PAYMENT_TRACKER, type PaymentTrackerEvent } from "./api.js";
 
 export type FailureOutcome =
   | "reminded"

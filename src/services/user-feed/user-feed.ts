@@ -7,9 +7,9 @@
 import * as restate from "@restatedev/restate-sdk";
 import { SOCIAL_MEDIA_POST } from "../../kafka/schema.js";
 import { scaled } from "../lib/time.js";
-import { MODERATION_POLL_NOMINAL_MS } from "./moderation.js";
-import { lenientJson, validInput, type RawInput } from "./input.js";
-import { checkModeration, createPost, publishToFeed } from "./moderation.js";
+import { MODERATION_POLL_NOMINAL_MS } from "../simulations/moderation.js";
+import { lenientJson, validInput, type RawInput } from "../lib/kafka-input.js";
+import { checkModeration, createPost, publishToFeed } from "../simulations/moderation.js";
 
 export interface SocialMediaPost {
   content: string;

@@ -1,9 +1,4 @@
-// Names and messages of the custom group that the CLI, the demos and the handlers share (no SDK import, so the CLI
-// can use them without loading the SDK).
-
-/** Ledger system of the priority queue's simulated computation; "start"/"end" records per item, keyed by queue. */
-export const PQ_SYSTEM = "expensive-computation";
-export const PQ_WORK_STEP = "expensive computation";
+// Names and messages of the rate limiter that the CLI, the scenario and the handlers share (no SDK import).
 
 /** The Go seed's limiter for LimitedTask/RunTask. */
 export const DEFAULT_LIMITER = "LimitedTask-RunTask";

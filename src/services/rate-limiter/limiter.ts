@@ -6,7 +6,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { recordEffect, simLog } from "../lib/simulated.js";
 import { advance, cancelReservation, delayFrom, parseRateChange, reserve, setRate, type LimiterState, type Reservation } from "./token-bucket.js";
 import { DEFAULT_LIMITER, RL_SYSTEM, RL_WORK_STEP, noRateMessage } from "./names.js";
-import { badInput, isObject, nameField, optionalNumber } from "./validate.js";
+import { badInput, isObject, nameField, optionalNumber } from "../lib/fields.js";
 
 
 interface LimiterObjectState {

@@ -19,9 +19,9 @@ import {
   tick,
   type QueueState,
   type QueueSummary,
-} from "./priority-queue-logic.js";
+} from "./logic.js";
 import { PQ_SYSTEM, PQ_WORK_STEP } from "./names.js";
-import { badInput, isObject, nameField, optionalNumber } from "./validate.js";
+import { badInput, isObject, nameField, optionalNumber } from "../lib/fields.js";
 
 interface QueueObjectState {
   queue: QueueState;

@@ -1,33 +1,19 @@
-// Patterns of the "scheduling" group (see src/services/scheduling/): payment reminders on durable timers, and
-// fan-out / fan-in. Each demo runs for real on run-unique keys and checks Restate's own records and the ledger.
+// The payment-reminders scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique
+// keys; the checks come from Restate's records (src/observe), object state and the simulated-systems ledger.
 import { randomBytes } from "node:crypto";
-import { invocation, invocations } from "../observe/index.js";
-import { scaleDuration } from "../runtime/config.js";
-import { DAY } from "../services/lib/time.js";
-import { MAX_REMINDERS } from "../services/scheduling/logic.js";
-import { FAN_OUT_WORKER } from "../services/scheduling/logic.js";
-import { ON_PAYMENT_FAILURE, PAYMENT_TRACKER } from "../services/scheduling/payment-tracker-api.js";
-import { invoiceHistory, makeEvent, readTrackerState, sendFailure, sendSuccess, waitSettled } from "../commands/scheduling/reminders.js";
-import { runFanOut } from "../commands/scheduling/fanout.js";
-import { humanDuration } from "../ui/output.js";
-import { check, type Check, type PatternEntry } from "./types.js";
+import { invocation, invocations } from "../../observe/index.js";
+import { scaleDuration } from "../../runtime/config.js";
+import { DAY } from "../../services/lib/time.js";
+import { MAX_REMINDERS } from "../../services/payment-reminders/logic.js";
+import { ON_PAYMENT_FAILURE, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
+import { invoiceHistory, makeEvent, readTrackerState, sendFailure, sendSuccess, waitSettled } from "../scheduling/reminders.js";
+import { humanDuration } from "../../ui/output.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
 
 const suffix = () => randomBytes(3).toString("hex");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const paymentReminders: PatternEntry = {
-  name: "payment-reminders",
-  title: "Scheduling tasks: payment reminders",
-  category: "scheduling",
-  summary: "a failed payment sends a reminder e-mail every (scaled) day, three times, then escalates; a payment stops them",
-  guarantee:
-    "The next reminder is a delayed call the handler sends to itself: a durable timer kept by Restate, not by the worker, " +
-    "so it fires even if the worker was down meanwhile, and it does not hold the invoice's lock while it waits. " +
-    "Each e-mail is a journaled step, sent once per reminder. A success marks the invoice paid and cancels the scheduled call.",
-  services: [PAYMENT_TRACKER],
-  verbs: ["reminders fail <invoice>", "reminders pay <invoice>", "reminders show <invoice>"],
-  tour: { crash: { step: "send reminder email", when: "after" }, look: ["reminders show <invoice>", "patterns invocations"] },
-  async demo(ctx) {
+export async function demo(ctx: DemoContext): Promise<DemoResult> {
     const { stack, say } = ctx;
     const scaledDay = scaleDuration(DAY, stack.state.timeScale);
     const ignored = `inv-${suffix()}`;
@@ -90,41 +76,4 @@ const paymentReminders: PatternEntry = {
       ),
     ];
     return { checks, data: { invoices: { ignored, paid }, scaledDayMs: scaledDay, history: hist, cancelledReminder: success.cancelledReminder } };
-  },
-};
-
-const fanOut: PatternEntry = {
-  name: "fan-out",
-  title: "Parallelizing work: fan-out / fan-in",
-  category: "scheduling",
-  summary: "a task split on commas runs its subtasks as parallel child invocations; the total is about the slowest one",
-  guarantee:
-    "Every subtask is a durable call of its own: the parent starts them all, suspends, and gathers the results. " +
-    "If the worker dies mid-way, the parent and each child resume from their journals, so the aggregate still holds every subtask once.",
-  services: [FAN_OUT_WORKER],
-  verbs: [`fanout "get out of bed,shower,make coffee,have breakfast"`],
-  tour: { crash: { step: "finish subtask", when: "after" }, look: ["patterns invocations"] },
-  async demo(ctx) {
-    const { stack, say } = ctx;
-    const tag = suffix();
-    const parts = ["get out of bed", "shower", "make coffee", "have breakfast"].map((p) => `${p} ${tag}`);
-    say(`fanning out ${parts.length} subtasks (1, 2, 3 and 4 s of work; run tag ${tag})`);
-    const run = await runFanOut(stack, parts.join(","));
-    say(`parent ${run.invocationId}: total ${humanDuration(run.stats.totalMs)}, slowest ${humanDuration(run.stats.slowestMs)}, sum ${humanDuration(run.stats.sumMs)}`);
-    const s = run.stats;
-    const checks: Check[] = [
-      check("one child invocation per subtask", run.childInvocations === parts.length, `${run.childInvocations} invocations invoked by ${run.invocationId} in Restate`),
-      check("every child completed", run.lanes.every((l) => l.status === "completed"), run.lanes.map((l) => l.status).join(", ")),
-      check("the aggregate holds every subtask once", parts.every((p) => run.result.split(", ").filter((r) => r === `${p}: DONE`).length === 1), run.result),
-      check("the subtasks ran at the same time (their lanes overlap)", s.overlapped, `all started within ${humanDuration(s.launchSpreadMs)}`),
-      check(
-        "total ≈ the slowest subtask, not the sum",
-        run.parallel,
-        `total ${humanDuration(s.totalMs)} vs slowest ${humanDuration(s.slowestMs)} (+${humanDuration(run.toleranceMs)} tolerance) and sum ${humanDuration(s.sumMs)}`,
-      ),
-    ];
-    return { checks, data: { invocationId: run.invocationId, tag, stats: s, lanes: run.lanes.map((l) => ({ label: l.label, invocationId: l.invocationId, ms: l.end - l.start })) } };
-  },
-};
-
-export const patterns: PatternEntry[] = [paymentReminders, fanOut];
+  }

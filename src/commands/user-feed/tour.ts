@@ -1,15 +1,12 @@
-// Patterns of the "events" group (see src/services/events/): the seed's user feed (transactional event processing)
-// and the package tracker (event enrichment). Each demo produces real Kafka records (or, on a --no-kafka stack, calls
-// the same handlers through the ingress with the same keys) and checks its claims from Restate's invocations and journals (src/observe),
-// object state and the simulated-systems ledger.
+// The user-feed scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique
+// keys; the checks come from Restate's records (src/observe), object state and the simulated-systems ledger.
 import { randomBytes } from "node:crypto";
-import type { RunningStack } from "../runtime/stack.js";
-import { readLedger } from "../services/lib/simulated.js";
-import { check, type Check, type PatternEntry } from "./types.js";
-import { POSTS_SINK, POSTS_TOPIC, readFeed, sendToSink, type SentRecord } from "../commands/events/posts.js";
-import { completedOrLatest, countInvocationsByKey, journal, type InvocationRow } from "../observe/index.js";
-import { registerTracked, showTracked, TRACKERS } from "../commands/events/trackers.js";
-import type { SocialMediaPost } from "../services/events/user-feed.js";
+import type { RunningStack } from "../../runtime/stack.js";
+import { readLedger } from "../../services/lib/simulated.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { POSTS_SINK, POSTS_TOPIC, readFeed, sendToSink, type SentRecord } from "../events/posts.js";
+import { completedOrLatest, countInvocationsByKey, journal, type InvocationRow } from "../../observe/index.js";
+import type { SocialMediaPost } from "../../services/user-feed/user-feed.js";
 
 function runId(): string {
   return randomBytes(3).toString("hex");
@@ -50,27 +47,7 @@ async function invocationsPerKey(stack: RunningStack, service: string, handler: 
 
 // ---- user-feed -------------------------------------------------------------------------------------------------
 
-const userFeedPattern: PatternEntry = {
-  name: "user-feed",
-  title: "Transactional event processing (user feed)",
-  category: "events",
-  summary: "Kafka posts → userFeed/{user}/processPost: a queue per user, durable steps and polling timers",
-  guarantee:
-    "Records reach the Virtual Object of their key in partition order. Restate runs one post per user at a time, so a user's " +
-    "second post waits for the first, while other users' posts on the same partition go ahead (no head-of-line blocking). " +
-    "The post is created in a durable step: after a crash the post id is recovered from the journal, not created again, and " +
-    "the moderation poll resumes on its durable timer.",
-  services: ["userFeed"],
-  verbs: ['send-post <user> [content] [--pending n] [--follow]', "feed <user>", "produce social-media-posts 'userid1:{…}'"],
-  tour: {
-    crash: { step: "create post", when: "after" },
-    look: [
-      "the crashed post kept its post id: the ledger (simulated.ndjson in the state dir) has one \"create\" per post",
-      "npx patterns feed <user>: each post once, in order",
-      "the journal of the crashed invocation: create post, then the moderation checks and durable sleeps",
-    ],
-  },
-  async demo(ctx) {
+export async function demo(ctx: DemoContext): Promise<DemoResult> {
     const { stack, say } = ctx;
     const run = runId();
     const u1 = `userid1-${run}`;
@@ -142,74 +119,4 @@ const userFeedPattern: PatternEntry = {
       ),
     );
     return { checks, data: { run, users: [u1, u2], keyInvocation: r1.invocationId, records: sent.records, feed: { [u1]: f1, [u2]: f2 } } };
-  },
-};
-
-// ---- package-tracker -------------------------------------------------------------------------------------------
-
-const packageTrackerPattern: PatternEntry = {
-  name: "package-tracker",
-  title: "Event enrichment / joins (package tracker)",
-  category: "events",
-  summary: "package-tracker/{id}: registered over RPC, enriched by Kafka location events, read by a shared handler",
-  guarantee:
-    "One Virtual Object per package joins an RPC registration with a stream of Kafka location events; the joined state is " +
-    "queryable at any time through a shared handler. An event for a package that was never registered fails terminally " +
-    "(once, no retries, with a clear message) and does not hold up the records behind it.",
-  services: ["package-tracker"],
-  verbs: ['package register <id> --to "<destination>"', 'package move <id> "<location>"', "package show <id> [--json]"],
-  tour: { look: ["npx patterns package show <id>: destination and location history", "the rejected record's invocation: failed once, not retried"] },
-  async demo(ctx) {
-    const { stack, say } = ctx;
-    const t = TRACKERS.package;
-    const run = runId();
-    const id = `package-${run}`;
-    const ghost = `package-${run}-unregistered`;
-    const destination = "Bridge 6, Amsterdam";
-    say(`package ${id}: register over RPC (${t.service}/${id}/${t.register}), final destination ${destination}`);
-    await registerTracked(stack, t, id, destination);
-    const updates = [
-      { timestamp: "2024-10-10 13:00", location: "Pinetree Road 5, Paris" },
-      { timestamp: "2024-10-10 14:00", location: "Mountain Road 155, Brussels" },
-    ];
-    say(`records on ${t.topic}: one for ${ghost} (never registered), then the seed's two updates for ${id}`);
-    const sent = await sendToSink(stack, t.topic, { service: t.service, handler: t.move }, [
-      { key: ghost, value: { timestamp: "2024-10-10 12:00", location: "Nowhere 1" } },
-      ...updates.map((u) => ({ key: id, value: u })),
-    ]);
-    const ids = sent.records.map((r) => r.invocationId).filter((x): x is string => !!x);
-    const checks: Check[] = [check("each record was ingested as an invocation", ids.length === 3, `${ids.length} of 3 found in Restate (via ${sent.via})`)];
-    if (ids.length < 3) return { checks, data: { run, id, records: sent.records } };
-    const rows = await completedOrLatest(stack.admin, ids, { timeoutMs: 60_000, everyMs: 200 });
-    const [bad, ...good] = ids.map((x) => rows.find((r) => r.id === x));
-
-    const info = await showTracked(stack, t, id);
-    checks.push(
-      check(
-        "the state joins the RPC registration with every Kafka update, in order",
-        info.finalDestination === destination && JSON.stringify(info.locations) === JSON.stringify(updates),
-        `${info.finalDestination}; ${(info.locations ?? []).map((l) => `${l.timestamp} ${l.location}`).join(" → ")}`,
-      ),
-    );
-    checks.push(
-      check(
-        "the update for an unregistered package failed terminally with a clear message",
-        bad?.status === "completed" && bad.completion_result === "failure" && /not found/i.test(bad.completion_failure ?? ""),
-        bad?.completion_failure ?? `status ${bad?.status ?? "?"}`,
-      ),
-    );
-    checks.push(check("it was not retried", (bad?.retry_count ?? 0) <= 1, `retry_count ${bad?.retry_count ?? 0}`));
-    checks.push(
-      check(
-        "the records behind it still flowed",
-        good.every((r) => r?.completion_result === "success"),
-        sent.via === "kafka" ? `offsets ${sent.records.slice(1).map((r) => r.offset).join(", ")} applied after the rejected offset ${sent.records[0]!.offset}` : "applied",
-      ),
-    );
-    const ghostRes = await fetch(`${stack.ingressUrl}/${t.service}/${ghost}/${t.show}`, { method: "POST" }).then((r) => r.text()).catch(() => "?");
-    checks.push(check("the unregistered package has no state", ghostRes === "null" || ghostRes === "", `getPackageInfo → ${ghostRes || "(empty)"}`));
-    return { checks, data: { run, id, unregistered: ghost, keyInvocation: ids[1], records: sent.records, info, rejected: { invocationId: bad?.id, failure: bad?.completion_failure } } };
-  },
-};
-
-export const patterns: PatternEntry[] = [userFeedPattern, packageTrackerPattern];
+  }

@@ -7,7 +7,7 @@
 // Restate attaches it to the invocation that is already waiting instead of starting another one.
 import { randomUUID } from "node:crypto";
 import * as clients from "@restatedev/restate-sdk-clients";
-import type { DurablePromiseServer, DurablePromisesObject, PromiseInfo, ValueOrError } from "../services/custom/durable-promise.js";
+import type { DurablePromiseServer, DurablePromisesObject, PromiseInfo, ValueOrError } from "./promises.js";
 
 export type { PromiseInfo, ValueOrError };
 

@@ -6,7 +6,7 @@
 //   creates an awakeable, registers it with the object and suspends until the object resolves it.
 // Driven by `patterns promise await|resolve|reject|peek <name>` through src/clients/durable-promise.ts.
 import * as restate from "@restatedev/restate-sdk";
-import { badInput, isObject, nameField } from "./validate.js";
+import { badInput, isObject, nameField } from "../lib/fields.js";
 
 /** The outcome of a promise, as the seed returns it: exactly one of value / error. */
 export type ValueOrError<T = unknown> = { value: T; error?: undefined } | { error: string; value?: undefined };

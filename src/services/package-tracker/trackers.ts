@@ -5,7 +5,7 @@
 // `patterns delivery …`, `patterns demo package-tracker`.
 import * as restate from "@restatedev/restate-sdk";
 import { LOCATION_UPDATE, valueProblems } from "../../kafka/schema.js";
-import { lenientJson, origin, validInput, type RawInput } from "./input.js";
+import { lenientJson, origin, validInput, type RawInput } from "../lib/kafka-input.js";
 
 export interface LocationUpdate {
   timestamp: string;

@@ -1,0 +1,4 @@
+// What the user-feed pattern runs in the worker.
+import { userFeed } from "./user-feed.js";
+
+export const services = [userFeed];
