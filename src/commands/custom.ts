@@ -1,15 +1,11 @@
-// CLI verbs of the "custom" group: constructs built from Restate primitives.
+// CLI verbs of the "custom" group: constructs built from Restate primitives, as declarations (src/commands/verb.ts).
 //   promise await|resolve|reject|peek <name>   durable promises, through the client library
 //   pq add|status|max                          the priority queue in front of myService/expensiveMethod
 //   ratelimit set|run|status                   the token-bucket limiter of LimitedTask/RunTask (alias: limit)
-import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import { requireStack } from "../runtime/stack.js";
-import { durationOption, examples, globals, intOption } from "./common.js";
-import { printEquivalent } from "./lib/curl.js";
-import { emit, humanDuration, note, shortId, table } from "../ui/output.js";
+import { durationOption, intOption } from "./common.js";
+import { humanDuration, shortId, table } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import { spinner } from "../ui/spinner.js";
 import { scaleDuration } from "../runtime/config.js";
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_QUEUE, NOMINAL_WORK_MS, type QueueSummary } from "../services/priority-queue/logic.js";
 import { DEFAULT_LIMITER } from "../services/rate-limiter/names.js";
@@ -28,6 +24,7 @@ import {
   type PeekResult,
 } from "./custom/promise.js";
 import { addCall, addItems, configureQueue, expensiveBody, peakConcurrency, queuePath, queueRuns, queueStatus, waitDrained, type AddResult, type RunRecord } from "./custom/pq.js";
+import { verb, verbGroup, type Declaration, type VerbContext } from "./verb.js";
 import { limiterPath, limiterStatus, runTaskCall, runTasks, setRate, setRateCall, type RunReport, type StatusReport } from "./custom/ratelimit.js";
 
 // ---------------------------------------------------------------- durable promises
@@ -39,99 +36,101 @@ function renderComplete(r: CompleteResult): string[] {
     : [`${sym.warn} promise ${c.id(r.name)} was already completed: it stays ${describeOutcome(r)} ${c.dim(`(this call asked to ${asked}; the first completion wins)`)}`];
 }
 
-function registerPromise(program: Command): void {
-  const promise = program
-    .command("promise")
-    .description("durable promises: await in any process (across restarts), resolve or reject once — the first completion wins")
-    .addHelpText(
-      "after",
-      examples(
-        "npx patterns promise await prom-1            # blocks until someone completes it",
-        `npx patterns promise resolve prom-1 '{"name":"Barack","email":"b@whitehouse.gov"}'`,
-        `npx patterns promise reject prom-2 "help!"`,
-        "npx patterns promise peek prom-1 --json",
-      ),
-    );
+const PROMISE_NAME = { name: "<name>", description: "the promise's name" };
 
-  promise
-    .command("await")
-    .argument("<name>", "the promise's name")
-    .description("wait until the promise is resolved or rejected (survives restarts of Restate and the worker)")
-    .option("--timeout <duration>", "give up waiting after this long (the promise stays pending; await again later)", durationOption("--timeout"))
-    .addHelpText("after", examples("npx patterns promise await prom-1", "npx patterns promise await prom-1 --timeout 30s --json"))
-    .action(async (nameArg: string, _o, command: Command) => {
-      const o = globals<{ timeout?: number }>(command);
-      const name = validatePromiseName(nameArg);
-      if (o.timeout !== undefined && o.timeout <= 0) throw new UsageError("--timeout must be longer than 0", "for example --timeout 30s");
-      const stack = requireStack(o.stateDir);
-      const spin = spinner(`awaiting promise ${name}${o.timeout ? ` (up to ${humanDuration(o.timeout)})` : ""}…`, { json: o.json });
-      let r: AwaitResult;
-      try {
-        r = await awaitPromise(stack.ingressUrl, name, o.timeout);
-      } catch (e) {
-        spin.fail(`promise ${name} was not completed`);
-        throw e;
-      }
-      if (r.state === "resolved") spin.succeed(`promise ${name} ${describeOutcome(r)} after ${humanDuration(r.waitedMs)}`);
-      else spin.fail(`promise ${name} ${describeOutcome(r)}`);
-      emit(o, r, (x) => (x.state === "resolved" ? JSON.stringify(x.value) : `${sym.fail} rejected: ${x.error}`));
-      printEquivalent(promiseCall(stack.ingressUrl, "await", { promiseName: name }), o);
-      // a rejected promise is the awaited outcome, but a failed one: scripts see exit 1
-      if (r.state === "rejected") process.exitCode = 1;
-    });
+const promise = verbGroup({
+  path: "promise",
+  group: "patterns",
+  summary: "durable promises: await in any process (across restarts), resolve or reject once — the first completion wins",
+  examples: [
+    "npx patterns promise await prom-1            # blocks until someone completes it",
+    `npx patterns promise resolve prom-1 '{"name":"Barack","email":"b@whitehouse.gov"}'`,
+    `npx patterns promise reject prom-2 "help!"`,
+    "npx patterns promise peek prom-1 --json",
+  ],
+});
 
-  promise
-    .command("resolve")
-    .argument("<name>", "the promise's name")
-    .argument("<json>", "the value, as JSON (quote strings: '\"hello\"')")
-    .description("complete the promise with a value; if it was already completed, you get the stored outcome")
-    .addHelpText("after", examples(`npx patterns promise resolve prom-1 '{"name":"Barack"}'`, `npx patterns promise resolve prom-1 '"hello"' --json`))
-    .action(async (nameArg: string, raw: string, _o, command: Command) => {
-      const o = globals(command);
-      const name = validatePromiseName(nameArg);
-      const value = parseJsonValue(raw);
-      const stack = requireStack(o.stateDir);
-      const r = await resolvePromise(stack.ingressUrl, name, value);
-      emit(o, r, renderComplete);
-      printEquivalent(promiseCall(stack.ingressUrl, "resolve", { promiseName: name, value }), o);
-    });
+const promiseAwait = verb({
+  path: "promise await",
+  summary: "wait until the promise is resolved or rejected (survives restarts of Restate and the worker)",
+  args: [PROMISE_NAME],
+  options: [{ flags: "--timeout <duration>", description: "give up waiting after this long (the promise stays pending; await again later)", parse: durationOption("--timeout") }],
+  examples: ["npx patterns promise await prom-1", "npx patterns promise await prom-1 --timeout 30s --json"],
+  async run(ctx: VerbContext<{ timeout?: number }>, nameArg: string) {
+    const o = ctx.opts;
+    const name = validatePromiseName(nameArg);
+    if (o.timeout !== undefined && o.timeout <= 0) throw new UsageError("--timeout must be longer than 0", "for example --timeout 30s");
+    const stack = ctx.stack();
+    const spin = ctx.spinner(`awaiting promise ${name}${o.timeout ? ` (up to ${humanDuration(o.timeout)})` : ""}…`);
+    let r: AwaitResult;
+    try {
+      r = await awaitPromise(stack.ingressUrl, name, o.timeout);
+    } catch (e) {
+      spin.fail(`promise ${name} was not completed`);
+      throw e;
+    }
+    if (r.state === "resolved") spin.succeed(`promise ${name} ${describeOutcome(r)} after ${humanDuration(r.waitedMs)}`);
+    else spin.fail(`promise ${name} ${describeOutcome(r)}`);
+    ctx.equivalent(promiseCall(stack.ingressUrl, "await", { promiseName: name }));
+    return r;
+  },
+  render: (x) => (x.state === "resolved" ? JSON.stringify(x.value) : `${sym.fail} rejected: ${x.error}`),
+  // a rejected promise is the awaited outcome, but a failed one: scripts see exit 1
+  exitCode: (r) => (r.state === "rejected" ? 1 : 0),
+});
 
-  promise
-    .command("reject")
-    .argument("<name>", "the promise's name")
-    .argument("<message>", "the error message awaiters get")
-    .description("complete the promise with an error; if it was already completed, you get the stored outcome")
-    .addHelpText("after", examples(`npx patterns promise reject prom-2 "help!"`, `npx patterns promise reject prom-2 "no seats left" --json`))
-    .action(async (nameArg: string, message: string, _o, command: Command) => {
-      const o = globals(command);
-      const name = validatePromiseName(nameArg);
-      if (message.trim() === "") throw new UsageError("the error message is empty", `give a reason, e.g. patterns promise reject ${name} "help!"`);
-      const stack = requireStack(o.stateDir);
-      const r = await rejectPromise(stack.ingressUrl, name, message);
-      emit(o, r, renderComplete);
-      printEquivalent(promiseCall(stack.ingressUrl, "reject", { promiseName: name, errorMessage: message }), o);
-    });
+const promiseResolve = verb({
+  path: "promise resolve",
+  summary: "complete the promise with a value; if it was already completed, you get the stored outcome",
+  args: [PROMISE_NAME, { name: "<json>", description: "the value, as JSON (quote strings: '\"hello\"')" }],
+  examples: [`npx patterns promise resolve prom-1 '{"name":"Barack"}'`, `npx patterns promise resolve prom-1 '"hello"' --json`],
+  async run(ctx, nameArg: string, raw: string) {
+    const name = validatePromiseName(nameArg);
+    const value = parseJsonValue(raw);
+    const stack = ctx.stack();
+    const r = await resolvePromise(stack.ingressUrl, name, value);
+    ctx.equivalent(promiseCall(stack.ingressUrl, "resolve", { promiseName: name, value }));
+    return r;
+  },
+  render: renderComplete,
+});
 
-  promise
-    .command("peek")
-    .argument("<name>", "the promise's name")
-    .description("look at the promise without waiting: pending, resolved or rejected, and how many awaiters it has")
-    .addHelpText("after", examples("npx patterns promise peek prom-1", "npx patterns promise peek prom-1 --json"))
-    .action(async (nameArg: string, _o, command: Command) => {
-      const o = globals(command);
-      const name = validatePromiseName(nameArg);
-      const stack = requireStack(o.stateDir);
-      const r = await peekPromise(stack.ingressUrl, name);
-      emit(o, r, (x: PeekResult) => [
-        `${c.bold("promise")}   ${c.id(x.name)}`,
-        `state     ${x.state === "pending" ? c.warn("pending") : x.state === "resolved" ? c.ok("resolved") : c.fail("rejected")}`,
-        ...(x.state === "resolved" ? [`value     ${JSON.stringify(x.value)}`] : x.state === "rejected" ? [`error     ${x.error}`] : []),
-        ...(x.completedAt ? [`completed ${x.completedAt}`] : []),
-        `awaiters  ${x.waiting} waiting, ${x.notified} notified`,
-      ]);
-      printEquivalent(promiseCall(stack.ingressUrl, "peek", { promiseName: name }), o);
-    });
-}
+const promiseReject = verb({
+  path: "promise reject",
+  summary: "complete the promise with an error; if it was already completed, you get the stored outcome",
+  args: [PROMISE_NAME, { name: "<message>", description: "the error message awaiters get" }],
+  examples: [`npx patterns promise reject prom-2 "help!"`, `npx patterns promise reject prom-2 "no seats left" --json`],
+  async run(ctx, nameArg: string, message: string) {
+    const name = validatePromiseName(nameArg);
+    if (message.trim() === "") throw new UsageError("the error message is empty", `give a reason, e.g. patterns promise reject ${name} "help!"`);
+    const stack = ctx.stack();
+    const r = await rejectPromise(stack.ingressUrl, name, message);
+    ctx.equivalent(promiseCall(stack.ingressUrl, "reject", { promiseName: name, errorMessage: message }));
+    return r;
+  },
+  render: renderComplete,
+});
+
+const promisePeek = verb({
+  path: "promise peek",
+  summary: "look at the promise without waiting: pending, resolved or rejected, and how many awaiters it has",
+  args: [PROMISE_NAME],
+  examples: ["npx patterns promise peek prom-1", "npx patterns promise peek prom-1 --json"],
+  async run(ctx, nameArg: string) {
+    const name = validatePromiseName(nameArg);
+    const stack = ctx.stack();
+    const r = await peekPromise(stack.ingressUrl, name);
+    ctx.equivalent(promiseCall(stack.ingressUrl, "peek", { promiseName: name }));
+    return r;
+  },
+  render: (x: PeekResult) => [
+    `${c.bold("promise")}   ${c.id(x.name)}`,
+    `state     ${x.state === "pending" ? c.warn("pending") : x.state === "resolved" ? c.ok("resolved") : c.fail("rejected")}`,
+    ...(x.state === "resolved" ? [`value     ${JSON.stringify(x.value)}`] : x.state === "rejected" ? [`error     ${x.error}`] : []),
+    ...(x.completedAt ? [`completed ${x.completedAt}`] : []),
+    `awaiters  ${x.waiting} waiting, ${x.notified} notified`,
+  ],
+});
 
 // ---------------------------------------------------------------- priority queue
 
@@ -165,108 +164,112 @@ interface AddReport extends AddResult {
   drained?: { peakInFlight: number; peakSeenInFlight: number; order: { label: string; priority: number; startedAfterMs: number; ranMs?: number }[] };
 }
 
-function registerPq(program: Command): void {
-  const pq = program
-    .command("pq")
-    .description("priority queue: at most N calls of myService/expensiveMethod in flight (default 10), lowest priority number first")
-    .addHelpText(
-      "after",
-      examples("npx patterns pq add --count 30 --priority 2", "npx patterns pq add --count 3 --priority 1", "npx patterns pq status", "npx patterns pq max 5"),
-    );
+const QUEUE_OPTION = { flags: "--queue <name>", description: "which queue", default: DEFAULT_QUEUE };
 
-  pq.command("add")
-    .description("send calls to myService/expensiveMethod (one-way, as the seed's curl loop does); each waits for a permit")
-    .option("--count <n>", "how many calls", intOption("--count", 1, 200), 1)
-    .option("--priority <n>", "their priority: lower numbers are served first", intOption("--priority", -1000, 1000), 1)
-    .option("--queue <name>", "which queue guards them", DEFAULT_QUEUE)
-    .option("--work <duration>", "how long each computation works (default: the seed's 5 s, time-scaled)", durationOption("--work"))
-    .option("--max-in-flight <n>", "set the queue's in-flight maximum first", intOption("--max-in-flight", 0, 1000))
-    .option("--wait", "stay until these calls have run; show the order and the most that ran at once")
-    .addHelpText(
-      "after",
-      examples(
-        "npx patterns pq add --count 30 --priority 2",
-        "npx patterns pq add --count 3 --priority 1 --json",
-        "npx patterns pq add --count 12 --max-in-flight 3 --work 2s --wait",
-      ),
-    )
-    .action(async (_opts, command: Command) => {
-      const o = globals<{ count: number; priority: number; queue: string; work?: number; maxInFlight?: number; wait?: boolean }>(command);
-      const queue = validateQueueName(o.queue);
-      if (o.work !== undefined && o.work > 600_000) throw new UsageError("--work must be at most 10m", "for example --work 2s");
-      const stack = requireStack(o.stateDir);
-      if (o.maxInFlight !== undefined) await configureQueue(stack, queue, o.maxInFlight);
-      const workMs = o.work ?? scaleDuration(NOMINAL_WORK_MS, stack.state.timeScale);
-      const added = await addItems(stack, { count: o.count, priority: o.priority, queue, workMs: o.work });
-      const report: AddReport = { ...added, workMs, ...(o.work === undefined ? { nominalWorkMs: NOMINAL_WORK_MS } : {}) };
-      if (o.wait) {
-        const spin = spinner(`waiting for ${o.count} call(s) on queue ${queue}…`, { json: o.json });
-        const drained = await waitDrained(stack, queue, added.items.map((i) => i.label), {
-          onStatus: (s, done) => spin.update(`queue ${queue}: ${done}/${o.count} done · ${s.inFlight}/${s.maxInFlight} in flight · ${s.queued} queued`),
-        });
-        spin.succeed(`${o.count} call(s) done`);
-        const t0 = Math.min(...drained.runs.map((r) => r.start));
-        report.drained = {
-          peakInFlight: peakConcurrency(drained.runs),
-          peakSeenInFlight: drained.peakSeenInFlight,
-          order: drained.runs.map((r: RunRecord) => ({ label: r.label, priority: r.priority, startedAfterMs: r.start - t0, ranMs: r.end !== undefined ? r.end - r.start : undefined })),
-        };
-        report.status = await queueStatus(stack, queue);
-      }
-      emit(o, report, (r) => [
-        `${sym.ok} sent ${r.count} call(s) with priority ${r.priority} to queue ${c.id(r.queue)} ${c.dim(
-          `(each works ${humanDuration(r.workMs)}${r.nominalWorkMs ? ` real = ${humanDuration(r.nominalWorkMs)} nominal` : ""})`,
-        )}`,
-        ...(r.drained
-          ? [
-              `ran at most ${c.bold(String(r.drained.peakInFlight))} at once (limit ${r.status.maxInFlight}); start order:`,
-              ...table(
-                ["#", "priority", "label", "started", "ran"],
-                r.drained.order.map((x, i) => [String(i + 1), String(x.priority), x.label, `+${humanDuration(x.startedAfterMs)}`, x.ranMs !== undefined ? humanDuration(x.ranMs) : "-"]),
-              ).map((l) => `  ${l}`),
-            ]
-          : renderQueue(r.queue, r.status)),
-      ]);
-      printEquivalent(addCall(stack.ingressUrl, expensiveBody({ count: o.count, priority: o.priority, queue, workMs: o.work }, 1, "<label>")), o);
-    });
+const pq = verbGroup({
+  path: "pq",
+  group: "patterns",
+  summary: "priority queue: at most N calls of myService/expensiveMethod in flight (default 10), lowest priority number first",
+  examples: ["npx patterns pq add --count 30 --priority 2", "npx patterns pq add --count 3 --priority 1", "npx patterns pq status", "npx patterns pq max 5"],
+});
 
-  pq.command("status")
-    .description("what the queue is doing: in flight, queued by priority, served and cancelled so far")
-    .option("--queue <name>", "which queue", DEFAULT_QUEUE)
-    .addHelpText("after", examples("npx patterns pq status", "npx patterns pq status --json"))
-    .action(async (_opts, command: Command) => {
-      const o = globals<{ queue: string }>(command);
-      const queue = validateQueueName(o.queue);
-      const stack = requireStack(o.stateDir);
-      const s = await queueStatus(stack, queue);
-      const runs = queueRuns(stack.paths.root, queue);
-      const data = {
-        queue,
-        ...s,
-        completed: runs.filter((r) => r.end !== undefined).length,
-        peakInFlight: peakConcurrency(runs),
-        // the latest computations in the order they started (ledger)
-        recent: runs.slice(-50).map((r) => ({ label: r.label, priority: r.priority, start: new Date(r.start).toISOString(), ...(r.end !== undefined ? { end: new Date(r.end).toISOString() } : {}) })),
+const pqAdd = verb({
+  path: "pq add",
+  summary: "send calls to myService/expensiveMethod (one-way, as the seed's curl loop does); each waits for a permit",
+  options: [
+    { flags: "--count <n>", description: "how many calls", parse: intOption("--count", 1, 200), default: 1 },
+    { flags: "--priority <n>", description: "their priority: lower numbers are served first", parse: intOption("--priority", -1000, 1000), default: 1 },
+    { flags: "--queue <name>", description: "which queue guards them", default: DEFAULT_QUEUE },
+    { flags: "--work <duration>", description: "how long each computation works (default: the seed's 5 s, time-scaled)", parse: durationOption("--work") },
+    { flags: "--max-in-flight <n>", description: "set the queue's in-flight maximum first", parse: intOption("--max-in-flight", 0, 1000) },
+    { flags: "--wait", description: "stay until these calls have run; show the order and the most that ran at once" },
+  ],
+  examples: [
+    "npx patterns pq add --count 30 --priority 2",
+    "npx patterns pq add --count 3 --priority 1 --json",
+    "npx patterns pq add --count 12 --max-in-flight 3 --work 2s --wait",
+  ],
+  async run(ctx: VerbContext<{ count: number; priority: number; queue: string; work?: number; maxInFlight?: number; wait?: boolean }>) {
+    const o = ctx.opts;
+    const queue = validateQueueName(o.queue);
+    if (o.work !== undefined && o.work > 600_000) throw new UsageError("--work must be at most 10m", "for example --work 2s");
+    const stack = ctx.stack();
+    if (o.maxInFlight !== undefined) await configureQueue(stack, queue, o.maxInFlight);
+    const workMs = o.work ?? scaleDuration(NOMINAL_WORK_MS, stack.state.timeScale);
+    const added = await addItems(stack, { count: o.count, priority: o.priority, queue, workMs: o.work });
+    const report: AddReport = { ...added, workMs, ...(o.work === undefined ? { nominalWorkMs: NOMINAL_WORK_MS } : {}) };
+    if (o.wait) {
+      const spin = ctx.spinner(`waiting for ${o.count} call(s) on queue ${queue}…`);
+      const drained = await waitDrained(stack, queue, added.items.map((i) => i.label), {
+        onStatus: (s, done) => spin.update(`queue ${queue}: ${done}/${o.count} done · ${s.inFlight}/${s.maxInFlight} in flight · ${s.queued} queued`),
+      });
+      spin.succeed(`${o.count} call(s) done`);
+      const t0 = Math.min(...drained.runs.map((r) => r.start));
+      report.drained = {
+        peakInFlight: peakConcurrency(drained.runs),
+        peakSeenInFlight: drained.peakSeenInFlight,
+        order: drained.runs.map((r: RunRecord) => ({ label: r.label, priority: r.priority, startedAfterMs: r.start - t0, ranMs: r.end !== undefined ? r.end - r.start : undefined })),
       };
-      emit(o, data, (d) => [...renderQueue(queue, s), c.dim(`completed ${d.completed} computations; at most ${d.peakInFlight} ran at once (simulated-systems ledger)`)]);
-      printEquivalent({ method: "POST", url: `${stack.ingressUrl}${queuePath(queue, "status")}` }, o);
-    });
+      report.status = await queueStatus(stack, queue);
+    }
+    ctx.equivalent(addCall(stack.ingressUrl, expensiveBody({ count: o.count, priority: o.priority, queue, workMs: o.work }, 1, "<label>")));
+    return report;
+  },
+  render: (r) => [
+    `${sym.ok} sent ${r.count} call(s) with priority ${r.priority} to queue ${c.id(r.queue)} ${c.dim(
+      `(each works ${humanDuration(r.workMs)}${r.nominalWorkMs ? ` real = ${humanDuration(r.nominalWorkMs)} nominal` : ""})`,
+    )}`,
+    ...(r.drained
+      ? [
+          `ran at most ${c.bold(String(r.drained.peakInFlight))} at once (limit ${r.status.maxInFlight}); start order:`,
+          ...table(
+            ["#", "priority", "label", "started", "ran"],
+            r.drained.order.map((x, i) => [String(i + 1), String(x.priority), x.label, `+${humanDuration(x.startedAfterMs)}`, x.ranMs !== undefined ? humanDuration(x.ranMs) : "-"]),
+          ).map((l) => `  ${l}`),
+        ]
+      : renderQueue(r.queue, r.status)),
+  ],
+});
 
-  pq.command("max")
-    .argument("<n>", "the most calls in flight at once (0 holds every waiter)")
-    .description(`set the queue's in-flight maximum (default ${DEFAULT_MAX_IN_FLIGHT})`)
-    .option("--queue <name>", "which queue", DEFAULT_QUEUE)
-    .addHelpText("after", examples("npx patterns pq max 5", "npx patterns pq max 0 --queue test-q"))
-    .action(async (raw: string, _opts, command: Command) => {
-      const o = globals<{ queue: string }>(command);
-      const max = intOption("<n>", 0, 1000)(raw);
-      const queue = validateQueueName(o.queue);
-      const stack = requireStack(o.stateDir);
-      const s = await configureQueue(stack, queue, max);
-      emit(o, { queue, ...s }, () => [`${sym.ok} queue ${c.id(queue)}: at most ${max} in flight`, ...renderQueue(queue, s).slice(1)]);
-      printEquivalent({ url: `${stack.ingressUrl}${queuePath(queue, "configure")}`, body: { maxInFlight: max } }, o);
-    });
-}
+const pqStatus = verb({
+  path: "pq status",
+  summary: "what the queue is doing: in flight, queued by priority, served and cancelled so far",
+  options: [QUEUE_OPTION],
+  examples: ["npx patterns pq status", "npx patterns pq status --json"],
+  async run(ctx: VerbContext<{ queue: string }>) {
+    const queue = validateQueueName(ctx.opts.queue);
+    const stack = ctx.stack();
+    const s = await queueStatus(stack, queue);
+    const runs = queueRuns(stack.paths.root, queue);
+    ctx.equivalent({ method: "POST", url: `${stack.ingressUrl}${queuePath(queue, "status")}` });
+    return {
+      queue,
+      ...s,
+      completed: runs.filter((r) => r.end !== undefined).length,
+      peakInFlight: peakConcurrency(runs),
+      // the latest computations in the order they started (ledger)
+      recent: runs.slice(-50).map((r) => ({ label: r.label, priority: r.priority, start: new Date(r.start).toISOString(), ...(r.end !== undefined ? { end: new Date(r.end).toISOString() } : {}) })),
+    };
+  },
+  render: (d) => [...renderQueue(d.queue, d), c.dim(`completed ${d.completed} computations; at most ${d.peakInFlight} ran at once (simulated-systems ledger)`)],
+});
+
+const pqMax = verb({
+  path: "pq max",
+  summary: `set the queue's in-flight maximum (default ${DEFAULT_MAX_IN_FLIGHT})`,
+  args: [{ name: "<n>", description: "the most calls in flight at once (0 holds every waiter)" }],
+  options: [QUEUE_OPTION],
+  examples: ["npx patterns pq max 5", "npx patterns pq max 0 --queue test-q"],
+  async run(ctx: VerbContext<{ queue: string }>, raw: string) {
+    const max = intOption("<n>", 0, 1000)(raw);
+    const queue = validateQueueName(ctx.opts.queue);
+    const stack = ctx.stack();
+    const s = await configureQueue(stack, queue, max);
+    ctx.equivalent({ url: `${stack.ingressUrl}${queuePath(queue, "configure")}`, body: { maxInFlight: max } });
+    return { queue, ...s };
+  },
+  render: (d) => [`${sym.ok} queue ${c.id(d.queue)}: at most ${d.maxInFlight} in flight`, ...renderQueue(d.queue, d).slice(1)],
+});
 
 // ---------------------------------------------------------------- rate limiter
 
@@ -305,81 +308,101 @@ function renderStatus(s: StatusReport): string[] {
   ];
 }
 
-function registerRateLimit(program: Command): void {
-  const rl = program
-    .command("ratelimit")
-    .alias("limit")
-    .description("rate limiting: a token bucket in Limiter/{name} admits LimitedTask/RunTask at the configured rate")
-    .addHelpText("after", examples("npx patterns ratelimit set 1 1", "npx patterns ratelimit run --count 10", "npx patterns limit run --count 20 --rate 2/s", "npx patterns ratelimit status"));
+const LIMITER_OPTION = { flags: "--limiter <name>", description: "which limiter", default: DEFAULT_LIMITER };
 
-  rl.command("set")
-    .argument("<limit>", "tokens per second (2, 2/s, 0.5/s, 120/min)")
-    .argument("<burst>", "bucket size: how many may go at once")
-    .description("set the limiter's rate and burst (SetRate)")
-    .option("--limiter <name>", "which limiter", DEFAULT_LIMITER)
-    .addHelpText("after", examples("npx patterns ratelimit set 1 1", "npx patterns ratelimit set 2/s 5 --json"))
-    .action(async (limitRaw: string, burstRaw: string, _opts, command: Command) => {
-      const o = globals<{ limiter: string }>(command);
-      const limit = rateArg(limitRaw, "<limit>");
-      const burst = intOption("<burst>", 0, 1_000_000)(burstRaw);
-      const name = validateLimiterName(o.limiter);
-      const stack = requireStack(o.stateDir);
-      const s = await setRate(stack, name, limit, burst);
-      emit(o, { limiter: name, ...s }, () => [`${sym.ok} limiter ${c.id(name)}: ${perSec(s.limit)}, burst ${s.burst}`]);
-      printEquivalent(setRateCall(stack.ingressUrl, name, limit, burst), o);
-    });
+const ratelimit = verbGroup({
+  path: "ratelimit",
+  group: "patterns",
+  aliases: ["limit"],
+  summary: "rate limiting: a token bucket in Limiter/{name} admits LimitedTask/RunTask at the configured rate",
+  examples: ["npx patterns ratelimit set 1 1", "npx patterns ratelimit run --count 10", "npx patterns limit run --count 20 --rate 2/s", "npx patterns ratelimit status"],
+});
 
-  rl.command("run")
-    .description("fire tasks at once and watch the limiter space them out; shows the admitted rate")
-    .option("--count <n>", "how many tasks", intOption("--count", 1, 100), 10)
-    .option("--rate <rate>", "set this rate first (2/s, 0.5/s, 120/min)")
-    .option("--burst <n>", "with --rate: the burst to set (default 1)", intOption("--burst", 0, 1_000_000))
-    .option("--limiter <name>", "which limiter", DEFAULT_LIMITER)
-    .addHelpText("after", examples("npx patterns ratelimit run --count 10", "npx patterns limit run --count 20 --rate 2/s", "npx patterns ratelimit run --count 5 --rate 1/s --burst 2 --json"))
-    .action(async (_opts, command: Command) => {
-      const o = globals<{ count: number; rate?: string; burst?: number; limiter: string }>(command);
-      const name = validateLimiterName(o.limiter);
-      if (o.burst !== undefined && o.rate === undefined) throw new UsageError("--burst needs --rate", "for example --rate 2/s --burst 1, or patterns ratelimit set 2 1");
-      const rate = o.rate === undefined ? undefined : rateArg(o.rate, "--rate");
-      if (rate !== undefined && rate <= 0) throw new UsageError("--rate must be above 0 to run tasks", "for example --rate 2/s");
-      const stack = requireStack(o.stateDir);
-      if (rate !== undefined) {
-        await setRate(stack, name, rate, o.burst ?? 1);
-        if (!o.json) note(`${sym.ok} limiter ${name}: ${perSec(rate)}, burst ${o.burst ?? 1}`);
-      }
-      const spin = spinner(`running ${o.count} task(s) under limiter ${name}…`, { json: o.json });
-      let done = 0;
-      let report: RunReport;
-      try {
-        report = await runTasks(stack, name, o.count, () => spin.update(`running ${o.count} task(s) under limiter ${name}… ${++done} done`));
-      } catch (e) {
-        spin.fail(`tasks under limiter ${name} failed`);
-        throw e;
-      }
-      spin.succeed(`${o.count} task(s) done in ${humanDuration(report.totalMs)}`);
-      emit(o, report, renderRun);
-      printEquivalent(
-        [...(rate !== undefined ? [setRateCall(stack.ingressUrl, name, rate, o.burst ?? 1)] : []), runTaskCall(stack.ingressUrl, name)],
-        o,
-      );
-    });
+const ratelimitSet = verb({
+  path: "ratelimit set",
+  summary: "set the limiter's rate and burst (SetRate)",
+  args: [
+    { name: "<limit>", description: "tokens per second (2, 2/s, 0.5/s, 120/min)" },
+    { name: "<burst>", description: "bucket size: how many may go at once" },
+  ],
+  options: [LIMITER_OPTION],
+  examples: ["npx patterns ratelimit set 1 1", "npx patterns ratelimit set 2/s 5 --json"],
+  async run(ctx: VerbContext<{ limiter: string }>, limitRaw: string, burstRaw: string) {
+    const limit = rateArg(limitRaw, "<limit>");
+    const burst = intOption("<burst>", 0, 1_000_000)(burstRaw);
+    const name = validateLimiterName(ctx.opts.limiter);
+    const stack = ctx.stack();
+    const s = await setRate(stack, name, limit, burst);
+    ctx.equivalent(setRateCall(stack.ingressUrl, name, limit, burst));
+    return { limiter: name, ...s };
+  },
+  render: (d) => [`${sym.ok} limiter ${c.id(d.limiter)}: ${perSec(d.limit)}, burst ${d.burst}`],
+});
 
-  rl.command("status")
-    .description("the limiter's rate, burst, tokens now, and the rate it admitted lately")
-    .option("--limiter <name>", "which limiter", DEFAULT_LIMITER)
-    .addHelpText("after", examples("npx patterns ratelimit status", "npx patterns limit status --json"))
-    .action(async (_opts, command: Command) => {
-      const o = globals<{ limiter: string }>(command);
-      const name = validateLimiterName(o.limiter);
-      const stack = requireStack(o.stateDir);
-      const s = await limiterStatus(stack, name);
-      emit(o, s, renderStatus);
-      printEquivalent({ method: "POST", url: `${stack.ingressUrl}${limiterPath(name, "State")}` }, o);
-    });
-}
+const ratelimitRun = verb({
+  path: "ratelimit run",
+  summary: "fire tasks at once and watch the limiter space them out; shows the admitted rate",
+  options: [
+    { flags: "--count <n>", description: "how many tasks", parse: intOption("--count", 1, 100), default: 10 },
+    { flags: "--rate <rate>", description: "set this rate first (2/s, 0.5/s, 120/min)" },
+    { flags: "--burst <n>", description: "with --rate: the burst to set (default 1)", parse: intOption("--burst", 0, 1_000_000) },
+    LIMITER_OPTION,
+  ],
+  examples: ["npx patterns ratelimit run --count 10", "npx patterns limit run --count 20 --rate 2/s", "npx patterns ratelimit run --count 5 --rate 1/s --burst 2 --json"],
+  async run(ctx: VerbContext<{ count: number; rate?: string; burst?: number; limiter: string }>) {
+    const o = ctx.opts;
+    const name = validateLimiterName(o.limiter);
+    if (o.burst !== undefined && o.rate === undefined) throw new UsageError("--burst needs --rate", "for example --rate 2/s --burst 1, or patterns ratelimit set 2 1");
+    const rate = o.rate === undefined ? undefined : rateArg(o.rate, "--rate");
+    if (rate !== undefined && rate <= 0) throw new UsageError("--rate must be above 0 to run tasks", "for example --rate 2/s");
+    const stack = ctx.stack();
+    if (rate !== undefined) {
+      await setRate(stack, name, rate, o.burst ?? 1);
+      ctx.say(`${sym.ok} limiter ${name}: ${perSec(rate)}, burst ${o.burst ?? 1}`);
+    }
+    const spin = ctx.spinner(`running ${o.count} task(s) under limiter ${name}…`);
+    let done = 0;
+    let report: RunReport;
+    try {
+      report = await runTasks(stack, name, o.count, () => spin.update(`running ${o.count} task(s) under limiter ${name}… ${++done} done`));
+    } catch (e) {
+      spin.fail(`tasks under limiter ${name} failed`);
+      throw e;
+    }
+    spin.succeed(`${o.count} task(s) done in ${humanDuration(report.totalMs)}`);
+    ctx.equivalent([...(rate !== undefined ? [setRateCall(stack.ingressUrl, name, rate, o.burst ?? 1)] : []), runTaskCall(stack.ingressUrl, name)]);
+    return report;
+  },
+  render: renderRun,
+});
 
-export function register(program: Command): void {
-  registerPromise(program);
-  registerPq(program);
-  registerRateLimit(program);
-}
+const ratelimitStatus = verb({
+  path: "ratelimit status",
+  summary: "the limiter's rate, burst, tokens now, and the rate it admitted lately",
+  options: [LIMITER_OPTION],
+  examples: ["npx patterns ratelimit status", "npx patterns limit status --json"],
+  async run(ctx: VerbContext<{ limiter: string }>) {
+    const name = validateLimiterName(ctx.opts.limiter);
+    const stack = ctx.stack();
+    const s = await limiterStatus(stack, name);
+    ctx.equivalent({ method: "POST", url: `${stack.ingressUrl}${limiterPath(name, "State")}` });
+    return s;
+  },
+  render: renderStatus,
+});
+
+export const declarations: Declaration[] = [
+  promise,
+  promiseAwait,
+  promiseResolve,
+  promiseReject,
+  promisePeek,
+  pq,
+  pqAdd,
+  pqStatus,
+  pqMax,
+  ratelimit,
+  ratelimitSet,
+  ratelimitRun,
+  ratelimitStatus,
+];

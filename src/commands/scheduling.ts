@@ -1,15 +1,10 @@
 // CLI verbs of the "scheduling" group: `reminders fail|pay|show <invoice>` (payment reminders on durable timers)
-// and `fanout "<a,b,c>"` (fan-out / fan-in, drawn as parallel lanes).
-import type { Command } from "commander";
+// and `fanout "<a,b,c>"` (fan-out / fan-in, drawn as parallel lanes), as declarations (src/commands/verb.ts).
 import { UsageError } from "../errors.js";
-import { requireStack } from "../runtime/stack.js";
 import { scaleDuration } from "../runtime/config.js";
 import { DAY } from "../services/lib/time.js";
-import { examples, globals } from "./common.js";
-import { printEquivalent } from "./lib/curl.js";
-import { emit, humanDuration, note, shortId } from "../ui/output.js";
+import { humanDuration, shortId } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import { spinner } from "../ui/spinner.js";
 import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../services/payment-reminders/api.js";
 import { FAN_OUT_WORKER } from "../services/fan-out/logic.js";
 import type { FailureResult, SuccessResult } from "../services/payment-reminders/payment-tracker.js";
@@ -29,6 +24,7 @@ import {
 import { invocationsSql, stateSql } from "../observe/sql.js";
 import { fanOutBody, FANOUT_CRASH_STEPS, runFanOut, validateDescription, type FanOutRun } from "./scheduling/fanout.js";
 import { renderLanes } from "./scheduling/lanes.js";
+import { verb, verbGroup, type Declaration, type VerbContext } from "./verb.js";
 
 const clock = (iso: string) => iso.slice(11, 23);
 
@@ -105,129 +101,127 @@ export function renderFanOut(run: FanOutRun): string[] {
   ];
 }
 
-function registerReminders(program: Command): void {
-  const reminders = program
-    .command("reminders")
-    .description("payment reminders: three reminder e-mails one (scaled) day apart, then escalation; a payment stops them")
-    .addHelpText(
-      "after",
-      examples(
-        "npx patterns reminders fail invoice123",
-        "npx patterns reminders fail invoice123 --customer cus_42 --wait",
-        "npx patterns reminders show invoice123",
-        "npx patterns reminders pay invoice123 --json",
-      ),
-    );
+const INVOICE_ARG = { name: "<invoice>", description: "invoice id (the PaymentTracker key)" };
 
-  reminders
-    .command("fail")
-    .argument("<invoice>", "invoice id (the PaymentTracker key)")
-    .description("a failed payment: send reminder #1 now and schedule the next one a (scaled) day later")
-    .option("--customer <id>", "customer the e-mails go to", undefined)
-    .option("--event-id <id>", "the payment provider's event id (default: a random evt_…)")
-    .option("--wait", "stay until the invoice is escalated or paid, printing each reminder as it is sent")
-    .addHelpText("after", examples("npx patterns reminders fail invoice123", "npx patterns reminders fail invoice123 --wait", "npx patterns reminders fail inv-7 --customer cus_42 --json"))
-    .action(async (invoiceArg: string, _o, command: Command) => {
-      const o = globals<{ customer?: string; eventId?: string; wait?: boolean }>(command);
-      const invoice = validateInvoice(invoiceArg);
-      if (o.customer !== undefined && o.customer.trim() === "") throw new UsageError("--customer is empty", "for example --customer cus_42");
-      const stack = requireStack(o.stateDir);
-      const event = makeEvent("failed", { customer: o.customer, eventId: o.eventId });
-      const result = await sendFailure(stack, invoice, event);
-      let settled: InvoiceView | undefined;
-      if (o.wait) {
-        if (!o.json) for (const l of renderFailure(result, stack.state.timeScale)) note(l);
-        const spin = spinner(`waiting for the reminders of ${invoice} (1 day nominal = ${humanDuration(scaleDuration(DAY, stack.state.timeScale))} real here)`, { json: o.json });
-        settled = await waitSettled(stack, invoice, {
-          onProgress: (h) => {
-            if (!o.json) note(historyLine(h));
-          },
-        });
-        spin.succeed(settled.escalated ? `${invoice} escalated after ${settled.remindersCount} reminders` : `${invoice} paid after ${settled.remindersCount} reminders`);
-      }
-      emit(o, { invoice, event, result, ...(settled ? { settled } : {}) }, () => (settled ? renderInvoice(settled) : renderFailure(result, stack.state.timeScale)));
-      printEquivalent({ url: `${stack.ingressUrl}${trackerPath(invoice, ON_PAYMENT_FAILURE)}`, body: event }, o);
-    });
+const reminders = verbGroup({
+  path: "reminders",
+  group: "patterns",
+  summary: "payment reminders: three reminder e-mails one (scaled) day apart, then escalation; a payment stops them",
+  examples: [
+    "npx patterns reminders fail invoice123",
+    "npx patterns reminders fail invoice123 --customer cus_42 --wait",
+    "npx patterns reminders show invoice123",
+    "npx patterns reminders pay invoice123 --json",
+  ],
+});
 
-  reminders
-    .command("pay")
-    .argument("<invoice>", "invoice id (the PaymentTracker key)")
-    .description("a successful payment: mark the invoice paid and cancel the scheduled reminder")
-    .option("--customer <id>", "customer in the event", undefined)
-    .option("--event-id <id>", "the payment provider's event id (default: a random evt_…)")
-    .addHelpText("after", examples("npx patterns reminders pay invoice123", "npx patterns reminders pay invoice123 --json"))
-    .action(async (invoiceArg: string, _o, command: Command) => {
-      const o = globals<{ customer?: string; eventId?: string }>(command);
-      const invoice = validateInvoice(invoiceArg);
-      const stack = requireStack(o.stateDir);
-      const event = makeEvent("succeeded", { customer: o.customer, eventId: o.eventId });
-      const result: SuccessResult & { invocationId?: string } = await sendSuccess(stack, invoice, event);
-      emit(o, { invoice, event, result }, (r) => [
-        `${sym.ok} ${c.id(invoice)} paid ${c.dim(`(after ${r.result.remindersCount} reminder${r.result.remindersCount === 1 ? "" : "s"})`)}`,
-        r.result.cancelledReminder
-          ? `${sym.ok} cancelled the scheduled reminder ${c.id(r.result.cancelledReminder)}: no more e-mails`
-          : c.dim("no reminder was scheduled; later failure events are ignored"),
-      ]);
-      printEquivalent({ url: `${stack.ingressUrl}${trackerPath(invoice, ON_PAYMENT_SUCCESS)}`, body: event }, o);
-    });
+const remindersFail = verb({
+  path: "reminders fail",
+  summary: "a failed payment: send reminder #1 now and schedule the next one a (scaled) day later",
+  args: [INVOICE_ARG],
+  options: [
+    { flags: "--customer <id>", description: "customer the e-mails go to" },
+    { flags: "--event-id <id>", description: "the payment provider's event id (default: a random evt_…)" },
+    { flags: "--wait", description: "stay until the invoice is escalated or paid, printing each reminder as it is sent" },
+  ],
+  examples: ["npx patterns reminders fail invoice123", "npx patterns reminders fail invoice123 --wait", "npx patterns reminders fail inv-7 --customer cus_42 --json"],
+  async run(ctx: VerbContext<{ customer?: string; eventId?: string; wait?: boolean }>, invoiceArg: string) {
+    const o = ctx.opts;
+    const invoice = validateInvoice(invoiceArg);
+    if (o.customer !== undefined && o.customer.trim() === "") throw new UsageError("--customer is empty", "for example --customer cus_42");
+    const stack = ctx.stack();
+    const event = makeEvent("failed", { customer: o.customer, eventId: o.eventId });
+    const result = await sendFailure(stack, invoice, event);
+    ctx.equivalent({ url: `${stack.ingressUrl}${trackerPath(invoice, ON_PAYMENT_FAILURE)}`, body: event });
+    let settled: InvoiceView | undefined;
+    if (o.wait) {
+      for (const l of renderFailure(result, stack.state.timeScale)) ctx.say(l);
+      const spin = ctx.spinner(`waiting for the reminders of ${invoice} (1 day nominal = ${humanDuration(scaleDuration(DAY, stack.state.timeScale))} real here)`);
+      settled = await waitSettled(stack, invoice, { onProgress: (h) => ctx.say(historyLine(h)) });
+      spin.succeed(settled.escalated ? `${invoice} escalated after ${settled.remindersCount} reminders` : `${invoice} paid after ${settled.remindersCount} reminders`);
+    }
+    return { invoice, event, result, ...(settled ? { settled } : {}) };
+  },
+  render: (d, ctx) => (d.settled ? renderInvoice(d.settled) : renderFailure(d.result, ctx.stack().state.timeScale)),
+});
 
-  reminders
-    .command("show")
-    .argument("<invoice>", "invoice id (the PaymentTracker key)")
-    .description("the invoice's state, its next scheduled reminder (due time, nominal and scaled) and the e-mails sent")
-    .addHelpText("after", examples("npx patterns reminders show invoice123", "npx patterns reminders show invoice123 --json"))
-    .action(async (invoiceArg: string, _o, command: Command) => {
-      const o = globals(command);
-      const invoice = validateInvoice(invoiceArg);
-      const stack = requireStack(o.stateDir);
-      const view = await showInvoice(stack, invoice);
-      emit(o, view, renderInvoice);
-      printEquivalent(
-        [
-          { url: `${stack.admin.url}/query`, body: { query: stateSql(PAYMENT_TRACKER, invoice) } },
-          { url: `${stack.admin.url}/query`, body: { query: invocationsSql(pendingQuery(invoice), ["id", "status", "created_at", "scheduled_at", "scheduled_start_at"]) } },
-        ],
-        o,
-      );
-    });
-}
+const remindersPay = verb({
+  path: "reminders pay",
+  summary: "a successful payment: mark the invoice paid and cancel the scheduled reminder",
+  args: [INVOICE_ARG],
+  options: [
+    { flags: "--customer <id>", description: "customer in the event" },
+    { flags: "--event-id <id>", description: "the payment provider's event id (default: a random evt_…)" },
+  ],
+  examples: ["npx patterns reminders pay invoice123", "npx patterns reminders pay invoice123 --json"],
+  async run(ctx: VerbContext<{ customer?: string; eventId?: string }>, invoiceArg: string) {
+    const o = ctx.opts;
+    const invoice = validateInvoice(invoiceArg);
+    const stack = ctx.stack();
+    const event = makeEvent("succeeded", { customer: o.customer, eventId: o.eventId });
+    const result: SuccessResult & { invocationId?: string } = await sendSuccess(stack, invoice, event);
+    ctx.equivalent({ url: `${stack.ingressUrl}${trackerPath(invoice, ON_PAYMENT_SUCCESS)}`, body: event });
+    return { invoice, event, result };
+  },
+  render: (r) => [
+    `${sym.ok} ${c.id(r.invoice)} paid ${c.dim(`(after ${r.result.remindersCount} reminder${r.result.remindersCount === 1 ? "" : "s"})`)}`,
+    r.result.cancelledReminder
+      ? `${sym.ok} cancelled the scheduled reminder ${c.id(r.result.cancelledReminder)}: no more e-mails`
+      : c.dim("no reminder was scheduled; later failure events are ignored"),
+  ],
+});
 
-function registerFanOut(program: Command): void {
-  program
-    .command("fanout")
-    .argument("<description>", "the task: subtasks separated by commas")
-    .description("fan-out / fan-in: run the subtasks in parallel as child invocations and aggregate; shows them as lanes")
-    .option("--chaos", "random work times (0.5–4.5 s) instead of the deterministic 1, 2, 3, 4 s by position")
-    .option("--crash-after <step>", `crash the worker once right after a step (${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(" or ")})`)
-    .addHelpText(
-      "after",
-      examples(
-        `npx patterns fanout "get out of bed,shower,make coffee,have breakfast"`,
-        `npx patterns fanout "a,b,c,d" --json`,
-        `npx patterns fanout "a,b,c,d" --crash-after "finish subtask"`,
-      ),
-    )
-    .action(async (description: string, _o, command: Command) => {
-      const o = globals<{ chaos?: boolean; crashAfter?: string }>(command);
-      const parts = validateDescription(description);
-      if (o.crashAfter !== undefined && !(FANOUT_CRASH_STEPS as readonly string[]).includes(o.crashAfter))
-        throw new UsageError(`--crash-after "${o.crashAfter}" is not a step of ${FAN_OUT_WORKER}`, `use one of: ${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(", ")}`);
-      const stack = requireStack(o.stateDir);
-      const spin = spinner(`fanning out ${parts.length} subtasks…`, { json: o.json });
-      let run: FanOutRun;
-      try {
-        run = await runFanOut(stack, description, { chaos: o.chaos, crashAfter: o.crashAfter });
-      } catch (e) {
-        spin.fail(`${FAN_OUT_WORKER}/run failed`);
-        throw e;
-      }
-      spin.succeed(`${parts.length} subtasks done in ${humanDuration(run.stats.totalMs)}`);
-      emit(o, run, renderFanOut);
-      printEquivalent({ url: `${stack.ingressUrl}/${FAN_OUT_WORKER}/run`, body: fanOutBody(description, !!o.chaos) }, o);
-    });
-}
+const remindersShow = verb({
+  path: "reminders show",
+  summary: "the invoice's state, its next scheduled reminder (due time, nominal and scaled) and the e-mails sent",
+  args: [INVOICE_ARG],
+  examples: ["npx patterns reminders show invoice123", "npx patterns reminders show invoice123 --json"],
+  async run(ctx, invoiceArg: string) {
+    const invoice = validateInvoice(invoiceArg);
+    const stack = ctx.stack();
+    const view = await showInvoice(stack, invoice);
+    ctx.equivalent([
+      { url: `${stack.admin.url}/query`, body: { query: stateSql(PAYMENT_TRACKER, invoice) } },
+      { url: `${stack.admin.url}/query`, body: { query: invocationsSql(pendingQuery(invoice), ["id", "status", "created_at", "scheduled_at", "scheduled_start_at"]) } },
+    ]);
+    return view;
+  },
+  render: renderInvoice,
+});
 
-export function register(program: Command): void {
-  registerReminders(program);
-  registerFanOut(program);
-}
+const fanout = verb({
+  path: "fanout",
+  group: "patterns",
+  summary: "fan-out / fan-in: run the subtasks in parallel as child invocations and aggregate; shows them as lanes",
+  args: [{ name: "<description>", description: "the task: subtasks separated by commas" }],
+  options: [
+    { flags: "--chaos", description: "random work times (0.5–4.5 s) instead of the deterministic 1, 2, 3, 4 s by position" },
+    { flags: "--crash-after <step>", description: `crash the worker once right after a step (${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(" or ")})` },
+  ],
+  examples: [
+    `npx patterns fanout "get out of bed,shower,make coffee,have breakfast"`,
+    `npx patterns fanout "a,b,c,d" --json`,
+    `npx patterns fanout "a,b,c,d" --crash-after "finish subtask"`,
+  ],
+  async run(ctx: VerbContext<{ chaos?: boolean; crashAfter?: string }>, description: string) {
+    const o = ctx.opts;
+    const parts = validateDescription(description);
+    if (o.crashAfter !== undefined && !(FANOUT_CRASH_STEPS as readonly string[]).includes(o.crashAfter))
+      throw new UsageError(`--crash-after "${o.crashAfter}" is not a step of ${FAN_OUT_WORKER}`, `use one of: ${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(", ")}`);
+    const stack = ctx.stack();
+    const spin = ctx.spinner(`fanning out ${parts.length} subtasks…`);
+    let run: FanOutRun;
+    try {
+      run = await runFanOut(stack, description, { chaos: o.chaos, crashAfter: o.crashAfter });
+    } catch (e) {
+      spin.fail(`${FAN_OUT_WORKER}/run failed`);
+      throw e;
+    }
+    spin.succeed(`${parts.length} subtasks done in ${humanDuration(run.stats.totalMs)}`);
+    ctx.equivalent({ url: `${stack.ingressUrl}/${FAN_OUT_WORKER}/run`, body: fanOutBody(description, !!o.chaos) });
+    return run;
+  },
+  render: renderFanOut,
+});
+
+export const declarations: Declaration[] = [reminders, remindersFail, remindersPay, remindersShow, fanout];

@@ -1,5 +1,5 @@
 // Runners of `patterns promise await|resolve|reject|peek <name>`: everything goes through the client library
-// (src/clients/durable-promise.ts), the way an application would use durable promises.
+// (src/services/durable-promises/client.ts), the way an application would use durable promises.
 import { durablePromise, DurablePromiseRejected, DurablePromiseTimeout, type PromiseInfo } from "../../services/durable-promises/client.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import type { RawCall } from "../lib/curl.js";
