@@ -9,8 +9,7 @@ import path from "node:path";
 import http from "node:http";
 import http2 from "node:http2";
 import { Kafka, logLevel, type Producer } from "kafkajs";
-import { cliPath, repoRoot, runCli } from "../helpers/cli.js";
-import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
+import { cliPath, repoRoot, runCli, eventually, ingress, patterns, stack, uniqueKey } from "../helpers.js";
 import { openSink, SINK_FILE } from "../../src/services/chaos/sink.js";
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "patterns-bad-"));

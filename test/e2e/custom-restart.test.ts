@@ -1,7 +1,6 @@
 // Durable promises across restarts, on a private stack (this test kills the worker and restate-server).
 import { describe, expect, it } from "vitest";
-import { privateStack } from "../helpers/own-stack.js";
-import { uniqueKey } from "../helpers/stack.js";
+import { privateStack, uniqueKey } from "../helpers.js";
 
 const LONG = 600_000;
 const s = privateStack();

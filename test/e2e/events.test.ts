@@ -1,7 +1,7 @@
 // The events group through the user's doors, against the shared stack: send-post / feed, the seed's curl and
 // kafka-console-producer lines, the package tracker, bad records, and the two demos.
 import { describe, expect, it } from "vitest";
-import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
+import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers.js";
 
 interface SentJson {
   via: string;

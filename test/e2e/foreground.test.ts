@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { cliPath, repoRoot, runCli } from "../helpers/cli.js";
+import { cliPath, repoRoot, runCli } from "../helpers.js";
 import { freePort, isPortFree } from "../../src/runtime/ports.js";
 import { isAlive } from "../../src/runtime/state.js";
 

@@ -6,12 +6,10 @@ import { existsSync, mkdtempSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
-import { runCli, cliPath } from "../helpers/cli.js";
+import { startOwnStack, type OwnStack, runCli, cliPath, eventually } from "../helpers.js";
 import { freePort, isPortFree } from "../../src/runtime/ports.js";
 import { isAlive, readState } from "../../src/runtime/state.js";
 import { statePaths } from "../../src/runtime/paths.js";
-import { eventually } from "../helpers/stack.js";
 
 const stacks: OwnStack[] = [];
 afterAll(async () => {

@@ -2,7 +2,7 @@
 // demos. Effects are counted in the simulated systems' ledger, orders and timings read from Restate itself.
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
+import { ingress, patterns, stack, uniqueKey } from "../helpers.js";
 import { readLedger, type LedgerEntry } from "../../src/services/lib/simulated.js";
 import { INITIAL_BALANCE_CENTS, SEED_BOOKING } from "../../src/services/orchestration/model.js";
 

@@ -2,8 +2,7 @@
 // early, across two kills; a durable promise resolved while the server is down reaches every awaiter; a delayed queue
 // task outlives a server and a worker kill.
 import { afterAll, describe, expect, it } from "vitest";
-import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
-import { eventually } from "../helpers/stack.js";
+import { startOwnStack, type OwnStack, eventually } from "../helpers.js";
 import { readLedger } from "../../src/services/lib/simulated.js";
 
 let s: OwnStack | undefined;

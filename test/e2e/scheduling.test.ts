@@ -1,6 +1,6 @@
 // Scheduling group through the user's doors: `reminders fail|pay|show`, `fanout`, the seeds' curls and the demos.
 import { describe, expect, it } from "vitest";
-import { ingress, patterns, uniqueKey } from "../helpers/stack.js";
+import { ingress, patterns, uniqueKey } from "../helpers.js";
 
 // the machine may be heavily loaded: every CLI call and every test gets a generous time limit
 const LONG = 600_000;

@@ -1,7 +1,7 @@
 // `timeline` on the shared stack: one invocation as a tree (--json field by field, and the text), --key, --lanes with
 // parallel and queued keys, --follow, the list, and the errors (unknown id → 1, bad flags → 2).
 import { describe, expect, it } from "vitest";
-import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
+import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers.js";
 import type { Timeline } from "../../src/observe/types.js";
 import type { LanesResult, ListResult, TimelinesResult } from "../../src/commands/timeline/run.js";
 
