@@ -26,7 +26,7 @@ describe("lifecycle", () => {
     const s = await startOwnStack();
     const pids = componentPids(s.stateDir);
     expect(pids).toHaveLength(4);
-    for (const p of pids) expect(isAlive(p)).toBe(true);
+    for (const p of pids) expect(isAlive(p), `pid ${p} alive`).toBe(true);
     const r = await s.cli(["stop"]);
     expect(r.code).toBe(0);
     for (const p of pids) expect(isAlive(p), `pid ${p} gone`).toBe(false);
@@ -48,7 +48,7 @@ describe("lifecycle", () => {
       expect(r.stderr).toMatch(new RegExp(`port ${taken} \\(ingress\\) is already in use`));
       expect(r.stderr).toMatch(new RegExp(`pid ${process.pid}`));
       expect(r.stderr).toMatch(/--ingress-port/);
-      for (const port of Object.values(others)) expect(await isPortFree(port)).toBe(true);
+      for (const port of Object.values(others)) expect(await isPortFree(port), `port ${port} still free`).toBe(true);
       expect(existsSync(statePaths(dir).stateFile)).toBe(false);
     } finally {
       srv.close();
@@ -82,7 +82,7 @@ describe("lifecycle", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/stale/);
     for (const c of Object.values(st.components)) expect(isAlive(c.pid), `${c.pid} stopped`).toBe(false);
-    for (const port of Object.values(s.ports)) expect(await isPortFree(port)).toBe(true);
+    for (const port of Object.values(s.ports)) expect(await isPortFree(port), `port ${port} free`).toBe(true);
   });
 
   it("restate-server killed hard is restarted on the same data: results and idempotency keys survive", async () => {

@@ -58,7 +58,7 @@ describe.concurrent("sagas: saga book", () => {
     expect(b.trip.log.filter((e) => e.kind === "compensation").map((e) => e.step)).toEqual(want);
     // each undo hits the id of a done step: the refund uses the payment id the charge was tried with
     for (const e of l.filter((x) => UNDO[`${x.system}:${x.action}`])) {
-      expect(l.some((d) => d.system === e.system && d.key === e.key && ["reserve", "charge", "refuse"].includes(d.action))).toBe(true);
+      expect(l.some((d) => d.system === e.system && d.key === e.key && ["reserve", "charge", "refuse"].includes(d.action)), `${e.system}:${e.action} ${e.key} undoes a done step`).toBe(true);
     }
   }, LONG);
 
@@ -124,7 +124,7 @@ describe.concurrent("stateful actors and the payment state machine", () => {
     expect(out.passed).toBe(true);
     expect(out.checks.map((c) => c.name)).toEqual(expect.arrayContaining(["per machine, one transition at a time", "per machine, in arrival order", "different machines ran in parallel", "answers match a one-at-a-time replay"]));
     expect(out.requests.map((x) => x.action)).toEqual(["setUp", "tearDown", "setUp", "setUp", "tearDown"]);
-    expect(out.requests.every((x) => x.message.startsWith(x.key))).toBe(true);
+    expect(out.requests.filter((x) => !x.message.startsWith(x.key)), "answers that do not start with their machine key").toEqual([]);
   }, LONG);
 
   it("machine setup --fail-once: the failure is retried and the done step replayed, not redone", async () => {
