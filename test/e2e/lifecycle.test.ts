@@ -2,7 +2,7 @@
 // restate-server restarted on the same data, --no-kafka, and the Node version guard.
 import { afterAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -12,9 +12,17 @@ import { isAlive, readState } from "../../src/runtime/state.js";
 import { statePaths } from "../../src/runtime/paths.js";
 
 const stacks: OwnStack[] = [];
+/** state dirs of stacks stopped by the test itself, and of starts that never got going */
+const dirs: string[] = [];
 afterAll(async () => {
   for (const s of stacks) await s.stop().catch(() => {});
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
 
 function componentPids(stateDir: string): number[] {
   const st = readState(statePaths(stateDir).stateFile)!;
@@ -24,6 +32,7 @@ function componentPids(stateDir: string): number[] {
 describe("lifecycle", () => {
   it("stop leaves no process and no listener behind", async () => {
     const s = await startOwnStack();
+    dirs.push(s.stateDir);
     const pids = componentPids(s.stateDir);
     expect(pids).toHaveLength(4);
     for (const p of pids) expect(isAlive(p), `pid ${p} alive`).toBe(true);
@@ -41,7 +50,7 @@ describe("lifecycle", () => {
     const srv = net.createServer();
     await new Promise<void>((r) => srv.listen(taken, "127.0.0.1", r));
     const others = { admin: await freePort(), worker: await freePort(), broker: await freePort() };
-    const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-conflict-"));
+    const dir = tempDir("patterns-conflict-");
     try {
       const r = await runCli(["start", "--state-dir", dir, "--ingress-port", String(taken), "--admin-port", String(others.admin), "--worker-port", String(others.worker), "--broker-port", String(others.broker), "--fabric-port", String(await freePort()), "--broker-api-port", String(await freePort())]);
       expect(r.code).toBe(1);
@@ -62,7 +71,7 @@ describe("lifecycle", () => {
     [["logs", "nosuch"], /unknown component/],
     [["nosuchverb"], /unknown command/],
   ])("usage errors exit 2: %j", async (args, message) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-usage-"));
+    const dir = tempDir("patterns-usage-");
     const r = await runCli([...args, "--state-dir", dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
