@@ -114,6 +114,7 @@ describe("lifecycle", () => {
     const subs = await s.admin.subscriptions();
     const status = JSON.parse((await s.cli(["status", "--json"])).stdout) as { components: { name: string; restarts: number; healthy: boolean }[]; subscriptions: unknown[] };
     expect(status.components.find((c) => c.name === "restate")).toMatchObject({ restarts: 1, healthy: true });
+    expect(s.logs("supervisor", 200)).toContain(`restate (pid ${st.components.restate.pid}) exited with SIGKILL`);
     expect(status.subscriptions).toHaveLength(subs.length);
   });
 
