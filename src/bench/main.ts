@@ -9,14 +9,15 @@ import { canConnect } from "../runtime/ports.js";
 import { AdminClient } from "../runtime/admin.js";
 import { projectRoot, restateServerBinary, mokapiBinary, restateTomlPath, asyncApiSpecPath, workerEntry, statePaths } from "../runtime/paths.js";
 import { ensureIdentityKey } from "../runtime/keys.js";
-import { control } from "../runtime/stack.js";
 import { SUBSCRIPTION_OPTIONS } from "../runtime/supervisor.js";
 import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
 import { percentile, median, ratio } from "./stats.js";
 import { eventually, invocation, journal, journalCounts } from "../observe/index.js";
 import { readNdjson } from "../lib/ndjson.js";
 import { table } from "../ui/output.js";
-import { componentPids as pids, cpuTicks, kafkaProducer, labPorts as ports, patternsCli, rssMb, sleep, startLabStack, stopLabStack, type LabPorts as Ports } from "../lab/stack.js";
+import type { Ports } from "../runtime/config.js";
+import { freePorts, runCli, startStack, type StartedStack } from "../lab/stack.js";
+import { cpuTicks, kafkaProducer, rssMb, sleep } from "../lab/measure.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -29,18 +30,14 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 // ---- 1. start-up ---------------------------------------------------------------------------------------------------
 
-async function startViaCli(): Promise<{ ms: number; dir: string; p: Ports }> {
-  return startLabStack("bench");
-}
-
-async function stopViaCli(dir: string, p: Ports): Promise<void> {
-  await stopLabStack({ dir, p, ms: 0 });
+function startViaCli(): Promise<StartedStack> {
+  return startStack({ prefix: "bench" });
 }
 
 /** The floor: the three processes started by hand in parallel, probed, and the worker registered. */
 async function startFloor(): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-floor-"));
-  const p = await ports();
+  const p = await freePorts();
   const sp = statePaths(dir);
   const key = ensureIdentityKey(sp.privateKey);
   mkdirSync(sp.brokerSpecDir, { recursive: true });
@@ -69,8 +66,8 @@ async function startFloor(): Promise<number> {
 
 // ---- helpers on a running stack ------------------------------------------------------------------------------------
 
-async function idleCpu(dir: string, seconds: number): Promise<Record<string, number>> {
-  const p = pids(dir);
+async function idleCpu(stack: StartedStack, seconds: number): Promise<Record<string, number>> {
+  const p = stack.pids();
   const before = Object.fromEntries(Object.entries(p).map(([k, pid]) => [k, cpuTicks(pid)]));
   await sleep(seconds * 1000);
   const hz = 100;
@@ -186,7 +183,8 @@ async function awaitConsumer(dir: string, p: Ports, label: string): Promise<void
 
 const total = (cpu: Record<string, number>) => Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 10) / 10;
 
-async function fetchWaitSweep(dir: string, p: Ports, values: number[], seconds: number) {
+async function fetchWaitSweep(stack: StartedStack, values: number[], seconds: number) {
+  const { stateDir: dir, ports: p } = stack;
   const out: { fetchWaitMs: number; p50: number; p99: number; idleCpuPercent: number }[] = [];
   for (const v of values) {
     log(`  fetch.wait.max.ms=${v}: latency for ${seconds} s, then idle CPU`);
@@ -194,7 +192,7 @@ async function fetchWaitSweep(dir: string, p: Ports, values: number[], seconds: 
     await awaitConsumer(dir, p, `fw${v}`);
     const lat = await latency(dir, p, "kafka", seconds);
     await sleep(2000);
-    out.push({ fetchWaitMs: v, p50: lat.p50, p99: lat.p99, idleCpuPercent: total(await idleCpu(dir, quick ? 3 : 5)) });
+    out.push({ fetchWaitMs: v, p50: lat.p50, p99: lat.p99, idleCpuPercent: total(await idleCpu(stack, quick ? 3 : 5)) });
   }
   const chosen = Number(SUBSCRIPTION_OPTIONS["fetch.wait.max.ms"]);
   await resubscribe(p, chosen);
@@ -204,14 +202,15 @@ async function fetchWaitSweep(dir: string, p: Ports, values: number[], seconds: 
 
 // ---- 4. recovery ---------------------------------------------------------------------------------------------------
 
-async function recovery(dir: string, p: Ports): Promise<number> {
+async function recovery(stack: StartedStack): Promise<number> {
+  const p = stack.ports;
   const ingress = `http://127.0.0.1:${p.ingress}`;
   const admin = new AdminClient(`http://127.0.0.1:${p.admin}`);
   const res = await fetch(`${ingress}/BenchRecovery/run/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sleepMs: 1500 }) });
   const { invocationId } = (await res.json()) as { invocationId: string };
   // kill it inside the durable sleep: once the sleep is journaled
   await eventually("the durable sleep in the journal", async () => (await journal(admin, [invocationId], { entryType: "Command: Sleep" })).length > 0, { timeoutMs: 20_000, everyMs: 20 });
-  await control(statePaths(dir), "POST", "/kill", { component: "worker", downMs: 1000, wait: true });
+  await stack.kill("worker", { downMs: 1000 });
   const back = Date.now();
   await fetch(`${ingress}/restate/invocation/${invocationId}/attach`).then((r) => r.text());
   const row = await invocation(admin, invocationId);
@@ -228,11 +227,11 @@ async function timelineWall(dir: string, p: Ports): Promise<{ ms: number; entrie
   await res.text();
   if (!id) return undefined;
   const entries = (await journalCounts(admin, [id])).get(id) ?? 0;
-  const help = await patternsCli(["timeline", "--help"]);
+  const help = await runCli(["timeline", "--help"]);
   if (help.code !== 0) return undefined;
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = await patternsCli(["timeline", id, "--state-dir", dir]);
+    const r = await runCli(["timeline", id, "--state-dir", dir]);
     if (r.code !== 0) return undefined;
     times.push(r.ms);
   }
@@ -249,28 +248,29 @@ async function main(): Promise<void> {
   const starts: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const s = await startViaCli();
-    starts.push(s.ms);
-    await stopViaCli(s.dir, s.p);
+    starts.push(s.startMs);
+    await s.stop();
   }
   const floors: number[] = [];
   for (let i = 0; i < RUNS; i++) floors.push(await startFloor());
   results.startup = { patternsStartMs: median(starts), floorMs: median(floors), ratio: ratio(median(starts), median(floors)) };
   rows.push(["start-up (to ready)", `${Math.round(median(starts))} ms`, `floor ${Math.round(median(floors))} ms`, `${ratio(median(starts), median(floors))}×`]);
 
-  const { dir, p } = await startViaCli();
+  const stack = await startViaCli();
+  const { stateDir: dir, ports: p } = stack;
   try {
     const statusTimes: number[] = [];
     const helpTimes: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      statusTimes.push((await patternsCli(["status", "--state-dir", dir])).ms);
-      helpTimes.push((await patternsCli(["--help"])).ms);
+      statusTimes.push((await runCli(["status", "--state-dir", dir])).ms);
+      helpTimes.push((await runCli(["--help"])).ms);
     }
     results.statusMs = median(statusTimes);
     results.helpMs = median(helpTimes);
     rows.push(["patterns status", `${Math.round(median(statusTimes))} ms`, "", ""]);
     rows.push(["patterns --help", `${Math.round(median(helpTimes))} ms`, "", ""]);
 
-    const pid = pids(dir);
+    const pid = stack.pids();
     const idleRss = Object.fromEntries(Object.entries(pid).map(([k, v]) => [k, rssMb(v)]));
     results.memoryIdleMb = idleRss;
 
@@ -299,7 +299,7 @@ async function main(): Promise<void> {
     }
 
     await sleep(2000);
-    const cpu = await idleCpu(dir, quick ? 3 : 5);
+    const cpu = await idleCpu(stack, quick ? 3 : 5);
     results.idleCpuPercent = cpu;
     rows.push(["idle CPU (% of a core)", `restate ${cpu.restate}`, `broker ${cpu.broker}, worker ${cpu.worker}`, `total ${total(cpu)}`]);
 
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
       const chosen = Number(SUBSCRIPTION_OPTIONS["fetch.wait.max.ms"]);
       const values = (quick ? [50, 300] : [50, 200, 250, 300, 400, 1000]).filter((v) => v !== chosen);
       log(`consumer fetch wait: ${values.join(", ")} ms, each with its Kafka latency and the idle CPU of the stack`);
-      const sweep = [{ fetchWaitMs: chosen, p50: lk.p50, p99: lk.p99, idleCpuPercent: total(cpu) }, ...(await fetchWaitSweep(dir, p, values, quick ? 4 : 10))];
+      const sweep = [{ fetchWaitMs: chosen, p50: lk.p50, p99: lk.p99, idleCpuPercent: total(cpu) }, ...(await fetchWaitSweep(stack, values, quick ? 4 : 10))];
       sweep.sort((a, b) => a.fetchWaitMs - b.fetchWaitMs);
       results.fetchWaitSweep = sweep;
       for (const x of sweep) {
@@ -319,7 +319,7 @@ async function main(): Promise<void> {
 
     log(`recovery: ${RUNS} × SIGKILL the worker during a durable sleep, restart after 1 s`);
     const rec: number[] = [];
-    for (let i = 0; i < RUNS; i++) rec.push(await recovery(dir, p));
+    for (let i = 0; i < RUNS; i++) rec.push(await recovery(stack));
     results.recoveryMs = { median: median(rec), all: rec };
     rows.push(["recovery (worker back → done)", `${Math.round(median(rec))} ms`, `max ${Math.round(Math.max(...rec))} ms`, ""]);
 
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
     results.timeline = tl ?? "timeline verb not available";
     rows.push(["timeline of a big invocation", tl ? `${Math.round(tl.ms)} ms` : "n/a", tl ? `${tl.entries} journal entries` : "", ""]);
 
-    const now = pids(dir);
+    const now = stack.pids();
     results.memoryFinalMb = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, rssMb(v)]));
     const mem = (m: Record<string, number>) => `${m.restate} / ${m.broker} / ${m.worker} MB`;
     rows.push(["RSS idle (restate/broker/worker)", mem(idleRss), "", `total ${idleRss.restate! + idleRss.broker! + idleRss.worker!} MB`]);
@@ -336,7 +336,7 @@ async function main(): Promise<void> {
       rows.push(["RSS after the load run", mem(after), "", `total ${after.restate! + after.broker! + after.worker!} MB`]);
     }
   } finally {
-    await stopViaCli(dir, p);
+    await stack.stop();
   }
 
   for (const l of table(["measure", "playground", "compared with", "ratio"], rows)) process.stdout.write(`${l}\n`);

@@ -9,12 +9,12 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Command } from "commander";
 import { AdminClient } from "../runtime/admin.js";
-import { killComponent, findStack } from "../runtime/stack.js";
-import { PlaygroundError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { parseDuration } from "../lib/parse.js";
 import { CHAOS_TOPIC, type ChaosState } from "../services/chaos/index.js";
 import { openSink, SINK_FILE } from "../services/chaos/sink.js";
-import { componentPids, kafkaProducer, sleep, startLabStack, stopLabStack, type LabStack, type Teardown } from "../lab/stack.js";
+import { startStack, type StartedStack, type Teardown } from "../lab/stack.js";
+import { kafkaProducer, sleep } from "../lab/measure.js";
 import { eventPlan, faultSchedule, type Fault, type PlannedEvent } from "./schedule.js";
 import { verdict, type Evidence, type FaultRecord, type LedgerEntry, type Verdict } from "./invariants.js";
 import { humanDuration, table } from "../ui/output.js";
@@ -85,8 +85,8 @@ export function minimumFaults(o: Pick<ChaosOptions, "durationMs" | "smoke">): nu
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Produce the plan at an even rate over the duration, one acknowledged record at a time (the ledger). */
-async function produce(lab: LabStack, plan: PlannedEvent[], durationMs: number, ledger: LedgerEntry[], signal: AbortSignal): Promise<void> {
-  const producer = await kafkaProducer(lab.p.broker, "chaos");
+async function produce(lab: StartedStack, plan: PlannedEvent[], durationMs: number, ledger: LedgerEntry[], signal: AbortSignal): Promise<void> {
+  const producer = await kafkaProducer(lab.ports.broker, "chaos");
   try {
     const t0 = performance.now();
     const every = durationMs / plan.length;
@@ -103,21 +103,19 @@ async function produce(lab: LabStack, plan: PlannedEvent[], durationMs: number, 
   }
 }
 
-async function inject(lab: LabStack, f: Fault): Promise<void> {
-  const stack = findStack(lab.dir);
-  if (!stack) throw new PlaygroundError("the chaos stack's supervisor is gone");
+async function inject(lab: StartedStack, f: Fault): Promise<void> {
   switch (f.kind) {
     case "kill-worker":
-      await killComponent(stack, "worker", { signal: "SIGKILL", downMs: f.downMs, wait: true });
+      await lab.kill("worker", { signal: "SIGKILL", downMs: f.downMs, wait: true });
       return;
     case "kill-restate":
-      await killComponent(stack, "restate", { signal: "SIGKILL", downMs: f.downMs, wait: true });
+      await lab.kill("restate", { signal: "SIGKILL", downMs: f.downMs, wait: true });
       return;
     case "restart-restate":
-      await killComponent(stack, "restate", { signal: "SIGTERM", downMs: f.downMs, wait: true });
+      await lab.restart("restate", { downMs: f.downMs });
       return;
     case "stop-worker": {
-      const pid = componentPids(lab.dir).worker;
+      const pid = lab.pids().worker;
       process.kill(pid, "SIGSTOP");
       try {
         await sleep(f.downMs);
@@ -129,7 +127,7 @@ async function inject(lab: LabStack, f: Fault): Promise<void> {
   }
 }
 
-async function runFaults(lab: LabStack, faults: Fault[], t0: number, done: FaultRecord[], signal: AbortSignal): Promise<void> {
+async function runFaults(lab: StartedStack, faults: Fault[], t0: number, done: FaultRecord[], signal: AbortSignal): Promise<void> {
   let previousEnd = t0;
   let previous: Fault | undefined;
   for (const f of faults) {
@@ -152,8 +150,8 @@ interface SinkCounts {
   effects: number;
 }
 
-function sinkCount(lab: LabStack): SinkCounts {
-  const db = openSink(path.join(lab.dir, SINK_FILE));
+function sinkCount(lab: StartedStack): SinkCounts {
+  const db = openSink(path.join(lab.stateDir, SINK_FILE));
   try {
     const row = db.prepare("SELECT COUNT(*) AS n FROM effects").get() as { n: number };
     return { effects: Number(row.n) };
@@ -172,8 +170,8 @@ async function readStates(admin: AdminClient): Promise<Map<string, ChaosState>> 
   return new Map(rows.map((r) => [r.service_key, JSON.parse(r.value_utf8 ?? "null") as ChaosState]));
 }
 
-function readEvidence(lab: LabStack, ledger: LedgerEntry[], faults: FaultRecord[], states: Map<string, ChaosState>): Evidence {
-  const db = openSink(path.join(lab.dir, SINK_FILE));
+function readEvidence(lab: StartedStack, ledger: LedgerEntry[], faults: FaultRecord[], states: Map<string, ChaosState>): Evidence {
+  const db = openSink(path.join(lab.stateDir, SINK_FILE));
   try {
     const effects = db.prepare("SELECT rowid, event_id, key, seq, amount FROM effects").all() as unknown as Evidence["effects"];
     const attempts = db.prepare("SELECT event_id, step, at FROM attempts").all() as unknown as Evidence["attempts"];
@@ -207,8 +205,8 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   say(`chaos run ${runId}: ${o.events} events over ${o.keys} keys in ${humanDuration(o.durationMs)}, ${faults.length} faults, seed ${o.seed}`);
   say(`  replay it with: npm run chaos -- --events ${o.events} --keys ${o.keys} --duration ${Math.round(o.durationMs / 1000)}s --seed ${o.seed}`);
 
-  const lab = await startLabStack("chaos", { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: `${INACTIVITY_TIMEOUT_MS / 1000}s` });
-  const admin = new AdminClient(`http://127.0.0.1:${lab.p.admin}`);
+  const lab = await startStack({ prefix: "chaos", env: { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: `${INACTIVITY_TIMEOUT_MS / 1000}s` } });
+  const admin = lab.admin;
   const ledger: LedgerEntry[] = [];
   const done: FaultRecord[] = [];
   let teardown: Teardown = { orphans: [], listeners: [] };
@@ -216,7 +214,7 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   let stuck = 0;
   let states = new Map<string, ChaosState>();
   try {
-    say(`  stack up in ${humanDuration(lab.ms)} (state ${lab.dir}); producing…`);
+    say(`  stack up in ${humanDuration(lab.startMs)} (state ${lab.stateDir}); producing…`);
     const t0 = Date.now();
     const production = produce(lab, plan, o.durationMs, ledger, signal);
     const faulting = runFaults(lab, faults, t0, done, signal);
@@ -241,11 +239,11 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
     stuck = open.reduce((n, r) => n + Number(r.n), 0);
     states = await readStates(admin);
   } finally {
-    teardown = await stopLabStack(lab, { keep: true });
+    teardown = await lab.stop({ keep: true });
   }
   const evidence = readEvidence(lab, ledger, done, states);
   const v = verdict(evidence);
-  if (!o.keep) rmSync(lab.dir, { recursive: true, force: true });
+  if (!o.keep) rmSync(lab.stateDir, { recursive: true, force: true });
 
   const byKind: Record<string, number> = {};
   for (const f of done) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;

@@ -1,115 +1,204 @@
-// Private stacks for the measuring tools (`npm run bench`, `npm run chaos`): free loopback ports, a temporary state
-// dir, started and stopped through the CLI exactly as a user would, plus what those tools read off the processes.
+// A whole stack started from outside, the way a user starts one: `patterns start --json` on free loopback ports in a
+// temporary state dir, and `patterns stop --purge` at the end. The test setup, the tests' private stacks, the bench
+// and the chaos run all start their stacks through startStack(); nothing else picks ports or retries a start.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Kafka, logLevel, type Producer } from "kafkajs";
-import { freePort, isPortFree } from "../runtime/ports.js";
-import { projectRoot, statePaths } from "../runtime/paths.js";
+import { AdminClient } from "../runtime/admin.js";
 import type { Ports } from "../runtime/config.js";
-import { isAlive, readState } from "../runtime/state.js";
+import { tailFile } from "../runtime/logs.js";
+import { projectRoot, statePaths } from "../runtime/paths.js";
+import { freePort, isPortFree } from "../runtime/ports.js";
+import { findStack, killComponent } from "../runtime/stack.js";
+import { isAlive, readState, type ComponentName, type StackState } from "../runtime/state.js";
 
 export const cliPath = path.join(projectRoot, "bin", "patterns.js");
 
-/** The stack's ports (the same set as its configuration), all picked free. */
-export type LabPorts = Ports;
+// ---- the CLI, run as a user runs it --------------------------------------------------------------------------------
 
-export async function labPorts(): Promise<LabPorts> {
-  return { ingress: await freePort(), admin: await freePort(), worker: await freePort(), broker: await freePort(), fabric: await freePort(), brokerApi: await freePort() };
-}
-
-export function portArgs(p: LabPorts): string[] {
-  return ["--ingress-port", p.ingress, "--admin-port", p.admin, "--worker-port", p.worker, "--broker-port", p.broker, "--fabric-port", p.fabric, "--broker-api-port", p.brokerApi].map(String);
-}
-
-export interface RunResult {
+export interface CliResult {
   code: number;
-  ms: number;
   stdout: string;
   stderr: string;
+  /** wall time of the command */
+  ms: number;
 }
 
-export function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+export interface CliOptions {
+  /** added to this process's environment (NO_COLOR=1 is always set) */
+  env?: NodeJS.ProcessEnv;
+  /** the command is SIGKILLed and the promise rejected after this long (default 180 s) */
+  timeoutMs?: number;
+  /** written to the command's stdin, which is then closed */
+  input?: string;
+  cwd?: string;
+}
+
+/** `bin/patterns.js …` with this process's Node (the project's pinned Node 22 when run through npm). */
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: opts.cwd ?? projectRoot,
+      env: { ...process.env, NO_COLOR: "1", ...opts.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => resolve({ code: code ?? 1, ms: performance.now() - t0, stdout, stderr }));
+    const timeoutMs = opts.timeoutMs ?? 180_000;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`patterns ${args.join(" ")} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - t0 });
+    });
+    if (opts.input) child.stdin.write(opts.input);
+    child.stdin.end();
   });
 }
 
-export function patternsCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return run(process.execPath, [cliPath, ...argv], env);
+// ---- ports ---------------------------------------------------------------------------------------------------------
+
+/** Every port of a stack, each picked free on loopback below the ephemeral range (see freePort). */
+export async function freePorts(): Promise<Ports> {
+  return { ingress: await freePort(), admin: await freePort(), worker: await freePort(), broker: await freePort(), fabric: await freePort(), brokerApi: await freePort() };
 }
 
-export interface LabStack {
-  dir: string;
-  p: LabPorts;
-  /** wall time of `patterns start` */
-  ms: number;
+/** The `patterns start` flags that put a stack on these ports. */
+export function portArgs(p: Ports): string[] {
+  return ["--ingress-port", p.ingress, "--admin-port", p.admin, "--worker-port", p.worker, "--broker-port", p.broker, "--fabric-port", p.fabric, "--broker-api-port", p.brokerApi].map(String);
 }
 
-/** `patterns start` on free ports in a new temp dir; env reaches the supervisor and through it restate-server. */
-export async function startLabStack(prefix: string, env: NodeJS.ProcessEnv = {}): Promise<LabStack> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `patterns-${prefix}-`));
-  let p = await labPorts();
-  let r = await patternsCli(["start", "--json", "--state-dir", dir, ...portArgs(p)], env);
-  // another stack may take a port between our check and our start: once more on fresh ports
-  if (r.code !== 0 && /already in use/.test(r.stderr)) {
-    p = await labPorts();
-    r = await patternsCli(["start", "--json", "--state-dir", dir, ...portArgs(p)], env);
-  }
-  if (r.code !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`patterns start failed (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
-  }
-  return { dir, p, ms: r.ms };
+// ---- the started stack ---------------------------------------------------------------------------------------------
+
+export interface StartOptions {
+  /** more `patterns start` flags, e.g. ["--no-kafka"] */
+  args?: string[];
+  /** environment of `patterns start`; it reaches the supervisor and through it every component */
+  env?: NodeJS.ProcessEnv;
+  /** the temp state dir is named patterns-<prefix>-XXXXXX (default "stack") */
+  prefix?: string;
+  /** how long `patterns start` may take (default 120 s) */
+  timeoutMs?: number;
 }
 
-export function componentPids(dir: string): Record<"restate" | "broker" | "worker", number> {
-  const st = readState(statePaths(dir).stateFile);
-  if (!st) throw new Error(`no stack state in ${dir}`);
-  return { restate: st.components.restate.pid!, broker: st.components.broker.pid!, worker: st.components.worker.pid! };
-}
-
+/** What is left after stop: both lists are empty after a clean stop. */
 export interface Teardown {
-  /** processes of the stack still alive after stop */
+  /** processes of the stack (supervisor and components) still alive after stop */
   orphans: number[];
-  /** stack ports still listening after stop */
+  /** ports of the stack still taken after stop */
   listeners: number[];
 }
 
-/** `patterns stop --purge`, then count what is left: processes and listeners. Removes the dir unless keep. */
-export async function stopLabStack(s: LabStack, opts: { keep?: boolean } = {}): Promise<Teardown> {
-  const st = readState(statePaths(s.dir).stateFile);
-  const pids = st ? [st.supervisorPid, ...Object.values(st.components).map((c) => c.pid).filter((x): x is number => !!x)] : [];
-  await patternsCli(["stop", ...(opts.keep ? [] : ["--purge"]), "--state-dir", s.dir]);
-  const orphans = pids.filter((pid) => isAlive(pid));
-  const listeners: number[] = [];
-  for (const port of Object.values(s.p)) if (!(await isPortFree(port))) listeners.push(port);
-  if (!opts.keep) rmSync(s.dir, { recursive: true, force: true });
-  return { orphans, listeners };
+export type LogName = ComponentName | "supervisor";
+
+export interface KillOptions {
+  /** default SIGKILL */
+  signal?: NodeJS.Signals;
+  /** how long the supervisor leaves the component down before restarting it (default 0) */
+  downMs?: number;
+  /** resolve only once the component is back up (default true) */
+  wait?: boolean;
 }
 
-export function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+export interface KillResult {
+  pid?: number;
+  newPid?: number;
+  downMs: number;
 }
 
-export function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return Number(fields[11]) + Number(fields[12]);
+export interface StartedStack {
+  stateDir: string;
+  ports: Ports;
+  ingressUrl: string;
+  adminUrl: string;
+  brokers: string[];
+  admin: AdminClient;
+  /** wall time of `patterns start` (the one that succeeded) */
+  startMs: number;
+  /** a CLI verb against this stack (`--state-dir` is appended) */
+  cli(args: string[], opts?: CliOptions): Promise<CliResult>;
+  /** the components' current pids, from the state file */
+  pids(): Record<ComponentName, number>;
+  /** signal a component through the supervisor (what `kill-worker`/`kill-restate`/`kill-broker` do); it restarts it */
+  kill(component: ComponentName, opts?: KillOptions): Promise<KillResult>;
+  /** a graceful restart: SIGTERM, back after downMs (default 0); resolves once it is up again */
+  restart(component: ComponentName, opts?: { downMs?: number }): Promise<KillResult>;
+  /** the last lines of a component's log (or the supervisor's) */
+  logs(component: LogName, lines?: number): string;
+  /**
+   * `patterns stop --purge` (plain `stop` with keep), then what is left running. Throws when `patterns stop` fails,
+   * keeping the state dir: without it nothing could reach the processes any more. Removes the dir unless keep.
+   */
+  stop(opts?: { keep?: boolean }): Promise<Teardown>;
 }
 
-export async function kafkaProducer(brokerPort: number, clientId: string): Promise<Producer> {
-  const kafka = new Kafka({ clientId, brokers: [`127.0.0.1:${brokerPort}`], logLevel: logLevel.NOTHING });
-  const p = kafka.producer({ allowAutoTopicCreation: false });
-  await p.connect();
-  return p;
+/** Start a stack through the CLI on free ports in a new temp state dir; one more try on fresh ports if one was taken. */
+export async function startStack(opts: StartOptions = {}): Promise<StartedStack> {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), `patterns-${opts.prefix ?? "stack"}-`));
+  const start = (p: Ports) => runCli(["start", "--json", "--state-dir", stateDir, ...portArgs(p), ...(opts.args ?? [])], { env: opts.env, timeoutMs: opts.timeoutMs ?? 120_000 });
+  const giveUp = async (why: string): Promise<never> => {
+    // whatever a failed start left running is stopped, and the dir removed
+    await runCli(["stop", "--purge", "--state-dir", stateDir]).catch(() => undefined);
+    rmSync(stateDir, { recursive: true, force: true });
+    throw new Error(why);
+  };
+  let res: CliResult;
+  try {
+    res = await start(await freePorts());
+    // another stack (another test file, another engineer) may take a port between our check and our start
+    if (res.code !== 0 && /already in use/.test(res.stderr)) res = await start(await freePorts());
+  } catch (e) {
+    return giveUp(`patterns start failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (res.code !== 0) return giveUp(`patterns start failed (exit ${res.code}): ${res.stderr.trim().split("\n").slice(-5).join(" | ")}`);
+  const state = JSON.parse(res.stdout) as StackState;
+  const paths = statePaths(stateDir);
+  const current = (): StackState => {
+    const st = readState(paths.stateFile);
+    if (!st) throw new Error(`no stack state in ${stateDir} (is the stack stopped?)`);
+    return st;
+  };
+  const kill = async (component: ComponentName, o: KillOptions = {}): Promise<KillResult> => {
+    const running = findStack(stateDir);
+    if (!running) throw new Error(`the stack in ${stateDir} is not running (its supervisor is gone)`);
+    return killComponent(running, component, { signal: o.signal ?? "SIGKILL", downMs: o.downMs ?? 0, wait: o.wait ?? true });
+  };
+  return {
+    stateDir,
+    ports: state.ports,
+    ingressUrl: state.ingressUrl,
+    adminUrl: state.adminUrl,
+    brokers: state.brokers,
+    admin: new AdminClient(state.adminUrl),
+    startMs: res.ms,
+    cli: (args, o) => runCli([...args, "--state-dir", stateDir], o),
+    pids() {
+      const c = current().components;
+      return { restate: c.restate.pid!, broker: c.broker.pid!, worker: c.worker.pid! };
+    },
+    kill,
+    restart: (component, o = {}) => kill(component, { signal: "SIGTERM", downMs: o.downMs ?? 0, wait: true }),
+    logs: (component, lines = 40) => tailFile(path.join(paths.logsDir, `${component}.log`), lines),
+    async stop(o = {}) {
+      const st = readState(paths.stateFile);
+      const pids = st ? [st.supervisorPid, ...Object.values(st.components).map((c) => c.pid).filter((x): x is number => !!x)] : [];
+      const r = await runCli(["stop", ...(o.keep ? [] : ["--purge"]), "--state-dir", stateDir], { timeoutMs: 300_000 });
+      if (r.code !== 0) throw new Error(`patterns stop failed (exit ${r.code}); state kept in ${stateDir}: ${r.stderr.trim()}`);
+      const orphans = pids.filter((pid) => isAlive(pid));
+      const listeners: number[] = [];
+      for (const port of Object.values(state.ports)) if (!(await isPortFree(port))) listeners.push(port);
+      if (!o.keep) rmSync(stateDir, { recursive: true, force: true });
+      return { orphans, listeners };
+    },
+  };
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,19 +1,11 @@
 // Communication patterns 1–5 through the user's doors: the CLI verbs (--json), the seeds' curls against the
 // ingress, and `patterns demo <name>`. Every test uses its own keys: other files share this stack.
 import { describe, expect, it } from "vitest";
-import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
+import { eventually, ingress, json, patterns, stack, uniqueKey } from "../helpers.js";
 import { readLedger } from "../../src/services/lib/simulated.js";
 import { sqlString } from "../../src/runtime/admin.js";
 
 const LONG = { timeoutMs: 180_000 };
-
-function json<T>(r: { code: number; stdout: string; stderr: string }): T {
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`not one JSON document on stdout (exit ${r.code})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  }
-}
 
 async function rows(sql: string): Promise<Record<string, unknown>[]> {
   return stack().admin.query<Record<string, unknown>>(sql);

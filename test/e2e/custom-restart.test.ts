@@ -1,7 +1,6 @@
 // Durable promises across restarts, on a private stack (this test kills the worker and restate-server).
 import { describe, expect, it } from "vitest";
-import { privateStack } from "../helpers/own-stack.js";
-import { uniqueKey } from "../helpers/stack.js";
+import { eventually, json, privateStack, uniqueKey } from "../helpers.js";
 
 const LONG = 600_000;
 const s = privateStack();
@@ -10,13 +9,10 @@ describe("durable promises across restarts", () => {
   it("an awaiter started before a worker and a restate-server restart gets the value resolved after them; first still wins", async () => {
     const name = uniqueKey("prom");
     const awaiter = s().cli(["promise", "await", name, "--json"], { timeoutMs: 500_000 });
-    const deadline = Date.now() + 300_000;
-    for (;;) {
+    await eventually(`the awaiter of promise ${name} to register (peek: waiting >= 1)`, async () => {
       const p = await s().cli(["promise", "peek", name, "--json"], { timeoutMs: 300_000 });
-      if (p.code === 0 && (JSON.parse(p.stdout) as { waiting: number }).waiting >= 1) break;
-      if (Date.now() > deadline) throw new Error("the awaiter never registered");
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+      return p.code === 0 && json<{ waiting: number }>(p).waiting >= 1;
+    }, 300_000, 1000);
     expect((await s().cli(["kill-worker"], { timeoutMs: 300_000 })).code).toBe(0);
     expect((await s().cli(["kill-restate"], { timeoutMs: 300_000 })).code).toBe(0);
     const first = await s().cli(["promise", "resolve", name, '{"after":"restarts"}', "--json"], { timeoutMs: 300_000 });

@@ -1,6 +1,6 @@
 // Custom group through the user's doors: `promise …`, `pq …`, `ratelimit …`, the seeds' curls and the demos.
 import { describe, expect, it } from "vitest";
-import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
+import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers.js";
 
 // the machine may be heavily loaded: every CLI call and every test gets a generous time limit
 const LONG = 600_000;

@@ -6,8 +6,8 @@
 // a subscription made twice and for one that stopped taking records in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
-import { kafkaProducer } from "../../src/lab/stack.js";
+import { startOwnStack, type OwnStack } from "../helpers.js";
+import { kafkaProducer } from "../../src/lab/measure.js";
 
 let own: OwnStack;
 

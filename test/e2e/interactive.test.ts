@@ -2,9 +2,7 @@
 // (pseudo) terminal, and every tour in turn (`tour --all`, as CI and users run it) on a private stack.
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { cliPath, repoRoot, runCli } from "../helpers/cli.js";
-import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
-import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
+import { cliPath, repoRoot, runCli, eventually, ingress, patterns, stack, uniqueKey, startOwnStack, type OwnStack } from "../helpers.js";
 import { registry } from "../../src/patterns/registry.js";
 import { allTours } from "../../src/patterns/tours.js";
 

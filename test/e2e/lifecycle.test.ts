@@ -2,21 +2,27 @@
 // restate-server restarted on the same data, --no-kafka, and the Node version guard.
 import { afterAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { startOwnStack, type OwnStack } from "../helpers/own-stack.js";
-import { runCli, cliPath } from "../helpers/cli.js";
+import { startOwnStack, type OwnStack, runCli, cliPath, eventually } from "../helpers.js";
 import { freePort, isPortFree } from "../../src/runtime/ports.js";
 import { isAlive, readState } from "../../src/runtime/state.js";
 import { statePaths } from "../../src/runtime/paths.js";
-import { eventually } from "../helpers/stack.js";
 
 const stacks: OwnStack[] = [];
+/** state dirs of stacks stopped by the test itself, and of starts that never got going */
+const dirs: string[] = [];
 afterAll(async () => {
   for (const s of stacks) await s.stop().catch(() => {});
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
 
 function componentPids(stateDir: string): number[] {
   const st = readState(statePaths(stateDir).stateFile)!;
@@ -26,9 +32,10 @@ function componentPids(stateDir: string): number[] {
 describe("lifecycle", () => {
   it("stop leaves no process and no listener behind", async () => {
     const s = await startOwnStack();
+    dirs.push(s.stateDir);
     const pids = componentPids(s.stateDir);
     expect(pids).toHaveLength(4);
-    for (const p of pids) expect(isAlive(p)).toBe(true);
+    for (const p of pids) expect(isAlive(p), `pid ${p} alive`).toBe(true);
     const r = await s.cli(["stop"]);
     expect(r.code).toBe(0);
     for (const p of pids) expect(isAlive(p), `pid ${p} gone`).toBe(false);
@@ -43,14 +50,14 @@ describe("lifecycle", () => {
     const srv = net.createServer();
     await new Promise<void>((r) => srv.listen(taken, "127.0.0.1", r));
     const others = { admin: await freePort(), worker: await freePort(), broker: await freePort() };
-    const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-conflict-"));
+    const dir = tempDir("patterns-conflict-");
     try {
       const r = await runCli(["start", "--state-dir", dir, "--ingress-port", String(taken), "--admin-port", String(others.admin), "--worker-port", String(others.worker), "--broker-port", String(others.broker), "--fabric-port", String(await freePort()), "--broker-api-port", String(await freePort())]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`port ${taken} \\(ingress\\) is already in use`));
       expect(r.stderr).toMatch(new RegExp(`pid ${process.pid}`));
       expect(r.stderr).toMatch(/--ingress-port/);
-      for (const port of Object.values(others)) expect(await isPortFree(port)).toBe(true);
+      for (const port of Object.values(others)) expect(await isPortFree(port), `port ${port} still free`).toBe(true);
       expect(existsSync(statePaths(dir).stateFile)).toBe(false);
     } finally {
       srv.close();
@@ -64,7 +71,7 @@ describe("lifecycle", () => {
     [["logs", "nosuch"], /unknown component/],
     [["nosuchverb"], /unknown command/],
   ])("usage errors exit 2: %j", async (args, message) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-usage-"));
+    const dir = tempDir("patterns-usage-");
     const r = await runCli([...args, "--state-dir", dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
@@ -84,7 +91,7 @@ describe("lifecycle", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/stale/);
     for (const c of Object.values(st.components)) expect(isAlive(c.pid), `${c.pid} stopped`).toBe(false);
-    for (const port of Object.values(s.ports)) expect(await isPortFree(port)).toBe(true);
+    for (const port of Object.values(s.ports)) expect(await isPortFree(port), `port ${port} free`).toBe(true);
   });
 
   it("restate-server killed hard is restarted on the same data: results and idempotency keys survive", async () => {
@@ -107,6 +114,7 @@ describe("lifecycle", () => {
     const subs = await s.admin.subscriptions();
     const status = JSON.parse((await s.cli(["status", "--json"])).stdout) as { components: { name: string; restarts: number; healthy: boolean }[]; subscriptions: unknown[] };
     expect(status.components.find((c) => c.name === "restate")).toMatchObject({ restarts: 1, healthy: true });
+    expect(s.logs("supervisor", 200)).toContain(`restate (pid ${st.components.restate.pid}) exited with SIGKILL`);
     expect(status.subscriptions).toHaveLength(subs.length);
   });
 

@@ -2,7 +2,7 @@
 // --crash-after <compensation step>` SIGKILLs the worker in the middle of the rollback; the supervisor restarts it,
 // the workflow resumes from its journal, and the ledger shows every compensation exactly once, newest first.
 import { describe, expect, it } from "vitest";
-import { privateStack } from "../helpers/own-stack.js";
+import { privateStack } from "../helpers.js";
 import { readLedger, type LedgerEntry } from "../../src/services/lib/simulated.js";
 import { randomUUID } from "node:crypto";
 

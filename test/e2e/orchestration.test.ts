@@ -2,7 +2,7 @@
 // demos. Effects are counted in the simulated systems' ledger, orders and timings read from Restate itself.
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { ingress, patterns, stack, uniqueKey } from "../helpers/stack.js";
+import { ingress, patterns, stack, uniqueKey } from "../helpers.js";
 import { readLedger, type LedgerEntry } from "../../src/services/lib/simulated.js";
 import { INITIAL_BALANCE_CENTS } from "../../src/services/payment-state-machine/model.js";
 import { SEED_BOOKING } from "../../src/services/sagas/model.js";
@@ -59,7 +59,7 @@ describe.concurrent("sagas: saga book", () => {
     expect(b.trip.log.filter((e) => e.kind === "compensation").map((e) => e.step)).toEqual(want);
     // each undo hits the id of a done step: the refund uses the payment id the charge was tried with
     for (const e of l.filter((x) => UNDO[`${x.system}:${x.action}`])) {
-      expect(l.some((d) => d.system === e.system && d.key === e.key && ["reserve", "charge", "refuse"].includes(d.action))).toBe(true);
+      expect(l.some((d) => d.system === e.system && d.key === e.key && ["reserve", "charge", "refuse"].includes(d.action)), `${e.system}:${e.action} ${e.key} undoes a done step`).toBe(true);
     }
   }, LONG);
 
@@ -125,7 +125,7 @@ describe.concurrent("stateful actors and the payment state machine", () => {
     expect(out.passed).toBe(true);
     expect(out.checks.map((c) => c.name)).toEqual(expect.arrayContaining(["per machine, one transition at a time", "per machine, in arrival order", "different machines ran in parallel", "answers match a one-at-a-time replay"]));
     expect(out.requests.map((x) => x.action)).toEqual(["setUp", "tearDown", "setUp", "setUp", "tearDown"]);
-    expect(out.requests.every((x) => x.message.startsWith(x.key))).toBe(true);
+    expect(out.requests.filter((x) => !x.message.startsWith(x.key)), "answers that do not start with their machine key").toEqual([]);
   }, LONG);
 
   it("machine setup --fail-once: the failure is retried and the done step replayed, not redone", async () => {

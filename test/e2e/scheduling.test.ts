@@ -1,6 +1,6 @@
 // Scheduling group through the user's doors: `reminders fail|pay|show`, `fanout`, the seeds' curls and the demos.
 import { describe, expect, it } from "vitest";
-import { ingress, patterns, uniqueKey } from "../helpers/stack.js";
+import { ingress, patterns, uniqueKey } from "../helpers.js";
 
 // the machine may be heavily loaded: every CLI call and every test gets a generous time limit
 const LONG = 600_000;
@@ -72,6 +72,7 @@ describe.concurrent("payment reminders", () => {
     expect(before.next).toBeNull();
     const reminders = before.history.filter((h) => h.kind === "reminder").length;
     expect(reminders).toBe(paid.remindersCount);
+    // time must pass here: the claim is that no reminder comes after the payment, so wait past when the next one was due
     await new Promise((r) => setTimeout(r, before.day.scaledMs * 1.5));
     const after = await show(invoice);
     expect(after.history.filter((h) => h.kind === "reminder")).toHaveLength(reminders);
@@ -114,7 +115,7 @@ describe.concurrent("fan-out", () => {
       stats: { totalMs: number; slowestMs: number; sumMs: number; overlapped: boolean };
     };
     expect(run.childInvocations).toBe(4);
-    expect(run.lanes.every((l) => l.status === "completed")).toBe(true);
+    expect(run.lanes.filter((l) => l.status !== "completed"), "lanes not completed").toEqual([]);
     expect(run.result).toBe(`get out of bed ${tag}: DONE, shower ${tag}: DONE, make coffee ${tag}: DONE, have breakfast ${tag}: DONE`);
     expect(run.stats.overlapped).toBe(true);
     expect(run.stats.totalMs).toBeLessThan(run.stats.sumMs);

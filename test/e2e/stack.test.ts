@@ -1,7 +1,7 @@
 // The stack through the CLI: status, doctor, a second start, signing, loopback binding, a killed worker.
 import { describe, expect, it } from "vitest";
 import http2 from "node:http2";
-import { patterns, stack, eventually, ingress } from "../helpers/stack.js";
+import { patterns, stack, eventually, ingress } from "../helpers.js";
 import { listeners } from "../../src/runtime/ports.js";
 
 interface StatusJson {

@@ -2,8 +2,7 @@
 // restate-server in a sleep. Each time the invocation completes, and its timeline says which step bodies ran live,
 // which were replayed from the journal and which ran again; the simulated ledger counts the real effects.
 import { describe, expect, it } from "vitest";
-import { privateStack } from "../helpers/own-stack.js";
-import { eventually } from "../helpers/stack.js";
+import { privateStack, eventually } from "../helpers.js";
 import { readLedger } from "../../src/services/lib/simulated.js";
 import type { TimelinesResult } from "../../src/commands/timeline/run.js";
 import type { KillResult } from "../../src/commands/timeline/kill.js";

@@ -26,7 +26,7 @@ describe("seeded plan and schedule", () => {
     const faults = faultSchedule({ seed, windowMs: 360_000, gapMs: [5000, 10_000], inactivityTimeoutMs: 10_000, minFaults: 25 });
     expect(faults.length).toBeGreaterThanOrEqual(25);
     for (let i = 1; i < faults.length; i++) expect(faults[i]!.at).toBeGreaterThanOrEqual(faults[i - 1]!.at + faults[i - 1]!.downMs);
-    expect(faults.every((f) => f.at < 360_000)).toBe(true);
+    expect(faults.filter((f) => f.at >= 360_000), "faults outside the window").toEqual([]);
     expect(new Set(faults.map((f) => f.kind))).toEqual(new Set(["kill-worker", "kill-restate", "stop-worker", "restart-restate"]));
     for (const f of faults.filter((x) => x.kind === "stop-worker")) expect(f.downMs).toBeGreaterThan(10_000);
   });

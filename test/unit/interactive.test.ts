@@ -100,7 +100,7 @@ describe("menu and list", () => {
   it("names the equivalent command for every choice", () => {
     for (const t of tours) {
       const picks = patternChoices(tours, t.category);
-      expect(picks.some((p) => p.value.kind === "tour" && p.value.name === t.name)).toBe(true);
+      expect(picks.some((p) => p.value.kind === "tour" && p.value.name === t.name), `tour ${t.name} among the ${t.category} choices`).toBe(true);
       for (const a of actionChoices(t)) if (a.value !== "back") expect(a.description ?? "").not.toBe("");
       expect(actionChoices(t).some((a) => a.value === "demo")).toBe(!t.builtIn);
     }
@@ -111,9 +111,9 @@ describe("menu and list", () => {
   });
   it("marks registration from the registered services", () => {
     const r = listPatterns(registry, [...served]);
-    expect(r.patterns.every((p) => p.registered === true)).toBe(true);
+    expect(r.patterns.filter((p) => p.registered !== true).map((p) => p.name), "patterns not marked registered").toEqual([]);
     const none = listPatterns(registry, []);
-    expect(none.patterns.every((p) => p.registered === false)).toBe(true);
+    expect(none.patterns.filter((p) => p.registered !== false).map((p) => p.name), "patterns not marked unregistered").toEqual([]);
   });
 });
 
@@ -135,7 +135,7 @@ describe("small pure helpers", () => {
   });
   it("wraps prose on word boundaries within the width", () => {
     const lines = wrap("the quick brown fox jumps over the lazy dog", 16, "  ");
-    expect(lines.every((l) => l.length <= 16)).toBe(true);
+    expect(lines.filter((l) => l.length > 16), "lines wider than 16").toEqual([]);
     expect(lines.join(" ").replace(/\s+/g, " ").trim()).toBe("the quick brown fox jumps over the lazy dog");
   });
   it("suggests the closest names for typos", () => {

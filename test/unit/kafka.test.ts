@@ -6,7 +6,7 @@ import path from "node:path";
 import { KEY_PATTERN_TEXT, keyProblem, LOCATION_UPDATE, parseValue, SOCIAL_MEDIA_POST, splitConsoleLine, TOPICS, valueProblems } from "../../src/kafka/schema.js";
 import { InvalidRecordError, mapKafkaError, recordProblems, validateRecords } from "../../src/kafka/producer.js";
 import { inputHeaders, inputPayload } from "../../src/kafka/lookup.js";
-import { repoRoot } from "../helpers/cli.js";
+import { repoRoot } from "../helpers.js";
 
 /** Channels of the AsyncAPI file: address → partitions. A small reader for this file's layout (no YAML dependency). */
 function asyncApiChannels(text: string): Map<string, number> {

@@ -1,0 +1,136 @@
+// What test files share: the CLI run as a user runs it, JSON on stdout, the shared e2e stack (started once by
+// test/global-setup.ts), private stacks for tests that kill components, unique keys, `eventually` and time limits.
+// Stacks, shared or private, are started by src/lab/stack.ts (startStack), the same object the bench and chaos use.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, inject } from "vitest";
+import { AdminClient } from "../src/runtime/admin.js";
+import type { Ports } from "../src/runtime/config.js";
+import { projectRoot } from "../src/runtime/paths.js";
+import { runCli, startStack, type CliOptions, type CliResult, type StartedStack } from "../src/lab/stack.js";
+
+export { cliPath, runCli, type CliResult } from "../src/lab/stack.js";
+export const repoRoot = projectRoot;
+
+/** Time limits, generous: the machine running the suite may be loaded. */
+export const TIMEOUT = {
+  /** one CLI verb */
+  cli: 180_000,
+  /** a CLI verb that waits for restarts, timers or a whole scenario */
+  slowCli: 300_000,
+  /** a test that drives a scenario end to end */
+  test: 600_000,
+  /** starting a private stack (beforeAll) */
+  start: 180_000,
+  /** stopping one (afterAll) */
+  stop: 300_000,
+} as const;
+
+/** stdout of a `--json` command as one document; otherwise an error showing the exit code, stdout and stderr. */
+export function json<T>(r: Pick<CliResult, "code" | "stdout" | "stderr">): T {
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`not one JSON document on stdout (exit ${r.code})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  }
+}
+
+/** A key unique to this test, so tests sharing the stack never touch each other's objects. */
+export function uniqueKey(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Poll until check returns a truthy value and return it. On timeout, fail naming what was awaited, with the last
+ * value check returned and the last error it threw.
+ */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  let lastValue: unknown;
+  let tries = 0;
+  while (Date.now() < deadline) {
+    tries++;
+    try {
+      const v = await check();
+      if (v) return v;
+      lastValue = v;
+      lastError = undefined;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  const last = lastError !== undefined ? `last error: ${lastError instanceof Error ? lastError.message : String(lastError)}` : `last result: ${JSON.stringify(lastValue)}`;
+  throw new Error(`timed out after ${timeoutMs} ms (${tries} tries) waiting for ${what}; ${last}`);
+}
+
+// ---- the shared stack (e2e project) --------------------------------------------------------------------------------
+
+/** What test/global-setup.ts hands every e2e file about the one shared stack. */
+export interface SharedStackInfo {
+  stateDir: string;
+  ingressUrl: string;
+  adminUrl: string;
+  ports: Ports;
+  brokers: string[];
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: SharedStackInfo;
+  }
+}
+
+/** The shared stack, with an admin client. Only in the e2e project (unit tests have no stack). */
+export function stack(): SharedStackInfo & { admin: AdminClient } {
+  const info = inject("stack");
+  if (!info) throw new Error("no shared stack: this test needs the real stack, so it belongs in test/e2e (vitest project e2e)");
+  return { ...info, admin: new AdminClient(info.adminUrl) };
+}
+
+/** Run a CLI verb against the shared stack. */
+export function patterns(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return runCli([...args, "--state-dir", stack().stateDir], opts);
+}
+
+/** POST to the shared stack's ingress like curl --json would. */
+export async function ingress(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string; headers: Headers }> {
+  const res = await fetch(`${stack().ingressUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(TIMEOUT.cli),
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, json: parsed, text, headers: res.headers };
+}
+
+// ---- private stacks (tests that kill components) -------------------------------------------------------------------
+
+export type OwnStack = StartedStack;
+
+/** A private stack for this test: its own ports and temp state dir. The caller stops it (`await s.stop()`). */
+export function startOwnStack(args: string[] = []): Promise<OwnStack> {
+  return startStack({ prefix: "own", args });
+}
+
+/** One private stack for a whole test file: started before its tests, stopped after them. Call at the file's top. */
+export function privateStack(args: string[] = []): () => OwnStack {
+  let s: OwnStack | undefined;
+  beforeAll(async () => {
+    s = await startOwnStack(args);
+  }, TIMEOUT.start);
+  afterAll(async () => {
+    await s?.stop();
+  }, TIMEOUT.stop);
+  return () => {
+    if (!s) throw new Error("the private stack did not start (see beforeAll)");
+    return s;
+  };
+}
