@@ -9,12 +9,10 @@ import * as doctor from "./doctor.js";
 import { demo } from "./demo.js";
 import * as timeline from "./timeline.js";
 import { registry } from "../patterns/registry.js";
-import { declarations as scheduling } from "./scheduling.js";
-import { declarations as events } from "./events.js";
-import { declarations as custom } from "./custom.js";
+import { produce } from "./produce.js";
 import * as interactive from "./interactive.js";
 
-export const declarations: Declaration[] = [logs, demo, ...registry.flatMap((p) => p.declarations ?? []), ...scheduling, ...custom, ...events];
+export const declarations: Declaration[] = [logs, demo, ...registry.flatMap((p) => p.declarations ?? []), produce];
 
 /** Verbs still registered imperatively; each moves to a declaration. */
 export const commandModules: { register(program: Command): void }[] = [start, stop, status, doctor, timeline, interactive];

@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, moderationStatus } from "../../src/services/simulations/moderation.js";
 import { lenientJson } from "../../src/services/lib/kafka-input.js";
 import { SOCIAL_MEDIA_POST } from "../../src/kafka/schema.js";
-import { buildPosts } from "../../src/commands/events/posts.js";
-import { outcomeOf } from "../../src/commands/events/invocations.js";
-import { seedTimestamp } from "../../src/commands/events/trackers.js";
+import { buildPosts } from "../../src/commands/user-feed/run.js";
+import { outcomeOf } from "../../src/commands/lib/outcome.js";
+import { seedTimestamp } from "../../src/commands/package-tracker/run.js";
 import { patterns as registered } from "../../src/registry.js";
 
 const patterns = registered.filter((p) => p.category === "events");

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { decideOnFailure, eventProblem, MAX_REMINDERS, STALE_REMINDER_GRACE_MS } from "../../src/services/payment-reminders/logic.js";
 import { planSubtasks, splitDescription, taskProblem, workMsFor } from "../../src/services/fan-out/logic.js";
-import { laneStats, parallelVerdict, renderLanes } from "../../src/commands/scheduling/lanes.js";
+import { laneStats, parallelVerdict, renderLanes } from "../../src/commands/fan-out/lanes.js";
 
 const next = (invocationId: string, dueAt: number) => ({ invocationId, action: "reminder" as const, number: 2, dueAt, delayMs: 5000, nominalMs: 86_400_000 });
 

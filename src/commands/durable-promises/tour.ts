@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { eventually } from "../../observe/index.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { durablePromise } from "../../services/durable-promises/client.js";
-import { resolvePromise, rejectPromise, type AwaitResult } from "../custom/promise.js";
+import { resolvePromise, rejectPromise, type AwaitResult } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
 

@@ -1,7 +1,7 @@
 // The fan-out scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique
 // keys; the checks come from Restate's records (src/observe), object state and the simulated-systems ledger.
 import { randomBytes } from "node:crypto";
-import { runFanOut } from "../scheduling/fanout.js";
+import { runFanOut } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
 

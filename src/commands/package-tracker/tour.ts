@@ -2,9 +2,9 @@
 // keys; the checks come from Restate's records (src/observe), object state and the simulated-systems ledger.
 import { randomBytes } from "node:crypto";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { sendToSink } from "../events/posts.js";
+import { sendToSink } from "../user-feed/run.js";
 import { completedOrLatest } from "../../observe/index.js";
-import { registerTracked, showTracked, TRACKERS } from "../events/trackers.js";
+import { registerTracked, showTracked, TRACKERS } from "./run.js";
 
 function runId(): string {
   return randomBytes(3).toString("hex");

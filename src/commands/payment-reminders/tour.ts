@@ -6,7 +6,7 @@ import { scaleDuration } from "../../runtime/config.js";
 import { DAY } from "../../services/lib/time.js";
 import { MAX_REMINDERS } from "../../services/payment-reminders/logic.js";
 import { ON_PAYMENT_FAILURE, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
-import { invoiceHistory, makeEvent, readTrackerState, sendFailure, sendSuccess, waitSettled } from "../scheduling/reminders.js";
+import { invoiceHistory, makeEvent, readTrackerState, sendFailure, sendSuccess, waitSettled } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
 

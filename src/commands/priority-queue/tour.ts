@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { eventually, invocation } from "../../observe/index.js";
 import { DEFAULT_MAX_IN_FLIGHT } from "../../services/priority-queue/logic.js";
-import { addItems, configureQueue, peakConcurrency, queueRuns, queueStatus, waitDrained } from "../custom/pq.js";
+import { addItems, configureQueue, peakConcurrency, queueRuns, queueStatus, waitDrained } from "./run.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
 
 const suffix = () => randomBytes(3).toString("hex");

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { ingressFetch } from "../../runtime/ingress.js";
 import { RL_SYSTEM } from "../../services/rate-limiter/names.js";
 import { readLedger } from "../../services/lib/simulated.js";
-import { limiterState, runTasks, setRate } from "../custom/ratelimit.js";
+import { limiterState, runTasks, setRate } from "./run.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
 
 const suffix = () => randomBytes(3).toString("hex");

@@ -2,7 +2,7 @@
 import type { RunningStack } from "../../runtime/stack.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { PlaygroundError } from "../../errors.js";
-import { checkKeyArg, sendToSink, type SentRecord } from "./posts.js";
+import { checkKeyArg, sendToSink, type SentRecord } from "../user-feed/run.js";
 import { completedOrLatest, type InvocationRow } from "../../observe/index.js";
 import type { LocationUpdate, PackageInfo } from "../../services/package-tracker/trackers.js";
 

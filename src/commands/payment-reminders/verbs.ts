@@ -1,13 +1,11 @@
-// CLI verbs of the "scheduling" group: `reminders fail|pay|show <invoice>` (payment reminders on durable timers)
-// and `fanout "<a,b,c>"` (fan-out / fan-in, drawn as parallel lanes), as declarations (src/commands/verb.ts).
-import { UsageError } from "../errors.js";
-import { scaleDuration } from "../runtime/config.js";
-import { DAY } from "../services/lib/time.js";
-import { humanDuration, shortId } from "../ui/output.js";
-import { c, sym } from "../ui/palette.js";
-import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../services/payment-reminders/api.js";
-import { FAN_OUT_WORKER } from "../services/fan-out/logic.js";
-import type { FailureResult, SuccessResult } from "../services/payment-reminders/payment-tracker.js";
+// `patterns reminders fail|pay|show <invoice>`: payment reminders on durable timers.
+import { UsageError } from "../../errors.js";
+import { scaleDuration } from "../../runtime/config.js";
+import { DAY } from "../../services/lib/time.js";
+import { humanDuration, shortId } from "../../ui/output.js";
+import { c, sym } from "../../ui/palette.js";
+import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
+import type { FailureResult, SuccessResult } from "../../services/payment-reminders/payment-tracker.js";
 import {
   makeEvent,
   pendingQuery,
@@ -20,11 +18,9 @@ import {
   type HistoryItem,
   type InvoiceView,
   type NextView,
-} from "./scheduling/reminders.js";
-import { invocationsSql, stateSql } from "../observe/sql.js";
-import { fanOutBody, FANOUT_CRASH_STEPS, runFanOut, validateDescription, type FanOutRun } from "./scheduling/fanout.js";
-import { renderLanes } from "./scheduling/lanes.js";
-import { verb, verbGroup, type Declaration, type VerbContext } from "./verb.js";
+} from "./run.js";
+import { invocationsSql, stateSql } from "../../observe/sql.js";
+import { verb, verbGroup, type Declaration, type VerbContext } from "../verb.js";
 
 const clock = (iso: string) => iso.slice(11, 23);
 
@@ -85,20 +81,6 @@ function renderFailure(r: FailureResult, timeScale: number): string[] {
     case "already-scheduled":
       return [`${sym.warn} ${c.id(r.invoice)} already has a reminder on the schedule (one chain per invoice): nothing sent now`, ...(nextLine ? [nextLine] : [])];
   }
-}
-
-export function renderFanOut(run: FanOutRun): string[] {
-  const lanes = renderLanes(run.lanes, { start: run.parent.start, end: run.parent.end }, { width: 40 });
-  const s = run.stats;
-  return [
-    `${c.bold(`${FAN_OUT_WORKER}/run`)} ${c.id(run.invocationId)} ${c.dim(`— ${run.lanes.length} subtasks, one child invocation each`)}`,
-    ...lanes.map((l, i) => `  ${l}  ${c.dim(`${humanDuration(run.lanes[i]!.workMs)} work`)}`),
-    `total ${c.bold(humanDuration(s.totalMs))} · slowest subtask ${humanDuration(s.slowestMs)} · one after the other ≈ ${humanDuration(s.sumMs)}  ${
-      run.parallel ? `${sym.ok} ran in parallel` : `${sym.fail} did not look parallel`
-    }`,
-    ...(run.crashArmedAfter ? [`${sym.warn} the worker was armed to crash after "${run.crashArmedAfter}"; parent retries: ${run.parent.retryCount}`] : []),
-    `result: ${run.result}`,
-  ];
 }
 
 const INVOICE_ARG = { name: "<invoice>", description: "invoice id (the PaymentTracker key)" };
@@ -189,39 +171,4 @@ const remindersShow = verb({
   render: renderInvoice,
 });
 
-const fanout = verb({
-  path: "fanout",
-  group: "patterns",
-  summary: "fan-out / fan-in: run the subtasks in parallel as child invocations and aggregate; shows them as lanes",
-  args: [{ name: "<description>", description: "the task: subtasks separated by commas" }],
-  options: [
-    { flags: "--chaos", description: "random work times (0.5–4.5 s) instead of the deterministic 1, 2, 3, 4 s by position" },
-    { flags: "--crash-after <step>", description: `crash the worker once right after a step (${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(" or ")})` },
-  ],
-  examples: [
-    `npx patterns fanout "get out of bed,shower,make coffee,have breakfast"`,
-    `npx patterns fanout "a,b,c,d" --json`,
-    `npx patterns fanout "a,b,c,d" --crash-after "finish subtask"`,
-  ],
-  async run(ctx: VerbContext<{ chaos?: boolean; crashAfter?: string }>, description: string) {
-    const o = ctx.opts;
-    const parts = validateDescription(description);
-    if (o.crashAfter !== undefined && !(FANOUT_CRASH_STEPS as readonly string[]).includes(o.crashAfter))
-      throw new UsageError(`--crash-after "${o.crashAfter}" is not a step of ${FAN_OUT_WORKER}`, `use one of: ${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(", ")}`);
-    const stack = ctx.stack();
-    const spin = ctx.spinner(`fanning out ${parts.length} subtasks…`);
-    let run: FanOutRun;
-    try {
-      run = await runFanOut(stack, description, { chaos: o.chaos, crashAfter: o.crashAfter });
-    } catch (e) {
-      spin.fail(`${FAN_OUT_WORKER}/run failed`);
-      throw e;
-    }
-    spin.succeed(`${parts.length} subtasks done in ${humanDuration(run.stats.totalMs)}`);
-    ctx.equivalent({ url: `${stack.ingressUrl}/${FAN_OUT_WORKER}/run`, body: fanOutBody(description, !!o.chaos) });
-    return run;
-  },
-  render: renderFanOut,
-});
-
-export const declarations: Declaration[] = [reminders, remindersFail, remindersPay, remindersShow, fanout];
+export const declarations: Declaration[] = [reminders, remindersFail, remindersPay, remindersShow];

@@ -1,0 +1,167 @@
+// `patterns send-post <user>` and `patterns feed <user>`: the user feed fed from Kafka.
+import { intOption } from "../common.js";
+import type { RunningStack } from "../../runtime/stack.js";
+import { scaleDuration } from "../../runtime/config.js";
+import { ingressFetch } from "../../runtime/ingress.js";
+import { PlaygroundError, UsageError } from "../../errors.js";
+import type { RawCall } from "../lib/curl.js";
+import { out, printJson, printNdjson, shortId, table, humanDuration } from "../../ui/output.js";
+import { c, sym } from "../../ui/palette.js";
+import { buildPosts, POSTS_TOPIC, readFeed, sendPosts, type SendResult, type SentRecord } from "./run.js";
+import { invocations, type InvocationRow } from "../../observe/index.js";
+import { followLive } from "../../observe/follow.js";
+import { defaultWidth } from "../../observe/render.js";
+import { verb, type Declaration, type VerbContext } from "../verb.js";
+import { CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, MODERATION_POLL_NOMINAL_MS } from "../../services/simulations/moderation.js";
+
+const SEED_POST = "Hi! This is my first post!";
+
+function consoleLine(key: string, value: unknown): string {
+  return `${key}:${JSON.stringify(value)}`;
+}
+
+/**
+ * What the user could have typed instead: a kafka-console-producer line (said now) and the ingress call to the same
+ * handler (returned, for ctx.equivalent).
+ */
+function kafkaEquivalent(ctx: VerbContext<unknown>, stack: RunningStack, topic: string, sent: SentRecord[]): RawCall[] {
+  if (sent.length === 0) return [];
+  const first = sent[0]!;
+  ctx.say(c.dim(`the same record with kafka-console-producer (--bootstrap-server ${stack.state.brokers[0] ?? "127.0.0.1:9092"} --topic ${topic} --property parse.key=true --property key.separator=:):`));
+  ctx.say(`  ${c.cmd(consoleLine(first.key, first.value))}`);
+  const [service, key, handler] = [first.target.split("/")[0]!, first.key, first.target.split("/").slice(-1)[0]!];
+  return [{ url: `${stack.ingressUrl}/${service}/${encodeURIComponent(key)}/${handler}/send`, body: first.value }];
+}
+
+function describeSent(r: SentRecord): string {
+  const where = r.offset !== undefined ? `${r.topic}/${r.partition} offset ${r.offset}` : "ingress";
+  const inv = r.invocationId ? c.id(r.invocationId) : c.warn("no invocation yet");
+  return `${c.bold(r.key)}  ${where}  ${sym.arrow} ${inv}  ${c.dim(r.target)}`;
+}
+
+function viaNote(ctx: VerbContext<unknown>, res: SendResult, stack: RunningStack): void {
+  if (res.warning) ctx.say(`${sym.warn} ${c.warn(res.warning)}`);
+  if (res.via === "ingress") ctx.say(c.warn(`no Kafka broker (--no-kafka): sent through the ingress to the same handler with the same key`));
+  else ctx.say(c.dim(`produced to Kafka at ${stack.state.brokers.join(",")}; the subscription turned each record into an invocation`));
+}
+
+function missingInvocations(res: SendResult): SentRecord[] {
+  return res.records.filter((r) => !r.invocationId);
+}
+
+function missingError(missing: SentRecord[]): PlaygroundError {
+  const list = missing.map((r) => `offset ${r.offset}`).join(", ");
+  return new PlaygroundError(
+    `the broker accepted ${missing.length} record(s) (${list}) but no invocation appeared within 15 s; do not send them again`,
+    "check `npx patterns status` (subscriptions) and `npx patterns logs restate`",
+  );
+}
+
+
+async function outputOf(stack: RunningStack, id: string): Promise<unknown> {
+  const res = await ingressFetch(stack.ingressUrl, `/restate/invocation/${encodeURIComponent(id)}/output`, { timeoutMs: 5000 }).catch(() => undefined);
+  return res && res.status === 200 ? res.body : undefined;
+}
+
+/** Follow the posts' invocations live (the timeline's follow view: steps, crashes, restarts, replays), then their outputs. */
+async function follow(ctx: VerbContext<unknown>, stack: RunningStack, ids: string[]): Promise<InvocationRow[]> {
+  ctx.say(c.dim(`following ${ids.length} invocation(s) until they complete (Ctrl+C stops following, not the invocation)`));
+  await followLive(stack.admin, stack.paths, { ids, json: ctx.json, width: defaultWidth(), timeoutMs: 10 * 60_000, finalTimelines: false });
+  const rows = await invocations(stack.admin, { ids });
+  if (ctx.json) return rows;
+  for (const row of rows) {
+    const output = row.completion_result === "success" ? await outputOf(stack, row.id) : undefined;
+    const took = row.created_at && row.completed_at ? Date.parse(row.completed_at) - Date.parse(row.created_at) : NaN;
+    if (row.completion_result === "success") out(`${sym.ok} ${c.id(row.id)} completed in ${humanDuration(took)}${output ? c.dim(`  ${JSON.stringify(output)}`) : ""}`);
+    else if (row.status === "completed") out(`${sym.fail} ${c.id(row.id)} failed: ${row.completion_failure ?? "?"}`);
+    else out(`${sym.warn} ${c.id(row.id)} is still ${row.status ?? "unknown"}`);
+  }
+  return rows;
+}
+
+/** Streams with --follow (NDJSON under --json), so it prints for itself; the data is only what the exit code needs. */
+const sendPost = verb({
+  path: "send-post",
+  group: "patterns",
+  summary: "post to topic social-media-posts; userFeed/{user}/processPost handles it (per-user order, no head-of-line blocking)",
+  args: [
+    { name: "<user>", description: "user id: the Kafka key and the userFeed object key" },
+    { name: "[content]", description: "the post's text", default: SEED_POST },
+  ],
+  options: [
+    { flags: "--pending <n>", description: `moderation checks the post stays pending (default ${DEFAULT_PENDING_CHECKS})`, parse: intOption("--pending", 0, 100) },
+    { flags: "--count <n>", description: "send n posts (numbered)", parse: intOption("--count", 1, 1000) },
+    { flags: "--metadata <text>", description: "the seed's metadata field", default: "public" },
+    { flags: "--chaos", description: "random moderation (the seed's 80 % pending), instead of deterministic" },
+    { flags: "--follow", description: "show the post's steps live until it completes (NDJSON with --json)" },
+  ],
+  examples: [
+    'npx patterns send-post userid1 "Hi! This is my first post!"',
+    'npx patterns send-post userid2 "Hi! This is my first post!" --pending 0',
+    'npx patterns send-post userid1 "Hi! This is my second post!" --follow',
+    "npx patterns send-post userid3 --count 5 --json",
+  ],
+  async run(ctx: VerbContext<{ pending?: number; count?: number; follow?: boolean; chaos?: boolean; metadata?: string }>, user: string, content: string | undefined) {
+    const o = ctx.opts;
+    if (o.chaos && o.pending !== undefined) throw new UsageError("--chaos and --pending contradict each other", "pass one of them");
+    const stack = ctx.stack();
+    const posts = buildPosts({ content: content ?? SEED_POST, metadata: o.metadata, pending: o.pending, chaos: o.chaos, count: o.count });
+    const pollMs = scaleDuration(MODERATION_POLL_NOMINAL_MS, stack.state.timeScale);
+    const moderation = o.chaos
+      ? `[SIMULATED moderation] random (--chaos): 80 % pending per check, at most ${CHAOS_MAX_CHECKS} checks`
+      : `[SIMULATED moderation] pending for ${o.pending ?? DEFAULT_PENDING_CHECKS} check(s)${o.pending === undefined ? " (default)" : ""}`;
+    ctx.say(c.dim(`${moderation}; polls every 5 s nominal = ${humanDuration(pollMs)} at this time scale`));
+    const step = ctx.spinner(`sending ${posts.length} post(s) for ${user}`);
+    let res: SendResult;
+    try {
+      res = await sendPosts(stack, user, posts);
+    } catch (e) {
+      step.fail();
+      throw e;
+    }
+    step.succeed(`sent ${posts.length} post(s) for ${user}`);
+    const missing = missingInvocations(res);
+    if (o.follow && ctx.json) for (const r of res.records) printNdjson({ event: "sent", via: res.via, ...r });
+    else if (ctx.json) printJson({ via: res.via, topic: POSTS_TOPIC, records: res.records });
+    else for (const r of res.records) out(describeSent(r));
+    if (!ctx.json) {
+      viaNote(ctx, res, stack);
+      ctx.equivalent(res.via === "kafka" ? kafkaEquivalent(ctx, stack, POSTS_TOPIC, res.records) : { url: `${stack.ingressUrl}/userFeed/${encodeURIComponent(user)}/processPost/send`, body: posts[0] });
+    }
+    if (missing.length) throw missingError(missing);
+    if (!o.follow) {
+      ctx.say(c.dim(`watch it: npx patterns send-post ${user} --follow …, or npx patterns feed ${user}`));
+      return { failed: false };
+    }
+    const rows = await follow(ctx, stack, res.records.map((r) => r.invocationId!));
+    const failed = rows.some((r) => r.completion_result !== "success");
+    if (!failed) ctx.say(c.dim(`see the feed: npx patterns feed ${user}`));
+    return { failed };
+  },
+  exitCode: (d) => (d.failed ? 1 : 0),
+});
+
+const feed = verb({
+  path: "feed",
+  group: "patterns",
+  summary: "the posts in a user's feed, in order (state of userFeed/{user}, read with the shared handler getFeed)",
+  args: [{ name: "<user>", description: "user id" }],
+  examples: ["npx patterns feed userid1", "npx patterns feed userid1 --json"],
+  async run(ctx, user: string) {
+    const stack = ctx.stack();
+    const posts = await readFeed(stack, user);
+    ctx.equivalent({ method: "POST", url: `${stack.ingressUrl}/userFeed/${encodeURIComponent(user)}/getFeed` });
+    return { user, posts };
+  },
+  render: (d) => {
+    if (d.posts.length === 0) return [c.dim(`the feed of ${d.user} is empty`)];
+    return table(
+      ["#", "at", "post", "content", "via"],
+      d.posts.map((p, i) => [String(i + 1), p.at, shortId(p.postId, 8), p.content, p.via === "kafka" ? `kafka offset ${p.offset}` : "ingress"]),
+    );
+  },
+});
+
+/** `package …` and `delivery …`: the same three verbs over each tracker of TRACKERS. */
+
+export const declarations: Declaration[] = [sendPost, feed];
