@@ -1,52 +1,20 @@
 // `patterns produce <topic> [records...]`: kafka-console-producer lines into any playground topic, and the invocation
 // each record became (done, rejected by its handler, or in flight).
 import { durationOption } from "./common.js";
-import type { RunningStack } from "../runtime/stack.js";
-import { PlaygroundError, UsageError } from "../errors.js";
-import { c, sym } from "../ui/palette.js";
-import { sendToSink, type SendResult, type SentRecord } from "./user-feed/run.js";
+import { UsageError } from "../errors.js";
+import { c } from "../ui/palette.js";
+import { sendToSink } from "./lib/records.js";
 import { outcomeOf } from "./lib/outcome.js";
 import { completedOrLatest, invocations } from "../observe/index.js";
 import { splitConsoleLine, TOPICS } from "../kafka/schema.js";
 import type { KafkaRecord } from "../kafka/producer.js";
 import { verb, type VerbContext } from "./verb.js";
-
-
+import { describeSent, viaNote, missingInvocations, missingError, sayFailure } from "./lib/records.js";
 
 /**
  * What the user could have typed instead: a kafka-console-producer line (said now) and the ingress call to the same
  * handler (returned, for ctx.equivalent).
  */
-
-function describeSent(r: SentRecord): string {
-  const where = r.offset !== undefined ? `${r.topic}/${r.partition} offset ${r.offset}` : "ingress";
-  const inv = r.invocationId ? c.id(r.invocationId) : c.warn("no invocation yet");
-  return `${c.bold(r.key)}  ${where}  ${sym.arrow} ${inv}  ${c.dim(r.target)}`;
-}
-
-function viaNote(ctx: VerbContext<unknown>, res: SendResult, stack: RunningStack): void {
-  if (res.warning) ctx.say(`${sym.warn} ${c.warn(res.warning)}`);
-  if (res.via === "ingress") ctx.say(c.warn(`no Kafka broker (--no-kafka): sent through the ingress to the same handler with the same key`));
-  else ctx.say(c.dim(`produced to Kafka at ${stack.state.brokers.join(",")}; the subscription turned each record into an invocation`));
-}
-
-function missingInvocations(res: SendResult): SentRecord[] {
-  return res.records.filter((r) => !r.invocationId);
-}
-
-function missingError(missing: SentRecord[]): PlaygroundError {
-  const list = missing.map((r) => `offset ${r.offset}`).join(", ");
-  return new PlaygroundError(
-    `the broker accepted ${missing.length} record(s) (${list}) but no invocation appeared within 15 s; do not send them again`,
-    "check `npx patterns status` (subscriptions) and `npx patterns logs restate`",
-  );
-}
-
-/** A record's failure as narration on stderr: the result stays the one document (stdout) and exitCode says it failed. */
-function sayFailure(ctx: VerbContext<unknown>, err: PlaygroundError): void {
-  ctx.say(`${sym.fail} ${c.fail(err.message)}`);
-  if (err.fix) ctx.say(c.dim(`fix: ${err.fix}`));
-}
 
 async function readStdinLines(): Promise<string[]> {
   const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@
 import type { RunningStack } from "../../runtime/stack.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { PlaygroundError } from "../../errors.js";
-import { checkKeyArg, sendToSink, type SentRecord } from "../user-feed/run.js";
+import { checkRecordKey, sendToSink, type SentRecord } from "../lib/records.js";
 import { completedOrLatest, type InvocationRow } from "../../observe/index.js";
 import type { LocationUpdate, PackageInfo } from "../../services/package-tracker/trackers.js";
 
@@ -32,7 +32,7 @@ export function path(t: Tracker, id: string, handler: string): string {
 }
 
 export async function registerTracked(stack: RunningStack, t: Tracker, id: string, finalDestination: string): Promise<{ id: string; finalDestination: string; invocationId?: string }> {
-  checkKeyArg(id, t.noun);
+  checkRecordKey(id, t.noun);
   const res = await ingressFetch(stack.ingressUrl, path(t, id, t.register), { body: { finalDestination } });
   if (res.status >= 300) throw ingressError(res, `${t.service}/${id}/${t.register}`);
   return { id, finalDestination, invocationId: res.headers.get("x-restate-id") ?? undefined };
@@ -48,7 +48,7 @@ export interface MoveResult {
 }
 
 export async function moveTracked(stack: RunningStack, t: Tracker, id: string, update: LocationUpdate, opts: { waitMs?: number } = {}): Promise<MoveResult> {
-  checkKeyArg(id, t.noun);
+  checkRecordKey(id, t.noun);
   const res = await sendToSink(stack, t.topic, { service: t.service, handler: t.move }, [{ key: id, value: update }]);
   const sent = res.records[0]!;
   if (!sent.invocationId) return { sent, via: res.via, outcome: "unknown" };
@@ -60,7 +60,7 @@ export async function moveTracked(stack: RunningStack, t: Tracker, id: string, u
 }
 
 export async function showTracked(stack: RunningStack, t: Tracker, id: string): Promise<PackageInfo> {
-  checkKeyArg(id, t.noun);
+  checkRecordKey(id, t.noun);
   const res = await ingressFetch<PackageInfo | null>(stack.ingressUrl, path(t, id, t.show), { method: "POST" });
   if (res.status >= 300) throw ingressError(res, `${t.service}/${id}/${t.show}`);
   if (!res.body || typeof res.body !== "object") {

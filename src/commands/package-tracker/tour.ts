@@ -2,7 +2,7 @@
 // keys; the checks come from Restate's records (src/observe), object state and the simulated-systems ledger.
 import { randomBytes } from "node:crypto";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { sendToSink } from "../user-feed/run.js";
+import { sendToSink } from "../lib/records.js";
 import { completedOrLatest } from "../../observe/index.js";
 import { registerTracked, showTracked, TRACKERS } from "./run.js";
 

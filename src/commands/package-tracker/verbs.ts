@@ -1,58 +1,11 @@
 // `patterns package|delivery register|move|show`: the package (and delivery) tracker, enriched by Kafka records.
-import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import type { RawCall } from "../lib/curl.js";
 import { table } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import { type SendResult, type SentRecord } from "../user-feed/run.js";
 import { moveTracked, registerTracked, seedTimestamp, showTracked, TRACKERS, type MoveResult, type Tracker } from "./run.js";
 import type { LocationUpdate } from "../../services/package-tracker/trackers.js";
 import { verb, verbGroup, type Declaration, type VerbContext } from "../verb.js";
-
-
-function consoleLine(key: string, value: unknown): string {
-  return `${key}:${JSON.stringify(value)}`;
-}
-
-/**
- * What the user could have typed instead: a kafka-console-producer line (said now) and the ingress call to the same
- * handler (returned, for ctx.equivalent).
- */
-function kafkaEquivalent(ctx: VerbContext<unknown>, stack: RunningStack, topic: string, sent: SentRecord[]): RawCall[] {
-  if (sent.length === 0) return [];
-  const first = sent[0]!;
-  ctx.say(c.dim(`the same record with kafka-console-producer (--bootstrap-server ${stack.state.brokers[0] ?? "127.0.0.1:9092"} --topic ${topic} --property parse.key=true --property key.separator=:):`));
-  ctx.say(`  ${c.cmd(consoleLine(first.key, first.value))}`);
-  const [service, key, handler] = [first.target.split("/")[0]!, first.key, first.target.split("/").slice(-1)[0]!];
-  return [{ url: `${stack.ingressUrl}/${service}/${encodeURIComponent(key)}/${handler}/send`, body: first.value }];
-}
-
-function describeSent(r: SentRecord): string {
-  const where = r.offset !== undefined ? `${r.topic}/${r.partition} offset ${r.offset}` : "ingress";
-  const inv = r.invocationId ? c.id(r.invocationId) : c.warn("no invocation yet");
-  return `${c.bold(r.key)}  ${where}  ${sym.arrow} ${inv}  ${c.dim(r.target)}`;
-}
-
-function viaNote(ctx: VerbContext<unknown>, res: SendResult, stack: RunningStack): void {
-  if (res.warning) ctx.say(`${sym.warn} ${c.warn(res.warning)}`);
-  if (res.via === "ingress") ctx.say(c.warn(`no Kafka broker (--no-kafka): sent through the ingress to the same handler with the same key`));
-  else ctx.say(c.dim(`produced to Kafka at ${stack.state.brokers.join(",")}; the subscription turned each record into an invocation`));
-}
-
-
-function missingError(missing: SentRecord[]): PlaygroundError {
-  const list = missing.map((r) => `offset ${r.offset}`).join(", ");
-  return new PlaygroundError(
-    `the broker accepted ${missing.length} record(s) (${list}) but no invocation appeared within 15 s; do not send them again`,
-    "check `npx patterns status` (subscriptions) and `npx patterns logs restate`",
-  );
-}
-
-/** A record's failure as narration on stderr: the result stays the one document (stdout) and exitCode says it failed. */
-function sayFailure(ctx: VerbContext<unknown>, err: PlaygroundError): void {
-  ctx.say(`${sym.fail} ${c.fail(err.message)}`);
-  if (err.fix) ctx.say(c.dim(`fix: ${err.fix}`));
-}
+import { kafkaEquivalent, describeSent, viaNote, missingError, sayFailure } from "../lib/records.js";
 
 function trackerDeclarations(t: Tracker): Declaration[] {
   const noun = verbGroup({
