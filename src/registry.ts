@@ -257,7 +257,7 @@ export const patterns: PatternRecord[] = [
     "One Virtual Object per package joins an RPC registration with a stream of Kafka location events; the joined state is " +
     "queryable at any time through a shared handler. An event for a package that was never registered fails terminally " +
     "(once, no retries, with a clear message) and does not hold up the records behind it.",
-  services: ["package-tracker"],
+  services: ["package-tracker", "delivery-tracker"],
   subscriptions: [
     { topic: "package-location-updates", service: "package-tracker", handler: "updateLocation" },
     { topic: "delivery-location-updates", service: "delivery-tracker", handler: "setLocation" },
@@ -310,6 +310,39 @@ export const patterns: PatternRecord[] = [
     cli: () => import("./commands/rate-limiter/index.js"),
   }
 ];
+
+/** The playground's own services, which are not patterns: hidden from `list`, the menu and (unless --all) the views. */
+export interface InternalRecord {
+  name: string;
+  services: string[];
+  subscriptions: KafkaSubscriptionSpec[];
+  worker: () => Promise<WorkerSide>;
+}
+
+export const internal: InternalRecord[] = [
+  // the health check (`doctor`), the crash demo (`tour crash-and-resume`, `kill-worker`) and the lanes demo
+  { name: "system", services: ["playground", "playgroundLane"], subscriptions: [], worker: () => import("./services/system/index.js") },
+  // `npm run bench`
+  {
+    name: "bench",
+    services: ["BenchSink", "BenchRecovery", "BenchJournal"],
+    subscriptions: [{ topic: "bench-events", service: "BenchSink", handler: "onEvent" }],
+    worker: () => import("./services/bench/index.js"),
+  },
+  // `npm run chaos`
+  {
+    name: "chaos",
+    services: ["chaosProof", "chaosRpc"],
+    subscriptions: [{ topic: "chaos-events", service: "chaosProof", handler: "onEvent" }],
+    worker: () => import("./services/chaos/index.js"),
+  },
+];
+
+/** Every Kafka subscription the stack creates (plain data: the supervisor reads it without loading the SDK). */
+export const allSubscriptions: KafkaSubscriptionSpec[] = [...patterns.flatMap((p) => p.subscriptions ?? []), ...internal.flatMap((i) => i.subscriptions)];
+
+/** The name of every service the worker serves. */
+export const allServiceNames: string[] = [...new Set([...patterns.flatMap((p) => p.services), ...internal.flatMap((i) => i.services)])];
 
 export function findRecord(name: string): PatternRecord | undefined {
   return patterns.find((p) => p.name === name);

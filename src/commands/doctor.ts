@@ -10,6 +10,7 @@ import { KAFKA_CLUSTER } from "../runtime/supervisor.js";
 import { errorMessage } from "../errors.js";
 import { duplicateSubscriptions, stalledSubscriptions } from "../runtime/health.js";
 import { stuckInvocations } from "../observe/index.js";
+import { allServiceNames, allSubscriptions } from "../registry.js";
 import { examples, globals } from "./common.js";
 import { out, printJson } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
@@ -70,9 +71,8 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
   );
   checks.push(
     await check("registration", async () => {
-      const { allServices } = await import("../services/catalog.js");
       const names = new Set((await admin.services()).services.map((s) => s.name));
-      const missing = allServices.map((s) => s.name).filter((n) => !names.has(n));
+      const missing = allServiceNames.filter((n) => !names.has(n));
       return missing.length === 0 ? { ok: true, detail: `${names.size} services registered` } : { ok: false, detail: `missing: ${missing.join(", ")}`, fix: "`npx patterns stop && npx patterns start` re-registers the worker" };
     }),
   );
@@ -80,8 +80,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
     checks.push(
       await check("subscriptions", async () => {
         const subs = await admin.subscriptions();
-        const { kafkaSubscriptions } = await import("../services/catalog.js");
-        const missing = kafkaSubscriptions.filter((w) => !subs.some((s) => s.source === `kafka://${KAFKA_CLUSTER}/${w.topic}` && s.sink === `service://${w.service}/${w.handler}`));
+        const missing = allSubscriptions.filter((w) => !subs.some((s) => s.source === `kafka://${KAFKA_CLUSTER}/${w.topic}` && s.sink === `service://${w.service}/${w.handler}`));
         if (missing.length > 0) return { ok: false, detail: `missing: ${missing.map((m) => m.topic).join(", ")}`, fix: "restart the stack: `npx patterns stop && npx patterns start`" };
         const dups = duplicateSubscriptions(subs, new Set(state.subscriptions.map((x) => x.id)));
         if (dups.length > 0) {

@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import http from "node:http";
 import path from "node:path";
 import { AdminClient } from "./admin.js";
+import { allSubscriptions } from "../registry.js";
 import type { StackConfig } from "./config.js";
 import { ensureIdentityKey } from "./keys.js";
 import { asyncApiSpecPath, mokapiBinary, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
@@ -126,8 +127,6 @@ export class Supervisor {
       if (this.config.kafka.kind === "embedded") jobs.push(this.timed("broker", () => this.spawnBroker()));
       else if (this.config.kafka.kind === "external") jobs.push(this.timed("broker", () => this.checkExternalBroker()));
       jobs.push(this.timed("worker", () => this.spawnWorker()));
-      // load the service catalog (it pulls in the SDK) while restate-server boots: wireKafka needs it afterwards
-      if (this.config.kafka.kind !== "none") void import("../services/catalog.js").catch(() => undefined);
       const results = await Promise.allSettled(jobs);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
@@ -294,8 +293,7 @@ export class Supervisor {
     const bootstrap = this.state.brokers.join(",");
     await this.admin.ensureKafkaCluster(KAFKA_CLUSTER, bootstrap);
     const existing = (await this.admin.subscriptions()).filter((s) => s.source.startsWith(`kafka://${KAFKA_CLUSTER}/`));
-    const { kafkaSubscriptions } = await import("../services/catalog.js");
-    const wanted = kafkaSubscriptions.map((s) => ({ source: `kafka://${KAFKA_CLUSTER}/${s.topic}`, sink: `service://${s.service}/${s.handler}` }));
+    const wanted = allSubscriptions.map((s) => ({ source: `kafka://${KAFKA_CLUSTER}/${s.topic}`, sink: `service://${s.service}/${s.handler}` }));
     const keep: typeof existing = [];
     for (const sub of existing) {
       const stillWanted = wanted.some((w) => w.source === sub.source && w.sink === sub.sink);

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
-import { buildProgram, onlyGlobalOptions } from "../../src/main.js";
+import { buildProgram, onlyGlobalOptions } from "../../src/cli.js";
 import { registry } from "../../src/patterns/registry.js";
 import { allTours, builtInTours, tourFor } from "../../src/patterns/tours.js";
 import { readmeIsFresh, readmePath, renderPatternTable, replaceBetweenMarkers } from "../../src/patterns/readme.js";

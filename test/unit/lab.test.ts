@@ -1,7 +1,7 @@
 // The started-stack object's pure parts: the ports it picks and the `patterns start` flags it passes them with.
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/main.js";
+import { buildProgram } from "../../src/cli.js";
 import { DEFAULT_PORTS } from "../../src/runtime/config.js";
 import { freePorts, portArgs } from "../../src/lab/stack.js";
 

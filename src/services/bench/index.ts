@@ -6,7 +6,6 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 import * as restate from "@restatedev/restate-sdk";
-import type { PatternGroup } from "../group.js";
 
 export const BENCH_TOPIC = "bench-events";
 
@@ -62,7 +61,4 @@ const benchJournal = restate.service({
   },
 });
 
-export const group: PatternGroup = {
-  services: [benchSink, benchRecovery, benchJournal],
-  subscriptions: [{ topic: BENCH_TOPIC, service: "BenchSink", handler: "onEvent" }],
-};
+export const services = [benchSink, benchRecovery, benchJournal];

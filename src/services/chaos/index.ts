@@ -4,7 +4,6 @@
 //    chaosRpc with the event id as idempotency key, then updates count/sum/lastSeq in its state;
 //  - chaosRpc/record: one step that counts its own executions per event id in the sink.
 import * as restate from "@restatedev/restate-sdk";
-import type { PatternGroup } from "../group.js";
 import { applyEffect, recordRpc, recordViolation, workerSink } from "./sink.js";
 
 export const CHAOS_TOPIC = "chaos-events";
@@ -75,7 +74,4 @@ const chaosProof = restate.object({
   },
 });
 
-export const group: PatternGroup = {
-  services: [chaosProof, chaosRpc],
-  subscriptions: [{ topic: CHAOS_TOPIC, service: "chaosProof", handler: "onEvent" }],
-};
+export const services = [chaosProof, chaosRpc];

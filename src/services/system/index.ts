@@ -6,7 +6,6 @@
 //   on one key queue, calls on different keys run side by side (what `timeline --lanes` draws).
 import * as restate from "@restatedev/restate-sdk";
 import { RECOVERY_STEPS } from "./steps.js";
-import type { PatternGroup } from "../group.js";
 import { recordEffect, simLog } from "../lib/simulated.js";
 
 export interface RecoveryInput {
@@ -130,4 +129,4 @@ const playground = restate.service({
   },
 });
 
-export const group: PatternGroup = { services: [playground, playgroundLane], subscriptions: [] };
+export const services = [playground, playgroundLane];
