@@ -1,4 +1,4 @@
-// Sagas killed during compensation (issue 8's targeted check), on a private stack: `saga book --fail payment
+// Sagas killed during compensation (a targeted check of the guarantees), on a private stack: `saga book --fail payment
 // --crash-after <compensation step>` SIGKILLs the worker in the middle of the rollback; the supervisor restarts it,
 // the workflow resumes from its journal, and the ledger shows every compensation exactly once, newest first.
 import { describe, expect, it } from "vitest";
