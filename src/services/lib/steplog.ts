@@ -37,6 +37,7 @@ export function stepLogHooks(file: string | undefined, crash?: CrashHook): resta
     return {
       interceptor: {
         handler: async (next) => {
+          await crash?.attempt(request);
           write({ ...base, kind: "attempt", at: new Date().toISOString() });
           try {
             await next();
