@@ -44,7 +44,7 @@ describe("state file", () => {
     supervisorPid: pid,
     startedAt: new Date().toISOString(),
     stateDir: "/tmp/x",
-    ports: { ingress: 1, admin: 2, worker: 3, broker: 4, fabric: 5, brokerApi: 6 },
+    ports: { ingress: 1, admin: 2, worker: 3, broker: 4, fabric: 5 },
     kafka: { kind: "embedded" },
     timeScale: 1,
     publicKey: "k",
