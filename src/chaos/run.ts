@@ -111,6 +111,9 @@ async function inject(lab: StartedStack, f: Fault): Promise<void> {
     case "kill-restate":
       await lab.kill("restate", { signal: "SIGKILL", downMs: f.downMs, wait: true });
       return;
+    case "kill-broker":
+      await killComponent(stack, "broker", { signal: "SIGKILL", downMs: f.downMs, wait: true });
+      return;
     case "restart-restate":
       await lab.restart("restate", { downMs: f.downMs });
       return;
