@@ -10,7 +10,7 @@ import { ErrorCode } from "./errors.js";
 import { GroupCoordinator } from "./groups.js";
 import { PartitionLog } from "./log.js";
 import { API_NAMES, ApiKey, decodeRequestBody, decodeRequestHeader, encodeResponse, isSupported, SUPPORTED, type RequestHeader } from "./protocol.js";
-import type { TopicSpec } from "./spec.js";
+import { compileChecks, type TopicSpec } from "./spec.js";
 
 export const NODE_ID = 1;
 export const CLUSTER_ID = "restate-patterns-embedded";
@@ -41,6 +41,8 @@ export class Broker {
   private server?: net.Server;
   private conns = new Set<Conn>();
   private retentionTimer?: NodeJS.Timeout;
+  /** the topics' record checks, compiled once the port is open; produce requests wait for them */
+  private checks?: Promise<void>;
   port = 0;
   private readonly log: (line: string) => void;
 
@@ -65,6 +67,8 @@ export class Broker {
       this.server!.listen({ port: this.opts.port, host: "127.0.0.1" }, () => resolve());
     });
     this.port = (this.server.address() as net.AddressInfo).port;
+    this.checks = compileChecks(this.opts.topics);
+    this.checks.catch((e: unknown) => this.log(`cannot compile the topics' schemas: ${(e as Error).message}`));
     // age-based retention for partitions nobody writes to (writes check size and age themselves)
     this.retentionTimer = setInterval(() => this.enforceRetention(), 60_000);
     this.retentionTimer.unref();
@@ -165,6 +169,7 @@ export class Broker {
       case ApiKey.Metadata:
         return answer(this.metadata(body));
       case ApiKey.Produce: {
+        await this.checks;
         const res = this.produce(body, header);
         return body.acks === 0 ? null : answer(res);
       }

@@ -2,10 +2,11 @@
 // kafka/asyncapi.yaml): each channel is a topic (`bindings.kafka.partitions`, optional
 // `bindings.kafka.topicConfiguration` with retention.bytes / retention.ms / segment.bytes), each of its messages
 // declares the value's JSON schema (`payload`) and the key's (`bindings.kafka.key`). Records are checked against
-// them at produce time. YAML is parsed with `yaml`, schemas compiled with `ajv`.
+// them at produce time. YAML is parsed with `yaml`, schemas compiled with `ajv`. Compiling is the slow part of a
+// start (loading ajv and generating the validators), so it is separate: `compileChecks` runs once the broker listens,
+// and produce requests wait for it.
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import AjvModule from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { DEFAULT_RETENTION, type RetentionConfig } from "./log.js";
 
@@ -13,7 +14,9 @@ export interface TopicSpec {
   name: string;
   partitions: number;
   retention: RetentionConfig;
-  /** checks a record; returns the problems (each naming the field), empty when it may be written */
+  /** each message the channel declares: its key and value schemas (resolved), and whether values are JSON */
+  messages: { json: boolean; key?: object; value?: object }[];
+  /** checks a record; returns the problems (each naming the field), empty when it may be written (after compileChecks) */
   check(key: Buffer | null, value: Buffer | null): string[];
 }
 
@@ -59,11 +62,20 @@ export function loadSpec(file: string): Map<string, TopicSpec> {
   return parseSpec(readFileSync(file, "utf8"), file);
 }
 
+/** Compile every topic's schemas and install its record check. */
+export async function compileChecks(topics: Map<string, TopicSpec>): Promise<void> {
+  const { default: AjvModule } = await import("ajv");
+  const ajv = new AjvModule.default({ allErrors: true, strict: false });
+  for (const t of topics.values()) {
+    const validators: Validators[] = t.messages.map((m) => ({ json: m.json, value: m.value ? ajv.compile(m.value) : undefined, key: m.key ? ajv.compile(m.key) : undefined }));
+    t.check = (key, value) => checkRecord(validators, key, value);
+  }
+}
+
 export function parseSpec(text: string, where = "spec"): Map<string, TopicSpec> {
   const doc = parse(text) as Json;
   const channels = doc?.channels as Record<string, Json> | undefined;
   if (!channels || typeof channels !== "object") throw new Error(`${where}: no channels`);
-  const ajv = new AjvModule.default({ allErrors: true, strict: false });
   const out = new Map<string, TopicSpec>();
   for (const [id, rawChannel] of Object.entries(channels)) {
     const channel = deref(doc, rawChannel) as Json;
@@ -77,16 +89,18 @@ export function parseSpec(text: string, where = "spec"): Map<string, TopicSpec> 
       retentionMs: numberOr(cfg["retention.ms"], DEFAULT_RETENTION.retentionMs),
       segmentBytes: numberOr(cfg["segment.bytes"], DEFAULT_RETENTION.segmentBytes),
     };
-    const messages = Object.values((channel.messages ?? {}) as Record<string, Json>);
-    const validators = messages.map((m) => {
-      const keySchema = ((m.bindings as Json | undefined)?.kafka as Json | undefined)?.key;
+    const messages = Object.values((channel.messages ?? {}) as Record<string, Json>).map((m) => {
+      const key = ((m.bindings as Json | undefined)?.kafka as Json | undefined)?.key;
       return {
         json: m.contentType === undefined ? doc.defaultContentType === "application/json" : m.contentType === "application/json",
-        value: m.payload ? ajv.compile(m.payload as object) : undefined,
-        key: keySchema ? ajv.compile(keySchema as object) : undefined,
+        value: (m.payload as object | undefined) ?? undefined,
+        key: (key as object | undefined) ?? undefined,
       };
     });
-    out.set(name, { name, partitions, retention, check: (key, value) => checkRecord(validators, key, value) });
+    const check = () => {
+      throw new Error(`the schemas of ${name} are not compiled yet (compileChecks)`);
+    };
+    out.set(name, { name, partitions, retention, messages, check });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // The embedded broker's storage and group logic, on temp dirs: record batches (offset and leader-epoch rewriting
 // under an unchanged CRC), the segmented log (reads, torn-tail recovery, retention by size and age), committed
 // offsets that survive a new coordinator, group membership, and the AsyncAPI schema checks.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,7 +9,7 @@ import { BatchError, crcValid, decodeRecords, encodeBatch, readBatchHeader, rewr
 import { PartitionLog, segmentName } from "../../src/broker/log.js";
 import { GroupCoordinator } from "../../src/broker/groups.js";
 import { ErrorCode } from "../../src/broker/errors.js";
-import { loadSpec, parseSpec } from "../../src/broker/spec.js";
+import { compileChecks, loadSpec, parseSpec } from "../../src/broker/spec.js";
 import { asyncApiSpecPath } from "../../src/runtime/paths.js";
 
 const dirs: string[] = [];
@@ -260,6 +260,7 @@ describe("consumer groups", () => {
 
 describe("topics and schemas from kafka/asyncapi.yaml", () => {
   const topics = loadSpec(asyncApiSpecPath);
+  beforeAll(() => compileChecks(topics));
   const check = (topic: string, key: string | Buffer | null, value: string | null) => topics.get(topic)!.check(key === null ? null : Buffer.from(key), value === null ? null : Buffer.from(value));
 
   it("declares the playground's topics with their partition counts", () => {
@@ -290,7 +291,7 @@ describe("topics and schemas from kafka/asyncapi.yaml", () => {
     expect(check("social-media-posts", "has space", '{"content":"x"}')[0]).toMatch(/^key must match pattern/);
   });
 
-  it("reads retention per topic from bindings.kafka.topicConfiguration, with defaults", () => {
+  it("reads retention per topic from bindings.kafka.topicConfiguration, with defaults", async () => {
     const spec = parseSpec(`
 asyncapi: 3.0.0
 channels:
@@ -302,6 +303,8 @@ channels:
 `);
     expect(spec.get("topic-a")).toMatchObject({ partitions: 2, retention: { retentionBytes: 1000, retentionMs: 5000 } });
     expect(spec.get("b")!.retention.retentionBytes).toBe(6 * 1024 * 1024);
+    expect(() => spec.get("b")!.check(null, null)).toThrow(/not compiled yet/);
+    await compileChecks(spec);
     expect(spec.get("b")!.check(null, null)).toEqual([]);
   });
 });
