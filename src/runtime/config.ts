@@ -51,7 +51,7 @@ export const PORT_FLAGS: Record<keyof Ports, string> = {
 };
 
 /**
- * Accepted and ignored: the port of Mokapi's HTTP API, which the embedded broker no longer has. Kept so that scripts
+ * Accepted and ignored: the port of the former broker's (Mokapi's) HTTP API; the embedded broker has none. Kept so that scripts
  * and saved command lines that pass it still start.
  */
 export const IGNORED_PORT_FLAG = "--broker-api-port";
