@@ -1,7 +1,7 @@
 // An append-only segmented log per partition: files named by their first offset (00000000000000000042.log) holding
 // record batches back to back, as the producer sent them with the broker's base offset and leader epoch −1 written
 // in. Each segment keeps a compact in-memory index (batch base offsets, file positions, max timestamps in typed
-// arrays, 20 bytes a batch). Opening a log walks its segments; in the last one every batch's CRC-32C is checked and a
+// arrays, 24 bytes a batch). Opening a log walks its segments; in the last one every batch's CRC-32C is checked and a
 // torn or corrupt tail (a write cut short by a kill) is truncated at the last whole batch. Writes go straight to the
 // file (no buffering in the process), so a killed broker loses nothing it acknowledged; a power cut may.
 import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from "node:fs";

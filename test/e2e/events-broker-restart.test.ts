@@ -1,7 +1,7 @@
 // The embedded broker SIGKILLed mid-stream, on a private stack. Its log and its consumer groups' committed offsets
 // persist in the state dir, so after the restart offsets continue where they were, the subscriptions stay the same
 // (same ids, same consumer groups) and Restate's consumers resume from their committed offsets: every record is
-// handled exactly once and in order, before and after. On the same private stack (they rewire subscriptions by hand),
+// handled exactly once and in order, before and after; the same after a restate-server SIGKILL. On the same private stack (they rewire subscriptions by hand),
 // doctor's checks for a subscription made twice and for one that stopped taking records in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
@@ -73,6 +73,21 @@ describe("broker restart mid-stream", () => {
 
     const feed = JSON.parse((await own.cli(["feed", user, "--json"])).stdout) as { posts: { content: string }[] };
     expect(feed.posts.map((p) => p.content)).toEqual(["before 1", "before 2", "after 1", "after 2"]);
+  }, 480_000);
+
+  it("a restate-server SIGKILL: its consumers rejoin their groups and every record, before and after, is handled once", async () => {
+    const id = `package-${randomBytes(3).toString("hex")}`;
+    expect((await own.cli(["package", "register", id, "--to", "Bridge 6, Amsterdam"])).code).toBe(0);
+    const before = await produce("package-location-updates", [1, 2, 3].map((i) => move(id, i)));
+    expect(before.records.map((r) => r.outcome)).toEqual(Array(3).fill("done"));
+    const subsBefore = await subscriptionIds();
+    const kill = await own.cli(["kill-restate", "--down", "1s", "--json"], { timeoutMs: 180_000 });
+    expect(kill.code, kill.stderr).toBe(0);
+    const after = await produce("package-location-updates", [4, 5, 6].map((i) => move(id, i)));
+    expect(after.records.map((r) => r.outcome)).toEqual(Array(3).fill("done"));
+    expect(await subscriptionIds(), "the same subscriptions after the restate-server restart").toEqual(subsBefore);
+    const info = JSON.parse((await own.cli(["package", "show", id, "--json"])).stdout) as { locations: { location: string }[] };
+    expect(info.locations.map((l) => l.location)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `stop ${i}`));
   }, 480_000);
 
   it("doctor finds a subscription made twice (the seed's curl on a wired playground) and names the one to delete", async () => {
