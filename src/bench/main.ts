@@ -2,7 +2,7 @@
 // ratios (these machines are noisy). Starts its own stacks on free ports; prints a table and writes
 // bench/results.json. Not part of `npm test`.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { canConnect } from "../runtime/ports.js";
