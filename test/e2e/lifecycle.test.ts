@@ -52,7 +52,7 @@ describe("lifecycle", () => {
     const others = { admin: await freePort(), worker: await freePort(), broker: await freePort() };
     const dir = tempDir("patterns-conflict-");
     try {
-      const r = await runCli(["start", "--state-dir", dir, "--ingress-port", String(taken), "--admin-port", String(others.admin), "--worker-port", String(others.worker), "--broker-port", String(others.broker), "--fabric-port", String(await freePort()), "--broker-api-port", String(await freePort())]);
+      const r = await runCli(["start", "--state-dir", dir, "--ingress-port", String(taken), "--admin-port", String(others.admin), "--worker-port", String(others.worker), "--broker-port", String(others.broker), "--fabric-port", String(await freePort())]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`port ${taken} \\(ingress\\) is already in use`));
       expect(r.stderr).toMatch(new RegExp(`pid ${process.pid}`));
