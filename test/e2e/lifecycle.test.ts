@@ -68,6 +68,8 @@ describe("lifecycle", () => {
     [["start", "--ingress-port", "70000"], /--ingress-port must be between 1 and 65535/],
     [["start", "--time-scale", "fast"], /--time-scale must be a positive number/],
     [["start", "--no-kafka", "--kafka-brokers", "127.0.0.1:1"], /contradict/],
+    // the former broker's API port flag is still accepted (ignored, with a note): the error is the bad ingress port
+    [["start", "--broker-api-port", "19093", "--ingress-port", "70000"], /--broker-api-port is ignored[\s\S]*--ingress-port must be between 1 and 65535/],
     [["logs", "nosuch"], /unknown component/],
     [["nosuchverb"], /unknown command/],
   ])("usage errors exit 2: %j", async (args, message) => {
