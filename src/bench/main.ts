@@ -333,6 +333,17 @@ async function main(): Promise<void> {
       const after = results.memoryAfterLoadMb as Record<string, number>;
       rows.push(["RSS after the load run", mem(after), "", `total ${after.restate! + after.broker! + after.worker!} MB`]);
     }
+    const final = results.memoryFinalMb as Record<string, number>;
+    rows.push(["RSS at the end of the bench", mem(final), "", `total ${final.restate! + final.broker! + final.worker!} MB`]);
+
+    // after the final RSS: a restarted broker is a fresh process
+    if (stack.brokers.length > 0) {
+      log(`broker restart: ${RUNS} × SIGKILL the embedded broker, restarted at once over its log`);
+      const back: number[] = [];
+      for (let i = 0; i < RUNS; i++) back.push((await stack.kill("broker", { signal: "SIGKILL", downMs: 0, wait: true })).downMs);
+      results.brokerRestartMs = { median: median(back), all: back };
+      rows.push(["broker restart (SIGKILL → serving again)", `${Math.round(median(back))} ms`, `max ${Math.round(Math.max(...back))} ms`, ""]);
+    }
   } finally {
     await stack.stop();
   }

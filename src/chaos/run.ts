@@ -112,7 +112,7 @@ async function inject(lab: StartedStack, f: Fault): Promise<void> {
       await lab.kill("restate", { signal: "SIGKILL", downMs: f.downMs, wait: true });
       return;
     case "kill-broker":
-      await killComponent(stack, "broker", { signal: "SIGKILL", downMs: f.downMs, wait: true });
+      await lab.kill("broker", { signal: "SIGKILL", downMs: f.downMs, wait: true });
       return;
     case "restart-restate":
       await lab.restart("restate", { downMs: f.downMs });
