@@ -3,8 +3,8 @@
 // nothing lost or repeated; records that break the topic's schema are refused with INVALID_RECORD.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Kafka, logLevel, type Consumer, type Producer } from "kafkajs";
-import { startLoneBroker, type LoneBroker } from "../helpers/broker.js";
-import { eventually } from "../helpers/stack.js";
+import { startLoneBroker, type LoneBroker } from "../lone-broker.js";
+import { eventually } from "../helpers.js";
 
 let broker: LoneBroker;
 let kafka: Kafka;

@@ -3,7 +3,7 @@
 // (`.ci/run` installs it; by hand: `apt-get install kcat`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { startLoneBroker, type LoneBroker } from "../helpers/broker.js";
+import { startLoneBroker, type LoneBroker } from "../lone-broker.js";
 
 const kcatVersion = spawnSync("kcat", ["-V"], { encoding: "utf8" });
 const haveKcat = kcatVersion.status === 0;

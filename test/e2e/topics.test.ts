@@ -2,7 +2,7 @@
 // handled, the topic's end offset covers them, its partition has bytes on disk, and the subscription's consumer group
 // commits up to the end (lag 0; Restate commits every 5 s, so it is polled).
 import { describe, expect, it } from "vitest";
-import { eventually, patterns, uniqueKey } from "../helpers/stack.js";
+import { eventually, patterns, uniqueKey } from "../helpers.js";
 
 interface Topics {
   embedded: boolean;

@@ -11,7 +11,7 @@ import { parseSpec } from "../../src/broker/spec.js";
 import { encodeBatch, readBatchHeader } from "../../src/broker/batch.js";
 import { ApiKey, decodeResponse, encodeRequest } from "../../src/broker/protocol.js";
 import { ErrorCode } from "../../src/broker/errors.js";
-import { eventually } from "../helpers/stack.js";
+import { eventually } from "../helpers.js";
 
 const SPEC = `
 asyncapi: 3.0.0

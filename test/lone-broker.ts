@@ -1,12 +1,12 @@
-// The embedded broker on its own (no Restate): the built entry point as a child process on a free loopback port and
-// a temp data dir, the way the supervisor runs it.
+// For tests of the embedded broker on its own (no Restate): the built entry point as a child process on a free
+// loopback port and a temp data dir, the way the supervisor runs it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort, canConnect } from "../../src/runtime/ports.js";
-import { asyncApiSpecPath, brokerEntry } from "../../src/runtime/paths.js";
-import { eventually } from "./stack.js";
+import { freePort, canConnect } from "../src/runtime/ports.js";
+import { asyncApiSpecPath, brokerEntry } from "../src/runtime/paths.js";
+import { eventually } from "./helpers.js";
 
 export interface LoneBroker {
   port: number;
