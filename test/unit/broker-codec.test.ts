@@ -17,6 +17,7 @@ import {
   encodeResponse,
   type Field,
 } from "../../src/broker/protocol.js";
+import { repoRoot } from "../helpers.js";
 
 /** A bit-at-a-time CRC-32C, the textbook definition, to check the table-driven one against. */
 function crcReference(buf: Uint8Array): number {
@@ -254,5 +255,22 @@ describe("layouts against bytes written from the protocol guide", () => {
     const v7 = encodeRequest(8, 7, 1, null, { groupId: "g", generationId: 1, memberId: "m", groupInstanceId: null, topics: [] });
     expect(hex(v7.subarray(4 + 10))).toBe("0001" + "67" + "00000001" + "0001" + "6d" + "ffff" + "00000000");
     expect(schema.some((f) => f.name === "retentionTimeMs" && f.max === 4)).toBe(true);
+  });
+});
+
+describe("the broker module stands alone", () => {
+  it("src/broker imports only Node built-ins, yaml, ajv and its own files", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const dir = path.join(repoRoot, "src", "broker");
+    const bad: string[] = [];
+    for (const f of readdirSync(dir).filter((x) => x.endsWith(".ts"))) {
+      for (const m of readFileSync(path.join(dir, f), "utf8").matchAll(/(?:from|import\()\s*"([^"]+)"/g)) {
+        const spec = m[1]!;
+        const ok = spec.startsWith("node:") || spec === "yaml" || spec === "ajv" || (spec.startsWith("./") && !spec.includes("/", 2));
+        if (!ok) bad.push(`${f} → ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
   });
 });
