@@ -2,7 +2,7 @@
 // Keeps package-lock.json valid for `npm ci` on every platform.
 //
 // The registry mirror these machines use only carries the linux-x64 builds of some
-// platform packages (Mokapi's and Rollup's). `npm install` then leaves the other
+// platform packages (Rollup's, for one). `npm install` then leaves the other
 // platforms' optional packages out of the lock file, and `npm ci` refuses the lock
 // ("Missing: … from lock file"). This adds an entry for each missing optional
 // platform package, with its os/cpu/libc, so that npm ci skips it where it does not

@@ -2,12 +2,12 @@
 // ratios (these machines are noisy). Starts its own stacks on free ports; prints a table and writes
 // bench/results.json. Not part of `npm test`.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { canConnect } from "../runtime/ports.js";
 import { AdminClient } from "../runtime/admin.js";
-import { projectRoot, restateServerBinary, mokapiBinary, restateTomlPath, asyncApiSpecPath, workerEntry, statePaths } from "../runtime/paths.js";
+import { projectRoot, restateServerBinary, brokerEntry, restateTomlPath, asyncApiSpecPath, workerEntry, statePaths } from "../runtime/paths.js";
 import { ensureIdentityKey } from "../runtime/keys.js";
 import { SUBSCRIPTION_OPTIONS } from "../runtime/supervisor.js";
 import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
@@ -40,15 +40,13 @@ async function startFloor(): Promise<number> {
   const p = await freePorts();
   const sp = statePaths(dir);
   const key = ensureIdentityKey(sp.privateKey);
-  mkdirSync(sp.brokerSpecDir, { recursive: true });
-  writeFileSync(path.join(sp.brokerSpecDir, "asyncapi.yaml"), readFileSync(asyncApiSpecPath, "utf8").replaceAll("127.0.0.1:9092", `127.0.0.1:${p.broker}`));
   const t0 = performance.now();
   const procs: ChildProcess[] = [
     spawn(restateServerBinary(), ["--config-file", restateTomlPath, "--base-dir", path.join(dir, "data"), "--bind-port", String(p.fabric), "--no-logo"], {
       stdio: "ignore",
       env: { ...process.env, DO_NOT_TRACK: "1", RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${p.admin}`, RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${p.ingress}`, RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE: sp.privateKey },
     }),
-    spawn(mokapiBinary(), [`--api-port=${p.brokerApi}`, "--api-dashboard=false", "--mcp-server-enabled=false", "--health-enabled=false", "--log-level=warn", path.join(sp.brokerSpecDir, "asyncapi.yaml")], { stdio: "ignore", cwd: sp.brokerSpecDir }),
+    spawn(process.execPath, [brokerEntry, String(p.broker), sp.brokerData, asyncApiSpecPath], { stdio: "ignore" }),
     spawn(process.execPath, [workerEntry], { stdio: "ignore", env: { ...process.env, PATTERNS_WORKER_PORT: String(p.worker), PATTERNS_IDENTITY_KEY: key } }),
   ];
   const admin = new AdminClient(`http://127.0.0.1:${p.admin}`);
@@ -334,6 +332,17 @@ async function main(): Promise<void> {
     if (results.memoryAfterLoadMb) {
       const after = results.memoryAfterLoadMb as Record<string, number>;
       rows.push(["RSS after the load run", mem(after), "", `total ${after.restate! + after.broker! + after.worker!} MB`]);
+    }
+    const final = results.memoryFinalMb as Record<string, number>;
+    rows.push(["RSS at the end of the bench", mem(final), "", `total ${final.restate! + final.broker! + final.worker!} MB`]);
+
+    // after the final RSS: a restarted broker is a fresh process
+    if (stack.brokers.length > 0) {
+      log(`broker restart: ${RUNS} × SIGKILL the embedded broker, restarted at once over its log`);
+      const back: number[] = [];
+      for (let i = 0; i < RUNS; i++) back.push((await stack.kill("broker", { signal: "SIGKILL", downMs: 0, wait: true })).downMs);
+      results.brokerRestartMs = { median: median(back), all: back };
+      rows.push(["broker restart (SIGKILL → serving again)", `${Math.round(median(back))} ms`, `max ${Math.round(Math.max(...back))} ms`, ""]);
     }
   } finally {
     await stack.stop();

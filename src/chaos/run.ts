@@ -1,8 +1,9 @@
 // The chaos run (`npm run chaos`, src/chaos/main.ts is its entry point).
 // Produces events to a Kafka-subscribed object handler on a private stack while a seeded schedule SIGKILLs the worker,
-// SIGKILLs the real restate-server, freezes the worker (SIGSTOP) beyond restate's inactivity timeout and restarts
-// restate-server gracefully. Then it drains, checks the invariants from the producer's ledger, the effect sink outside
-// Restate and Restate's state, tears the stack down, counts what is left running, prints and writes the figures.
+// the real restate-server and the embedded broker, freezes the worker (SIGSTOP) beyond restate's inactivity timeout
+// and restarts restate-server gracefully. Then it drains, checks the invariants from the producer's ledger, the effect
+// sink outside Restate and Restate's state, tears the stack down, counts what is left running, prints and writes the
+// figures.
 // Exit 0 when every invariant holds, 1 when one fails, 2 on bad flags.
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -110,6 +111,9 @@ async function inject(lab: StartedStack, f: Fault): Promise<void> {
       return;
     case "kill-restate":
       await lab.kill("restate", { signal: "SIGKILL", downMs: f.downMs, wait: true });
+      return;
+    case "kill-broker":
+      await lab.kill("broker", { signal: "SIGKILL", downMs: f.downMs, wait: true });
       return;
     case "restart-restate":
       await lab.restart("restate", { downMs: f.downMs });

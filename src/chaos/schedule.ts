@@ -13,7 +13,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-export type FaultKind = "kill-worker" | "kill-restate" | "stop-worker" | "restart-restate";
+export type FaultKind = "kill-worker" | "kill-restate" | "kill-broker" | "stop-worker" | "restart-restate";
 
 export interface Fault {
   kind: FaultKind;
@@ -23,12 +23,16 @@ export interface Fault {
   downMs: number;
 }
 
-/** Shares from the reliability notes' plan: worker kills 40 %, server kills 30 %, worker freezes 15 %, graceful restarts 15 %. */
+/**
+ * Shares: worker kills 35 %, server kills 25 %, embedded-broker kills 15 % (its log and group offsets persist, so the
+ * subscriptions go on from their committed offsets), worker freezes 12.5 %, graceful server restarts 12.5 %.
+ */
 const MIX: [FaultKind, number][] = [
-  ["kill-worker", 0.4],
-  ["kill-restate", 0.3],
-  ["stop-worker", 0.15],
-  ["restart-restate", 0.15],
+  ["kill-worker", 0.35],
+  ["kill-restate", 0.25],
+  ["kill-broker", 0.15],
+  ["stop-worker", 0.125],
+  ["restart-restate", 0.125],
 ];
 
 export interface ScheduleOptions {
@@ -59,6 +63,8 @@ function downFor(kind: FaultKind, r: () => number, inactivityMs: number): number
       return between(500, 3000);
     case "kill-restate":
       return between(1000, 5000);
+    case "kill-broker":
+      return between(500, 3000);
     case "stop-worker":
       return inactivityMs + between(1000, 4000);
     case "restart-restate":

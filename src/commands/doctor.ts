@@ -1,7 +1,7 @@
 // `patterns doctor`: one line per check, and the fix for each failure.
 import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
-import { mokapiBinary, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
+import { brokerEntry, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
 import { findStack } from "../runtime/stack.js";
 import { liveState } from "../runtime/state.js";
 import { DEFAULT_PORTS } from "../runtime/config.js";
@@ -42,7 +42,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
     }),
   );
   checks.push(await check("restate-server binary", () => ({ ok: true, detail: restateServerBinary() })));
-  checks.push(await check("mokapi binary", () => ({ ok: true, detail: mokapiBinary() })));
+  checks.push(await check("embedded broker", () => (existsSync(brokerEntry) ? { ok: true, detail: brokerEntry } : { ok: false, detail: `${brokerEntry} is missing`, fix: "run `npm run build` in the project folder" })));
   const dir = resolveStateDir(stateDirFlag);
   checks.push(
     await check("state dir", () =>
@@ -157,9 +157,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
       const own = (await listeners()).filter((l) => l.pid && pids.has(l.pid));
       if (own.length === 0) return { ok: true, warn: true, detail: "could not list listeners (no `ss`)" };
       const open = own.filter((l) => !["127.0.0.1", "[::1]", "::1"].includes(l.address));
-      const nonBroker = open.filter((l) => pids.get(l.pid!) !== "broker");
-      if (nonBroker.length) return { ok: false, detail: nonBroker.map((l) => `${pids.get(l.pid!)} on ${l.address}:${l.port}`).join(", "), fix: "report this: restate and the worker must bind 127.0.0.1" };
-      if (open.length) return { ok: true, warn: true, detail: `restate and worker on 127.0.0.1; Mokapi on ${open.map((l) => `${l.address}:${l.port}`).join(", ")} (it cannot bind loopback only)`, fix: "use --kafka-brokers with a loopback Kafka where that matters" };
+      if (open.length) return { ok: false, detail: open.map((l) => `${pids.get(l.pid!)} on ${l.address}:${l.port}`).join(", "), fix: "report this: every component must bind 127.0.0.1" };
       return { ok: true, detail: "every listener is on 127.0.0.1" };
     }),
   );

@@ -11,8 +11,9 @@ import * as timeline from "./timeline.js";
 import { registry } from "../patterns/registry.js";
 import { produce } from "./produce.js";
 import * as interactive from "./interactive.js";
+import { topics } from "./topics.js";
 
-export const declarations: Declaration[] = [logs, demo, ...registry.flatMap((p) => p.declarations ?? []), produce];
+export const declarations: Declaration[] = [logs, topics, demo, ...registry.flatMap((p) => p.declarations ?? []), produce];
 
 /** Verbs still registered imperatively; each moves to a declaration. */
 export const commandModules: { register(program: Command): void }[] = [start, stop, status, doctor, timeline, interactive];

@@ -1,8 +1,8 @@
 // `patterns start`: check ports, then spawn the supervisor in the background and show each component coming up.
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants } from "node:fs";
-import type { Command } from "commander";
-import { PORT_FLAGS, parseTimeScale, resolveKafka, resolvePorts, type Ports, type StackConfig } from "../runtime/config.js";
+import { Option, type Command } from "commander";
+import { IGNORED_PORT_FLAG, PORT_FLAGS, parseTimeScale, resolveKafka, resolvePorts, type Ports, type StackConfig } from "../runtime/config.js";
 import { resolveStateDir, statePaths, supervisorEntry } from "../runtime/paths.js";
 import { isPortFree, portOwner } from "../runtime/ports.js";
 import { liveState, removeState, type StackState } from "../runtime/state.js";
@@ -37,7 +37,6 @@ export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfi
       worker: o.workerPort,
       broker: o.brokerPort,
       fabric: o.fabricPort,
-      brokerApi: o.brokerApiPort,
     }),
     kafka: resolveKafka({ kafkaBrokers: o.kafkaBrokers, kafka: o.kafka }),
     timeScale: parseTimeScale(o.timeScale),
@@ -59,12 +58,10 @@ function checkStateDir(dir: string): void {
 /** Every port the stack needs must be free before anything is spawned. */
 export async function checkPorts(config: StackConfig): Promise<void> {
   const needed: (keyof Ports)[] = ["ingress", "admin", "worker", "fabric"];
-  if (config.kafka.kind === "embedded") needed.push("broker", "brokerApi");
+  if (config.kafka.kind === "embedded") needed.push("broker");
   for (const key of needed) {
     const port = config.ports[key];
-    // Mokapi binds every interface, so its ports must be free there too.
-    const host = key === "broker" || key === "brokerApi" ? "0.0.0.0" : "127.0.0.1";
-    if (!(await isPortFree(port, host))) {
+    if (!(await isPortFree(port, "127.0.0.1"))) {
       const owner = await portOwner(port);
       const who = owner?.pid ? ` by ${owner.command ?? "a process"} (pid ${owner.pid})` : "";
       throw new PlaygroundError(`port ${port} (${key}) is already in use${who}`, `stop that process or choose another port with ${PORT_FLAGS[key]}`);
@@ -78,7 +75,7 @@ export function summary(state: StackState): string[] {
     `  ingress   ${c.info(state.ingressUrl)}`,
     `  admin     ${c.info(state.adminUrl)}   UI ${c.info(`${state.adminUrl}/ui/`)}`,
     `  worker    ${c.info(`http://127.0.0.1:${state.ports.worker}`)} (signed requests only)`,
-    `  kafka     ${state.kafka.kind === "none" ? c.warn("none (--no-kafka)") : c.info(state.brokers.join(","))}${state.kafka.kind === "embedded" ? c.dim(" embedded Mokapi") : ""}`,
+    `  kafka     ${state.kafka.kind === "none" ? c.warn("none (--no-kafka)") : c.info(state.brokers.join(","))}${state.kafka.kind === "embedded" ? c.dim(" embedded broker, 127.0.0.1 only") : ""}`,
     `  state     ${c.dim(state.stateDir)}`,
   ];
   for (const n of state.notes) lines.push(`  ${sym.warn} ${c.dim(n)}`);
@@ -181,9 +178,11 @@ export function register(program: Command): void {
     .option("--no-kafka", "run without a broker; Kafka-fed verbs call the handlers through the ingress instead")
     .option("--time-scale <n>", "nominal seconds per real second for the seeds' long timers (default 17280: a day in 5 s)");
   for (const [key, flag] of Object.entries(PORT_FLAGS)) cmd.option(`${flag} <port>`, `port for ${key}`);
+  cmd.addOption(new Option(`${IGNORED_PORT_FLAG} <port>`, "ignored: the embedded broker has no HTTP API any more").hideHelp());
   cmd.addHelpText("after", examples("npx patterns start", "npx patterns start --foreground", "npx patterns start --kafka-brokers 127.0.0.1:9092", "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080"));
   cmd.action(async (_o, command: Command) => {
     const o = globals<StartOptions>(command);
+    if (o.brokerApiPort !== undefined) note(c.dim(`${IGNORED_PORT_FLAG} is ignored: the embedded broker has no HTTP API any more`));
     const result = await runStart(o);
     if (o.json) return printJson({ ...result.state, alreadyRunning: result.already, startMs: result.ms });
     if (result.already) {

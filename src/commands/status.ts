@@ -7,6 +7,8 @@ import { canConnect } from "../runtime/ports.js";
 import { examples, globals } from "./common.js";
 import { humanDuration, note, out, printJson, table } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
+import { logBytes } from "../broker/inspect.js";
+import { humanBytes } from "./topics.js";
 
 export interface ComponentStatus {
   name: ComponentName;
@@ -30,6 +32,8 @@ export interface StatusReport {
   components: ComponentStatus[];
   services: string[];
   subscriptions: { id: string; source: string; sink: string }[];
+  /** bytes of the embedded broker's partition logs on disk */
+  brokerLogBytes?: number;
   notes: string[];
 }
 
@@ -79,6 +83,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     components,
     services,
     subscriptions,
+    brokerLogBytes: state.kafka.kind === "embedded" ? logBytes(statePaths(dir).brokerData) : undefined,
     notes: state.notes,
   };
 }
@@ -97,6 +102,7 @@ export function renderStatus(r: StatusReport): string[] {
   const lines = table(["component", "health", "pid", "address", "uptime", "restarts"], rows);
   lines.push("", `services       ${r.services.length ? r.services.join(", ") : c.dim("none registered")}`);
   lines.push(`subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`);
+  if (r.brokerLogBytes !== undefined) lines.push(`broker log     ${humanBytes(r.brokerLogBytes)} on disk ${c.dim("(per partition: npx patterns topics)")}`);
   lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}`);
   return lines;
 }

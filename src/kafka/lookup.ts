@@ -1,7 +1,7 @@
 // Which Restate invocation did a Kafka record become? Restate's invocation table has no offset column, but the invocation's
 // first journal entry (Command: Input) keeps the headers the subscription attached: kafka.topic, kafka.partition,
-// kafka.offset and restate.subscription.id. Offsets restart at 0 when the in-memory broker restarts, so a match
-// also requires the subscription that exists now (the supervisor re-creates subscriptions with a fresh broker).
+// kafka.offset and restate.subscription.id. Offsets restart at 0 only with a wiped broker data dir, and then the
+// supervisor makes fresh subscriptions: so a match also requires a subscription that exists now.
 // The Input entry is written when the record is ingested, even while the invocation waits in its key's inbox.
 import type { AdminClient } from "../runtime/admin.js";
 import { subscriptionInputs } from "../observe/index.js";

@@ -1,5 +1,5 @@
 // The playground's topics and their record schemas, as data. kafka/asyncapi.yaml declares the same schemas for the
-// broker (Mokapi refuses a bad record at produce time); this copy lets the CLI refuse it first, naming the field,
+// embedded broker (it refuses a bad record at produce time); this copy lets the CLI refuse it first, naming the field,
 // and lets handlers reject the same shapes with a TerminalError when a record arrives another way (ingress, curl).
 // Pure: no kafkajs here, so the worker can import it.
 

@@ -11,8 +11,6 @@ export interface Ports {
   broker: number;
   /** Restate's node-to-node port; nobody talks to it, but it must be free. */
   fabric: number;
-  /** Mokapi's own HTTP API (its dashboard, MCP and health are switched off). */
-  brokerApi: number;
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -21,7 +19,6 @@ export const DEFAULT_PORTS: Ports = {
   worker: 9080,
   broker: 9092,
   fabric: 5122,
-  brokerApi: 19093,
 };
 
 export type KafkaMode =
@@ -43,7 +40,6 @@ const PORT_ENV: Record<keyof Ports, string> = {
   worker: "PATTERNS_WORKER_PORT",
   broker: "PATTERNS_BROKER_PORT",
   fabric: "PATTERNS_FABRIC_PORT",
-  brokerApi: "PATTERNS_BROKER_API_PORT",
 };
 
 export const PORT_FLAGS: Record<keyof Ports, string> = {
@@ -52,8 +48,13 @@ export const PORT_FLAGS: Record<keyof Ports, string> = {
   worker: "--worker-port",
   broker: "--broker-port",
   fabric: "--fabric-port",
-  brokerApi: "--broker-api-port",
 };
+
+/**
+ * Accepted and ignored: the port of the former broker's (Mokapi's) HTTP API; the embedded broker has none. Kept so that scripts
+ * and saved command lines that pass it still start.
+ */
+export const IGNORED_PORT_FLAG = "--broker-api-port";
 
 export function parsePort(raw: string, what: string): number {
   if (!/^\d+$/.test(raw.trim())) throw new UsageError(`${what} must be a port number, got "${raw}"`, `use a number from 1 to 65535`);

@@ -14,9 +14,11 @@ export interface SubscriptionLag {
 }
 
 /**
- * How far each subscription is behind its topic. Mokapi refuses OffsetFetch from outside the consumer group, so the
- * consumer side is read from Restate instead: the invocations the subscription created (kept for the journal
- * retention, a day). An external, pre-filled topic reads as behind until its backlog is consumed.
+ * How far each subscription is behind its topic. The consumer side is read from Restate, not from the consumer
+ * group's committed offset (`patterns topics` shows that one): Restate commits offsets only every 5 s, so two looks a
+ * few seconds apart could see a healthy subscription's offset stand still, while the invocations it created (kept
+ * for the journal retention, a day) count every record the moment it is taken in. An external, pre-filled topic reads
+ * as behind until its backlog is consumed.
  */
 export async function subscriptionLags(brokers: string[], admin: AdminClient, subs: Subscription[]): Promise<SubscriptionLag[]> {
   const { Kafka, logLevel } = await import("kafkajs");

@@ -27,22 +27,11 @@ export function restateServerBinary(): string {
   throw new PlaygroundError(`the restate-server binary for ${platformTag()} is not installed (${pkg})`, "run `npm install` in the project folder");
 }
 
-/** The real Mokapi binary inside its platform package. */
-export function mokapiBinary(): string {
-  const pkg = `@go-mokapi/${platformTag()}`;
-  try {
-    const dir = path.dirname(require.resolve(`${pkg}/package.json`));
-    const bin = path.join(dir, "bin", process.platform === "win32" ? "mokapi.exe" : "mokapi");
-    if (existsSync(bin)) return bin;
-  } catch {
-    /* fall through */
-  }
-  throw new PlaygroundError(`the Mokapi binary for ${platformTag()} is not installed (${pkg})`, "run `npm install` in the project folder");
-}
-
 export const restateTomlPath = path.join(projectRoot, "restate.toml");
 export const asyncApiSpecPath = path.join(projectRoot, "kafka", "asyncapi.yaml");
 export const workerEntry = path.join(projectRoot, "dist", "worker", "main.js");
+/** The embedded Kafka broker (src/broker), run by the same Node as the CLI: `main.js <port> <data-dir> <spec>`. */
+export const brokerEntry = path.join(projectRoot, "dist", "broker", "main.js");
 export const supervisorEntry = path.join(projectRoot, "dist", "runtime", "supervisor-main.js");
 
 /** Default state dir: ./.patterns in the current folder, or PATTERNS_STATE_DIR. */
@@ -57,7 +46,8 @@ export interface StatePaths {
   controlSocket: string;
   logsDir: string;
   restateData: string;
-  brokerSpecDir: string;
+  /** the embedded broker's partition logs and committed group offsets */
+  brokerData: string;
   keysDir: string;
   privateKey: string;
   stepLog: string;
@@ -71,7 +61,7 @@ export function statePaths(root: string): StatePaths {
     controlSocket: path.join(root, "control.sock"),
     logsDir: path.join(root, "logs"),
     restateData: path.join(root, "restate-data"),
-    brokerSpecDir: path.join(root, "broker-spec"),
+    brokerData: path.join(root, "broker-data"),
     keysDir: path.join(root, "keys"),
     privateKey: path.join(root, "keys", "request-identity.pem"),
     stepLog: path.join(root, "steps.ndjson"),

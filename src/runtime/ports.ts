@@ -41,7 +41,7 @@ function ephemeralLow(): number {
 const handedOut = new Set<number>();
 
 /**
- * A port free on 127.0.0.1 and on every interface (Mokapi binds all of them), for private stacks. Picked at random
+ * A port free on 127.0.0.1 and on every interface (so a real Kafka published elsewhere cannot hold it), for private stacks. Picked at random
  * below the ephemeral range: a port the kernel handed to one caller (bind to 0) is soon handed to the next one or to an
  * outgoing connection, which made parallel stacks collide.
  */

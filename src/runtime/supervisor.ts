@@ -2,31 +2,41 @@
 // readiness, registers the worker and the Kafka wiring, restarts a child that dies, and stops everything in reverse
 // order. It runs detached in the background (`start`) or in the foreground (`start --foreground`).
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { AdminClient } from "./admin.js";
 import { allSubscriptions } from "../registry.js";
 import type { StackConfig } from "./config.js";
 import { ensureIdentityKey } from "./keys.js";
-import { asyncApiSpecPath, mokapiBinary, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
+import { asyncApiSpecPath, brokerEntry, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
 import { canConnect, isPortFree } from "./ports.js";
 import { isAlive, removeState, writeState, type ComponentName, type StackState } from "./state.js";
 import { errorMessage } from "../errors.js";
 import { tailFile } from "./logs.js";
+import { hasData } from "../broker/inspect.js";
 
 export const KAFKA_CLUSTER = "my-cluster";
 
 /**
  * Consumer options for every subscription: read from the start of a (fresh) topic. fetch.wait.max.ms is how long the
- * broker may hold an empty fetch. Against Mokapi 0.52 every value under about 250 ms makes the consumers spin: an idle
- * stack then burns about two cores (restate-server and the broker), for a latency gain the bench shows (`npm run
- * bench`, "fetch.wait.max.ms" rows); at 300 ms and more an idle stack costs a few % of one core.
+ * broker may hold a fetch that finds nothing new. The embedded broker answers a parked fetch the moment a record is
+ * produced to one of its partitions, so the wait costs no latency; it only sets how often an idle consumer asks again.
  */
 export const SUBSCRIPTION_OPTIONS: Record<string, string> = {
   "auto.offset.reset": "earliest",
-  "fetch.wait.max.ms": "300",
+  "fetch.wait.max.ms": "1000",
 };
+
+/**
+ * Written into the embedded broker's data dir once the subscriptions are wired: which subscriptions read this log and
+ * on which port. A restart that finds the same subscriptions in Restate keeps them (their consumer groups' committed
+ * offsets live in the same dir); a wiped or foreign data dir gets fresh subscriptions.
+ */
+interface KafkaWiring {
+  port: number;
+  subscriptions: string[];
+}
 
 export type ProgressEvent =
   | { type: "progress"; component: string; status: "start" | "ok" | "fail"; ms?: number; detail?: string }
@@ -99,9 +109,6 @@ export class Supervisor {
       subscriptions: [],
       notes: [],
     };
-    if (config.kafka.kind === "embedded") {
-      this.state.notes.push("Mokapi (the embedded broker) binds every interface and has no option to bind 127.0.0.1 only; its dashboard, MCP server and health endpoint are switched off.");
-    }
     if (config.kafka.kind === "none") {
       this.state.notes.push("No Kafka broker (--no-kafka): Kafka-fed verbs call the same handlers through the ingress, with the same key.");
     }
@@ -131,7 +138,7 @@ export class Supervisor {
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
       await this.timed("registration", () => this.register());
-      if (this.config.kafka.kind !== "none") await this.timed("subscriptions", () => this.wireKafka(true));
+      if (this.config.kafka.kind !== "none") await this.timed("subscriptions", async () => this.wireKafka(await this.needsFreshSubscriptions()));
       this.state.readyAt = new Date().toISOString();
       this.save();
       return this.state;
@@ -203,29 +210,55 @@ export class Supervisor {
     });
   }
 
-  /** Copy the spec into its own folder (Mokapi runs any script beside its spec), with the chosen port. */
-  private prepareBrokerSpec(): string {
-    rmSync(this.paths.brokerSpecDir, { recursive: true, force: true });
-    mkdirSync(this.paths.brokerSpecDir, { recursive: true });
-    const spec = readFileSync(asyncApiSpecPath, "utf8").replaceAll("127.0.0.1:9092", `127.0.0.1:${this.config.ports.broker}`);
-    const target = path.join(this.paths.brokerSpecDir, "asyncapi.yaml");
-    writeFileSync(target, spec);
-    return target;
+  /** The embedded broker (src/broker) on 127.0.0.1, its log in the state dir, its topics from kafka/asyncapi.yaml. */
+  private async spawnBroker(): Promise<void> {
+    mkdirSync(this.paths.brokerData, { recursive: true });
+    const args = ["--disable-warning=ExperimentalWarning", brokerEntry, String(this.config.ports.broker), this.paths.brokerData, asyncApiSpecPath];
+    const proc = this.spawnChild("broker", process.execPath, args, { ...process.env }, this.config.stateDir);
+    await this.waitFor("broker", proc, 30_000, () => canConnect(this.config.ports.broker));
   }
 
-  private async spawnBroker(): Promise<void> {
-    const spec = this.prepareBrokerSpec();
-    const args = [
-      `--api-port=${this.config.ports.brokerApi}`,
-      "--api-dashboard=false",
-      "--api-search-enabled=false",
-      "--mcp-server-enabled=false",
-      "--health-enabled=false",
-      "--log-level=warn",
-      spec,
-    ];
-    const proc = this.spawnChild("broker", mokapiBinary(), args, { ...process.env }, this.paths.brokerSpecDir);
-    await this.waitFor("broker", proc, 30_000, () => canConnect(this.config.ports.broker));
+  private get wiringFile(): string {
+    return path.join(this.paths.brokerData, "wiring.json");
+  }
+
+  private readWiring(): KafkaWiring | undefined {
+    try {
+      return JSON.parse(readFileSync(this.wiringFile, "utf8")) as KafkaWiring;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Keep the subscriptions when they are the ones that read the embedded broker's persisted log (their consumer
+   * groups' offsets are there too). Otherwise (a real Kafka cluster, a new or wiped data dir, Restate's data wiped, a
+   * different broker port) they are made afresh, over an empty log: a new subscription reads from the start, and
+   * must not replay records an earlier Restate already handled.
+   */
+  private async needsFreshSubscriptions(): Promise<boolean> {
+    if (this.config.kafka.kind !== "embedded") return true;
+    const wiring = this.readWiring();
+    const existing = (await this.admin.subscriptions()).filter((s) => s.source.startsWith(`kafka://${KAFKA_CLUSTER}/`)).map((s) => s.id);
+    const same = !!wiring && wiring.port === this.config.ports.broker && existing.length > 0 && existing.every((id) => wiring.subscriptions.includes(id));
+    if (same) return false;
+    if (hasData(this.paths.brokerData)) {
+      this.log("the broker's data does not belong to the current subscriptions: starting it over empty");
+      await this.resetBroker();
+    }
+    return true;
+  }
+
+  /** Stop the embedded broker, wipe its data dir, start it again (during start only). */
+  private async resetBroker(): Promise<void> {
+    const child = this.children.get("broker");
+    const proc = child?.proc;
+    if (child && proc?.pid && proc.exitCode === null && proc.signalCode === null) {
+      child.expectedExit = true;
+      await terminate(proc.pid, 5000, () => proc.exitCode !== null || proc.signalCode !== null);
+    }
+    rmSync(this.paths.brokerData, { recursive: true, force: true });
+    await this.spawnBroker();
   }
 
   private async checkExternalBroker(): Promise<void> {
@@ -285,9 +318,9 @@ export class Supervisor {
   }
 
   /**
-   * Register the Kafka cluster and the subscriptions. Mokapi keeps records and offsets in memory: after it (re)starts,
-   * offsets begin at 0 again and Restate would drop new records as duplicates of old offsets, so a fresh broker
-   * always gets fresh subscriptions (new ids, new consumer groups).
+   * Register the Kafka cluster and the subscriptions. `fresh` deletes and re-creates every subscription (new ids, new
+   * consumer groups): Restate drops a record whose (subscription, partition, offset) it has seen, so a log whose
+   * offsets start again at 0 must never meet an old subscription.
    */
   async wireKafka(fresh: boolean): Promise<void> {
     const bootstrap = this.state.brokers.join(",");
@@ -307,6 +340,11 @@ export class Supervisor {
     }
     this.state.subscriptions = [...keep, ...created].map((s) => ({ id: s.id, source: s.source, sink: s.sink }));
     this.save();
+    if (this.config.kafka.kind === "embedded") {
+      const wiring: KafkaWiring = { port: this.config.ports.broker, subscriptions: this.state.subscriptions.map((s) => s.id) };
+      writeFileSync(`${this.wiringFile}.tmp`, JSON.stringify(wiring));
+      renameSync(`${this.wiringFile}.tmp`, this.wiringFile);
+    }
   }
 
   private async deleteKafkaSubscriptions(): Promise<void> {
@@ -348,11 +386,14 @@ export class Supervisor {
     // counted before the spawn saves the new pid, so `status` never shows the new process with the old count
     comp.restarts += 1;
     try {
-      if (name === "broker") await this.deleteKafkaSubscriptions().catch((e) => this.log(`could not delete subscriptions: ${errorMessage(e)}`));
+      // the broker's log and group offsets persist, so its subscriptions stay; only a data dir wiped meanwhile
+      // (its offsets start at 0 again) needs fresh ones
+      const wiped = name === "broker" && !this.readWiring();
+      if (wiped) await this.deleteKafkaSubscriptions().catch((e) => this.log(`could not delete subscriptions: ${errorMessage(e)}`));
       if (name === "restate") await this.spawnRestate();
       else if (name === "worker") await this.spawnWorker();
       else await this.spawnBroker();
-      if (name === "broker") await this.wireKafka(true);
+      if (wiped) await this.wireKafka(true);
       comp.phase = "up";
       child.downSince = undefined;
       this.save();
@@ -380,7 +421,6 @@ export class Supervisor {
     const exited = new Promise<void>((resolve) => child.proc!.once("exit", () => resolve()));
     const t0 = Date.now();
     child.expectedExit = true;
-    if (name === "broker") await this.deleteKafkaSubscriptions().catch(() => {});
     try {
       process.kill(pid, opts.signal ?? "SIGKILL");
     } catch (e) {
@@ -454,7 +494,7 @@ export class Supervisor {
       this.state.components[name].phase = "stopped";
     }
     const ports = [this.config.ports.worker, this.config.ports.ingress, this.config.ports.admin, this.config.ports.fabric];
-    if (this.config.kafka.kind === "embedded") ports.push(this.config.ports.broker, this.config.ports.brokerApi);
+    if (this.config.kafka.kind === "embedded") ports.push(this.config.ports.broker);
     const deadline = Date.now() + 5000;
     for (const port of ports) {
       while (Date.now() < deadline && !(await isPortFree(port))) await sleep(50);

@@ -87,7 +87,7 @@ const rows: Row[] = [
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option '--host'/);
   }],
-  [5, "CLI: there is no --spec flag; the broker's spec is copied into a directory of its own", async () => {
+  [5, "CLI: there is no --spec flag: the broker's topics come from the project's kafka/asyncapi.yaml", async () => {
     const r = await runCli(["start", "--spec", "/tmp", "--state-dir", tmp()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option '--spec'/);

@@ -1,5 +1,6 @@
-// The smoke variant of `npm run chaos`: ~500 events over 10 keys for 90 s while the worker and the real
-// restate-server are killed, frozen and restarted on a private stack; every invariant must hold.
+// The smoke variant of `npm run chaos`: ~500 events over 10 keys for 90 s while the worker, the real restate-server
+// and the embedded broker are killed (the worker also frozen, the server also restarted gracefully) on a private
+// stack, on a random seed's schedule; every invariant must hold.
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -30,7 +31,7 @@ describe("chaos smoke run", () => {
     expect(r.stderr).toMatch(/--events must be a whole number/);
   });
 
-  it("holds every invariant under worker kills, server kills, freezes and graceful restarts", async () => {
+  it("holds every invariant under worker, server and broker kills, freezes and graceful restarts", async () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), "chaos-smoke-")), "chaos.json");
     const r = await chaos(["--smoke", "--json", "--out", out]);
     const report = JSON.parse(readFileSync(out, "utf8")) as ChaosReport;

@@ -1,9 +1,8 @@
-// The embedded broker restarted mid-stream, on a private stack. Mokapi keeps records and offsets in memory, so after
-// a restart offsets begin at 0 again; Restate deduplicates Kafka records by (subscription, partition, offset), so
-// with the old subscriptions every new record at an offset it had already seen would be dropped as a duplicate.
-// The supervisor deletes and re-creates the subscriptions around a broker restart: every record produced after it
-// must be delivered exactly once. On the same private stack (they rewire subscriptions by hand), doctor's checks for
-// a subscription made twice and for one that stopped taking records in.
+// The embedded broker SIGKILLed mid-stream, on a private stack. Its log and its consumer groups' committed offsets
+// persist in the state dir, so after the restart offsets continue where they were, the subscriptions stay the same
+// (same ids, same consumer groups) and Restate's consumers resume from their committed offsets: every record is
+// handled exactly once and in order, before and after; the same after a restate-server SIGKILL. On the same private stack (they rewire subscriptions by hand),
+// doctor's checks for a subscription made twice and for one that stopped taking records in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { startOwnStack, type OwnStack } from "../helpers.js";
@@ -36,7 +35,7 @@ async function subscriptionIds(): Promise<string[]> {
 }
 
 describe("broker restart mid-stream", () => {
-  it("re-creates the subscriptions and delivers every later record exactly once", async () => {
+  it("keeps the subscription ids and offsets; every record before and after is handled exactly once, in order", async () => {
     const id = `package-${randomBytes(3).toString("hex")}`;
     const user = `userid1-${randomBytes(3).toString("hex")}`;
     expect((await own.cli(["package", "register", id, "--to", "Bridge 6, Amsterdam"])).code).toBe(0);
@@ -48,23 +47,22 @@ describe("broker restart mid-stream", () => {
     expect(postsBefore.records.map((r) => r.outcome)).toEqual(["done", "done"]);
     const subsBefore = await subscriptionIds();
 
-    // kill the broker (`kill-broker`); the supervisor brings it back after ~1 s and re-wires Kafka
+    // kill the broker (`kill-broker`, SIGKILL); the supervisor brings it back after ~1 s over the same data dir
     const kill = await own.cli(["kill-broker", "--down", "1s", "--json"], { timeoutMs: 120_000 });
     expect(kill.code, kill.stderr).toBe(0);
     const killed = JSON.parse(kill.stdout) as { component: string; pid: number; newPid?: number; waited: boolean };
     expect(killed).toMatchObject({ component: "broker", waited: true });
     expect(killed.newPid).toBeDefined();
     expect(killed.newPid).not.toBe(killed.pid);
-    const subsAfter = await subscriptionIds();
-    expect(subsAfter).toHaveLength(subsBefore.length);
-    expect(subsAfter.filter((s) => subsBefore.includes(s))).toEqual([]);
+    expect(await subscriptionIds(), "the same subscriptions after the broker restart").toEqual(subsBefore);
 
-    // after: offsets start again at 0 (the hazard), in two batches
+    // after: offsets continue where the log ended, in two batches
     const after1 = await produce("package-location-updates", [6, 7, 8, 9, 10].map((i) => move(id, i)));
     const after2 = await produce("package-location-updates", [11, 12, 13, 14, 15].map((i) => move(id, i)));
     const postsAfter = await produce("social-media-posts", [`${user}:{"content": "after 1", "pendingChecks": 0}`, `${user}:{"content": "after 2", "pendingChecks": 0}`]);
-    expect(after1.records[0]!.offset).toBe(0);
+    expect(after1.records[0]!.offset, "the first offset after the restart").toBe(before.records[4]!.offset + 1);
     expect([...after1.records, ...after2.records, ...postsAfter.records].map((r) => r.outcome)).toEqual(Array(12).fill("done"));
+    expect(await subscriptionIds(), "still the same subscriptions").toEqual(subsBefore);
 
     // exactly once: each location once and in order; one invocation per record
     const show = await own.cli(["package", "show", id, "--json"]);
@@ -75,6 +73,21 @@ describe("broker restart mid-stream", () => {
 
     const feed = JSON.parse((await own.cli(["feed", user, "--json"])).stdout) as { posts: { content: string }[] };
     expect(feed.posts.map((p) => p.content)).toEqual(["before 1", "before 2", "after 1", "after 2"]);
+  }, 480_000);
+
+  it("a restate-server SIGKILL: its consumers rejoin their groups and every record, before and after, is handled once", async () => {
+    const id = `package-${randomBytes(3).toString("hex")}`;
+    expect((await own.cli(["package", "register", id, "--to", "Bridge 6, Amsterdam"])).code).toBe(0);
+    const before = await produce("package-location-updates", [1, 2, 3].map((i) => move(id, i)));
+    expect(before.records.map((r) => r.outcome)).toEqual(Array(3).fill("done"));
+    const subsBefore = await subscriptionIds();
+    const kill = await own.cli(["kill-restate", "--down", "1s", "--json"], { timeoutMs: 180_000 });
+    expect(kill.code, kill.stderr).toBe(0);
+    const after = await produce("package-location-updates", [4, 5, 6].map((i) => move(id, i)));
+    expect(after.records.map((r) => r.outcome)).toEqual(Array(3).fill("done"));
+    expect(await subscriptionIds(), "the same subscriptions after the restate-server restart").toEqual(subsBefore);
+    const info = JSON.parse((await own.cli(["package", "show", id, "--json"])).stdout) as { locations: { location: string }[] };
+    expect(info.locations.map((l) => l.location)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `stop ${i}`));
   }, 480_000);
 
   it("doctor finds a subscription made twice (the seed's curl on a wired playground) and names the one to delete", async () => {

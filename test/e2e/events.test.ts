@@ -164,7 +164,7 @@ describe("bad records", { timeout: 300_000 }, () => {
     const notJson = await patterns(["produce", "social-media-posts", `${user}:{"content": "Hi!"`]);
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toMatch(/not valid JSON/);
-    // the broker's schema check (Mokapi refuses with INVALID_RECORD)
+    // the broker's schema check (the embedded broker refuses with INVALID_RECORD)
     for (const line of [`bad key:{"content": "Hi!"}`, `${user}:not json`]) {
       const res = await patterns(["produce", "social-media-posts", "--no-validate", line]);
       expect(res.code, line).toBe(1);

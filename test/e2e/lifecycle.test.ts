@@ -52,7 +52,7 @@ describe("lifecycle", () => {
     const others = { admin: await freePort(), worker: await freePort(), broker: await freePort() };
     const dir = tempDir("patterns-conflict-");
     try {
-      const r = await runCli(["start", "--state-dir", dir, "--ingress-port", String(taken), "--admin-port", String(others.admin), "--worker-port", String(others.worker), "--broker-port", String(others.broker), "--fabric-port", String(await freePort()), "--broker-api-port", String(await freePort())]);
+      const r = await runCli(["start", "--state-dir", dir, "--ingress-port", String(taken), "--admin-port", String(others.admin), "--worker-port", String(others.worker), "--broker-port", String(others.broker), "--fabric-port", String(await freePort())]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`port ${taken} \\(ingress\\) is already in use`));
       expect(r.stderr).toMatch(new RegExp(`pid ${process.pid}`));
@@ -68,6 +68,8 @@ describe("lifecycle", () => {
     [["start", "--ingress-port", "70000"], /--ingress-port must be between 1 and 65535/],
     [["start", "--time-scale", "fast"], /--time-scale must be a positive number/],
     [["start", "--no-kafka", "--kafka-brokers", "127.0.0.1:1"], /contradict/],
+    // the former broker's API port flag is still accepted (ignored, with a note): the error is the bad ingress port
+    [["start", "--broker-api-port", "19093", "--ingress-port", "70000"], /--broker-api-port is ignored[\s\S]*--ingress-port must be between 1 and 65535/],
     [["logs", "nosuch"], /unknown component/],
     [["nosuchverb"], /unknown command/],
   ])("usage errors exit 2: %j", async (args, message) => {

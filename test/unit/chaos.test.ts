@@ -27,7 +27,7 @@ describe("seeded plan and schedule", () => {
     expect(faults.length).toBeGreaterThanOrEqual(25);
     for (let i = 1; i < faults.length; i++) expect(faults[i]!.at).toBeGreaterThanOrEqual(faults[i - 1]!.at + faults[i - 1]!.downMs);
     expect(faults.filter((f) => f.at >= 360_000), "faults outside the window").toEqual([]);
-    expect(new Set(faults.map((f) => f.kind))).toEqual(new Set(["kill-worker", "kill-restate", "stop-worker", "restart-restate"]));
+    expect(new Set(faults.map((f) => f.kind))).toEqual(new Set(["kill-worker", "kill-restate", "kill-broker", "stop-worker", "restart-restate"]));
     for (const f of faults.filter((x) => x.kind === "stop-worker")) expect(f.downMs).toBeGreaterThan(10_000);
   });
 

@@ -30,10 +30,10 @@ describe("request identity keys", () => {
 });
 
 describe("port owner parsing", () => {
-  const ss = 'LISTEN 0      128        127.0.0.1:9070       0.0.0.0:*    users:(("restate-server",pid=2918,fd=10))\nLISTEN 0 4096 *:9092 *:* users:(("mokapi",pid=2919,fd=10))';
+  const ss = 'LISTEN 0      128        127.0.0.1:9070       0.0.0.0:*    users:(("restate-server",pid=2918,fd=10))\nLISTEN 0 4096 *:9092 *:* users:(("kafka-broker",pid=2919,fd=10))';
   it("finds the pid and command of a port", () => {
     expect(parseSsOwner(ss, 9070)).toEqual({ command: "restate-server", pid: 2918 });
-    expect(parseSsOwner(ss, 9092)).toEqual({ command: "mokapi", pid: 2919 });
+    expect(parseSsOwner(ss, 9092)).toEqual({ command: "kafka-broker", pid: 2919 });
     expect(parseSsOwner(ss, 1234)).toBeUndefined();
   });
 });
@@ -44,7 +44,7 @@ describe("state file", () => {
     supervisorPid: pid,
     startedAt: new Date().toISOString(),
     stateDir: "/tmp/x",
-    ports: { ingress: 1, admin: 2, worker: 3, broker: 4, fabric: 5, brokerApi: 6 },
+    ports: { ingress: 1, admin: 2, worker: 3, broker: 4, fabric: 5 },
     kafka: { kind: "embedded" },
     timeScale: 1,
     publicKey: "k",

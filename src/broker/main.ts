@@ -1,0 +1,35 @@
+// The embedded broker as a process: `node dist/broker/main.js <port> <data-dir> <asyncapi.yaml>`.
+// Listens on 127.0.0.1 only, logs to stderr, stops cleanly on SIGTERM or SIGINT.
+import { Broker } from "./server.js";
+import { loadSpec } from "./spec.js";
+
+function log(line: string): void {
+  process.stderr.write(`[broker] ${new Date().toISOString()} ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const [portArg, dataDir, specPath] = process.argv.slice(2);
+  if (!portArg || !dataDir || !specPath || !/^\d+$/.test(portArg)) {
+    process.stderr.write("usage: node dist/broker/main.js <port> <data-dir> <asyncapi.yaml>\n");
+    process.exit(2);
+  }
+  const topics = loadSpec(specPath);
+  const broker = new Broker({ port: Number(portArg), dataDir, topics, log });
+  const port = await broker.start();
+  const parts = [...broker.logs.entries()].map(([t, ps]) => `${t}×${ps.length} (${ps.map((p) => `${p.logStart}-${p.end}`).join(", ")})`);
+  log(`listening on 127.0.0.1:${port}, data in ${dataDir}; topics: ${parts.join("; ")}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    void broker.close().finally(() => process.exit(0));
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  log(`cannot start: ${(e as Error).message}`);
+  process.exit(1);
+});

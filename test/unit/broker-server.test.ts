@@ -1,0 +1,199 @@
+// The broker's request handling, in process on an ephemeral loopback port, spoken to with raw frames: pipelined
+// requests answered in order, acks=0 without an answer, unsupported versions, a parked fetch woken by a produce,
+// whole batches past max bytes, OFFSET_OUT_OF_RANGE, and a group member evicted when its connection closes.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import net from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Broker } from "../../src/broker/server.js";
+import { parseSpec } from "../../src/broker/spec.js";
+import { encodeBatch, readBatchHeader } from "../../src/broker/batch.js";
+import { ApiKey, decodeResponse, encodeRequest } from "../../src/broker/protocol.js";
+import { ErrorCode } from "../../src/broker/errors.js";
+import { eventually } from "../helpers.js";
+
+const SPEC = `
+asyncapi: 3.0.0
+defaultContentType: application/json
+channels:
+  t:
+    bindings: { kafka: { partitions: 2 } }
+    messages:
+      m:
+        payload: { type: object, required: [n], properties: { n: { type: integer } } }
+`;
+
+let dir: string;
+let broker: Broker;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "broker-server-"));
+  broker = new Broker({ port: 0, dataDir: dir, topics: parseSpec(SPEC) });
+  await broker.start();
+});
+
+afterAll(async () => {
+  await broker.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A raw client: send frames, read answers in arrival order. */
+class Client {
+  private buf = Buffer.alloc(0);
+  private waiting: ((frame: Buffer) => void)[] = [];
+  private frames: Buffer[] = [];
+  closed = false;
+  private next = 1;
+  private constructor(readonly socket: net.Socket) {
+    socket.on("data", (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      while (this.buf.length >= 4 && this.buf.length >= 4 + this.buf.readInt32BE(0)) {
+        const frame = this.buf.subarray(4, 4 + this.buf.readInt32BE(0));
+        this.buf = this.buf.subarray(4 + frame.length);
+        const w = this.waiting.shift();
+        if (w) w(frame);
+        else this.frames.push(frame);
+      }
+    });
+    socket.on("close", () => (this.closed = true));
+  }
+  static async open(): Promise<Client> {
+    const s = net.connect({ port: broker.port, host: "127.0.0.1" });
+    await new Promise((r) => s.once("connect", r));
+    return new Client(s);
+  }
+  send(apiKey: number, version: number, body: Record<string, unknown>): number {
+    const id = this.next++;
+    this.socket.write(encodeRequest(apiKey, version, id, "unit", body));
+    return id;
+  }
+  frame(): Promise<Buffer> {
+    const f = this.frames.shift();
+    if (f) return Promise.resolve(f);
+    return new Promise((r) => this.waiting.push(r));
+  }
+  async call(apiKey: number, version: number, body: Record<string, unknown>) {
+    const id = this.send(apiKey, version, body);
+    const res = decodeResponse(apiKey, version, await this.frame());
+    expect(res.correlationId).toBe(id);
+    return res.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  }
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+const produceBody = (partition: number, records: Buffer, acks = -1) => ({ transactionalId: null, acks, timeoutMs: 1000, topics: [{ name: "t", partitions: [{ index: partition, records }] }] });
+const fetchBody = (partition: number, fetchOffset: number, maxWaitMs: number, partitionMaxBytes = 1 << 20) => ({
+  replicaId: -1,
+  maxWaitMs,
+  minBytes: 1,
+  maxBytes: 1 << 20,
+  isolationLevel: 1,
+  topics: [{ topic: "t", partitions: [{ partition, fetchOffset, logStartOffset: -1, partitionMaxBytes }] }],
+});
+const rec = (n: number) => ({ key: `k${n}`, value: JSON.stringify({ n }) });
+
+describe("the broker over raw frames", () => {
+  it("answers pipelined requests in order, and acks=0 produces without an answer", async () => {
+    const c = await Client.open();
+    const a = c.send(ApiKey.ApiVersions, 2, {});
+    const b = c.send(ApiKey.Produce, 7, produceBody(0, encodeBatch([rec(1)]), 0));
+    const d = c.send(ApiKey.Metadata, 8, { topics: null });
+    expect(decodeResponse(ApiKey.ApiVersions, 2, await c.frame()).correlationId).toBe(a);
+    const md = decodeResponse(ApiKey.Metadata, 8, await c.frame());
+    expect(md.correlationId, `acks=0 produce (${b}) must not be answered`).toBe(d);
+    expect((md.body.topics as { name: string; partitions: unknown[] }[]).map((t) => [t.name, t.partitions.length])).toEqual([["t", 2]]);
+    const lo = await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1 }] }] });
+    expect(lo.topics[0].partitions[0]).toMatchObject({ errorCode: 0, offset: 1, leaderEpoch: -1 });
+    c.close();
+  });
+
+  it("answers an unsupported ApiVersions with UNSUPPORTED_VERSION and its versions; closes on another unsupported request", async () => {
+    const c = await Client.open();
+    c.send(ApiKey.ApiVersions, 9, {});
+    const res = decodeResponse(ApiKey.ApiVersions, 0, await c.frame());
+    expect(res.body.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    expect((res.body.apiKeys as { apiKey: number; maxVersion: number }[]).find((k) => k.apiKey === ApiKey.Fetch)?.maxVersion).toBe(11);
+    c.send(ApiKey.Metadata, 0, { topics: [] });
+    await new Promise<void>((resolve) => (c.closed ? resolve() : c.socket.once("close", () => resolve())));
+    expect(c.closed).toBe(true);
+  });
+
+  it("parks a fetch with nothing new and answers it with the record a produce then appends", async () => {
+    const consumer = await Client.open();
+    const producer = await Client.open();
+    const end = (await producer.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 1, timestamp: -1 }] }] })).topics[0].partitions[0].offset as number;
+    // a minute of max wait: only a wake-up by the produce brings the record back in this answer
+    const fetchId = consumer.send(ApiKey.Fetch, 11, fetchBody(1, end, 60_000));
+    const answered = consumer.frame();
+    const prod = await producer.call(ApiKey.Produce, 7, produceBody(1, encodeBatch([rec(7)])));
+    expect(prod.responses[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: end });
+    const res = decodeResponse(ApiKey.Fetch, 11, await answered);
+    expect(res.correlationId).toBe(fetchId);
+    const p = (res.body.responses as any[])[0].partitions[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(p).toMatchObject({ errorCode: 0, highWatermark: end + 1, lastStableOffset: end + 1 });
+    const h = readBatchHeader(p.records as Buffer);
+    expect([h.baseOffset, h.leaderEpoch, h.recordCount]).toEqual([end, -1, 1]);
+    consumer.close();
+    producer.close();
+  });
+
+  it("returns one whole batch even past the partition's max bytes, and OFFSET_OUT_OF_RANGE beyond the end", async () => {
+    const c = await Client.open();
+    const batch = encodeBatch([rec(1), rec(2), rec(3)]);
+    const base = (await c.call(ApiKey.Produce, 7, produceBody(0, batch))).responses[0].partitions[0].baseOffset as number;
+    const small = await c.call(ApiKey.Fetch, 4, fetchBody(0, base + 1, 0, 10));
+    const records = small.responses[0].partitions[0].records as Buffer;
+    expect(records.length).toBe(batch.length);
+    expect(readBatchHeader(records).baseOffset).toBe(base);
+    const beyond = await c.call(ApiKey.Fetch, 4, fetchBody(0, base + 100, 0));
+    expect(beyond.responses[0].partitions[0].errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+    c.close();
+  });
+
+  it("refuses a record against the schema with INVALID_RECORD and writes nothing of its batch", async () => {
+    const c = await Client.open();
+    const before = (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1 }] }] })).topics[0].partitions[0].offset;
+    const bad = encodeBatch([rec(1), { key: "k", value: JSON.stringify({ n: "one" }) }]);
+    const res = await c.call(ApiKey.Produce, 7, produceBody(0, bad));
+    expect(res.responses[0].partitions[0].errorCode).toBe(ErrorCode.INVALID_RECORD);
+    const after = (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1 }] }] })).topics[0].partitions[0].offset;
+    expect(after).toBe(before);
+    c.close();
+  });
+
+  it("holds a JoinGroup until the rebalance completes, and evicts a member whose connection closes", async () => {
+    const join = (memberId = "") => ({ groupId: "g", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId, groupInstanceId: null, protocolType: "consumer", protocols: [{ name: "range", metadata: Buffer.from("x") }] });
+    const a = await Client.open();
+    const b = await Client.open();
+    const first = await a.call(ApiKey.JoinGroup, 5, join());
+    expect(first).toMatchObject({ errorCode: 0, generationId: 1 });
+    await a.call(ApiKey.SyncGroup, 3, { groupId: "g", generationId: 1, memberId: first.memberId, groupInstanceId: null, assignments: [] });
+    // b joins: held until a rejoins (a hears of the rebalance through its heartbeat)
+    const bJoin = b.send(ApiKey.JoinGroup, 5, join());
+    const bAnswer = b.frame();
+    expect((await a.call(ApiKey.Heartbeat, 3, { groupId: "g", generationId: 1, memberId: first.memberId, groupInstanceId: null })).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    const again = await a.call(ApiKey.JoinGroup, 5, join(first.memberId));
+    const second = decodeResponse(ApiKey.JoinGroup, 5, await bAnswer);
+    expect(second.correlationId).toBe(bJoin);
+    expect([again.generationId, second.body.generationId]).toEqual([2, 2]);
+    // a's connection goes: b is asked to rejoin and is then alone
+    a.close();
+    const hb = async () => (await b.call(ApiKey.Heartbeat, 3, { groupId: "g", generationId: 2, memberId: second.body.memberId, groupInstanceId: null })).errorCode;
+    expect(await eventually("b to hear of the rebalance after a's connection closed", async () => {
+      const code = await hb();
+      return code === 0 ? undefined : code;
+    })).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    const alone = await b.call(ApiKey.JoinGroup, 5, join(second.body.memberId as string));
+    expect(alone.members.map((m: { memberId: string }) => m.memberId)).toEqual([second.body.memberId]);
+    // a commit from the member of the current generation is kept, and read back from outside the group
+    await b.call(ApiKey.SyncGroup, 3, { groupId: "g", generationId: alone.generationId, memberId: alone.memberId, groupInstanceId: null, assignments: [] });
+    const commit = await b.call(ApiKey.OffsetCommit, 7, { groupId: "g", generationId: alone.generationId, memberId: alone.memberId, groupInstanceId: null, topics: [{ name: "t", partitions: [{ partitionIndex: 1, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: "" }] }] });
+    expect(commit.topics[0].partitions[0].errorCode).toBe(0);
+    const fetched = await b.call(ApiKey.OffsetFetch, 5, { groupId: "g", topics: null });
+    expect(fetched.topics).toEqual([{ name: "t", partitions: [{ partitionIndex: 1, committedOffset: 1, committedLeaderEpoch: -1, metadata: "", errorCode: 0 }] }]);
+    b.close();
+  });
+});
