@@ -153,12 +153,12 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
   checks.push(
     await check("loopback only", async () => {
       const pids = new Map<number, string>();
-      for (const name of ["restate", "worker", "broker"] as const) if (state.components[name].pid) pids.set(state.components[name].pid!, name);
+      for (const name of ["restate", "worker", "broker", "client-app"] as const) if (state.components[name]?.pid) pids.set(state.components[name].pid!, name);
       const own = (await listeners()).filter((l) => l.pid && pids.has(l.pid));
       if (own.length === 0) return { ok: true, warn: true, detail: "could not list listeners (no `ss`)" };
       const open = own.filter((l) => !["127.0.0.1", "[::1]", "::1"].includes(l.address));
       const nonBroker = open.filter((l) => pids.get(l.pid!) !== "broker");
-      if (nonBroker.length) return { ok: false, detail: nonBroker.map((l) => `${pids.get(l.pid!)} on ${l.address}:${l.port}`).join(", "), fix: "report this: restate and the worker must bind 127.0.0.1" };
+      if (nonBroker.length) return { ok: false, detail: nonBroker.map((l) => `${pids.get(l.pid!)} on ${l.address}:${l.port}`).join(", "), fix: "report this: restate, the worker and the client app must bind 127.0.0.1" };
       if (open.length) return { ok: true, warn: true, detail: `restate and worker on 127.0.0.1; Mokapi on ${open.map((l) => `${l.address}:${l.port}`).join(", ")} (it cannot bind loopback only)`, fix: "use --kafka-brokers with a loopback Kafka where that matters" };
       return { ok: true, detail: "every listener is on 127.0.0.1" };
     }),

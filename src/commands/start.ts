@@ -26,6 +26,7 @@ interface StartOptions {
   brokerPort?: string;
   fabricPort?: string;
   brokerApiPort?: string;
+  clientAppPort?: string;
 }
 
 export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfig {
@@ -38,6 +39,7 @@ export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfi
       broker: o.brokerPort,
       fabric: o.fabricPort,
       brokerApi: o.brokerApiPort,
+      clientApp: o.clientAppPort,
     }),
     kafka: resolveKafka({ kafkaBrokers: o.kafkaBrokers, kafka: o.kafka }),
     timeScale: parseTimeScale(o.timeScale),
@@ -58,7 +60,7 @@ function checkStateDir(dir: string): void {
 
 /** Every port the stack needs must be free before anything is spawned. */
 export async function checkPorts(config: StackConfig): Promise<void> {
-  const needed: (keyof Ports)[] = ["ingress", "admin", "worker", "fabric"];
+  const needed: (keyof Ports)[] = ["ingress", "admin", "worker", "fabric", "clientApp"];
   if (config.kafka.kind === "embedded") needed.push("broker", "brokerApi");
   for (const key of needed) {
     const port = config.ports[key];

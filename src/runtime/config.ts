@@ -13,6 +13,8 @@ export interface Ports {
   fabric: number;
   /** Mokapi's own HTTP API (its dashboard, MCP and health are switched off). */
   brokerApi: number;
+  /** the TypeScript seed's client app (POST /reserve/:productId/:reservationId), 5000 like the seed */
+  clientApp: number;
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -22,6 +24,7 @@ export const DEFAULT_PORTS: Ports = {
   broker: 9092,
   fabric: 5122,
   brokerApi: 19093,
+  clientApp: 5000,
 };
 
 export type KafkaMode =
@@ -37,13 +40,14 @@ export interface StackConfig {
   timeScale: number;
 }
 
-const PORT_ENV: Record<keyof Ports, string> = {
+export const PORT_ENV: Record<keyof Ports, string> = {
   ingress: "PATTERNS_INGRESS_PORT",
   admin: "PATTERNS_ADMIN_PORT",
   worker: "PATTERNS_WORKER_PORT",
   broker: "PATTERNS_BROKER_PORT",
   fabric: "PATTERNS_FABRIC_PORT",
   brokerApi: "PATTERNS_BROKER_API_PORT",
+  clientApp: "PATTERNS_CLIENT_APP_PORT",
 };
 
 export const PORT_FLAGS: Record<keyof Ports, string> = {
@@ -53,6 +57,7 @@ export const PORT_FLAGS: Record<keyof Ports, string> = {
   broker: "--broker-port",
   fabric: "--fabric-port",
   brokerApi: "--broker-api-port",
+  clientApp: "--client-app-port",
 };
 
 export function parsePort(raw: string, what: string): number {

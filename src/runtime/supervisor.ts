@@ -9,9 +9,9 @@ import { AdminClient } from "./admin.js";
 import { allSubscriptions } from "../registry.js";
 import type { StackConfig } from "./config.js";
 import { ensureIdentityKey } from "./keys.js";
-import { asyncApiSpecPath, mokapiBinary, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
+import { asyncApiSpecPath, clientAppEntry, mokapiBinary, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
 import { canConnect, isPortFree } from "./ports.js";
-import { isAlive, removeState, writeState, type ComponentName, type StackState } from "./state.js";
+import { COMPONENT_NAMES, isAlive, removeState, writeState, type ComponentName, type StackState } from "./state.js";
 import { errorMessage } from "../errors.js";
 import { tailFile } from "./logs.js";
 
@@ -54,7 +54,7 @@ interface Child {
   downSince?: number;
 }
 
-const COMPONENT_ORDER: ComponentName[] = ["restate", "broker", "worker"];
+const COMPONENT_ORDER: readonly ComponentName[] = COMPONENT_NAMES;
 
 export class Supervisor {
   readonly paths: StatePaths;
@@ -95,6 +95,7 @@ export class Supervisor {
           phase: config.kafka.kind === "embedded" ? "starting" : config.kafka.kind === "external" ? "external" : "disabled",
         },
         worker: { port: config.ports.worker, log: path.join(logs, "worker.log"), restarts: 0, phase: "starting" },
+        "client-app": { port: config.ports.clientApp, log: path.join(logs, "client-app.log"), restarts: 0, phase: "starting" },
       },
       subscriptions: [],
       notes: [],
@@ -127,6 +128,7 @@ export class Supervisor {
       if (this.config.kafka.kind === "embedded") jobs.push(this.timed("broker", () => this.spawnBroker()));
       else if (this.config.kafka.kind === "external") jobs.push(this.timed("broker", () => this.checkExternalBroker()));
       jobs.push(this.timed("worker", () => this.spawnWorker()));
+      jobs.push(this.timed("client-app", () => this.spawnClientApp()));
       const results = await Promise.allSettled(jobs);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
@@ -256,6 +258,17 @@ export class Supervisor {
     await this.waitFor("worker", proc, 20_000, () => canConnect(this.config.ports.worker));
   }
 
+  /** The TypeScript seed's client app: POST /reserve/:productId/:reservationId → product/{id}/reserve. */
+  private async spawnClientApp(): Promise<void> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATTERNS_CLIENT_APP_PORT: String(this.config.ports.clientApp),
+      PATTERNS_INGRESS_URL: this.state.ingressUrl,
+    };
+    const proc = this.spawnChild("client-app", process.execPath, ["--disable-warning=ExperimentalWarning", clientAppEntry], env, this.config.stateDir);
+    await this.waitFor("client-app", proc, 20_000, () => canConnect(this.config.ports.clientApp));
+  }
+
   /** Poll a readiness probe until it passes, the process dies, or time runs out. */
   private async waitFor(name: ComponentName, proc: ChildProcess, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -351,6 +364,7 @@ export class Supervisor {
       if (name === "broker") await this.deleteKafkaSubscriptions().catch((e) => this.log(`could not delete subscriptions: ${errorMessage(e)}`));
       if (name === "restate") await this.spawnRestate();
       else if (name === "worker") await this.spawnWorker();
+      else if (name === "client-app") await this.spawnClientApp();
       else await this.spawnBroker();
       if (name === "broker") await this.wireKafka(true);
       comp.phase = "up";
@@ -453,7 +467,7 @@ export class Supervisor {
       await terminate(proc.pid, graceMs, () => proc.exitCode !== null || proc.signalCode !== null);
       this.state.components[name].phase = "stopped";
     }
-    const ports = [this.config.ports.worker, this.config.ports.ingress, this.config.ports.admin, this.config.ports.fabric];
+    const ports = [this.config.ports.clientApp, this.config.ports.worker, this.config.ports.ingress, this.config.ports.admin, this.config.ports.fabric];
     if (this.config.kafka.kind === "embedded") ports.push(this.config.ports.broker, this.config.ports.brokerApi);
     const deadline = Date.now() + 5000;
     for (const port of ports) {
