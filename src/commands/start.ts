@@ -80,6 +80,7 @@ export function summary(state: StackState): string[] {
     `  ingress   ${c.info(state.ingressUrl)}`,
     `  admin     ${c.info(state.adminUrl)}   UI ${c.info(`${state.adminUrl}/ui/`)}`,
     `  worker    ${c.info(`http://127.0.0.1:${state.ports.worker}`)} (signed requests only)`,
+    `  client    ${c.info(`http://127.0.0.1:${state.ports.clientApp}/reserve/<product>/<reservation>`)} ${c.dim("(the TypeScript seed's client app)")}`,
     `  kafka     ${state.kafka.kind === "none" ? c.warn("none (--no-kafka)") : c.info(state.brokers.join(","))}${state.kafka.kind === "embedded" ? c.dim(" embedded Mokapi") : ""}`,
     `  state     ${c.dim(state.stateDir)}`,
   ];

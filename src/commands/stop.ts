@@ -5,6 +5,7 @@ import { describeStateDir, resolveStateDir, statePaths } from "../runtime/paths.
 import { COMPONENT_NAMES, isAlive, liveState, removeState, type StackState } from "../runtime/state.js";
 import { terminate, sleep } from "../runtime/supervisor.js";
 import { isPortFree } from "../runtime/ports.js";
+import { removeCliEnv } from "../runtime/restate-cli-env.js";
 import { examples, globals } from "./common.js";
 import { note, printJson } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
@@ -34,6 +35,7 @@ export async function cleanupStale(state: StackState): Promise<number> {
     }
   }
   const paths = statePaths(state.stateDir);
+  removeCliEnv(state.stateDir);
   removeState(paths.stateFile);
   rmSync(paths.controlSocket, { force: true });
   return killed;

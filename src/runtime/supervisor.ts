@@ -14,6 +14,7 @@ import { canConnect, isPortFree } from "./ports.js";
 import { COMPONENT_NAMES, isAlive, removeState, writeState, type ComponentName, type StackState } from "./state.js";
 import { errorMessage } from "../errors.js";
 import { tailFile } from "./logs.js";
+import { removeCliEnv, writeCliEnv } from "./restate-cli-env.js";
 
 export const KAFKA_CLUSTER = "my-cluster";
 
@@ -134,6 +135,8 @@ export class Supervisor {
       if (failed) throw failed.reason;
       await this.timed("registration", () => this.register());
       if (this.config.kafka.kind !== "none") await this.timed("subscriptions", () => this.wireKafka(true));
+      const cliNote = writeCliEnv(this.config.stateDir, this.config.ports);
+      if (cliNote) this.state.notes.push(cliNote);
       this.state.readyAt = new Date().toISOString();
       this.save();
       return this.state;
@@ -475,6 +478,7 @@ export class Supervisor {
     }
     this.control?.close();
     rmSync(this.paths.controlSocket, { force: true });
+    removeCliEnv(this.config.stateDir);
     removeState(this.paths.stateFile);
   }
 }
