@@ -163,7 +163,9 @@ export class Supervisor {
   private spawnChild(name: ComponentName, command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
     const logPath = this.state.components[name].log;
     const fd = openSync(logPath, "a");
-    const proc = spawn(command, args, { stdio: ["ignore", fd, fd], env, cwd, detached: false });
+    // each child in a process group of its own: a Ctrl+C in the terminal of `start --foreground` reaches only the
+    // supervisor, which stops the children in reverse order (they used to get the SIGINT all at once)
+    const proc = spawn(command, args, { stdio: ["ignore", fd, fd], env, cwd, detached: true });
     closeSync(fd);
     let child = this.children.get(name);
     if (!child) {
