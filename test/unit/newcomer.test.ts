@@ -133,6 +133,16 @@ describe("seed aliases", () => {
   });
 });
 
+describe("README", () => {
+  it("lists every seed alias in its \"Coming from the Go/Kotlin seed\" table, and opens with \"Coming from the seeds\"", () => {
+    const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("<!-- seed-aliases:start -->"), readme.indexOf("<!-- seed-aliases:end -->"));
+    for (const a of SEED_ALIASES) expect(table, a.spelling).toContain(`| ${a.seed} | \`${a.spelling}\` | \`${a.same}\` |`);
+    const sections = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(sections[0]).toBe("Coming from the seeds");
+  });
+});
+
 describe("client app route", () => {
   it("takes POST /reserve/<product>/<reservation>, decoded", () => {
     expect(reserveRoute("/reserve/product1/reservation1")).toEqual({ productId: "product1", reservationId: "reservation1" });
