@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { privateStack, type OwnStack } from "../helpers/own-stack.js";
 import { eventually } from "../helpers/stack.js";
+import { listeners } from "../../src/runtime/ports.js";
 
 const execFileP = promisify(execFile);
 const own = privateStack();
@@ -44,11 +45,13 @@ describe("the TypeScript seed's Express client app", () => {
     expect(await seed(s, "curl -X POST localhost:5000/reserve/product1/reservation1"), "first reservation").toBe("true");
     expect(await seed(s, "curl -X POST localhost:5050/reserve/product1/reservation2"), "another reservation of the product").toBe("false");
     expect(await seed(s, "curl -X POST localhost:5050/reserve/product1/reservation1"), "the first again").toBe("true");
-    const status = JSON.parse((await s.cli(["status", "--json"])).stdout) as { components: { name: string; healthy: boolean; port: number }[] };
+    const status = JSON.parse((await s.cli(["status", "--json"])).stdout) as { components: { name: string; healthy: boolean; port: number; pid: number }[] };
     const app = status.components.find((c) => c.name === "client-app");
     expect(app, "status lists the client app").toBeDefined();
     expect(app!.healthy).toBe(true);
     expect(app!.port).toBe(s.ports.clientApp);
+    const bound = (await listeners()).filter((l) => l.pid === app!.pid);
+    expect(bound.map((l) => `${l.address}:${l.port}`)).toEqual([`127.0.0.1:${s.ports.clientApp}`]);
   });
 });
 
