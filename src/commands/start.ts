@@ -194,6 +194,8 @@ async function runForeground(config: StackConfig, view: ProgressView, t0: number
   };
   process.on("SIGINT", () => void onSignal());
   process.on("SIGTERM", () => void onSignal());
+  // the children do not share the terminal's process group any more: a closed terminal must stop them through us
+  process.on("SIGHUP", () => void onSignal());
   for (const name of ["restate", "broker", "worker", "client-app"] as const) {
     const prefix = { restate: c.info("restate │"), broker: c.warn("broker  │"), worker: c.ok("worker  │"), "client-app": c.dim("client  │") }[name];
     // by default only the warnings and errors: the full logs stay in the files (`npx patterns logs`)

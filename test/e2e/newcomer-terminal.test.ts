@@ -90,6 +90,28 @@ describe("start --foreground", () => {
   });
 });
 
+describe("start --foreground when its terminal closes", () => {
+  it("SIGHUP stops the children too (they no longer share the terminal's process group)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-fg-hup-"));
+    const ports = await labPorts();
+    const child = spawn(process.execPath, [cliPath, "start", "--foreground", "--state-dir", dir, ...portArgs(ports)], { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : -1))));
+    try {
+      await eventually("the foreground stack ready", async () => /ready in/.test(stderr), 90_000);
+      const status = JSON.parse((await runCli(["status", "--json", "--state-dir", dir])).stdout) as { components: { name: string; pid: number }[] };
+      child.kill("SIGHUP");
+      await exited;
+      for (const c of status.components) expect(isAlive(c.pid), `${c.name} pid ${c.pid}`).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await runCli(["stop", "--purge", "--state-dir", dir]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("SIGTERM", () => {
   it("ends a verb that runs until stopped (logs -f)", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-sigterm-"));
