@@ -14,7 +14,8 @@ import { fromGoBooking } from "../../src/services/seed-aliases/booking.js";
 import { ALIAS_SERVICES, SEED_ALIASES, group as aliasGroup } from "../../src/services/seed-aliases/index.js";
 import { reserveRoute } from "../../src/clients/client-app.js";
 import { cliEnvText, CLI_ENV_MARKER } from "../../src/runtime/restate-cli-env.js";
-import { parseBooking, paymentExpiryMs } from "../../src/services/orchestration/model.js";
+import { parseBooking } from "../../src/services/sagas/model.js";
+import { paymentExpiryMs } from "../../src/services/payment-state-machine/model.js";
 import { registry } from "../../src/patterns/registry.js";
 
 describe("the state dir belongs to the project", () => {
