@@ -8,8 +8,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { repoRoot } from "../helpers/cli.js";
-import { labPorts, portArgs, type LabPorts } from "../../src/lab/stack.js";
+import { repoRoot } from "../helpers.js";
+import { freePorts, portArgs } from "../../src/lab/stack.js";
+import type { Ports } from "../../src/runtime/config.js";
 import { freePort, isPortFree } from "../../src/runtime/ports.js";
 import { isAlive } from "../../src/runtime/state.js";
 
@@ -56,12 +57,12 @@ function copyProject(withDist = true): string {
 
 describe("a stack started in the project root, from docs/", () => {
   let root = "";
-  let ports: LabPorts;
+  let ports: Ports;
   const cli = (args: string[], where: "root" | "docs", env: NodeJS.ProcessEnv = {}) => run(process.execPath, [path.join(root, "bin", "patterns.js"), ...args], where === "root" ? root : path.join(root, "docs"), env);
 
   beforeAll(async () => {
     root = copyProject();
-    ports = await labPorts();
+    ports = await freePorts();
     const r = await cli(["start", ...portArgs(ports)], "root");
     if (r.code !== 0) throw new Error(`start in the project root failed: ${r.stderr}`);
   }, 180_000);

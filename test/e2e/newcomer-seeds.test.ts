@@ -5,8 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { privateStack, type OwnStack } from "../helpers/own-stack.js";
-import { eventually } from "../helpers/stack.js";
+import { eventually, privateStack, type OwnStack } from "../helpers.js";
 import { listeners } from "../../src/runtime/ports.js";
 
 const execFileP = promisify(execFile);

@@ -6,10 +6,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { cliPath, repoRoot, runCli } from "../helpers/cli.js";
-import { labPorts, portArgs } from "../../src/lab/stack.js";
+import { cliPath, eventually, repoRoot, runCli } from "../helpers.js";
+import { freePorts, portArgs } from "../../src/lab/stack.js";
 import { isAlive } from "../../src/runtime/state.js";
-import { eventually } from "../helpers/stack.js";
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 
@@ -38,7 +37,7 @@ function inZeroColumnTerminal(args: string[], timeoutMs = 120_000): Promise<{ co
 describe("a terminal with 0 columns", () => {
   it.skipIf(!hasScript)("start and stop (spinner verbs) end normally with a few lines of output", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-cols0-"));
-    const ports = await labPorts();
+    const ports = await freePorts();
     try {
       const started = await inZeroColumnTerminal(["start", "--state-dir", dir, ...portArgs(ports)]);
       expect(started.code, started.output.slice(0, 2000)).toBe(0);
@@ -58,7 +57,7 @@ describe("a terminal with 0 columns", () => {
 describe("start --foreground", () => {
   it("streams only warnings and errors by default, and Ctrl+C stops the children in reverse order", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-fg-quiet-"));
-    const ports = await labPorts();
+    const ports = await freePorts();
     const child = spawn(process.execPath, [cliPath, "start", "--foreground", "--state-dir", dir, ...portArgs(ports)], { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
@@ -93,7 +92,7 @@ describe("start --foreground", () => {
 describe("start --foreground when its terminal closes", () => {
   it("SIGHUP stops the children too (they no longer share the terminal's process group)", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-fg-hup-"));
-    const ports = await labPorts();
+    const ports = await freePorts();
     const child = spawn(process.execPath, [cliPath, "start", "--foreground", "--state-dir", dir, ...portArgs(ports)], { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));

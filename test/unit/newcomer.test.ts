@@ -12,7 +12,7 @@ import { portsNotApplied } from "../../src/commands/start.js";
 import { DEFAULT_PORTS, resolvePorts } from "../../src/runtime/config.js";
 import { fromGoBooking } from "../../src/services/seed-aliases/booking.js";
 import { ALIAS_SERVICES, SEED_ALIASES, group as aliasGroup } from "../../src/services/seed-aliases/index.js";
-import { reserveRoute } from "../../src/clients/client-app.js";
+import { reserveRoute } from "../../src/services/durable-rpc/client-app.js";
 import { cliEnvText, CLI_ENV_MARKER } from "../../src/runtime/restate-cli-env.js";
 import { parseBooking } from "../../src/services/sagas/model.js";
 import { paymentExpiryMs } from "../../src/services/payment-state-machine/model.js";
