@@ -11,7 +11,7 @@ import { LogFilter } from "../../src/runtime/log-filter.js";
 import { portsNotApplied } from "../../src/commands/start.js";
 import { DEFAULT_PORTS, resolvePorts } from "../../src/runtime/config.js";
 import { fromGoBooking } from "../../src/services/seed-aliases/booking.js";
-import { ALIAS_SERVICES, SEED_ALIASES, group as aliasGroup } from "../../src/services/seed-aliases/index.js";
+import { ALIAS_SERVICES, SEED_ALIASES, services as aliasServices } from "../../src/services/seed-aliases/index.js";
 import { reserveRoute } from "../../src/services/durable-rpc/client-app.js";
 import { cliEnvText, CLI_ENV_MARKER } from "../../src/runtime/restate-cli-env.js";
 import { parseBooking } from "../../src/services/sagas/model.js";
@@ -117,7 +117,7 @@ describe("seed aliases", () => {
     expect(fromGoBooking("nope")).toBe("nope");
   });
   it("every alias service serves the handlers the table names, and none is a pattern in `list`", () => {
-    const handlers = new Map(aliasGroup.services.map((s) => [s.name, Object.keys((s as unknown as { object: object }).object)]));
+    const handlers = new Map<string, string[]>(aliasServices.map((s) => [s.name, Object.keys((s as unknown as { object: object }).object)]));
     let checked = 0;
     for (const a of SEED_ALIASES) {
       const service = a.spelling.split("/")[0]!;
