@@ -30,6 +30,17 @@ function platformOf(name) {
   return entry;
 }
 
+// The keys in the order npm itself writes them (version, then cpu, dev, libc, optional, os): entries written in
+// another order are rewritten by the next `npm install`, which then shows up as lock-file churn on a fresh clone.
+function npmEntry(version, platform, dev) {
+  const entry = { version, cpu: platform.cpu };
+  if (dev) entry.dev = true;
+  if (platform.libc) entry.libc = platform.libc;
+  entry.optional = true;
+  entry.os = platform.os;
+  return entry;
+}
+
 let added = 0;
 for (const [path, meta] of Object.entries(pkgs)) {
   if (!path || !meta.optionalDependencies) continue;
@@ -39,13 +50,13 @@ for (const [path, meta] of Object.entries(pkgs)) {
     if (pkgs[target] || pkgs[`${path}/node_modules/${dep}`]) continue;
     const platform = platformOf(dep);
     if (!platform) continue;
-    pkgs[target] = { version: meta.version, ...platform, dev: meta.dev, optional: true };
-    if (!pkgs[target].dev) delete pkgs[target].dev;
+    pkgs[target] = npmEntry(meta.version, platform, meta.dev);
     added += 1;
   }
 }
 
-const sorted = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+// npm orders the entries with an English locale compare; so do we, or the next install reorders them
+const sorted = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b, "en"))));
 lock.packages = sorted;
 writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
 console.error(`lock-platforms: added ${added} optional platform entr${added === 1 ? "y" : "ies"}`);

@@ -20,8 +20,9 @@ export class UsageError extends PlaygroundError {
 }
 
 export class NotRunningError extends PlaygroundError {
-  constructor(stateDir: string) {
-    super(`the playground is not running (state dir ${stateDir})`, "start it with `npx patterns start`");
+  /** `where` names the state dir (and the project it belongs to), see describeStateDir */
+  constructor(where: string) {
+    super(`the playground is not running (${where})`, "start it with `npx patterns start`");
     this.name = "NotRunningError";
   }
 }

@@ -329,6 +329,13 @@ export const internal: InternalRecord[] = [
     subscriptions: [{ topic: "bench-events", service: "BenchSink", handler: "onEvent" }],
     worker: () => import("./services/bench/index.js"),
   },
+  // the Go and Kotlin seeds' spellings of pattern services (README "Coming from the Go/Kotlin seed"), not in `list`
+  {
+    name: "seed-aliases",
+    services: ["MachineOperator", "UserFeed", "PackageTracker"],
+    subscriptions: [],
+    worker: () => import("./services/seed-aliases/index.js"),
+  },
   // `npm run chaos`
   {
     name: "chaos",

@@ -1,10 +1,10 @@
 // `patterns doctor`: one line per check, and the fix for each failure.
 import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
-import { brokerEntry, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
+import { brokerEntry, describeStateDir, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
 import { findStack } from "../runtime/stack.js";
 import { liveState } from "../runtime/state.js";
-import { DEFAULT_PORTS } from "../runtime/config.js";
+import { PORT_ENV, PORT_FLAGS, resolvePorts, type Ports } from "../runtime/config.js";
 import { isPortFree, listeners, canConnect } from "../runtime/ports.js";
 import { KAFKA_CLUSTER } from "../runtime/supervisor.js";
 import { errorMessage } from "../errors.js";
@@ -48,15 +48,29 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
     await check("state dir", () =>
       existsSync(dir) && !statSync(dir).isDirectory()
         ? { ok: false, detail: `${dir} is a file`, fix: "pass another --state-dir" }
-        : { ok: true, detail: dir },
+        : { ok: true, detail: describeStateDir(dir) },
     ),
   );
   const stack = findStack(stateDirFlag);
   if (!stack) {
     const { stale } = liveState(statePaths(dir).stateFile);
     checks.push({ name: "stack", ok: false, detail: stale ? "stale state file (supervisor gone)" : "not running", fix: stale ? "`npx patterns stop` cleans it, then `npx patterns start`" : "`npx patterns start`" });
-    for (const [key, port] of Object.entries(DEFAULT_PORTS)) {
-      checks.push(await check(`port ${port} (${key})`, async () => ((await isPortFree(port)) ? { ok: true, detail: "free" } : { ok: false, detail: "in use", fix: `free it or start with --${key}-port` })));
+    // the ports `npx patterns start` would use here: PATTERNS_*_PORT where set, else the defaults
+    let ports: Ports;
+    try {
+      ports = resolvePorts({});
+    } catch (e) {
+      checks.push({ name: "ports", ok: false, detail: errorMessage(e), fix: "fix the PATTERNS_*_PORT variables" });
+      return checks;
+    }
+    for (const key of Object.keys(ports) as (keyof Ports)[]) {
+      const port = ports[key];
+      const from = process.env[PORT_ENV[key]] ? ` from ${PORT_ENV[key]}` : "";
+      checks.push(
+        await check(`port ${port} (${key}${from})`, async () =>
+          (await isPortFree(port)) ? { ok: true, detail: "free" } : { ok: false, detail: "in use", fix: `free it, or start with ${PORT_FLAGS[key]} <port> (or ${PORT_ENV[key]})` },
+        ),
+      );
     }
     return checks;
   }
@@ -153,7 +167,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
   checks.push(
     await check("loopback only", async () => {
       const pids = new Map<number, string>();
-      for (const name of ["restate", "worker", "broker"] as const) if (state.components[name].pid) pids.set(state.components[name].pid!, name);
+      for (const name of ["restate", "worker", "broker", "client-app"] as const) if (state.components[name]?.pid) pids.set(state.components[name].pid!, name);
       const own = (await listeners()).filter((l) => l.pid && pids.has(l.pid));
       if (own.length === 0) return { ok: true, warn: true, detail: "could not list listeners (no `ss`)" };
       const open = own.filter((l) => !["127.0.0.1", "[::1]", "::1"].includes(l.address));

@@ -9,7 +9,7 @@ import { out } from "../ui/output.js";
 import { c } from "../ui/palette.js";
 import { verb } from "./verb.js";
 
-const NAMES = ["restate", "broker", "worker", "supervisor"] as const;
+const NAMES = ["restate", "broker", "worker", "client-app", "supervisor"] as const;
 
 export const logs = verb<{ follow?: boolean; lines: number }>({
   path: "logs",

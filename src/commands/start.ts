@@ -2,7 +2,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants } from "node:fs";
 import { Option, type Command } from "commander";
-import { IGNORED_PORT_FLAG, PORT_FLAGS, parseTimeScale, resolveKafka, resolvePorts, type Ports, type StackConfig } from "../runtime/config.js";
+import { IGNORED_PORT_FLAG, PORT_ENV, PORT_FLAGS, parseTimeScale, resolveKafka, resolvePorts, type Ports, type StackConfig } from "../runtime/config.js";
+import { LogFilter } from "../runtime/log-filter.js";
 import { resolveStateDir, statePaths, supervisorEntry } from "../runtime/paths.js";
 import { isPortFree, portOwner } from "../runtime/ports.js";
 import { liveState, removeState, type StackState } from "../runtime/state.js";
@@ -17,6 +18,7 @@ import { spinner, type Step } from "../ui/spinner.js";
 
 interface StartOptions {
   foreground?: boolean;
+  verbose?: boolean;
   kafkaBrokers?: string;
   kafka?: boolean;
   timeScale?: string;
@@ -26,6 +28,7 @@ interface StartOptions {
   brokerPort?: string;
   fabricPort?: string;
   brokerApiPort?: string;
+  clientAppPort?: string;
 }
 
 export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfig {
@@ -37,6 +40,7 @@ export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfi
       worker: o.workerPort,
       broker: o.brokerPort,
       fabric: o.fabricPort,
+      clientApp: o.clientAppPort,
     }),
     kafka: resolveKafka({ kafkaBrokers: o.kafkaBrokers, kafka: o.kafka }),
     timeScale: parseTimeScale(o.timeScale),
@@ -57,7 +61,7 @@ function checkStateDir(dir: string): void {
 
 /** Every port the stack needs must be free before anything is spawned. */
 export async function checkPorts(config: StackConfig): Promise<void> {
-  const needed: (keyof Ports)[] = ["ingress", "admin", "worker", "fabric"];
+  const needed: (keyof Ports)[] = ["ingress", "admin", "worker", "fabric", "clientApp"];
   if (config.kafka.kind === "embedded") needed.push("broker");
   for (const key of needed) {
     const port = config.ports[key];
@@ -75,6 +79,7 @@ export function summary(state: StackState): string[] {
     `  ingress   ${c.info(state.ingressUrl)}`,
     `  admin     ${c.info(state.adminUrl)}   UI ${c.info(`${state.adminUrl}/ui/`)}`,
     `  worker    ${c.info(`http://127.0.0.1:${state.ports.worker}`)} (signed requests only)`,
+    `  client    ${c.info(`http://127.0.0.1:${state.ports.clientApp}/reserve/<product>/<reservation>`)} ${c.dim("(the TypeScript seed's client app)")}`,
     `  kafka     ${state.kafka.kind === "none" ? c.warn("none (--no-kafka)") : c.info(state.brokers.join(","))}${state.kafka.kind === "embedded" ? c.dim(" embedded broker, 127.0.0.1 only") : ""}`,
     `  state     ${c.dim(state.stateDir)}`,
   ];
@@ -85,29 +90,60 @@ export function summary(state: StackState): string[] {
 
 class ProgressView {
   private steps = new Map<string, Step>();
-  constructor(private readonly json: boolean) {}
+  /** plain: no spinner (under --foreground the streamed logs would collide with it) */
+  constructor(
+    private readonly json: boolean,
+    private readonly plain = false,
+  ) {}
   on(e: ProgressEvent): void {
     if (e.type !== "progress") return;
     const label = e.component.padEnd(13);
-    if (e.status === "start") this.steps.set(e.component, spinner(`${label} starting`, { json: this.json, quiet: this.json }));
+    if (e.status === "start") this.steps.set(e.component, spinner(`${label} starting`, { json: this.json, quiet: this.json, plain: this.plain }));
     else if (e.status === "ok") this.steps.get(e.component)?.succeed(`${label} ${c.dim(humanDuration(e.ms ?? 0))}`);
     else this.steps.get(e.component)?.fail(`${label} ${c.fail(e.detail ?? "failed")}`);
   }
 }
 
-export async function runStart(o: StartOptions & { stateDir?: string; json?: boolean }): Promise<{ state: StackState; already: boolean; ms: number }> {
+export interface PortNotApplied {
+  component: keyof Ports;
+  /** the flag or variable that asked for it */
+  from: string;
+  requested: number;
+  running: number;
+}
+
+const PORT_OPTION: Record<keyof Ports, keyof StartOptions> = {
+  ingress: "ingressPort",
+  admin: "adminPort",
+  worker: "workerPort",
+  broker: "brokerPort",
+  fabric: "fabricPort",
+  clientApp: "clientAppPort",
+};
+
+/** Ports asked for explicitly (flag or PATTERNS_*_PORT) that differ from those of the stack already running. Pure. */
+export function portsNotApplied(o: StartOptions, requested: Ports, running: Ports, env: NodeJS.ProcessEnv = process.env): PortNotApplied[] {
+  const out: PortNotApplied[] = [];
+  for (const key of Object.keys(requested) as (keyof Ports)[]) {
+    const from = o[PORT_OPTION[key]] !== undefined ? PORT_FLAGS[key] : env[PORT_ENV[key]] ? PORT_ENV[key] : undefined;
+    if (from && running[key] !== undefined && running[key] !== requested[key]) out.push({ component: key, from, requested: requested[key], running: running[key] });
+  }
+  return out;
+}
+
+export async function runStart(o: StartOptions & { stateDir?: string; json?: boolean }): Promise<{ state: StackState; already: boolean; ms: number; portsNotApplied: PortNotApplied[] }> {
   const t0 = performance.now();
   const config = buildConfig(o);
   checkStateDir(config.stateDir);
   const paths = statePaths(config.stateDir);
   const { state, stale } = liveState(paths.stateFile);
-  if (state && !stale) return { state, already: true, ms: 0 };
+  if (state && !stale) return { state, already: true, ms: 0, portsNotApplied: portsNotApplied(o, config.ports, state.ports) };
   if (state && stale) await cleanupStale(state);
   removeState(paths.stateFile);
   await checkPorts(config);
-  const view = new ProgressView(!!o.json);
+  const view = new ProgressView(!!o.json, !!o.foreground);
 
-  if (o.foreground) return runForeground(config, view, t0);
+  if (o.foreground) return runForeground(config, view, t0, !!o.verbose);
 
   mkdirSync(paths.logsDir, { recursive: true });
   const fd = openSync(`${paths.logsDir}/supervisor.log`, "a");
@@ -125,7 +161,7 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
         done = true;
         child.disconnect();
         child.unref();
-        resolve({ state: msg.state, already: false, ms: Math.round(performance.now() - t0) });
+        resolve({ state: msg.state, already: false, ms: Math.round(performance.now() - t0), portsNotApplied: [] });
       } else if (msg.type === "failed") {
         done = true;
         const tail = msg.tail ? `\n${c.dim(`--- last lines of ${msg.log} ---`)}\n${msg.tail}` : "";
@@ -138,7 +174,7 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
   });
 }
 
-async function runForeground(config: StackConfig, view: ProgressView, t0: number): Promise<never> {
+async function runForeground(config: StackConfig, view: ProgressView, t0: number, verbose: boolean): Promise<never> {
   const sup = new Supervisor(config, (e) => view.on(e));
   const paths = statePaths(config.stateDir);
   const stops: (() => void)[] = [];
@@ -147,20 +183,25 @@ async function runForeground(config: StackConfig, view: ProgressView, t0: number
     if (interrupted) process.exit(130);
     interrupted = true;
     note(c.dim("stopping (Ctrl+C again to force)…"));
-    await sup.stop();
+    // stop streaming first: what the components say while they are stopped one by one is expected, not news
     for (const s of stops) s();
+    await sup.stop();
     process.exit(130);
   };
   process.on("SIGINT", () => void onSignal());
   process.on("SIGTERM", () => void onSignal());
-  for (const name of ["restate", "broker", "worker"] as const) {
-    const prefix = { restate: c.info("restate │"), broker: c.warn("broker  │"), worker: c.ok("worker  │") }[name];
-    stops.push(followFile(sup.state.components[name].log, (l) => process.stderr.write(`${prefix} ${l}\n`)));
+  // the children do not share the terminal's process group any more: a closed terminal must stop them through us
+  process.on("SIGHUP", () => void onSignal());
+  for (const name of ["restate", "broker", "worker", "client-app"] as const) {
+    const prefix = { restate: c.info("restate │"), broker: c.warn("broker  │"), worker: c.ok("worker  │"), "client-app": c.dim("client  │") }[name];
+    // by default only the warnings and errors: the full logs stay in the files (`npx patterns logs`)
+    const filter = new LogFilter();
+    stops.push(followFile(sup.state.components[name].log, (l) => (verbose || filter.accept(l)) && process.stderr.write(`${prefix} ${l}\n`)));
   }
   try {
     const state = await sup.start();
     for (const l of summary(state)) note(l);
-    note(c.dim(`ready in ${humanDuration(performance.now() - t0)}; streaming logs, Ctrl+C stops everything`));
+    note(c.dim(`ready in ${humanDuration(performance.now() - t0)}; streaming ${verbose ? "the logs" : "warnings and errors (--verbose for every log line)"}, Ctrl+C stops everything`));
   } catch (e) {
     for (const s of stops) s();
     const err = e as Error & { log?: string };
@@ -173,7 +214,8 @@ export function register(program: Command): void {
   const cmd = program
     .command("start")
     .description("start restate-server, the Kafka broker and the worker in the background, register and wire everything")
-    .option("--foreground", "stay attached: stream prefixed logs, Ctrl+C stops everything")
+    .option("--foreground", "stay attached: stream the components' warnings and errors, Ctrl+C stops everything")
+    .option("--verbose", "with --foreground: stream every log line, not only warnings and errors")
     .option("--kafka-brokers <list>", "use an existing Kafka cluster (host:port[,host:port…]) instead of the embedded broker")
     .option("--no-kafka", "run without a broker; Kafka-fed verbs call the handlers through the ingress instead")
     .option("--time-scale <n>", "nominal seconds per real second for the seeds' long timers (default 17280: a day in 5 s)");
@@ -184,9 +226,15 @@ export function register(program: Command): void {
     const o = globals<StartOptions>(command);
     if (o.brokerApiPort !== undefined) note(c.dim(`${IGNORED_PORT_FLAG} is ignored: the embedded broker has no HTTP API any more`));
     const result = await runStart(o);
-    if (o.json) return printJson({ ...result.state, alreadyRunning: result.already, startMs: result.ms });
+    if (o.json) return printJson({ ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied });
     if (result.already) {
       note(`${sym.ok} the playground is already running (supervisor pid ${result.state.supervisorPid}); ${c.cmd("npx patterns status")} shows it`);
+      if (result.portsNotApplied.length > 0) {
+        const asked = result.portsNotApplied.map((p) => `${p.from} ${p.requested}`).join(", ");
+        const runs = result.portsNotApplied.map((p) => `${p.component} on ${p.running}`).join(", ");
+        note(`${sym.warn} it runs with ${runs}; ${asked} ${result.portsNotApplied.length === 1 ? "was" : "were"} not applied`);
+        note(c.dim(`  to use ${result.portsNotApplied.length === 1 ? "it" : "them"}: ${c.cmd("npx patterns stop")}, then start again with the same options`));
+      }
       return;
     }
     for (const l of summary(result.state)) note(l);

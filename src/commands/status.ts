@@ -1,7 +1,7 @@
 // `patterns status`: one row per component (pid, port, health, uptime), plus registration and subscriptions.
 import type { Command } from "commander";
-import { resolveStateDir, statePaths } from "../runtime/paths.js";
-import { isAlive, liveState, type ComponentName, type StackState } from "../runtime/state.js";
+import { describeStateDir, resolveStateDir, statePaths } from "../runtime/paths.js";
+import { COMPONENT_NAMES, isAlive, liveState, type ComponentName, type StackState } from "../runtime/state.js";
 import { AdminClient } from "../runtime/admin.js";
 import { canConnect } from "../runtime/ports.js";
 import { examples, globals } from "./common.js";
@@ -44,8 +44,9 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
   const admin = new AdminClient(state.adminUrl);
   const now = Date.now();
   const components: ComponentStatus[] = [];
-  for (const name of ["restate", "broker", "worker"] as const) {
+  for (const name of COMPONENT_NAMES) {
     const comp = state.components[name];
+    if (!comp) continue; // a stack started by an older version has no client app
     let healthy = false;
     if (comp.phase === "disabled") healthy = true;
     else if (name === "restate") healthy = isAlive(comp.pid) && (await admin.healthy());
@@ -90,7 +91,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
 
 /** The status as text lines for stdout; the report's notes are printed apart, on stderr. */
 export function renderStatus(r: StatusReport): string[] {
-  if (!r.running) return [`${c.dim("not running")} ${c.dim(`(state dir ${r.stateDir})`)}; start it with ${c.cmd("npx patterns start")}`];
+  if (!r.running) return [`${c.dim("not running")} ${c.dim(`(${describeStateDir(r.stateDir)})`)}; start it with ${c.cmd("npx patterns start")}`];
   const rows = r.components.map((x) => [
     x.name,
     x.phase === "disabled" ? c.dim("off") : x.healthy ? c.ok("healthy") : c.fail(x.phase === "down" ? "down (restarting)" : "unhealthy"),

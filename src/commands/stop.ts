@@ -1,10 +1,11 @@
 // `patterns stop`: ask the supervisor to stop everything (reverse order, SIGTERM then SIGKILL); clean a stale state.
 import { readFileSync, rmSync } from "node:fs";
 import type { Command } from "commander";
-import { resolveStateDir, statePaths } from "../runtime/paths.js";
-import { isAlive, liveState, removeState, type StackState } from "../runtime/state.js";
+import { describeStateDir, resolveStateDir, statePaths } from "../runtime/paths.js";
+import { COMPONENT_NAMES, isAlive, liveState, removeState, type StackState } from "../runtime/state.js";
 import { terminate, sleep } from "../runtime/supervisor.js";
 import { isPortFree } from "../runtime/ports.js";
+import { removeCliEnv } from "../runtime/restate-cli-env.js";
 import { examples, globals } from "./common.js";
 import { note, printJson } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
@@ -26,20 +27,21 @@ function isOurs(pid: number, command?: string): boolean {
 /** Processes of a dead supervisor: stop them if they are still ours, then forget the state. */
 export async function cleanupStale(state: StackState): Promise<number> {
   let killed = 0;
-  for (const name of ["worker", "broker", "restate"] as const) {
+  for (const name of [...COMPONENT_NAMES].reverse()) {
     const comp = state.components[name];
-    if (comp.pid && isOurs(comp.pid, comp.command)) {
+    if (comp?.pid && isOurs(comp.pid, comp.command)) {
       await terminate(comp.pid, 5000);
       killed++;
     }
   }
   const paths = statePaths(state.stateDir);
+  removeCliEnv(state.stateDir);
   removeState(paths.stateFile);
   rmSync(paths.controlSocket, { force: true });
   return killed;
 }
 
-export async function runStop(o: { stateDir?: string; purge?: boolean; json?: boolean }): Promise<{ wasRunning: boolean; stale: boolean; purged: boolean; pids: number[] }> {
+export async function runStop(o: { stateDir?: string; purge?: boolean; json?: boolean }): Promise<{ wasRunning: boolean; stale: boolean; purged: boolean; pids: number[]; stateDir: string }> {
   const dir = resolveStateDir(o.stateDir);
   const paths = statePaths(dir);
   const { state, stale } = liveState(paths.stateFile);
@@ -49,9 +51,9 @@ export async function runStop(o: { stateDir?: string; purge?: boolean; json?: bo
     for (const comp of Object.values(state.components)) if (comp.pid && isAlive(comp.pid)) pids.push(comp.pid);
     await terminate(state.supervisorPid, 20_000);
     // the supervisor waits for its children; make sure nothing it owned is left
-    for (const name of ["worker", "broker", "restate"] as const) {
+    for (const name of [...COMPONENT_NAMES].reverse()) {
       const comp = state.components[name];
-      if (comp.pid && isOurs(comp.pid, comp.command)) await terminate(comp.pid, 3000);
+      if (comp?.pid && isOurs(comp.pid, comp.command)) await terminate(comp.pid, 3000);
     }
     const ports = Object.values(state.ports);
     const deadline = Date.now() + 5000;
@@ -66,7 +68,7 @@ export async function runStop(o: { stateDir?: string; purge?: boolean; json?: bo
   if (o.purge) {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { wasRunning: !!state && !stale, stale, purged: !!o.purge, pids };
+  return { wasRunning: !!state && !stale, stale, purged: !!o.purge, pids, stateDir: dir };
 }
 
 export function register(program: Command): void {
@@ -79,7 +81,7 @@ export function register(program: Command): void {
       const o = globals<{ purge?: boolean }>(command);
       const r = await runStop(o);
       if (o.json) return printJson(r);
-      if (!r.wasRunning && !r.stale) note(`${c.dim("the playground was not running")}${r.purged ? "; state dir deleted" : ""}`);
+      if (!r.wasRunning && !r.stale) note(`${c.dim(`the playground was not running (${describeStateDir(r.stateDir)})`)}${r.purged ? "; state dir deleted" : ""}`);
       else if (r.purged) note(`${sym.ok} state dir deleted`);
     });
 }

@@ -70,12 +70,12 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
 
 /** Every port of a stack, each picked free on loopback below the ephemeral range (see freePort). */
 export async function freePorts(): Promise<Ports> {
-  return { ingress: await freePort(), admin: await freePort(), worker: await freePort(), broker: await freePort(), fabric: await freePort() };
+  return { ingress: await freePort(), admin: await freePort(), worker: await freePort(), broker: await freePort(), fabric: await freePort(), clientApp: await freePort() };
 }
 
 /** The `patterns start` flags that put a stack on these ports. */
 export function portArgs(p: Ports): string[] {
-  return ["--ingress-port", p.ingress, "--admin-port", p.admin, "--worker-port", p.worker, "--broker-port", p.broker, "--fabric-port", p.fabric].map(String);
+  return ["--ingress-port", p.ingress, "--admin-port", p.admin, "--worker-port", p.worker, "--broker-port", p.broker, "--fabric-port", p.fabric, "--client-app-port", p.clientApp].map(String);
 }
 
 // ---- the started stack ---------------------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StartedStack>
     cli: (args, o) => runCli([...args, "--state-dir", stateDir], o),
     pids() {
       const c = current().components;
-      return { restate: c.restate.pid!, broker: c.broker.pid!, worker: c.worker.pid! };
+      return { restate: c.restate.pid!, broker: c.broker.pid!, worker: c.worker.pid!, "client-app": c["client-app"].pid! };
     },
     kill,
     restart: (component, o = {}) => kill(component, { signal: "SIGTERM", downMs: o.downMs ?? 0, wait: true }),

@@ -11,6 +11,8 @@ export interface Ports {
   broker: number;
   /** Restate's node-to-node port; nobody talks to it, but it must be free. */
   fabric: number;
+  /** the TypeScript seed's client app (POST /reserve/:productId/:reservationId), 5000 like the seed */
+  clientApp: number;
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -19,6 +21,7 @@ export const DEFAULT_PORTS: Ports = {
   worker: 9080,
   broker: 9092,
   fabric: 5122,
+  clientApp: 5000,
 };
 
 export type KafkaMode =
@@ -34,12 +37,13 @@ export interface StackConfig {
   timeScale: number;
 }
 
-const PORT_ENV: Record<keyof Ports, string> = {
+export const PORT_ENV: Record<keyof Ports, string> = {
   ingress: "PATTERNS_INGRESS_PORT",
   admin: "PATTERNS_ADMIN_PORT",
   worker: "PATTERNS_WORKER_PORT",
   broker: "PATTERNS_BROKER_PORT",
   fabric: "PATTERNS_FABRIC_PORT",
+  clientApp: "PATTERNS_CLIENT_APP_PORT",
 };
 
 export const PORT_FLAGS: Record<keyof Ports, string> = {
@@ -48,6 +52,7 @@ export const PORT_FLAGS: Record<keyof Ports, string> = {
   worker: "--worker-port",
   broker: "--broker-port",
   fabric: "--fabric-port",
+  clientApp: "--client-app-port",
 };
 
 /**

@@ -32,12 +32,24 @@ export const asyncApiSpecPath = path.join(projectRoot, "kafka", "asyncapi.yaml")
 export const workerEntry = path.join(projectRoot, "dist", "worker", "main.js");
 /** The embedded Kafka broker (src/broker), run by the same Node as the CLI: `main.js <port> <data-dir> <spec>`. */
 export const brokerEntry = path.join(projectRoot, "dist", "broker", "main.js");
+export const clientAppEntry = path.join(projectRoot, "dist", "services", "durable-rpc", "client-app-main.js");
 export const supervisorEntry = path.join(projectRoot, "dist", "runtime", "supervisor-main.js");
 
-/** Default state dir: ./.patterns in the current folder, or PATTERNS_STATE_DIR. */
+/**
+ * The project's own state dir: `.patterns` in the project folder (the one whose package.json declares `patterns`),
+ * whatever the current folder, so a second terminal in `docs/` finds the stack started in the project root.
+ */
+export const defaultStateDir = path.join(projectRoot, ".patterns");
+
+/** The state dir: --state-dir, else PATTERNS_STATE_DIR, else the project's `.patterns`. */
 export function resolveStateDir(flag?: string): string {
-  const chosen = flag ?? process.env.PATTERNS_STATE_DIR ?? path.join(process.cwd(), ".patterns");
+  const chosen = flag ?? (process.env.PATTERNS_STATE_DIR || undefined) ?? defaultStateDir;
   return path.resolve(chosen);
+}
+
+/** How messages name a state dir: the project's own one says which project it belongs to. */
+export function describeStateDir(dir: string): string {
+  return path.resolve(dir) === defaultStateDir ? `project ${projectRoot}, state dir ${dir}` : `state dir ${dir}`;
 }
 
 export interface StatePaths {

@@ -2,7 +2,7 @@
 import http from "node:http";
 import { existsSync } from "node:fs";
 import { AdminClient } from "./admin.js";
-import { resolveStateDir, statePaths, type StatePaths } from "./paths.js";
+import { describeStateDir, resolveStateDir, statePaths, type StatePaths } from "./paths.js";
 import { liveState, type ComponentName, type StackState } from "./state.js";
 import { NotRunningError, PlaygroundError } from "../errors.js";
 
@@ -23,14 +23,14 @@ export function findStack(stateDirFlag?: string): RunningStack | undefined {
 
 export function requireStack(stateDirFlag?: string): RunningStack {
   const stack = findStack(stateDirFlag);
-  if (!stack) throw new NotRunningError(resolveStateDir(stateDirFlag));
+  if (!stack) throw new NotRunningError(describeStateDir(resolveStateDir(stateDirFlag)));
   if (!stack.state.readyAt) throw new PlaygroundError("the playground is still starting", "wait a moment, or check `npx patterns status`");
   return stack;
 }
 
 /** A request to the supervisor's control socket. */
 export function control<T>(paths: StatePaths, method: string, route: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
-  if (!existsSync(paths.controlSocket)) return Promise.reject(new NotRunningError(paths.root));
+  if (!existsSync(paths.controlSocket)) return Promise.reject(new NotRunningError(describeStateDir(paths.root)));
   return new Promise((resolve, reject) => {
     const req = http.request({ socketPath: paths.controlSocket, method, path: route, headers: { "content-type": "application/json" }, timeout: timeoutMs }, (res) => {
       let raw = "";

@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from "node:path";
 import type { KafkaMode, Ports } from "./config.js";
 
-export type ComponentName = "restate" | "broker" | "worker";
+export type ComponentName = "restate" | "broker" | "worker" | "client-app";
+
+/** Start order; stops go the other way. */
+export const COMPONENT_NAMES: readonly ComponentName[] = ["restate", "broker", "worker", "client-app"];
 
 export interface ComponentState {
   pid?: number;

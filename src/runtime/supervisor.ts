@@ -9,12 +9,13 @@ import { AdminClient } from "./admin.js";
 import { allSubscriptions } from "../registry.js";
 import type { StackConfig } from "./config.js";
 import { ensureIdentityKey } from "./keys.js";
-import { asyncApiSpecPath, brokerEntry, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
+import { asyncApiSpecPath, brokerEntry, clientAppEntry, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
 import { canConnect, isPortFree } from "./ports.js";
-import { isAlive, removeState, writeState, type ComponentName, type StackState } from "./state.js";
+import { COMPONENT_NAMES, isAlive, removeState, writeState, type ComponentName, type StackState } from "./state.js";
 import { errorMessage } from "../errors.js";
 import { tailFile } from "./logs.js";
 import { hasData } from "../broker/inspect.js";
+import { removeCliEnv, writeCliEnv } from "./restate-cli-env.js";
 
 export const KAFKA_CLUSTER = "my-cluster";
 
@@ -64,7 +65,7 @@ interface Child {
   downSince?: number;
 }
 
-const COMPONENT_ORDER: ComponentName[] = ["restate", "broker", "worker"];
+const COMPONENT_ORDER: readonly ComponentName[] = COMPONENT_NAMES;
 
 export class Supervisor {
   readonly paths: StatePaths;
@@ -105,6 +106,7 @@ export class Supervisor {
           phase: config.kafka.kind === "embedded" ? "starting" : config.kafka.kind === "external" ? "external" : "disabled",
         },
         worker: { port: config.ports.worker, log: path.join(logs, "worker.log"), restarts: 0, phase: "starting" },
+        "client-app": { port: config.ports.clientApp, log: path.join(logs, "client-app.log"), restarts: 0, phase: "starting" },
       },
       subscriptions: [],
       notes: [],
@@ -134,11 +136,14 @@ export class Supervisor {
       if (this.config.kafka.kind === "embedded") jobs.push(this.timed("broker", () => this.spawnBroker()));
       else if (this.config.kafka.kind === "external") jobs.push(this.timed("broker", () => this.checkExternalBroker()));
       jobs.push(this.timed("worker", () => this.spawnWorker()));
+      jobs.push(this.timed("client-app", () => this.spawnClientApp()));
       const results = await Promise.allSettled(jobs);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
       await this.timed("registration", () => this.register());
       if (this.config.kafka.kind !== "none") await this.timed("subscriptions", async () => this.wireKafka(await this.needsFreshSubscriptions()));
+      const cliNote = writeCliEnv(this.config.stateDir, this.config.ports);
+      if (cliNote) this.state.notes.push(cliNote);
       this.state.readyAt = new Date().toISOString();
       this.save();
       return this.state;
@@ -165,7 +170,9 @@ export class Supervisor {
   private spawnChild(name: ComponentName, command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
     const logPath = this.state.components[name].log;
     const fd = openSync(logPath, "a");
-    const proc = spawn(command, args, { stdio: ["ignore", fd, fd], env, cwd, detached: false });
+    // each child in a process group of its own: a Ctrl+C in the terminal of `start --foreground` reaches only the
+    // supervisor, which stops the children in reverse order (they used to get the SIGINT all at once)
+    const proc = spawn(command, args, { stdio: ["ignore", fd, fd], env, cwd, detached: true });
     closeSync(fd);
     let child = this.children.get(name);
     if (!child) {
@@ -289,6 +296,17 @@ export class Supervisor {
     await this.waitFor("worker", proc, 20_000, () => canConnect(this.config.ports.worker));
   }
 
+  /** The TypeScript seed's client app: POST /reserve/:productId/:reservationId → product/{id}/reserve. */
+  private async spawnClientApp(): Promise<void> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATTERNS_CLIENT_APP_PORT: String(this.config.ports.clientApp),
+      PATTERNS_INGRESS_URL: this.state.ingressUrl,
+    };
+    const proc = this.spawnChild("client-app", process.execPath, ["--disable-warning=ExperimentalWarning", clientAppEntry], env, this.config.stateDir);
+    await this.waitFor("client-app", proc, 20_000, () => canConnect(this.config.ports.clientApp));
+  }
+
   /** Poll a readiness probe until it passes, the process dies, or time runs out. */
   private async waitFor(name: ComponentName, proc: ChildProcess, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -392,6 +410,7 @@ export class Supervisor {
       if (wiped) await this.deleteKafkaSubscriptions().catch((e) => this.log(`could not delete subscriptions: ${errorMessage(e)}`));
       if (name === "restate") await this.spawnRestate();
       else if (name === "worker") await this.spawnWorker();
+      else if (name === "client-app") await this.spawnClientApp();
       else await this.spawnBroker();
       if (wiped) await this.wireKafka(true);
       comp.phase = "up";
@@ -493,7 +512,7 @@ export class Supervisor {
       await terminate(proc.pid, graceMs, () => proc.exitCode !== null || proc.signalCode !== null);
       this.state.components[name].phase = "stopped";
     }
-    const ports = [this.config.ports.worker, this.config.ports.ingress, this.config.ports.admin, this.config.ports.fabric];
+    const ports = [this.config.ports.clientApp, this.config.ports.worker, this.config.ports.ingress, this.config.ports.admin, this.config.ports.fabric];
     if (this.config.kafka.kind === "embedded") ports.push(this.config.ports.broker);
     const deadline = Date.now() + 5000;
     for (const port of ports) {
@@ -501,6 +520,7 @@ export class Supervisor {
     }
     this.control?.close();
     rmSync(this.paths.controlSocket, { force: true });
+    removeCliEnv(this.config.stateDir);
     removeState(this.paths.stateFile);
   }
 }

@@ -1,4 +1,7 @@
 // ora on stderr, silent for --json and non-terminals (then plain lines are printed instead, still on stderr).
+// A terminal that reports 0 columns (or none: `script -qc`, some CI and container setups) gets the plain lines too:
+// ora divides by the width to count the lines it must clear, and with 0 it loops forever without yielding (not even
+// to a SIGTERM).
 import ora, { type Ora } from "ora";
 import { colorEnabled } from "./palette.js";
 import { sym } from "./palette.js";
@@ -11,9 +14,15 @@ export interface Step {
   update(text: string): void;
 }
 
-export function spinner(text: string, opts: { json?: boolean; quiet?: boolean } = {}): Step {
+/** May a spinner animate on this stream? Only on a terminal that reports a usable width. Pure. */
+export function canAnimate(stream: { isTTY?: boolean; columns?: number }, json = false): boolean {
+  const columns = stream.columns;
+  return !!stream.isTTY && !json && typeof columns === "number" && Number.isFinite(columns) && columns > 0;
+}
+
+export function spinner(text: string, opts: { json?: boolean; quiet?: boolean; plain?: boolean } = {}): Step {
   if (opts.quiet) return { succeed() {}, fail() {}, done() {}, update() {} };
-  const interactive = process.stderr.isTTY && !opts.json;
+  const interactive = !opts.plain && canAnimate(process.stderr, opts.json);
   if (!interactive) {
     return {
       succeed: (t) => process.stderr.write(`${sym.ok} ${t ?? text}\n`),

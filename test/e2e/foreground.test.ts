@@ -10,10 +10,10 @@ import { isPortFree } from "../../src/runtime/ports.js";
 import { isAlive } from "../../src/runtime/state.js";
 
 describe("start --foreground", () => {
-  it("streams prefixed logs, serves, and stops everything on Ctrl+C with exit 130", async () => {
+  it("--verbose streams prefixed logs, serves, and stops everything on Ctrl+C with exit 130", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-fg-"));
     const ports = await freePorts();
-    const args = ["start", "--foreground", "--state-dir", dir, ...portArgs(ports)];
+    const args = ["start", "--foreground", "--verbose", "--state-dir", dir, ...portArgs(ports)];
     const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));

@@ -34,7 +34,7 @@ describe("lifecycle", () => {
     const s = await startOwnStack();
     dirs.push(s.stateDir);
     const pids = componentPids(s.stateDir);
-    expect(pids).toHaveLength(4);
+    expect(pids).toHaveLength(5); // the supervisor, restate-server, the broker, the worker, the client app
     for (const p of pids) expect(isAlive(p), `pid ${p} alive`).toBe(true);
     const r = await s.cli(["stop"]);
     expect(r.code).toBe(0);

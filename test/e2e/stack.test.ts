@@ -22,7 +22,7 @@ describe("the running stack", () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout) as StatusJson;
     expect(s.running).toBe(true);
-    expect(s.components.map((c) => c.name)).toEqual(["restate", "broker", "worker"]);
+    expect(s.components.map((c) => c.name)).toEqual(["restate", "broker", "worker", "client-app"]);
     for (const c of s.components) expect(c.healthy, `${c.name} healthy`).toBe(true);
     expect(s.services).toContain("playground");
   });

@@ -73,7 +73,8 @@ async function runSubtask(ctx: restate.Context, input: SubtaskInput): Promise<Su
 export const fanOutWorker = restate.service({
   name: FAN_OUT_WORKER,
   description: "Fan-out / fan-in: split a task on commas, run the subtasks in parallel, aggregate the results",
-  handlers: { run, runSubtask },
+  // the Go seed's curl spells it FanOutWorker/Run: the same handler under that name too
+  handlers: { run, runSubtask, Run: run },
 });
 
 export type FanOutWorkerService = typeof fanOutWorker;

@@ -9,8 +9,11 @@ export const INITIAL_BALANCE_CENTS = 100_000;
 
 /** The seed's token lifetime (1 h, time-scaled). */
 export const PAYMENT_EXPIRY_NOMINAL_MS = 3_600_000;
-/** …but never shorter than this: a token must outlive a person typing the next `payment` command. */
-export const PAYMENT_EXPIRY_MIN_MS = 30_000;
+/**
+ * …but never shorter than this: a token must outlive a person typing the next command, including the seed's
+ * `restate kv get payments <id>` a few minutes later (`--expire-after` shows the expiry sooner).
+ */
+export const PAYMENT_EXPIRY_MIN_MS = 600_000;
 export const PAYMENT_EXPIRY_MAX_MS = 86_400_000;
 
 /** The token lifetime at a time scale (the worker passes its own scaled() value). */

@@ -8,6 +8,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { simLog } from "../lib/simulated.js";
 import { effect, effectCount, validated } from "../simulations/effects.js";
 import { SAGA_RUN_STEPS, SAGA_SYSTEMS as SYSTEMS, chaosPlan, parseBooking, parseCar, parseFlight, type PaymentInfo, type SagaLogEntry, type SagaSimulation, type SagaStep, type TripStatus, type TripView } from "./model.js";
+import { goRun } from "../seed-aliases/booking.js";
 
 /** Failure injection for one reservation, passed by the workflow. */
 export interface ReservationSimulation {
@@ -227,6 +228,9 @@ export const bookingWorkflow = restate.workflow({
         throw new restate.TerminalError(`Failed to book trip ${tripId}: ${e.message}. Ran ${compensations.length} compensation(s).`, { errorCode: e.code });
       }
     },
+
+    /** the Go seed's spelling, BookingWorkflow/{trip}/Run with its snake_case payload: starts `run` (seed-aliases/) */
+    Run: goRun,
 
     /** What the saga did so far: status, steps and compensations (readable while it runs and after). */
     getStatus: async (ctx: restate.WorkflowSharedContext): Promise<TripView> => ({

@@ -1,0 +1,52 @@
+// The restate CLI (`npx restate …`) reads a `.env` file in its current folder or a parent folder. While the
+// project's own stack runs, the supervisor keeps one in the project folder that points it at the playground's admin
+// port, so the seeds' `restate kv get …` / `restate inv list` reach it whatever port it runs on (restatectl does not
+// read `.env`: it takes RESTATECTL_ADDRESS, and its default, localhost:5122, is the playground's default fabric port).
+// A `.env` that is not ours is never touched.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Ports } from "./config.js";
+import { defaultStateDir, projectRoot } from "./paths.js";
+
+export const CLI_ENV_MARKER = "# written by `npx patterns start`";
+
+export function cliEnvPath(root = projectRoot): string {
+  return path.join(root, ".env");
+}
+
+/** The file's text for these ports. Pure. */
+export function cliEnvText(ports: Pick<Ports, "admin">): string {
+  return [`${CLI_ENV_MARKER} for the restate CLI (npx restate …); \`npx patterns stop\` removes it`, `RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin}`, ""].join("\n");
+}
+
+function ours(file: string): boolean {
+  try {
+    return readFileSync(file, "utf8").startsWith(CLI_ENV_MARKER);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Write the project's `.env` for the stack using the project's own state dir. Returns a note when it cannot (the file
+ * is someone else's), undefined otherwise. Stacks in other state dirs (tests, `--state-dir`) leave it alone.
+ */
+export function writeCliEnv(stateDir: string, ports: Ports): string | undefined {
+  if (path.resolve(stateDir) !== defaultStateDir) return undefined;
+  const file = cliEnvPath();
+  if (existsSync(file) && !ours(file)) {
+    return `${file} exists and is not the playground's: for the restate CLI run \`RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin} npx restate …\``;
+  }
+  try {
+    writeFileSync(file, cliEnvText(ports));
+    return undefined;
+  } catch (e) {
+    return `could not write ${file} for the restate CLI (${(e as Error).message}); use RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin}`;
+  }
+}
+
+export function removeCliEnv(stateDir: string): void {
+  if (path.resolve(stateDir) !== defaultStateDir) return;
+  const file = cliEnvPath();
+  if (ours(file)) rmSync(file, { force: true });
+}

@@ -1,0 +1,15 @@
+// The TypeScript seed's client app (see client-app.ts), as its own process: the supervisor starts it with the CLI's Node.
+import { startClientApp } from "./client-app.js";
+
+const port = Number(process.env.PATTERNS_CLIENT_APP_PORT ?? 5000);
+const ingressUrl = process.env.PATTERNS_INGRESS_URL ?? "http://127.0.0.1:8080";
+const server = await startClientApp({ port, ingressUrl });
+process.stderr.write(`[client-app] listening on 127.0.0.1:${port}, calling Restate at ${ingressUrl} (pid ${process.pid})\n`);
+
+const shutdown = () => {
+  server.close();
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 200).unref();
+};
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
