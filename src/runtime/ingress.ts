@@ -37,8 +37,32 @@ export async function ingressFetch<T = unknown>(base: string, path: string, init
   return { status: res.status, body: body as T, text, headers: res.headers };
 }
 
+/** The message of an ingress error answer: `message` of its JSON body ({code, message}), else its text. */
+export function errorText(res: Pick<RawResponse, "body" | "text">): string {
+  const b = res.body as { message?: unknown } | undefined;
+  return typeof b === "object" && b && "message" in b ? String(b.message) : res.text;
+}
+
 /** Turn an ingress error answer into a one-line PlaygroundError. */
 export function ingressError(res: RawResponse, what: string): PlaygroundError {
-  const msg = typeof res.body === "object" && res.body && "message" in res.body ? String((res.body as { message: unknown }).message) : res.text;
-  return new PlaygroundError(`${what} failed (HTTP ${res.status}): ${msg}`);
+  return new PlaygroundError(`${what} failed (HTTP ${res.status}): ${errorText(res)}`);
+}
+
+/** An error thrown by the typed ingress client (or a refused connection) as a one-line PlaygroundError. */
+export function callError(e: unknown, what: string): PlaygroundError {
+  if (e instanceof clients.HttpCallError) {
+    let body: unknown;
+    try {
+      body = JSON.parse(e.responseText);
+    } catch {
+      /* plain text */
+    }
+    return new PlaygroundError(`${what} failed (HTTP ${e.status}): ${errorText({ body, text: e.responseText })}`);
+  }
+  if (e instanceof PlaygroundError) return e;
+  const err = e as Error & { cause?: { code?: string } };
+  if (err?.cause?.code === "ECONNREFUSED" || /fetch failed/.test(String(err?.message))) {
+    return new PlaygroundError(`Restate's ingress is not reachable (${err.message})`, "check `npx patterns status`");
+  }
+  return new PlaygroundError(`${what} failed: ${err instanceof Error ? err.message : String(e)}`);
 }

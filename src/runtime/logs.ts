@@ -1,5 +1,6 @@
 // Component logs: tail for failed starts and `logs`, follow for `logs -f` and `start --foreground`.
 import { closeSync, existsSync, openSync, readSync, statSync, watch } from "node:fs";
+import { lineCursor } from "../lib/ndjson.js";
 
 export function tailFile(file: string, lines: number): string {
   if (!existsSync(file)) return "";
@@ -19,25 +20,9 @@ export function tailFile(file: string, lines: number): string {
 
 /** Call onLine for every line appended to file from now on (or from `from`); returns a stop function. */
 export function followFile(file: string, onLine: (line: string) => void, from?: number): () => void {
-  let pos = from ?? (existsSync(file) ? statSync(file).size : 0);
-  let partial = "";
+  const cursor = lineCursor(file, from);
   const pump = () => {
-    if (!existsSync(file)) return;
-    const size = statSync(file).size;
-    if (size < pos) pos = 0;
-    if (size === pos) return;
-    const buf = Buffer.alloc(size - pos);
-    const fd = openSync(file, "r");
-    try {
-      readSync(fd, buf, 0, buf.length, pos);
-    } finally {
-      closeSync(fd);
-    }
-    pos = size;
-    const text = partial + buf.toString("utf8");
-    const parts = text.split("\n");
-    partial = parts.pop() ?? "";
-    for (const l of parts) onLine(l);
+    for (const l of cursor.next()) onLine(l);
   };
   const timer = setInterval(pump, 200);
   let watcher: ReturnType<typeof watch> | undefined;

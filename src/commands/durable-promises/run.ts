@@ -3,7 +3,7 @@
 import { durablePromise, DurablePromiseRejected, DurablePromiseTimeout, type PromiseInfo } from "../../services/durable-promises/client.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import type { RawCall } from "../lib/curl.js";
-import { callError } from "../lib/ingress-errors.js";
+import { callError } from "../../runtime/ingress.js";
 
 export const PROMISE_SERVER = "durablePromiseServer";
 

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
 import { readStepLog } from "../../observe/sources.js";
-export { callError } from "./ingress-errors.js";
+export { callError } from "../../runtime/ingress.js";
 
 /** A run-unique suffix for keys, so repeated runs on one stack never collide. */
 export function randomSuffix(n = 6): string {

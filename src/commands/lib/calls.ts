@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { UsageError } from "../../errors.js";
 import { invocations, journalEvents, type InvocationRow } from "../../observe/index.js";
-import { ingressError, ingressFetch, type RawResponse } from "../../runtime/ingress.js";
+import { errorText, ingressError, ingressFetch } from "../../runtime/ingress.js";
+export { errorText };
 import type { RunningStack } from "../../runtime/stack.js";
 import { readLedger, type LedgerEntry } from "../../services/lib/simulated.js";
 
@@ -30,11 +31,6 @@ export function path(...segments: string[]): string {
   return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
 }
 
-/** The message of an ingress error body ({code, message}) or its text. */
-export function errorText(res: RawResponse): string {
-  const b = res.body as { message?: unknown } | undefined;
-  return typeof b === "object" && b && "message" in b ? String(b.message) : res.text;
-}
 
 /** A call that must succeed (2xx), answered with its body. */
 export async function callOk<T>(stack: RunningStack, p: string, body?: unknown, what = p): Promise<{ body: T; invocationId?: string }> {

@@ -1,9 +1,7 @@
 // Input checks shared by the custom group's handlers: bad input is a terminal 400 that names the field.
-import * as restate from "@restatedev/restate-sdk";
+import { badInput } from "./validate.js";
 
-export function badInput(message: string): restate.TerminalError {
-  return new restate.TerminalError(message, { errorCode: 400 });
-}
+export { badInput };
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
