@@ -86,11 +86,16 @@ export function introLines(t: Tour, crash: boolean, width = proseWidth()): strin
   return lines;
 }
 
-async function pause(message: string, interactive: boolean): Promise<void> {
-  if (!interactive) return;
+/** Ask a yes/no question in a terminal (yes without one). */
+async function ask(message: string, interactive: boolean): Promise<boolean> {
+  if (!interactive) return true;
   const { confirm } = await import("@inquirer/prompts");
-  const go = await confirm({ message, default: true }, { output: process.stderr });
-  if (!go) throw new TourStopped();
+  return confirm({ message, default: true }, { output: process.stderr });
+}
+
+/** A question whose "no" ends the tour (before anything ran). */
+async function pause(message: string, interactive: boolean): Promise<void> {
+  if (!(await ask(message, interactive))) throw new TourStopped();
 }
 
 export function checkLines(report: TourReport): string[] {
@@ -125,8 +130,8 @@ export async function presentTour(tour: Tour, o: PresentOptions): Promise<Presen
     for (const l of tour.look) wrap(l, proseWidth(), "    ").forEach((w, i) => note(i === 0 ? w.replace(/^ {4}/, "  • ") : w));
   }
   let timeline: Timeline | undefined;
-  if (report.keyInvocation) {
-    await pause(`Show the journal of ${shortId(report.keyInvocation)}?`, interactive);
+  // an optional view: declining it skips the journal, never the checks below (they are the proof)
+  if (report.keyInvocation && (await ask(`Show the journal of ${shortId(report.keyInvocation)}?`, interactive))) {
     timeline = await invocationTimeline(o.stack, report.keyInvocation).catch(() => undefined);
     if (timeline && !o.json) {
       out("");
