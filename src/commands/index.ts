@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Declaration } from "./verb.js";
 import * as start from "./start.js";
-import * as stop from "./stop.js";
+import { stop } from "./stop.js";
 import * as status from "./status.js";
 import { logs } from "./logs.js";
 import * as doctor from "./doctor.js";
@@ -10,10 +10,18 @@ import { demo } from "./demo.js";
 import * as timeline from "./timeline.js";
 import { registry } from "../patterns/registry.js";
 import { produce } from "./produce.js";
-import * as interactive from "./interactive.js";
 import { topics } from "./topics.js";
+import * as interactive from "./interactive.js";
 
-export const declarations: Declaration[] = [logs, topics, demo, ...registry.flatMap((p) => p.declarations ?? []), produce];
+/** In help order: stack, play, patterns, inspect, faults. */
+export const declarations: Declaration[] = [
+  stop,
+  demo,
+  ...registry.flatMap((p) => p.declarations ?? []),
+  produce,
+  logs,
+  topics,
+];
 
 /** Verbs still registered imperatively; each moves to a declaration. */
-export const commandModules: { register(program: Command): void }[] = [start, stop, status, doctor, timeline, interactive];
+export const commandModules: { register(program: Command): void }[] = [start, status, doctor, timeline, interactive];
