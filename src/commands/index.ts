@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { Declaration } from "./verb.js";
 import * as start from "./start.js";
 import { stop } from "./stop.js";
-import * as status from "./status.js";
+import { status } from "./status.js";
 import { logs } from "./logs.js";
 import * as doctor from "./doctor.js";
 import { demo } from "./demo.js";
@@ -16,6 +16,7 @@ import * as interactive from "./interactive.js";
 /** In help order: stack, play, patterns, inspect, faults. */
 export const declarations: Declaration[] = [
   stop,
+  status,
   demo,
   ...registry.flatMap((p) => p.declarations ?? []),
   produce,
@@ -24,4 +25,4 @@ export const declarations: Declaration[] = [
 ];
 
 /** Verbs still registered imperatively; each moves to a declaration. */
-export const commandModules: { register(program: Command): void }[] = [start, status, doctor, timeline, interactive];
+export const commandModules: { register(program: Command): void }[] = [start, doctor, timeline, interactive];
