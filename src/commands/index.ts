@@ -5,7 +5,7 @@ import * as start from "./start.js";
 import { stop } from "./stop.js";
 import { status } from "./status.js";
 import { logs } from "./logs.js";
-import * as doctor from "./doctor.js";
+import { doctor } from "./doctor.js";
 import { demo } from "./demo.js";
 import * as timeline from "./timeline.js";
 import { registry } from "../patterns/registry.js";
@@ -17,6 +17,7 @@ import * as interactive from "./interactive.js";
 export const declarations: Declaration[] = [
   stop,
   status,
+  doctor,
   demo,
   ...registry.flatMap((p) => p.declarations ?? []),
   produce,
@@ -25,4 +26,4 @@ export const declarations: Declaration[] = [
 ];
 
 /** Verbs still registered imperatively; each moves to a declaration. */
-export const commandModules: { register(program: Command): void }[] = [start, doctor, timeline, interactive];
+export const commandModules: { register(program: Command): void }[] = [start, timeline, interactive];
