@@ -1,7 +1,7 @@
 // Every verb. Declarations (src/commands/verb.ts) are mounted in this order; a group comes before its verbs.
 import type { Command } from "commander";
 import type { Declaration } from "./verb.js";
-import * as start from "./start.js";
+import { start } from "./start.js";
 import { stop } from "./stop.js";
 import { status } from "./status.js";
 import { logs } from "./logs.js";
@@ -15,6 +15,7 @@ import * as interactive from "./interactive.js";
 
 /** In help order: stack, play, patterns, inspect, faults. */
 export const declarations: Declaration[] = [
+  start,
   stop,
   status,
   doctor,
@@ -26,4 +27,4 @@ export const declarations: Declaration[] = [
 ];
 
 /** Verbs still registered imperatively; each moves to a declaration. */
-export const commandModules: { register(program: Command): void }[] = [start, timeline, interactive];
+export const commandModules: { register(program: Command): void }[] = [timeline, interactive];
