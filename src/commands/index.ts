@@ -7,7 +7,7 @@ import { status } from "./status.js";
 import { logs } from "./logs.js";
 import { doctor } from "./doctor.js";
 import { demo } from "./demo.js";
-import * as timeline from "./timeline.js";
+import { killBroker, killRestate, killWorker, timeline } from "./timeline.js";
 import { registry } from "../patterns/registry.js";
 import { produce } from "./produce.js";
 import { topics } from "./topics.js";
@@ -22,9 +22,13 @@ export const declarations: Declaration[] = [
   demo,
   ...registry.flatMap((p) => p.declarations ?? []),
   produce,
+  timeline,
   logs,
   topics,
+  killWorker,
+  killRestate,
+  killBroker,
 ];
 
 /** Verbs still registered imperatively; each moves to a declaration. */
-export const commandModules: { register(program: Command): void }[] = [timeline, interactive];
+export const commandModules: { register(program: Command): void }[] = [interactive];
