@@ -11,7 +11,7 @@ import { killBroker, killRestate, killWorker, timeline } from "./timeline.js";
 import { registry } from "../patterns/registry.js";
 import { produce } from "./produce.js";
 import { topics } from "./topics.js";
-import * as interactive from "./interactive.js";
+import { cancel, completion, invocations, kill, list, readme, state, tour, ui } from "./interactive.js";
 
 /** In help order: stack, play, patterns, inspect, faults. */
 export const declarations: Declaration[] = [
@@ -19,16 +19,25 @@ export const declarations: Declaration[] = [
   stop,
   status,
   doctor,
+  completion,
+  list,
+  tour,
   demo,
   ...registry.flatMap((p) => p.declarations ?? []),
   produce,
+  state,
+  invocations,
   timeline,
   logs,
   topics,
+  ui,
+  cancel,
+  kill,
   killWorker,
   killRestate,
   killBroker,
+  readme,
 ];
 
-/** Verbs still registered imperatively; each moves to a declaration. */
-export const commandModules: { register(program: Command): void }[] = [interactive];
+/** Verbs still registered imperatively (none left: every verb is a declaration). */
+export const commandModules: { register(program: Command): void }[] = [];

@@ -77,9 +77,11 @@ export interface VerbSpec<O = Record<string, unknown>, D = unknown> {
   /** left out of `--help` and completion (still runs) */
   hidden?: boolean;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(ctx: VerbContext<O>, ...args: any[]): Promise<D> | D;
+  run(ctx: VerbContext<O>, ...args: any[]): Promise<D | undefined> | D | undefined;
   /** text form of the data; without it, `run` prints for itself (streams like --follow) and returns nothing */
   render?(data: D, ctx: VerbContext<O>): string | string[] | void;
+  /** the --json document when it is not the data itself */
+  json?(data: D): unknown;
   /** advice after the result, on stderr (never with --json): hints, next steps, warnings about the data */
   notes?(data: D, ctx: VerbContext<O>): string[];
   /** the exit code the data means (e.g. 1 when a check failed); 0 by default */
@@ -170,14 +172,14 @@ function addVerb(parent: Command, spec: VerbSpec): Command {
     const ctx = context<Record<string, unknown>>(command);
     const data = await spec.run(ctx, ...positional);
     // a verb that printed for itself (a stream) returns nothing: nothing to render
-    if (spec.render && data !== undefined) {
-      if (ctx.json) printJson(data);
+    if (data !== undefined && spec.render) {
+      if (ctx.json) printJson(spec.json ? spec.json(data) : data);
       else {
         const text = spec.render(data, ctx);
         if (text !== undefined) for (const line of Array.isArray(text) ? text : [text]) out(line);
       }
     }
-    if (spec.notes && data !== undefined && !ctx.json) for (const line of spec.notes(data, ctx)) note(line);
+    if (data !== undefined && spec.notes && !ctx.json) for (const line of spec.notes(data, ctx)) note(line);
     const calls = (ctx as unknown as { calls: RawCall[] }).calls;
     if (calls.length) printEquivalent(calls, { json: ctx.json });
     const code = data === undefined ? 0 : (spec.exitCode?.(data) ?? 0);
