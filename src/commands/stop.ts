@@ -6,7 +6,7 @@ import { terminate, sleep } from "../runtime/supervisor.js";
 import { isPortFree } from "../runtime/ports.js";
 import { note } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import { spinner } from "../ui/spinner.js";
+import { spinner, type Step } from "../ui/spinner.js";
 import { verb } from "./verb.js";
 
 /** Is this pid still the process we started (and not a recycled pid)? */
@@ -38,13 +38,16 @@ export async function cleanupStale(state: StackState): Promise<number> {
   return killed;
 }
 
-export async function runStop(o: { stateDir?: string; purge?: boolean; json?: boolean }): Promise<{ wasRunning: boolean; stale: boolean; purged: boolean; pids: number[] }> {
+export async function runStop(
+  o: { stateDir?: string; purge?: boolean; json?: boolean },
+  progress: (text: string) => Step = (text) => spinner(text, { json: o.json }),
+): Promise<{ wasRunning: boolean; stale: boolean; purged: boolean; pids: number[] }> {
   const dir = resolveStateDir(o.stateDir);
   const paths = statePaths(dir);
   const { state, stale } = liveState(paths.stateFile);
   const pids: number[] = [];
   if (state && !stale) {
-    const step = spinner("stopping the playground", { json: o.json });
+    const step = progress("stopping the playground");
     for (const comp of Object.values(state.components)) if (comp.pid && isAlive(comp.pid)) pids.push(comp.pid);
     await terminate(state.supervisorPid, 20_000);
     // the supervisor waits for its children; make sure nothing it owned is left
@@ -74,7 +77,7 @@ export const stop = verb<{ purge?: boolean }, Awaited<ReturnType<typeof runStop>
   summary: "stop every component (reverse order, SIGTERM then SIGKILL) and wait until the ports are free",
   options: [{ flags: "--purge", description: "also delete the state dir: Restate's data, logs and keys" }],
   examples: ["npx patterns stop", "npx patterns stop --purge"],
-  run: (ctx) => runStop(ctx.opts),
+  run: (ctx) => runStop(ctx.opts, ctx.spinner),
   // what happened is said on stderr (the spinner, the notes); stdout carries only --json's document
   render: () => [],
   notes: (r) =>
