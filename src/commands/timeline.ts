@@ -64,7 +64,7 @@ async function follow(ctx: VerbContext<TimelineFlags>, stack: RunningStack, a: T
   if (r.reason === "timeout" && r.timelines.length) process.exitCode = 1;
 }
 
-export const timeline = verb<TimelineFlags, TimelineData | undefined>({
+export const timeline = verb<TimelineFlags, TimelineData>({
   path: "timeline",
   group: "inspect",
   summary: "what invocations did, step by step: journal entries, retries, crashes, and which ctx.run bodies ran live or were replayed",
