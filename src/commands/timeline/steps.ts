@@ -1,7 +1,8 @@
 // Every named ctx.run step of the worker's pattern services: the steps `kill-worker --at-step` can arm a crash at.
 // The patterns that name their steps in shared modules are imported; the others are listed here, and a unit test
 // (test/unit/crash-steps.test.ts) reads the services' sources so that a renamed or added step cannot be missed.
-import { MACHINE_RUN_STEP_NAMES, SAGA_RUN_STEP_NAMES } from "../../services/orchestration/model.js";
+import { SAGA_RUN_STEP_NAMES } from "../../services/sagas/model.js";
+import { MACHINE_RUN_STEP_NAMES } from "../../services/stateful-actors/model.js";
 import { RECOVERY_STEPS } from "../../services/system/steps.js";
 import { PQ_WORK_STEP, RL_WORK_STEP } from "../../services/custom/names.js";
 
