@@ -4,7 +4,8 @@
 import { SAGA_RUN_STEP_NAMES } from "../../services/sagas/model.js";
 import { MACHINE_RUN_STEP_NAMES } from "../../services/stateful-actors/model.js";
 import { RECOVERY_STEPS } from "../../services/system/steps.js";
-import { PQ_WORK_STEP, RL_WORK_STEP } from "../../services/custom/names.js";
+import { PQ_WORK_STEP } from "../../services/priority-queue/names.js";
+import { RL_WORK_STEP } from "../../services/rate-limiter/names.js";
 
 /** The steps by the pattern that runs them (`playground` and `chaos`: the playground's own services). */
 export const CRASH_STEPS_BY_PATTERN: Readonly<Record<string, readonly string[]>> = {
