@@ -1,5 +1,4 @@
 // Every verb. Declarations (src/commands/verb.ts) are mounted in this order; a group comes before its verbs.
-import type { Command } from "commander";
 import type { Declaration } from "./verb.js";
 import { start } from "./start.js";
 import { stop } from "./stop.js";
@@ -39,5 +38,3 @@ export const declarations: Declaration[] = [
   readme,
 ];
 
-/** Verbs still registered imperatively (none left: every verb is a declaration). */
-export const commandModules: { register(program: Command): void }[] = [];
