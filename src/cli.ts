@@ -3,7 +3,7 @@
 // 1 failure, 2 usage, 130 interrupted). src/main.ts, the entry, runs it; nothing here runs on import.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, type Option } from "commander";
-import { commandModules, declarations } from "./commands/index.js";
+import { declarations } from "./commands/index.js";
 import { runMenu } from "./commands/interactive.js";
 import { mount } from "./commands/verb.js";
 import { PlaygroundError } from "./errors.js";
@@ -33,7 +33,6 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: () => {} })
     .exitOverride();
   mount(program, declarations);
-  for (const m of commandModules) m.register(program);
   const harden = (cmd: Command) => {
     cmd.exitOverride();
     cmd.configureOutput({ outputError: () => {} });

@@ -1,5 +1,4 @@
 // `patterns doctor`: one line per check, and the fix for each failure.
-import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { brokerEntry, describeStateDir, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
 import { findStack } from "../runtime/stack.js";
@@ -11,9 +10,8 @@ import { errorMessage } from "../errors.js";
 import { duplicateSubscriptions, stalledSubscriptions } from "../runtime/health.js";
 import { stuckInvocations } from "../observe/index.js";
 import { allServiceNames, allSubscriptions } from "../registry.js";
-import { examples, globals } from "./common.js";
-import { out, printJson } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
+import { verb } from "./verb.js";
 
 export interface Check {
   name: string;
@@ -178,19 +176,19 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
   return checks;
 }
 
-export function register(program: Command): void {
-  program
-    .command("doctor")
-    .description("check Node, binaries, ports, health, registration, subscriptions, signing and loopback binding")
-    .addHelpText("after", examples("npx patterns doctor", "npx patterns doctor --json"))
-    .action(async (_o, command: Command) => {
-      const o = globals(command);
-      const checks = await runDoctor(o.stateDir);
-      if (o.json) printJson({ ok: checks.every((x) => x.ok), checks });
-      else
-        for (const x of checks) {
-          out(`${x.ok ? (x.warn ? sym.warn : sym.ok) : sym.fail} ${x.name.padEnd(28)} ${x.ok ? c.dim(x.detail) : x.detail}${!x.ok && x.fix ? `\n    ${c.dim("fix:")} ${x.fix}` : ""}`);
-        }
-      if (!checks.every((x) => x.ok)) process.exitCode = 1;
-    });
+export function renderCheck(x: Check): string {
+  return `${x.ok ? (x.warn ? sym.warn : sym.ok) : sym.fail} ${x.name.padEnd(28)} ${x.ok ? c.dim(x.detail) : x.detail}${!x.ok && x.fix ? `\n    ${c.dim("fix:")} ${x.fix}` : ""}`;
 }
+
+export const doctor = verb<Record<string, never>, { ok: boolean; checks: Check[] }>({
+  path: "doctor",
+  group: "stack",
+  summary: "check Node, binaries, ports, health, registration, subscriptions, signing and loopback binding",
+  examples: ["npx patterns doctor", "npx patterns doctor --json"],
+  async run(ctx) {
+    const checks = await runDoctor(ctx.opts.stateDir);
+    return { ok: checks.every((x) => x.ok), checks };
+  },
+  render: (r) => r.checks.map(renderCheck),
+  exitCode: (r) => (r.ok ? 0 : 1),
+});

@@ -1,19 +1,40 @@
 // Every verb. Declarations (src/commands/verb.ts) are mounted in this order; a group comes before its verbs.
-import type { Command } from "commander";
 import type { Declaration } from "./verb.js";
-import * as start from "./start.js";
-import * as stop from "./stop.js";
-import * as status from "./status.js";
+import { start } from "./start.js";
+import { stop } from "./stop.js";
+import { status } from "./status.js";
 import { logs } from "./logs.js";
-import * as doctor from "./doctor.js";
+import { doctor } from "./doctor.js";
 import { demo } from "./demo.js";
-import * as timeline from "./timeline.js";
+import { killBroker, killRestate, killWorker, timeline } from "./timeline.js";
 import { registry } from "../patterns/registry.js";
 import { produce } from "./produce.js";
-import * as interactive from "./interactive.js";
 import { topics } from "./topics.js";
+import { cancel, completion, invocations, kill, list, readme, state, tour, ui } from "./interactive.js";
 
-export const declarations: Declaration[] = [logs, topics, demo, ...registry.flatMap((p) => p.declarations ?? []), produce];
+/** In help order: stack, play, patterns, inspect, faults. */
+export const declarations: Declaration[] = [
+  start,
+  stop,
+  status,
+  doctor,
+  completion,
+  list,
+  tour,
+  demo,
+  ...registry.flatMap((p) => p.declarations ?? []),
+  produce,
+  state,
+  invocations,
+  timeline,
+  logs,
+  topics,
+  ui,
+  cancel,
+  kill,
+  killWorker,
+  killRestate,
+  killBroker,
+  readme,
+];
 
-/** Verbs still registered imperatively; each moves to a declaration. */
-export const commandModules: { register(program: Command): void }[] = [start, stop, status, doctor, timeline, interactive];

@@ -14,13 +14,13 @@ const NAMES = ["restate", "broker", "worker", "client-app", "supervisor"] as con
 export const logs = verb<{ follow?: boolean; lines: number }>({
   path: "logs",
   group: "inspect",
-  summary: "print the last lines of the component logs; -f follows them",
+  summary: "print the last lines of the component logs; -f follows them (NDJSON with --json)",
   args: [{ name: "[component]", description: `one of ${NAMES.join(", ")} (default: all)` }],
   options: [
     { flags: "-f, --follow", description: "keep printing new lines until Ctrl+C" },
     { flags: "-n, --lines <n>", description: "how many lines from the end", parse: intOption("--lines", 1, 100_000), default: 40 },
   ],
-  examples: ["npx patterns logs worker", "npx patterns logs restate -f", "npx patterns logs -n 200"],
+  examples: ["npx patterns logs worker", "npx patterns logs restate -f", "npx patterns logs -n 200", "npx patterns logs --json | jq -r 'select(.component==\"worker\") | .line'"],
   async run(ctx, component: string | undefined) {
     const o = ctx.opts;
     if (component && !(NAMES as readonly string[]).includes(component)) {
@@ -31,14 +31,20 @@ export const logs = verb<{ follow?: boolean; lines: number }>({
     const files = chosen.map((n) => ({ n, file: path.join(dir, `${n}.log`) })).filter((f) => existsSync(f.file));
     if (files.length === 0) throw new UsageError(`no logs in ${dir}`, "start the playground first: `npx patterns start`");
     const multi = files.length > 1;
+    // --json: NDJSON, one {"component","line"} object per log line (tail and follow alike)
+    const ndjson = (component: string, line: string) => out(JSON.stringify({ component, line }));
     for (const f of files) {
       const text = tailFile(f.file, o.lines);
+      if (ctx.json) {
+        if (text) for (const line of text.split("\n")) ndjson(f.n, line);
+        continue;
+      }
       if (multi) out(c.bold(`── ${f.n} (${f.file})`));
       if (text) out(text);
     }
     if (!o.follow) return;
     await new Promise<void>((resolve) => {
-      const stops = files.map((f) => followFile(f.file, (l) => out(multi ? `${c.dim(f.n.padEnd(10))} ${l}` : l)));
+      const stops = files.map((f) => followFile(f.file, (l) => (ctx.json ? ndjson(f.n, l) : out(multi ? `${c.dim(f.n.padEnd(10))} ${l}` : l))));
       process.once("SIGINT", () => {
         for (const s of stops) s();
         resolve();

@@ -1,7 +1,6 @@
 // `patterns start`: check ports, then spawn the supervisor in the background and show each component coming up.
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants } from "node:fs";
-import { Option, type Command } from "commander";
 import { IGNORED_PORT_FLAG, PORT_ENV, PORT_FLAGS, parseTimeScale, resolveKafka, resolvePorts, type Ports, type StackConfig } from "../runtime/config.js";
 import { LogFilter } from "../runtime/log-filter.js";
 import { resolveStateDir, statePaths, supervisorEntry } from "../runtime/paths.js";
@@ -11,10 +10,10 @@ import { Supervisor, logTail, type ProgressEvent } from "../runtime/supervisor.j
 import { followFile } from "../runtime/logs.js";
 import { cleanupStale } from "./stop.js";
 import { PlaygroundError, UsageError } from "../errors.js";
-import { examples, globals } from "./common.js";
 import { c, sym } from "../ui/palette.js";
-import { humanDuration, note, printJson } from "../ui/output.js";
+import { humanDuration, note } from "../ui/output.js";
 import { spinner, type Step } from "../ui/spinner.js";
+import { verb } from "./verb.js";
 
 interface StartOptions {
   foreground?: boolean;
@@ -210,34 +209,39 @@ async function runForeground(config: StackConfig, view: ProgressView, t0: number
   return new Promise<never>(() => {});
 }
 
-export function register(program: Command): void {
-  const cmd = program
-    .command("start")
-    .description("start restate-server, the Kafka broker and the worker in the background, register and wire everything")
-    .option("--foreground", "stay attached: stream the components' warnings and errors, Ctrl+C stops everything")
-    .option("--verbose", "with --foreground: stream every log line, not only warnings and errors")
-    .option("--kafka-brokers <list>", "use an existing Kafka cluster (host:port[,host:port…]) instead of the embedded broker")
-    .option("--no-kafka", "run without a broker; Kafka-fed verbs call the handlers through the ingress instead")
-    .option("--time-scale <n>", "nominal seconds per real second for the seeds' long timers (default 17280: a day in 5 s)");
-  for (const [key, flag] of Object.entries(PORT_FLAGS)) cmd.option(`${flag} <port>`, `port for ${key}`);
-  cmd.addOption(new Option(`${IGNORED_PORT_FLAG} <port>`, "ignored: the embedded broker has no HTTP API any more").hideHelp());
-  cmd.addHelpText("after", examples("npx patterns start", "npx patterns start --foreground", "npx patterns start --kafka-brokers 127.0.0.1:9092", "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080"));
-  cmd.action(async (_o, command: Command) => {
-    const o = globals<StartOptions>(command);
-    if (o.brokerApiPort !== undefined) note(c.dim(`${IGNORED_PORT_FLAG} is ignored: the embedded broker has no HTTP API any more`));
-    const result = await runStart(o);
-    if (o.json) return printJson({ ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied });
-    if (result.already) {
-      note(`${sym.ok} the playground is already running (supervisor pid ${result.state.supervisorPid}); ${c.cmd("npx patterns status")} shows it`);
-      if (result.portsNotApplied.length > 0) {
-        const asked = result.portsNotApplied.map((p) => `${p.from} ${p.requested}`).join(", ");
-        const runs = result.portsNotApplied.map((p) => `${p.component} on ${p.running}`).join(", ");
-        note(`${sym.warn} it runs with ${runs}; ${asked} ${result.portsNotApplied.length === 1 ? "was" : "were"} not applied`);
-        note(c.dim(`  to use ${result.portsNotApplied.length === 1 ? "it" : "them"}: ${c.cmd("npx patterns stop")}, then start again with the same options`));
-      }
-      return;
+export type StartReport = StackState & { alreadyRunning: boolean; startMs: number; portsNotApplied: PortNotApplied[] };
+
+export const start = verb<StartOptions, StartReport>({
+  path: "start",
+  group: "stack",
+  summary: "start restate-server, the Kafka broker, the worker and the seed's client app in the background, register and wire everything",
+  options: [
+    { flags: "--foreground", description: "stay attached: stream the components' warnings and errors, Ctrl+C stops everything" },
+    { flags: "--verbose", description: "with --foreground: stream every log line, not only warnings and errors" },
+    { flags: "--kafka-brokers <list>", description: "use an existing Kafka cluster (host:port[,host:port…]) instead of the embedded broker" },
+    { flags: "--no-kafka", description: "run without a broker; Kafka-fed verbs call the handlers through the ingress instead" },
+    { flags: "--time-scale <n>", description: "nominal seconds per real second for the seeds' long timers (default 17280: a day in 5 s)" },
+    ...Object.entries(PORT_FLAGS).map(([key, flag]) => ({ flags: `${flag} <port>`, description: `port for ${key}` })),
+    { flags: `${IGNORED_PORT_FLAG} <port>`, description: "ignored: the embedded broker has no HTTP API any more", hidden: true },
+  ],
+  examples: ["npx patterns start", "npx patterns start --foreground", "npx patterns start --kafka-brokers 127.0.0.1:9092", "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080"],
+  async run(ctx) {
+    if (ctx.opts.brokerApiPort !== undefined) ctx.say(c.dim(`${IGNORED_PORT_FLAG} is ignored: the embedded broker has no HTTP API any more`));
+    // --foreground streams the components' logs until Ctrl+C and never returns
+    const result = await runStart(ctx.opts);
+    return { ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied };
+  },
+  // the summary is for the person at the terminal: stderr; stdout carries only --json's document
+  render: () => [],
+  notes: (r) => {
+    if (!r.alreadyRunning) return [...summary(r), c.dim(`ready in ${humanDuration(r.startMs)}`)];
+    const lines = [`${sym.ok} the playground is already running (supervisor pid ${r.supervisorPid}); ${c.cmd("npx patterns status")} shows it`];
+    if (r.portsNotApplied.length > 0) {
+      const asked = r.portsNotApplied.map((p) => `${p.from} ${p.requested}`).join(", ");
+      const runs = r.portsNotApplied.map((p) => `${p.component} on ${p.running}`).join(", ");
+      lines.push(`${sym.warn} it runs with ${runs}; ${asked} ${r.portsNotApplied.length === 1 ? "was" : "were"} not applied`);
+      lines.push(c.dim(`  to use ${r.portsNotApplied.length === 1 ? "it" : "them"}: ${c.cmd("npx patterns stop")}, then start again with the same options`));
     }
-    for (const l of summary(result.state)) note(l);
-    note(c.dim(`ready in ${humanDuration(result.ms)}`));
-  });
-}
+    return lines;
+  },
+});

@@ -1,14 +1,14 @@
 // `patterns status`: one row per component (pid, port, health, uptime), plus registration and subscriptions.
-import type { Command } from "commander";
 import { describeStateDir, resolveStateDir, statePaths } from "../runtime/paths.js";
 import { COMPONENT_NAMES, isAlive, liveState, type ComponentName, type StackState } from "../runtime/state.js";
 import { AdminClient } from "../runtime/admin.js";
 import { canConnect } from "../runtime/ports.js";
-import { examples, globals } from "./common.js";
-import { humanDuration, note, out, printJson, table } from "../ui/output.js";
+import { humanDuration, table } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
 import { logBytes } from "../broker/inspect.js";
 import { humanBytes } from "./topics.js";
+import { readCrashArm, type CrashArm } from "../services/lib/crash.js";
+import { verb } from "./verb.js";
 
 export interface ComponentStatus {
   name: ComponentName;
@@ -35,12 +35,17 @@ export interface StatusReport {
   /** bytes of the embedded broker's partition logs on disk */
   brokerLogBytes?: number;
   notes: string[];
+  /** a one-shot worker crash armed by `kill-worker --at-step` (or a tour) that has not fired yet */
+  armedCrash?: CrashArm;
 }
 
 export async function collectStatus(stateDirFlag?: string): Promise<StatusReport> {
   const dir = resolveStateDir(stateDirFlag);
-  const { state, stale } = liveState(statePaths(dir).stateFile);
-  if (!state || stale) return { running: false, stateDir: dir, components: [], services: [], subscriptions: [], notes: stale ? ["a stale state file was found; `npx patterns stop` cleans it"] : [] };
+  const paths = statePaths(dir);
+  const { state, stale } = liveState(paths.stateFile);
+  const armedCrash = readCrashArm(paths.crashArm);
+  const armed = armedCrash ? { armedCrash } : {};
+  if (!state || stale) return { running: false, stateDir: dir, components: [], services: [], subscriptions: [], notes: stale ? ["a stale state file was found; `npx patterns stop` cleans it"] : [], ...armed };
   const admin = new AdminClient(state.adminUrl);
   const now = Date.now();
   const components: ComponentStatus[] = [];
@@ -86,6 +91,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     subscriptions,
     brokerLogBytes: state.kafka.kind === "embedded" ? logBytes(statePaths(dir).brokerData) : undefined,
     notes: state.notes,
+    ...armed,
   };
 }
 
@@ -108,23 +114,24 @@ export function renderStatus(r: StatusReport): string[] {
   return lines;
 }
 
-export function register(program: Command): void {
-  program
-    .command("status")
-    .description("show each component's pid, address, health and uptime, the registered services and subscriptions")
-    .addHelpText("after", examples("npx patterns status", "npx patterns status --json"))
-    .action(async (_o, command: Command) => {
-      const o = globals(command);
-      const r = await collectStatus(o.stateDir);
-      if (o.json) printJson(r);
-      else {
-        for (const l of renderStatus(r)) out(l);
-        // notes are advice, not the status: stderr (they are in --json's "notes")
-        for (const n of r.notes) note(`${sym.warn} ${c.dim(n)}`);
-      }
-      if (r.running && r.components.some((x) => !x.healthy)) {
-        if (!o.json) note(c.dim("a component is not healthy: see `npx patterns logs <component>` or `npx patterns doctor`"));
-        process.exitCode = 1;
-      }
-    });
+/** The armed one-shot crash as a line of text. */
+export function renderArm(arm: CrashArm): string {
+  return `${sym.warn} crash armed: the worker exits ${arm.when === "after" ? "right after" : "inside"} the next ${c.bold(`"${arm.step}"`)} step${arm.invocationId ? ` of ${arm.invocationId}` : ""} (${arm.when}); ${c.cmd("npx patterns kill-worker --disarm")} removes it`;
 }
+
+export const status = verb<Record<string, never>, StatusReport>({
+  path: "status",
+  group: "stack",
+  summary: "show each component's pid, address, health and uptime, the registered services and subscriptions",
+  examples: ["npx patterns status", "npx patterns status --json"],
+  run: (ctx) => collectStatus(ctx.opts.stateDir),
+  render: (r) => [...renderStatus(r), ...(r.armedCrash ? [renderArm(r.armedCrash)] : [])],
+  // notes are advice, not the status: stderr (they are in --json's "notes")
+  notes: (r) => [
+    ...r.notes.map((n) => `${sym.warn} ${c.dim(n)}`),
+    ...(unhealthy(r) ? [c.dim("a component is not healthy: see `npx patterns logs <component>` or `npx patterns doctor`")] : []),
+  ],
+  exitCode: (r) => (unhealthy(r) ? 1 : 0),
+});
+
+const unhealthy = (r: StatusReport) => r.running && r.components.some((x) => !x.healthy);

@@ -1,15 +1,14 @@
 // `patterns stop`: ask the supervisor to stop everything (reverse order, SIGTERM then SIGKILL); clean a stale state.
 import { readFileSync, rmSync } from "node:fs";
-import type { Command } from "commander";
 import { describeStateDir, resolveStateDir, statePaths } from "../runtime/paths.js";
 import { COMPONENT_NAMES, isAlive, liveState, removeState, type StackState } from "../runtime/state.js";
 import { terminate, sleep } from "../runtime/supervisor.js";
 import { isPortFree } from "../runtime/ports.js";
 import { removeCliEnv } from "../runtime/restate-cli-env.js";
-import { examples, globals } from "./common.js";
-import { note, printJson } from "../ui/output.js";
+import { note } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import { spinner } from "../ui/spinner.js";
+import { spinner, type Step } from "../ui/spinner.js";
+import { verb } from "./verb.js";
 
 /** Is this pid still the process we started (and not a recycled pid)? */
 function isOurs(pid: number, command?: string): boolean {
@@ -41,13 +40,16 @@ export async function cleanupStale(state: StackState): Promise<number> {
   return killed;
 }
 
-export async function runStop(o: { stateDir?: string; purge?: boolean; json?: boolean }): Promise<{ wasRunning: boolean; stale: boolean; purged: boolean; pids: number[]; stateDir: string }> {
+export async function runStop(
+  o: { stateDir?: string; purge?: boolean; json?: boolean },
+  progress: (text: string) => Step = (text) => spinner(text, { json: o.json }),
+): Promise<{ wasRunning: boolean; stale: boolean; purged: boolean; pids: number[]; stateDir: string }> {
   const dir = resolveStateDir(o.stateDir);
   const paths = statePaths(dir);
   const { state, stale } = liveState(paths.stateFile);
   const pids: number[] = [];
   if (state && !stale) {
-    const step = spinner("stopping the playground", { json: o.json });
+    const step = progress("stopping the playground");
     for (const comp of Object.values(state.components)) if (comp.pid && isAlive(comp.pid)) pids.push(comp.pid);
     await terminate(state.supervisorPid, 20_000);
     // the supervisor waits for its children; make sure nothing it owned is left
@@ -71,17 +73,15 @@ export async function runStop(o: { stateDir?: string; purge?: boolean; json?: bo
   return { wasRunning: !!state && !stale, stale, purged: !!o.purge, pids, stateDir: dir };
 }
 
-export function register(program: Command): void {
-  program
-    .command("stop")
-    .description("stop every component (reverse order, SIGTERM then SIGKILL) and wait until the ports are free")
-    .option("--purge", "also delete the state dir: Restate's data, logs and keys")
-    .addHelpText("after", examples("npx patterns stop", "npx patterns stop --purge"))
-    .action(async (_o, command: Command) => {
-      const o = globals<{ purge?: boolean }>(command);
-      const r = await runStop(o);
-      if (o.json) return printJson(r);
-      if (!r.wasRunning && !r.stale) note(`${c.dim(`the playground was not running (${describeStateDir(r.stateDir)})`)}${r.purged ? "; state dir deleted" : ""}`);
-      else if (r.purged) note(`${sym.ok} state dir deleted`);
-    });
-}
+export const stop = verb<{ purge?: boolean }, Awaited<ReturnType<typeof runStop>>>({
+  path: "stop",
+  group: "stack",
+  summary: "stop every component (reverse order, SIGTERM then SIGKILL) and wait until the ports are free",
+  options: [{ flags: "--purge", description: "also delete the state dir: Restate's data, logs and keys" }],
+  examples: ["npx patterns stop", "npx patterns stop --purge"],
+  run: (ctx) => runStop(ctx.opts, ctx.spinner),
+  // what happened is said on stderr (the spinner, the notes); stdout carries only --json's document
+  render: () => [],
+  notes: (r) =>
+    !r.wasRunning && !r.stale ? [`${c.dim(`the playground was not running (${describeStateDir(r.stateDir)})`)}${r.purged ? "; state dir deleted" : ""}`] : r.purged ? [`${sym.ok} state dir deleted`] : [],
+});

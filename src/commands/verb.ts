@@ -3,7 +3,7 @@
 // the global options, finding the running stack, `--json` (one document on stdout), colour, the "same with curl"
 // hints (from the calls `run` reported), help groups and examples. Errors are mapped to messages and exit codes in
 // src/main.ts only.
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
 import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
@@ -32,6 +32,8 @@ export interface OptionSpec {
   description: string;
   parse?: (raw: string) => unknown;
   default?: unknown;
+  /** the only values accepted (commander checks them; completion offers them) */
+  choices?: readonly string[];
   hidden?: boolean;
   required?: boolean;
 }
@@ -42,6 +44,8 @@ export interface ArgSpec {
   description: string;
   parse?: (raw: string) => unknown;
   default?: unknown;
+  /** the only values accepted (commander checks them; completion offers them) */
+  choices?: readonly string[];
 }
 
 export interface VerbContext<O> {
@@ -70,10 +74,16 @@ export interface VerbSpec<O = Record<string, unknown>, D = unknown> {
   examples?: string[];
   /** extra help text after the examples */
   help?: string;
+  /** left out of `--help` and completion (still runs) */
+  hidden?: boolean;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(ctx: VerbContext<O>, ...args: any[]): Promise<D> | D;
+  run(ctx: VerbContext<O>, ...args: any[]): Promise<D | undefined> | D | undefined;
   /** text form of the data; without it, `run` prints for itself (streams like --follow) and returns nothing */
   render?(data: D, ctx: VerbContext<O>): string | string[] | void;
+  /** the --json document when it is not the data itself */
+  json?(data: D): unknown;
+  /** advice after the result, on stderr (never with --json): hints, next steps, warnings about the data */
+  notes?(data: D, ctx: VerbContext<O>): string[];
   /** the exit code the data means (e.g. 1 when a check failed); 0 by default */
   exitCode?(data: D): number;
 }
@@ -137,13 +147,17 @@ function context<O>(command: Command): VerbContext<O> {
 
 function addVerb(parent: Command, spec: VerbSpec): Command {
   const words = spec.path.split(" ");
-  const cmd = parent.command(words.at(-1)!).description(spec.summary);
+  const cmd = parent.command(words.at(-1)!, { hidden: !!spec.hidden }).description(spec.summary);
   for (const a of spec.args ?? []) {
-    if (a.parse) cmd.argument(a.name, a.description, a.parse, a.default);
-    else cmd.argument(a.name, a.description, a.default);
+    const arg = new Argument(a.name, a.description);
+    if (a.choices) arg.choices(a.choices);
+    if (a.parse) arg.argParser(a.parse);
+    if (a.default !== undefined) arg.default(a.default);
+    cmd.addArgument(arg);
   }
   for (const o of spec.options ?? []) {
     const opt = new Option(o.flags, o.description);
+    if (o.choices) opt.choices(o.choices);
     if (o.parse) opt.argParser(o.parse);
     if (o.default !== undefined) opt.default(o.default);
     if (o.hidden) opt.hideHelp();
@@ -157,16 +171,18 @@ function addVerb(parent: Command, spec: VerbSpec): Command {
     const positional = params.slice(0, -2);
     const ctx = context<Record<string, unknown>>(command);
     const data = await spec.run(ctx, ...positional);
-    if (spec.render) {
-      if (ctx.json) printJson(data);
+    // a verb that printed for itself (a stream) returns nothing: nothing to render
+    if (data !== undefined && spec.render) {
+      if (ctx.json) printJson(spec.json ? spec.json(data) : data);
       else {
         const text = spec.render(data, ctx);
         if (text !== undefined) for (const line of Array.isArray(text) ? text : [text]) out(line);
       }
     }
+    if (data !== undefined && spec.notes && !ctx.json) for (const line of spec.notes(data, ctx)) note(line);
     const calls = (ctx as unknown as { calls: RawCall[] }).calls;
     if (calls.length) printEquivalent(calls, { json: ctx.json });
-    const code = spec.exitCode?.(data) ?? 0;
+    const code = data === undefined ? 0 : (spec.exitCode?.(data) ?? 0);
     if (code) process.exitCode = code;
   });
   return cmd;

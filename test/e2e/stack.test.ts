@@ -94,4 +94,26 @@ describe("the running stack", () => {
     expect(ok.status).toBe(200);
     expect((ok.json as { workerPid: number }).workerPid).toBe(after.pid);
   });
+
+  it("logs --json prints NDJSON: one {component, line} object per line", async () => {
+    const r = await patterns(["logs", "-n", "5", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    const objects = lines.map((l, i) => {
+      try {
+        return JSON.parse(l) as { component: string; line: string };
+      } catch {
+        throw new Error(`stdout line ${i + 1} is not JSON: ${l}`);
+      }
+    });
+    for (const [i, o] of objects.entries()) {
+      expect(["restate", "broker", "worker", "supervisor"], `line ${i + 1}'s component`).toContain(o.component);
+      expect(typeof o.line, `line ${i + 1}'s line`).toBe("string");
+    }
+    expect(new Set(objects.map((o) => o.component))).toEqual(new Set(["restate", "broker", "worker", "supervisor"]));
+    const worker = await patterns(["logs", "worker", "-n", "3", "--json"]);
+    const w = worker.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { component: string });
+    expect(w.length).toBe(3);
+    expect(w.map((o) => o.component)).toEqual(["worker", "worker", "worker"]);
+  });
 });

@@ -146,4 +146,37 @@ describe("crash demos", () => {
     expect(step(t, "prepare").execution!.bodyRuns).toHaveLength(1);
     expect(step(t, "commit").execution!.verdict).toBe("live");
   }, 120_000);
+
+  it("kill-worker --at-step refuses a step no pattern declares, and lists the steps; nothing is armed", async () => {
+    const [text, json] = await Promise.all([s().cli(["kill-worker", "--at-step", "nosuch"]), s().cli(["kill-worker", "--at-step", "nosuch", "--json"])]);
+    expect(text.code, text.stderr).toBe(2);
+    expect(text.stderr).toMatch(/--at-step "nosuch" is not a ctx\.run step/);
+    for (const known of ["prepare", "Reserve car", "split task", "create post"]) expect(text.stderr, `the fix lists "${known}"`).toContain(`"${known}"`);
+    expect(json.code).toBe(2);
+    const err = (JSON.parse(json.stdout) as { error: { message: string; fix: string; exitCode: number } }).error;
+    expect(err).toMatchObject({ exitCode: 2, message: expect.stringMatching(/nosuch/) });
+    expect(err.fix).toContain('"commit"');
+    const st = JSON.parse((await s().cli(["status", "--json"])).stdout) as { armedCrash?: unknown };
+    expect(st.armedCrash).toBeUndefined();
+  }, 60_000);
+
+  it("an armed crash shows in status (text and --json) until kill-worker --disarm removes it", async () => {
+    // armed for an invocation that does not exist, so it can never fire
+    const inv = "inv_1nevernevernevernevernevernever";
+    const arm = await s().cli(["kill-worker", "--at-step", "  reserve   CAR ", "--when", "during", "--invocation", inv, "--json"]);
+    expect(arm.code, arm.stderr).toBe(0);
+    expect(JSON.parse(arm.stdout)).toMatchObject({ armed: { step: "Reserve car", when: "during", invocationId: inv } });
+    const json = await s().cli(["status", "--json"]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ armedCrash: { step: "Reserve car", when: "during", invocationId: inv } });
+    const text = await s().cli(["status"]);
+    expect(text.stdout).toMatch(/crash armed: the worker exits inside the next "Reserve car" step of inv_1never/);
+    const disarm = await s().cli(["kill-worker", "--disarm", "--json"]);
+    expect(disarm.code, disarm.stderr).toBe(0);
+    expect(JSON.parse(disarm.stdout)).toMatchObject({ disarmed: { step: "Reserve car" } });
+    expect((JSON.parse((await s().cli(["status", "--json"])).stdout) as { armedCrash?: unknown }).armedCrash).toBeUndefined();
+    expect((await s().cli(["status"])).stdout).not.toMatch(/crash armed/);
+    const again = await s().cli(["kill-worker", "--disarm"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/no crash was armed/);
+  }, 60_000);
 });

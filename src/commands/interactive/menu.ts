@@ -89,7 +89,7 @@ export function killChoices(kafka: "embedded" | "external" | "none"): MenuChoice
     { value: { kind: "kill", component: "restate", downMs: 3000 }, name: "restate-server", description: "same as: npx patterns kill-restate (back after 3 s on the same data)" },
   ];
   if (kafka === "embedded") {
-    choices.push({ value: { kind: "kill", component: "broker", downMs: 1000 }, name: "the embedded broker", description: "same as: npx patterns kill-broker (back empty after 1 s; subscriptions re-created)" });
+    choices.push({ value: { kind: "kill", component: "broker", downMs: 1000 }, name: "the embedded broker", description: "same as: npx patterns kill-broker (back after 1 s on its saved log; same subscriptions)" });
   }
   choices.push({ value: { kind: "back" }, name: "← back" });
   return choices;
