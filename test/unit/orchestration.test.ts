@@ -149,6 +149,23 @@ describe("payment state machine", () => {
       expect(executionOrder([slow, quick]).map((x) => x.invocationId)).toEqual(["quick", "slow"]);
     });
 
+    it("replays invocations that started in the same millisecond in the order their answers fit (a measured case)", () => {
+      const t = (n: number, o: StormOp["op"], message: string, runningAt: number, completedAt: number): StormOp => ({ n, op: o, invocationId: `inv_${n}`, message, runningAt, completedAt });
+      // three cancels started at 969 and two ended at 969 too: Restate's timestamps cannot say which ran first
+      const executed = [
+        t(0, "make", paymentMessages.successful(id, true), 738, 752),
+        t(3, "cancel", paymentMessages.alreadyCancelled(id), 969, 969),
+        t(11, "cancel", paymentMessages.cancelledRefunded(id, 100, "acc"), 969, 969),
+        t(7, "cancel", paymentMessages.alreadyCancelled(id), 969, 1013),
+      ];
+      const { checks } = paymentStormChecks({ ...base, executed, answers: { made: 1, refused: 0, refunded: 1, cancelledUnpaid: 0, alreadyCancelled: 2 }, final: { status: "CANCELLED", payment: { accountId: "acc", amount: 100 }, balance: INITIAL_BALANCE_CENTS } });
+      expect(checks.filter((c) => !c.ok)).toEqual([]);
+      // but an answer no order explains still fails
+      const wrong = [...executed.slice(0, 3), t(7, "cancel", paymentMessages.cancelledRefunded(id, 100, "acc"), 969, 1013)];
+      const bad = paymentStormChecks({ ...base, executed: wrong, answers: { made: 1, refused: 0, refunded: 2, cancelledUnpaid: 0, alreadyCancelled: 1 }, final: { status: "CANCELLED", payment: null, balance: INITIAL_BALANCE_CENTS } });
+      expect(bad.checks.filter((c) => !c.ok).map((c) => c.name)).toContain("every answer matches a one-at-a-time replay");
+    });
+
     it("fail for a double payment, a wrong balance and overlapping requests", () => {
       const executed = [op(0, "make", paymentMessages.successful(id, true), 0), op(1, "make", paymentMessages.successful(id, true), 3)];
       const { checks } = paymentStormChecks({ ...base, executed, answers: { made: 2, refused: 0, refunded: 0, cancelledUnpaid: 0, alreadyCancelled: 0 }, final: { status: "COMPLETED", payment: null, balance: INITIAL_BALANCE_CENTS - 100 } });
