@@ -107,10 +107,10 @@ describe("the running stack", () => {
       }
     });
     for (const [i, o] of objects.entries()) {
-      expect(["restate", "broker", "worker", "supervisor"], `line ${i + 1}'s component`).toContain(o.component);
+      expect(["restate", "broker", "worker", "client-app", "supervisor"], `line ${i + 1}'s component`).toContain(o.component);
       expect(typeof o.line, `line ${i + 1}'s line`).toBe("string");
     }
-    expect(new Set(objects.map((o) => o.component))).toEqual(new Set(["restate", "broker", "worker", "supervisor"]));
+    expect(new Set(objects.map((o) => o.component))).toEqual(new Set(["restate", "broker", "worker", "client-app", "supervisor"]));
     const worker = await patterns(["logs", "worker", "-n", "3", "--json"]);
     const w = worker.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { component: string });
     expect(w.length).toBe(3);
