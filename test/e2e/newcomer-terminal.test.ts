@@ -132,3 +132,23 @@ describe("SIGTERM", () => {
     }
   });
 });
+
+describe("--json errors", () => {
+  it("a data verb on a stopped stack prints one JSON error document on stdout and exits 1", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-stopped-"));
+    try {
+      const r = await runCli(["feed", "x", "--json", "--state-dir", dir]);
+      expect(r.code, r.stderr).toBe(1);
+      const doc = JSON.parse(r.stdout) as { error: { message: string; fix: string; exitCode: number } };
+      expect(doc.error.message).toMatch(/not running/);
+      expect(doc.error.fix).toMatch(/npx patterns start/);
+      expect(doc.error.exitCode).toBe(1);
+      // a usage error (commander's own) is a document too, with exit 2 and the nearest option as the fix
+      const u = await runCli(["start", "--port", "1", "--json", "--state-dir", dir]);
+      expect(u.code).toBe(2);
+      expect((JSON.parse(u.stdout) as { error: { fix: string } }).error.fix).toMatch(/--ingress-port/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
