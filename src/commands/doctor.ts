@@ -12,6 +12,7 @@ import { stuckInvocations } from "../observe/index.js";
 import { allServiceNames, allSubscriptions } from "../registry.js";
 import { c, sym } from "../ui/palette.js";
 import { verb } from "./verb.js";
+import { collectCluster } from "./status.js";
 
 export interface Check {
   name: string;
@@ -74,6 +75,26 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
   }
   const { state, admin } = stack;
   checks.push(await check("restate-server", async () => ((await admin.healthy()) ? { ok: true, detail: `admin ${state.adminUrl} healthy` } : { ok: false, detail: "admin /health failed", fix: "`npx patterns logs restate`" })));
+  if (state.nodes && state.nodes.length > 1) {
+    checks.push(
+      await check("cluster", async () => {
+        const cl = (await collectCluster(state))!;
+        if (cl.problems.length > 0) {
+          const down = state.nodes!.filter((n) => n.phase !== "up").map((n) => n.node);
+          return {
+            ok: false,
+            detail: cl.problems.join("; "),
+            fix: down.length
+              ? `the supervisor is restarting node ${down.join(", ")}: check again in a few seconds, or read \`npx patterns logs ${down[0] === 1 ? "restate" : `restate-${down[0]}`}\``
+              : "`npx patterns status` shows each node; `npx patterns logs restate-2` (etc.) shows why a node is not alive",
+          };
+        }
+        const v = cl.view!;
+        const leads = v.nodes.map((n) => `${n.name} leads ${n.leads.length ? n.leads.join(",") : "none"}`).join(", ");
+        return { ok: true, detail: `${v.nodes.length} nodes alive, ${v.partitions.length} partitions led (${leads}), log replication ${v.logReplication.join(" / ")}` };
+      }),
+    );
+  }
   checks.push(
     await check("broker", async () => {
       if (state.kafka.kind === "none") return { ok: true, warn: true, detail: "no broker (--no-kafka)" };
@@ -166,6 +187,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
     await check("loopback only", async () => {
       const pids = new Map<number, string>();
       for (const name of ["restate", "worker", "broker", "client-app"] as const) if (state.components[name]?.pid) pids.set(state.components[name].pid!, name);
+      for (const n of state.nodes ?? []) if (n.pid) pids.set(n.pid, n.node === 1 ? "restate" : `restate-${n.node}`);
       const own = (await listeners()).filter((l) => l.pid && pids.has(l.pid));
       if (own.length === 0) return { ok: true, warn: true, detail: "could not list listeners (no `ss`)" };
       const open = own.filter((l) => !["127.0.0.1", "[::1]", "::1"].includes(l.address));

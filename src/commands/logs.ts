@@ -10,24 +10,30 @@ import { c } from "../ui/palette.js";
 import { verb } from "./verb.js";
 
 const NAMES = ["restate", "broker", "worker", "client-app", "supervisor"] as const;
+/** a cluster's other nodes (start --nodes N): restate-2 … restate-5; `restate` is node 1 */
+const NODE_LOG = /^restate-[2-5]$/;
 
 export const logs = verb<{ follow?: boolean; lines: number }>({
   path: "logs",
   group: "inspect",
   summary: "print the last lines of the component logs; -f follows them (NDJSON with --json)",
-  args: [{ name: "[component]", description: `one of ${NAMES.join(", ")} (default: all)` }],
+  args: [{ name: "[component]", description: `one of ${NAMES.join(", ")}, or restate-2… for a cluster's other nodes (default: all)` }],
   options: [
     { flags: "-f, --follow", description: "keep printing new lines until Ctrl+C" },
     { flags: "-n, --lines <n>", description: "how many lines from the end", parse: intOption("--lines", 1, 100_000), default: 40 },
   ],
-  examples: ["npx patterns logs worker", "npx patterns logs restate -f", "npx patterns logs -n 200", "npx patterns logs --json | jq -r 'select(.component==\"worker\") | .line'"],
+  examples: ["npx patterns logs worker", "npx patterns logs restate -f", "npx patterns logs restate-2      # node 2 of a cluster", "npx patterns logs -n 200", "npx patterns logs --json | jq -r 'select(.component==\"worker\") | .line'"],
   async run(ctx, component: string | undefined) {
     const o = ctx.opts;
-    if (component && !(NAMES as readonly string[]).includes(component)) {
-      throw new UsageError(`unknown component "${component}"`, `use one of ${NAMES.join(", ")}`);
+    if (component && !(NAMES as readonly string[]).includes(component) && !NODE_LOG.test(component)) {
+      throw new UsageError(`unknown component "${component}"`, `use one of ${NAMES.join(", ")} (or restate-2 … restate-5 for a cluster's nodes)`);
     }
     const dir = statePaths(resolveStateDir(o.stateDir)).logsDir;
-    const chosen = component ? [component] : [...NAMES];
+    if (component && NODE_LOG.test(component) && !existsSync(path.join(dir, `${component}.log`))) {
+      throw new UsageError(`no log for ${component} in ${dir}`, "node logs exist for a cluster only: `npx patterns start --nodes 3`");
+    }
+    const nodeLogs = ["restate-2", "restate-3", "restate-4", "restate-5"];
+    const chosen = component ? [component] : ["restate", ...nodeLogs, ...NAMES.slice(1)];
     const files = chosen.map((n) => ({ n, file: path.join(dir, `${n}.log`) })).filter((f) => existsSync(f.file));
     if (files.length === 0) throw new UsageError(`no logs in ${dir}`, "start the playground first: `npx patterns start`");
     const multi = files.length > 1;

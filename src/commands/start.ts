@@ -1,12 +1,12 @@
 // `patterns start`: check ports, then spawn the supervisor in the background and show each component coming up.
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants } from "node:fs";
-import { IGNORED_PORT_FLAG, PORT_ENV, PORT_FLAGS, parseTimeScale, resolveKafka, resolvePorts, type Ports, type StackConfig } from "../runtime/config.js";
+import { mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants, readFileSync } from "node:fs";
+import { IGNORED_PORT_FLAG, PORT_ENV, PORT_FLAGS, checkNodePorts, parseNodes, parseTimeScale, replicationFor, resolveKafka, resolvePorts, toleratedDown, type Ports, type StackConfig } from "../runtime/config.js";
 import { LogFilter } from "../runtime/log-filter.js";
 import { resolveStateDir, statePaths, supervisorEntry } from "../runtime/paths.js";
 import { isPortFree, portOwner } from "../runtime/ports.js";
 import { liveState, removeState, type StackState } from "../runtime/state.js";
-import { Supervisor, logTail, type ProgressEvent } from "../runtime/supervisor.js";
+import { Supervisor, clusterMarker, logTail, type ProgressEvent } from "../runtime/supervisor.js";
 import { followFile } from "../runtime/logs.js";
 import { cleanupStale } from "./stop.js";
 import { PlaygroundError, UsageError } from "../errors.js";
@@ -28,10 +28,12 @@ interface StartOptions {
   fabricPort?: string;
   brokerApiPort?: string;
   clientAppPort?: string;
+  nodes?: string;
 }
 
 export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfig {
-  return {
+  const nodes = parseNodes(o.nodes);
+  const config: StackConfig = {
     stateDir: resolveStateDir(o.stateDir),
     ports: resolvePorts({
       ingress: o.ingressPort,
@@ -44,6 +46,28 @@ export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfi
     kafka: resolveKafka({ kafkaBrokers: o.kafkaBrokers, kafka: o.kafka }),
     timeScale: parseTimeScale(o.timeScale),
   };
+  if (nodes > 1) {
+    checkNodePorts(config.ports, nodes);
+    config.nodes = nodes;
+  }
+  return config;
+}
+
+/** A state dir holds one cluster of a fixed size: starting it with another --nodes would strand its data. */
+function checkClusterSize(config: StackConfig): void {
+  const nodes = config.nodes ?? 1;
+  if (nodes === 1) return;
+  const marker = clusterMarker(statePaths(config.stateDir));
+  if (!existsSync(marker)) return;
+  let had: number | undefined;
+  try {
+    had = (JSON.parse(readFileSync(marker, "utf8")) as { nodes?: number }).nodes;
+  } catch {
+    return;
+  }
+  if (had !== undefined && had !== nodes) {
+    throw new UsageError(`the state dir ${config.stateDir} holds a ${had}-node cluster, not ${nodes}`, `start it with --nodes ${had}, or wipe it first: npx patterns stop --purge`);
+  }
 }
 
 function checkStateDir(dir: string): void {
@@ -60,14 +84,16 @@ function checkStateDir(dir: string): void {
 
 /** Every port the stack needs must be free before anything is spawned. */
 export async function checkPorts(config: StackConfig): Promise<void> {
-  const needed: (keyof Ports)[] = ["ingress", "admin", "worker", "fabric", "clientApp"];
-  if (config.kafka.kind === "embedded") needed.push("broker");
-  for (const key of needed) {
-    const port = config.ports[key];
+  const needed: [keyof Ports, number, string][] = (["ingress", "admin", "worker", "fabric", "clientApp"] as const).map((k) => [k, config.ports[k], k]);
+  if (config.kafka.kind === "embedded") needed.push(["broker", config.ports.broker, "broker"]);
+  for (const n of checkNodePorts(config.ports, config.nodes ?? 1).slice(1)) {
+    for (const k of ["ingress", "admin", "fabric"] as const) needed.push([k, n[k], `node ${n.node}'s ${k}`]);
+  }
+  for (const [key, port, label] of needed) {
     if (!(await isPortFree(port, "127.0.0.1"))) {
       const owner = await portOwner(port);
       const who = owner?.pid ? ` by ${owner.command ?? "a process"} (pid ${owner.pid})` : "";
-      throw new PlaygroundError(`port ${port} (${key}) is already in use${who}`, `stop that process or choose another port with ${PORT_FLAGS[key]}`);
+      throw new PlaygroundError(`port ${port} (${label}) is already in use${who}`, `stop that process or choose another port with ${PORT_FLAGS[key]}`);
     }
   }
 }
@@ -82,8 +108,19 @@ export function summary(state: StackState): string[] {
     `  kafka     ${state.kafka.kind === "none" ? c.warn("none (--no-kafka)") : c.info(state.brokers.join(","))}${state.kafka.kind === "embedded" ? c.dim(" embedded broker, 127.0.0.1 only") : ""}`,
     `  state     ${c.dim(state.stateDir)}`,
   ];
+  if (state.nodes && state.nodes.length > 1) lines.splice(3, 0, ...clusterLines(state));
   for (const n of state.notes) lines.push(`  ${sym.warn} ${c.dim(n)}`);
   lines.push(`  next: ${c.cmd("npx patterns status")}, ${c.cmd("npx patterns list")}, ${c.cmd("npx patterns stop")}`);
+  return lines;
+}
+
+/** One line per node of a cluster: its ports and data dir, and what the cluster tolerates. */
+export function clusterLines(state: StackState): string[] {
+  const nodes = state.nodes ?? [];
+  const lines = [`  cluster   ${nodes.length} nodes, replication ${state.replication ?? replicationFor(nodes.length)} ${c.dim(`(tolerates ${toleratedDown(nodes.length)} node${toleratedDown(nodes.length) === 1 ? "" : "s"} down at once)`)}`];
+  for (const n of nodes) {
+    lines.push(`    ${n.name.padEnd(3)} ingress ${c.info(n.ingressUrl)}  admin ${c.info(n.adminUrl)}  fabric ${c.dim(`127.0.0.1:${n.fabricPort}`)}`);
+  }
   return lines;
 }
 
@@ -139,6 +176,7 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
   if (state && !stale) return { state, already: true, ms: 0, portsNotApplied: portsNotApplied(o, config.ports, state.ports) };
   if (state && stale) await cleanupStale(state);
   removeState(paths.stateFile);
+  checkClusterSize(config);
   await checkPorts(config);
   const view = new ProgressView(!!o.json, !!o.foreground);
 
@@ -197,6 +235,7 @@ async function runForeground(config: StackConfig, view: ProgressView, t0: number
     const filter = new LogFilter();
     stops.push(followFile(sup.state.components[name].log, (l) => (verbose || filter.accept(l)) && process.stderr.write(`${prefix} ${l}\n`)));
   }
+  for (const n of sup.nodes.slice(1)) stops.push(followFile(n.log, (l) => process.stderr.write(`${c.info(`restate-${n.node}│`)} ${l}\n`)));
   try {
     const state = await sup.start();
     for (const l of summary(state)) note(l);
@@ -221,10 +260,11 @@ export const start = verb<StartOptions, StartReport>({
     { flags: "--kafka-brokers <list>", description: "use an existing Kafka cluster (host:port[,host:port…]) instead of the embedded broker" },
     { flags: "--no-kafka", description: "run without a broker; Kafka-fed verbs call the handlers through the ingress instead" },
     { flags: "--time-scale <n>", description: "nominal seconds per real second for the seeds' long timers (default 17280: a day in 5 s)" },
+    { flags: "--nodes <n>", description: "run a Restate cluster of n restate-server nodes (1 to 5; node k uses each of node 1's ingress, admin and fabric ports + k-1)" },
     ...Object.entries(PORT_FLAGS).map(([key, flag]) => ({ flags: `${flag} <port>`, description: `port for ${key}` })),
     { flags: `${IGNORED_PORT_FLAG} <port>`, description: "ignored: the embedded broker has no HTTP API any more", hidden: true },
   ],
-  examples: ["npx patterns start", "npx patterns start --foreground", "npx patterns start --kafka-brokers 127.0.0.1:9092", "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080"],
+  examples: ["npx patterns start", "npx patterns start --foreground", "npx patterns start --nodes 3", "npx patterns start --kafka-brokers 127.0.0.1:9092", "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080"],
   async run(ctx) {
     if (ctx.opts.brokerApiPort !== undefined) ctx.say(c.dim(`${IGNORED_PORT_FLAG} is ignored: the embedded broker has no HTTP API any more`));
     // --foreground streams the components' logs until Ctrl+C and never returns

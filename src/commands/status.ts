@@ -1,6 +1,8 @@
 // `patterns status`: one row per component (pid, port, health, uptime), plus registration and subscriptions.
 import { describeStateDir, resolveStateDir, statePaths } from "../runtime/paths.js";
-import { COMPONENT_NAMES, isAlive, liveState, type ComponentName, type StackState } from "../runtime/state.js";
+import { COMPONENT_NAMES, isAlive, liveNode, liveState, type StackState } from "../runtime/state.js";
+import { clusterProblems, readCluster, type ClusterView } from "../runtime/cluster.js";
+import { toleratedDown } from "../runtime/config.js";
 import { AdminClient } from "../runtime/admin.js";
 import { canConnect } from "../runtime/ports.js";
 import { humanDuration, table } from "../ui/output.js";
@@ -11,7 +13,8 @@ import { readCrashArm, type CrashArm } from "../services/lib/crash.js";
 import { verb } from "./verb.js";
 
 export interface ComponentStatus {
-  name: ComponentName;
+  /** restate, broker, worker; in a cluster restate is node 1 and restate-2… are the other nodes */
+  name: string;
   pid?: number;
   port: number;
   healthy: boolean;
@@ -37,6 +40,36 @@ export interface StatusReport {
   notes: string[];
   /** a one-shot worker crash armed by `kill-worker --at-step` (or a tour) that has not fired yet */
   armedCrash?: CrashArm;
+  /** a cluster only (start --nodes N): what restatectl reports */
+  cluster?: ClusterStatus;
+}
+
+export interface ClusterStatus {
+  nodes: number;
+  replication: number;
+  /** how many nodes may be down at once while writes go on */
+  tolerates: number;
+  view?: ClusterView;
+  /** why the view is missing (no node answered) */
+  error?: string;
+  /** what a healthy cluster does not have; empty when all is well */
+  problems: string[];
+}
+
+/** Restate's own view of a cluster, through restatectl, asking live nodes first. */
+export async function collectCluster(state: StackState): Promise<ClusterStatus | undefined> {
+  const nodes = state.nodes;
+  if (!nodes || nodes.length < 2) return undefined;
+  const replication = state.replication ?? 2;
+  const base = { nodes: nodes.length, replication, tolerates: toleratedDown(nodes.length) };
+  const order = [...nodes].sort((a, b) => Number(!(a.phase === "up" && isAlive(a.pid))) - Number(!(b.phase === "up" && isAlive(b.pid))));
+  try {
+    const view = await readCluster(order);
+    return { ...base, view, problems: clusterProblems(view, nodes.length, replication) };
+  } catch (e) {
+    const error = (e as Error).message;
+    return { ...base, error, problems: [error] };
+  }
 }
 
 export async function collectStatus(stateDirFlag?: string): Promise<StatusReport> {
@@ -46,10 +79,24 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
   const armedCrash = readCrashArm(paths.crashArm);
   const armed = armedCrash ? { armedCrash } : {};
   if (!state || stale) return { running: false, stateDir: dir, components: [], services: [], subscriptions: [], notes: stale ? ["a stale state file was found; `npx patterns stop` cleans it"] : [], ...armed };
-  const admin = new AdminClient(state.adminUrl);
+  const live = liveNode(state);
+  const admin = new AdminClient(live?.adminUrl ?? state.adminUrl);
   const now = Date.now();
   const components: ComponentStatus[] = [];
+  for (const n of state.nodes ?? []) {
+    components.push({
+      name: n.node === 1 ? "restate" : `restate-${n.node}`,
+      pid: n.pid,
+      port: n.adminPort,
+      healthy: isAlive(n.pid) && (await new AdminClient(n.adminUrl).healthy()),
+      phase: n.phase,
+      uptimeMs: n.startedAt && n.phase === "up" ? now - Date.parse(n.startedAt) : undefined,
+      restarts: n.restarts,
+      log: n.log,
+    });
+  }
   for (const name of COMPONENT_NAMES) {
+    if (name === "restate" && state.nodes) continue;
     const comp = state.components[name];
     if (!comp) continue; // a stack started by an older version has no client app
     let healthy = false;
@@ -78,12 +125,13 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
   } catch {
     /* restate down: the component row says so */
   }
+  const cluster = await collectCluster(state);
   return {
     running: true,
     stateDir: dir,
     supervisorPid: state.supervisorPid,
-    ingressUrl: state.ingressUrl,
-    adminUrl: state.adminUrl,
+    ingressUrl: live?.ingressUrl ?? state.ingressUrl,
+    adminUrl: live?.adminUrl ?? state.adminUrl,
     kafka: state.kafka,
     brokers: state.brokers,
     components,
@@ -92,7 +140,28 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     brokerLogBytes: state.kafka.kind === "embedded" ? logBytes(statePaths(dir).brokerData) : undefined,
     notes: state.notes,
     ...armed,
+    ...(cluster ? { cluster } : {}),
   };
+}
+
+/** The cluster as Restate sees it: per node its roles, the partitions it leads and holds; the log's replication. */
+export function renderCluster(cl: ClusterStatus): string[] {
+  const lines = ["", c.bold(`cluster: ${cl.nodes} nodes, replication ${cl.replication}, tolerates ${cl.tolerates} down at once`) + c.dim("  (restatectl)")];
+  if (!cl.view) return [...lines, `${sym.fail} ${cl.error ?? "no view"}`];
+  const v = cl.view;
+  const rows = v.nodes.map((n) => [
+    n.name,
+    n.id,
+    n.alive ? c.ok("alive") : c.fail("dead"),
+    n.roles.join(" "),
+    n.leads.length ? n.leads.join(",") : "-",
+    n.replicas.length ? n.replicas.join(",") : "-",
+  ]);
+  lines.push(...table(["node", "id", "state", "roles", "leads", "replica of"], rows));
+  const sets = [...new Set(v.logs.map((l) => `[${l.nodeset.join(", ")}]`))];
+  lines.push(`log            ${v.logs.length} logs, replication ${v.logReplication.join(" / ") || "?"}, nodesets ${sets.join(" ")}`);
+  lines.push(cl.problems.length ? `${sym.warn} ${cl.problems.join("; ")}` : `${sym.ok} every node alive, every partition led, replication met`);
+  return lines;
 }
 
 /** The status as text lines for stdout; the report's notes are printed apart, on stderr. */
@@ -111,6 +180,7 @@ export function renderStatus(r: StatusReport): string[] {
   lines.push(`subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`);
   if (r.brokerLogBytes !== undefined) lines.push(`broker log     ${humanBytes(r.brokerLogBytes)} on disk ${c.dim("(per partition: npx patterns topics)")}`);
   lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}`);
+  if (r.cluster) lines.push(...renderCluster(r.cluster));
   return lines;
 }
 

@@ -23,12 +23,17 @@ function isOurs(pid: number, command?: string): boolean {
   }
 }
 
+/** Every process of the stack: the components, and a cluster's other restate-server nodes. */
+function owned(state: StackState): { pid?: number; command?: string }[] {
+  const components = [...COMPONENT_NAMES].reverse().flatMap((name) => (state.components[name] ? [state.components[name]] : []));
+  return [...components, ...(state.nodes ?? []).slice(1)];
+}
+
 /** Processes of a dead supervisor: stop them if they are still ours, then forget the state. */
 export async function cleanupStale(state: StackState): Promise<number> {
   let killed = 0;
-  for (const name of [...COMPONENT_NAMES].reverse()) {
-    const comp = state.components[name];
-    if (comp?.pid && isOurs(comp.pid, comp.command)) {
+  for (const comp of owned(state)) {
+    if (comp.pid && isOurs(comp.pid, comp.command)) {
       await terminate(comp.pid, 5000);
       killed++;
     }
@@ -50,14 +55,13 @@ export async function runStop(
   const pids: number[] = [];
   if (state && !stale) {
     const step = progress("stopping the playground");
-    for (const comp of Object.values(state.components)) if (comp.pid && isAlive(comp.pid)) pids.push(comp.pid);
+    for (const comp of owned(state)) if (comp.pid && isAlive(comp.pid)) pids.push(comp.pid);
     await terminate(state.supervisorPid, 20_000);
     // the supervisor waits for its children; make sure nothing it owned is left
-    for (const name of [...COMPONENT_NAMES].reverse()) {
-      const comp = state.components[name];
-      if (comp?.pid && isOurs(comp.pid, comp.command)) await terminate(comp.pid, 3000);
+    for (const comp of owned(state)) {
+      if (comp.pid && isOurs(comp.pid, comp.command)) await terminate(comp.pid, 3000);
     }
-    const ports = Object.values(state.ports);
+    const ports = [...Object.values(state.ports), ...(state.nodes ?? []).flatMap((n) => [n.fabricPort, n.adminPort, n.ingressPort])];
     const deadline = Date.now() + 5000;
     for (const p of ports) while (Date.now() < deadline && !(await isPortFree(p))) await sleep(50);
     removeState(paths.stateFile);

@@ -4,6 +4,7 @@
 import { rmSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import type { RunningStack } from "../runtime/stack.js";
+import { MAX_NODES } from "../runtime/config.js";
 import { resolveStateDir, statePaths } from "../runtime/paths.js";
 import { readCrashArm, type CrashArm } from "../services/lib/crash.js";
 import { intOption, parseDuration } from "./common.js";
@@ -16,7 +17,7 @@ import { defaultWidth, fitLine, renderList, renderTimeline } from "../observe/re
 import type { Timeline } from "../observe/types.js";
 import { resolveInvocationId } from "../observe/timeline.js";
 import { keyedTimelines, lanesView, listInvocations, oneTimeline, timelineMode, type TimelineArgs, type TimelinesResult } from "./timeline/run.js";
-import { armAtStep, killNow, type ArmResult, type KillResult } from "./timeline/kill.js";
+import { armAtStep, checkNode, killNow, killWarning, type ArmResult, type KillResult } from "./timeline/kill.js";
 import { CRASH_STEPS_BY_PATTERN, crashStepName } from "./timeline/steps.js";
 import { verb, type OptionSpec, type VerbContext } from "./verb.js";
 
@@ -147,7 +148,7 @@ const LABEL = { worker: "worker", restate: "restate-server", broker: "embedded b
 type Killable = keyof typeof LABEL;
 
 export function renderKill(r: KillResult): string[] {
-  const name = LABEL[r.component as Killable];
+  const name = r.node ? `${LABEL[r.component as Killable]} node ${r.node}` : LABEL[r.component as Killable];
   const lines = [`${sym.warn} killed ${name} pid ${c.id(String(r.pid))} with ${r.signal}`];
   if (r.waited) lines.push(`${sym.ok} ${name} back as pid ${c.id(String(r.newPid ?? "?"))} after ${humanDuration(r.downMs ?? 0)} down ${c.dim(`(asked for ${humanDuration(r.requestedDownMs)})`)}`);
   else lines.push(`${sym.dot} the supervisor restarts it in ${humanDuration(r.requestedDownMs)} ${c.dim("(--no-wait: not waiting)")}`);
@@ -157,16 +158,23 @@ export function renderKill(r: KillResult): string[] {
 interface KillFlags {
   down: number;
   wait: boolean;
+  /** kill-restate in a cluster: which node */
+  node?: number;
 }
 
 async function killComponentVerb(ctx: VerbContext<KillFlags>, component: Killable): Promise<KillResult> {
   const stack = ctx.stack();
-  const name = LABEL[component];
   const o = ctx.opts;
-  const s = ctx.spinner(`killing ${name} pid ${stack.state.components[component].pid ?? "?"} (SIGKILL); back in ${humanDuration(o.down)}`);
+  const node = checkNode(stack.state, component, o.node);
+  const name = node ? `${LABEL[component]} node ${node}` : LABEL[component];
+  const pid = node ? stack.state.nodes![node - 1]!.pid : stack.state.components[component].pid;
+  // said before the wait: past what the cluster tolerates, the wait is the point, not a hang
+  const warning = node ? killWarning(stack.state, node, o.down) : undefined;
+  if (warning) ctx.say(`${sym.warn} ${warning}`);
+  const s = ctx.spinner(`killing ${name} pid ${pid ?? "?"} (SIGKILL); back in ${humanDuration(o.down)}`);
   let r: KillResult;
   try {
-    r = await killNow(stack, component, o.down, o.wait);
+    r = await killNow(stack, component, o.down, o.wait, o.node);
   } catch (e) {
     s.fail(`could not kill the ${name}`);
     throw e;
@@ -265,11 +273,19 @@ export const killRestate = verb<KillFlags, KillResult>({
   path: "kill-restate",
   group: "faults",
   summary: "SIGKILL the real restate-server; the supervisor restarts it on the same data after --down",
-  options: killOptions("the server", 3000),
-  examples: ["npx patterns kill-restate", "npx patterns kill-restate --down 5s --json"],
+  options: [
+    ...killOptions("the server", 3000),
+    { flags: "--node <k>", description: "in a cluster (start --nodes N): which node to kill (default 1)", parse: intOption("--node", 1, MAX_NODES) },
+  ],
+  examples: ["npx patterns kill-restate", "npx patterns kill-restate --down 5s --json", "npx patterns kill-restate --node 2        # in a cluster: the others keep serving"],
   run: (ctx) => killComponentVerb(ctx, "restate"),
   render: renderKill,
-  notes: afterProcessKill,
+  notes: (r) => [
+    ...(r.node && !r.warning
+      ? [c.dim(`the other nodes keep serving: the partitions node ${r.node} led move to a replica on another node, and the node comes back on its data and catches up; ${c.cmd("npx patterns status")} shows who leads what`)]
+      : []),
+    ...afterProcessKill(r),
+  ],
 });
 
 export const killBroker = verb<KillFlags, KillResult>({

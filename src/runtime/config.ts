@@ -35,6 +35,8 @@ export interface StackConfig {
   kafka: KafkaMode;
   /** Nominal seconds per real second; 1 = the seeds' own durations. */
   timeScale: number;
+  /** How many restate-server processes form the cluster (1 = a single node, as before). */
+  nodes?: number;
 }
 
 export const PORT_ENV: Record<keyof Ports, string> = {
@@ -112,4 +114,60 @@ export function parseTimeScale(raw: string | number | undefined, env: NodeJS.Pro
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--time-scale must be a positive number, got "${v}"`, "for example --time-scale 1 (real time) or --time-scale 17280 (a day in 5 s)");
   return n;
+}
+
+// ---- a cluster of restate-server nodes on one machine ---------------------------------------------------------
+
+export const MAX_NODES = 5;
+
+/** The ports of one restate-server node: node 1 keeps the configured ones, node k adds k-1 to each. */
+export interface NodePorts {
+  node: number;
+  fabric: number;
+  admin: number;
+  ingress: number;
+}
+
+export function parseNodes(raw: string | number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  const v = raw ?? env.PATTERNS_NODES;
+  if (v === undefined || v === "") return 1;
+  if (!/^\d+$/.test(String(v).trim())) throw new UsageError(`--nodes must be a whole number from 1 to ${MAX_NODES}, got "${v}"`, "for example --nodes 3");
+  const n = Number(v);
+  if (n < 1 || n > MAX_NODES) throw new UsageError(`--nodes must be between 1 and ${MAX_NODES}, got ${n}`, "for example --nodes 3");
+  return n;
+}
+
+/** Copies of every log record and partition: two when there is a second node to hold them. */
+export function replicationFor(nodes: number): number {
+  return Math.min(2, nodes);
+}
+
+/**
+ * How many nodes may be down at once while writes go on: the log needs `replication` live log servers, and the
+ * metadata servers (every node runs one) need a majority.
+ */
+export function toleratedDown(nodes: number): number {
+  return Math.max(0, Math.min(nodes - replicationFor(nodes), Math.floor((nodes - 1) / 2)));
+}
+
+export function nodePorts(ports: Ports, nodes: number): NodePorts[] {
+  return Array.from({ length: nodes }, (_, i) => ({ node: i + 1, fabric: ports.fabric + i, admin: ports.admin + i, ingress: ports.ingress + i }));
+}
+
+/** Every derived port must be a valid port and clash with no other port of the stack. */
+export function checkNodePorts(ports: Ports, nodes: number): NodePorts[] {
+  const list = nodePorts(ports, nodes);
+  const taken = new Map<number, string>();
+  for (const key of Object.keys(ports) as (keyof Ports)[]) if (!["fabric", "admin", "ingress"].includes(key)) taken.set(ports[key], PORT_FLAGS[key]);
+  for (const n of list) {
+    for (const key of ["fabric", "admin", "ingress"] as const) {
+      const port = n[key];
+      const what = n.node === 1 ? PORT_FLAGS[key] : `node ${n.node}'s ${key} port (${PORT_FLAGS[key]} + ${n.node - 1})`;
+      if (port > 65535) throw new UsageError(`${what} would be ${port}, above 65535`, `choose a lower ${PORT_FLAGS[key]}`);
+      const other = taken.get(port);
+      if (other) throw new UsageError(`${what} and ${other} both ask for port ${port}`, `with --nodes ${nodes}, leave ${nodes - 1} free port${nodes > 2 ? "s" : ""} above ${PORT_FLAGS[key]}`);
+      taken.set(port, what);
+    }
+  }
+  return list;
 }

@@ -60,6 +60,8 @@ export interface StatePaths {
   restateData: string;
   /** the embedded broker's partition logs and committed group offsets */
   brokerData: string;
+  /** a cluster's nodes keep their data in n1, n2, … under this folder, beside cluster.json (how many nodes) */
+  clusterDir: string;
   keysDir: string;
   privateKey: string;
   stepLog: string;
@@ -74,9 +76,20 @@ export function statePaths(root: string): StatePaths {
     logsDir: path.join(root, "logs"),
     restateData: path.join(root, "restate-data"),
     brokerData: path.join(root, "broker-data"),
+    clusterDir: path.join(root, "restate-nodes"),
     keysDir: path.join(root, "keys"),
     privateKey: path.join(root, "keys", "request-identity.pem"),
     stepLog: path.join(root, "steps.ndjson"),
     crashArm: path.join(root, "crash-arm.json"),
   };
+}
+
+/** Node k's data dir: the single node keeps restate-data (as before a cluster existed); a cluster's nodes n1…nN. */
+export function nodeDataDir(paths: StatePaths, node: number, nodes: number): string {
+  return nodes === 1 ? paths.restateData : path.join(paths.clusterDir, `n${node}`);
+}
+
+/** Node k's log: restate.log for node 1 (the single node's), restate-2.log… for the others. */
+export function nodeLogName(node: number): string {
+  return node === 1 ? "restate" : `restate-${node}`;
 }

@@ -3,7 +3,7 @@ import http from "node:http";
 import { existsSync } from "node:fs";
 import { AdminClient } from "./admin.js";
 import { describeStateDir, resolveStateDir, statePaths, type StatePaths } from "./paths.js";
-import { liveState, type ComponentName, type StackState } from "./state.js";
+import { liveNode, liveState, type ComponentName, type StackState } from "./state.js";
 import { NotRunningError, PlaygroundError } from "../errors.js";
 
 export interface RunningStack {
@@ -18,7 +18,10 @@ export function findStack(stateDirFlag?: string): RunningStack | undefined {
   const paths = statePaths(dir);
   const { state, stale } = liveState(paths.stateFile);
   if (!state || stale) return undefined;
-  return { state, paths, admin: new AdminClient(state.adminUrl), ingressUrl: state.ingressUrl };
+  // A cluster: node 1's ingress and admin by default, another live node's while node 1 is down
+  const node = liveNode(state);
+  const live = node ? { ...state, adminUrl: node.adminUrl, ingressUrl: node.ingressUrl } : state;
+  return { state: live, paths, admin: new AdminClient(live.adminUrl), ingressUrl: live.ingressUrl };
 }
 
 export function requireStack(stateDirFlag?: string): RunningStack {
@@ -49,6 +52,6 @@ export function control<T>(paths: StatePaths, method: string, route: string, bod
   });
 }
 
-export function killComponent(stack: RunningStack, component: ComponentName, opts: { downMs: number; wait: boolean; signal?: string }) {
+export function killComponent(stack: RunningStack, component: ComponentName, opts: { downMs: number; wait: boolean; signal?: string; node?: number }) {
   return control<{ pid?: number; newPid?: number; downMs: number }>(stack.paths, "POST", "/kill", { component, ...opts });
 }

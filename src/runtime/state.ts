@@ -19,6 +19,19 @@ export interface ComponentState {
   command?: string;
 }
 
+/** One restate-server of a cluster (`start --nodes N`, N > 1). Node 1 is also `components.restate`. */
+export interface NodeState extends ComponentState {
+  node: number;
+  /** Restate's node name (n1, n2, …); restatectl reports nodes by it */
+  name: string;
+  fabricPort: number;
+  adminPort: number;
+  ingressPort: number;
+  adminUrl: string;
+  ingressUrl: string;
+  dataDir: string;
+}
+
 export interface StackState {
   version: 1;
   supervisorPid: number;
@@ -35,6 +48,18 @@ export interface StackState {
   components: Record<ComponentName, ComponentState>;
   subscriptions: { id: string; source: string; sink: string }[];
   notes: string[];
+  /** only for a cluster (`start --nodes N`, N > 1): every node, node 1 first */
+  nodes?: NodeState[];
+  /** only for a cluster: copies of each log record and partition */
+  replication?: number;
+}
+
+/** The node a verb should talk to: node 1 while it is up, else the first node that is up (a cluster only). */
+export function liveNode(state: StackState): NodeState | undefined {
+  const nodes = state.nodes;
+  if (!nodes || nodes.length === 0) return undefined;
+  const up = (n: NodeState) => n.phase === "up" && isAlive(n.pid);
+  return up(nodes[0]!) ? nodes[0] : (nodes.find(up) ?? nodes[0]);
 }
 
 export function readState(stateFile: string): StackState | undefined {

@@ -7,11 +7,11 @@ import http from "node:http";
 import path from "node:path";
 import { AdminClient } from "./admin.js";
 import { allSubscriptions } from "../registry.js";
-import type { StackConfig } from "./config.js";
+import { checkNodePorts, replicationFor, type StackConfig } from "./config.js";
 import { ensureIdentityKey } from "./keys.js";
-import { asyncApiSpecPath, brokerEntry, clientAppEntry, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
+import { asyncApiSpecPath, brokerEntry, clientAppEntry, nodeDataDir, nodeLogName, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
 import { canConnect, isPortFree } from "./ports.js";
-import { COMPONENT_NAMES, isAlive, removeState, writeState, type ComponentName, type StackState } from "./state.js";
+import { COMPONENT_NAMES, isAlive, liveNode, removeState, writeState, type ComponentName, type ComponentState, type NodeState, type StackState } from "./state.js";
 import { errorMessage } from "../errors.js";
 import { tailFile } from "./logs.js";
 import { hasData } from "../broker/inspect.js";
@@ -54,8 +54,11 @@ export class StartError extends Error {
   }
 }
 
+/** A supervised process: a component, or node k of a cluster ("restate" is node 1, "restate-2"… the others). */
+type ChildName = ComponentName | `restate-${number}`;
+
 interface Child {
-  name: ComponentName;
+  name: ChildName;
   proc?: ChildProcess;
   /** set while we stop or restart it on purpose */
   expectedExit: boolean;
@@ -71,7 +74,9 @@ export class Supervisor {
   readonly paths: StatePaths;
   readonly admin: AdminClient;
   state: StackState;
-  private children = new Map<ComponentName, Child>();
+  private children = new Map<ChildName, Child>();
+  /** the restate-server nodes (one unless `--nodes N`); node 1 is the same object as state.components.restate */
+  readonly nodes: NodeState[];
   private stopping = false;
   private control?: http.Server;
   private restartDelayMs = 1000;
@@ -111,9 +116,46 @@ export class Supervisor {
       subscriptions: [],
       notes: [],
     };
+    const count = config.nodes ?? 1;
+    this.nodes = checkNodePorts(config.ports, count).map((n) => ({
+      node: n.node,
+      name: count === 1 ? "playground" : `n${n.node}`,
+      port: n.admin,
+      log: path.join(logs, `${nodeLogName(n.node)}.log`),
+      restarts: 0,
+      phase: "starting",
+      fabricPort: n.fabric,
+      adminPort: n.admin,
+      ingressPort: n.ingress,
+      adminUrl: `http://127.0.0.1:${n.admin}`,
+      ingressUrl: `http://127.0.0.1:${n.ingress}`,
+      dataDir: nodeDataDir(this.paths, n.node, count),
+    }));
+    if (count > 1) {
+      // node 1 is components.restate too (the same object), so every reader of components.restate keeps working
+      this.state.components.restate = this.nodes[0]!;
+      this.state.nodes = this.nodes;
+      this.state.replication = replicationFor(count);
+    }
     if (config.kafka.kind === "none") {
       this.state.notes.push("No Kafka broker (--no-kafka): Kafka-fed verbs call the same handlers through the ingress, with the same key.");
     }
+  }
+
+  /** The state entry of a child: a component's, or a node's. */
+  private comp(name: ChildName): ComponentState {
+    const m = /^restate-(\d+)$/.exec(name);
+    return m ? this.nodes[Number(m[1]) - 1]! : this.state.components[name as ComponentName];
+  }
+
+  private static childOf(node: number): ChildName {
+    return node === 1 ? "restate" : `restate-${node}`;
+  }
+
+  /** Node 1's admin API while it is up, else a live node's (a cluster keeps serving with node 1 down). */
+  private liveAdmin(): AdminClient {
+    const node = liveNode(this.state);
+    return node && node.node !== 1 ? new AdminClient(node.adminUrl) : this.admin;
   }
 
   private save(): void {
@@ -127,12 +169,13 @@ export class Supervisor {
   /** Start everything; resolves once every component is ready and wired, rejects (after cleaning up) otherwise. */
   async start(): Promise<StackState> {
     mkdirSync(this.paths.logsDir, { recursive: true });
-    mkdirSync(this.paths.restateData, { recursive: true });
+    for (const n of this.nodes) mkdirSync(n.dataDir, { recursive: true });
+    if (this.nodes.length > 1) writeFileSync(clusterMarker(this.paths), JSON.stringify({ nodes: this.nodes.length, replication: replicationFor(this.nodes.length) }));
     this.state.publicKey = ensureIdentityKey(this.paths.privateKey);
     this.save();
     await this.startControlServer();
     try {
-      const jobs: Promise<void>[] = [this.timed("restate", () => this.spawnRestate())];
+      const jobs: Promise<void>[] = this.nodes.map((n) => this.timed(this.nodes.length === 1 ? "restate" : `restate node ${n.node}`, () => this.spawnRestate(n.node)));
       if (this.config.kafka.kind === "embedded") jobs.push(this.timed("broker", () => this.spawnBroker()));
       else if (this.config.kafka.kind === "external") jobs.push(this.timed("broker", () => this.checkExternalBroker()));
       jobs.push(this.timed("worker", () => this.spawnWorker()));
@@ -142,6 +185,7 @@ export class Supervisor {
       if (failed) throw failed.reason;
       await this.timed("registration", () => this.register());
       if (this.config.kafka.kind !== "none") await this.timed("subscriptions", async () => this.wireKafka(await this.needsFreshSubscriptions()));
+      if (this.nodes.length > 1) await this.timed("cluster", () => this.waitForLeaders());
       const cliNote = writeCliEnv(this.config.stateDir, this.config.ports);
       if (cliNote) this.state.notes.push(cliNote);
       this.state.readyAt = new Date().toISOString();
@@ -167,8 +211,8 @@ export class Supervisor {
 
   // ---- spawning -------------------------------------------------------------------------------------------------
 
-  private spawnChild(name: ComponentName, command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
-    const logPath = this.state.components[name].log;
+  private spawnChild(name: ChildName, command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
+    const logPath = this.comp(name).log;
     const fd = openSync(logPath, "a");
     // each child in a process group of its own: a Ctrl+C in the terminal of `start --foreground` reaches only the
     // supervisor, which stops the children in reverse order (they used to get the SIGINT all at once)
@@ -181,7 +225,7 @@ export class Supervisor {
     }
     child.proc = proc;
     child.expectedExit = false;
-    const comp = this.state.components[name];
+    const comp = this.comp(name);
     comp.pid = proc.pid;
     comp.startedAt = new Date().toISOString();
     comp.phase = "starting";
@@ -191,28 +235,31 @@ export class Supervisor {
     return proc;
   }
 
-  private async spawnRestate(): Promise<void> {
-    const { ports } = this.config;
+  private async spawnRestate(node = 1): Promise<void> {
+    const n = this.nodes[node - 1]!;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DO_NOT_TRACK: "1",
-      RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${ports.admin}`,
-      RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${ports.ingress}`,
+      RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${n.adminPort}`,
+      RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${n.ingressPort}`,
       RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE: this.paths.privateKey,
       RESTATE_LOG_DISABLE_ANSI_CODES: "true",
+      ...clusterEnv(this.nodes, node),
     };
+    const name = Supervisor.childOf(node);
     const proc = this.spawnChild(
-      "restate",
+      name,
       restateServerBinary(),
-      ["--config-file", restateTomlPath, "--base-dir", this.paths.restateData, "--bind-port", String(ports.fabric), "--no-logo"],
+      ["--config-file", restateTomlPath, "--base-dir", n.dataDir, "--bind-port", String(n.fabricPort), "--no-logo"],
       env,
       this.config.stateDir,
     );
-    await this.waitFor("restate", proc, 60_000, async () => {
-      if (!(await this.admin.healthy())) return false;
-      const ingress = await fetch(`${this.state.ingressUrl}/restate/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+    const admin = node === 1 ? this.admin : new AdminClient(n.adminUrl);
+    await this.waitFor(name, proc, 60_000, async () => {
+      if (!(await admin.healthy())) return false;
+      const ingress = await fetch(`${n.ingressUrl}/restate/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
       if (!ingress?.ok) return false;
-      await this.admin.query("SELECT 1");
+      await admin.query("SELECT 1");
       return true;
     });
   }
@@ -308,16 +355,16 @@ export class Supervisor {
   }
 
   /** Poll a readiness probe until it passes, the process dies, or time runs out. */
-  private async waitFor(name: ComponentName, proc: ChildProcess, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+  private async waitFor(name: ChildName, proc: ChildProcess, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let lastError = "";
     while (Date.now() < deadline) {
       if (proc.exitCode !== null || proc.signalCode !== null) {
-        throw new StartError(`${name} exited during start (code ${proc.exitCode ?? proc.signalCode})`, name, this.state.components[name].log);
+        throw new StartError(`${name} exited during start (code ${proc.exitCode ?? proc.signalCode})`, componentOf(name), this.comp(name).log);
       }
       try {
         if (await probe()) {
-          this.state.components[name].phase = "up";
+          this.comp(name).phase = "up";
           this.save();
           return;
         }
@@ -326,7 +373,27 @@ export class Supervisor {
       }
       await sleep(25);
     }
-    throw new StartError(`${name} was not ready within ${timeoutMs / 1000} s${lastError ? ` (${lastError})` : ""}`, name, this.state.components[name].log);
+    throw new StartError(`${name} was not ready within ${timeoutMs / 1000} s${lastError ? ` (${lastError})` : ""}`, componentOf(name), this.comp(name).log);
+  }
+
+  /** A cluster is formed when every partition has a leader on a live node (read with restatectl). */
+  private async waitForLeaders(timeoutMs = 60_000): Promise<void> {
+    const { readCluster } = await import("./cluster.js");
+    const deadline = Date.now() + timeoutMs;
+    let last = "no answer yet";
+    while (Date.now() < deadline) {
+      try {
+        const view = await readCluster(this.nodes, 3000);
+        const alive = new Set(view.nodes.filter((n) => n.alive).map((n) => n.id));
+        const leaderless = view.partitions.filter((p) => !p.leader || !alive.has(p.leader));
+        if (view.partitions.length > 0 && leaderless.length === 0) return;
+        last = view.partitions.length === 0 ? "no partitions yet" : `partitions ${leaderless.map((p) => p.id).join(", ")} have no leader yet`;
+      } catch (e) {
+        last = errorMessage(e);
+      }
+      await sleep(100);
+    }
+    throw new StartError(`the cluster did not elect a leader for every partition within ${timeoutMs / 1000} s (${last})`, "restate", this.nodes[0]!.log);
   }
 
   // ---- wiring ---------------------------------------------------------------------------------------------------
@@ -342,19 +409,20 @@ export class Supervisor {
    */
   async wireKafka(fresh: boolean): Promise<void> {
     const bootstrap = this.state.brokers.join(",");
-    await this.admin.ensureKafkaCluster(KAFKA_CLUSTER, bootstrap);
-    const existing = (await this.admin.subscriptions()).filter((s) => s.source.startsWith(`kafka://${KAFKA_CLUSTER}/`));
+    const admin = this.liveAdmin();
+    await admin.ensureKafkaCluster(KAFKA_CLUSTER, bootstrap);
+    const existing = (await admin.subscriptions()).filter((s) => s.source.startsWith(`kafka://${KAFKA_CLUSTER}/`));
     const wanted = allSubscriptions.map((s) => ({ source: `kafka://${KAFKA_CLUSTER}/${s.topic}`, sink: `service://${s.service}/${s.handler}` }));
     const keep: typeof existing = [];
     for (const sub of existing) {
       const stillWanted = wanted.some((w) => w.source === sub.source && w.sink === sub.sink);
-      if (fresh || !stillWanted) await this.admin.deleteSubscription(sub.id);
+      if (fresh || !stillWanted) await admin.deleteSubscription(sub.id);
       else keep.push(sub);
     }
     const created = [];
     for (const w of wanted) {
       if (keep.some((k) => k.source === w.source && k.sink === w.sink)) continue;
-      created.push(await this.admin.createSubscription(w.source, w.sink, SUBSCRIPTION_OPTIONS));
+      created.push(await admin.createSubscription(w.source, w.sink, SUBSCRIPTION_OPTIONS));
     }
     this.state.subscriptions = [...keep, ...created].map((s) => ({ id: s.id, source: s.source, sink: s.sink }));
     this.save();
@@ -366,8 +434,9 @@ export class Supervisor {
   }
 
   private async deleteKafkaSubscriptions(): Promise<void> {
-    for (const sub of await this.admin.subscriptions()) {
-      if (sub.source.startsWith(`kafka://${KAFKA_CLUSTER}/`)) await this.admin.deleteSubscription(sub.id);
+    const admin = this.liveAdmin();
+    for (const sub of await admin.subscriptions()) {
+      if (sub.source.startsWith(`kafka://${KAFKA_CLUSTER}/`)) await admin.deleteSubscription(sub.id);
     }
     this.state.subscriptions = [];
     this.save();
@@ -375,12 +444,12 @@ export class Supervisor {
 
   // ---- restarts -------------------------------------------------------------------------------------------------
 
-  private onExit(name: ComponentName, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(name: ChildName, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const child = this.children.get(name);
     if (!child || child.proc !== proc) return;
     this.log(`${name} (pid ${proc.pid}) exited with ${signal ?? code}`);
     if (this.stopping || child.expectedExit) return;
-    const comp = this.state.components[name];
+    const comp = this.comp(name);
     comp.phase = "down";
     child.downSince = Date.now();
     this.save();
@@ -388,7 +457,7 @@ export class Supervisor {
     this.scheduleRestart(name, this.restartDelayMs);
   }
 
-  private scheduleRestart(name: ComponentName, delayMs: number): void {
+  private scheduleRestart(name: ChildName, delayMs: number): void {
     const child = this.children.get(name)!;
     clearTimeout(child.restartTimer);
     this.log(`restarting ${name} in ${delayMs} ms`);
@@ -397,10 +466,10 @@ export class Supervisor {
     }, delayMs);
   }
 
-  private async restart(name: ComponentName): Promise<void> {
+  private async restart(name: ChildName): Promise<void> {
     if (this.stopping) return;
     const child = this.children.get(name)!;
-    const comp = this.state.components[name];
+    const comp = this.comp(name);
     // counted before the spawn saves the new pid, so `status` never shows the new process with the old count
     comp.restarts += 1;
     try {
@@ -408,7 +477,7 @@ export class Supervisor {
       // (its offsets start at 0 again) needs fresh ones
       const wiped = name === "broker" && !this.readWiring();
       if (wiped) await this.deleteKafkaSubscriptions().catch((e) => this.log(`could not delete subscriptions: ${errorMessage(e)}`));
-      if (name === "restate") await this.spawnRestate();
+      if (name.startsWith("restate")) await this.spawnRestate(nodeOf(name));
       else if (name === "worker") await this.spawnWorker();
       else if (name === "client-app") await this.spawnClientApp();
       else await this.spawnBroker();
@@ -426,10 +495,10 @@ export class Supervisor {
   }
 
   /** Kill a component with a signal and bring it back after downMs; resolves when it is up again (or at once). */
-  async kill(name: ComponentName, opts: { signal?: NodeJS.Signals; downMs: number; wait: boolean }): Promise<{ pid?: number; newPid?: number; downMs: number }> {
+  async kill(name: ChildName, opts: { signal?: NodeJS.Signals; downMs: number; wait: boolean }): Promise<{ pid?: number; newPid?: number; downMs: number }> {
     const child = this.children.get(name);
     if (!child?.proc?.pid) throw new Error(`${name} is not running under this supervisor`);
-    if (this.state.components[name].phase !== "up" || child.proc.exitCode !== null || child.proc.signalCode !== null) {
+    if (this.comp(name).phase !== "up" || child.proc.exitCode !== null || child.proc.signalCode !== null) {
       // it is being restarted (after a crash or an earlier kill): wait until it is back before killing it again
       const up = new Promise<void>((resolve) => child.waiters.push(resolve));
       const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 120_000).unref());
@@ -446,14 +515,14 @@ export class Supervisor {
       if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e; // it died by itself a moment ago: same outcome
     }
     await exited;
-    const comp = this.state.components[name];
+    const comp = this.comp(name);
     comp.phase = "down";
     child.downSince = t0;
     this.save();
     this.scheduleRestart(name, opts.downMs);
     if (!opts.wait) return { pid, downMs: opts.downMs };
     await back;
-    return { pid, newPid: this.state.components[name].pid, downMs: Date.now() - t0 };
+    return { pid, newPid: this.comp(name).pid, downMs: Date.now() - t0 };
   }
 
   // ---- control socket -------------------------------------------------------------------------------------------
@@ -480,7 +549,12 @@ export class Supervisor {
       if (req.method === "POST" && req.url === "/kill") {
         const name = body.component as ComponentName;
         if (!COMPONENT_ORDER.includes(name)) return send(400, { message: `unknown component ${String(name)}` });
-        const result = await this.kill(name, {
+        const node = body.node === undefined ? 1 : Number(body.node);
+        if (name !== "restate" && body.node !== undefined) return send(400, { message: `only restate has nodes, not ${name}` });
+        if (!Number.isInteger(node) || node < 1 || node > this.nodes.length) {
+          return send(400, { message: `there is no node ${String(body.node)}: this stack has ${this.nodes.length === 1 ? "one node" : `nodes 1 to ${this.nodes.length}`}` });
+        }
+        const result = await this.kill(name === "restate" ? Supervisor.childOf(node) : name, {
           signal: (body.signal as NodeJS.Signals | undefined) ?? "SIGKILL",
           downMs: Number(body.downMs ?? 2000),
           wait: body.wait !== false,
@@ -506,13 +580,18 @@ export class Supervisor {
     this.stopping = true;
     for (const child of this.children.values()) clearTimeout(child.restartTimer);
     for (const name of [...COMPONENT_ORDER].reverse()) {
-      const child = this.children.get(name);
-      const proc = child?.proc;
-      if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) continue;
-      await terminate(proc.pid, graceMs, () => proc.exitCode !== null || proc.signalCode !== null);
-      this.state.components[name].phase = "stopped";
+      // a cluster's nodes stop together: one by one, the last ones would wait for a quorum that is gone
+      const names: ChildName[] = name === "restate" ? this.nodes.map((n) => Supervisor.childOf(n.node)) : [name];
+      await Promise.all(
+        names.map(async (n) => {
+          const proc = this.children.get(n)?.proc;
+          if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
+          await terminate(proc.pid, graceMs, () => proc.exitCode !== null || proc.signalCode !== null);
+          this.comp(n).phase = "stopped";
+        }),
+      );
     }
-    const ports = [this.config.ports.clientApp, this.config.ports.worker, this.config.ports.ingress, this.config.ports.admin, this.config.ports.fabric];
+    const ports = [this.config.ports.clientApp, this.config.ports.worker, ...this.nodes.flatMap((n) => [n.ingressPort, n.adminPort, n.fabricPort])];
     if (this.config.kafka.kind === "embedded") ports.push(this.config.ports.broker);
     const deadline = Date.now() + 5000;
     for (const port of ports) {
@@ -556,3 +635,36 @@ export function logTail(file: string | undefined, lines = 15): string {
   return tailFile(file, lines);
 }
 
+
+function nodeOf(name: ChildName): number {
+  const m = /^restate-(\d+)$/.exec(name);
+  return m ? Number(m[1]) : 1;
+}
+
+function componentOf(name: ChildName): ComponentName {
+  return name.startsWith("restate") ? "restate" : (name as ComponentName);
+}
+
+/**
+ * The environment that makes node k a member of a cluster (nothing for a single node): its name, every node's fabric
+ * address for the replicated metadata, log and partition replication, and provisioning by node 1 only.
+ */
+export function clusterEnv(nodes: Pick<NodeState, "node" | "name" | "fabricPort">[], node: number): NodeJS.ProcessEnv {
+  if (nodes.length === 1) return {};
+  const me = nodes[node - 1]!;
+  return {
+    RESTATE_NODE_NAME: me.name,
+    RESTATE_DEFAULT_REPLICATION: String(replicationFor(nodes.length)),
+    RESTATE_METADATA_CLIENT__ADDRESSES: JSON.stringify(nodes.map((n) => `http://127.0.0.1:${n.fabricPort}`)),
+    RESTATE_AUTO_PROVISION: node === 1 ? "true" : "false",
+    RESTATE_ADVERTISED_ADDRESS: `http://127.0.0.1:${me.fabricPort}`,
+    // A (re)started node counts as "suspect" this long before it gets work; the default 5 s guards against flapping
+    // over real networks, on loopback it only delays forming the cluster and a returning node.
+    RESTATE_GOSSIP_SUSPECT_INTERVAL: "1s",
+  };
+}
+
+/** The file that records how many nodes a state dir's cluster has: a cluster cannot change its size by a restart. */
+export function clusterMarker(paths: StatePaths): string {
+  return path.join(paths.clusterDir, "cluster.json");
+}

@@ -26,7 +26,7 @@ export interface MenuChoice<V> {
 }
 
 export type TopChoice = { kind: "category"; category: string } | { kind: "list" } | { kind: "invocations" } | { kind: "kill" } | { kind: "ui" } | { kind: "quit" };
-export type KillChoice = { kind: "kill"; component: "worker" | "restate" | "broker"; downMs: number } | { kind: "back" };
+export type KillChoice = { kind: "kill"; component: "worker" | "restate" | "broker"; downMs: number; node?: number } | { kind: "back" };
 export type PatternChoice = { kind: "tour"; name: string } | { kind: "back" };
 export type ActionChoice = "tour" | "demo" | "verbs" | "invocations" | "back";
 
@@ -83,11 +83,14 @@ export function actionChoices(t: Tour): MenuChoice<ActionChoice>[] {
 }
 
 /** What can be killed from the menu; the broker only when the playground runs it. */
-export function killChoices(kafka: "embedded" | "external" | "none"): MenuChoice<KillChoice>[] {
+export function killChoices(kafka: "embedded" | "external" | "none", nodes = 1): MenuChoice<KillChoice>[] {
   const choices: MenuChoice<KillChoice>[] = [
     { value: { kind: "kill", component: "worker", downMs: 2000 }, name: "the worker", description: "same as: npx patterns kill-worker (back after 2 s; in-flight invocations resume from their journals)" },
-    { value: { kind: "kill", component: "restate", downMs: 3000 }, name: "restate-server", description: "same as: npx patterns kill-restate (back after 3 s on the same data)" },
   ];
+  if (nodes === 1) choices.push({ value: { kind: "kill", component: "restate", downMs: 3000 }, name: "restate-server", description: "same as: npx patterns kill-restate (back after 3 s on the same data)" });
+  for (let k = 1; nodes > 1 && k <= nodes; k++) {
+    choices.push({ value: { kind: "kill", component: "restate", downMs: 3000, node: k }, name: `restate-server node ${k}`, description: `same as: npx patterns kill-restate --node ${k} (the other nodes keep serving; back after 3 s on its data)` });
+  }
   if (kafka === "embedded") {
     choices.push({ value: { kind: "kill", component: "broker", downMs: 1000 }, name: "the embedded broker", description: "same as: npx patterns kill-broker (back after 1 s on its saved log; same subscriptions)" });
   }
@@ -162,10 +165,12 @@ export async function runMenu(program: Command): Promise<void> {
         for (const l of renderInvocations(rows)) out(l);
       } else if (top.kind === "kill") {
         const stack = requireStack();
-        const pick = await ask("Kill which one?", killChoices(stack.state.kafka.kind));
+        const pick = await ask("Kill which one?", killChoices(stack.state.kafka.kind, stack.state.nodes?.length));
         if (pick.kind === "kill") {
-          note(c.dim(`same as: npx patterns kill-${pick.component}; waiting until it is back…`));
-          for (const l of renderKill(await killNow(stack, pick.component, pick.downMs, true))) out(l);
+          note(c.dim(`same as: npx patterns kill-${pick.component}${pick.node ? ` --node ${pick.node}` : ""}; waiting until it is back…`));
+          const r = await killNow(stack, pick.component, pick.downMs, true, pick.node);
+          if (r.warning) note(c.warn(r.warning));
+          for (const l of renderKill(r)) out(l);
           note(c.dim("see what it did to your invocations: npx patterns timeline --status active"));
         }
       } else if (top.kind === "ui") {
