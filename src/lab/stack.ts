@@ -73,6 +73,20 @@ export async function freePorts(): Promise<Ports> {
   return { ingress: await freePort(), admin: await freePort(), worker: await freePort(), broker: await freePort(), fabric: await freePort(), clientApp: await freePort() };
 }
 
+/** Free ports for a cluster of `nodes`: node k takes ingress, admin and fabric + k-1, so those must be free too. */
+export async function freeClusterPorts(nodes: number): Promise<Ports> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const p = await freePorts();
+    const derived = [p.ingress, p.admin, p.fabric].flatMap((base) => Array.from({ length: nodes - 1 }, (_, i) => base + i + 1));
+    const all = [...Object.values(p), ...derived];
+    if (new Set(all).size !== all.length || derived.some((x) => x > 65535)) continue;
+    let free = true;
+    for (const port of derived) if (!(await isPortFree(port))) free = false;
+    if (free) return p;
+  }
+  throw new Error(`no free ports for a ${nodes}-node cluster`);
+}
+
 /** The `patterns start` flags that put a stack on these ports. */
 export function portArgs(p: Ports): string[] {
   return ["--ingress-port", p.ingress, "--admin-port", p.admin, "--worker-port", p.worker, "--broker-port", p.broker, "--fabric-port", p.fabric, "--client-app-port", p.clientApp].map(String);
@@ -89,6 +103,8 @@ export interface StartOptions {
   prefix?: string;
   /** how long `patterns start` may take (default 120 s) */
   timeoutMs?: number;
+  /** restate-server nodes: a cluster (`start --nodes N`) when above 1 */
+  nodes?: number;
 }
 
 /** What is left after stop: both lists are empty after a clean stop. */
@@ -108,6 +124,8 @@ export interface KillOptions {
   downMs?: number;
   /** resolve only once the component is back up (default true) */
   wait?: boolean;
+  /** in a cluster: which restate-server node (default 1) */
+  node?: number;
 }
 
 export interface KillResult {
@@ -145,7 +163,10 @@ export interface StartedStack {
 /** Start a stack through the CLI on free ports in a new temp state dir; one more try on fresh ports if one was taken. */
 export async function startStack(opts: StartOptions = {}): Promise<StartedStack> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), `patterns-${opts.prefix ?? "stack"}-`));
-  const start = (p: Ports) => runCli(["start", "--json", "--state-dir", stateDir, ...portArgs(p), ...(opts.args ?? [])], { env: opts.env, timeoutMs: opts.timeoutMs ?? 120_000 });
+  const nodes = opts.nodes ?? 1;
+  const cluster = nodes > 1 ? ["--nodes", String(nodes)] : [];
+  const pick = () => (nodes > 1 ? freeClusterPorts(nodes) : freePorts());
+  const start = (p: Ports) => runCli(["start", "--json", "--state-dir", stateDir, ...portArgs(p), ...cluster, ...(opts.args ?? [])], { env: opts.env, timeoutMs: opts.timeoutMs ?? 120_000 });
   const giveUp = async (why: string): Promise<never> => {
     // whatever a failed start left running is stopped, and the dir removed
     await runCli(["stop", "--purge", "--state-dir", stateDir]).catch(() => undefined);
@@ -154,9 +175,9 @@ export async function startStack(opts: StartOptions = {}): Promise<StartedStack>
   };
   let res: CliResult;
   try {
-    res = await start(await freePorts());
+    res = await start(await pick());
     // another stack (another test file, another engineer) may take a port between our check and our start
-    if (res.code !== 0 && /already in use/.test(res.stderr)) res = await start(await freePorts());
+    if (res.code !== 0 && /already in use/.test(res.stderr)) res = await start(await pick());
   } catch (e) {
     return giveUp(`patterns start failed: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -171,7 +192,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StartedStack>
   const kill = async (component: ComponentName, o: KillOptions = {}): Promise<KillResult> => {
     const running = findStack(stateDir);
     if (!running) throw new Error(`the stack in ${stateDir} is not running (its supervisor is gone)`);
-    return killComponent(running, component, { signal: o.signal ?? "SIGKILL", downMs: o.downMs ?? 0, wait: o.wait ?? true });
+    return killComponent(running, component, { signal: o.signal ?? "SIGKILL", downMs: o.downMs ?? 0, wait: o.wait ?? true, ...(o.node ? { node: o.node } : {}) });
   };
   return {
     stateDir,
@@ -191,12 +212,13 @@ export async function startStack(opts: StartOptions = {}): Promise<StartedStack>
     logs: (component, lines = 40) => tailFile(path.join(paths.logsDir, `${component}.log`), lines),
     async stop(o = {}) {
       const st = readState(paths.stateFile);
-      const pids = st ? [st.supervisorPid, ...Object.values(st.components).map((c) => c.pid).filter((x): x is number => !!x)] : [];
+      const pids = st ? [st.supervisorPid, ...[...Object.values(st.components), ...(st.nodes ?? [])].map((c) => c.pid).filter((x): x is number => !!x)] : [];
       const r = await runCli(["stop", ...(o.keep ? [] : ["--purge"]), "--state-dir", stateDir], { timeoutMs: 300_000 });
       if (r.code !== 0) throw new Error(`patterns stop failed (exit ${r.code}); state kept in ${stateDir}: ${r.stderr.trim()}`);
       const orphans = pids.filter((pid) => isAlive(pid));
       const listeners: number[] = [];
-      for (const port of Object.values(state.ports)) if (!(await isPortFree(port))) listeners.push(port);
+      const nodePorts = (state.nodes ?? []).flatMap((n) => [n.ingressPort, n.adminPort, n.fabricPort]);
+      for (const port of new Set([...Object.values(state.ports), ...nodePorts])) if (!(await isPortFree(port))) listeners.push(port);
       if (!o.keep) rmSync(stateDir, { recursive: true, force: true });
       return { orphans, listeners };
     },

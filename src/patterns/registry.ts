@@ -13,3 +13,7 @@ export const registry: PatternEntry[] = await Promise.all(
 export function findPattern(name: string): PatternEntry | undefined {
   return registry.find((p) => p.name === name);
 }
+
+// The high-availability tour runs on a cluster rather than on a pattern's folders: joined last, on its own lines.
+import { patterns as highAvailability } from "./high-availability.js";
+registry.push(...highAvailability);

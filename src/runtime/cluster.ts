@@ -40,6 +40,9 @@ export interface PartitionRow {
   leader_plain_node_id?: string | null;
   leader_epoch?: string | null;
   current_replica_set?: string | null;
+  /** the partition's key range, as decimal strings (u64 does not fit a JSON number) */
+  start_key?: string | null;
+  end_key?: string | null;
 }
 
 export interface LogRow {
@@ -69,7 +72,7 @@ export interface ClusterView {
   /** the node restatectl asked */
   via: string;
   nodes: ClusterNodeView[];
-  partitions: { id: number; leader?: string; leaderName?: string; epoch?: string; replicas: string[] }[];
+  partitions: { id: number; leader?: string; leaderName?: string; epoch?: string; replicas: string[]; start?: string; end?: string }[];
   /** the log replication every log asks for, e.g. "{node: 2}" */
   logReplication: string[];
   logs: { id: number; replication?: string; nodeset: string[]; sequencer?: string }[];
@@ -102,6 +105,7 @@ export function buildClusterView(via: string, nodes: NodeRow[], partitions: Part
       leaderName: p.leader_plain_node_id ? byId.get(p.leader_plain_node_id)?.name : undefined,
       epoch: p.leader_epoch ?? undefined,
       replicas: list(p.current_replica_set),
+      ...(p.start_key != null && p.end_key != null ? { start: String(p.start_key), end: String(p.end_key) } : {}),
     }));
   const live = logs.filter((l) => l.kind !== "sealed");
   const view: ClusterView = {
@@ -126,6 +130,12 @@ export function buildClusterView(via: string, nodes: NodeRow[], partitions: Part
     logs: [...live].sort((a, b) => a.log_id - b.log_id).map((l) => ({ id: l.log_id, replication: l.replication ?? undefined, nodeset: list(l.nodeset), sequencer: l.sequencer ?? undefined })),
   };
   return view;
+}
+
+/** The partition whose key range holds a partition key (a decimal string, as SQL's CAST(partition_key AS VARCHAR)). */
+export function partitionOf(view: ClusterView, partitionKey: string): number | undefined {
+  const k = BigInt(partitionKey);
+  return view.partitions.find((p) => p.start !== undefined && p.end !== undefined && BigInt(p.start) <= k && k <= BigInt(p.end))?.id;
 }
 
 /** "{node: 2}" → 2 */
@@ -178,7 +188,7 @@ export async function readCluster(nodes: Pick<NodeState, "fabricPort">[], timeou
     try {
       const [rows, parts, logs] = await Promise.all([
         runCtl(address, "SELECT plain_node_id, name, state, has_admin_role, has_worker_role, has_metadata_server_role, has_log_server_role, has_ingress_role, metadata_server_state, worker_state FROM nodes", timeoutMs),
-        runCtl(address, "SELECT partition_id, leader_plain_node_id, leader_epoch, current_replica_set FROM partitions", timeoutMs),
+        runCtl(address, "SELECT partition_id, leader_plain_node_id, leader_epoch, current_replica_set, CAST(start_key AS VARCHAR) AS start_key, CAST(end_key AS VARCHAR) AS end_key FROM partitions", timeoutMs),
         runCtl(address, "SELECT log_id, kind, replication, nodeset, sequencer FROM logs_tail_segments", timeoutMs),
       ]);
       return buildClusterView(address, rows as NodeRow[], parts as PartitionRow[], logs as LogRow[]);
