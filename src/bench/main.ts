@@ -15,6 +15,7 @@ import { percentile, median, ratio } from "./stats.js";
 import { eventually, invocation, journal, journalCounts } from "../observe/index.js";
 import { readNdjson } from "../lib/ndjson.js";
 import { table } from "../ui/output.js";
+import { clusterBench } from "./cluster.js";
 import type { Ports } from "../runtime/config.js";
 import { freePorts, runCli, startStack, type StartedStack } from "../lab/stack.js";
 import { cpuTicks, kafkaProducer, rssMb, sleep } from "../lab/measure.js";
@@ -346,6 +347,20 @@ async function main(): Promise<void> {
     }
   } finally {
     await stack.stop();
+  }
+
+  // a 3-node cluster on the same machine: start-up, ingress throughput next to the single node's, failover, memory
+  try {
+    const cl = await clusterBench({ runs: RUNS, records: N, log });
+    const single = (results.throughput as { ingress100?: number } | undefined)?.ingress100;
+    results.cluster = { ...cl, startupRatioToSingle: ratio(cl.startupMs, median(starts)), ingressRatioToSingle: single ? ratio(cl.ingress100, single) : null };
+    rows.push([`cluster start-up (${cl.nodes} nodes)`, `${Math.round(cl.startupMs)} ms`, `single node ${Math.round(median(starts))} ms`, `${ratio(cl.startupMs, median(starts))}×`]);
+    rows.push([`cluster ingress, 100 keys (${N})`, `${Math.round(cl.ingress100)}/s`, single ? `single node ${Math.round(single)}/s` : "", single ? `${ratio(cl.ingress100, single)}×` : ""]);
+    rows.push(["failover (node kill → first completion)", `${Math.round(cl.failoverMs.median)} ms`, `max ${Math.round(Math.max(...cl.failoverMs.all))} ms`, ""]);
+    rows.push([`RSS idle (${cl.nodes} nodes + worker + broker)`, `${cl.memoryIdleMb.total} MB`, Object.entries(cl.memoryIdleMb).filter(([k]) => k !== "total").map(([k, v]) => `${k} ${v}`).join(", "), ""]);
+  } catch (e) {
+    log(`cluster measures failed: ${e instanceof Error ? e.message : String(e)}`);
+    results.cluster = { error: e instanceof Error ? e.message : String(e) };
   }
 
   for (const l of table(["measure", "playground", "compared with", "ratio"], rows)) process.stdout.write(`${l}\n`);

@@ -15,6 +15,7 @@ import { parseDuration } from "../lib/parse.js";
 import { CHAOS_TOPIC, type ChaosState } from "../services/chaos/index.js";
 import { openSink, SINK_FILE } from "../services/chaos/sink.js";
 import { startStack, type StartedStack, type Teardown } from "../lab/stack.js";
+import { findStack } from "../runtime/stack.js";
 import { kafkaProducer, sleep } from "../lab/measure.js";
 import { eventPlan, faultSchedule, type Fault, type PlannedEvent } from "./schedule.js";
 import { verdict, type Evidence, type FaultRecord, type LedgerEntry, type Verdict } from "./invariants.js";
@@ -30,6 +31,8 @@ export interface ChaosOptions {
   json: boolean;
   keep: boolean;
   smoke: boolean;
+  /** restate-server nodes: 1, or a cluster whose nodes are killed one at a time */
+  nodes: number;
 }
 
 /** restate's inactivity timeout on the chaos stack: a frozen worker is given up on after this. */
@@ -56,9 +59,10 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
     .option("--smoke", "the short variant run by npm test: 500 events, 10 keys, 90 s")
     .option("--out <file>", "where to write the figures (default chaos-results.json)")
     .option("--json", "print the figures as one JSON document on stdout")
-    .option("--keep", "leave the stack's state dir for inspection (the processes are always stopped)");
+    .option("--keep", "leave the stack's state dir for inspection (the processes are always stopped)")
+    .option("--nodes <n>", "run on a Restate cluster of n nodes (start --nodes n); server kills hit one node at a time", positiveInt("--nodes", 5));
   program.parse(argv, { from: "user" });
-  const o = program.opts<{ events?: number; keys?: number; duration?: number; seed?: number; smoke?: boolean; out?: string; json?: boolean; keep?: boolean }>();
+  const o = program.opts<{ events?: number; keys?: number; duration?: number; seed?: number; smoke?: boolean; out?: string; json?: boolean; keep?: boolean; nodes?: number }>();
   const smoke = !!o.smoke;
   const events = o.events ?? (smoke ? 500 : 5000);
   const keys = o.keys ?? (smoke ? 10 : 50);
@@ -73,6 +77,7 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
     out: path.resolve(o.out ?? "chaos-results.json"),
     json: !!o.json,
     keep: !!o.keep,
+    nodes: o.nodes ?? 1,
     smoke,
   };
 }
@@ -115,6 +120,9 @@ async function inject(lab: StartedStack, f: Fault): Promise<void> {
     case "kill-broker":
       await lab.kill("broker", { signal: "SIGKILL", downMs: f.downMs, wait: true });
       return;
+    case "kill-node":
+      await lab.kill("restate", { signal: "SIGKILL", downMs: f.downMs, wait: true, node: f.node ?? 1 });
+      return;
     case "restart-restate":
       await lab.restart("restate", { downMs: f.downMs });
       return;
@@ -143,7 +151,7 @@ async function runFaults(lab: StartedStack, faults: Fault[], t0: number, done: F
     previous = f;
     if (signal.aborted) return;
     const startedAt = Date.now();
-    say(`  fault ${done.length + 1}/${faults.length} at ${humanDuration(startedAt - t0)}: ${f.kind} (${humanDuration(f.downMs)})`);
+    say(`  fault ${done.length + 1}/${faults.length} at ${humanDuration(startedAt - t0)}: ${f.kind}${f.node ? ` ${f.node}` : ""} (${humanDuration(f.downMs)})`);
     await inject(lab, f);
     previousEnd = Date.now();
     done.push({ ...f, startedAt, endedAt: previousEnd });
@@ -189,7 +197,7 @@ function readEvidence(lab: StartedStack, ledger: LedgerEntry[], faults: FaultRec
 export interface ChaosReport {
   ok: boolean;
   seed: number;
-  options: { events: number; keys: number; durationMs: number; smoke: boolean };
+  options: { events: number; keys: number; durationMs: number; smoke: boolean; nodes: number };
   faults: { total: number; byKind: Record<string, number> };
   verdict: Verdict;
   drainMs: number | null;
@@ -205,12 +213,13 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   const runId = `c${randomBytes(3).toString("hex")}`;
   const plan = eventPlan({ seed: o.seed, events: o.events, keys: o.keys, runId });
   const minFaults = minimumFaults(o);
-  const faults = faultSchedule({ seed: o.seed, windowMs: o.durationMs, gapMs: o.smoke ? [4000, 8000] : [5000, 10_000], inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, minFaults });
-  say(`chaos run ${runId}: ${o.events} events over ${o.keys} keys in ${humanDuration(o.durationMs)}, ${faults.length} faults, seed ${o.seed}`);
-  say(`  replay it with: npm run chaos -- --events ${o.events} --keys ${o.keys} --duration ${Math.round(o.durationMs / 1000)}s --seed ${o.seed}`);
+  const faults = faultSchedule({ seed: o.seed, windowMs: o.durationMs, gapMs: o.smoke ? [4000, 8000] : [5000, 10_000], inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, minFaults, nodes: o.nodes });
+  say(`chaos run ${runId}: ${o.events} events over ${o.keys} keys in ${humanDuration(o.durationMs)}${o.nodes > 1 ? ` on a ${o.nodes}-node cluster` : ""}, ${faults.length} faults, seed ${o.seed}`);
+  say(`  replay it with: npm run chaos -- --events ${o.events} --keys ${o.keys} --duration ${Math.round(o.durationMs / 1000)}s --seed ${o.seed}${o.nodes > 1 ? ` --nodes ${o.nodes}` : ""}`);
 
-  const lab = await startStack({ prefix: "chaos", env: { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: `${INACTIVITY_TIMEOUT_MS / 1000}s` } });
-  const admin = lab.admin;
+  const lab = await startStack({ prefix: "chaos", env: { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: `${INACTIVITY_TIMEOUT_MS / 1000}s` }, nodes: o.nodes });
+  // node 1's admin, or a live node's while node 1 is the one killed
+  const admin = () => findStack(lab.stateDir)?.admin ?? lab.admin;
   const ledger: LedgerEntry[] = [];
   const done: FaultRecord[] = [];
   let teardown: Teardown = { orphans: [], listeners: [] };
@@ -230,7 +239,7 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
     const deadline = Date.now() + DRAIN_LIMIT_MS * 2;
     for (;;) {
       const counts = sinkCount(lab);
-      const open = await notFinished(admin).catch(() => [{ status: "unknown", n: 1 }]);
+      const open = await notFinished(admin()).catch(() => [{ status: "unknown", n: 1 }]);
       if (counts.effects >= ledger.length && open.length === 0) {
         drainMs = Date.now() - lastFaultEnd;
         break;
@@ -239,9 +248,9 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
       await sleep(500);
     }
     // Anything still not completed a minute later is stuck (backing-off, paused, suspended on nothing).
-    const open = await notFinished(admin).catch(() => []);
+    const open = await notFinished(admin()).catch(() => []);
     stuck = open.reduce((n, r) => n + Number(r.n), 0);
-    states = await readStates(admin);
+    states = await readStates(admin());
   } finally {
     teardown = await lab.stop({ keep: true });
   }
@@ -266,7 +275,7 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   return {
     ok: invariants.every((i) => i.ok),
     seed: o.seed,
-    options: { events: o.events, keys: o.keys, durationMs: o.durationMs, smoke: o.smoke },
+    options: { events: o.events, keys: o.keys, durationMs: o.durationMs, smoke: o.smoke, nodes: o.nodes },
     faults: { total: done.length, byKind },
     verdict: v,
     drainMs,

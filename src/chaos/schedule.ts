@@ -13,7 +13,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-export type FaultKind = "kill-worker" | "kill-restate" | "kill-broker" | "stop-worker" | "restart-restate";
+export type FaultKind = "kill-worker" | "kill-restate" | "kill-broker" | "stop-worker" | "restart-restate" | "kill-node";
 
 export interface Fault {
   kind: FaultKind;
@@ -21,6 +21,8 @@ export interface Fault {
   at: number;
   /** how long the component stays down (kill) or frozen (stop), in ms */
   downMs: number;
+  /** kill-node: which restate-server node of the cluster */
+  node?: number;
 }
 
 /**
@@ -45,6 +47,8 @@ export interface ScheduleOptions {
   inactivityTimeoutMs: number;
   /** at least this many faults: the gaps shrink until they fit (default 0) */
   minFaults?: number;
+  /** restate-server nodes (default 1); in a cluster the server kills become kills of one node at a time */
+  nodes?: number;
 }
 
 function pick(r: () => number): FaultKind {
@@ -62,6 +66,7 @@ function downFor(kind: FaultKind, r: () => number, inactivityMs: number): number
     case "kill-worker":
       return between(500, 3000);
     case "kill-restate":
+    case "kill-node":
       return between(1000, 5000);
     case "kill-broker":
       return between(500, 3000);
@@ -89,9 +94,12 @@ function oneSchedule(o: ScheduleOptions): Fault[] {
   for (;;) {
     t += Math.round(o.gapMs[0] + r() * (o.gapMs[1] - o.gapMs[0]));
     if (t >= o.windowMs) break;
-    const kind = pick(r);
+    const picked = pick(r);
+    const nodes = o.nodes ?? 1;
+    // a single node keeps its exact seeded plan; a cluster's server kills hit one node, picked by the same seed
+    const kind: FaultKind = picked === "kill-restate" && nodes > 1 ? "kill-node" : picked;
     const downMs = downFor(kind, r, o.inactivityTimeoutMs);
-    faults.push({ kind, at: t, downMs });
+    faults.push(kind === "kill-node" ? { kind, at: t, downMs, node: 1 + Math.floor(r() * nodes) } : { kind, at: t, downMs });
     t += downMs;
   }
   return faults;

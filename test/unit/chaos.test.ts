@@ -31,6 +31,23 @@ describe("seeded plan and schedule", () => {
     for (const f of faults.filter((x) => x.kind === "stop-worker")) expect(f.downMs).toBeGreaterThan(10_000);
   });
 
+  it("--nodes 3: the server kills become kills of one node at a time (nodes 1 to 3); a single node's plan is unchanged", () => {
+    const s = { seed: 42, windowMs: 360_000, gapMs: [5000, 10_000] as [number, number], inactivityTimeoutMs: 10_000, minFaults: 25 };
+    const single = faultSchedule(s);
+    expect(faultSchedule({ ...s, nodes: 1 })).toEqual(single);
+    const cluster = faultSchedule({ ...s, nodes: 3 });
+    expect(cluster.some((f) => f.kind === "kill-restate")).toBe(false);
+    const nodeKills = cluster.filter((f) => f.kind === "kill-node");
+    expect(nodeKills.length).toBeGreaterThan(0);
+    for (const f of nodeKills) expect([1, 2, 3]).toContain(f.node);
+    expect(new Set(nodeKills.map((f) => f.node)).size).toBeGreaterThan(1);
+    // one fault at a time: a node is back before the next one is killed
+    for (let i = 1; i < cluster.length; i++) expect(cluster[i]!.at).toBeGreaterThanOrEqual(cluster[i - 1]!.at + cluster[i - 1]!.downMs);
+    expect(parseChaosArgs(["--nodes", "3"]).nodes).toBe(3);
+    expect(parseChaosArgs([]).nodes).toBe(1);
+    expect(() => parseChaosArgs(["--nodes", "6"])).toThrow(UsageError);
+  });
+
   it("asks for 25 faults by default and 5 in the smoke run", () => {
     expect(minimumFaults({ durationMs: 360_000, smoke: false })).toBe(25);
     expect(minimumFaults({ durationMs: 90_000, smoke: true })).toBe(5);
