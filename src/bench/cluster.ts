@@ -3,7 +3,8 @@
 // invocation) and the idle RSS of three nodes, the worker and the broker together.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { AdminClient, sqlString } from "../runtime/admin.js";
+import { AdminClient } from "../runtime/admin.js";
+import { invocationPartitionKeys, invocations } from "../observe/index.js";
 import { readCluster, partitionOf } from "../runtime/cluster.js";
 import { control } from "../runtime/stack.js";
 import { readState, type NodeState } from "../runtime/state.js";
@@ -87,7 +88,7 @@ async function failover(lab: StartedStack): Promise<number> {
       return ((await res.json()) as { invocationId: string }).invocationId;
     }),
   );
-  const rows = await admin.query<{ id: string; pk: string; status: string }>(`SELECT id, CAST(partition_key AS VARCHAR) AS pk, status FROM sys_invocation_status WHERE id IN (${ids.map(sqlString).join(", ")})`);
+  const rows = (await invocationPartitionKeys(admin, ids)).map((r) => ({ id: r.id, pk: r.partition_key, status: r.status }));
   const leaderOf = (pk: string) => view.partitions.find((p) => p.id === partitionOf(view, pk))?.leader;
   const open = rows.filter((r) => r.status !== "completed");
   const count = new Map<string, number>();
@@ -103,10 +104,8 @@ async function failover(lab: StartedStack): Promise<number> {
   const deadline = Date.now() + 120_000;
   let first: number | undefined;
   while (Date.now() < deadline && first === undefined) {
-    const done = await live
-      .query<{ completed_at: string }>(`SELECT completed_at FROM sys_invocation WHERE status = 'completed' AND id IN (${interrupted.map(sqlString).join(", ")})`)
-      .catch(() => []);
-    const after = done.map((d) => Date.parse(d.completed_at)).filter((t) => t >= killedAt);
+    const done = await invocations(live, { ids: interrupted, status: "completed" }).catch(() => []);
+    const after = done.map((d) => Date.parse(d.completed_at ?? "")).filter((t) => t >= killedAt);
     if (after.length) first = Math.min(...after);
     else await sleep(50);
   }

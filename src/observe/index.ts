@@ -5,6 +5,7 @@ import { PlaygroundError, UsageError } from "../errors.js";
 import type { AdminClient } from "../runtime/admin.js";
 import {
   countInvocationsSql,
+  invocationPartitionKeysSql,
   invocationsSql,
   journalCountSql,
   journalEventsSql,
@@ -27,7 +28,8 @@ export * from "./sql.js";
 export { eventually, TimedOutError } from "./eventually.js";
 
 /** Right after a restate-server restart, queries fail for a few seconds until its partitions are loaded. */
-const TRANSIENT_QUERY = /expecting a partition store|partition.*not (?:yet )?(?:available|running)|connection refused|fetch failed|not reachable/i;
+/** In a cluster, while a killed node's partitions move to another leader, a query is refused as "connect throttled". */
+const TRANSIENT_QUERY = /expecting a partition store|partition.*not (?:yet )?(?:available|running)|connection refused|fetch failed|not reachable|connect throttled/i;
 
 /** Run a query, retrying for a while through the errors a restarting restate-server gives. */
 export async function query<T>(admin: AdminClient, sql: string, retryForMs = 20_000): Promise<T[]> {
@@ -58,6 +60,11 @@ export function invocations(admin: AdminClient, q: InvocationQuery): Promise<Inv
 
 export async function invocation(admin: AdminClient, id: string): Promise<InvocationRow | undefined> {
   return (await invocations(admin, { ids: [id], limit: 1 }))[0];
+}
+
+/** The partition key (decimal string) and status of each invocation. */
+export function invocationPartitionKeys(admin: AdminClient, ids: string[]): Promise<{ id: string; partition_key: string; status: string }[]> {
+  return chunked(ids, (c) => query(admin, invocationPartitionKeysSql(c)));
 }
 
 /** How many invocations match, in total. */

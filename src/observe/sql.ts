@@ -175,6 +175,11 @@ export function countInvocationsSql(q: InvocationQuery, groupBy?: "target_servic
     : `SELECT COUNT(*) AS n FROM sys_invocation${invocationWhere(q)}`;
 }
 
+/** Which partition key each invocation lives under (sys_invocation_status; a decimal string, u64 does not fit JSON). */
+export function invocationPartitionKeysSql(ids: string[]): string {
+  return `SELECT id, CAST(partition_key AS VARCHAR) AS partition_key, status FROM sys_invocation_status WHERE ${ids.length ? `id IN ${list(ids)}` : "FALSE"}`;
+}
+
 /** Invocations stuck retrying (backing-off at least minRetries times) or paused. */
 export function stuckInvocationsSql(minRetries: number): string {
   return `SELECT id, target, status, retry_count, last_failure FROM sys_invocation WHERE status = 'paused' OR (status = 'backing-off' AND retry_count >= ${minRetries}) ORDER BY modified_at LIMIT 20`;

@@ -8,7 +8,7 @@
 // what the crash tours already show, and skipping would leave the tour unchecked by `tour --all`.
 import { randomBytes } from "node:crypto";
 import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "./types.js";
-import { sqlString } from "../runtime/admin.js";
+import { invocationPartitionKeys, invocations } from "../observe/index.js";
 import { readCluster, partitionOf, replicationFactor, type ClusterView } from "../runtime/cluster.js";
 import { findStack, killComponent, type RunningStack } from "../runtime/stack.js";
 import { isAlive, readState, type NodeState } from "../runtime/state.js";
@@ -75,18 +75,8 @@ async function startWork(stack: RunningStack, run: string, say: (l: string) => v
   return { trips, users, tasks, ids };
 }
 
-interface StatusRow {
-  id: string;
-  pk: string;
-  status: string;
-}
-
-async function statuses(stack: RunningStack, ids: string[]): Promise<StatusRow[]> {
-  return live(stack).admin.query<StatusRow>(`SELECT id, CAST(partition_key AS VARCHAR) AS pk, status FROM sys_invocation_status WHERE id IN (${ids.map(sqlString).join(", ")})`);
-}
-
-async function completedRows(stack: RunningStack, ids: string[]): Promise<{ id: string; completion_result: string | null }[]> {
-  return live(stack).admin.query(`SELECT id, completion_result FROM sys_invocation WHERE status = 'completed' AND id IN (${ids.map(sqlString).join(", ")})`);
+async function completedRows(stack: RunningStack, ids: string[]): Promise<{ id: string; completion_result?: string }[]> {
+  return invocations(live(stack).admin, { ids, status: "completed" });
 }
 
 /** Effects recorded twice for one business key: a ctx.run body that ran again. */
@@ -110,11 +100,11 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
   const work = await startWork(stack, run, say);
 
   // the busiest partition: the one with the most of our invocations not completed yet
-  const rows = await statuses(stack, work.ids);
+  const rows = await invocationPartitionKeys(live(stack).admin, work.ids);
   const perPartition = new Map<number, number>();
   for (const r of rows) {
     if (r.status === "completed") continue;
-    const p = partitionOf(before, r.pk);
+    const p = partitionOf(before, r.partition_key);
     if (p !== undefined) perPartition.set(p, (perPartition.get(p) ?? 0) + 1);
   }
   const [busiest, inFlight] = [...perPartition.entries()].sort((a, b) => b[1] - a[1])[0] ?? [before.partitions[0]!.id, 0];
@@ -128,40 +118,45 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
   const k = await killComponent(live(stack), "restate", { node: victim.node, downMs: DOWN_MS, wait: false, signal: "SIGKILL" });
   say(`SIGKILL ${victim.name} (pid ${k.pid}); the supervisor restarts it on its data in ${DOWN_MS / 1000} s`);
 
-  // watch: leadership of the busiest partition, the node coming back, the work completing
+  // watch, side by side: the cluster (leadership of the busiest partition, the node coming back) and the work
   let newLeader: string | undefined;
   let failoverMs: number | undefined;
   let backMs: number | undefined;
   let rejoinedMs: number | undefined;
-  let done = 0;
-  let lastDone = -1;
   const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    const view = await cluster(stack).catch(() => undefined);
-    const part = view?.partitions.find((p) => p.id === busiest);
-    if (view && failoverMs === undefined && part?.leader && part.leader !== victim.id && view.nodes.find((n) => n.id === part.leader)?.alive) {
-      failoverMs = Date.now() - killedAt;
-      newLeader = part.leaderName;
-      say(`P${busiest} is now led by ${newLeader}, ${failoverMs} ms after the kill (its follower took over: same log, no data moved)`);
+  const watchCluster = async () => {
+    while (Date.now() < deadline && rejoinedMs === undefined) {
+      const view = await cluster(stack).catch(() => undefined);
+      const part = view?.partitions.find((p) => p.id === busiest);
+      if (view && failoverMs === undefined && part?.leader && part.leader !== victim.id && view.nodes.find((n) => n.id === part.leader)?.alive) {
+        failoverMs = Date.now() - killedAt;
+        newLeader = part.leaderName;
+        say(`P${busiest} is now led by ${newLeader}, ${failoverMs} ms after the kill (its follower took over: same log, no data moved)`);
+      }
+      const me = nodesOf(stack)[victim.node! - 1];
+      if (backMs === undefined && me?.phase === "up" && me.pid !== victimState.pid) {
+        backMs = Date.now() - killedAt;
+        say(`${victim.name} is back as pid ${me.pid} (${backMs} ms after the kill), on its own data dir`);
+      }
+      if (backMs !== undefined && view?.nodes.find((n) => n.id === victim.id)?.alive) {
+        rejoinedMs = Date.now() - killedAt;
+        say(`${victim.name} is alive again in the cluster's view: it catches up from the replicated log`);
+      }
+      await wait(200);
     }
-    const me = nodesOf(stack)[victim.node - 1];
-    if (backMs === undefined && me?.phase === "up" && me.pid !== victimState.pid) {
-      backMs = Date.now() - killedAt;
-      say(`${victim.name} is back as pid ${me.pid} (${backMs} ms after the kill), on its own data dir`);
+  };
+  const watchWork = async () => {
+    let done = -1;
+    while (Date.now() < deadline) {
+      // a query waits out the moment partitions change leaders (observe's query retries it)
+      const now = (await completedRows(stack, work.ids).catch(() => undefined))?.length ?? done;
+      if (now !== done) say(`  ${now} of ${work.ids.length} invocations completed`);
+      done = now;
+      if (done === work.ids.length) return;
+      await wait(500);
     }
-    if (backMs !== undefined && rejoinedMs === undefined && view?.nodes.find((n) => n.id === victim.id)?.alive) {
-      rejoinedMs = Date.now() - killedAt;
-      say(`${victim.name} is alive again in the cluster's view: it catches up from the replicated log`);
-    }
-    // a query may fail for a moment while partitions change leaders: keep the last count then
-    done = (await completedRows(stack, work.ids).catch(() => undefined))?.length ?? done;
-    if (done !== lastDone) {
-      say(`  ${done} of ${work.ids.length} invocations completed`);
-      lastDone = done;
-    }
-    if (done === work.ids.length && rejoinedMs !== undefined && failoverMs !== undefined) break;
-    await wait(500);
-  }
+  };
+  await Promise.all([watchCluster(), watchWork()]);
   const after = await cluster(stack);
   say(`leadership after: ${leadershipLine(after)}`);
   say("  (once the node is back, the cluster controller may hand partitions back to it: leadership is balanced, not sticky)");
@@ -191,9 +186,7 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
     ),
   );
 
-  const taskRows = await s.admin.query<{ idempotency_key: string; status: string }>(
-    `SELECT idempotency_key, status FROM sys_invocation WHERE target = 'asyncTaskWorker/runTask' AND idempotency_key IN (${work.tasks.map(sqlString).join(", ")})`,
-  );
+  const taskRows = (await Promise.all(work.tasks.map((t) => invocations(s.admin, { service: "asyncTaskWorker", handler: "runTask", idempotencyKey: t })))).flat();
   const oncePerTask = work.tasks.every((t) => taskRows.filter((r) => r.idempotency_key === t).length === 1);
   checks.push(check("every delayed task ran once: one invocation per idempotency key, completed", oncePerTask && taskRows.every((r) => r.status === "completed"), `${taskRows.length} invocations for ${TASKS} tasks`));
 
