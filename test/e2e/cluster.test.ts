@@ -5,6 +5,7 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { privateStack } from "../helpers/own-stack.js";
+import { runCli } from "../helpers/cli.js";
 import { eventually } from "../helpers/stack.js";
 import { listeners } from "../../src/runtime/ports.js";
 import { isAlive, type StackState } from "../../src/runtime/state.js";
@@ -215,10 +216,13 @@ describe("a three-node cluster (start --nodes 3)", () => {
     await eventually("node 3 to rejoin", async () => (await status()).cluster?.problems.length === 0, 120_000, 1000);
   });
 
-  it("kill-restate --node rejects a node the stack does not have, naming the fix", async () => {
+  it("a node the stack does not have, or a cluster size out of range, is refused with exit 2, naming the fix", async () => {
     const r = await own().cli(["kill-restate", "--node", "4"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no node 4.*nodes 1 to 3/s);
+    const bad = await runCli(["start", "--nodes", "9", "--state-dir", path.join(own().stateDir, "never")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--nodes must be between 1 and 5.*--nodes 3/s);
   });
 
   it("with node 1 down the verbs use another node: status, state, invocations, a call through the ingress, doctor", async () => {
