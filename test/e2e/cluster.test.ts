@@ -216,6 +216,32 @@ describe("a three-node cluster (start --nodes 3)", () => {
     await eventually("node 3 to rejoin", async () => (await status()).cluster?.problems.length === 0, 120_000, 1000);
   });
 
+  it("two nodes down at once is allowed and explained: writes wait (nothing lost) until a node is back", async () => {
+    const s = own();
+    const st = readStackState(s.stateDir);
+    const first = await s.cli(["kill-restate", "--node", "2", "--down", "8s", "--no-wait", "--json"], { timeoutMs: 60_000 });
+    expect(first.code, first.stderr).toBe(0);
+    expect((JSON.parse(first.stdout) as { warning?: string }).warning).toBeUndefined();
+    // the second kill, while node 2 is still down, says what happens before it waits for node 3 to come back
+    const second = s.cli(["kill-restate", "--node", "3", "--down", "2s"], { timeoutMs: 180_000 });
+    const key = `two-down-${Date.now().toString(36)}`;
+    // a write sent while two of three nodes are down: accepted or held, and completed once a node is back
+    await eventually("node 3 to be killed", async () => !isAlive(st.nodes![2]!.pid), 30_000, 100);
+    const sent = fetch(`${st.nodes![0]!.ingressUrl}/playground/recovery/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, sleepMs: 0, workMs: 0 }) });
+    const r = await second;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/2 of 3 nodes will be down \(n2 already\).*tolerates 1.*wait \(they are not lost\)/s);
+    const res = await sent;
+    expect(res.status).toBeLessThan(300);
+    const { invocationId } = (await res.json()) as { invocationId: string };
+    await eventually("the write sent with two nodes down to complete", async () => {
+      const rows = await s.admin.query<{ status: string }>(`SELECT status FROM sys_invocation WHERE id = '${invocationId}'`);
+      return rows[0]?.status === "completed";
+    }, 120_000, 500);
+    expect(readLedger(s.stateDir, { system: "recovery", action: "commit", key }).length).toBe(1);
+    await eventually("the cluster to be whole again", async () => (await status()).cluster?.problems.length === 0, 120_000, 1000);
+  });
+
   it("a node the stack does not have, or a cluster size out of range, is refused with exit 2, naming the fix", async () => {
     const r = await own().cli(["kill-restate", "--node", "4"]);
     expect(r.code).toBe(2);
