@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { repoRoot } from "../helpers/cli.js";
+import { repoRoot } from "../helpers.js";
 import type { ChaosReport } from "../../src/chaos/run.js";
 
 function chaos(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -3,20 +3,30 @@
 // working while node 1 is the one down, and `stop` leaves no process behind.
 import path from "node:path";
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { privateStack } from "../helpers/own-stack.js";
-import { runCli } from "../helpers/cli.js";
-import { eventually } from "../helpers/stack.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, runCli, TIMEOUT } from "../helpers.js";
+import { startStack, type StartedStack } from "../../src/lab/stack.js";
 import { listeners } from "../../src/runtime/ports.js";
 import { isAlive, type StackState } from "../../src/runtime/state.js";
 import { openSink, SINK_FILE } from "../../src/services/chaos/sink.js";
 import { CHAOS_TOPIC } from "../../src/services/chaos/index.js";
-import { kafkaProducer } from "../../src/lab/stack.js";
+import { kafkaProducer } from "../../src/lab/measure.js";
 import type { ChaosState } from "../../src/services/chaos/index.js";
 import type { StatusReport } from "../../src/commands/status.js";
 import { readLedger } from "../../src/services/lib/simulated.js";
 
-const own = privateStack(["--nodes", "3"]);
+// A private cluster for this file: ports picked so that node k's (+k-1) are free too.
+let cluster: StartedStack | undefined;
+beforeAll(async () => {
+  cluster = await startStack({ prefix: "cluster", nodes: 3 });
+}, TIMEOUT.start);
+afterAll(async () => {
+  await cluster?.stop();
+}, TIMEOUT.stop);
+function own(): StartedStack {
+  if (!cluster) throw new Error("the private cluster did not start (see beforeAll)");
+  return cluster;
+}
 
 function readStackState(stateDir: string): StackState {
   return JSON.parse(readFileSync(path.join(stateDir, "state.json"), "utf8")) as StackState;
