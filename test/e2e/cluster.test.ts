@@ -69,7 +69,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
     expect(cl.view!.logReplication).toEqual(["{node: 2}"]);
     expect(cl.problems).toEqual([]);
 
-    const pids = new Map<number, string>([...st.nodes!.map((n) => [n.pid!, n.name] as [number, string]), [st.components.worker.pid!, "worker"]]);
+    const pids = new Map<number, string>([...st.nodes!.map((n) => [n.pid!, n.name] as [number, string]), [st.components.worker.pid!, "worker"], [st.components.broker.pid!, "broker"]]);
     const own_ = (await listeners()).filter((l) => l.pid !== undefined && pids.has(l.pid));
     expect(own_.length, "no listener found (is `ss` installed?)").toBeGreaterThanOrEqual(10);
     for (const l of own_) expect(l.address, `${pids.get(l.pid!)} listens on ${l.address}:${l.port}`).toBe("127.0.0.1");
