@@ -2,6 +2,7 @@
 // loses nothing and runs nothing twice when a node is SIGKILLed under load, takes the node back, keeps the verbs
 // working while node 1 is the one down, and `stop` leaves no process behind.
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, runCli, TIMEOUT } from "../helpers.js";
@@ -172,9 +173,17 @@ describe("a three-node cluster (start --nodes 3)", () => {
     expect(again?.pid).not.toBe(n2!.pid);
   });
 
-  it("Kafka: 400 records on chaos-events with node 3 SIGKILLed mid-stream are each processed exactly once, in order per key", async () => {
+  it("Kafka: every node is a consumer of the broker; 400 records with node 3 SIGKILLed mid-stream are each processed exactly once, in order per key", async () => {
     const s = own();
     const st = readStackState(s.stateDir);
+    // Restate 1.7 runs the subscriptions' consumers on every node with the worker role (one consumer group per
+    // subscription): each node holds its own connections to the broker
+    const consumers = await eventually("every node to connect to the broker", async () => {
+      const out = execFileSync("ss", ["-tnpH", "state", "established", `( dport = :${s.ports.broker} )`], { encoding: "utf8" });
+      const pids = new Set([...out.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])));
+      return st.nodes!.every((n) => pids.has(n.pid!)) ? pids : undefined;
+    }, 60_000, 500);
+    expect(consumers.size).toBeGreaterThanOrEqual(3);
     const run = `k${Date.now().toString(36)}`;
     const keys = Array.from({ length: 20 }, (_, i) => `${run}-${i}`);
     const producer = await kafkaProducer(s.ports.broker!, "cluster-test");
