@@ -301,10 +301,10 @@ describe("a three-node cluster (start --nodes 3)", () => {
     }
   });
 
-  it("stop leaves no process: every node, the worker, the broker and the supervisor are gone", async () => {
+  it("stop leaves no process: every node, every other component and the supervisor are gone", async () => {
     const s = own();
     const st = readStackState(s.stateDir);
-    const pids = [st.supervisorPid, ...st.nodes!.map((n) => n.pid), st.components.worker.pid, st.components.broker.pid].filter((p): p is number => !!p);
+    const pids = [st.supervisorPid, ...st.nodes!.map((n) => n.pid), ...Object.values(st.components).map((c) => c?.pid)].filter((p): p is number => !!p);
     const r = await s.cli(["stop"], { timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(0);
     for (const pid of pids) expect(isAlive(pid), `pid ${pid} still alive after stop`).toBe(false);
