@@ -1,7 +1,9 @@
 // What test files share: the CLI run as a user runs it, JSON on stdout, the shared e2e stack (started once by
 // test/global-setup.ts), private stacks for tests that kill components, unique keys, `eventually` and time limits.
 // Stacks, shared or private, are started by src/lab/stack.ts (startStack), the same object the bench and chaos use.
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { afterAll, beforeAll, inject } from "vitest";
 import { AdminClient } from "../src/runtime/admin.js";
 import type { Ports } from "../src/runtime/config.js";
@@ -133,4 +135,20 @@ export function privateStack(args: string[] = []): () => OwnStack {
     if (!s) throw new Error("the private stack did not start (see beforeAll)");
     return s;
   };
+}
+
+/** `npm run chaos`'s built entry with these arguments, as a child process (exit code, stdout, stderr). */
+export function runChaos(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", path.join(repoRoot, "dist", "chaos", "main.js"), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
 }

@@ -5,24 +5,8 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawn } from "node:child_process";
-import { repoRoot } from "../helpers.js";
+import { runChaos as chaos } from "../helpers.js";
 import type { ChaosReport } from "../../src/chaos/run.js";
-
-function chaos(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", path.join(repoRoot, "dist", "chaos", "main.js"), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 describe("chaos smoke run on a 3-node cluster", () => {
   it("holds every invariant with node kills (one at a time) in the fault mix", async () => {
