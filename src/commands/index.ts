@@ -9,6 +9,7 @@ import { demo } from "./demo.js";
 import { killBroker, killRestate, killWorker, timeline } from "./timeline.js";
 import { registry } from "../patterns/registry.js";
 import { produce } from "./produce.js";
+import { compare } from "./compare.js";
 import { topics } from "./topics.js";
 import { cancel, completion, invocations, kill, list, readme, state, tour, ui } from "./interactive.js";
 
@@ -22,6 +23,7 @@ export const declarations: Declaration[] = [
   list,
   tour,
   demo,
+  compare,
   ...registry.flatMap((p) => p.declarations ?? []),
   produce,
   state,

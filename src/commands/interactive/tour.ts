@@ -9,6 +9,7 @@ import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
 import { proseWidth, wrap } from "./format.js";
+import { offerComparison } from "../compare.js";
 
 export interface PresentOptions {
   stack: RunningStack;
@@ -146,6 +147,7 @@ export async function presentTour(tour: Tour, o: PresentOptions): Promise<Presen
     if (tour.services[0]) next.push(`npx patterns invocations --service ${tour.services[0]}`);
     if (next.length) note(c.dim(`next: ${next.map((n) => c.cmd(n)).join(c.dim(", "))}`));
   }
+  if (crash) await offerComparison(tour.name, { stack: o.stack, json: o.json, interactive });
   return { ...report, timeline };
 }
 

@@ -14,6 +14,14 @@ export interface LedgerEntry {
   detail?: unknown;
   at: string;
   pid: number;
+  /** set for effects of a run outside the playground's stack (`compare`'s plain Node runs): the playground's own
+   *  checks never see them, and those runs see only their own */
+  run?: string;
+}
+
+/** The run this process records under (PATTERNS_LEDGER_RUN); undefined for the playground's own worker and CLI. */
+export function ledgerRun(): string | undefined {
+  return process.env.PATTERNS_LEDGER_RUN || undefined;
 }
 
 export function ledgerPath(stateDir = process.env.PATTERNS_STATE_DIR): string | undefined {
@@ -27,13 +35,16 @@ export function simLog(system: string, message: string): void {
 /** Record an effect of a simulated system (call it inside ctx.run, where the effect happens). */
 export function recordEffect(system: string, action: string, key: string, detail?: unknown): void {
   const file = ledgerPath();
-  const entry: LedgerEntry = { system, action, key, detail, at: new Date().toISOString(), pid: process.pid };
+  const run = ledgerRun();
+  const entry: LedgerEntry = { system, action, key, detail, at: new Date().toISOString(), pid: process.pid, ...(run ? { run } : {}) };
   if (file) appendFileSync(file, JSON.stringify(entry) + "\n");
 }
 
-/** Read the ledger (CLI and tests). */
-export function readLedger(stateDir: string, filter: Partial<Pick<LedgerEntry, "system" | "action" | "key">> = {}): LedgerEntry[] {
+/** Read the ledger (CLI and tests): the entries of one run, by default this process's own (the playground's). */
+export function readLedger(stateDir: string, filter: Partial<Pick<LedgerEntry, "system" | "action" | "key" | "run">> = {}): LedgerEntry[] {
+  const run = "run" in filter ? filter.run : ledgerRun();
   return readNdjson<LedgerEntry>(ledgerPath(stateDir)!, {
-    keep: (e) => (!filter.system || e.system === filter.system) && (!filter.action || e.action === filter.action) && (!filter.key || e.key === filter.key),
+    keep: (e) =>
+      e.run === run && (!filter.system || e.system === filter.system) && (!filter.action || e.action === filter.action) && (!filter.key || e.key === filter.key),
   });
 }

@@ -6,3 +6,6 @@ export interface TaskOpts {
   id: string;
   task: string;
 }
+
+/** The ledger's name for the task bodies' work. */
+export const TASKS_SYSTEM = "tasks";

@@ -2,10 +2,19 @@
 // an idempotency key); Restate keeps the task durably until it runs, deduplicates resubmissions and keeps the result
 // to attach to later. Driven by `patterns queue submit|result|list`.
 import * as restate from "@restatedev/restate-sdk";
-import { ASYNC_TASK_WORKER, type TaskOpts } from "./api.js";
+import { ASYNC_TASK_WORKER, TASKS_SYSTEM, type TaskOpts } from "./api.js";
 import { asObject, requireString } from "../lib/validate.js";
+import { effect } from "../simulations/effects.js";
 
 const EXPECTED = `{"id": string, "task": string}`;
+
+/** The task's work: a plain function (no Restate context), so `compare` runs the very same body outside Restate.
+ *  Each run is an effect in the ledger ("tasks"), so a body run twice, or never, shows. */
+export async function runTaskBody(id: string, task: string): Promise<string> {
+  await new Promise((r) => setTimeout(r, 200));
+  effect(TASKS_SYSTEM, "run", id, { task });
+  return `Work! (task ${id}: ${task})`;
+}
 
 export const asyncTaskWorker = restate.service({
   name: ASYNC_TASK_WORKER,
@@ -16,10 +25,7 @@ export const asyncTaskWorker = restate.service({
       const id = requireString(body, "id", EXPECTED);
       const task = requireString(body, "task", EXPECTED);
       ctx.console.info(`running task ${id}: ${task}`);
-      return ctx.run("run task", async () => {
-        await new Promise((r) => setTimeout(r, 200));
-        return `Work! (task ${id}: ${task})`;
-      });
+      return ctx.run("run task", () => runTaskBody(id, task));
     },
   },
 });

@@ -70,8 +70,38 @@ function injectFailures(system: string, key: string, what: string, sim: Reservat
   }
 }
 
+/** The simulated API of a two-phase booking system: the bodies of its steps, plain functions (no Restate context), so
+ *  `compare` can call the very same code outside Restate. Idempotent by booking id. */
+export function bookingApi(system: string, noun: string, refusal: (req: Record<string, string>) => string) {
+  return {
+    async reserve(bookingId: string, req: Record<string, string>, tripId: string | undefined, sim: ReservationSimulation): Promise<void> {
+      await apiLatency();
+      injectFailures(system, bookingId, `${noun} ${bookingId}`, sim, tripId, () => new restate.TerminalError(`[SIMULATED ${system}] ${refusal(req)}`, { errorCode: 409 }));
+      const again = commitOnce(system, "reserve", bookingId, { tripId, ...req });
+      simLog(system, `${noun} ${bookingId} reserved${again ? " (already reserved: no-op)" : ""}`);
+    },
+    async confirm(bookingId: string, tripId: string | undefined): Promise<void> {
+      await apiLatency();
+      const reserved = effectCount(system, "reserve", bookingId) > 0;
+      const again = commitOnce(system, "confirm", bookingId, { tripId, reserved });
+      simLog(system, `${noun} ${bookingId} confirmed${reserved ? "" : " (unknown booking)"}${again ? " (already confirmed: no-op)" : ""}`);
+    },
+    async cancel(bookingId: string, tripId: string | undefined): Promise<void> {
+      await apiLatency();
+      const reserved = effectCount(system, "reserve", bookingId) > 0;
+      const again = commitOnce(system, "cancel", bookingId, { tripId, reserved });
+      simLog(system, `${noun} ${bookingId} cancelled${reserved ? "" : " (nothing was reserved)"}${again ? " (already cancelled: no-op)" : ""}`);
+    },
+  };
+}
+
+const flightRefusal = (r: Record<string, string>) => `flight ${r.flightId} is fully booked`;
+const carRefusal = (r: Record<string, string>) => `no car available at ${r.pickupLocation} on ${r.rentalDate}`;
+export const flightsApi = bookingApi(SYSTEMS.flights, "Flight", flightRefusal);
+export const carRentalsApi = bookingApi(SYSTEMS.cars, "Car", carRefusal);
+
 /** A two-phase booking system (flights, car rentals): reserve, then confirm or cancel. Idempotent by booking id. */
-function bookingService<N extends string>(name: N, system: string, noun: string, steps: { reserve: string; confirm: string; cancel: string }, parse: (v: unknown) => Record<string, string>, refusal: (req: Record<string, string>) => string) {
+function bookingService<N extends string>(name: N, noun: string, steps: { reserve: string; confirm: string; cancel: string }, parse: (v: unknown) => Record<string, string>, api: ReturnType<typeof bookingApi>) {
   return restate.service({
     name,
     description: `Simulated ${noun} reservations for the saga (reserve → confirm or cancel)`,
@@ -83,35 +113,20 @@ function bookingService<N extends string>(name: N, system: string, noun: string,
         const sim = reservationSim(extra.simulate);
         // the booking id is drawn from the journal-seeded random source: the same on every retry of this invocation
         const bookingId = ctx.rand.uuidv4();
-        await ctx.run(steps.reserve, async () => {
-          await apiLatency();
-          injectFailures(system, bookingId, `${noun} ${bookingId}`, sim, tripId, () => new restate.TerminalError(`[SIMULATED ${system}] ${refusal(req)}`, { errorCode: 409 }));
-          const again = commitOnce(system, "reserve", bookingId, { tripId, ...req });
-          simLog(system, `${noun} ${bookingId} reserved${again ? " (already reserved: no-op)" : ""}`);
-        });
+        await ctx.run(steps.reserve, () => api.reserve(bookingId, req, tripId, sim));
         ctx.console.info(`${noun} ${bookingId} reserved`);
         return bookingId;
       },
 
       confirm: async (ctx: restate.Context, input: unknown): Promise<string> => {
         const { bookingId, tripId } = bookingRef(input);
-        await ctx.run(steps.confirm, async () => {
-          await apiLatency();
-          const reserved = effectCount(system, "reserve", bookingId) > 0;
-          const again = commitOnce(system, "confirm", bookingId, { tripId, reserved });
-          simLog(system, `${noun} ${bookingId} confirmed${reserved ? "" : " (unknown booking)"}${again ? " (already confirmed: no-op)" : ""}`);
-        });
+        await ctx.run(steps.confirm, () => api.confirm(bookingId, tripId));
         return bookingId;
       },
 
       cancel: async (ctx: restate.Context, input: unknown): Promise<string> => {
         const { bookingId, tripId } = bookingRef(input);
-        await ctx.run(steps.cancel, async () => {
-          await apiLatency();
-          const reserved = effectCount(system, "reserve", bookingId) > 0;
-          const again = commitOnce(system, "cancel", bookingId, { tripId, reserved });
-          simLog(system, `${noun} ${bookingId} cancelled${reserved ? "" : " (nothing was reserved)"}${again ? " (already cancelled: no-op)" : ""}`);
-        });
+        await ctx.run(steps.cancel, () => api.cancel(bookingId, tripId));
         ctx.console.info(`${noun} ${bookingId} cancelled`);
         return bookingId;
       },
@@ -121,24 +136,22 @@ function bookingService<N extends string>(name: N, system: string, noun: string,
 
 export const flights = bookingService(
   "Flights",
-  SYSTEMS.flights,
   "Flight",
   { reserve: SAGA_RUN_STEPS.reserveFlight, confirm: SAGA_RUN_STEPS.confirmFlight, cancel: SAGA_RUN_STEPS.cancelFlight },
   (v) => ({ ...parseFlight(v, "") }),
-  (r) => `flight ${r.flightId} is fully booked`,
+  flightsApi,
 );
 
 export const carRentals = bookingService(
   "CarRentals",
-  SYSTEMS.cars,
   "Car",
   { reserve: SAGA_RUN_STEPS.reserveCar, confirm: SAGA_RUN_STEPS.confirmCar, cancel: SAGA_RUN_STEPS.cancelCar },
   (v) => ({ ...parseCar(v, "") }),
-  (r) => `no car available at ${r.pickupLocation} on ${r.rentalDate}`,
+  carRentalsApi,
 );
 
 /** The in-process payment client of the seed: charge and refund by payment id (both idempotent by that id). */
-const paymentProvider = {
+export const paymentProvider = {
   async charge(paymentId: string, info: PaymentInfo, tripId: string, sim: ReservationSimulation): Promise<void> {
     await apiLatency();
     injectFailures(SYSTEMS.payments, paymentId, `payment ${paymentId}`, sim, tripId, () => new restate.TerminalError(`[SIMULATED ${SYSTEMS.payments}] payment ${paymentId} declined: this payment could not be accepted`, { errorCode: 402 }));
@@ -154,7 +167,7 @@ const paymentProvider = {
   },
 };
 
-function simFor(step: SagaStep, sim: SagaSimulation): ReservationSimulation {
+export function simFor(step: SagaStep, sim: SagaSimulation): ReservationSimulation {
   const retryStep = sim.retryStep ?? "payment";
   return { fail: sim.fail === step, retryableFailures: retryStep === step ? (sim.retryableFailures ?? 0) : 0 };
 }

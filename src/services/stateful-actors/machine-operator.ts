@@ -8,15 +8,24 @@ import { scaled } from "../lib/time.js";
 import { effect, effectCount, validated } from "../simulations/effects.js";
 import { MACHINE_RUN_STEPS, MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, machineStep, parseMachineOptions, type MachineAction, type MachineOptions, type MachineStatus } from "./model.js";
 
+/** The bodies of a transition's two steps: plain functions (no Restate context), so `compare` runs the same code
+ *  outside Restate. `invocationId` names the request in the ledger. */
+export function beginTransition(id: string, to: MachineStatus, invocationId: string): void {
+  effect(MACHINE_SYSTEM, `begin-${to}`, id, { invocationId });
+  simLog(MACHINE_SYSTEM, `machine ${id}: ${to === "UP" ? "powering up" : "shutting down"}`);
+}
+
+export function completeTransition(id: string, to: MachineStatus, invocationId: string): void {
+  effect(MACHINE_SYSTEM, to, id, { invocationId });
+  simLog(MACHINE_SYSTEM, `machine ${id}: ${to}`);
+}
+
 async function transition(ctx: restate.ObjectContext, to: MachineStatus, opts: MachineOptions): Promise<void> {
   const id = ctx.key;
   const invocationId = String(ctx.request().id);
   const [begin, complete] = to === "UP" ? [MACHINE_RUN_STEPS.beginUp, MACHINE_RUN_STEPS.completeUp] : [MACHINE_RUN_STEPS.beginDown, MACHINE_RUN_STEPS.completeDown];
   ctx.console.info(`Beginning transition of ${id} to ${to}`);
-  await ctx.run(begin, () => {
-    effect(MACHINE_SYSTEM, `begin-${to}`, id, { invocationId });
-    simLog(MACHINE_SYSTEM, `machine ${id}: ${to === "UP" ? "powering up" : "shutting down"}`);
-  });
+  await ctx.run(begin, () => beginTransition(id, to, invocationId));
   // the injected failure hits after the first step is journaled: the retry replays that step instead of redoing it
   if (opts.failOnce && effectCount(MACHINE_SYSTEM, "injected-failure", invocationId) === 0) {
     effect(MACHINE_SYSTEM, "injected-failure", invocationId, { machine: id, to });
@@ -24,10 +33,7 @@ async function transition(ctx: restate.ObjectContext, to: MachineStatus, opts: M
     throw new Error(`[SIMULATED ${MACHINE_SYSTEM}] A failure happened while moving ${id} to ${to} (injected once)`);
   }
   await ctx.sleep(scaled(MACHINE_TRANSITION_NOMINAL_MS), `moving to ${to}`);
-  await ctx.run(complete, () => {
-    effect(MACHINE_SYSTEM, to, id, { invocationId });
-    simLog(MACHINE_SYSTEM, `machine ${id}: ${to}`);
-  });
+  await ctx.run(complete, () => completeTransition(id, to, invocationId));
   ctx.console.info(`Done transitioning ${id} to ${to}`);
 }
 
