@@ -26,7 +26,7 @@ export function feedVerdict(facts: Pick<RunFacts, "entries" | "key">): Verdict {
         : `the record was processed again from the start: nothing recorded that the post already existed`,
     effects: [times(created.length, "post created"), times(published.length, "post published")].filter((l) => !l.startsWith("0 ×")),
     compensations: [],
-    finalState: `${times(published.length, "post")} in the feed, ${times(created.length, "post")} created`,
+    finalState: `${published.length} post(s) in the feed, ${created.length} created`,
     leftBehind,
   };
 }
