@@ -1,7 +1,7 @@
 // `patterns compare <pattern>`: the same crash with and without Restate (src/compare/), printed side by side, and the
 // offer a crash tour ends with. Exit 1 when the Restate run is not consistent (that would be a bug of the playground);
 // the plain run being inconsistent is the point.
-import { UsageError } from "../errors.js";
+import { errorMessage, UsageError } from "../errors.js";
 import { comparisons, findComparison } from "../compare/index.js";
 import { runComparison, type CompareReport } from "../compare/run.js";
 import { PLAIN_LABEL, RESTATE_LABEL } from "../compare/types.js";
@@ -36,7 +36,11 @@ export function renderReport(r: CompareReport, width = process.stdout.columns ||
   const table = sideBySide(
     [
       ["", RESTATE_LABEL, PLAIN_LABEL],
-      ["crash", `worker SIGKILLed ${w.crash.when} "${w.crash.step}"${w.crash.fired ? "" : " (did not fire)"}; Restate retried from the journal`, `process SIGKILLed after "${p.crash.step}"${p.crash.fired ? "" : " (did not fire)"}; started again once`],
+      [
+        "crash",
+        `worker SIGKILLed ${w.crash.when === "after" ? `after "${w.crash.step}" (its result journaled)` : `during "${w.crash.step}" (its result not journaled yet)`}${w.crash.fired ? "" : " (did not fire)"}; Restate retried from the journal`,
+        `process SIGKILLed once "${p.crash.step}" had run${p.crash.fired ? "" : " (did not fire)"}; started again once`,
+      ],
       ["effects applied", list(w.effects), list(p.effects)],
       ["compensations", list(w.compensations), list(p.compensations)],
       ["final state", w.finalState, p.finalState],
@@ -90,7 +94,12 @@ export async function offerComparison(pattern: string, o: { stack: RunningStack;
   }
   const { confirm } = await import("@inquirer/prompts");
   if (!(await confirm({ message: `See the same crash without Restate (${command})?`, default: true }, { output: process.stderr }))) return;
-  const report = await runComparison(cmp, o.stack, (l) => note(c.dim(l)));
-  out("");
-  for (const l of renderReport(report)) out(l);
+  try {
+    const report = await runComparison(cmp, o.stack, (l) => note(c.dim(l)));
+    out("");
+    for (const l of renderReport(report)) out(l);
+  } catch (e) {
+    // the tour itself is done and judged; a failed comparison is reported, not turned into a failed tour
+    note(`${sym.fail} compare ${pattern}: ${errorMessage(e)}`);
+  }
 }

@@ -40,15 +40,6 @@ describe("compare <pattern>", () => {
     expect(readLedger(s().stateDir).filter((e) => e.pid === plain.crash.pid || e.pid === plain.retry.pid)).toEqual([]);
   });
 
-  it("sagas as text: the two runs side by side, and what the plain run left behind", async () => {
-    const r = await s().cli(["compare", "sagas"], { timeoutMs: 150_000 });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Restate\s+plain Node \(no Restate\)/);
-    expect(r.stdout).toMatch(/left behind by the plain Node \(no Restate\) run/);
-    expect(r.stdout).toMatch(/flight \w+ reserved, neither confirmed nor cancelled/);
-    expect(r.stdout).toMatch(/charged 1500 again for the same trip/);
-  });
-
   it("a pattern without a comparison: a usage error naming those that have one", async () => {
     const r = await s().cli(["compare", "durable-rpc", "--json"]);
     expect(r.code).toBe(2);

@@ -12,7 +12,8 @@ import { queueVerdict } from "../../src/compare/message-queue.js";
 import { feedVerdict } from "../../src/compare/user-feed.js";
 import { machineVerdict } from "../../src/compare/stateful-actors.js";
 import { comparisons, findComparison } from "../../src/compare/index.js";
-import { offerComparison, sideBySide } from "../../src/commands/compare.js";
+import { offerComparison, renderReport, sideBySide } from "../../src/commands/compare.js";
+import type { CompareReport } from "../../src/compare/run.js";
 import type { RunningStack } from "../../src/runtime/stack.js";
 import { findRecord } from "../../src/registry.js";
 
@@ -170,5 +171,28 @@ describe("the offer a crash tour ends with", () => {
   it("nothing for a pattern without a comparison, nothing with --json", async () => {
     expect(await captured(() => offerComparison("durable-rpc", { stack, json: false, interactive: false }))).toBe("");
     expect(await captured(() => offerComparison("sagas", { stack, json: true, interactive: false }))).toBe("");
+  });
+});
+
+describe("the report as text", () => {
+  it("the two runs side by side, the verdicts, and what the plain run left behind", () => {
+    const withRestate = sagaVerdict({ key: trip, entries: saga("f1", "c1", "p1", true) });
+    const withoutRestate = sagaVerdict({ key: trip, entries: [...saga("f2", "c2", "p2", false), ...saga("f3", "c3", "p3", true)] });
+    const crash = { step: "Charge payment", when: "after" as const, fired: true };
+    const report: CompareReport = {
+      pattern: "sagas",
+      scenario: "book a trip",
+      invariant: "booked or rolled back",
+      key: trip,
+      withRestate: { label: "Restate", ...withRestate, crash, invocationIds: ["inv_1"], ms: 1 },
+      withoutRestate: { label: "plain Node (no Restate)", runId: "compare-plain-x", ...withoutRestate, crash: { ...crash, stepsDone: [] }, retry: { what: "again", exitCode: 0, stepsDone: [] }, ms: 1 },
+    };
+    const text = renderReport(report, 120).join("\n");
+    expect(text).toMatch(/^\s+Restate\s+plain Node \(no Restate\)$/m);
+    expect(text).toMatch(/^verdict\s+consistent\s+NOT consistent$/m);
+    expect(text).toContain("left behind by the plain Node (no Restate) run (ledger run compare-plain-x):");
+    expect(text).toContain("flight f2 reserved, neither confirmed nor cancelled");
+    expect(text).toContain("payment p3 charged 1500 again for the same trip, never refunded");
+    expect(text).not.toContain("left behind by the Restate run");
   });
 });
