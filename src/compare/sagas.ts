@@ -38,9 +38,10 @@ export function sagaVerdict(facts: Pick<RunFacts, "entries" | "key">): Verdict {
   const booked = held(flights).length >= 1 && held(cars).length >= 1;
   const leftBehind = [...open("flight", flights), ...open("car", cars)];
   if (booked) {
-    held(flights).slice(1).forEach((id) => leftBehind.push(`flight ${short(id)} confirmed too: a second flight for the same trip`));
-    held(cars).slice(1).forEach((id) => leftBehind.push(`car ${short(id)} confirmed too: a second car for the same trip`));
-    unrefunded.slice(1).forEach((id) => leftBehind.push(`payment ${short(id)} charged ${amount(id) ?? "?"} again for the same trip, never refunded`));
+    // the booking that stands is the latest one (ledger order); any earlier one is extra
+    held(flights).slice(0, -1).forEach((id) => leftBehind.push(`flight ${short(id)} confirmed too: a second flight for the same trip`));
+    held(cars).slice(0, -1).forEach((id) => leftBehind.push(`car ${short(id)} confirmed too: a second car for the same trip`));
+    unrefunded.slice(0, -1).forEach((id) => leftBehind.push(`payment ${short(id)} charged ${amount(id) ?? "?"} and never refunded: the trip is paid ${unrefunded.length} times`));
   } else {
     unrefunded.forEach((id) => leftBehind.push(`payment ${short(id)} charged ${amount(id) ?? "?"}, never refunded, for a trip that was not booked`));
     [...held(flights).map((id) => `flight ${short(id)}`), ...held(cars).map((id) => `car ${short(id)}`)].forEach((b) => leftBehind.push(`${b} confirmed for a trip that was not booked`));

@@ -42,10 +42,10 @@ describe("sagas verdict", () => {
     expect(v.compensations).toEqual(["payment p1 refunded", "car c1 cancelled", "flight f1 cancelled"]);
   });
 
-  it("killed after the charge, then booked again: not consistent, the first flight and car and the second charge are left behind", () => {
+  it("killed after the charge, then booked again: not consistent, the first run's flight, car and charge are left behind", () => {
     const v = sagaVerdict({ key: trip, entries: [...saga("f1", "c1", "p1", false), ...saga("f2", "c2", "p2", true)] });
     expect(v.consistent).toBe(false);
-    expect(v.leftBehind).toEqual(["flight f1 reserved, neither confirmed nor cancelled", "car c1 reserved, neither confirmed nor cancelled", "payment p2 charged 1500 again for the same trip, never refunded"]);
+    expect(v.leftBehind).toEqual(["flight f1 reserved, neither confirmed nor cancelled", "car c1 reserved, neither confirmed nor cancelled", "payment p1 charged 1500 and never refunded: the trip is paid 2 times"]);
     expect(v.effects).toContain("2 × payment charged");
   });
 
@@ -192,7 +192,7 @@ describe("the report as text", () => {
     expect(text).toMatch(/^verdict\s+consistent\s+NOT consistent$/m);
     expect(text).toContain("left behind by the plain Node (no Restate) run (ledger run compare-plain-x):");
     expect(text).toContain("flight f2 reserved, neither confirmed nor cancelled");
-    expect(text).toContain("payment p3 charged 1500 again for the same trip, never refunded");
+    expect(text).toContain("payment p2 charged 1500 and never refunded: the trip is paid 2 times");
     expect(text).not.toContain("left behind by the Restate run");
   });
 });
