@@ -167,7 +167,7 @@ export const paymentProvider = {
   },
 };
 
-export function simFor(step: SagaStep, sim: SagaSimulation): ReservationSimulation {
+function simFor(step: SagaStep, sim: SagaSimulation): ReservationSimulation {
   const retryStep = sim.retryStep ?? "payment";
   return { fail: sim.fail === step, retryableFailures: retryStep === step ? (sim.retryableFailures ?? 0) : 0 };
 }
