@@ -121,6 +121,8 @@ export interface LiveFollowOptions {
   timeoutMs: number;
   /** print the final timelines after the live lines (default true) */
   finalTimelines?: boolean;
+  /** resolves to stop following early, like Ctrl+C (a caller that knows there is nothing more to wait for) */
+  stop?: Promise<void>;
 }
 
 function liveLine(e: FollowEvent, width: number): string | undefined {
@@ -152,7 +154,10 @@ function liveJson(e: FollowEvent): Record<string, unknown> {
  */
 export async function followLive(admin: AdminClient, paths: StatePaths, o: LiveFollowOptions): Promise<FollowResult> {
   let interrupt: () => void = () => {};
-  const stop = new Promise<void>((resolve) => (interrupt = resolve));
+  const stop = new Promise<void>((resolve) => {
+    interrupt = resolve;
+    void o.stop?.then(resolve);
+  });
   const onSigint = () => interrupt();
   process.once("SIGINT", onSigint);
   try {

@@ -15,8 +15,7 @@ import { CATEGORY_BLURB, CATEGORY_ORDER, collectList, renderList } from "./list.
 import { listInvocations, renderInvocations } from "./invocations.js";
 import { presentTour, TourStopped } from "./tour.js";
 import { probe, uiUrl } from "./ui.js";
-import { renderKill } from "../timeline.js";
-import { killNow } from "../timeline/kill.js";
+import { killFromMenu } from "../faults.js";
 
 export interface MenuChoice<V> {
   value: V;
@@ -167,11 +166,8 @@ export async function runMenu(program: Command): Promise<void> {
         const stack = requireStack();
         const pick = await ask("Kill which one?", killChoices(stack.state.kafka.kind, stack.state.nodes?.length));
         if (pick.kind === "kill") {
-          note(c.dim(`same as: npx patterns kill-${pick.component}${pick.node ? ` --node ${pick.node}` : ""}; waiting until it is back…`));
-          const r = await killNow(stack, pick.component, pick.downMs, true, pick.node);
-          if (r.warning) note(c.warn(r.warning));
-          for (const l of renderKill(r)) out(l);
-          note(c.dim("see what it did to your invocations: npx patterns timeline --status active"));
+          note(c.dim(`same as: npx patterns kill-${pick.component}${pick.node ? ` --node ${pick.node}` : ""}`));
+          await killFromMenu(pick.component, pick.downMs, pick.node, stack);
         }
       } else if (top.kind === "ui") {
         const url = uiUrl(requireStack().state.adminUrl);

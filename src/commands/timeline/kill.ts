@@ -1,11 +1,37 @@
-// Runners of `kill-worker` / `kill-restate`: SIGKILL the real process through the supervisor (which restarts it
-// after --down), or arm a one-shot crash of the worker at a named ctx.run step.
+// Runners of `kill-worker` / `kill-restate` / `kill-broker`: SIGKILL the real process through the supervisor (which
+// restarts it after --down) and follow the invocations it interrupted until they complete, or arm a one-shot crash
+// of the worker at a named ctx.run step.
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { toleratedDown } from "../../runtime/config.js";
 import { isAlive } from "../../runtime/state.js";
 import { armCrash } from "../../runtime/crash.js";
 import { killComponent, type RunningStack } from "../../runtime/stack.js";
 import type { ComponentName, StackState } from "../../runtime/state.js";
+import { internal } from "../../registry.js";
+import { follow, followLive } from "../../observe/follow.js";
+import type { InvocationRow } from "../../observe/index.js";
+import {
+  byId,
+  inFlightRows,
+  quoteList,
+  reportInterrupted,
+  settled,
+  tally,
+  tallyLine,
+  timelinesOf,
+  whereNow,
+  type AfterKill,
+  type InterruptedReport,
+  type KillTally,
+} from "../../observe/inflight.js";
+import { shortRef } from "../../observe/render.js";
+import type { Timeline } from "../../observe/types.js";
+import { humanDuration } from "../../ui/output.js";
+import { c, sym } from "../../ui/palette.js";
+import type { Step } from "../../ui/spinner.js";
+
+export const LABEL = { worker: "worker", restate: "restate-server", broker: "embedded broker" } as const;
+export type Killable = keyof typeof LABEL;
 
 export interface KillResult {
   component: ComponentName;
@@ -50,11 +76,24 @@ export function killWarning(state: StackState, node: number, downMs: number): st
   return `${down.length + 1} of ${nodes.length} nodes will be down${down.length ? ` (${down.join(", ")} already)` : ""}, and this cluster tolerates ${tolerated}: ${why}. New invocations and journal steps wait (they are not lost) until a node is back, in about ${Math.round(downMs / 1000)} s when the supervisor restarts it`;
 }
 
-export async function killNow(stack: RunningStack, component: ComponentName, downMs: number, wait: boolean, nodeFlag?: number): Promise<KillResult> {
-  const node = checkNode(stack.state, component, nodeFlag);
+/** Refuse what the playground does not run: a disabled component, or an external Kafka. */
+export function checkKillable(stack: RunningStack, component: ComponentName, node: number | undefined): void {
   const comp = node ? stack.state.nodes![node - 1]! : stack.state.components[component];
   if (comp.phase === "disabled") throw new PlaygroundError(`the ${component} is not part of this stack`, "nothing to kill");
   if (comp.phase === "external") throw new PlaygroundError(`the ${component} is external (--kafka-brokers), not run by the playground`, "stop it where it runs, e.g. `docker compose stop broker`");
+}
+
+export function renderKill(r: KillResult): string[] {
+  const name = r.node ? `${LABEL[r.component as Killable]} node ${r.node}` : LABEL[r.component as Killable];
+  const lines = [`${sym.warn} killed ${name} pid ${c.id(String(r.pid))} with ${r.signal}`];
+  if (r.waited) lines.push(`${sym.ok} ${name} back as pid ${c.id(String(r.newPid ?? "?"))} after ${humanDuration(r.downMs ?? 0)} down ${c.dim(`(asked for ${humanDuration(r.requestedDownMs)})`)}`);
+  else lines.push(`${sym.dot} the supervisor restarts it in ${humanDuration(r.requestedDownMs)} ${c.dim("(--no-wait: not waiting)")}`);
+  return lines;
+}
+
+export async function killNow(stack: RunningStack, component: ComponentName, downMs: number, wait: boolean, nodeFlag?: number): Promise<KillResult> {
+  const node = checkNode(stack.state, component, nodeFlag);
+  checkKillable(stack, component, node);
   const killedAt = new Date().toISOString();
   const warning = node ? killWarning(stack.state, node, downMs) : undefined;
   const r = await killComponent(stack, component, { downMs, wait, signal: "SIGKILL", ...(node ? { node } : {}) });
@@ -82,4 +121,227 @@ export interface ArmResult {
 export function armAtStep(stack: RunningStack, step: string, when: "after" | "during", invocationId?: string): ArmResult {
   armCrash(stack.paths, { step, when, ...(invocationId ? { invocationId } : {}) });
   return { armed: { step, when, ...(invocationId ? { invocationId } : {}) }, workerPid: stack.state.components.worker.pid };
+}
+
+// ---- a kill that follows what it interrupted -------------------------------------------------------------------
+
+/** The playground's automated runs (bench, chaos): their invocations are not what a person killed a component for. */
+const AUTOMATED_RECORDS = new Set(["bench", "chaos"]);
+const AUTOMATED_SERVICES = new Set(internal.filter((r) => AUTOMATED_RECORDS.has(r.name)).flatMap((r) => r.services));
+/** Read-only handlers the CLI calls to look at things (health check, status/state readers). */
+const INTROSPECTION_HANDLER = /^(ping|get|getStatus|status|info|peek|State|Tokens|get[A-Z]\w*)$/;
+
+/** An invocation a person started: not the bench's or the chaos run's, not the CLI's own look at a status or state. */
+export function isUserWork(r: Pick<InvocationRow, "target_service_name" | "target_handler_name">): boolean {
+  return !AUTOMATED_SERVICES.has(r.target_service_name) && !INTROSPECTION_HANDLER.test(r.target_handler_name);
+}
+
+/** How many invocations are followed live at most (all of them are counted in the summary). */
+export const MAX_FOLLOWED = 10;
+/** Default of --timeout: how long the kill verbs follow what they interrupted. */
+export const FOLLOW_TIMEOUT_MS = 60_000;
+
+export interface KillFollowOptions {
+  downMs: number;
+  wait: boolean;
+  node?: number;
+  /** follow the interrupted invocations until they complete (or settle, or the timeout) */
+  follow: boolean;
+  timeoutMs: number;
+  json: boolean;
+  width: number;
+}
+
+/** Where the runner prints while it works (the verb's context, or the menu's output). */
+export interface KillIo {
+  out(line: string): void;
+  say(line: string): void;
+  spinner(text: string): Step;
+}
+
+export type FollowEnd = "finished" | "settled" | "timeout" | "interrupted";
+
+export interface KillFollowResult extends KillResult {
+  /** the started, unfinished invocations when the component was killed (what the kill interrupted), oldest first */
+  inFlight: InterruptedReport[];
+  /** queued or scheduled and not started at the kill: not interrupted */
+  notStarted: number;
+  /** the in-flight list could not be read (e.g. restate-server was already down) */
+  inFlightUnknown?: string;
+  followed: boolean;
+  /** why following stopped: all finished; the rest only wait (settled); --timeout; Ctrl+C */
+  followEnd?: FollowEnd;
+  /** why it did not follow */
+  notFollowed?: "--no-follow" | "--no-wait" | "nothing in flight";
+  /** counts from the timelines' verdicts; with nothing followed only how many were interrupted */
+  summary: KillTally | { interrupted: number };
+  /** kill-broker: records past the subscriptions' committed offsets at the kill */
+  kafka?: { lag: number } | { error: string };
+}
+
+async function kafkaLag(stack: RunningStack): Promise<KillFollowResult["kafka"]> {
+  try {
+    const { collectTopics } = await import("../topics.js");
+    const r = await collectTopics(stack);
+    const sinks = r.subscriptions.filter((s) => !AUTOMATED_SERVICES.has(s.sink.split("/")[0] ?? ""));
+    return { lag: sinks.reduce((n, s) => n + s.lag, 0) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function listLines(before: Timeline[], inFlight: Set<string>, notStarted: number, now: number): string[] {
+  const lines = [`${c.bold(`in flight before the kill: ${before.length} invocation${before.length === 1 ? "" : "s"}`)}${notStarted ? c.dim(` (and ${notStarted} queued or scheduled, not started: not touched)`) : ""}`];
+  for (const t of before.slice(0, MAX_FOLLOWED)) {
+    const i = t.invocation;
+    const child = i.parentId && inFlight.has(i.parentId) ? c.dim(` (called by ${shortRef(i.parentId)})`) : "";
+    lines.push(`  ${c.id(shortRef(i.id))}  ${c.bold(i.target)}${child}  ${c.dim(i.status)}  ${whereNow(t, now)}`);
+  }
+  if (before.length > MAX_FOLLOWED) lines.push(c.dim(`  … and ${before.length - MAX_FOLLOWED} more (all counted in the summary)`));
+  return lines;
+}
+
+const spanText = (ms: number) => (ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : humanDuration(ms));
+
+/** Follow the roots live (the timeline's follow view) until all finished, all settled, the timeout, or Ctrl+C. */
+async function followRoots(stack: RunningStack, roots: string[], o: KillFollowOptions, killedAtMs: number, untouched: Set<string>): Promise<FollowEnd> {
+  const deadline = Date.now() + o.timeoutMs;
+  let stopNow: () => void = () => {};
+  const stop = new Promise<void>((resolve) => (stopNow = resolve));
+  let done = false;
+  let allSettled = false;
+  const watcher = (async () => {
+    while (!done) {
+      await Promise.race([new Promise((r) => setTimeout(r, 1000)), stop]);
+      if (done) return;
+      const ts = await timelinesOf(stack.admin, stack.paths, roots).catch(() => []);
+      if (ts.length === roots.length && ts.every((t) => settled(t, killedAtMs, deadline, untouched))) {
+        allSettled = true;
+        stopNow();
+        return;
+      }
+    }
+  })();
+  const onSigint = () => stopNow();
+  if (o.json) process.once("SIGINT", onSigint);
+  try {
+    const r = o.json
+      ? await follow(stack.admin, stack.paths, { ids: roots, maxWaitMs: o.timeoutMs, onEvent: () => {}, stop })
+      : await followLive(stack.admin, stack.paths, { ids: roots, json: false, width: o.width, timeoutMs: o.timeoutMs, finalTimelines: false, stop });
+    if (r.reason === "finished") return "finished";
+    if (allSettled) return "settled";
+    return r.reason;
+  } finally {
+    done = true;
+    stopNow();
+    process.off("SIGINT", onSigint);
+    await watcher;
+  }
+}
+
+/**
+ * `kill-worker` / `kill-restate` / `kill-broker` now: list what is in flight, SIGKILL the component (the supervisor
+ * restarts it after downMs), follow the interrupted invocations live, and report each one and the tally.
+ */
+export async function killAndFollow(stack: RunningStack, component: Killable, o: KillFollowOptions, io: KillIo): Promise<KillFollowResult> {
+  const node = checkNode(stack.state, component, o.node);
+  checkKillable(stack, component, node);
+  const name = node ? `${LABEL[component]} node ${node}` : LABEL[component];
+
+  // 1. what is in flight (for the broker: what its subscriptions delivered and is not finished)
+  let before: Timeline[] = [];
+  let notStarted = 0;
+  let inFlightUnknown: string | undefined;
+  let kafka: KillFollowResult["kafka"];
+  try {
+    const found = await inFlightRows(stack.admin, component === "broker" ? { invokedBy: ["subscription"] } : {});
+    const rows = found.rows.filter(isUserWork);
+    notStarted = found.notStarted.filter(isUserWork).length;
+    before = await timelinesOf(stack.admin, stack.paths, rows.map((r) => r.id));
+  } catch (e) {
+    inFlightUnknown = e instanceof Error ? e.message : String(e);
+  }
+  if (component === "broker") kafka = await kafkaLag(stack);
+  const ids = new Set(before.map((t) => t.invocation.id));
+  const untouched = new Set(before.filter((t) => component === "broker" || t.invocation.status === "suspended").map((t) => t.invocation.id));
+  if (!o.json) {
+    if (inFlightUnknown) io.say(`${sym.warn} could not read the invocations in flight: ${inFlightUnknown}`);
+    else if (before.length) for (const l of listLines(before, ids, notStarted, Date.now())) io.out(l);
+    if (kafka && "lag" in kafka) io.out(c.dim(`the subscriptions' lag: ${kafka.lag} record${kafka.lag === 1 ? "" : "s"} past their committed offsets (Restate commits every 5 s: some of them may be delivered already)`));
+  }
+
+  // 2. the kill
+  const warning = node ? killWarning(stack.state, node, o.downMs) : undefined;
+  if (warning) io.say(`${sym.warn} ${warning}`);
+  const pid = node ? stack.state.nodes![node - 1]!.pid : stack.state.components[component].pid;
+  const s = io.spinner(`killing ${name} pid ${pid ?? "?"} (SIGKILL); back in ${humanDuration(o.downMs)}`);
+  let k: KillResult;
+  try {
+    k = await killNow(stack, component, o.downMs, o.wait, o.node);
+  } catch (e) {
+    s.fail(`could not kill the ${name}`);
+    throw e;
+  }
+  s.done(o.wait ? `${name} was down ${humanDuration(k.downMs ?? 0)}` : `${name} killed`);
+  if (!o.json) for (const l of renderKill(k)) io.out(l);
+  const killedAtMs = Date.parse(k.killedAt);
+
+  const base = { ...k, notStarted, ...(inFlightUnknown ? { inFlightUnknown } : {}), ...(kafka ? { kafka } : {}) };
+  const notFollowed = before.length === 0 ? "nothing in flight" : !o.wait ? "--no-wait" : !o.follow ? "--no-follow" : undefined;
+  if (notFollowed) {
+    const after = before.length ? byId(await timelinesOf(stack.admin, stack.paths, [...ids]).catch(() => before)) : new Map<string, Timeline>();
+    const inFlight = reportInterrupted(before, after, killedAtMs);
+    return { ...base, inFlight, followed: false, notFollowed, summary: { interrupted: inFlight.length } };
+  }
+
+  // 3. follow the roots (their children come with them)
+  const roots = before.filter((t) => !t.invocation.parentId || !ids.has(t.invocation.parentId)).map((t) => t.invocation.id);
+  const followed = roots.slice(0, MAX_FOLLOWED);
+  if (!o.json) {
+    const more = roots.length > followed.length ? ` (the first ${followed.length} of ${roots.length})` : "";
+    const one = followed.length === 1;
+    io.say(c.dim(`following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(o.timeoutMs)}; Ctrl+C stops following, not the invocations`));
+  }
+  const followEnd = await followRoots(stack, followed, o, killedAtMs, untouched);
+
+  // 4. what became of each, from the timelines' verdicts
+  const after = byId(await timelinesOf(stack.admin, stack.paths, [...ids]));
+  const inFlight = reportInterrupted(before, after, killedAtMs);
+  return { ...base, inFlight, followed: true, followEnd, summary: tally(inFlight, after, killedAtMs) };
+}
+
+const OUTCOME_TEXT: Record<AfterKill, string> = {
+  completed: "completed",
+  failed: "failed",
+  "resumed-waiting": "resumed, waiting on",
+  waiting: "not resumed yet (no process held it), waiting on",
+  running: "still running",
+  retrying: "retrying",
+  paused: "paused",
+};
+
+/** The result's last lines: each interrupted invocation's fate, then the one summary line. */
+export function renderKillFollow(r: KillFollowResult): string[] {
+  if (r.inFlightUnknown) return [c.dim(`in flight: unknown (${r.inFlightUnknown})`)];
+  if (r.inFlight.length === 0) {
+    return [`nothing was in flight, so nothing was interrupted; to see a recovery, start something first (in another terminal), e.g. ${c.cmd('npx patterns send-post userid1 "hello" --pending 6')}, then run this again`];
+  }
+  if (!r.followed) {
+    const ids = r.inFlight.slice(0, 3).map((i) => `${shortRef(i.id)} (${i.target})`);
+    const more = r.inFlight.length > 3 ? `, and ${r.inFlight.length - 3} more` : "";
+    return [`${r.inFlight.length} interrupted: ${ids.join(", ")}${more}; not followed (${r.notFollowed}): watch with ${c.cmd("npx patterns timeline --follow")}`];
+  }
+  const lines: string[] = [];
+  for (const i of r.inFlight.slice(0, MAX_FOLLOWED)) {
+    const mark = i.outcome === "completed" ? sym.ok : i.outcome === "failed" ? sym.fail : sym.dot;
+    const fate = `${OUTCOME_TEXT[i.outcome]}${i.waitingOn ? ` ${i.waitingOn}` : ""}`;
+    const facts = [
+      i.stepsReplayed.length ? c.info(`replayed ${quoteList(i.stepsReplayed)}`) : undefined,
+      i.bodiesRunAgain.length ? c.warn(`ran again ${quoteList(i.bodiesRunAgain)}`) : undefined,
+    ].filter(Boolean);
+    lines.push(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`);
+  }
+  if (r.followEnd === "timeout") lines.push(c.warn(`stopped following after the timeout (--timeout): see the rest with ${c.cmd("npx patterns timeline --status active")}`));
+  lines.push(c.bold(tallyLine(r.summary as KillTally)));
+  return lines;
 }

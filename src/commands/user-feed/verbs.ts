@@ -9,6 +9,7 @@ import { c, sym } from "../../ui/palette.js";
 import { buildPosts, POSTS_TOPIC, readFeed, sendPosts, type SendResult } from "./run.js";
 import { invocations, type InvocationRow } from "../../observe/index.js";
 import { followLive } from "../../observe/follow.js";
+import { replayLines } from "../../observe/inflight.js";
 import { defaultWidth } from "../../observe/render.js";
 import { verb, type Declaration, type VerbContext } from "../verb.js";
 import { CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, MODERATION_POLL_NOMINAL_MS } from "../../services/simulations/moderation.js";
@@ -24,9 +25,11 @@ async function outputOf(stack: RunningStack, id: string): Promise<unknown> {
 /** Follow the posts' invocations live (the timeline's follow view: steps, crashes, restarts, replays), then their outputs. */
 async function follow(ctx: VerbContext<unknown>, stack: RunningStack, ids: string[]): Promise<InvocationRow[]> {
   ctx.say(c.dim(`following ${ids.length} invocation(s) until they complete (Ctrl+C stops following, not the invocation)`));
-  await followLive(stack.admin, stack.paths, { ids, json: ctx.json, width: defaultWidth(), timeoutMs: 10 * 60_000, finalTimelines: false });
+  const followed = await followLive(stack.admin, stack.paths, { ids, json: ctx.json, width: defaultWidth(), timeoutMs: 10 * 60_000, finalTimelines: false });
   const rows = await invocations(stack.admin, { ids });
   if (ctx.json) return rows;
+  // after a crash, the live lines showed each step once, as it first ran: say what the retry took from the journal
+  for (const t of followed.timelines) for (const l of replayLines(t)) out(`${c.info("↺")} ${l}`);
   for (const row of rows) {
     const output = row.completion_result === "success" ? await outputOf(stack, row.id) : undefined;
     const took = row.created_at && row.completed_at ? Date.parse(row.completed_at) - Date.parse(row.created_at) : NaN;
