@@ -12,6 +12,7 @@ import { note, out } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
 import { spinner } from "../ui/spinner.js";
 import { defaultWidth } from "../observe/render.js";
+import { invocation } from "../observe/index.js";
 import {
   armAtStep,
   FOLLOW_TIMEOUT_MS,
@@ -159,7 +160,15 @@ export const killWorker = verb<KillFlags & { atStep?: string; when: string; invo
       if (!o.atStep.trim()) throw new UsageError("--at-step must name a ctx.run step", 'for example --at-step "prepare"');
       const step = crashStepName(o.atStep);
       if (!step) throw new UsageError(`--at-step "${o.atStep}" is not a ctx.run step of any pattern`, `use one of ${stepList()}`);
-      return armAtStep(ctx.stack(), step, o.when, o.invocation);
+      const stack = ctx.stack();
+      if (o.invocation) {
+        // a crash armed for a finished invocation could never strike it, and would sit armed until --disarm
+        const row = await invocation(stack.admin, o.invocation).catch(() => undefined);
+        if (row?.status === "completed") {
+          throw new UsageError(`invocation ${o.invocation} has already completed: a crash armed for it could never strike`, "arm it for an invocation still running (see `npx patterns timeline --status active`), or drop --invocation");
+        }
+      }
+      return armAtStep(stack, step, o.when, o.invocation);
     }
     return killComponentVerb(ctx, "worker");
   },

@@ -5,7 +5,7 @@
 import type { AdminClient } from "../runtime/admin.js";
 import type { StatePaths } from "../runtime/paths.js";
 import { humanDuration } from "../ui/output.js";
-import { invocations as findInvocations, type InvocationQuery } from "./index.js";
+import { countInvocations, eventually, invocations as findInvocations, type InvocationQuery } from "./index.js";
 import { buildTimeline, clock } from "./model.js";
 import { gatherSnapshot } from "./snapshot.js";
 import type { InvocationRow, Timeline, TimelineEntry } from "./types.js";
@@ -297,4 +297,12 @@ export async function inFlightRows(admin: AdminClient, q: Omit<InvocationQuery, 
     rows: rows.filter((r) => (IN_FLIGHT_STATUSES as readonly string[]).includes(r.status)),
     notStarted: rows.filter((r) => r.status === "pending" || r.status === "scheduled"),
   };
+}
+
+/**
+ * After a restate-server restart its partitions come back one by one, and a query touching one that is not loaded
+ * yet fails: wait until a query over all of them (a count of sys_invocation) answers.
+ */
+export async function whenQueryable(admin: AdminClient, timeoutMs = 60_000): Promise<void> {
+  await eventually("restate-server to answer queries over every partition", async () => (await countInvocations(admin, {}), true), { timeoutMs, everyMs: 300 });
 }

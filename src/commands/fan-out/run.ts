@@ -1,6 +1,6 @@
 // Runner of `patterns fanout`: call FanOutWorker/run through the ingress, then read the child invocations back from
 // Restate (invoked_by_id = the parent) to draw them as parallel lanes.
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { eventually, invocation, invocations, type InvocationRow } from "../../observe/index.js";
 import { armCrash } from "../../runtime/crash.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
@@ -40,6 +40,8 @@ export interface FanOutRun {
   parallel: boolean;
   toleranceMs: number;
   crashArmedAfter?: string;
+  /** with --crash-after: whether the armed crash struck (the step ran) or was disarmed unfired */
+  crash?: { step: string; fired: boolean };
 }
 
 export function validateDescription(description: string): string[] {
@@ -104,9 +106,12 @@ export async function runFanOut(stack: RunningStack, description: string, opts: 
   validateDescription(description);
   if (opts.crashAfter) armCrash(stack.paths, { step: opts.crashAfter, when: "after" });
   let res;
+  let fired = false;
   try {
     res = await ingressFetch<FanOutResult>(stack.ingressUrl, `/${FAN_OUT_WORKER}/run`, { body: fanOutBody(description, !!opts.chaos), timeoutMs: 180_000 });
   } finally {
+    // the worker removes the arm when it strikes; one still there means the step never ran in this run
+    fired = !!opts.crashAfter && !existsSync(stack.paths.crashArm);
     // an arm left unconsumed (the call failed early) must not crash a later, unrelated run
     if (opts.crashAfter && readCrashArm(stack.paths.crashArm)?.step === opts.crashAfter) rmSync(stack.paths.crashArm, { force: true });
   }
@@ -114,5 +119,5 @@ export async function runFanOut(stack: RunningStack, description: string, opts: 
   const parentId = res.headers.get("x-restate-id");
   if (!parentId) throw new PlaygroundError("the ingress answered without an x-restate-id header");
   const run = await collectFanOut(stack, parentId, description, res.body);
-  return opts.crashAfter ? { ...run, crashArmedAfter: opts.crashAfter } : run;
+  return opts.crashAfter ? { ...run, crashArmedAfter: opts.crashAfter, crash: { step: opts.crashAfter, fired } } : run;
 }

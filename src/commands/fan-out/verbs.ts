@@ -16,7 +16,13 @@ export function renderFanOut(run: FanOutRun): string[] {
     `total ${c.bold(humanDuration(s.totalMs))} · slowest subtask ${humanDuration(s.slowestMs)} · one after the other ≈ ${humanDuration(s.sumMs)}  ${
       run.parallel ? `${sym.ok} ran in parallel` : `${sym.fail} did not look parallel`
     }`,
-    ...(run.crashArmedAfter ? [`${sym.warn} the worker was armed to crash after "${run.crashArmedAfter}"; parent retries: ${run.parent.retryCount}`] : []),
+    ...(run.crash
+      ? [
+          run.crash.fired
+            ? `${sym.warn} the worker was killed after "${run.crash.step}" and restarted; parent retries: ${run.parent.retryCount}`
+            : `${sym.warn} the crash armed after "${run.crash.step}" did not strike (that step did not run) and was disarmed`,
+        ]
+      : []),
     `result: ${run.result}`,
   ];
 }

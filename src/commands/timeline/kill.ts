@@ -9,7 +9,7 @@ import { killComponent, type RunningStack } from "../../runtime/stack.js";
 import type { ComponentName, StackState } from "../../runtime/state.js";
 import { internal } from "../../registry.js";
 import { follow, followLive } from "../../observe/follow.js";
-import type { InvocationRow } from "../../observe/index.js";
+import { eventually, type InvocationRow } from "../../observe/index.js";
 import {
   byId,
   inFlightRows,
@@ -19,6 +19,7 @@ import {
   tally,
   tallyLine,
   timelinesOf,
+  whenQueryable,
   whereNow,
   type AfterKill,
   type InterruptedReport,
@@ -159,7 +160,7 @@ export interface KillIo {
   spinner(text: string): Step;
 }
 
-export type FollowEnd = "finished" | "settled" | "timeout" | "interrupted";
+export type FollowEnd = "finished" | "settled" | "timeout" | "interrupted" | "error";
 
 export interface KillFollowResult extends KillResult {
   /** the started, unfinished invocations when the component was killed (what the kill interrupted), oldest first */
@@ -169,7 +170,7 @@ export interface KillFollowResult extends KillResult {
   /** the in-flight list could not be read (e.g. restate-server was already down) */
   inFlightUnknown?: string;
   followed: boolean;
-  /** why following stopped: all finished; the rest only wait (settled); --timeout; Ctrl+C */
+  /** why following stopped: all finished; the rest only wait (settled); --timeout; Ctrl+C; a query that kept failing */
   followEnd?: FollowEnd;
   /** why it did not follow */
   notFollowed?: "--no-follow" | "--no-wait" | "nothing in flight";
@@ -294,6 +295,9 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
     return { ...base, inFlight, followed: false, notFollowed, summary: { interrupted: inFlight.length } };
   }
 
+  // restate-server loads its partitions after a restart: reading before that fails on the ones not back yet
+  if (component === "restate") await whenQueryable(stack.admin);
+
   // 3. follow the roots (their children come with them)
   const roots = before.filter((t) => !t.invocation.parentId || !ids.has(t.invocation.parentId)).map((t) => t.invocation.id);
   const followed = roots.slice(0, MAX_FOLLOWED);
@@ -302,10 +306,17 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
     const one = followed.length === 1;
     io.say(c.dim(`following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(o.timeoutMs)}; Ctrl+C stops following, not the invocations`));
   }
-  const followEnd = await followRoots(stack, followed, o, killedAtMs, untouched);
+  let followEnd: FollowEnd;
+  try {
+    followEnd = await followRoots(stack, followed, o, killedAtMs, untouched);
+  } catch (e) {
+    // a query failing for good mid-follow (e.g. a cluster with too few nodes up) ends the follow, not the verb
+    io.say(`${sym.warn} stopped following: ${e instanceof Error ? e.message : String(e)}`);
+    followEnd = "error";
+  }
 
   // 4. what became of each, from the timelines' verdicts
-  const after = byId(await timelinesOf(stack.admin, stack.paths, [...ids]));
+  const after = byId(await eventually("the interrupted invocations' timelines", () => timelinesOf(stack.admin, stack.paths, [...ids]), { timeoutMs: 60_000, everyMs: 500 }));
   const inFlight = reportInterrupted(before, after, killedAtMs);
   return { ...base, inFlight, followed: true, followEnd, summary: tally(inFlight, after, killedAtMs) };
 }
