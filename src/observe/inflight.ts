@@ -8,7 +8,7 @@ import { humanDuration } from "../ui/output.js";
 import { countInvocations, eventually, invocations as findInvocations, type InvocationQuery } from "./index.js";
 import { buildTimeline, clock } from "./model.js";
 import { gatherSnapshot } from "./snapshot.js";
-import type { InvocationRow, Timeline, TimelineEntry } from "./types.js";
+import type { InvocationRow, Snapshot, Timeline, TimelineEntry } from "./types.js";
 
 const ms = (iso: string | undefined): number => (iso ? Date.parse(iso) : NaN);
 
@@ -34,6 +34,38 @@ export function idleMs(t: Timeline): number {
   return now - Math.max(...times);
 }
 
+/**
+ * The ctx.run body each timeline's invocation is executing now, from the step log: a body that started in its latest
+ * attempt and has not ended. (A Run command is journaled only once its body returned, so the journal cannot say.)
+ */
+const openBodies = new WeakMap<Timeline, string>();
+
+/** Timelines of these invocations from one snapshot, knowing which bodies run now (what the judgements below need). */
+export function timelinesFrom(snap: Snapshot, ids: string[]): Timeline[] {
+  const ts = ids.map((id) => buildTimeline(snap, id));
+  for (const t of byId(ts).values()) {
+    const id = t.invocation.id;
+    if (t.invocation.status === "completed") continue;
+    const lines = snap.steps.filter((l) => l.invocationId === id).sort((a, b) => ms(a.at) - ms(b.at));
+    const attempt = [...lines].reverse().find((l) => l.kind === "attempt");
+    if (!attempt) continue;
+    const mine = lines.filter((l) => l.pid === attempt.pid && l.attemptSeq === attempt.attemptSeq);
+    const open: string[] = [];
+    for (const l of mine) {
+      if (l.kind === "run-start") open.push(l.step ?? "");
+      else if (l.kind === "run-end") open.splice(open.indexOf(l.step ?? ""), 1);
+    }
+    if (open.length) openBodies.set(t, open[open.length - 1]!);
+  }
+  return ts;
+}
+
+/** The name of the ctx.run body it runs now, if any. */
+export function runningBody(t: Timeline): string | undefined {
+  const e = t.entries.find((x) => x.kind === "run" && x.pending && x.execution?.verdict === "running");
+  return e ? (e.name ?? "") : openBodies.get(t);
+}
+
 /** The unfinished entry it waits on (the latest one), or undefined when it waits on nothing in its journal. */
 export function waitingOn(t: Timeline): WaitingOn | undefined {
   const i = t.invocation;
@@ -52,8 +84,7 @@ export function waitingOn(t: Timeline): WaitingOn | undefined {
   if (!pending) {
     // An awakeable (or a signal) is journaled only when it is completed: an invocation suspended with nothing pending
     // in its journal, or one whose handler has been idle a while, waits on one.
-    const busy = t.entries.some((e) => e.kind === "run" && e.pending && e.execution?.verdict === "running");
-    if (!busy && (i.status === "suspended" || (i.status === "running" && idleMs(t) >= IDLE_MS))) {
+    if (runningBody(t) === undefined && (i.status === "suspended" || (i.status === "running" && idleMs(t) >= IDLE_MS))) {
       return { kind: "awakeable", text: "an awakeable or a signal (journaled only once it is completed)" };
     }
     return undefined;
@@ -92,8 +123,10 @@ const entryName = (e: TimelineEntry): string => {
 
 /** Where an unfinished invocation is, in one phrase: the body it runs, what it waits on, or its last journal entry. */
 export function whereNow(t: Timeline, now = Date.now()): string {
-  const running = t.entries.find((e) => e.kind === "run" && e.pending && e.execution?.verdict === "running");
-  if (running) return `running the body of run "${running.name ?? ""}"`;
+  const body = runningBody(t);
+  if (body !== undefined) return `running the body of run "${body}"`;
+  const unacked = t.entries.find((e) => e.kind === "run" && e.pending);
+  if (unacked) return `run "${unacked.name ?? ""}": its body returned, its result is not journaled yet`;
   const w = waitingOn(t);
   const last = [...t.entries].reverse().find((e) => e.kind !== "input" && !e.pending);
   const after = last ? `after ${entryName(last)}` : "before its first step";
@@ -141,8 +174,7 @@ export function afterKill(t: Timeline, killedAtMs: number): AfterKill {
   if (i.status === "completed") return i.result === "failure" ? "failed" : "completed";
   if (i.status === "paused") return "paused";
   if (i.status === "backing-off") return "retrying";
-  const running = t.entries.some((e) => e.kind === "run" && e.pending && e.execution?.verdict === "running");
-  if (!running && waitingOn(t)) return wentOn(t, killedAtMs) ? "resumed-waiting" : "waiting";
+  if (runningBody(t) === undefined && waitingOn(t)) return wentOn(t, killedAtMs) ? "resumed-waiting" : "waiting";
   return "running";
 }
 
@@ -287,7 +319,7 @@ export async function timelinesOf(admin: AdminClient, paths: StatePaths, ids: st
   if (!ids.length) return [];
   const rows = await findInvocations(admin, { ids, limit: ids.length });
   const snap = await gatherSnapshot(admin, paths, rows);
-  return rows.map((r) => buildTimeline(snap, r.id));
+  return timelinesFrom(snap, rows.map((r) => r.id));
 }
 
 /** Started and unfinished invocations (oldest first), and how many more are queued or scheduled, not started. */
