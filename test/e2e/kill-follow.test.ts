@@ -1,0 +1,80 @@
+// The kill verbs follow what they interrupted, on a private stack (they kill its components): a post pending
+// moderation is in flight when the worker is killed; kill-worker names it, follows it, and reports it completed with
+// the steps its retry replayed from the journal. Also: --no-follow only says what was interrupted, kill-restate the
+// same story in text ending with the one summary line, and nothing in flight says so and suggests a scenario.
+import { describe, expect, it } from "vitest";
+import { eventually, json, privateStack, uniqueKey } from "../helpers.js";
+import { shortRef } from "../../src/observe/render.js";
+import type { KillFollowResult } from "../../src/commands/timeline/kill.js";
+
+const s = privateStack();
+
+/** A post that stays pending for a few moderation checks (1 s apart at the default time scale); its invocation id. */
+async function pendingPost(user: string, checks = 4): Promise<string> {
+  const r = await s().cli(["send-post", user, "kill me", "--pending", String(checks), "--json"], { timeoutMs: 60_000 });
+  const id = json<{ records: { invocationId?: string }[] }>(r).records[0]?.invocationId;
+  expect(id, r.stderr).toBeTruthy();
+  // in its moderation loop: a step journaled, a sleep started
+  await eventually(`${id} in its moderation sleep`, async () => (await s().admin.query(`SELECT index FROM sys_journal WHERE id = '${id}' AND entry_type = 'Command: Sleep'`)).length > 0, 30_000, 100);
+  return id!;
+}
+
+const quoted = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+const completed = (id: string) =>
+  eventually(`${id} completed`, async () => {
+    const [row] = await s().admin.query<{ status: string }>(`SELECT status FROM sys_invocation WHERE id = '${id}'`);
+    return row?.status === "completed";
+  }, 60_000, 200);
+
+describe("kill verbs follow what they interrupted", () => {
+  it("nothing in flight: kill-worker says so in one line, suggests a scenario, and exits 0", async () => {
+    const r = await s().cli(["kill-worker", "--down", "500ms"], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/killed worker pid \d+/);
+    const last = r.stdout.trim().split("\n").at(-1)!;
+    expect(last).toMatch(/^nothing was in flight, so nothing was interrupted; .*npx patterns send-post userid1 "hello" --pending 6/);
+  }, 90_000);
+
+  it("kill-worker --json while a post is pending: it names that invocation, whose final status is completed, its steps replayed", async () => {
+    const id = await pendingPost(uniqueKey("killw"));
+    const r = await s().cli(["kill-worker", "--down", "1s", "--json"], { timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const k = json<KillFollowResult>(r);
+    expect(k).toMatchObject({ component: "worker", waited: true, followed: true });
+    expect(k.newPid).not.toBe(k.pid);
+    const mine = k.inFlight.find((i) => i.id === id);
+    expect(mine, `${id} among ${JSON.stringify(k.inFlight.map((i) => i.id))}`).toBeDefined();
+    expect(mine).toMatchObject({ target: expect.stringMatching(/^userFeed\/killw-[0-9a-f]+\/processPost$/), status: "completed", outcome: "completed", bodiesRunAgain: [] });
+    expect(mine!.before.where).toMatch(/moderation/);
+    expect(mine!.attemptsAfterKill).toBeGreaterThanOrEqual(1);
+    // its first step ran before the kill; the new worker took it from the journal
+    expect(mine!.stepsReplayed).toContain("create post");
+    expect(k.summary).toMatchObject({ interrupted: k.inFlight.length, completed: k.inFlight.length, resumed: k.inFlight.length, bodiesRunAgain: 0 });
+    expect((k.summary as { stepsReplayed: number }).stepsReplayed).toBeGreaterThanOrEqual(1);
+  }, 150_000);
+
+  it("kill-worker --no-follow: lists the pending post, kills, and says what was interrupted only", async () => {
+    const id = await pendingPost(uniqueKey("nofollow"));
+    const r = await s().cli(["kill-worker", "--down", "500ms", "--no-follow"], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/in flight before the kill: \d+ invocations?/);
+    expect(r.stdout).toContain(shortRef(id));
+    expect(r.stdout).not.toMatch(/steps? replayed/);
+    const last = r.stdout.trim().split("\n").at(-1)!;
+    expect(last).toMatch(new RegExp(`^\\d+ interrupted: .*${quoted(shortRef(id))}.*not followed \\(--no-follow\\)`));
+    await completed(id);
+  }, 120_000);
+
+  it("kill-restate while a post is pending: the live view shows the crash and the restart, and the summary line ends the output", async () => {
+    const id = await pendingPost(uniqueKey("killr"));
+    const r = await s().cli(["kill-restate", "--down", "1s"], { timeoutMs: 120_000, env: { COLUMNS: "200" } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(shortRef(id));
+    expect(r.stdout).toMatch(/restate-server pid \d+ died \(SIGKILL\)/);
+    expect(r.stdout).toMatch(/attempt \d+ after a restate-server restart/);
+    expect(r.stdout).toMatch(new RegExp(`${quoted(shortRef(id))} +userFeed/killr-[0-9a-f]+/processPost +completed`));
+    const last = r.stdout.trim().split("\n").at(-1)!;
+    expect(last).toMatch(/^1 interrupted, 1 resumed, 1 completed, \d+ steps? replayed, 0 bodies run again$/);
+  }, 150_000);
+});
