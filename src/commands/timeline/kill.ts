@@ -139,6 +139,8 @@ export function isUserWork(r: Pick<InvocationRow, "target_service_name" | "targe
 
 /** How many invocations are followed live at most (all of them are counted in the summary). */
 export const MAX_FOLLOWED = 10;
+/** How long the kill waits for the list of what is in flight before it goes ahead without it. */
+const LISTING_TIMEOUT_MS = 4000;
 /** Default of --timeout: how long the kill verbs follow what they interrupted. */
 export const FOLLOW_TIMEOUT_MS = 60_000;
 
@@ -255,10 +257,20 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   let inFlightUnknown: string | undefined;
   let kafka: KillFollowResult["kafka"];
   try {
-    const found = await inFlightRows(stack.admin, component === "broker" ? { invokedBy: ["subscription"] } : {});
-    const rows = found.rows.filter(isUserWork);
-    notStarted = found.notStarted.filter(isUserWork).length;
-    before = await timelinesOf(stack.admin, stack.paths, rows.map((r) => r.id));
+    const listing = (async () => {
+      const found = await inFlightRows(stack.admin, component === "broker" ? { invokedBy: ["subscription"] } : {});
+      const rows = found.rows.filter(isUserWork);
+      return { notStarted: found.notStarted.filter(isUserWork).length, before: await timelinesOf(stack.admin, stack.paths, rows.map((r) => r.id)) };
+    })();
+    listing.catch(() => {}); // when the race below is lost, its late failure is nobody's
+    // a cluster busy moving partitions can hold queries for a while: the kill must not wait on the listing for long
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${LISTING_TIMEOUT_MS / 1000} s`)), LISTING_TIMEOUT_MS)));
+    try {
+      ({ before, notStarted } = await Promise.race([listing, late]));
+    } finally {
+      clearTimeout(timer);
+    }
   } catch (e) {
     inFlightUnknown = e instanceof Error ? e.message : String(e);
   }
