@@ -288,8 +288,8 @@ export function tally(reports: InterruptedReport[], after: Map<string, Timeline>
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The one summary line: "1 interrupted, 1 resumed, 1 completed, 2 steps replayed, 0 bodies run again". */
-export function tallyLine(t: KillTally): string {
-  return `${t.interrupted} interrupted, ${t.resumed} resumed, ${t.completed} completed, ${plural(t.stepsReplayed, "step")} replayed, ${plural(t.bodiesRunAgain, "body", "bodies")} run again`;
+export function tallyLine(t: KillTally, words: { interrupted: string; resumed: string } = { interrupted: "interrupted", resumed: "resumed" }): string {
+  return `${t.interrupted} ${words.interrupted}, ${t.resumed} ${words.resumed}, ${t.completed} completed, ${plural(t.stepsReplayed, "step")} replayed, ${plural(t.bodiesRunAgain, "body", "bodies")} run again`;
 }
 
 /** After a crash, what an invocation's journal saved it: the steps replayed and the bodies that ran again (text lines). */

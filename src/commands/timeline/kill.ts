@@ -280,7 +280,15 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   if (!o.json) {
     if (inFlightUnknown) io.say(`${sym.warn} could not read the invocations in flight: ${inFlightUnknown}`);
     else if (before.length) for (const l of listLines(before, ids, notStarted, Date.now())) io.out(l);
-    if (kafka && "lag" in kafka) io.out(c.dim(`the subscriptions' lag: ${kafka.lag} record${kafka.lag === 1 ? "" : "s"} past their committed offsets (Restate commits every 5 s: some of them may be delivered already)`));
+    if (kafka && "lag" in kafka) {
+      io.out(
+        c.dim(
+          kafka.lag === 0
+            ? "Kafka: the subscriptions have committed every record on their topics"
+            : `Kafka: ${kafka.lag} record${kafka.lag === 1 ? "" : "s"} past the subscriptions' committed offsets: not delivered yet, or delivered in the last 5 s (Restate commits offsets every 5 s)`,
+        ),
+      );
+    }
   }
 
   // 2. the kill
@@ -347,12 +355,13 @@ const OUTCOME_TEXT: Record<AfterKill, string> = {
 export function renderKillFollow(r: KillFollowResult): string[] {
   if (r.inFlightUnknown) return [c.dim(`in flight: unknown (${r.inFlightUnknown})`)];
   if (r.inFlight.length === 0) {
-    return [`nothing was in flight, so nothing was interrupted; to see a recovery, start something first (in another terminal), e.g. ${c.cmd('npx patterns send-post userid1 "hello" --pending 6')}, then run this again`];
+    const what = r.component === "broker" ? "nothing the Kafka subscriptions delivered was in flight" : "nothing was in flight, so nothing was interrupted";
+    return [`${what}; to see a recovery, start something first (in another terminal), e.g. ${c.cmd('npx patterns send-post userid1 "hello" --pending 6')}, then run this again`];
   }
   if (!r.followed) {
     const ids = r.inFlight.slice(0, 3).map((i) => `${shortRef(i.id)} (${i.target})`);
     const more = r.inFlight.length > 3 ? `, and ${r.inFlight.length - 3} more` : "";
-    return [`${r.inFlight.length} interrupted: ${ids.join(", ")}${more}; not followed (${r.notFollowed}): watch with ${c.cmd("npx patterns timeline --follow")}`];
+    return [`${r.inFlight.length} ${r.component === "broker" ? "in flight" : "interrupted"}: ${ids.join(", ")}${more}; not followed (${r.notFollowed}): watch with ${c.cmd("npx patterns timeline --follow")}`];
   }
   const lines: string[] = [];
   for (const i of r.inFlight.slice(0, MAX_FOLLOWED)) {
@@ -365,6 +374,7 @@ export function renderKillFollow(r: KillFollowResult): string[] {
     lines.push(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`);
   }
   if (r.followEnd === "timeout") lines.push(c.warn(`stopped following after the timeout (--timeout): see the rest with ${c.cmd("npx patterns timeline --status active")}`));
-  lines.push(c.bold(tallyLine(r.summary as KillTally)));
+  // a broker kill interrupts no invocation (Restate holds them): it counts what Kafka had delivered and how it went on
+  lines.push(c.bold(tallyLine(r.summary as KillTally, r.component === "broker" ? { interrupted: "delivered from Kafka and in flight", resumed: "went on" } : undefined)));
   return lines;
 }
