@@ -333,7 +333,7 @@ export async function inFlightRows(admin: AdminClient, q: Omit<InvocationQuery, 
 
 /**
  * After a restate-server restart its partitions come back one by one, and a query touching one that is not loaded
- * yet fails: wait until a query over all of them (a count of sys_invocation) answers.
+ * yet fails: wait until a query over all of them (a count of every invocation) answers.
  */
 export async function whenQueryable(admin: AdminClient, timeoutMs = 60_000): Promise<void> {
   await eventually("restate-server to answer queries over every partition", async () => (await countInvocations(admin, {}), true), { timeoutMs, everyMs: 300 });

@@ -25,7 +25,7 @@ import {
   type InterruptedReport,
   type KillTally,
 } from "../../observe/inflight.js";
-import { shortRef } from "../../observe/render.js";
+import { defaultWidth, fitLine, shortRef } from "../../observe/render.js";
 import type { Timeline } from "../../observe/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
@@ -279,7 +279,7 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   const untouched = new Set(before.filter((t) => component === "broker" || t.invocation.status === "suspended").map((t) => t.invocation.id));
   if (!o.json) {
     if (inFlightUnknown) io.say(`${sym.warn} could not read the invocations in flight: ${inFlightUnknown}`);
-    else if (before.length) for (const l of listLines(before, ids, notStarted, Date.now())) io.out(l);
+    else if (before.length) for (const l of listLines(before, ids, notStarted, Date.now())) io.out(fitLine(l, o.width));
     if (kafka && "lag" in kafka) {
       io.out(
         c.dim(
@@ -352,7 +352,7 @@ const OUTCOME_TEXT: Record<AfterKill, string> = {
 };
 
 /** The result's last lines: each interrupted invocation's fate, then the one summary line. */
-export function renderKillFollow(r: KillFollowResult): string[] {
+export function renderKillFollow(r: KillFollowResult, width = defaultWidth()): string[] {
   if (r.inFlightUnknown) return [c.dim(`in flight: unknown (${r.inFlightUnknown})`)];
   if (r.inFlight.length === 0) {
     const what = r.component === "broker" ? "nothing the Kafka subscriptions delivered was in flight" : "nothing was in flight, so nothing was interrupted";
@@ -371,7 +371,7 @@ export function renderKillFollow(r: KillFollowResult): string[] {
       i.stepsReplayed.length ? c.info(`replayed ${quoteList(i.stepsReplayed)}`) : undefined,
       i.bodiesRunAgain.length ? c.warn(`ran again ${quoteList(i.bodiesRunAgain)}`) : undefined,
     ].filter(Boolean);
-    lines.push(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`);
+    lines.push(fitLine(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`, width));
   }
   if (r.followEnd === "timeout") lines.push(c.warn(`stopped following after the timeout (--timeout): see the rest with ${c.cmd("npx patterns timeline --status active")}`));
   // a broker kill interrupts no invocation (Restate holds them): it counts what Kafka had delivered and how it went on
