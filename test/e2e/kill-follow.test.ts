@@ -66,6 +66,24 @@ describe("kill verbs follow what they interrupted", () => {
     await completed(id);
   }, 120_000);
 
+  it("send-post --follow with a worker kill in the middle shows the crash, the restart and the replayed steps", async () => {
+    const user = uniqueKey("follow");
+    const following = s().cli(["send-post", user, "kill me", "--pending", "4", "--follow"], { timeoutMs: 120_000, env: { COLUMNS: "200" } });
+    const id = await eventually(`${user}'s post in its moderation sleep`, async () => {
+      const [row] = await s().admin.query<{ id: string }>(`SELECT id FROM sys_invocation WHERE target = 'userFeed/${user}/processPost'`);
+      if (!row) return undefined;
+      return (await s().admin.query(`SELECT index FROM sys_journal WHERE id = '${row.id}' AND entry_type = 'Command: Sleep'`)).length > 0 ? row.id : undefined;
+    }, 60_000, 100);
+    const kill = await s().cli(["kill-worker", "--down", "500ms", "--no-follow", "--json"], { timeoutMs: 60_000 });
+    const killed = json<KillFollowResult>(kill);
+    const r = await following;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`✕ .*${quoted(shortRef(id))} worker pid ${killed.pid} died \\(SIGKILL\\)`));
+    expect(r.stdout).toMatch(new RegExp(`${quoted(shortRef(id))} attempt \\d+ on a NEW worker \\(pid ${killed.newPid}, was ${killed.pid}\\): replaying the journal`));
+    expect(r.stdout).toMatch(new RegExp(`↺ userFeed/${user}/processPost: replayed from the journal, body not run again: "create post"`));
+    expect(r.stdout).toMatch(new RegExp(`✓ ${id} completed`));
+  }, 150_000);
+
   it("kill-restate while a post is pending: the live view shows the crash and the restart, and the summary line ends the output", async () => {
     const id = await pendingPost(uniqueKey("killr"));
     const r = await s().cli(["kill-restate", "--down", "1s"], { timeoutMs: 120_000, env: { COLUMNS: "200" } });
