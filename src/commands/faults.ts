@@ -98,7 +98,7 @@ const killOptions = (what: string, downMs: number): OptionSpec[] => [
   { flags: "--no-follow", description: "list what was in flight, kill, and return once it is back: do not follow the interrupted invocations" },
   {
     flags: "--timeout <duration>",
-    description: `stop following after this long (default ${FOLLOW_TIMEOUT_MS / 1000}s); an invocation that only waits on a promise, an awakeable or a later timer is left once it is past the crash`,
+    description: "stop following after this long; an invocation that only waits on a promise, an awakeable or a later timer is left once it is past the crash",
     parse: timeoutOption,
     default: FOLLOW_TIMEOUT_MS,
   },
@@ -147,7 +147,7 @@ export const killWorker = verb<KillFlags & { atStep?: string; when: string; invo
       throw new UsageError("--when and --invocation only go with --at-step", 'for example kill-worker --at-step "prepare" --when during');
     }
     if ((o.atStep !== undefined || o.disarm) && (ctx.command.getOptionValueSource("follow") === "cli" || ctx.command.getOptionValueSource("timeout") === "cli")) {
-      throw new UsageError("--no-follow and --timeout go with a kill now, not with --at-step or --disarm", "npx patterns kill-worker --timeout 2m");
+      throw new UsageError("--no-follow and --timeout go with a kill now, not with --at-step or --disarm", "drop them, or kill now without --at-step: npx patterns kill-worker --timeout 2m");
     }
     if (o.disarm) {
       if (o.atStep !== undefined) throw new UsageError("give --at-step or --disarm, not both", "npx patterns kill-worker --disarm");
