@@ -162,7 +162,7 @@ export interface KillIo {
   spinner(text: string): Step;
 }
 
-export type FollowEnd = "finished" | "settled" | "timeout" | "interrupted" | "error";
+export type FollowEnd = "finished" | "settled" | "timeout" | "interrupted";
 
 export interface KillFollowResult extends KillResult {
   /** the started, unfinished invocations when the component was killed (what the kill interrupted), oldest first */
@@ -172,7 +172,7 @@ export interface KillFollowResult extends KillResult {
   /** the in-flight list could not be read (e.g. restate-server was already down) */
   inFlightUnknown?: string;
   followed: boolean;
-  /** why following stopped: all finished; the rest only wait (settled); --timeout; Ctrl+C; a query that kept failing */
+  /** why following stopped: all finished; the rest only wait (settled); --timeout; Ctrl+C */
   followEnd?: FollowEnd;
   /** why it did not follow */
   notFollowed?: "--no-follow" | "--no-wait" | "nothing in flight";
@@ -241,6 +241,23 @@ async function followRoots(stack: RunningStack, roots: string[], o: KillFollowOp
     await watcher;
   }
 }
+
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+
+/** Poll until every root finished or settled, or the deadline; query errors only cost a turn. */
+async function waitQuietly(stack: RunningStack, roots: string[], killedAtMs: number, deadline: number, untouched: Set<string>): Promise<FollowEnd> {
+  while (Date.now() < deadline) {
+    const ts = await timelinesOf(stack.admin, stack.paths, roots).catch(() => []);
+    if (ts.length === roots.length) {
+      if (ts.every((t) => byIdAll(t).every((x) => x.invocation.status === "completed"))) return "finished";
+      if (ts.every((t) => settled(t, killedAtMs, deadline, untouched))) return "settled";
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return "timeout";
+}
+
+const byIdAll = (t: Timeline): Timeline[] => [...byId([t]).values()];
 
 /**
  * `kill-worker` / `kill-restate` / `kill-broker` now: list what is in flight, SIGKILL the component (the supervisor
@@ -326,13 +343,14 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
     const one = followed.length === 1;
     io.say(c.dim(`following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(o.timeoutMs)}; Ctrl+C stops following, not the invocations`));
   }
+  const deadline = Date.now() + o.timeoutMs;
   let followEnd: FollowEnd;
   try {
     followEnd = await followRoots(stack, followed, o, killedAtMs, untouched);
   } catch (e) {
-    // a query failing for good mid-follow (e.g. a cluster with too few nodes up) ends the follow, not the verb
-    io.say(`${sym.warn} stopped following: ${e instanceof Error ? e.message : String(e)}`);
-    followEnd = "error";
+    // a query failing mid-follow (a cluster moving partitions) ends the live view, not the verb: wait without it
+    io.say(`${sym.warn} the live view stopped (${firstLine(e)}); waiting for them without it`);
+    followEnd = await waitQuietly(stack, followed, killedAtMs, deadline, untouched);
   }
 
   // 4. what became of each, from the timelines' verdicts
