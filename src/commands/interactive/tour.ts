@@ -10,6 +10,8 @@ import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
 import { proseWidth, wrap } from "./format.js";
 import { offerComparison } from "../compare.js";
+import { invocations } from "../../observe/index.js";
+import { buildLanes, renderLanes } from "../../observe/lanes.js";
 
 export interface PresentOptions {
   stack: RunningStack;
@@ -131,7 +133,13 @@ export async function presentTour(tour: Tour, o: PresentOptions): Promise<Presen
     for (const l of tour.look) wrap(l, proseWidth(), "    ").forEach((w, i) => note(i === 0 ? w.replace(/^ {4}/, "  • ") : w));
   }
   let timeline: Timeline | undefined;
-  // an optional view: declining it skips the journal, never the checks below (they are the proof)
+  // the optional views below come after every check was computed (runTour): declining them skips a view, never a check
+  const laneIds = Array.isArray(report.data?.lanes) ? (report.data.lanes as unknown[]).filter((x): x is string => typeof x === "string") : [];
+  if (!o.json && laneIds.length && (await ask("Show the lanes of those invocations (timeline --lanes)?", interactive))) {
+    const rows = await invocations(o.stack.admin, { ids: laneIds }).catch(() => []);
+    out("");
+    for (const l of renderLanes(buildLanes(rows, new Date()), Math.max(20, Math.min(60, (process.stdout.columns || 100) - 60)))) out(l);
+  }
   if (report.keyInvocation && (await ask(`Show the journal of ${shortId(report.keyInvocation)}?`, interactive))) {
     timeline = await invocationTimeline(o.stack, report.keyInvocation).catch(() => undefined);
     if (timeline && !o.json) {

@@ -8,6 +8,7 @@ import { executions, randomSuffix } from "../lib/args.js";
 import { journal } from "../../observe/index.js";
 import { paySignals, type PaySignalsResult } from "./verbs.js";
 import { guarded, row } from "../../patterns/scenario.js";
+import { claim, journalChecks, runsNamed, waitedOnAwakeable, type JournalClaim } from "../../patterns/claims.js";
 
 const PROVIDER = "payment-provider";
 
@@ -42,7 +43,20 @@ async function paymentSignals(ctx: DemoContext): Promise<DemoResult> {
   const lostSteps = lost.invocationId ? executions(stack, lost.invocationId).steps["stripe call"] ?? 0 : 0;
   const lostLedger = lost.providerIdempotencyKey ? readLedger(stack.paths.root, { system: PROVIDER, key: lost.providerIdempotencyKey }) : [];
   const all = [sync, delayed, declined, delayedDeclined, lost];
+  const claims: JournalClaim[] = [
+    waitedOnAwakeable(delayed.invocationId, "webhook path: the handler was suspended on its awakeable until the webhook resolved it"),
+    claim(`lost answer: "stripe call" is in the journal once, after its first run's answer was lost and the step retried`, lost.invocationId, (t) => {
+      const found = runsNamed(t, "stripe call");
+      const x = found[0]?.entry.execution;
+      return {
+        ok: found.length === 1 && !!x && (x.verdict === "retried" || x.verdict === "ran-again") && x.bodyRuns.length >= 2,
+        detail: found.length ? `${found.length} entr${found.length === 1 ? "y" : "ies"}; ${x?.summary ?? "no body record"}` : "no \"stripe call\" entry",
+      };
+    }),
+  ];
+  for (const cl of claims) ctx.say(`  journal: ${cl.says}`);
   const checks: Check[] = [
+    ...(await journalChecks(stack, claims)),
     check(
       "sync path: the provider's answer is used at once, no signal awaited",
       sync.outcome === "succeeded" && sync.path === "sync" && !syncJournal.some((e) => e.entry_type === "Notification: Signal"),

@@ -8,6 +8,7 @@ import { POSTS_SINK, POSTS_TOPIC, readFeed } from "./run.js";
 import { sendToSink, type SentRecord } from "../lib/records.js";
 import { completedOrLatest, countInvocationsByKey, journal, type InvocationRow } from "../../observe/index.js";
 import type { SocialMediaPost } from "../../services/user-feed/user-feed.js";
+import { appearsOnce, journalChecks } from "../../patterns/claims.js";
 
 function runId(): string {
   return randomBytes(3).toString("hex");
@@ -101,6 +102,11 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     const polls = j1.count("Command: Run", "check moderation");
     checks.push(check("moderation was polled with durable sleeps", sleeps === 3 && polls === 4, `${u1}'s first post: ${polls} "check moderation" steps, ${sleeps} durable sleeps in its journal`));
 
+    const posts: [string, string][] = [[`${u1}'s first post`, r1.invocationId!], [`${u2}'s post`, r2.invocationId!], [`${u1}'s second post`, r3.invocationId!]];
+    const claims = posts.map(([label, id]) => appearsOnce(id, "create post", `${label}: "create post" is in its journal once and its body ran once, so the post id is kept`));
+    for (const cl of claims) say(`  journal: ${cl.says}`);
+    checks.push(...(await journalChecks(stack, claims)));
+
     const [f1, f2] = [await readFeed(stack, u1), await readFeed(stack, u2)];
     checks.push(
       check(
@@ -119,5 +125,5 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
         `creates per post: ${perInvocation.join(", ")}`,
       ),
     );
-    return { checks, data: { run, users: [u1, u2], keyInvocation: r1.invocationId, records: sent.records, feed: { [u1]: f1, [u2]: f2 } } };
+    return { checks, data: { run, users: [u1, u2], firstPost: r1.invocationId, records: sent.records, feed: { [u1]: f1, [u2]: f2 } } };
   }
