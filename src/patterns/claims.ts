@@ -103,8 +103,9 @@ export function ranAgain(invocationId: string | undefined, step: string, says = 
 }
 
 /**
- * After a crash of the invocation `invocationId`: the step's journaled body (here or in an invocation it called)
- * started after the attempt that followed the crash, and it is in the journal once.
+ * After a crash of the invocation `invocationId`: the step's journaled body (here or in an invocation it called) ran
+ * in a worker process other than the ones that ran the attempts before the crash, and it is in the journal once. (An
+ * invocation it called may resume on the new worker before the caller's own next attempt does.)
  */
 export function ranAfterRestart(
   invocationId: string | undefined,
@@ -117,12 +118,13 @@ export function ranAfterRestart(
     const found = runsNamed(t, step);
     const detail = found.length ? found.map((l) => `${where(l)}: ${bodyText(l)}`).join("; ") : `no "${step}" entry in the journal of ${t.invocation.target}`;
     if (!restart) return { ok: false, detail: `${t.invocation.target} has no attempt after a crash; ${detail}` };
+    const killed = new Set(t.attempts.filter((a) => a.n < restart.n).map((a) => a.pid));
     const late = found.filter((l) => {
       const journaled = l.entry.execution?.bodyRuns.find((r) => r.journaled);
       // interruptedBefore: the crash may have caught the body running, so a run cut short before it is allowed
-      return !!journaled && ms(journaled.startedAt) >= ms(restart.startedAt) - 50 && (o.interruptedBefore || l.entry.execution?.verdict !== "ran-again");
+      return !!journaled && !killed.has(journaled.pid) && (o.interruptedBefore || l.entry.execution?.verdict !== "ran-again");
     });
-    return { ok: found.length === 1 && late.length === 1, detail: `${detail}; restart: attempt ${restart.n} on pid ${restart.pid}` };
+    return { ok: found.length === 1 && late.length === 1, detail: `${detail}; killed worker pid ${[...killed].join(", ")}, restarted as pid ${restart.pid}` };
   });
 }
 
