@@ -138,6 +138,7 @@ export async function presentTour(tour: Tour, o: PresentOptions): Promise<Presen
   if (!o.json && laneIds.length && (await ask("Show the lanes of those invocations (timeline --lanes)?", interactive))) {
     const rows = await invocations(o.stack.admin, { ids: laneIds }).catch(() => []);
     out("");
+    out(c.bold(`The lanes of the ${rows.length} invocations the tour talks about`) + c.dim(" (like npx patterns timeline --lanes)"));
     for (const l of renderLanes(buildLanes(rows, new Date()), Math.max(20, Math.min(60, (process.stdout.columns || 100) - 60)))) out(l);
   }
   if (report.keyInvocation && (await ask(`Show the journal of ${shortId(report.keyInvocation)}?`, interactive))) {
