@@ -134,6 +134,24 @@ describe("interactive verbs on the shared stack", () => {
     child.stdin.write("\x03");
     expect(await exited).toBe(130);
   });
+
+  it("in a terminal, declining the tour's optional views still prints every check", async () => {
+    const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} tour crash-and-resume --no-crash`, "/dev/null"], {
+      cwd: repoRoot,
+      env: { ...process.env, PATTERNS_STATE_DIR: stack().stateDir, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let seen = "";
+    child.stdout.on("data", (d) => (seen += d));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    await eventually("the question to run the scenario", async () => /Run the scenario for real now\?/.test(seen), 30_000);
+    child.stdin.write("y\r");
+    await eventually("the optional journal view", async () => /Show the journal of inv_/.test(seen), 60_000);
+    child.stdin.write("n\r");
+    expect(await exited).toBe(0);
+    expect(seen).toMatch(/Crash and resume: all \d+ checks passed/);
+    expect(seen).not.toMatch(/tour stopped/);
+  });
 });
 
 describe("tour --all on a private stack (it kills the worker)", () => {
