@@ -56,6 +56,10 @@ describe("the menu's actions", () => {
     expect(rpc.exampleArgs).toEqual(["product1", "reservation1"]);
     expect(examplePositionals({ path: "saga show", args: [{ name: "<trip>", description: "" }], examples: ["npx patterns saga show trip123 --json"] })).toEqual(["trip123"]);
     expect(examplePositionals({ path: "saga show", args: [{ name: "<trip>", description: "" }], examples: ["npx patterns saga book"] })).toEqual([]);
+    const register = patternActions(registry.find((p) => p.name === "package-tracker")!).find((x) => x.path === "package register")!;
+    expect(register.options.find((o) => o.required)?.flags).toBe("--to <destination>");
+    expect(register.exampleOptions["--to"]).toBe("Bridge 6, Amsterdam");
+    expect(patternActions(registry.find((p) => p.name === "sagas")!)[0]!.exampleOptions).toMatchObject({ "--fail": "car", "--crash-after": "Reserve car" });
   });
 
   it("turns the answers into the command line the program parses", () => {

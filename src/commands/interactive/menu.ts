@@ -47,6 +47,8 @@ export interface VerbAction {
   options: OptionSpec[];
   /** positional values from the declaration's own examples, as defaults */
   exampleArgs: string[];
+  /** option values from the examples ("--fail" → "payment"), as defaults */
+  exampleOptions: Record<string, string>;
 }
 
 const PLAYGROUND_BLURB = "the playground itself: a worker killed mid-invocation, and what Restate does about it";
@@ -133,6 +135,20 @@ export function examplePositionals(spec: Pick<VerbSpec, "path" | "args" | "examp
   return [];
 }
 
+/** The first value each value-taking option has in the declaration's examples. */
+export function exampleOptionValues(spec: Pick<VerbSpec, "path" | "examples">): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const ex of spec.examples ?? []) {
+    const words = exampleWords(ex.replace(/^\s*(npx\s+)?patterns\s+/, ""));
+    if (spec.path.split(" ").some((w, i) => words[i] !== w)) continue;
+    words.forEach((w, i) => {
+      const next = words[i + 1];
+      if (/^--[\w-]+$/.test(w) && next !== undefined && !next.startsWith("-") && found[w] === undefined) found[w] = next;
+    });
+  }
+  return found;
+}
+
 /** A pattern's actions: the declared verbs its registry entry lists, once each, in the registry's order. */
 export function patternActions(p: Pick<PatternEntry, "verbs" | "declarations">): VerbAction[] {
   const verbs = (p.declarations ?? []).filter((d): d is VerbSpec => d.kind !== "group" && !(d as VerbSpec).hidden) as VerbSpec[];
@@ -144,7 +160,7 @@ export function patternActions(p: Pick<PatternEntry, "verbs" | "declarations">):
       .filter((v) => v.path.split(" ").every((w, i) => words[i] === w))
       .sort((a, b) => b.path.length - a.path.length)[0];
     if (!spec || out.some((a) => a.path === spec.path)) continue;
-    out.push({ path: spec.path, summary: spec.summary, args: spec.args ?? [], options: (spec.options ?? []).filter((o) => !o.hidden), exampleArgs: examplePositionals(spec) });
+    out.push({ path: spec.path, summary: spec.summary, args: spec.args ?? [], options: (spec.options ?? []).filter((o) => !o.hidden), exampleArgs: examplePositionals(spec), exampleOptions: exampleOptionValues(spec) });
   }
   return out;
 }
@@ -268,26 +284,28 @@ async function runVerbAction(program: Command, a: VerbAction): Promise<void> {
     if (value) remembered.set(bare(spec.name), value);
   }
   const options: Record<string, string | boolean> = {};
-  if (a.options.length) {
-    const picked = await checkbox({
-      message: `Options for ${a.path} ${c.dim("(space to pick, Enter to go on; none picked = the defaults)")}`,
-      choices: a.options.map((o) => ({ value: flagInfo(o).long, name: `${o.flags} ${c.dim(o.description)}` })),
-      pageSize: 12,
-    });
-    for (const o of a.options) {
-      const f = flagInfo(o);
-      if (!picked.includes(f.long)) continue;
-      if (!f.takesValue) {
-        options[f.long] = true;
-        continue;
-      }
-      const def = remembered.get(f.long) ?? (o.default !== undefined ? String(o.default) : undefined);
-      const value = o.choices
-        ? await select({ message: `${o.flags} ${c.dim(o.description)}`, choices: o.choices.map((x) => ({ value: x, name: x })), default: def })
-        : await input({ message: `${o.flags} ${c.dim(o.description)}`, default: def, required: true });
-      options[f.long] = value;
-      remembered.set(f.long, value);
+  const optional = a.options.filter((o) => !o.required);
+  const picked = optional.length
+    ? await checkbox({
+        message: `Options for ${a.path} ${c.dim("(space to pick, Enter to go on; none picked = the defaults)")}`,
+        choices: optional.map((o) => ({ value: flagInfo(o).long, name: `${o.flags} ${c.dim(o.description)}` })),
+        pageSize: 12,
+      })
+    : [];
+  for (const o of a.options) {
+    const f = flagInfo(o);
+    // a required option is always asked; the others only when picked
+    if (!o.required && !picked.includes(f.long)) continue;
+    if (!f.takesValue) {
+      options[f.long] = true;
+      continue;
     }
+    const def = remembered.get(f.long) ?? (o.default !== undefined ? String(o.default) : a.exampleOptions[f.long]);
+    const value = o.choices
+      ? await select({ message: `${o.flags} ${c.dim(o.description)}`, choices: o.choices.map((x) => ({ value: x, name: x })), default: def })
+      : await input({ message: `${o.flags} ${c.dim(o.description)}`, default: def, required: true });
+    options[f.long] = value;
+    remembered.set(f.long, value);
   }
   await runArgv(program, verbArgv(a, positionals, options));
 }
