@@ -195,3 +195,16 @@ describe("other tours' claims", () => {
     expect(judge([appearsOnce(t.invocation.id, "prepare")], t)[0]!.ok).toBe(true);
   });
 });
+
+describe("the tour's check lines", () => {
+  it("wrap at word boundaries to the width, keeping every word", async () => {
+    const { checkLines } = await import("../../src/commands/interactive/tour.js");
+    const detail = "machineOperator/m-abc/setUp: replayed (attempt 1 pid 30151); attempts 2, 3 took its result from the journal without running it";
+    const report = { name: "x", title: "X", passed: false, ms: 1200, checks: [{ name: '"begin transition to UP" was replayed from the journal, not run again', ok: false, detail }] };
+    const lines = checkLines(report, 80).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+    expect(lines.filter((l) => l.length > 80), "lines wider than 80").toEqual([]);
+    expect(lines.length).toBeGreaterThan(2);
+    const words = lines.join(" ").split(/\s+/);
+    expect(detail.split(" ").filter((w) => !words.includes(w))).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@ import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
-import { proseWidth, wrap } from "./format.js";
+import { proseWidth, terminalWidth, wrap, wrapAnsi } from "./format.js";
 import { offerComparison } from "../compare.js";
 import { invocations } from "../../observe/index.js";
 import { buildLanes, renderLanes } from "../../observe/lanes.js";
@@ -101,8 +101,9 @@ async function pause(message: string, interactive: boolean): Promise<void> {
   if (!(await ask(message, interactive))) throw new TourStopped();
 }
 
-export function checkLines(report: TourReport): string[] {
-  const lines = report.checks.map((x) => `${x.ok ? sym.ok : sym.fail} ${x.name}${x.detail ? c.dim(` — ${x.detail}`) : ""}`);
+/** One check per item, wrapped at word boundaries to the width (continuation lines indented under the sentence). */
+export function checkLines(report: TourReport, width = terminalWidth()): string[] {
+  const lines = report.checks.flatMap((x) => wrapAnsi(`${x.ok ? sym.ok : sym.fail} ${x.name}${x.detail ? c.dim(` — ${x.detail}`) : ""}`, width - 2).map((l, i) => (i === 0 ? l : `  ${l}`)));
   const failed = report.checks.filter((x) => !x.ok).length;
   lines.push(
     report.passed
