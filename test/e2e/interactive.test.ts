@@ -103,21 +103,54 @@ describe("interactive verbs on the shared stack", () => {
     expect(r.stdout + r.stderr).toMatch(/Usage: patterns/);
   });
 
-  it("in a terminal, a bare `patterns` opens the menu; Ctrl+C leaves it with 130", async () => {
+  it("in a terminal, the menu runs a pattern's verb with the asked arguments, opens an invocation's timeline, and Ctrl+C leaves it with 130", async () => {
     // `script` gives the CLI a pseudo-terminal; the test types into it like a person would.
     const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`, "/dev/null"], {
       cwd: repoRoot,
-      env: { ...process.env, PATTERNS_STATE_DIR: stack().stateDir, NO_COLOR: "1", TERM: "xterm" },
+      env: { ...process.env, PATTERNS_STATE_DIR: stack().stateDir, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120" },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let seen = "";
     child.stdout.on("data", (d) => (seen += d));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    await eventually("the menu", async () => seen.includes("What would you like to explore?"), 30_000);
-    child.stdin.write("\r");
-    await eventually("the pattern menu", async () => /which one\?/.test(seen), 30_000);
+    // each step waits for what the screen shows after the previous one (the output since that step)
+    let mark = 0;
+    const step = async (what: string, shows: RegExp, keys: string) => {
+      await eventually(what, async () => shows.test(seen.slice(mark)), 60_000);
+      mark = seen.length;
+      child.stdin.write(keys);
+    };
+    const down = "\x1b[B";
+    const product = uniqueKey("menu-product");
+    const reservation = uniqueKey("menu-res");
+    await step("the menu", /What would you like to explore\?/, "\r");
+    await step("the pattern menu", /communication: which one\?/, "\r");
+    await step("the actions of durable-rpc", /Durable RPC \+ idempotency: what now\?[\s\S]*rpc reserve/, `${down}\r`);
+    await step("the <product> question with a default", /<product>.*\(product1\)/, `${product}\r`);
+    await step("the <reservation> question", /<reservation>/, `${reservation}\r`);
+    await step("the verb's answer, then the actions again", new RegExp(`reserve ${product} for ${reservation} → true[\\s\\S]*what now\\?`), `${down.repeat(4)}\r`);
+    await step("the pick of a recent invocation", /Open an invocation's timeline\?/, "\r");
+    await eventually("the picked invocation's timeline", async () => new RegExp(`same as: npx patterns timeline inv_[\\s\\S]*product/${product}/reserve`).test(seen.slice(mark)), 60_000);
     child.stdin.write("\x03");
     expect(await exited).toBe(130);
+  });
+
+  it("in a terminal, declining the tour's optional views still prints every check", async () => {
+    const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} tour crash-and-resume --no-crash`, "/dev/null"], {
+      cwd: repoRoot,
+      env: { ...process.env, PATTERNS_STATE_DIR: stack().stateDir, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let seen = "";
+    child.stdout.on("data", (d) => (seen += d));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    await eventually("the question to run the scenario", async () => /Run the scenario for real now\?/.test(seen), 30_000);
+    child.stdin.write("y\r");
+    await eventually("the optional journal view", async () => /Show the journal of inv_/.test(seen), 60_000);
+    child.stdin.write("n\r");
+    expect(await exited).toBe(0);
+    expect(seen).toMatch(/Crash and resume: all \d+ checks passed/);
+    expect(seen).not.toMatch(/tour stopped/);
   });
 });
 

@@ -3,7 +3,8 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { eventually } from "../../observe/index.js";
+import { eventually, invocations } from "../../observe/index.js";
+import { journalChecks, waitedOnAwakeable } from "../../patterns/claims.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { durablePromise } from "../../services/durable-promises/client.js";
 import { resolvePromise, rejectPromise, type AwaitResult } from "./run.js";
@@ -50,6 +51,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
       const i = await handle.info();
       return i.waiting >= 2 ? i : undefined;
     });
+    const resolvedAt = Date.now();
     const first = await resolvePromise(stack.ingressUrl, name, value);
     const second = await resolvePromise(stack.ingressUrl, name, { winner: "second" });
     const rejected = await rejectPromise(stack.ingressUrl, name, "too late");
@@ -60,6 +62,11 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     const info = await handle.info();
     const same = (v: unknown) => JSON.stringify(v) === JSON.stringify(value);
     const pids = new Set(results.map((r) => r.pid));
+    // the awaiters are durablePromiseServer/await invocations; each registered through a call to the promise's object
+    const registrations = await invocations(stack.admin, { service: "durablePromises", key: name, handler: "await", order: "oldest" });
+    const waiter = registrations.find((r) => Date.parse(r.created_at) < resolvedAt)?.invoked_by_id;
+    const waited = waitedOnAwakeable(waiter, "an awaiter started before the resolve was suspended on its awakeable until the resolve, then got the value", { minMs: 50, valueIncludes: value.token });
+    say(`  journal: ${waited.says}`);
     const checks: Check[] = [
       check("the awaiters started before were registered with the promise", registered.waiting >= 2 && registered.state === "pending", `${registered.waiting} waiting while pending`),
       check("the first resolve won", first.won && same(first.value), `stored ${JSON.stringify(first.value)}`),
@@ -71,6 +78,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
       ),
       check("the awaiters were three different processes", pids.size === 3 && !pids.has(process.pid), [...pids].join(", ")),
       check("the object counted three awaiters notified, none left waiting", info.notified === 3 && info.waiting === 0 && info.state === "resolved", `notified ${info.notified}, waiting ${info.waiting}`),
+      ...(await journalChecks(stack, [waited])),
     ];
-    return { checks, data: { name, value, awaiters: results.map((r) => ({ pid: r.pid, value: r.value, waitedMs: r.waitedMs }))} };
+    return { checks, data: { name, value, keyInvocation: waiter, awaiters: results.map((r) => ({ pid: r.pid, value: r.value, waitedMs: r.waitedMs }))} };
   }

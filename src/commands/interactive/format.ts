@@ -42,6 +42,12 @@ export function wrap(text: string, width: number, indent = ""): string[] {
   return lines;
 }
 
+/** The terminal's width; COLUMNS when stdout is not a terminal (piped, or a test asking for 80 columns); else 120. */
+export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): number {
+  const cols = stream.isTTY ? stream.columns : Number(process.env.COLUMNS);
+  return cols && cols >= 20 ? cols : 120;
+}
+
 /** The width to lay text out in: the terminal's, capped so prose stays readable. */
 export function proseWidth(stream: NodeJS.WriteStream = process.stderr, cap = 100): number {
   return Math.max(40, Math.min(cap, stream.columns || cap));
@@ -80,4 +86,104 @@ export function closest(input: string, names: string[], max = 3): string[] {
     .sort((x, y) => x.d - y.d)
     .map((x) => x.n);
   return [...new Set([...sub, ...near])].slice(0, max);
+}
+
+const SGR = /\x1b\[[0-9;]*m/g;
+const visible = (s: string) => s.replace(SGR, "").length;
+
+/**
+ * Word-wrap text that may carry colour codes: breaks only between words (a word longer than the width is split at
+ * its last "," "/" or "-" that fits, and only when nothing fits, cut), and a colour open at a break is closed at the
+ * end of the line and reopened on the next, so padding and neighbouring columns stay unpainted.
+ */
+export function wrapAnsi(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = "";
+  let open: string[] = [];
+  const codesIn = (s: string) => s.match(SGR) ?? [];
+  const track = (s: string) => {
+    for (const code of codesIn(s)) {
+      // chalk closes with 22 (bold/dim), 39 (colour), 49 (background) or 0: any of them ends what is open here
+      if (/\x1b\[(0|22|23|24|27|28|29|39|49)?m/.test(code)) open = [];
+      else open.push(code);
+    }
+  };
+  const flush = () => {
+    lines.push(open.length ? `${line}\x1b[0m` : line);
+    line = open.join("");
+  };
+  const pieces = (word: string): string[] => {
+    const out: string[] = [];
+    let rest = word;
+    while (visible(rest) > w) {
+      const plain = rest.replace(SGR, "");
+      let cut = -1;
+      for (let i = Math.min(plain.length - 1, w - 1); i > 0; i--) if (/[,/-]/.test(plain[i]!)) { cut = i + 1; break; }
+      if (cut <= 0) cut = w;
+      // map the visible cut to an index in the coloured string
+      let seen = 0;
+      let idx = 0;
+      while (idx < rest.length && seen < cut) {
+        const m = rest.slice(idx).match(/^\x1b\[[0-9;]*m/);
+        if (m) idx += m[0].length;
+        else {
+          idx++;
+          seen++;
+        }
+      }
+      out.push(rest.slice(0, idx));
+      rest = rest.slice(idx);
+    }
+    out.push(rest);
+    return out;
+  };
+  for (const para of text.split("\n")) {
+    for (const word of para.split(" ").filter((x) => x.length)) {
+      for (const piece of pieces(word)) {
+        const lineLen = visible(line);
+        if (lineLen > 0 && lineLen + 1 + visible(piece) > w) flush();
+        const sep = visible(line) > 0 ? " " : "";
+        line += sep + piece;
+        track(piece);
+      }
+    }
+    flush();
+    line = "";
+    open = [];
+  }
+  return lines;
+}
+
+/**
+ * A table whose cells wrap at word boundaries instead of being cut: the columns in `flexible` give up width (down to
+ * their longest word, or `minFlex`) until the table fits; the others keep their natural width.
+ */
+export function wrapTable(headers: string[], rows: string[][], width: number, flexible: number[], minFlex = 12): string[] {
+  const widths = headers.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ""))));
+  const gaps = 2 * (headers.length - 1);
+  const total = () => widths.reduce((a, b) => a + b, 0) + gaps;
+  while (total() > width) {
+    const shrinkable = flexible.filter((i) => widths[i]! > minFlex);
+    if (!shrinkable.length) break;
+    const widest = shrinkable.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
+    widths[widest]! -= 1;
+  }
+  const lines: string[] = [];
+  for (const r of [headers, ...rows]) {
+    const cells = widths.map((w, i) => wrapAnsi(r[i] ?? "", w));
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let k = 0; k < height; k++) {
+      lines.push(
+        cells
+          .map((c, i) => {
+            const s = c[k] ?? "";
+            return s + " ".repeat(Math.max(0, widths[i]! - visible(s)));
+          })
+          .join("  ")
+          .trimEnd(),
+      );
+    }
+  }
+  return lines;
 }

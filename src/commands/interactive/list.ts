@@ -2,7 +2,8 @@
 import type { Category, PatternEntry } from "../../patterns/types.js";
 import { builtInTours, tourFor, type Tour } from "../../patterns/tours.js";
 import { findStack } from "../../runtime/stack.js";
-import { table } from "../../ui/output.js";
+import { visibleLength } from "../../ui/output.js";
+import { terminalWidth, wrapAnsi, wrapTable } from "./format.js";
 import { c, sym } from "../../ui/palette.js";
 
 export const CATEGORY_ORDER: Category[] = ["communication", "orchestration", "scheduling", "events", "custom"];
@@ -83,14 +84,37 @@ export async function collectList(entries: PatternEntry[], stateDir?: string): P
   return listPatterns(entries, services);
 }
 
-export function renderList(r: ListReport, width = process.stdout.columns || 120): string[] {
+/** Below this many columns for the wrapped columns, a table reads worse than one block per pattern. */
+const MIN_WRAPPED_COLUMN = 20;
+
+/** The list, wrapped at word boundaries to the width (never cut): a table when it is wide, blocks when narrow. */
+export function renderList(r: ListReport, width = terminalWidth()): string[] {
+  const reg = (p: ListedPattern) => (p.registered === null ? c.dim("?") : p.registered ? sym.ok : `${sym.fail} ${c.fail(`missing ${p.missing.join(", ")}`)}`);
   const rows: string[][] = [];
   for (const g of byCategory(r.patterns)) {
     g.items.forEach((p, i) => {
-      const reg = p.registered === null ? c.dim("?") : p.registered ? sym.ok : `${sym.fail} ${c.fail(`missing ${p.missing.join(", ")}`)}`;
-      rows.push([i === 0 ? c.bold(g.category) : "", c.id(p.name), p.summary, p.verbs.join(", "), `${reg} ${c.dim(p.services.join(", "))}`]);
+      rows.push([i === 0 ? c.bold(g.category) : "", c.id(p.name), p.summary, p.verbs.join(", "), `${reg(p)} ${c.dim(p.services.join(", "))}`]);
     });
   }
   r.tours.forEach((t, i) => rows.push([i === 0 ? c.bold("playground") : "", c.id(t.name), t.summary, `tour ${t.name}`, c.dim("playground")]));
-  return table(["category", "pattern", "what it shows", "verbs", "services"], rows, width);
+  const headers = ["category", "pattern", "what it shows", "verbs", "services"];
+  const fixed = [0, 1].map((i) => Math.max(visibleLength(headers[i]!), ...rows.map((row) => visibleLength(row[i]!)))).reduce((a, b) => a + b, 0);
+  if (width - fixed - 2 * (headers.length - 1) >= 3 * MIN_WRAPPED_COLUMN) return wrapTable(headers, rows, width, [2, 3, 4], MIN_WRAPPED_COLUMN);
+
+  const lines: string[] = [];
+  const block = (name: string, mark: string, summary: string, verbs: string[]) => {
+    lines.push(...wrapAnsi(`${c.id(name)}  ${mark}`, width - 2).map((l) => `  ${l}`));
+    lines.push(...wrapAnsi(summary, width - 6).map((l) => `      ${l}`));
+    for (const v of verbs) lines.push(...wrapAnsi(`${c.dim("$")} ${c.cmd(`patterns ${v}`)}`, width - 6).map((l) => `      ${l}`));
+  };
+  for (const g of byCategory(r.patterns)) {
+    lines.push(...wrapAnsi(`${c.bold(g.category)} ${c.dim(`— ${CATEGORY_BLURB[g.category as Category] ?? ""}`)}`, width));
+    for (const p of g.items) block(p.name, `${reg(p)} ${c.dim(p.services.join(", "))}`, p.summary, p.verbs);
+    lines.push("");
+  }
+  if (r.tours.length) {
+    lines.push(c.bold("playground"));
+    for (const t of r.tours) block(t.name, "", t.summary, [`tour ${t.name}`]);
+  }
+  return lines;
 }

@@ -1,8 +1,10 @@
 // The interactive menu (`patterns` alone in a terminal): start the stack if needed, pick a category, a pattern, an
-// action. The choices are built by pure functions from the tours (so they are unit-tested), and every choice names
-// the command that does the same without a terminal.
-import type { Command } from "commander";
-import { confirm, select, Separator } from "@inquirer/prompts";
+// action. The choices are built by pure functions from the tours and the verb declarations (so they are unit-tested),
+// and every choice names the command that does the same without a terminal. A pattern's actions are its registry
+// verbs, asked through prompts and run by the program itself (the same verb runners as the command line).
+import { randomBytes } from "node:crypto";
+import { CommanderError, type Command } from "commander";
+import { checkbox, confirm, input, select, Separator } from "@inquirer/prompts";
 import { allTours, type Tour } from "../../patterns/tours.js";
 import { registry } from "../../patterns/registry.js";
 import { findStack, requireStack } from "../../runtime/stack.js";
@@ -16,6 +18,11 @@ import { listInvocations, renderInvocations } from "./invocations.js";
 import { presentTour, TourStopped } from "./tour.js";
 import { probe, uiUrl } from "./ui.js";
 import { killFromMenu } from "../faults.js";
+import type { ArgSpec, OptionSpec, VerbSpec } from "../verb.js";
+import type { PatternEntry } from "../../patterns/types.js";
+import { shortId } from "../../ui/output.js";
+import { paintStatus } from "./format.js";
+import type { InvocationRow } from "./invocations.js";
 
 export interface MenuChoice<V> {
   value: V;
@@ -27,7 +34,21 @@ export interface MenuChoice<V> {
 export type TopChoice = { kind: "category"; category: string } | { kind: "list" } | { kind: "invocations" } | { kind: "kill" } | { kind: "ui" } | { kind: "quit" };
 export type KillChoice = { kind: "kill"; component: "worker" | "restate" | "broker"; downMs: number; node?: number } | { kind: "back" };
 export type PatternChoice = { kind: "tour"; name: string } | { kind: "back" };
-export type ActionChoice = "tour" | "demo" | "verbs" | "invocations" | "back";
+export type ActionChoice = "tour" | "demo" | "verbs" | "invocations" | "back" | { kind: "verb"; path: string };
+export type InvocationPick = { kind: "timeline"; id: string } | { kind: "back" };
+
+/** One of a pattern's actions: a declared verb, with what to ask before running it. */
+export interface VerbAction {
+  path: string;
+  summary: string;
+  args: ArgSpec[];
+  /** the visible options, asked only when picked */
+  options: OptionSpec[];
+  /** positional values from the declaration's own examples, as defaults */
+  exampleArgs: string[];
+  /** option values from the examples ("--fail" → "payment"), as defaults */
+  exampleOptions: Record<string, string>;
+}
 
 const PLAYGROUND_BLURB = "the playground itself: a worker killed mid-invocation, and what Restate does about it";
 
@@ -70,15 +91,122 @@ export function patternChoices(tours: Tour[], category: string): MenuChoice<Patt
   ];
 }
 
-export function actionChoices(t: Tour): MenuChoice<ActionChoice>[] {
+export function actionChoices(t: Tour, actions: VerbAction[] = []): MenuChoice<ActionChoice>[] {
   const choices: MenuChoice<ActionChoice>[] = [
     { value: "tour", name: "Take the guided tour", description: `same as: npx patterns tour ${t.name}` },
   ];
+  for (const a of actions) {
+    choices.push({ value: { kind: "verb", path: a.path }, name: `${a.path} ${c.dim(`— ${a.summary}`)}`, description: `same as: npx patterns ${a.path}${a.args.map((x) => ` ${x.name}`).join("")}${a.options.length ? " [options]" : ""} (asked next, defaults filled in)` });
+  }
   if (!t.builtIn) choices.push({ value: "demo", name: "Run the scenario and its checks", description: `same as: npx patterns demo ${t.name}` });
   choices.push({ value: "verbs", name: "Show the commands to drive it yourself", description: t.verbs.map((v) => `npx patterns ${v}`).join(", ") || "its verbs" });
-  if (t.services[0]) choices.push({ value: "invocations", name: "Its recent invocations", description: `same as: npx patterns invocations --service ${t.services[0]}` });
+  if (t.services[0]) choices.push({ value: "invocations", name: "Its recent invocations", description: `same as: npx patterns invocations --service ${t.services[0]} (pick one to open its timeline)` });
   choices.push({ value: "back", name: "← back" });
   return choices;
+}
+
+/** Shell-like words of an example line: quotes group, "#" starts a comment. */
+export function exampleWords(line: string): string[] {
+  const words: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(#.*$)|(\S+)/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    if (m[3] !== undefined) break;
+    words.push(m[1] ?? m[2] ?? m[4]!);
+  }
+  return words;
+}
+
+/** The positional values of the first example of `path` that gives every required argument. */
+export function examplePositionals(spec: Pick<VerbSpec, "path" | "args" | "examples">): string[] {
+  const pathWords = spec.path.split(" ");
+  const required = (spec.args ?? []).filter((a) => a.name.startsWith("<")).length;
+  for (const ex of spec.examples ?? []) {
+    const words = exampleWords(ex.replace(/^\s*(npx\s+)?patterns\s+/, ""));
+    if (pathWords.some((w, i) => words[i] !== w)) continue;
+    const rest = words.slice(pathWords.length);
+    const positional: string[] = [];
+    for (const w of rest) {
+      if (w.startsWith("-")) break;
+      positional.push(w);
+    }
+    if (positional.length >= required) return positional;
+  }
+  return [];
+}
+
+/** The first value each value-taking option has in the declaration's examples. */
+export function exampleOptionValues(spec: Pick<VerbSpec, "path" | "examples">): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const ex of spec.examples ?? []) {
+    const words = exampleWords(ex.replace(/^\s*(npx\s+)?patterns\s+/, ""));
+    if (spec.path.split(" ").some((w, i) => words[i] !== w)) continue;
+    words.forEach((w, i) => {
+      const next = words[i + 1];
+      if (/^--[\w-]+$/.test(w) && next !== undefined && !next.startsWith("-") && found[w] === undefined) found[w] = next;
+    });
+  }
+  return found;
+}
+
+/** A pattern's actions: the declared verbs its registry entry lists, once each, in the registry's order. */
+export function patternActions(p: Pick<PatternEntry, "verbs" | "declarations">): VerbAction[] {
+  const verbs = (p.declarations ?? []).filter((d): d is VerbSpec => d.kind !== "group" && !(d as VerbSpec).hidden) as VerbSpec[];
+  const out: VerbAction[] = [];
+  for (const line of p.verbs) {
+    const words = line.split(/\s+/);
+    // the longest declared path the line starts with ("saga book --fail payment" → "saga book")
+    const spec = verbs
+      .filter((v) => v.path.split(" ").every((w, i) => words[i] === w))
+      .sort((a, b) => b.path.length - a.path.length)[0];
+    if (!spec || out.some((a) => a.path === spec.path)) continue;
+    out.push({ path: spec.path, summary: spec.summary, args: spec.args ?? [], options: (spec.options ?? []).filter((o) => !o.hidden), exampleArgs: examplePositionals(spec), exampleOptions: exampleOptionValues(spec) });
+  }
+  return out;
+}
+
+export interface FlagInfo {
+  long: string;
+  takesValue: boolean;
+}
+
+export function flagInfo(o: OptionSpec): FlagInfo {
+  const long = o.flags.match(/--[\w-]+/)?.[0] ?? o.flags.split(/[ ,]/)[0]!;
+  return { long, takesValue: /[<[]/.test(o.flags) };
+}
+
+/** The command line for an action and the answers: positional values, then the options that were set. */
+export function verbArgv(a: VerbAction, positionals: string[], options: Record<string, string | boolean>): string[] {
+  const argv = [...a.path.split(" ")];
+  a.args.forEach((spec, i) => {
+    const v = positionals[i]?.trim();
+    if (!v) return;
+    argv.push(...(spec.name.includes("...") ? v.split(/\s+/) : [v]));
+  });
+  for (const o of a.options) {
+    const f = flagInfo(o);
+    const v = options[f.long];
+    if (v === undefined || v === false || v === "") continue;
+    if (f.takesValue) argv.push(f.long, String(v));
+    else argv.push(f.long);
+  }
+  return argv;
+}
+
+/** `npx patterns saga book --crash-after "Refund payment"`: the argv as a person would type it. */
+export function commandLine(argv: string[]): string {
+  return ["npx", "patterns", ...argv.map((w) => (/^[\w@%+=:,./<>|-]+$/.test(w) ? w : JSON.stringify(w)))].join(" ");
+}
+
+/** Recent invocations to pick from; the pick opens that invocation's timeline. */
+export function invocationChoices(rows: InvocationRow[]): MenuChoice<InvocationPick>[] {
+  return [
+    ...rows.map((r): MenuChoice<InvocationPick> => ({
+      value: { kind: "timeline", id: r.id },
+      name: `${shortId(r.id)}  ${r.target ?? "?"}  ${paintStatus(r.status, r.completion_result)}`,
+      description: `same as: npx patterns timeline ${r.id}`,
+    })),
+    { value: { kind: "back" }, name: "← back" },
+  ];
 }
 
 /** What can be killed from the menu; the broker only when the playground runs it. */
@@ -137,6 +265,78 @@ function showError(e: unknown): void {
   throw e;
 }
 
+/** Values typed in this menu session, by argument name, offered again as defaults. */
+const remembered = new Map<string, string>();
+
+const bare = (argName: string) => argName.replace(/[<>[\].]/g, "");
+
+/** Ask an action's arguments and the options the user picks (defaults filled in), then run it through the program. */
+async function runVerbAction(program: Command, a: VerbAction): Promise<void> {
+  const positionals: string[] = [];
+  for (const [i, spec] of a.args.entries()) {
+    const required = spec.name.startsWith("<");
+    const fallback = remembered.get(bare(spec.name)) ?? a.exampleArgs[i] ?? (spec.default !== undefined ? String(spec.default) : required ? `${bare(spec.name)}-${randomBytes(3).toString("hex")}` : "");
+    const value = spec.choices
+      ? await select({ message: `${spec.name} ${c.dim(spec.description)}`, choices: spec.choices.map((x) => ({ value: x, name: x })), default: fallback || undefined })
+      : await input({ message: `${spec.name} ${c.dim(spec.description)}`, default: fallback || undefined, required });
+    positionals.push(value);
+    if (value) remembered.set(bare(spec.name), value);
+  }
+  const options: Record<string, string | boolean> = {};
+  const optional = a.options.filter((o) => !o.required);
+  const picked = optional.length
+    ? await checkbox({
+        message: `Options for ${a.path} ${c.dim("(space to pick, Enter to go on; none picked = the defaults)")}`,
+        choices: optional.map((o) => ({ value: flagInfo(o).long, name: `${o.flags} ${c.dim(o.description)}` })),
+        pageSize: 12,
+      })
+    : [];
+  for (const o of a.options) {
+    const f = flagInfo(o);
+    // a required option is always asked; the others only when picked
+    if (!o.required && !picked.includes(f.long)) continue;
+    if (!f.takesValue) {
+      options[f.long] = true;
+      continue;
+    }
+    const def = remembered.get(f.long) ?? (o.default !== undefined ? String(o.default) : a.exampleOptions[f.long]);
+    const value = o.choices
+      ? await select({ message: `${o.flags} ${c.dim(o.description)}`, choices: o.choices.map((x) => ({ value: x, name: x })), default: def })
+      : await input({ message: `${o.flags} ${c.dim(o.description)}`, default: def, required: true });
+    options[f.long] = value;
+    remembered.set(f.long, value);
+  }
+  await runArgv(program, verbArgv(a, positionals, options));
+}
+
+/** Run a command line through the program, as `npx patterns …` would; its errors are shown, the menu goes on. */
+async function runArgv(program: Command, argv: string[]): Promise<void> {
+  note(c.dim(`same as: ${commandLine(argv)}`));
+  const before = process.exitCode;
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) note(`${c.fail("error:")} ${e.message.replace(/^error:\s*/, "")}`);
+    else showError(e);
+  } finally {
+    // a verb that failed says so; it does not make the menu's own exit code fail
+    if (process.exitCode && process.exitCode !== before) note(c.warn(`(it would have exited ${String(process.exitCode)})`));
+    process.exitCode = before;
+  }
+}
+
+/** The recent invocations, and a pick that opens one's timeline. */
+async function invocationsMenu(program: Command, service?: string): Promise<void> {
+  const rows = await listInvocations(requireStack(), { service, limit: 15 });
+  if (rows.length === 0) {
+    note(c.dim(service ? `no invocations of ${service} yet` : "no invocations yet"));
+    return;
+  }
+  for (const l of renderInvocations(rows)) out(l);
+  const pick = await ask("Open an invocation's timeline?", invocationChoices(rows));
+  if (pick.kind === "timeline") await runArgv(program, ["timeline", pick.id]);
+}
+
 export async function runMenu(program: Command): Promise<void> {
   note(`${c.bold("restate-patterns")} ${c.dim("— durable-execution patterns running for real. Arrows to move, Enter to pick, Ctrl+C to leave.")}`);
   if (!findStack()) {
@@ -159,9 +359,7 @@ export async function runMenu(program: Command): Promise<void> {
         const r = await collectList(registry);
         for (const l of renderList(r)) out(l);
       } else if (top.kind === "invocations") {
-        const rows = await listInvocations(requireStack(), { limit: 15 });
-        if (rows.length === 0) note(c.dim("no invocations yet"));
-        for (const l of renderInvocations(rows)) out(l);
+        await invocationsMenu(program);
       } else if (top.kind === "kill") {
         const stack = requireStack();
         const pick = await ask("Kill which one?", killChoices(stack.state.kafka.kind, stack.state.nodes?.length));
@@ -193,11 +391,16 @@ async function patternMenu(program: Command, category: string): Promise<void> {
 }
 
 async function actionMenu(program: Command, t: Tour): Promise<void> {
+  const entry = registry.find((x) => x.name === t.name);
+  const actions = entry ? patternActions(entry) : [];
   for (;;) {
-    const action = await ask(`${t.title}: what now?`, actionChoices(t));
+    const action = await ask(`${t.title}: what now?`, actionChoices(t, actions));
     if (action === "back") return;
     try {
-      if (action === "tour") {
+      if (typeof action === "object") {
+        const a = actions.find((x) => x.path === action.path);
+        if (a) await runVerbAction(program, a);
+      } else if (action === "tour") {
         note(c.dim(`same as: npx patterns tour ${t.name}`));
         const r = await presentTour(t, { stack: requireStack(), json: false, yes: false, crash: true, hasVerb: (v) => program.commands.some((x) => x.name() === v) });
         if (!r.passed) note(c.warn("the tour's checks did not all pass: see above"));
@@ -211,9 +414,7 @@ async function actionMenu(program: Command, t: Tour): Promise<void> {
         for (const l of verbLines(program, t)) out(l);
       } else if (action === "invocations") {
         note(c.dim(`same as: npx patterns invocations --service ${t.services[0]}`));
-        const rows = await listInvocations(requireStack(), { service: t.services[0], limit: 15 });
-        if (rows.length === 0) note(c.dim(`no invocations of ${t.services[0]} yet`));
-        for (const l of renderInvocations(rows)) out(l);
+        await invocationsMenu(program, t.services[0]);
       }
     } catch (e) {
       if (e instanceof TourStopped) note(c.dim("tour stopped"));

@@ -8,8 +8,10 @@ import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
-import { proseWidth, wrap } from "./format.js";
+import { proseWidth, terminalWidth, wrap, wrapAnsi } from "./format.js";
 import { offerComparison } from "../compare.js";
+import { invocations } from "../../observe/index.js";
+import { buildLanes, renderLanes } from "../../observe/lanes.js";
 
 export interface PresentOptions {
   stack: RunningStack;
@@ -99,8 +101,9 @@ async function pause(message: string, interactive: boolean): Promise<void> {
   if (!(await ask(message, interactive))) throw new TourStopped();
 }
 
-export function checkLines(report: TourReport): string[] {
-  const lines = report.checks.map((x) => `${x.ok ? sym.ok : sym.fail} ${x.name}${x.detail ? c.dim(` — ${x.detail}`) : ""}`);
+/** One check per item, wrapped at word boundaries to the width (continuation lines indented under the sentence). */
+export function checkLines(report: TourReport, width = terminalWidth()): string[] {
+  const lines = report.checks.flatMap((x) => wrapAnsi(`${x.ok ? sym.ok : sym.fail} ${x.name}${x.detail ? c.dim(` — ${x.detail}`) : ""}`, width - 2).map((l, i) => (i === 0 ? l : `  ${l}`)));
   const failed = report.checks.filter((x) => !x.ok).length;
   lines.push(
     report.passed
@@ -131,7 +134,14 @@ export async function presentTour(tour: Tour, o: PresentOptions): Promise<Presen
     for (const l of tour.look) wrap(l, proseWidth(), "    ").forEach((w, i) => note(i === 0 ? w.replace(/^ {4}/, "  • ") : w));
   }
   let timeline: Timeline | undefined;
-  // an optional view: declining it skips the journal, never the checks below (they are the proof)
+  // the optional views below come after every check was computed (runTour): declining them skips a view, never a check
+  const laneIds = Array.isArray(report.data?.lanes) ? (report.data.lanes as unknown[]).filter((x): x is string => typeof x === "string") : [];
+  if (!o.json && laneIds.length && (await ask("Show the lanes of those invocations (timeline --lanes)?", interactive))) {
+    const rows = await invocations(o.stack.admin, { ids: laneIds }).catch(() => []);
+    out("");
+    out(c.bold(`The lanes of the ${rows.length} invocations the tour talks about`) + c.dim(" (like npx patterns timeline --lanes)"));
+    for (const l of renderLanes(buildLanes(rows, new Date()), Math.max(20, Math.min(60, (process.stdout.columns || 100) - 60)))) out(l);
+  }
   if (report.keyInvocation && (await ask(`Show the journal of ${shortId(report.keyInvocation)}?`, interactive))) {
     timeline = await invocationTimeline(o.stack, report.keyInvocation).catch(() => undefined);
     if (timeline && !o.json) {

@@ -5,6 +5,7 @@ import { check, type Check, type DemoContext, type DemoResult } from "../../patt
 import { sendToSink } from "../lib/records.js";
 import { completedOrLatest } from "../../observe/index.js";
 import { registerTracked, showTracked, TRACKERS } from "./run.js";
+import { journalChecks, notRetried } from "../../patterns/claims.js";
 
 function runId(): string {
   return randomBytes(3).toString("hex");
@@ -58,7 +59,9 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
         bad?.completion_failure ?? `status ${bad?.status ?? "?"}`,
       ),
     );
-    checks.push(check("it was not retried", (bad?.retry_count ?? 0) <= 1, `retry_count ${bad?.retry_count ?? 0}`));
+    const once = notRetried(bad?.id, "its journal shows one attempt: a terminal error is not retried");
+    say(`  journal: ${once.says}`);
+    checks.push(...(await journalChecks(stack, [once])));
     checks.push(
       check(
         "the records behind it still flowed",

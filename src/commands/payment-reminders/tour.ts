@@ -9,6 +9,7 @@ import { ON_PAYMENT_FAILURE, PAYMENT_TRACKER } from "../../services/payment-remi
 import { invoiceHistory, makeEvent, readTrackerState, sendFailure, sendSuccess, waitSettled } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { claim, journalChecks } from "../../patterns/claims.js";
 
 const suffix = () => randomBytes(3).toString("hex");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,7 +53,14 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
       ? await invocation(stack.admin, success.cancelledReminder)
       : undefined;
 
+    const selfSend = claim(`the first failure's journal sends the next reminder to the invoice itself, due a (scaled) day later`, first.invocationId, (t) => {
+      const sends = t.entries.filter((e) => e.kind === "send" && e.target === `${PAYMENT_TRACKER}/${ignored}/${ON_PAYMENT_FAILURE}` && e.dueAt);
+      const gap = sends[0]?.dueAt ? Date.parse(sends[0].dueAt) - Date.parse(sends[0].at) : NaN;
+      return { ok: sends.length === 1 && gap >= scaledDay * 0.8, detail: sends.length ? `${sends.length} delayed send(s) to ${sends[0]!.target}, due ${humanDuration(gap)} after it was journaled` : `no delayed send to ${PAYMENT_TRACKER}/${ignored} in ${t.invocation.target}` };
+    });
+    say(`  journal: ${selfSend.says}`);
     const checks: Check[] = [
+      ...(await journalChecks(stack, [selfSend])),
       check("the next reminder is a scheduled invocation in Restate", heldByTimer, `status of ${first.nextReminder?.invocationId}: ${scheduledRow?.status ?? "not found"}`),
       check(
         `exactly ${MAX_REMINDERS} reminder e-mails, numbered 1…${MAX_REMINDERS}`,
@@ -75,5 +83,5 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
         `${success.cancelledReminder ?? "none"}: ${cancelled ? `${cancelled.status} ${cancelled.completion_failure ?? ""}`.trim() : "no longer in Restate's invocation table"}; state paid=${String(paidState.paid)}`,
       ),
     ];
-    return { checks, data: { invoices: { ignored, paid }, scaledDayMs: scaledDay, history: hist, cancelledReminder: success.cancelledReminder } };
+    return { checks, data: { keyInvocation: first.invocationId, invoices: { ignored, paid }, scaledDayMs: scaledDay, history: hist, cancelledReminder: success.cancelledReminder } };
   }

@@ -5,9 +5,9 @@ import type { RunningStack } from "../../runtime/stack.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { CARD_DECLINED, CARD_OK } from "../../services/payment-signals/api.js";
 import { executions, randomSuffix } from "../lib/args.js";
-import { journal } from "../../observe/index.js";
 import { paySignals, type PaySignalsResult } from "./verbs.js";
 import { guarded, row } from "../../patterns/scenario.js";
+import { claim, journalChecks, runsNamed, waitedOnAwakeable, type JournalClaim } from "../../patterns/claims.js";
 
 const PROVIDER = "payment-provider";
 
@@ -35,21 +35,32 @@ async function paymentSignals(ctx: DemoContext): Promise<DemoResult> {
   const delayedDeclined = await pay("delayed-decline", { amount: 109, paymentMethodId: CARD_DECLINED, delayedStatus: true });
   const lost = await pay("lost-response", { amount: 42, paymentMethodId: CARD_OK, loseFirstResponse: true });
 
-  const syncJournal = sync.invocationId ? await journal(stack.admin, [sync.invocationId]) : [];
   const webhookRow = delayed.webhookInvocationId ? await row(stack, delayed.webhookInvocationId) : undefined;
   const declinedRow = declined.invocationId ? await row(stack, declined.invocationId) : undefined;
   const lostCharges = charges(stack, lost.providerIdempotencyKey);
   const lostSteps = lost.invocationId ? executions(stack, lost.invocationId).steps["stripe call"] ?? 0 : 0;
   const lostLedger = lost.providerIdempotencyKey ? readLedger(stack.paths.root, { system: PROVIDER, key: lost.providerIdempotencyKey }) : [];
   const all = [sync, delayed, declined, delayedDeclined, lost];
+  const claims: JournalClaim[] = [
+    claim("sync path: the provider's answer was used at once, nothing awaited", sync.invocationId, (t) => {
+      const waits = t.entries.filter((e) => e.kind === "awakeable" || e.kind === "signal");
+      return { ok: sync.outcome === "succeeded" && sync.path === "sync" && waits.length === 0, detail: `${sync.outcome} via ${sync.path}; ${waits.length ? `${waits.length} signal(s) in the journal` : "no signal in the journal"}: ${t.entries.map((e) => e.kind).join(", ")}` };
+    }),
+    waitedOnAwakeable(delayed.invocationId, "webhook path: the handler was suspended on its awakeable until the webhook resolved it"),
+    claim(`lost answer: "stripe call" is in the journal once, after its first run's answer was lost and the step retried`, lost.invocationId, (t) => {
+      const found = runsNamed(t, "stripe call");
+      const x = found[0]?.entry.execution;
+      return {
+        ok: found.length === 1 && !!x && (x.verdict === "retried" || x.verdict === "ran-again") && x.bodyRuns.length >= 2,
+        detail: found.length ? `${found.length} entr${found.length === 1 ? "y" : "ies"}; ${x?.summary ?? "no body record"}` : "no \"stripe call\" entry",
+      };
+    }),
+  ];
+  for (const cl of claims) ctx.say(`  journal: ${cl.says}`);
   const checks: Check[] = [
+    ...(await journalChecks(stack, claims)),
     check(
-      "sync path: the provider's answer is used at once, no signal awaited",
-      sync.outcome === "succeeded" && sync.path === "sync" && !syncJournal.some((e) => e.entry_type === "Notification: Signal"),
-      `${sync.outcome} via ${sync.path}; journal of ${sync.invocationId}: ${syncJournal.map((e) => e.entry_type).join(", ")}`,
-    ),
-    check(
-      "webhook path: the handler waited on its awakeable until processWebhook resolved it",
+      "webhook path: the provider's webhook (processWebhook) completed and the payment succeeded",
       delayed.outcome === "succeeded" && delayed.path === "webhook" && delayed.awakeableCompleted && webhookRow?.completion_result === "success",
       `${delayed.outcome} via ${delayed.path}; journal has Notification: Signal: ${delayed.awakeableCompleted}; processWebhook ${delayed.webhookInvocationId ?? "?"} ${webhookRow?.completion_result ?? "not found"}`,
     ),

@@ -6,6 +6,7 @@ import { paymentMessages, INITIAL_BALANCE_CENTS } from "../../services/payment-s
 import { accountSettled, balanceOf, paymentStorm, paymentView } from "./run.js";
 import { callOk, path, suffix } from "../lib/calls.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { claim, journalChecks } from "../../patterns/claims.js";
 
 async function settledMessage(stack: RunningStack, id: string, op: "makePayment" | "cancelPayment", body?: unknown): Promise<string> {
   return (await callOk<string>(stack, path("payments", id, op), body, `${op} of ${id}`)).body;
@@ -41,7 +42,13 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     // 3. the token expires on a durable timer (a short lifetime asked for, so the demo need not wait the scaled hour)
     const p3 = `pay-${run}-exp`;
     say(`pay on ${p3} with a 1 s token, then wait for expireToken`);
-    await settledMessage(stack, p3, "makePayment", { accountId: `acct-${run}-exp`, amount: 100, expireAfterMs: 1000 });
+    const paid3 = await callOk<string>(stack, path("payments", p3, "makePayment"), { accountId: `acct-${run}-exp`, amount: 100, expireAfterMs: 1000 }, `makePayment of ${p3}`);
+    const timer = claim(`${p3}'s payment journal sends expireToken to itself with a delay: the timer is kept by Restate`, paid3.invocationId, (t) => {
+      const sends = t.entries.filter((e) => e.kind === "send" && e.target === `payments/${p3}/expireToken`);
+      const delay = sends[0]?.dueAt ? Date.parse(sends[0].dueAt) - Date.parse(sends[0].at) : NaN;
+      return { ok: sends.length === 1 && delay >= 500, detail: sends.length ? `one-way send to ${sends[0]!.target}, due ${delay} ms after it was journaled` : `no send to payments/${p3}/expireToken in ${t.invocation.target}` };
+    });
+    say(`  journal: ${timer.says}`);
     const expired = await eventually(
       `the expiry of ${p3}`,
       async () => {
@@ -52,6 +59,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     ).catch(() => []);
     const stateRows = await objectStateRows(stack.admin, "payments", p3);
     const view3 = await paymentView(stack, p3);
+    checks.push(...(await journalChecks(stack, [timer])));
     checks.push(
       check("the token expired on a durable timer", expired.length === 1 && expired[0]!.invoked_by === "service" && stateRows.length === 0 && view3.status === "NEW", `${expired.length} expireToken invocation(s) sent by the object; ${stateRows.length} state entries left`),
     );
@@ -61,5 +69,5 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     const storm = await paymentStorm(stack, { makes: 12, cancels: 4, amount: 100 });
     say(`  ${storm.paymentId}: ${storm.answers.made} paid, ${storm.answers.refunded} refunded; end ${storm.final.status}, balance ${storm.final.balance}`);
     checks.push(...storm.checks.map((x) => ({ ...x, name: `storm: ${x.name}` })));
-    return { checks, data: { payments: [p1, p2, p3, storm.paymentId], storm: { paymentId: storm.paymentId, accountId: storm.accountId, answers: storm.answers, final: storm.final } } };
+    return { checks, data: { keyInvocation: paid3.invocationId, payments: [p1, p2, p3, storm.paymentId], storm: { paymentId: storm.paymentId, accountId: storm.accountId, answers: storm.answers, final: storm.final } } };
   }

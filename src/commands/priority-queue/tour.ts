@@ -5,6 +5,7 @@ import { eventually, invocation } from "../../observe/index.js";
 import { DEFAULT_MAX_IN_FLIGHT } from "../../services/priority-queue/logic.js";
 import { addItems, configureQueue, peakConcurrency, queueRuns, queueStatus, waitDrained } from "./run.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { journalChecks, waitedOnAwakeable } from "../../patterns/claims.js";
 
 const suffix = () => randomBytes(3).toString("hex");
 
@@ -25,6 +26,10 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     say("released one at a time");
     const order = await waitDrained(stack, queue, [...low.items, ...high.items].map((i) => i.label), { timeoutMs: 180_000 });
     const priorities = order.runs.map((r) => r.priority);
+    // the first low-priority call arrived while the queue was held: it is the one that shows a permit being waited for
+    const waiter = low.items[0]?.invocationId;
+    const waited = waitedOnAwakeable(waiter, "a call held back by the queue was suspended on its awakeable until the queue granted it a permit", { minMs: 50 });
+    say(`  journal: ${waited.says}`);
 
     say(`then 12 calls with at most 4 in flight`);
     await configureQueue(stack, queue, 0);
@@ -57,6 +62,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
         afterCancel.queued === beforeCancel.queued - 1 && !cancelledRan && (!cancelledRow || cancelledRow.status === "completed"),
         `queued ${beforeCancel.queued} → ${afterCancel.queued}, dropped ${afterCancel.dropped}; invocation ${cancelledRow ? `${cancelledRow.status} ${cancelledRow.completion_failure ?? ""}`.trim() : "gone"}`,
       ),
+      ...(await journalChecks(stack, [waited])),
     ];
-    return { checks, data: { queue, order: order.runs.map((r) => ({ label: r.label, priority: r.priority })), peak } };
+    return { checks, data: { queue, keyInvocation: waiter, order: order.runs.map((r) => ({ label: r.label, priority: r.priority })), peak } };
   }

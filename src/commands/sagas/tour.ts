@@ -5,6 +5,8 @@ import { SAGA_COMPENSATION_STEPS, SAGA_RUN_STEPS, SAGA_SYSTEMS, expectedCompensa
 import { bookTrip, type BookResult } from "./run.js";
 import { suffix } from "../lib/calls.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { appearsOnce, journalChecks, ranAfterRestart, type JournalClaim } from "../../patterns/claims.js";
+import { crashArmedAt } from "../../patterns/scenario.js";
 
 const COMPENSATION_OF: Record<string, { system: string; action: string }> = {
   [SAGA_RUN_STEPS.refund]: { system: SAGA_SYSTEMS.payments, action: "refund" },
@@ -50,6 +52,21 @@ export function sagaChecks(r: BookResult, fail: SagaStep | undefined, label: str
   return checks;
 }
 
+/**
+ * What the tour says about the rolled-back trip's journal (the workflow and the calls it made): each compensation
+ * is there once with a body that ran once; after a crash right after "Refund payment", the cancels ran after the
+ * restart. The same sentences are printed and checked.
+ */
+export function rollbackClaims(invocationId: string | undefined, fail: SagaStep, crashedAfterRefund: boolean): JournalClaim[] {
+  const claims = expectedCompensations(fail).map((step) => appearsOnce(invocationId, step, `${fail} refused: "${step}" appears once in the journal, its body ran once`));
+  if (crashedAfterRefund) {
+    for (const step of [SAGA_RUN_STEPS.cancelCar, SAGA_RUN_STEPS.cancelFlight]) {
+      claims.push(ranAfterRestart(invocationId, step, `${fail} refused: "${step}" ran after the worker restarted, once`));
+    }
+  }
+  return claims;
+}
+
 export async function demo(ctx: DemoContext): Promise<DemoResult> {
     const { stack, say } = ctx;
     const run = suffix();
@@ -80,6 +97,9 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
       } else checks.push(...sagaChecks(r, s.fail, s.label));
     }
     const declined = results.find((x) => x.s.fail === "payment")!.r;
+    const claims = results.filter(({ s }) => s.fail).flatMap(({ s, r }) => rollbackClaims(r.invocationId, s.fail!, s.fail === "payment" && crashArmedAt(ctx, SAGA_RUN_STEPS.refund)));
+    for (const cl of claims) say(`  journal: ${cl.says}`);
+    checks.push(...(await journalChecks(stack, claims)));
     return {
       checks,
       data: {

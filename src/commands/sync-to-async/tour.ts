@@ -8,7 +8,8 @@ import { DATA_UPLOADER, type EmailResult } from "../../services/sync-to-async/ap
 import { executions, randomSuffix } from "../lib/args.js";
 import { invocations, workflowPromise } from "../../observe/index.js";
 import { DEFAULT_EMAIL, upload } from "./verbs.js";
-import { guarded } from "../../patterns/scenario.js";
+import { crashArmedAt, guarded } from "../../patterns/scenario.js";
+import { appearsOnce, journalChecks, ranAfterRestart, waitedOnPromise, type JournalClaim } from "../../patterns/claims.js";
 
 async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
   const { stack } = ctx;
@@ -32,7 +33,16 @@ async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
   const emailRows = await invocations(stack.admin, { service: DATA_UPLOADER, handler: "resultAsEmail", key: slowId });
   const buckets = readLedger(stack.paths.root, { system: "s3", action: "bucket created", key: slowId });
   const sendSteps = slow.emailInvocationId ? executions(stack, slow.emailInvocationId).steps["send email"] ?? 0 : 0;
+  const claims: JournalClaim[] = [
+    waitedOnPromise(slow.emailInvocationId, "url", "the e-mail request waited on the workflow's url promise until the upload resolved it", { minMs: 50 }),
+    appearsOnce(slow.emailInvocationId, "send email", `"send email" appears once in the e-mail request's journal, its body ran once`),
+  ];
+  if (crashArmedAt(ctx, "create bucket")) {
+    claims.push(ranAfterRestart(slow.invocationId, "upload data", `"upload data" finished in the restarted worker and is in the journal once`, { interruptedBefore: true }));
+  }
+  for (const cl of claims) ctx.say(`  journal: ${cl.says}`);
   const checks: Check[] = [
+    ...(await journalChecks(stack, claims)),
     check("the fast upload answers synchronously", fast.path === "sync" && !!fast.url, `path ${fast.path} after ${fast.waitedMs} ms`),
     check("the fast upload sends no e-mail", emailsFast.length === 0, `ledger e-mails for ${fastId}: ${emailsFast.length}`),
     check("the slow upload switches to e-mail", slow.path === "email", `path ${slow.path} after ${slow.waitedMs} ms`),
@@ -53,7 +63,7 @@ async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
       `[SIMULATED email] ledger entries for ${slowId}: ${emailsSlow.length}; step "send email" ran ${sendSteps}×`,
     ),
   ];
-  return { checks, data: { fastId, slowId, runInvocationId: slow.invocationId, emailInvocationId: slow.emailInvocationId, url: againResult.url } };
+  return { checks, data: { fastId, slowId, keyInvocation: slow.invocationId, runInvocationId: slow.invocationId, emailInvocationId: slow.emailInvocationId, url: againResult.url } };
 }
 
 export const demo = (ctx: DemoContext): Promise<DemoResult> => guarded("sync-to-async", syncToAsync, ctx);

@@ -8,6 +8,7 @@ import { POSTS_SINK, POSTS_TOPIC, readFeed } from "./run.js";
 import { sendToSink, type SentRecord } from "../lib/records.js";
 import { completedOrLatest, countInvocationsByKey, journal, type InvocationRow } from "../../observe/index.js";
 import type { SocialMediaPost } from "../../services/user-feed/user-feed.js";
+import { appearsOnce, claim, journalChecks, runsNamed } from "../../patterns/claims.js";
 
 function runId(): string {
   return randomBytes(3).toString("hex");
@@ -16,7 +17,6 @@ function runId(): string {
 interface JournalTimes {
   /** appended_at of the first entry with that name (ms) */
   firstStep(name: string): number | undefined;
-  count(entryType: string, name?: string): number;
 }
 
 async function journalOf(stack: RunningStack, id: string): Promise<JournalTimes> {
@@ -26,7 +26,6 @@ async function journalOf(stack: RunningStack, id: string): Promise<JournalTimes>
       const r = rows.find((x) => x.name === name && x.entry_type === "Command: Run");
       return r?.appended_at ? Date.parse(r.appended_at) : undefined;
     },
-    count: (type, name) => rows.filter((x) => x.entry_type === type && (name === undefined || x.name === name)).length,
   };
 }
 
@@ -80,7 +79,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     checks.push(completedOk(rows, ids));
     checks.push(await invocationsPerKey(stack, POSTS_SINK.service, POSTS_SINK.handler, { [u1]: 2, [u2]: 1 }));
 
-    const [j1, j3] = [await journalOf(stack, r1.invocationId!), await journalOf(stack, r3.invocationId!)];
+    const j3 = await journalOf(stack, r3.invocationId!);
     // userid2 was produced after userid1's first post, yet finished while that post was still polling
     checks.push(
       check(
@@ -97,9 +96,19 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
         secondStarted !== undefined ? `"create post" of the second post ${((secondStarted - ms(p1?.completed_at)) / 1000).toFixed(2)} s after the first completed` : "no create post step",
       ),
     );
-    const sleeps = j1.count("Command: Sleep");
-    const polls = j1.count("Command: Run", "check moderation");
-    checks.push(check("moderation was polled with durable sleeps", sleeps === 3 && polls === 4, `${u1}'s first post: ${polls} "check moderation" steps, ${sleeps} durable sleeps in its journal`));
+    const polled = claim(`${u1}'s first post: moderation was polled 4 times with a durable sleep between polls, each poll's body run once`, r1.invocationId, (t) => {
+      const sleeps = t.entries.filter((e) => e.kind === "sleep" && !e.pending);
+      const polls = runsNamed(t, "check moderation").filter((l) => l.owner === t);
+      const twice = polls.filter((l) => l.entry.execution?.verdict !== "live" && l.entry.execution?.verdict !== "replayed");
+      return { ok: sleeps.length === 3 && polls.length === 4 && twice.length === 0, detail: `${polls.length} "check moderation" steps (${polls.map((l) => l.entry.execution?.verdict ?? "?").join(", ")}), ${sleeps.length} durable sleeps in its journal` };
+    });
+    say(`  journal: ${polled.says}`);
+    checks.push(...(await journalChecks(stack, [polled])));
+
+    const posts: [string, string][] = [[`${u1}'s first post`, r1.invocationId!], [`${u2}'s post`, r2.invocationId!], [`${u1}'s second post`, r3.invocationId!]];
+    const claims = posts.map(([label, id]) => appearsOnce(id, "create post", `${label}: "create post" is in its journal once and its body ran once, so the post id is kept`));
+    for (const cl of claims) say(`  journal: ${cl.says}`);
+    checks.push(...(await journalChecks(stack, claims)));
 
     const [f1, f2] = [await readFeed(stack, u1), await readFeed(stack, u2)];
     checks.push(
@@ -119,5 +128,5 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
         `creates per post: ${perInvocation.join(", ")}`,
       ),
     );
-    return { checks, data: { run, users: [u1, u2], keyInvocation: r1.invocationId, records: sent.records, feed: { [u1]: f1, [u2]: f2 } } };
+    return { checks, data: { run, users: [u1, u2], firstPost: r1.invocationId, records: sent.records, feed: { [u1]: f1, [u2]: f2 } } };
   }

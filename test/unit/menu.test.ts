@@ -1,0 +1,108 @@
+// The menu's actions come from the registry and the verb declarations (not a second list), and `list` wraps instead
+// of cutting: pure parts, checked against the real program and registry.
+import { describe, expect, it } from "vitest";
+import type { Command } from "commander";
+import { buildProgram } from "../../src/cli.js";
+import { registry } from "../../src/patterns/registry.js";
+import { allTours } from "../../src/patterns/tours.js";
+import { actionChoices, commandLine, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
+import { listPatterns, renderList } from "../../src/commands/interactive/list.js";
+import { wrapAnsi, wrapTable } from "../../src/commands/interactive/format.js";
+import type { InvocationRow } from "../../src/observe/types.js";
+
+const program = buildProgram();
+
+function commandAt(argv: string[]): Command | undefined {
+  let cmd: Command = program;
+  for (const w of argv) {
+    const next = cmd.commands.find((x) => x.name() === w);
+    if (!next) break;
+    cmd = next;
+  }
+  return cmd === program ? undefined : cmd;
+}
+
+describe("the menu's actions", () => {
+  it("every pattern offers its registry verbs as actions, each a declared command of the program", () => {
+    const missing: string[] = [];
+    for (const p of registry) {
+      const actions = patternActions(p);
+      if (p.declarations?.length && p.verbs.length && actions.length === 0) missing.push(`${p.name}: no action`);
+      for (const a of actions) {
+        const cmd = commandAt(a.path.split(" "));
+        if (!cmd || cmd.name() !== a.path.split(" ").at(-1)) missing.push(`${p.name}: ${a.path} is not a command`);
+      }
+      expect(new Set(actions.map((a) => a.path)).size, `${p.name} lists an action twice`).toBe(actions.length);
+    }
+    expect(missing).toEqual([]);
+    const sagas = patternActions(registry.find((p) => p.name === "sagas")!);
+    expect(sagas.map((a) => a.path)).toEqual(["saga book", "saga show"]);
+  });
+
+  it("puts the actions between the tour and the other choices, each naming the command it runs", () => {
+    const t = allTours().find((x) => x.name === "sagas")!;
+    const choices = actionChoices(t, patternActions(registry.find((p) => p.name === "sagas")!));
+    const verbs = choices.filter((ch) => typeof ch.value === "object");
+    expect(verbs.map((ch) => ch.description)).toEqual([
+      "same as: npx patterns saga book [options] (asked next, defaults filled in)",
+      "same as: npx patterns saga show <trip> (asked next, defaults filled in)",
+    ]);
+    expect(choices[0]!.value).toBe("tour");
+  });
+
+  it("fills argument defaults from the declaration's own examples", () => {
+    expect(exampleWords(`npx patterns saga book --crash-after "Refund payment"   # a comment`)).toEqual(["npx", "patterns", "saga", "book", "--crash-after", "Refund payment"]);
+    const rpc = patternActions(registry.find((p) => p.name === "durable-rpc")!)[0]!;
+    expect(rpc.exampleArgs).toEqual(["product1", "reservation1"]);
+    expect(examplePositionals({ path: "saga show", args: [{ name: "<trip>", description: "" }], examples: ["npx patterns saga show trip123 --json"] })).toEqual(["trip123"]);
+    expect(examplePositionals({ path: "saga show", args: [{ name: "<trip>", description: "" }], examples: ["npx patterns saga book"] })).toEqual([]);
+    const register = patternActions(registry.find((p) => p.name === "package-tracker")!).find((x) => x.path === "package register")!;
+    expect(register.options.find((o) => o.required)?.flags).toBe("--to <destination>");
+    expect(register.exampleOptions["--to"]).toBe("Bridge 6, Amsterdam");
+    expect(patternActions(registry.find((p) => p.name === "sagas")!)[0]!.exampleOptions).toMatchObject({ "--fail": "car", "--crash-after": "Reserve car" });
+  });
+
+  it("turns the answers into the command line the program parses", () => {
+    const book = patternActions(registry.find((p) => p.name === "sagas")!)[0]!;
+    const argv = verbArgv(book, [], { "--fail": "payment", "--crash-after": "Refund payment", "--chaos": false, "--trip": "" });
+    expect(argv).toEqual(["saga", "book", "--fail", "payment", "--crash-after", "Refund payment"]);
+    expect(commandLine(argv)).toBe('npx patterns saga book --fail payment --crash-after "Refund payment"');
+    const cmd = commandAt(argv)!;
+    expect(cmd.name()).toBe("book");
+    expect(cmd.options.map((o) => o.long)).toEqual(expect.arrayContaining(["--fail", "--crash-after"]));
+  });
+
+  it("offers recent invocations whose pick opens the timeline", () => {
+    const row = { id: "inv_1aEeAqP59Hsy2rCgfSYrKJ57xRKipN4S0X", target: "product/p1/reserve", status: "completed", completion_result: "success" } as InvocationRow;
+    const choices = invocationChoices([row]);
+    expect(choices[0]).toMatchObject({ value: { kind: "timeline", id: row.id }, description: `same as: npx patterns timeline ${row.id}` });
+    expect(choices.at(-1)!.value).toEqual({ kind: "back" });
+  });
+});
+
+describe("list wraps at word boundaries", () => {
+  const report = listPatterns(registry, null);
+  const words = (s: string) => s.split(/\s+/).filter(Boolean);
+
+  it.each([80, 160])("at %i columns: no line wider, nothing cut, every word of every summary kept", (width) => {
+    const lines = renderList(report, width).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+    expect(lines.filter((l) => l.length > width), `lines wider than ${width}`).toEqual([]);
+    // an ellipsis only where the registry itself has one (a verb's example value), never from cutting
+    const inData = [...report.patterns.flatMap((p) => [p.summary, ...p.verbs]), ...report.tours.map((t) => t.summary)].join(" ").split("…").length - 1;
+    expect(lines.join("\n").split("…").length - 1, "ellipses (cut text)").toBe(inData);
+    const text = lines.join(" ").split(/\s+/);
+    const lost = report.patterns.flatMap((p) => words(p.summary).filter((w) => !text.includes(w)).map((w) => `${p.name}: ${w}`));
+    expect(lost).toEqual([]);
+  });
+
+  it("wraps coloured text without leaving a colour open across lines, and splits an over-long word at punctuation", () => {
+    const lines = wrapAnsi(`plain \x1b[2mdim words that go on\x1b[22m after`, 10);
+    expect(lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""))).toEqual(["plain dim", "words that", "go on", "after"]);
+    expect(lines[0]!.endsWith("\x1b[0m")).toBe(true);
+    expect(lines[1]!.startsWith("\x1b[2m")).toBe(true);
+    expect(wrapAnsi("a,b,c,d,e,f,g", 6)).toEqual(["a,b,c,", "d,e,f,", "g"]);
+    const t = wrapTable(["a", "b"], [["short", "one two three four five six"]], 20, [1], 5);
+    expect(t.filter((l) => l.length > 20)).toEqual([]);
+    expect(t.join(" ").split(/\s+/).filter(Boolean)).toEqual(["a", "b", "short", "one", "two", "three", "four", "five", "six"]);
+  });
+});
