@@ -71,6 +71,8 @@ export interface DeploymentState {
   phase: "current" | "draining" | "drained";
   /** which code: "dist" (npm run build) or "build N" (a start --watch rebuild), with any variant switch */
   code: string;
+  /** environment switches its worker got on top of the stack's (the versioning tour's code variant) */
+  env?: Record<string, string>;
   registeredAt: string;
   supersededAt?: string;
   stoppedAt?: string;

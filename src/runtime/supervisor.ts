@@ -582,7 +582,17 @@ export class Supervisor {
       this.draining.set(previous.id, d);
       old.once("exit", (c, sig) => this.onDrainingExit(previous.id, old, c, sig));
     }
-    deployments.push({ id, uri, port, pid: proc.pid, phase: "current", code: code.code, registeredAt: now, ...(r.changed?.length ? { changed: r.changed } : {}) });
+    deployments.push({
+      id,
+      uri,
+      port,
+      pid: proc.pid,
+      phase: "current",
+      code: code.code,
+      ...(Object.keys(code.env).length ? { env: code.env } : {}),
+      registeredAt: now,
+      ...(r.changed?.length ? { changed: r.changed } : {}),
+    });
     this.state.deployments = deployments;
     this.save();
     this.log(`deployment ${id} (${code.code}, pid ${proc.pid}, port ${port}) serves new invocations${previous ? `; ${previous.id} drains` : ""}`);
@@ -612,6 +622,7 @@ export class Supervisor {
     if (dep) {
       dep.replacedInPlace = true;
       dep.pid = comp.pid;
+      dep.env = this.workerCode.env;
     }
     this.save();
     this.log(`deployment ${res.id} re-registered at the same URI with changed code (in place, pid ${comp.pid})`);
