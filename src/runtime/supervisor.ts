@@ -95,7 +95,7 @@ interface DrainingWorker {
 /** A superseded deployment is retired no sooner than this: an invocation sent just before the switch gets pinned. */
 const DRAIN_GRACE_MS = 2000;
 /** How many retired deployments status keeps showing. */
-const KEEP_DRAINED = 5;
+const KEEP_DRAINED = 3;
 
 export class Supervisor {
   readonly paths: StatePaths;
