@@ -292,7 +292,7 @@ function followWatchEvents(paths: StatePaths, json: boolean, from?: number): () 
  * `start --watch` on the background stack: the supervisor watches and redeploys; this process only shows what it
  * does. Ctrl+C ends the watching (the stack keeps running on its current deployment); `stop` from elsewhere ends both.
  */
-async function watchInForeground(stateDir: string, srcRoot: string, json: boolean, already: boolean): Promise<never> {
+export async function watchInForeground(stateDir: string, srcRoot: string, json: boolean, already: boolean): Promise<never> {
   const paths = statePaths(stateDir);
   const file = watchEventsFile(paths.logsDir);
   // a fresh start began watching before it was ready (its events from its "watching" line); a running stack is asked to
