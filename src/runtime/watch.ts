@@ -236,7 +236,7 @@ export function watchEventLine(e: WatchEvent): string {
     case "reload": {
       const prev = e.previous
         ? e.previousInFlight
-          ? `; ${e.previousInFlight} invocation${e.previousInFlight === 1 ? "" : "s"} in flight finish${e.previousInFlight === 1 ? "es" : ""} on ${c.id(e.previous)}, the deployment ${e.previousInFlight === 1 ? "it" : "they"} started on, whose worker stops once nothing runs there`
+          ? `; ${e.previousInFlight} invocation${e.previousInFlight === 1 ? "" : "s"} in flight finish${e.previousInFlight === 1 ? "es" : ""} on ${c.id(e.previous)}, the deployment ${e.previousInFlight === 1 ? "it" : "they"} started on (Restate pins each invocation to one), whose worker stops once nothing runs there`
           : `; nothing was running on ${c.id(e.previous)}: its worker stops`
         : "";
       return `${sym.ok} ${what(e.changed)}: built in ${e.buildMs} ms, deployment ${c.id(e.deployment)} (${e.code}, 127.0.0.1:${e.port}, pid ${e.pid ?? "?"}) takes new invocations ${c.dim(`[${e.ms} ms]`)}${prev}`;
