@@ -493,8 +493,17 @@ export class Supervisor {
     const mine = new Set(this.made());
     if (mine.size === 0) return;
     const known = await this.admin.deployments().catch(() => []);
-    for (const d of known) {
-      if (d.id === current || !mine.has(d.id)) continue;
+    const stale = known.filter((d) => d.id !== current && mine.has(d.id));
+    if (stale.length === 0) return;
+    // their workers went with the previous run: whatever is still pinned to them cannot finish (its code is gone)
+    const pinned = await pinnedInvocations(this.admin, 5000).catch(() => undefined);
+    const stranded = stale.reduce((n, d) => n + (pinned?.get(d.id)?.total ?? 0), 0);
+    if (stranded > 0) {
+      this.state.notes.push(
+        `${stranded} invocation${stranded === 1 ? " was" : "s were"} pinned to deployments of an earlier run whose workers are gone (removed now); they cannot finish: \`npx patterns invocations --status active\`, then cancel or kill them`,
+      );
+    }
+    for (const d of stale) {
       await this.admin.deleteDeployment(d.id).then(
         () => this.log(`removed deployment ${d.id} (${d.uri ?? "?"}), left by an earlier run`),
         (e: unknown) => this.log(`could not remove deployment ${d.id}: ${errorMessage(e)}`),
