@@ -113,6 +113,8 @@ export class Supervisor {
   private drainBusy = false;
   private watcher?: Watcher;
   private reloadChain: Promise<unknown> = Promise.resolve();
+  /** a reload's new worker until it is registered (stop must not leave it behind) */
+  private candidate?: ChildProcess;
 
   constructor(
     readonly config: StackConfig,
@@ -547,6 +549,16 @@ export class Supervisor {
     const port = await freePort();
     const from = existsSync(comp.log) ? statSync(comp.log).size : 0;
     const proc = this.spawnWorkerProc(port, code);
+    this.candidate = proc;
+    try {
+      return await this.adopt(proc, port, code, r.changed, comp, from);
+    } finally {
+      this.candidate = undefined;
+    }
+  }
+
+  /** Wait for a reload's worker, register it, and make it the current deployment (the previous one drains). */
+  private async adopt(proc: ChildProcess, port: number, code: WorkerCode, changed: string[] | undefined, comp: ComponentState, from: number): Promise<ReloadOutcome> {
     const gone = () => proc.exitCode !== null || proc.signalCode !== null;
     const deadline = Date.now() + 20_000;
     while (!gone() && !(await canConnect(port))) {
@@ -569,11 +581,17 @@ export class Supervisor {
     }
     this.rememberDeployment(id);
     // the swap: the new worker becomes the component "worker"; the old one drains
+    if (this.stopping) {
+      if (proc.pid) await terminate(proc.pid, 2000, gone);
+      throw new Error("the stack is stopping");
+    }
     const child = this.children.get("worker")!;
     const old = child.proc!;
     const oldCode = this.workerCode;
     const previous = this.currentDeployment();
     const now = new Date().toISOString();
+    // a restart of the old worker scheduled meanwhile (kill-worker) is the draining worker's business now
+    clearTimeout(child.restartTimer);
     child.proc = proc;
     child.expectedExit = false;
     proc.once("exit", (c, sig) => this.onExit("worker", proc, c, sig));
@@ -589,7 +607,8 @@ export class Supervisor {
       previous.supersededAt = now;
       const d: DrainingWorker = { proc: old, port: previous.port, code: oldCode };
       this.draining.set(previous.id, d);
-      old.once("exit", (c, sig) => this.onDrainingExit(previous.id, old, c, sig));
+      if (old.exitCode !== null || old.signalCode !== null) this.onDrainingExit(previous.id, old, old.exitCode, old.signalCode);
+      else old.once("exit", (c, sig) => this.onDrainingExit(previous.id, old, c, sig));
     }
     deployments.push({
       id,
@@ -600,10 +619,11 @@ export class Supervisor {
       code: code.code,
       ...(Object.keys(code.env).length ? { env: code.env } : {}),
       registeredAt: now,
-      ...(r.changed?.length ? { changed: r.changed } : {}),
+      ...(changed?.length ? { changed } : {}),
     });
     this.state.deployments = deployments;
     this.save();
+    for (const w of child.waiters.splice(0)) w();
     this.log(`deployment ${id} (${code.code}, pid ${proc.pid}, port ${port}) serves new invocations${previous ? `; ${previous.id} drains` : ""}`);
     let previousInFlight: number | undefined;
     if (previous) {
@@ -960,6 +980,10 @@ export class Supervisor {
     clearInterval(this.drainTimer);
     await this.watcher?.close().catch(() => {});
     this.watcher = undefined;
+    const candidate = this.candidate;
+    if (candidate?.pid && candidate.exitCode === null && candidate.signalCode === null) {
+      await terminate(candidate.pid, graceMs, () => candidate.exitCode !== null || candidate.signalCode !== null);
+    }
     for (const name of [...COMPONENT_ORDER].reverse()) {
       // a cluster's nodes stop together: one by one, the last ones would wait for a quorum that is gone
       const names: ChildName[] = name === "restate" ? this.nodes.map((n) => Supervisor.childOf(n.node)) : [name];
