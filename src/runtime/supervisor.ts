@@ -1,6 +1,8 @@
 // The supervisor owns the three processes (restate-server, broker, worker): it spawns the real binaries, probes
 // readiness, registers the worker and the Kafka wiring, restarts a child that dies, and stops everything in reverse
-// order. It runs detached in the background (`start`) or in the foreground (`start --foreground`).
+// order. It runs detached in the background (`start`) or in the foreground (`start --foreground`). It also owns the
+// worker's deployments: a reload (`start --watch`, the versioning tour) starts a worker on a fresh port, registers it
+// as a new deployment and keeps the previous worker until nothing pinned to its deployment is left.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
