@@ -318,8 +318,9 @@ export interface InternalRecord {
 }
 
 export const internal: InternalRecord[] = [
-  // the health check (`doctor`), the crash demo (`tour crash-and-resume`, `kill-worker`) and the lanes demo
-  { name: "system", services: ["playground", "playgroundLane"], subscriptions: [], worker: () => import("./services/system/index.js") },
+  // the health check (`doctor`), the crash demo (`tour crash-and-resume`, `kill-worker`), the versioning tour's
+  // two-version handler and the lanes demo
+  { name: "system", services: ["playground", "playgroundLane", "playgroundVersion"], subscriptions: [], worker: () => import("./services/system/index.js") },
   // `npm run bench`
   {
     name: "bench",

@@ -12,7 +12,7 @@ import { stuckInvocations } from "../observe/index.js";
 import { allServiceNames, allSubscriptions } from "../registry.js";
 import { c, sym } from "../ui/palette.js";
 import { verb } from "./verb.js";
-import { collectCluster } from "./status.js";
+import { collectCluster, collectDeployments } from "./status.js";
 
 export interface Check {
   name: string;
@@ -146,6 +146,29 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
       }),
     );
   }
+  if (state.deployments) {
+    checks.push(
+      await check("deployments", async () => {
+        const list = (await collectDeployments(state, admin)) ?? [];
+        const current = list.find((d) => d.phase === "current");
+        if (!current) return { ok: false, detail: "the supervisor has no current deployment", fix: "`npx patterns stop && npx patterns start`" };
+        if (!current.registered) return { ok: false, detail: `the current deployment ${current.id} (${current.uri}) is not registered in Restate`, fix: "`npx patterns stop && npx patterns start` registers the worker again" };
+        const draining = list.filter((d) => d.phase === "draining");
+        const others = list.filter((d) => d.phase === "other");
+        const older = draining.length
+          ? `; ${draining.map((d) => `${d.id} (${d.code}) still finishes ${d.inFlight ?? 0} invocation${d.inFlight === 1 ? "" : "s"} pinned to it`).join(", ")}`
+          : "; nothing runs on an older deployment";
+        const watch = state.watch ? `; watching ${state.watch.srcRoot}${state.watch.lastError ? `, last change failed: ${state.watch.lastError}` : ""}` : "";
+        const other = others.length ? `; also registered, not by this stack: ${others.map((d) => `${d.id} ${d.uri}`).join(", ")}` : "";
+        const stuck = draining.filter((d) => d.supersededAt && Date.now() - Date.parse(d.supersededAt) > 10 * 60_000);
+        return {
+          ok: true,
+          warn: !!state.watch?.lastError || stuck.length > 0 || current.replacedInPlace === true,
+          detail: `current ${current.id} (${current.code}${current.replacedInPlace ? ", code replaced in place" : ""}, ${current.uri})${older}${watch}${other}${stuck.length ? `; ${stuck.map((d) => d.id).join(", ")} draining for over 10 min: \`npx patterns invocations --status active\` shows what holds ${stuck.length === 1 ? "it" : "them"}` : ""}`,
+        };
+      }),
+    );
+  }
   checks.push(
     await check("stuck invocations", async () => {
       const stuck = await stuckInvocations(admin);
@@ -170,7 +193,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
     await check("request signing", async () => {
       const { connect } = await import("node:http2");
       const status = await new Promise<number>((resolve, reject) => {
-        const session = connect(`http://127.0.0.1:${state.ports.worker}`);
+        const session = connect(`http://127.0.0.1:${state.components.worker.port}`);
         session.on("error", reject);
         const req = session.request({ ":method": "GET", ":path": "/discover" });
         req.on("response", (h) => {
@@ -188,6 +211,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
       const pids = new Map<number, string>();
       for (const name of ["restate", "worker", "broker", "client-app"] as const) if (state.components[name]?.pid) pids.set(state.components[name].pid!, name);
       for (const n of state.nodes ?? []) if (n.pid) pids.set(n.pid, n.node === 1 ? "restate" : `restate-${n.node}`);
+      for (const d of state.deployments ?? []) if (d.pid && d.phase !== "drained") pids.set(d.pid, `worker (${d.id})`);
       const own = (await listeners()).filter((l) => l.pid && pids.has(l.pid));
       if (own.length === 0) return { ok: true, warn: true, detail: "could not list listeners (no `ss`)" };
       const open = own.filter((l) => !["127.0.0.1", "[::1]", "::1"].includes(l.address));

@@ -3,7 +3,11 @@ import { spawn } from "node:child_process";
 import { mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants, readFileSync } from "node:fs";
 import { IGNORED_PORT_FLAG, PORT_ENV, PORT_FLAGS, checkNodePorts, parseNodes, parseTimeScale, replicationFor, resolveKafka, resolvePorts, toleratedDown, type Ports, type StackConfig } from "../runtime/config.js";
 import { LogFilter } from "../runtime/log-filter.js";
-import { resolveStateDir, statePaths, supervisorEntry } from "../runtime/paths.js";
+import path from "node:path";
+import { projectRoot, resolveStateDir, statePaths, supervisorEntry, type StatePaths } from "../runtime/paths.js";
+import { control } from "../runtime/stack.js";
+import { watchEventLine, watchEventsFile, type WatchEvent } from "../runtime/watch.js";
+import { workerSource } from "../runtime/watch-build.js";
 import { isPortFree, portOwner } from "../runtime/ports.js";
 import { liveState, removeState, type StackState } from "../runtime/state.js";
 import { Supervisor, clusterMarker, logTail, type ProgressEvent } from "../runtime/supervisor.js";
@@ -11,7 +15,7 @@ import { followFile } from "../runtime/logs.js";
 import { cleanupStale } from "./stop.js";
 import { PlaygroundError, UsageError } from "../errors.js";
 import { c, sym } from "../ui/palette.js";
-import { humanDuration, note } from "../ui/output.js";
+import { humanDuration, note, out, printNdjson } from "../ui/output.js";
 import { spinner, type Step } from "../ui/spinner.js";
 import { verb } from "./verb.js";
 
@@ -29,6 +33,21 @@ interface StartOptions {
   brokerApiPort?: string;
   clientAppPort?: string;
   nodes?: string;
+  watch?: boolean;
+  watchSrc?: string;
+}
+
+/** The source folder `start --watch` watches: the project's src/ unless --watch-src names a copy laid out like it. */
+export function watchSrcRoot(o: { watch?: boolean; watchSrc?: string }): string | undefined {
+  if (!o.watch) {
+    if (o.watchSrc) throw new UsageError("--watch-src only makes sense with --watch", "add --watch, or leave --watch-src out");
+    return undefined;
+  }
+  const root = path.resolve(o.watchSrc ?? path.join(projectRoot, "src"));
+  if (!existsSync(workerSource(root)) || !existsSync(path.join(root, "services"))) {
+    throw new UsageError(`${root} has no worker/main.ts and services/ folder to watch`, "pass the project's src folder (the default) or a copy of it: --watch-src <dir>");
+  }
+  return root;
 }
 
 export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfig {
@@ -50,6 +69,8 @@ export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfi
     checkNodePorts(config.ports, nodes);
     config.nodes = nodes;
   }
+  const srcRoot = watchSrcRoot(o);
+  if (srcRoot) config.watch = { srcRoot };
   return config;
 }
 
@@ -103,7 +124,7 @@ export function summary(state: StackState): string[] {
     `${sym.ok} ${c.bold("playground ready")}`,
     `  ingress   ${c.info(state.ingressUrl)}`,
     `  admin     ${c.info(state.adminUrl)}   UI ${c.info(`${state.adminUrl}/ui/`)}`,
-    `  worker    ${c.info(`http://127.0.0.1:${state.ports.worker}`)} (signed requests only)`,
+    `  worker    ${c.info(`http://127.0.0.1:${state.components.worker.port}`)} (signed requests only)`,
     `  client    ${c.info(`http://127.0.0.1:${state.ports.clientApp}/reserve/<product>/<reservation>`)} ${c.dim("(the TypeScript seed's client app)")}`,
     `  kafka     ${state.kafka.kind === "none" ? c.warn("none (--no-kafka)") : c.info(state.brokers.join(","))}${state.kafka.kind === "embedded" ? c.dim(" embedded broker, 127.0.0.1 only") : ""}`,
     `  state     ${c.dim(state.stateDir)}`,
@@ -180,7 +201,7 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
   await checkPorts(config);
   const view = new ProgressView(!!o.json, !!o.foreground);
 
-  if (o.foreground) return runForeground(config, view, t0, !!o.verbose);
+  if (o.foreground) return runForeground(config, view, t0, !!o.verbose, !!o.json);
 
   mkdirSync(paths.logsDir, { recursive: true });
   const fd = openSync(`${paths.logsDir}/supervisor.log`, "a");
@@ -211,7 +232,7 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
   });
 }
 
-async function runForeground(config: StackConfig, view: ProgressView, t0: number, verbose: boolean): Promise<never> {
+async function runForeground(config: StackConfig, view: ProgressView, t0: number, verbose: boolean, json: boolean): Promise<never> {
   const sup = new Supervisor(config, (e) => view.on(e));
   const paths = statePaths(config.stateDir);
   const stops: (() => void)[] = [];
@@ -236,6 +257,7 @@ async function runForeground(config: StackConfig, view: ProgressView, t0: number
     stops.push(followFile(sup.state.components[name].log, (l) => (verbose || filter.accept(l)) && process.stderr.write(`${prefix} ${l}\n`)));
   }
   for (const n of sup.nodes.slice(1)) stops.push(followFile(n.log, (l) => process.stderr.write(`${c.info(`restate-${n.node}│`)} ${l}\n`)));
+  if (config.watch) stops.push(followWatchEvents(paths, json));
   try {
     const state = await sup.start();
     for (const l of summary(state)) note(l);
@@ -246,6 +268,68 @@ async function runForeground(config: StackConfig, view: ProgressView, t0: number
     throw new PlaygroundError(`start failed: ${err.message}${err.log ? `\n${logTail(err.log)}` : ""}`, `logs are in ${paths.logsDir}`);
   }
   return new Promise<never>(() => {});
+}
+
+/** Print every watch event appended from now on (stdout: they are this command's result lines). */
+function followWatchEvents(paths: StatePaths, json: boolean, from?: number): () => void {
+  return followFile(
+    watchEventsFile(paths.logsDir),
+    (l) => {
+      let e: WatchEvent;
+      try {
+        e = JSON.parse(l) as WatchEvent;
+      } catch {
+        return;
+      }
+      if (json) printNdjson(e);
+      else out(watchEventLine(e));
+    },
+    from,
+  );
+}
+
+/**
+ * `start --watch` on the background stack: the supervisor watches and redeploys; this process only shows what it
+ * does. Ctrl+C ends the watching (the stack keeps running on its current deployment); `stop` from elsewhere ends both.
+ */
+export async function watchInForeground(stateDir: string, srcRoot: string, json: boolean, already: boolean): Promise<never> {
+  const paths = statePaths(stateDir);
+  const file = watchEventsFile(paths.logsDir);
+  // a fresh start began watching before it was ready (its events from its "watching" line); a running stack is asked to
+  const from = already ? (existsSync(file) ? statSync(file).size : 0) : lastWatchingOffset(file);
+  if (already) await control(paths, "POST", "/watch", { srcRoot });
+  const stopFollow = followWatchEvents(paths, json, from);
+  let ending = false;
+  const end = async (code: number) => {
+    if (ending) process.exit(code);
+    ending = true;
+    clearInterval(alive);
+    const { state, stale } = liveState(paths.stateFile);
+    if (code === 130 && state && !stale) {
+      const r = await control<{ deployment?: string }>(paths, "POST", "/watch", { on: false }, 10_000).catch(() => undefined);
+      stopFollow();
+      if (!json) note(`${sym.ok} stopped watching; the playground keeps running on deployment ${r?.deployment ?? "?"} (${c.cmd("npx patterns stop")} stops it)`);
+    } else {
+      stopFollow();
+      if (!json) note(c.dim("the playground was stopped; nothing left to watch"));
+    }
+    process.exit(code);
+  };
+  const alive = setInterval(() => {
+    const { state, stale } = liveState(paths.stateFile);
+    if (!state || stale || !state.watch) void end(0);
+  }, 500);
+  process.on("SIGINT", () => void end(130));
+  process.on("SIGTERM", () => void end(130));
+  return new Promise<never>(() => {});
+}
+
+/** Where the last "watching" event starts in the events file (0 when there is none). */
+function lastWatchingOffset(file: string): number {
+  if (!existsSync(file)) return 0;
+  const text = readFileSync(file, "utf8");
+  const at = text.lastIndexOf('{"type":"watching"');
+  return at < 0 ? 0 : Buffer.byteLength(text.slice(0, at));
 }
 
 export type StartReport = StackState & { alreadyRunning: boolean; startMs: number; portsNotApplied: PortNotApplied[] };
@@ -261,14 +345,20 @@ export const start = verb<StartOptions, StartReport>({
     { flags: "--no-kafka", description: "run without a broker; Kafka-fed verbs call the handlers through the ingress instead" },
     { flags: "--time-scale <n>", description: "nominal seconds per real second for the seeds' long timers (default 17280: a day in 5 s)" },
     { flags: "--nodes <n>", description: "run a Restate cluster of n restate-server nodes (1 to 5; node k uses each of node 1's ingress, admin and fabric ports + k-1)" },
+    { flags: "--watch", description: "stay attached and watch src/services: each saved change is rebuilt (esbuild) and served by a new deployment; Ctrl+C stops watching" },
+    { flags: "--watch-src <dir>", description: "with --watch: the source folder to watch and build, laid out like the project's src/ (default: the project's)" },
     ...Object.entries(PORT_FLAGS).map(([key, flag]) => ({ flags: `${flag} <port>`, description: `port for ${key}` })),
     { flags: `${IGNORED_PORT_FLAG} <port>`, description: "ignored: the embedded broker has no HTTP API any more", hidden: true },
   ],
-  examples: ["npx patterns start", "npx patterns start --foreground", "npx patterns start --nodes 3", "npx patterns start --kafka-brokers 127.0.0.1:9092", "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080"],
+  examples: ["npx patterns start", "npx patterns start --foreground", "npx patterns start --watch", "npx patterns start --nodes 3", "npx patterns start --kafka-brokers 127.0.0.1:9092", "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080"],
   async run(ctx) {
     if (ctx.opts.brokerApiPort !== undefined) ctx.say(c.dim(`${IGNORED_PORT_FLAG} is ignored: the embedded broker has no HTTP API any more`));
     // --foreground streams the components' logs until Ctrl+C and never returns
     const result = await runStart(ctx.opts);
+    if (ctx.opts.watch) {
+      if (!ctx.json) for (const l of result.already ? [`${sym.ok} the playground is already running; watching its worker's sources`] : [...summary(result.state), c.dim(`ready in ${humanDuration(result.ms)}`)]) note(l);
+      return watchInForeground(result.state.stateDir, watchSrcRoot(ctx.opts)!, ctx.json, result.already);
+    }
     return { ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied };
   },
   // the summary is for the person at the terminal: stderr; stdout carries only --json's document

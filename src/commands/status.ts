@@ -1,6 +1,8 @@
 // `patterns status`: one row per component (pid, port, health, uptime), plus registration and subscriptions.
+import path from "node:path";
 import { describeStateDir, resolveStateDir, statePaths } from "../runtime/paths.js";
-import { COMPONENT_NAMES, isAlive, liveNode, liveState, type StackState } from "../runtime/state.js";
+import { COMPONENT_NAMES, isAlive, liveNode, liveState, type DeploymentState, type StackState, type WatchState } from "../runtime/state.js";
+import { pinnedInvocations } from "../observe/deployments.js";
 import { clusterProblems, readCluster, type ClusterView } from "../runtime/cluster.js";
 import { toleratedDown } from "../runtime/config.js";
 import { AdminClient } from "../runtime/admin.js";
@@ -42,6 +44,55 @@ export interface StatusReport {
   armedCrash?: CrashArm;
   /** a cluster only (start --nodes N): what restatectl reports */
   cluster?: ClusterStatus;
+  /** the worker's deployments: the current one, older ones still finishing their invocations, recently drained ones */
+  deployments?: DeploymentStatus[];
+  /** set while `start --watch` watches the sources */
+  watch?: WatchState;
+}
+
+export interface DeploymentStatus extends Omit<DeploymentState, "phase"> {
+  /** "other": registered in Restate by somebody else than this stack's supervisor */
+  phase: DeploymentState["phase"] | "other";
+  /** Restate lists it */
+  registered: boolean;
+  /** invocations pinned to it that have not completed, now, per status */
+  running: Record<string, number>;
+}
+
+/** The supervisor's deployments, with what Restate says runs on each now, plus deployments somebody else registered. */
+export async function collectDeployments(state: StackState, admin: AdminClient): Promise<DeploymentStatus[] | undefined> {
+  const mine = state.deployments;
+  if (!mine) return undefined;
+  const [listed, pinned] = await Promise.all([admin.deployments().catch(() => undefined), pinnedInvocations(admin).catch(() => undefined)]);
+  const out: DeploymentStatus[] = mine.map((d) => {
+    const p = pinned?.get(d.id);
+    return { ...d, registered: listed ? listed.some((x) => x.id === d.id) : d.phase !== "drained", running: p?.byStatus ?? {}, inFlight: p ? p.total : d.phase === "drained" ? 0 : (pinned ? 0 : d.inFlight) };
+  });
+  for (const x of listed ?? []) {
+    if (mine.some((d) => d.id === x.id)) continue;
+    const p = pinned?.get(x.id);
+    out.push({ id: x.id, uri: x.uri ?? "?", port: Number(/:(\d+)\/?$/.exec(x.uri ?? "")?.[1] ?? 0), phase: "other", code: "-", registeredAt: "", registered: true, running: p?.byStatus ?? {}, inFlight: p?.total ?? 0 });
+  }
+  return out;
+}
+
+/** One row per deployment: which is current, what still runs on the older ones. */
+export function renderDeployments(list: DeploymentStatus[], watch?: WatchState): string[] {
+  const phase = (d: DeploymentStatus) =>
+    d.phase === "current" ? c.ok("current") : d.phase === "draining" ? c.warn("draining") : d.phase === "drained" ? c.dim("drained") : c.dim("other");
+  const runs = (d: DeploymentStatus) => {
+    const n = d.inFlight ?? 0;
+    if (d.phase === "drained") return c.dim(d.registered ? "stopped, still registered" : "stopped, removed");
+    if (n === 0) return d.phase === "current" ? "new invocations" : "nothing left";
+    return `${n} in flight (${Object.entries(d.running).map(([s, k]) => `${k} ${s}`).join(", ")})`;
+  };
+  const code = (d: DeploymentStatus) => `${d.code}${d.env && Object.keys(d.env).length ? ` ${Object.entries(d.env).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""}${d.replacedInPlace ? c.warn(" (code replaced in place)") : ""}`;
+  const rows = list.map((d) => [d.id, phase(d), code(d), d.uri.replace(/^http:\/\//, "").replace(/\/$/, ""), d.pid && d.phase !== "drained" ? String(d.pid) : "-", runs(d)]);
+  const lines = ["", ...table(["deployment", "phase", "code", "address", "pid", "runs"], rows)];
+  if (watch) {
+    lines.push(`watching       ${path.join(watch.srcRoot, "services")} since ${watch.since.slice(11, 19)}: ${watch.builds} reload${watch.builds === 1 ? "" : "s"}, ${watch.failures} failed${watch.lastError ? `; ${c.fail("last error:")} ${watch.lastError}` : ""}`);
+  }
+  return lines;
 }
 
 export interface ClusterStatus {
@@ -126,6 +177,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     /* restate down: the component row says so */
   }
   const cluster = await collectCluster(state);
+  const deployments = await collectDeployments(state, admin);
   return {
     running: true,
     stateDir: dir,
@@ -141,6 +193,8 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     notes: state.notes,
     ...armed,
     ...(cluster ? { cluster } : {}),
+    ...(deployments ? { deployments } : {}),
+    ...(state.watch ? { watch: state.watch } : {}),
   };
 }
 
@@ -180,6 +234,7 @@ export function renderStatus(r: StatusReport): string[] {
   lines.push(`subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`);
   if (r.brokerLogBytes !== undefined) lines.push(`broker log     ${humanBytes(r.brokerLogBytes)} on disk ${c.dim("(per partition: npx patterns topics)")}`);
   lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}`);
+  if (r.deployments) lines.push(...renderDeployments(r.deployments, r.watch));
   if (r.cluster) lines.push(...renderCluster(r.cluster));
   return lines;
 }

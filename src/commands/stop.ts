@@ -23,10 +23,11 @@ function isOurs(pid: number, command?: string): boolean {
   }
 }
 
-/** Every process of the stack: the components, and a cluster's other restate-server nodes. */
+/** Every process of the stack: the components, a cluster's other restate-server nodes, older deployments' workers. */
 function owned(state: StackState): { pid?: number; command?: string }[] {
   const components = [...COMPONENT_NAMES].reverse().flatMap((name) => (state.components[name] ? [state.components[name]] : []));
-  return [...components, ...(state.nodes ?? []).slice(1)];
+  const draining = (state.deployments ?? []).filter((d) => d.phase === "draining" && d.pid !== state.components.worker?.pid).map((d) => ({ pid: d.pid, command: process.execPath }));
+  return [...components, ...draining, ...(state.nodes ?? []).slice(1)];
 }
 
 /** Processes of a dead supervisor: stop them if they are still ours, then forget the state. */

@@ -243,3 +243,13 @@ export interface PromiseRow {
 export function promiseSql(service: string, key: string, name: string): string {
   return `SELECT key, completed, completion_success_value_utf8, completion_failure FROM sys_promise WHERE service_name = ${sqlString(service)} AND service_key = ${sqlString(key)} AND key = ${sqlString(name)}`;
 }
+
+/** Per deployment and status, the invocations pinned to it that have not completed: what still runs on a deployment. */
+export function pinnedInvocationsSql(): string {
+  return `SELECT pinned_deployment_id AS deployment, status, COUNT(*) AS n FROM sys_invocation WHERE status <> 'completed' AND pinned_deployment_id IS NOT NULL GROUP BY pinned_deployment_id, status`;
+}
+
+/** The deployment each invocation is pinned to (set once its first attempt chose one), with its status. */
+export function pinnedDeploymentSql(ids: string[]): string {
+  return `SELECT id, pinned_deployment_id, status FROM sys_invocation WHERE ${ids.length ? `id IN ${list(ids)}` : "FALSE"}`;
+}

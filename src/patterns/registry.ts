@@ -17,3 +17,5 @@ export function findPattern(name: string): PatternEntry | undefined {
 // The high-availability tour runs on a cluster rather than on a pattern's folders: joined last, on its own lines.
 import { patterns as highAvailability } from "./high-availability.js";
 registry.push(...highAvailability);
+import { patterns as versioning } from "./versioning.js";
+registry.push(...versioning);

@@ -59,6 +59,16 @@ export class AdminClient {
     return this.request("POST", "/deployments", { uri, force: true });
   }
 
+  async deployments(): Promise<{ id: string; uri?: string; services: { name: string }[] }[]> {
+    const res = await this.request<{ deployments: { id: string; uri?: string; services: { name: string }[] }[] }>("GET", "/deployments");
+    return res.deployments ?? [];
+  }
+
+  /** Restate 1.7 only supports a forced delete: invocations still pinned to the deployment would be stranded. */
+  deleteDeployment(id: string): Promise<void> {
+    return this.request("DELETE", `/deployments/${encodeURIComponent(id)}?force=true`);
+  }
+
   services(): Promise<{ services: { name: string; ty: string; handlers: { name: string }[] }[] }> {
     return this.request("GET", "/services");
   }

@@ -37,6 +37,8 @@ export interface StackConfig {
   timeScale: number;
   /** How many restate-server processes form the cluster (1 = a single node, as before). */
   nodes?: number;
+  /** `start --watch`: rebuild and redeploy the worker when <srcRoot>/services changes */
+  watch?: { srcRoot: string };
 }
 
 export const PORT_ENV: Record<keyof Ports, string> = {

@@ -52,6 +52,46 @@ export interface StackState {
   nodes?: NodeState[];
   /** only for a cluster: copies of each log record and partition */
   replication?: number;
+  /** the worker's deployments in Restate, newest last: the current one and older ones still finishing work */
+  deployments?: DeploymentState[];
+  /** set while `start --watch` watches the pattern sources */
+  watch?: WatchState;
+}
+
+/**
+ * One deployment of the worker: a worker process on its own loopback port, registered with Restate under its own id.
+ * New invocations go to the current one; an invocation stays pinned to the deployment it started on, so an older one
+ * keeps its worker until nothing pinned to it is left (draining), then its worker stops and it is removed (drained).
+ */
+export interface DeploymentState {
+  id: string;
+  uri: string;
+  port: number;
+  pid?: number;
+  phase: "current" | "draining" | "drained";
+  /** which code: "dist" (npm run build) or "build N" (a start --watch rebuild), with any variant switch */
+  code: string;
+  /** environment switches its worker got on top of the stack's (the versioning tour's code variant) */
+  env?: Record<string, string>;
+  registeredAt: string;
+  supersededAt?: string;
+  stoppedAt?: string;
+  /** the source files whose change made it (start --watch) */
+  changed?: string[];
+  /** invocations pinned to it that have not completed, at the last look (draining deployments) */
+  inFlight?: number;
+  /** the same URI was registered again with changed code (the tour's wrong way): in-flight journals may mismatch */
+  replacedInPlace?: boolean;
+}
+
+export interface WatchState {
+  /** the source folder whose services/ is watched (the project's src/ unless --watch-src) */
+  srcRoot: string;
+  since: string;
+  builds: number;
+  failures: number;
+  /** the last build or load error, while the previous deployment keeps serving */
+  lastError?: string;
 }
 
 /** The node a verb should talk to: node 1 while it is up, else the first node that is up (a cluster only). */

@@ -1,8 +1,10 @@
 // The supervisor owns the three processes (restate-server, broker, worker): it spawns the real binaries, probes
 // readiness, registers the worker and the Kafka wiring, restarts a child that dies, and stops everything in reverse
-// order. It runs detached in the background (`start`) or in the foreground (`start --foreground`).
+// order. It runs detached in the background (`start`) or in the foreground (`start --foreground`). It also owns the
+// worker's deployments: a reload (`start --watch`, the versioning tour) starts a worker on a fresh port, registers it
+// as a new deployment and keeps the previous worker until nothing pinned to its deployment is left.
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { AdminClient } from "./admin.js";
@@ -10,8 +12,11 @@ import { allSubscriptions } from "../registry.js";
 import { checkNodePorts, replicationFor, type StackConfig } from "./config.js";
 import { ensureIdentityKey } from "./keys.js";
 import { asyncApiSpecPath, brokerEntry, clientAppEntry, nodeDataDir, nodeLogName, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";
-import { canConnect, isPortFree } from "./ports.js";
-import { COMPONENT_NAMES, isAlive, liveNode, removeState, writeState, type ComponentName, type ComponentState, type NodeState, type StackState } from "./state.js";
+import { canConnect, freePort, isPortFree } from "./ports.js";
+import { COMPONENT_NAMES, isAlive, liveNode, removeState, writeState, type ComponentName, type ComponentState, type DeploymentState, type NodeState, type StackState, type WatchState } from "./state.js";
+import { appendWatchEvent, LoadError, Watcher, type ReloadOutcome } from "./watch.js";
+import { loadFailure } from "./watch-build.js";
+import { pinnedInvocations } from "../observe/deployments.js";
 import { errorMessage } from "../errors.js";
 import { tailFile } from "./logs.js";
 import { hasData } from "../broker/inspect.js";
@@ -70,6 +75,30 @@ interface Child {
 
 const COMPONENT_ORDER: readonly ComponentName[] = COMPONENT_NAMES;
 
+/** The code a worker runs: the compiled entry (dist) or a --watch bundle, and the environment switches it gets. */
+interface WorkerCode {
+  entry: string;
+  /** "dist", "build 3", … as status shows it */
+  code: string;
+  env: Record<string, string>;
+}
+
+/** A superseded deployment's worker, kept until nothing pinned to its deployment is left. */
+interface DrainingWorker {
+  proc: ChildProcess;
+  port: number;
+  code: WorkerCode;
+  /** the first poll that found nothing pinned; a second one in a row retires it */
+  zeroSince?: number;
+  retiring?: boolean;
+  respawnTimer?: NodeJS.Timeout;
+}
+
+/** A superseded deployment is retired no sooner than this: an invocation sent just before the switch gets pinned. */
+const DRAIN_GRACE_MS = 2000;
+/** How many retired deployments status keeps showing. */
+const KEEP_DRAINED = 3;
+
 export class Supervisor {
   readonly paths: StatePaths;
   readonly admin: AdminClient;
@@ -80,6 +109,14 @@ export class Supervisor {
   private stopping = false;
   private control?: http.Server;
   private restartDelayMs = 1000;
+  private workerCode: WorkerCode = { entry: workerEntry, code: "dist", env: {} };
+  private draining = new Map<string, DrainingWorker>();
+  private drainTimer?: NodeJS.Timeout;
+  private drainBusy = false;
+  private watcher?: Watcher;
+  private reloadChain: Promise<unknown> = Promise.resolve();
+  /** a reload's new worker until it is registered (stop must not leave it behind) */
+  private candidate?: ChildProcess;
 
   constructor(
     readonly config: StackConfig,
@@ -188,6 +225,7 @@ export class Supervisor {
       if (this.nodes.length > 1) await this.timed("cluster", () => this.waitForLeaders());
       const cliNote = writeCliEnv(this.config.stateDir, this.config.ports);
       if (cliNote) this.state.notes.push(cliNote);
+      if (this.config.watch) await this.timed("watch", async () => void (await this.startWatching(this.config.watch!.srcRoot)));
       this.state.readyAt = new Date().toISOString();
       this.save();
       return this.state;
@@ -329,18 +367,39 @@ export class Supervisor {
     throw new StartError(`the Kafka broker ${first} is not reachable`, "broker");
   }
 
-  private async spawnWorker(): Promise<void> {
-    const env: NodeJS.ProcessEnv = {
+  private workerEnv(port: number, code: WorkerCode): NodeJS.ProcessEnv {
+    return {
       ...process.env,
-      PATTERNS_WORKER_PORT: String(this.config.ports.worker),
+      PATTERNS_WORKER_PORT: String(port),
       PATTERNS_IDENTITY_KEY: this.state.publicKey,
       PATTERNS_STATE_DIR: this.config.stateDir,
       PATTERNS_TIME_SCALE: String(this.config.timeScale),
       PATTERNS_INGRESS_URL: this.state.ingressUrl,
+      ...code.env,
     };
+  }
+
+  private static workerArgs(code: WorkerCode): string[] {
+    // a --watch bundle carries a source map: a worker that fails at load names the TypeScript file and line
+    return ["--disable-warning=ExperimentalWarning", ...(code.code === "dist" ? [] : ["--enable-source-maps"]), code.entry];
+  }
+
+  /** The current deployment's worker, on its port (the configured one until a reload moves it). */
+  private async spawnWorker(): Promise<void> {
+    const port = this.state.components.worker.port;
     // The same Node as the CLI (the project's pinned Node 22), never whatever `node` is first on PATH.
-    const proc = this.spawnChild("worker", process.execPath, ["--disable-warning=ExperimentalWarning", workerEntry], env, this.config.stateDir);
-    await this.waitFor("worker", proc, 20_000, () => canConnect(this.config.ports.worker));
+    const proc = this.spawnChild("worker", process.execPath, Supervisor.workerArgs(this.workerCode), this.workerEnv(port, this.workerCode), this.config.stateDir);
+    await this.waitFor("worker", proc, 20_000, () => canConnect(port));
+    const dep = this.currentDeployment();
+    if (dep) dep.pid = proc.pid;
+  }
+
+  /** A worker outside the component table (a reload's candidate, a draining worker coming back), logging to worker.log. */
+  private spawnWorkerProc(port: number, code: WorkerCode): ChildProcess {
+    const fd = openSync(this.state.components.worker.log, "a");
+    const proc = spawn(process.execPath, Supervisor.workerArgs(code), { stdio: ["ignore", fd, fd], env: this.workerEnv(port, code), cwd: this.config.stateDir, detached: true });
+    closeSync(fd);
+    return proc;
   }
 
   /** The TypeScript seed's client app: POST /reserve/:productId/:reservationId → product/{id}/reserve. */
@@ -399,7 +458,334 @@ export class Supervisor {
   // ---- wiring ---------------------------------------------------------------------------------------------------
 
   private async register(): Promise<void> {
-    await this.admin.registerDeployment(`http://127.0.0.1:${this.config.ports.worker}`);
+    const port = this.state.components.worker.port;
+    const uri = `http://127.0.0.1:${port}`;
+    const res = await this.admin.registerDeployment(uri);
+    this.state.deployments = [
+      { id: res.id, uri, port, pid: this.state.components.worker.pid, phase: "current", code: this.workerCode.code, registeredAt: new Date().toISOString() },
+    ];
+    await this.removeStaleDeployments(res.id);
+    this.rememberDeployment(res.id);
+    this.save();
+  }
+
+  // ---- deployments: reloads and draining --------------------------------------------------------------------------
+
+  private get madeFile(): string {
+    return path.join(this.paths.root, "deployments.json");
+  }
+
+  /** The deployments this state dir's supervisors registered (so a later start removes only its own leftovers). */
+  private made(): string[] {
+    try {
+      return JSON.parse(readFileSync(this.madeFile, "utf8")) as string[];
+    } catch {
+      return [];
+    }
+  }
+
+  private rememberDeployment(id: string): void {
+    const ids = [...new Set([...this.made(), id])];
+    writeFileSync(this.madeFile, JSON.stringify(ids));
+  }
+
+  /**
+   * A previous run stopped with reloaded deployments registered (their workers are gone with it): remove them, so the
+   * one registered now is the only deployment of ours. Deployments somebody else registered are left alone.
+   */
+  private async removeStaleDeployments(current: string): Promise<void> {
+    const mine = new Set(this.made());
+    if (mine.size === 0) return;
+    const known = await this.admin.deployments().catch(() => []);
+    const stale = known.filter((d) => d.id !== current && mine.has(d.id));
+    if (stale.length === 0) return;
+    // their workers went with the previous run: whatever is still pinned to them cannot finish (its code is gone)
+    const pinned = await pinnedInvocations(this.admin, 5000).catch(() => undefined);
+    const stranded = stale.reduce((n, d) => n + (pinned?.get(d.id)?.total ?? 0), 0);
+    if (stranded > 0) {
+      this.state.notes.push(
+        `${stranded} invocation${stranded === 1 ? " was" : "s were"} pinned to deployments of an earlier run whose workers are gone (removed now); they cannot finish: \`npx patterns invocations --status active\`, then cancel or kill them`,
+      );
+    }
+    for (const d of stale) {
+      await this.admin.deleteDeployment(d.id).then(
+        () => this.log(`removed deployment ${d.id} (${d.uri ?? "?"}), left by an earlier run`),
+        (e: unknown) => this.log(`could not remove deployment ${d.id}: ${errorMessage(e)}`),
+      );
+    }
+    writeFileSync(this.madeFile, JSON.stringify([current]));
+  }
+
+  currentDeployment(): DeploymentState | undefined {
+    return this.state.deployments?.find((d) => d.phase === "current");
+  }
+
+  /** Resolves once the current worker is up (a reload never races a restart after a crash or a kill). */
+  private async workerUp(): Promise<void> {
+    const child = this.children.get("worker");
+    if (!child) throw new Error("the worker is not running under this supervisor");
+    if (this.comp("worker").phase === "up" && child.proc && child.proc.exitCode === null && child.proc.signalCode === null) return;
+    const up = new Promise<void>((resolve) => child.waiters.push(resolve));
+    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 60_000).unref());
+    if ((await Promise.race([up, timeout])) === "timeout") throw new Error("the worker has not come back for 1 min; nothing was reloaded");
+  }
+
+  /**
+   * Serve new invocations with other code. By default (the right way) the code starts in a new worker on a fresh
+   * port, registered as a new deployment; the previous one keeps its worker for the invocations pinned to it and is
+   * retired once they are done. `inPlace` (what the versioning tour shows going wrong) restarts the current worker on
+   * its own port with the new code and registers the same URI again: same deployment id, changed code under the
+   * journals of the invocations already running there.
+   */
+  reload(r: { entry?: string; code?: string; env?: Record<string, string>; changed?: string[]; inPlace?: boolean }): Promise<ReloadOutcome> {
+    const run = this.reloadChain.then(() => (r.inPlace ? this.reloadInPlace(r) : this.reloadNew(r)));
+    this.reloadChain = run.catch(() => {});
+    return run;
+  }
+
+  private async reloadNew(r: { entry?: string; code?: string; env?: Record<string, string>; changed?: string[] }): Promise<ReloadOutcome> {
+    if (this.stopping) throw new Error("the stack is stopping");
+    await this.workerUp();
+    const code: WorkerCode = { entry: r.entry ?? this.workerCode.entry, code: r.code ?? this.workerCode.code, env: r.env ?? this.workerCode.env };
+    const comp = this.comp("worker");
+    const port = await freePort();
+    const from = existsSync(comp.log) ? statSync(comp.log).size : 0;
+    const proc = this.spawnWorkerProc(port, code);
+    this.candidate = proc;
+    try {
+      return await this.adopt(proc, port, code, r.changed, comp, from);
+    } finally {
+      this.candidate = undefined;
+    }
+  }
+
+  /** Wait for a reload's worker, register it, and make it the current deployment (the previous one drains). */
+  private async adopt(proc: ChildProcess, port: number, code: WorkerCode, changed: string[] | undefined, comp: ComponentState, from: number): Promise<ReloadOutcome> {
+    const gone = () => proc.exitCode !== null || proc.signalCode !== null;
+    const deadline = Date.now() + 20_000;
+    while (!gone() && !(await canConnect(port))) {
+      if (Date.now() > deadline) break;
+      await sleep(25);
+    }
+    if (gone() || !(await canConnect(port))) {
+      if (!gone() && proc.pid) await terminate(proc.pid, 2000, gone);
+      await sleep(50); // the last lines of its log
+      const f = loadFailure(readFrom(comp.log, from), this.state.watch ? path.dirname(this.state.watch.srcRoot) : undefined);
+      throw new LoadError(`the new worker did not start (exit ${proc.exitCode ?? proc.signalCode ?? "timeout"}): ${f.message}`, f.file, f.line);
+    }
+    const uri = `http://127.0.0.1:${port}`;
+    let id: string;
+    try {
+      id = (await this.liveAdmin().registerDeployment(uri)).id;
+    } catch (e) {
+      if (proc.pid) await terminate(proc.pid, 2000, gone);
+      throw new LoadError(`Restate refused the new deployment: ${errorMessage(e)}`);
+    }
+    this.rememberDeployment(id);
+    // the swap: the new worker becomes the component "worker"; the old one drains
+    if (this.stopping) {
+      if (proc.pid) await terminate(proc.pid, 2000, gone);
+      throw new Error("the stack is stopping");
+    }
+    const child = this.children.get("worker")!;
+    const old = child.proc!;
+    const oldCode = this.workerCode;
+    const previous = this.currentDeployment();
+    const now = new Date().toISOString();
+    // a restart of the old worker scheduled meanwhile (kill-worker) is the draining worker's business now
+    clearTimeout(child.restartTimer);
+    child.proc = proc;
+    child.expectedExit = false;
+    proc.once("exit", (c, sig) => this.onExit("worker", proc, c, sig));
+    comp.pid = proc.pid;
+    comp.port = port;
+    comp.startedAt = now;
+    comp.phase = "up";
+    comp.command = [process.execPath, ...Supervisor.workerArgs(code)].join(" ");
+    this.workerCode = code;
+    const deployments = this.state.deployments ?? [];
+    if (previous) {
+      previous.phase = "draining";
+      previous.supersededAt = now;
+      const d: DrainingWorker = { proc: old, port: previous.port, code: oldCode };
+      this.draining.set(previous.id, d);
+      if (old.exitCode !== null || old.signalCode !== null) this.onDrainingExit(previous.id, old, old.exitCode, old.signalCode);
+      else old.once("exit", (c, sig) => this.onDrainingExit(previous.id, old, c, sig));
+    }
+    deployments.push({
+      id,
+      uri,
+      port,
+      pid: proc.pid,
+      phase: "current",
+      code: code.code,
+      ...(Object.keys(code.env).length ? { env: code.env } : {}),
+      registeredAt: now,
+      ...(changed?.length ? { changed } : {}),
+    });
+    this.state.deployments = deployments;
+    this.save();
+    for (const w of child.waiters.splice(0)) w();
+    this.log(`deployment ${id} (${code.code}, pid ${proc.pid}, port ${port}) serves new invocations${previous ? `; ${previous.id} drains` : ""}`);
+    let previousInFlight: number | undefined;
+    if (previous) {
+      previousInFlight = (await pinnedInvocations(this.liveAdmin()).catch(() => undefined))?.get(previous.id)?.total ?? 0;
+      previous.inFlight = previousInFlight;
+      this.save();
+      this.ensureDrainTimer();
+    }
+    return { deployment: id, port, pid: proc.pid, previous: previous?.id, previousInFlight };
+  }
+
+  private async reloadInPlace(r: { env?: Record<string, string>; code?: string }): Promise<ReloadOutcome> {
+    if (this.stopping) throw new Error("the stack is stopping");
+    await this.workerUp();
+    const child = this.children.get("worker")!;
+    const comp = this.comp("worker");
+    const proc = child.proc!;
+    child.expectedExit = true;
+    if (proc.pid) await terminate(proc.pid, 5000, () => proc.exitCode !== null || proc.signalCode !== null);
+    this.workerCode = { ...this.workerCode, env: r.env ?? this.workerCode.env, code: r.code ?? this.workerCode.code };
+    await this.spawnWorker();
+    const uri = `http://127.0.0.1:${comp.port}`;
+    const res = await this.liveAdmin().registerDeployment(uri);
+    const dep = this.currentDeployment();
+    if (dep) {
+      dep.replacedInPlace = true;
+      dep.pid = comp.pid;
+      dep.env = this.workerCode.env;
+    }
+    this.save();
+    this.log(`deployment ${res.id} re-registered at the same URI with changed code (in place, pid ${comp.pid})`);
+    return { deployment: res.id, port: comp.port, pid: comp.pid, previous: res.id };
+  }
+
+  private ensureDrainTimer(): void {
+    if (this.drainTimer || this.stopping) return;
+    this.drainTimer = setInterval(() => void this.drainTick(), 1000);
+  }
+
+  /** Retire each draining deployment once two looks in a row find nothing pinned to it. */
+  private async drainTick(): Promise<void> {
+    if (this.drainBusy || this.stopping) return;
+    if (this.draining.size === 0) {
+      clearInterval(this.drainTimer);
+      this.drainTimer = undefined;
+      return;
+    }
+    this.drainBusy = true;
+    try {
+      const counts = await pinnedInvocations(this.liveAdmin());
+      for (const [id, d] of [...this.draining]) {
+        const dep = this.state.deployments?.find((x) => x.id === id);
+        const n = counts.get(id)?.total ?? 0;
+        if (dep) dep.inFlight = n;
+        const settled = Date.now() - Date.parse(dep?.supersededAt ?? new Date().toISOString()) >= DRAIN_GRACE_MS;
+        if (n > 0 || !settled) {
+          d.zeroSince = undefined;
+          continue;
+        }
+        if (d.zeroSince === undefined) {
+          d.zeroSince = Date.now();
+          continue;
+        }
+        await this.retire(id, d);
+      }
+      this.save();
+    } catch (e) {
+      this.log(`could not read what runs on the older deployments: ${errorMessage(e)}`);
+    } finally {
+      this.drainBusy = false;
+    }
+  }
+
+  /** Stop a drained deployment's worker and remove the deployment from Restate. */
+  private async retire(id: string, d: DrainingWorker): Promise<void> {
+    this.draining.delete(id);
+    d.retiring = true;
+    clearTimeout(d.respawnTimer);
+    const pid = d.proc.pid;
+    if (pid && d.proc.exitCode === null && d.proc.signalCode === null) await terminate(pid, 5000, () => d.proc.exitCode !== null || d.proc.signalCode !== null);
+    let error: string | undefined;
+    await this.liveAdmin()
+      .deleteDeployment(id)
+      .catch((e: unknown) => (error = errorMessage(e)));
+    const dep = this.state.deployments?.find((x) => x.id === id);
+    if (dep) {
+      dep.phase = "drained";
+      dep.stoppedAt = new Date().toISOString();
+      dep.inFlight = 0;
+    }
+    const list = this.state.deployments ?? [];
+    const drained = list.filter((x) => x.phase === "drained");
+    if (drained.length > KEEP_DRAINED) this.state.deployments = list.filter((x) => x.phase !== "drained" || drained.indexOf(x) >= drained.length - KEEP_DRAINED);
+    this.save();
+    this.log(`deployment ${id} drained: worker pid ${pid} stopped, ${error ? `not removed (${error})` : "deployment removed from Restate"}`);
+    appendWatchEvent(this.paths.logsDir, { type: "drained", at: new Date().toISOString(), deployment: id, pid, removed: !error, ...(error ? { error } : {}) });
+  }
+
+  /** A draining worker that dies by itself comes back on its port and code: its invocations are pinned to it. */
+  private onDrainingExit(id: string, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const d = this.draining.get(id);
+    if (!d || d.proc !== proc || d.retiring || this.stopping) return;
+    this.log(`worker of draining deployment ${id} (pid ${proc.pid}) exited with ${signal ?? code}; restarting it in ${this.restartDelayMs} ms`);
+    d.respawnTimer = setTimeout(() => {
+      if (this.stopping || d.retiring) return;
+      const next = this.spawnWorkerProc(d.port, d.code);
+      d.proc = next;
+      const dep = this.state.deployments?.find((x) => x.id === id);
+      if (dep) dep.pid = next.pid;
+      this.save();
+      next.once("exit", (c, sig) => this.onDrainingExit(id, next, c, sig));
+    }, this.restartDelayMs);
+  }
+
+  // ---- watching the sources (start --watch) ----------------------------------------------------------------------
+
+  async startWatching(srcRoot: string): Promise<WatchState> {
+    if (this.watcher && this.state.watch) return this.state.watch;
+    const outRoot = path.join(this.paths.root, "watch", String(Date.now()));
+    this.state.watch = { srcRoot, since: new Date().toISOString(), builds: 0, failures: 0 };
+    const watcher = new Watcher({
+      srcRoot,
+      outRoot,
+      logsDir: this.paths.logsDir,
+      reload: (entry, code, changed) => this.reload({ entry, code, changed }),
+      serving: () => this.currentDeployment()?.id,
+      onBuild: (ok, error) => {
+        const w = this.state.watch;
+        if (!w) return;
+        if (ok) {
+          w.builds += 1;
+          delete w.lastError;
+        } else {
+          w.failures += 1;
+          w.lastError = error;
+        }
+        this.save();
+      },
+    });
+    try {
+      await watcher.start();
+    } catch (e) {
+      delete this.state.watch;
+      this.save();
+      await watcher.close().catch(() => {});
+      throw e;
+    }
+    this.watcher = watcher;
+    this.save();
+    this.log(`watching ${path.join(srcRoot, "services")} for changes`);
+    return this.state.watch;
+  }
+
+  async stopWatching(): Promise<void> {
+    const w = this.watcher;
+    this.watcher = undefined;
+    delete this.state.watch;
+    this.save();
+    await w?.close();
+    if (w) this.log("stopped watching");
   }
 
   /**
@@ -561,6 +947,20 @@ export class Supervisor {
         });
         return send(200, result);
       }
+      if (req.method === "POST" && req.url === "/watch") {
+        if (body.on === false) {
+          await this.stopWatching();
+          return send(200, { watching: false, deployment: this.currentDeployment()?.id });
+        }
+        const srcRoot = typeof body.srcRoot === "string" ? body.srcRoot : undefined;
+        if (!srcRoot) return send(400, { message: "srcRoot is required" });
+        return send(200, { watching: true, ...(await this.startWatching(srcRoot)) });
+      }
+      if (req.method === "POST" && req.url === "/reload") {
+        const env = (body.env ?? {}) as Record<string, string>;
+        if (typeof env !== "object" || Object.values(env).some((v) => typeof v !== "string")) return send(400, { message: "env must map names to strings" });
+        return send(200, await this.reload({ env, inPlace: body.inPlace === true }));
+      }
       if (req.method === "POST" && req.url === "/stop") {
         send(202, { stopping: true });
         await this.stop();
@@ -579,9 +979,26 @@ export class Supervisor {
     if (this.stopping) return;
     this.stopping = true;
     for (const child of this.children.values()) clearTimeout(child.restartTimer);
+    clearInterval(this.drainTimer);
+    await this.watcher?.close().catch(() => {});
+    this.watcher = undefined;
+    const candidate = this.candidate;
+    if (candidate?.pid && candidate.exitCode === null && candidate.signalCode === null) {
+      await terminate(candidate.pid, graceMs, () => candidate.exitCode !== null || candidate.signalCode !== null);
+    }
     for (const name of [...COMPONENT_ORDER].reverse()) {
       // a cluster's nodes stop together: one by one, the last ones would wait for a quorum that is gone
       const names: ChildName[] = name === "restate" ? this.nodes.map((n) => Supervisor.childOf(n.node)) : [name];
+      if (name === "worker") {
+        // the older deployments' workers go with the current one
+        await Promise.all(
+          [...this.draining.values()].map(async (d) => {
+            d.retiring = true;
+            clearTimeout(d.respawnTimer);
+            if (d.proc.pid && d.proc.exitCode === null && d.proc.signalCode === null) await terminate(d.proc.pid, graceMs, () => d.proc.exitCode !== null || d.proc.signalCode !== null);
+          }),
+        );
+      }
       await Promise.all(
         names.map(async (n) => {
           const proc = this.children.get(n)?.proc;
@@ -591,7 +1008,7 @@ export class Supervisor {
         }),
       );
     }
-    const ports = [this.config.ports.clientApp, this.config.ports.worker, ...this.nodes.flatMap((n) => [n.ingressPort, n.adminPort, n.fabricPort])];
+    const ports = [this.config.ports.clientApp, this.state.components.worker.port, ...[...this.draining.values()].map((d) => d.port), ...this.nodes.flatMap((n) => [n.ingressPort, n.adminPort, n.fabricPort])];
     if (this.config.kafka.kind === "embedded") ports.push(this.config.ports.broker);
     const deadline = Date.now() + 5000;
     for (const port of ports) {
@@ -627,6 +1044,22 @@ export async function terminate(pid: number, graceMs: number, gone: () => boolea
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** What a log file got after byte offset `from` (a failed worker's own lines). */
+function readFrom(file: string, from: number): string {
+  if (!existsSync(file)) return "";
+  const size = statSync(file).size;
+  if (size <= from) return "";
+  const len = Math.min(size - from, 64 * 1024);
+  const buf = Buffer.alloc(len);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, buf, 0, len, from);
+  } finally {
+    closeSync(fd);
+  }
+  return buf.toString("utf8");
 }
 
 /** Last lines of a component log, for a failed start. */

@@ -80,11 +80,11 @@ describe("README pattern table", () => {
 
 describe("menu and list", () => {
   const tours = allTours();
-  it("offers every category that has tours, then list/invocations/ui/quit", () => {
+  it("offers every category that has tours, then list/invocations/kill/watch/ui/quit", () => {
     const top = topChoices(tours);
     const categories = top.flatMap((ch) => (ch.value.kind === "category" ? [ch.value.category] : []));
     expect(new Set(categories)).toEqual(new Set(tours.map((t) => t.category)));
-    expect(top.slice(-5).map((ch) => ch.value.kind)).toEqual(["list", "invocations", "kill", "ui", "quit"]);
+    expect(top.slice(-6).map((ch) => ch.value.kind)).toEqual(["list", "invocations", "kill", "watch", "ui", "quit"]);
   });
   it("offers to kill the broker only when the playground runs it, and names each kill verb", () => {
     const kinds = (k: "embedded" | "external" | "none") => killChoices(k).flatMap((ch) => (ch.value.kind === "kill" ? [ch.value.component] : []));

@@ -11,7 +11,7 @@ import { findStack, requireStack } from "../../runtime/stack.js";
 import { PlaygroundError } from "../../errors.js";
 import { note, out } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import { runStart, summary } from "../start.js";
+import { runStart, summary, watchInForeground, watchSrcRoot } from "../start.js";
 import { renderChecks } from "../demo.js";
 import { CATEGORY_BLURB, CATEGORY_ORDER, collectList, renderList } from "./list.js";
 import { listInvocations, renderInvocations } from "./invocations.js";
@@ -31,7 +31,7 @@ export interface MenuChoice<V> {
   disabled?: boolean | string;
 }
 
-export type TopChoice = { kind: "category"; category: string } | { kind: "list" } | { kind: "invocations" } | { kind: "kill" } | { kind: "ui" } | { kind: "quit" };
+export type TopChoice = { kind: "category"; category: string } | { kind: "list" } | { kind: "invocations" } | { kind: "kill" } | { kind: "watch" } | { kind: "ui" } | { kind: "quit" };
 export type KillChoice = { kind: "kill"; component: "worker" | "restate" | "broker"; downMs: number; node?: number } | { kind: "back" };
 export type PatternChoice = { kind: "tour"; name: string } | { kind: "back" };
 export type ActionChoice = "tour" | "demo" | "verbs" | "invocations" | "back" | { kind: "verb"; path: string };
@@ -72,6 +72,7 @@ export function topChoices(tours: Tour[]): MenuChoice<TopChoice>[] {
     { value: { kind: "list" }, name: "List every pattern", description: "same as: npx patterns list" },
     { value: { kind: "invocations" }, name: "Recent invocations", description: "same as: npx patterns invocations" },
     { value: { kind: "kill" }, name: "Kill a component", description: "SIGKILL the worker, restate-server or the broker and watch it come back" },
+    { value: { kind: "watch" }, name: "Watch your edits to the patterns", description: "same as: npx patterns start --watch (each save becomes a new deployment; Ctrl+C stops watching and leaves)" },
     { value: { kind: "ui" }, name: "Open the Restate UI", description: "same as: npx patterns ui" },
     { value: { kind: "quit" }, name: "Quit", description: "Ctrl+C works too" },
   );
@@ -367,6 +368,9 @@ export async function runMenu(program: Command): Promise<void> {
           note(c.dim(`same as: npx patterns kill-${pick.component}${pick.node ? ` --node ${pick.node}` : ""}`));
           await killFromMenu(pick.component, pick.downMs, pick.node, stack);
         }
+      } else if (top.kind === "watch") {
+        note(c.dim("same as: npx patterns start --watch; edit a file under src/services, Ctrl+C stops watching"));
+        await watchInForeground(requireStack().state.stateDir, watchSrcRoot({ watch: true })!, false, true);
       } else if (top.kind === "ui") {
         const url = uiUrl(requireStack().state.adminUrl);
         const status = await probe(url);

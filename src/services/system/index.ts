@@ -4,9 +4,11 @@
 //   sleep and a second step, each step recording its effect in the simulated ledger, so "exactly once" is countable.
 // - `playgroundLane/<key>/work` is an exclusive Virtual Object handler that holds its key for a while: several calls
 //   on one key queue, calls on different keys run side by side (what `timeline --lanes` draws).
+// - `playgroundVersion/order` has two versions of its code (the versioning tour): see versioning.ts.
 import * as restate from "@restatedev/restate-sdk";
 import { RECOVERY_STEPS } from "./steps.js";
 import { recordEffect, simLog } from "../lib/simulated.js";
+import { playgroundVersion } from "./versioning.js";
 
 export interface RecoveryInput {
   /** business key of the run, used in the ledger (default: the invocation id) */
@@ -129,4 +131,4 @@ const playground = restate.service({
   },
 });
 
-export const services = [playground, playgroundLane];
+export const services = [playground, playgroundLane, playgroundVersion];
