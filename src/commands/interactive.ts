@@ -13,7 +13,7 @@ import { closest } from "./interactive/format.js";
 import { collectList, renderList, type ListReport } from "./interactive/list.js";
 import { fetchState, renderState, stateJson, type StateReport } from "./interactive/state.js";
 import { invocationsSql, stateSql } from "../observe/sql.js";
-import { actOn, invocationsQuery, listInvocations, renderAction, renderInvocations, validateStatus, STATUSES, STATUS_ALIASES, type Action, type ActionResult, type InvocationRow } from "./interactive/invocations.js";
+import { actOn, invocationsQuery, listInvocations, renderAction, renderInvocations, validateStatus, STATUSES, STATUS_ALIASES, type Action, type ActionResult, type InvocationListRow } from "./interactive/invocations.js";
 import { interactiveTerminal, presentAll, presentTour, summaryLines, TourStopped, type PresentedTour, type TourAllResult } from "./interactive/tour.js";
 import { openUrl, probe, uiUrl } from "./interactive/ui.js";
 import { bashScript, completionTree, zshScript } from "./interactive/completion.js";
@@ -126,7 +126,7 @@ export const state = verb<Record<string, never>, StateReport>({
   json: stateJson,
 });
 
-export const invocations = verb<{ status?: string; service?: string; key?: string; limit: number }, { invocations: InvocationRow[] }>({
+export const invocations = verb<{ status?: string; service?: string; key?: string; limit: number; all?: boolean }, { invocations: InvocationListRow[] }>({
   path: "invocations",
   group: "inspect",
   summary: "recent invocations with ids, status, duration and failures (newest first)",
@@ -135,12 +135,13 @@ export const invocations = verb<{ status?: string; service?: string; key?: strin
     { flags: "--service <name>", description: "only invocations of this service" },
     { flags: "--key <key>", description: "only this object/workflow key" },
     { flags: "--limit <n>", description: "at most n rows (default 20)", parse: intOption("--limit", 1, 10_000), default: 20 },
+    { flags: "--all", description: "also list the playground's own invocations (health checks, demos' helpers, bench, chaos, the CLI's getStatus reads)" },
   ],
   examples: ["npx patterns invocations", "npx patterns invocations --status backing-off", "npx patterns invocations --service playground --limit 5 --json"],
   async run(ctx) {
     const o = ctx.opts;
     const stack = ctx.stack();
-    const filter = { status: o.status, service: o.service, key: o.key, limit: o.limit };
+    const filter = { status: o.status, service: o.service, key: o.key, limit: o.limit, all: o.all };
     const rows = await listInvocations(stack, filter);
     ctx.equivalent({ url: `${stack.state.adminUrl}/query`, body: { query: invocationsSql(invocationsQuery(filter)) } });
     return { invocations: rows };

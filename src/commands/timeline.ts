@@ -6,10 +6,10 @@ import { c } from "../ui/palette.js";
 import { followLive } from "../observe/follow.js";
 import { journalSqlFor as journalQueryFor } from "../observe/sql.js";
 import { renderLanes, type LanesView } from "../observe/lanes.js";
-import { defaultWidth, fitLine, renderList, renderTimeline } from "../observe/render.js";
+import { defaultWidth, fitLines, renderList, renderTimeline } from "../observe/render.js";
 import type { Timeline } from "../observe/types.js";
 import { resolveInvocationId } from "../observe/timeline.js";
-import { keyedTimelines, lanesView, listInvocations, oneTimeline, timelineMode, type TimelineArgs, type TimelinesResult } from "./timeline/run.js";
+import { keyedTimelines, lanesView, listInvocations, oneTimeline, playgroundOwnFilter, timelineMode, type TimelineArgs, type TimelinesResult } from "./timeline/run.js";
 import { verb, type VerbContext } from "./verb.js";
 
 /** The verb's flags: the query of run.ts plus how to print it. */
@@ -34,7 +34,7 @@ function adminQueryCall(stack: RunningStack, sql: string) {
 }
 
 function timelineArgs(idArg: string | undefined, o: TimelineFlags): TimelineArgs {
-  return { id: idArg, key: o.key, service: o.service, handler: o.handler, status: o.status, since: o.since, limit: o.limit, lanes: o.lanes, follow: o.follow, children: o.children };
+  return { id: idArg, key: o.key, service: o.service, handler: o.handler, status: o.status, since: o.since, limit: o.limit, lanes: o.lanes, follow: o.follow, children: o.children, all: o.all };
 }
 
 type TimelineData = TimelinesResult | LanesView | Awaited<ReturnType<typeof listInvocations>>;
@@ -48,7 +48,7 @@ async function follow(ctx: VerbContext<TimelineFlags>, stack: RunningStack, a: T
   ctx.say(c.dim(ids ? `following ${ids[0]} until it and its children finish (Ctrl+C to stop)` : "following active and new invocations until they finish (Ctrl+C to stop)"));
   const r = await followLive(stack.admin, stack.paths, {
     ids,
-    filter: ids ? undefined : { service: a.service, key: a.key, handler: a.handler },
+    filter: ids ? undefined : { service: a.service, key: a.key, handler: a.handler, ...(a.all ? {} : playgroundOwnFilter(a.service)) },
     json: ctx.json,
     width: widthOf(ctx),
     timeoutMs: ctx.opts.timeout ?? 600_000,
@@ -72,6 +72,7 @@ export const timeline = verb<TimelineFlags, TimelineData>({
     { flags: "--follow", description: "live: print each step as it happens, until the watched invocations finish (NDJSON with --json)" },
     { flags: "--timeout <duration>", description: "with --follow: stop waiting after this long (default 10m)", parse: (raw: string) => parseDuration(raw, "--timeout") },
     { flags: "--no-children", description: "do not include the invocations it called or sent to" },
+    { flags: "--all", description: "also show the playground's own invocations (health checks, demos' helpers, bench, chaos, the CLI's getStatus reads)" },
     { flags: "--width <columns>", description: "fit lines to this width (default: the terminal's, else 160)", parse: intOption("--width", 60, 1000) },
   ],
   examples: [
@@ -112,9 +113,9 @@ export const timeline = verb<TimelineFlags, TimelineData>({
       case "one":
         return timelineLines((data as TimelinesResult).timelines, width, "");
       case "keyed":
-        return timelineLines((data as TimelinesResult).timelines, width, `no invocations for key "${o.key}"${o.service ? ` on ${o.service}` : ""}`);
+        return timelineLines((data as TimelinesResult).timelines, width, `no invocations for key "${o.key}"${o.service ? ` on ${o.service}` : ""}${o.all ? "" : " (the playground's own are hidden: --all shows them)"}`);
       case "lanes":
-        return renderLanes(data as LanesView, Math.max(20, Math.min(80, width - 90))).map((l) => fitLine(l, width));
+        return fitLines(renderLanes(data as LanesView, width), width);
       case "list":
         return renderList((data as Awaited<ReturnType<typeof listInvocations>>).invocations, width);
     }

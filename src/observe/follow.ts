@@ -6,7 +6,7 @@ import { invocations as findInvocations } from "./index.js";
 import { gatherSnapshot } from "./snapshot.js";
 import type { InvocationQuery } from "./sql.js";
 import { buildTimeline, clock } from "./model.js";
-import { entryText, fitLine, markerText, renderTimeline, shortRef } from "./render.js";
+import { entryText, fitLines, markerText, renderTimeline, shortRef } from "./render.js";
 import { note, out, printNdjson } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
 import type { InvocationRow, Timeline, TimelineEntry, TimelineMarker } from "./types.js";
@@ -132,10 +132,10 @@ function liveLine(e: FollowEvent, width: number): string | undefined {
       return `${c.dim(clock(new Date().toISOString()))}  ${sym.dot} watching ${who(e.invocationId, e.target)} ${c.dim(e.status)}${e.parentId ? c.dim(` (child of ${shortRef(e.parentId)})`) : ""}`;
     case "entry": {
       const verb = e.phase === "start" ? c.info("…") : sym.ok;
-      return fitLine(`${c.dim(clock(e.at))}  ${verb} ${who(e.invocationId, e.target)} ${c.dim(e.entry.kind)} ${entryText(e.entry)}`, width);
+      return fitLines([`${c.dim(clock(e.at))}  ${verb} ${who(e.invocationId, e.target)} ${c.dim(e.entry.kind)} ${entryText(e.entry, width - 20)}`], width).join("\n");
     }
     case "marker":
-      return fitLine(`${c.dim(clock(e.at))}  ${e.marker.kind.endsWith("exit") ? c.fail("✕") : e.marker.kind === "transient-error" ? c.fail("✗") : "▸"} ${who(e.invocationId, e.target)} ${markerText(e.marker)}`, width);
+      return fitLines([`${c.dim(clock(e.at))}  ${e.marker.kind.endsWith("exit") ? c.fail("✕") : e.marker.kind === "transient-error" ? c.fail("✗") : "▸"} ${who(e.invocationId, e.target)} ${markerText(e.marker)}`], width).join("\n");
     case "end":
       return undefined;
   }

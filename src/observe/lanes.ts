@@ -4,6 +4,7 @@
 import { c } from "../ui/palette.js";
 import { humanDuration, visibleLength } from "../ui/output.js";
 import { clock } from "./model.js";
+import { wrapWords } from "./render.js";
 import type { InvocationRow } from "./types.js";
 
 export interface LaneSpan {
@@ -100,36 +101,59 @@ export function buildLanes(rows: InvocationRow[], now: Date, from?: Date): Lanes
   };
 }
 
-export function renderLanes(v: LanesView, width = 60): string[] {
+/** What a lane is doing at the end of the window: how many run and how many wait in its queue now. */
+export function laneNow(lane: Lane): { running: number; queued: number } {
+  const open = lane.spans.filter((s) => !s.completedAt);
+  return { running: open.filter((s) => s.runningAt).length, queued: open.filter((s) => !s.runningAt).length };
+}
+
+/**
+ * The lanes, fitted to a line width: label, bar, note. Running is painted over queued, never the reverse: a key
+ * whose first invocation runs while two wait is drawn running, with the wait in the note. The note goes on a line
+ * of its own when it does not fit beside the bar.
+ */
+export function renderLanes(v: LanesView, lineWidth = 120): string[] {
   if (v.lanes.length === 0) return [c.dim("no invocations in this window")];
   const from = ms(v.from);
   const to = ms(v.to);
   const span = Math.max(1, to - from);
+  const labelWidth = Math.min(Math.max(12, Math.floor(lineWidth / 3)), 40, Math.max(...v.lanes.map((l) => l.label.length)));
+  const notes = v.lanes.map(laneNote);
+  const noteWidth = Math.max(...notes.map(visibleLength));
+  const besides = lineWidth - labelWidth - 2 - 2 - noteWidth >= 24;
+  const width = Math.max(12, Math.min(80, besides ? lineWidth - labelWidth - 4 - noteWidth : lineWidth - labelWidth - 2));
   const col = (t: number) => Math.min(width - 1, Math.max(0, Math.floor(((t - from) / span) * width)));
-  const labelWidth = Math.min(40, Math.max(...v.lanes.map((l) => l.label.length)));
   const out: string[] = [];
-  const axis = `${" ".repeat(labelWidth)}  ${clock(v.from)}${" ".repeat(Math.max(1, width - 24))}${clock(v.to)}`;
-  out.push(c.dim(axis));
-  for (const lane of v.lanes) {
+  out.push(c.dim(`${" ".repeat(labelWidth)}  ${clock(v.from)}${" ".repeat(Math.max(1, width - 24))}${clock(v.to)}`));
+  v.lanes.forEach((lane, li) => {
     const cells = Array.from({ length: width }, () => c.dim("·"));
     for (const s of lane.spans) {
       const q = s.queuedAt ? ms(s.queuedAt) : undefined;
       const r = s.runningAt ? ms(s.runningAt) : undefined;
+      if (q !== undefined) for (let i = col(q); i <= col(r ?? (s.completedAt ? ms(s.completedAt) : to)); i++) cells[i] = c.warn("░");
+    }
+    for (const s of lane.spans) {
+      const r = s.runningAt ? ms(s.runningAt) : undefined;
       const e = s.completedAt ? ms(s.completedAt) : to;
-      if (q !== undefined) for (let i = col(q); i <= col(r ?? e); i++) cells[i] = c.warn("░");
       const paint = s.result === "failure" ? c.fail : s.completedAt ? c.ok : c.info;
       if (r !== undefined) for (let i = col(r); i <= col(e); i++) cells[i] = paint("█");
     }
     const label = lane.label.length > labelWidth ? `${lane.label.slice(0, labelWidth - 1)}…` : lane.label;
-    const n = lane.spans.length;
-    const waits = lane.spans.filter((s) => s.waitedMs > 0);
-    const note = `${n} invocation${n === 1 ? "" : "s"}${waits.length ? c.warn(`, ${waits.length} queued (max ${humanDuration(Math.max(...waits.map((w) => w.waitedMs)))})`) : ""}`;
-    out.push(`${label}${" ".repeat(Math.max(0, labelWidth - visibleLength(label)))}  ${cells.join("")}  ${c.dim(note)}`);
-  }
+    const line = `${label}${" ".repeat(Math.max(0, labelWidth - visibleLength(label)))}  ${cells.join("")}`;
+    if (besides) out.push(`${line}  ${c.dim(notes[li]!)}`);
+    else out.push(line, `${" ".repeat(labelWidth + 2)}${c.dim(notes[li]!)}`);
+  });
   out.push("");
-  out.push(
-    `${c.ok("█")} running  ${c.warn("░")} queued behind the same key  ${c.dim("·")} idle   ` +
-      c.dim(`${v.invocations} invocations on ${v.lanes.length} lane${v.lanes.length === 1 ? "" : "s"}; up to ${v.maxParallel} running at once; ${v.queued} waited in a queue${v.queued ? ` (longest ${humanDuration(v.longestWaitMs)})` : ""}`),
-  );
+  out.push(`${c.ok("█")} ran  ${c.info("█")} running now  ${c.warn("░")} queued behind the same key  ${c.dim("·")} idle`);
+  const summary = `${v.invocations} invocations on ${v.lanes.length} lane${v.lanes.length === 1 ? "" : "s"}; up to ${v.maxParallel} running at once; ${v.queued} waited in a queue${v.queued ? ` (longest ${humanDuration(v.longestWaitMs)})` : ""}`;
+  out.push(...wrapWords(summary, lineWidth).map((l) => c.dim(l)));
   return out;
+}
+
+function laneNote(lane: Lane): string {
+  const n = lane.spans.length;
+  const waits = lane.spans.filter((s) => s.waitedMs > 0);
+  const now = laneNow(lane);
+  const state = [now.running ? `${now.running} running now` : "", now.queued ? `${now.queued} queued now` : ""].filter(Boolean).join(", ");
+  return `${n} invocation${n === 1 ? "" : "s"}${waits.length ? `, ${waits.length} queued (max ${humanDuration(Math.max(...waits.map((w) => w.waitedMs)))})` : ""}${state ? `; ${state}` : ""}`;
 }

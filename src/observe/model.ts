@@ -107,15 +107,32 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
   assignBodyRuns(entries, bodyRuns);
   const hasStepLog = steps.length > 0;
   for (const e of entries) if (e.kind === "run") e.execution = judgeRun(e, attempts, hasStepLog);
+  for (const e of entries) if (e.kind === "run") workSpan(e);
+  for (const e of entries) if (e.kind === "sleep") sleepLateness(e, entries, attempts, steps, snap.components);
+  for (const e of entries) if (e.kind === "awakeable" && e.index !== undefined && !e.name?.startsWith("resolve ") && !e.name?.startsWith("reject ")) awakeableWait(e, entries, inv.running_at ?? inv.created_at);
 
   // ---- markers ----
   const markers: TimelineMarker[] = [];
   const mark = (m: Omit<TimelineMarker, "offsetMs">) => markers.push({ ...m, offsetMs: offset(m.at) });
   if (inv.scheduled_start_at && ms(inv.scheduled_start_at) > origin + CLOCK_SLACK_MS) {
-    mark({ kind: "scheduled", at: inv.created_at, text: `delayed start, due ${clock(inv.scheduled_start_at)}` });
+    const until = inv.running_at ?? (inv.completed_at ? undefined : snap.takenAt);
+    mark({
+      kind: "scheduled",
+      at: inv.created_at,
+      text: `delayed start, due ${clock(inv.scheduled_start_at)}`,
+      until,
+      durationMs: until ? Math.max(0, ms(until) - origin) : undefined,
+    });
   }
   if (inv.inboxed_at) {
-    mark({ kind: "queued", at: inv.inboxed_at, text: `queued: another invocation held key "${inv.target_service_key ?? ""}"` });
+    const until = inv.running_at ?? (inv.completed_at ? undefined : snap.takenAt);
+    mark({
+      kind: "queued",
+      at: inv.inboxed_at,
+      text: `queued behind another invocation on key "${inv.target_service_key ?? ""}"`,
+      until,
+      durationMs: until ? Math.max(0, ms(until) - ms(inv.inboxed_at)) : undefined,
+    });
   }
   if (inv.running_at && (inv.inboxed_at || inv.scheduled_start_at) && ms(inv.running_at) > origin + CLOCK_SLACK_MS) {
     mark({ kind: "started", at: inv.running_at, text: `started running after waiting ${Math.round(ms(inv.running_at) - origin)} ms` });
@@ -174,10 +191,10 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
         const ran = attempts.filter((a) => a.pid === c.pid && ms(a.startedAt) <= t).map((a) => a.n);
         mark({ kind: "worker-exit", at: c.at, pid: c.pid, text: `worker pid ${c.pid} died (${c.detail ?? "exit"})${ran.length ? `; it ran attempt ${ran.join(", ")}` : ""}` });
       }
-      else mark({ kind: "worker-back", at: c.at, pid: c.pid, text: `worker back as pid ${c.pid}` });
+      else mark({ kind: "worker-back", at: c.at, pid: c.pid, text: `worker back as pid ${c.pid}`, downMs: downFor(snap.components, c) });
     } else if (c.component === "restate") {
       if (c.kind === "exit") mark({ kind: "restate-exit", at: c.at, pid: c.pid, text: `restate-server pid ${c.pid} died (${c.detail ?? "exit"})` });
-      else mark({ kind: "restate-back", at: c.at, pid: c.pid, text: `restate-server back as pid ${c.pid}` });
+      else mark({ kind: "restate-back", at: c.at, pid: c.pid, text: `restate-server back as pid ${c.pid}`, downMs: downFor(snap.components, c) });
     }
   }
   if (inv.status !== "completed" && inv.last_failure) {
@@ -214,6 +231,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
     runningAt: inv.running_at,
     completedAt: inv.completed_at,
     durationMs: Math.max(0, end - origin),
+    dueAt: !inv.running_at && !inv.completed_at && inv.scheduled_start_at ? inv.scheduled_start_at : undefined,
     result: inv.completion_result === "success" || inv.completion_result === "failure" ? inv.completion_result : undefined,
     failure: inv.completion_failure,
     retries: hasStepLog ? Math.max(retriesFromLog, retriesFromServer) : Math.max(errorEvents, retriesFromServer),
@@ -238,6 +256,66 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
 /** Summary fields only (for lists): the same rules as the full timeline. */
 export function summarize(snap: Snapshot, id: string): InvocationInfo {
   return buildTimeline(snap, id, MAX_DEPTH).invocation;
+}
+
+/** How long a component was down before this "back" event (from its last exit). */
+function downFor(components: Snapshot["components"], back: Snapshot["components"][number]): number | undefined {
+  const t = ms(back.at);
+  const exit = lastBefore(components.filter((x) => x.component === back.component && x.kind === "exit").map((x) => x.at), t);
+  return exit !== undefined ? t - exit : undefined;
+}
+
+/** A ctx.run's own work: the journaled body execution (step log), not the time since its command was journaled,
+ *  which can include a crash and the downtime before the body ran again. */
+function workSpan(e: TimelineEntry): void {
+  const body = e.execution?.bodyRuns.find((b) => b.journaled);
+  if (!body) return;
+  const end = body.endedAt ?? e.completedAt;
+  e.workStartedAt = body.startedAt;
+  if (end) e.workMs = Math.max(0, ms(end) - ms(body.startedAt));
+}
+
+/** When the code after a sleep ran, and so how late the invocation really went on (not only the timer). */
+function sleepLateness(e: TimelineEntry, entries: TimelineEntry[], attempts: Attempt[], steps: StepLogLine[], components: Snapshot["components"]): void {
+  if (!e.completedAt || !e.dueAt) return;
+  const fired = ms(e.completedAt);
+  const due = ms(e.dueAt);
+  const after = (t: number) => t >= fired - CLOCK_SLACK_MS;
+  const candidates = [
+    ...attempts.map((a) => ms(a.startedAt)),
+    ...steps.filter((s) => s.kind === "run-start").map((s) => ms(s.at)),
+    ...entries.filter((x) => x.index > e.index && x.kind !== "awakeable" && x.kind !== "signal").map((x) => ms(x.at)),
+  ].filter((t) => Number.isFinite(t) && after(t));
+  const resumed = candidates.length ? Math.min(...candidates) : undefined;
+  e.firedLateMs = fired - due;
+  if (resumed !== undefined) e.resumedAt = new Date(resumed).toISOString();
+  e.lateMs = Math.max(fired, resumed ?? fired) - due;
+  if (e.lateMs > LATE_MS) {
+    // a component that was down across the due time explains it
+    const until = resumed ?? fired;
+    const down = components.find((x) => {
+      if (x.kind !== "exit" || ms(x.at) > due || ms(x.at) < ms(e.at) - CLOCK_SLACK_MS) return false;
+      const back = components.find((y) => y.component === x.component && y.kind === "back" && ms(y.at) >= ms(x.at));
+      return !back || ms(back.at) >= due - CLOCK_SLACK_MS || ms(back.at) > until;
+    });
+    if (down) e.lateBecause = `${down.component === "restate" ? "restate-server" : down.component} was down`;
+    else if (e.firedLateMs > LATE_MS) e.lateBecause = "the timer fired late";
+  }
+}
+
+/** Sleeps later than this (ms) are "late"; below it is scheduling noise. */
+export const LATE_MS = 250;
+
+/** An awakeable has no command of its own in the journal: its wait runs from the previous journal activity. */
+function awakeableWait(e: TimelineEntry, entries: TimelineEntry[], startedAt: string): void {
+  const at = ms(e.at);
+  let from = ms(startedAt);
+  for (const x of entries) {
+    if (x === e || x.index > e.index) continue;
+    for (const t of [ms(x.at), ms(x.completedAt)]) if (Number.isFinite(t) && t <= at && t > from) from = t;
+  }
+  e.waitFrom = new Date(from).toISOString();
+  e.durationMs = Math.max(0, at - from);
 }
 
 function lastBefore(isoTimes: string[], t: number): number | undefined {

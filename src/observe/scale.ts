@@ -25,6 +25,8 @@ export class TimeScale {
     readonly width: number,
     /** gaps at least this long are squeezed (default: 1.5 s and a quarter of the span) */
     minGapMs?: number,
+    /** stretches of real work (a step's body): never squeezed, however long */
+    busy: Gap[] = [],
   ) {
     const span = Math.max(1, end - origin);
     const threshold = minGapMs ?? Math.max(1500, span / 4);
@@ -35,7 +37,8 @@ export class TimeScale {
     for (let i = 1; i < sorted.length; i++) {
       const a = sorted[i - 1]!;
       const b = sorted[i]!;
-      if (b - a >= threshold) gaps.push({ from: a, to: b });
+      const worked = busy.reduce((sum, w) => sum + Math.max(0, Math.min(w.to, b) - Math.max(w.from, a)), 0);
+      if (b - a >= threshold && worked < (b - a) / 2) gaps.push({ from: a, to: b });
     }
     // keep at least half the columns for linear time: squeeze only the longest gaps
     const maxGaps = Math.floor(width / 4);

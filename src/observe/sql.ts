@@ -122,6 +122,10 @@ export interface InvocationQuery {
   key?: string;
   keys?: string[];
   handler?: string;
+  /** leave these services out (the playground's own, unless --all) */
+  notServices?: string[];
+  /** leave out these handlers of any service (the CLI's status reads) */
+  notHandlers?: string[];
   idempotencyKey?: string;
   /** "ingress", "subscription", "service", … */
   invokedBy?: string[];
@@ -149,6 +153,8 @@ export function invocationWhere(q: InvocationQuery): string {
   if (q.key !== undefined) where.push(`target_service_key = ${sqlString(q.key)}`);
   if (q.keys) where.push(q.keys.length ? `target_service_key IN ${list(q.keys)}` : "FALSE");
   if (q.handler) where.push(`target_handler_name = ${sqlString(q.handler)}`);
+  if (q.notServices?.length) where.push(`target_service_name NOT IN ${list(q.notServices)}`);
+  if (q.notHandlers?.length) where.push(`target_handler_name NOT IN ${list(q.notHandlers)}`);
   if (q.idempotencyKey !== undefined) where.push(`idempotency_key = ${sqlString(q.idempotencyKey)}`);
   if (q.invokedBy) where.push(`invoked_by IN ${list(q.invokedBy)}`);
   if (q.invokedById) where.push(q.invokedById.length ? `invoked_by_id IN ${list(q.invokedById)}` : "FALSE");

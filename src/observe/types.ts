@@ -98,8 +98,21 @@ export interface TimelineEntry {
   childId?: string;
   /** sleeps: when it is due; sends: when a delayed send starts */
   dueAt?: string;
-  /** sleeps: how late it fired after dueAt (ms) */
+  /** sleeps: how late the invocation went on after dueAt (ms): the later of the timer firing and the continuation
+   *  running (a timer that fires while the worker is down is late by the downtime) */
   lateMs?: number;
+  /** sleeps: how late the timer itself fired (notification appended) after dueAt */
+  firedLateMs?: number;
+  /** sleeps: when the code after the sleep ran (next attempt, step body or journal entry) */
+  resumedAt?: string;
+  /** sleeps that went on late: why ("the worker was down", "restate-server was down") */
+  lateBecause?: string;
+  /** awakeables (and other waits without a command of their own): when the wait began (the previous journal
+   *  activity) — durationMs is then the time waited */
+  waitFrom?: string;
+  /** ctx.run: the journaled body execution's own work (step log), without any downtime before it */
+  workStartedAt?: string;
+  workMs?: number;
   /** short value: run/call result, state value, input or output */
   value?: string;
   failure?: { code?: number; message: string };
@@ -139,6 +152,11 @@ export interface TimelineMarker {
   gapMs?: number;
   /** attempts after a crash: how long after the component came back this attempt started */
   sinceBackMs?: number;
+  /** waiting markers (queued, scheduled): when the wait ended (running_at) and how long it was */
+  until?: string;
+  durationMs?: number;
+  /** worker-back / restate-back: how long the component was down */
+  downMs?: number;
 }
 
 export type AttemptCause = "first" | "retry" | "crash-restart" | "resume";
@@ -167,6 +185,8 @@ export interface InvocationInfo {
   completedAt?: string;
   /** created → completed, or → now while unfinished */
   durationMs: number;
+  /** scheduled and not started yet: when it is due */
+  dueAt?: string;
   result?: "success" | "failure";
   failure?: string;
   /** attempts that followed a failure (crash or error), from the step log and the journal events */

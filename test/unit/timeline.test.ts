@@ -1,6 +1,10 @@
 // The timeline's pure parts on rows recorded from a real stack (test/unit/timeline-fixtures/*.json, taken with
 // playground/recovery: plain, crash "after" prepare, crash "during" prepare, two retryable failures, worker killed
-// in the sleep, restate-server killed in the sleep; lanes: three calls on one key, one each on two others).
+// in the sleep, restate-server killed in the sleep; lanes: three calls on one key, one each on two others. Recorded
+// later from real runs: saga-crash (`saga book --fail payment --crash-after "Refund payment"`, children and a worker
+// crash), late-sleep (the worker killed for 4 s across a 1.5 s sleep's due time), promise-wait (`promise await`, then
+// `promise resolve` 3 s later), queued (the third of three calls on one playgroundLane key), lanes-live (those
+// calls' rows read while the first ran and two waited).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +20,10 @@ import { cleanIdArg } from "../../src/observe/index.js";
 import { timelineMode } from "../../src/commands/timeline/run.js";
 import type { InvocationRow, Snapshot, TimelineEntry } from "../../src/observe/types.js";
 import { UsageError } from "../../src/errors.js";
+import stringWidth from "string-width";
+import { playgroundOwnFilter } from "../../src/commands/timeline/run.js";
+import { listRow, renderInvocations } from "../../src/commands/interactive/invocations.js";
+import { headerLine } from "../../src/observe/render.js";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "timeline-fixtures");
 const load = <T = Snapshot>(name: string): T => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8")) as T;
@@ -193,8 +201,10 @@ describe("lanes", () => {
     expect(v.queued).toBe(2);
     expect(v.maxParallel).toBe(3);
     expect(v.longestWaitMs).toBeGreaterThan(800);
-    const text = renderLanes(v, 40).join("\n");
+    const text = renderLanes(v, 120).join("\n");
     expect(text).toMatch(/playgroundLane\/lane-a .*3 invocations, 2 queued/);
+    const narrow = renderLanes(v, 80);
+    expect(narrow.filter((l) => stringWidth(l) > 80), "lane lines wider than 80").toEqual([]);
   });
 });
 
@@ -256,5 +266,177 @@ describe("queries, ids, flags", () => {
     expect(() => timelineMode({ id: "inv_1abc", key: "k" })).toThrow(UsageError);
     expect(() => timelineMode({ lanes: true, follow: true })).toThrow(UsageError);
     expect(() => timelineMode({ status: "bogus" })).toThrow(UsageError);
+  });
+});
+
+// ---- one pass: time order, widths, waits, downtime (fixtures recorded from real runs) ----------------------------
+
+const ALL_FIXTURES = ["plain", "after", "during", "fail", "killsleep", "killrestate", "saga-crash", "late-sleep", "promise-wait", "queued"];
+
+/** The offsets printed in the first column, in ms, in the order they are printed. */
+function offsets(lines: string[]): number[] {
+  return lines.flatMap((l) => {
+    const m = /^ *\+(\d+(?:\.\d+)?) (ms|s)\b/.exec(l);
+    if (!m) return [];
+    return [Number(m[1]) * (m[2] === "s" ? 1000 : 1)];
+  });
+}
+
+describe("a timeline read in one pass", () => {
+  it("at 80 columns: no line wider than 80, offsets never go back, on every recorded journal", () => {
+    for (const name of ALL_FIXTURES) {
+      const lines = renderTimeline(timelineOf(name), { width: 80 });
+      expect(lines.filter((l) => stringWidth(l) > 80).map((l) => `${name}: ${l}`), "lines wider than 80").toEqual([]);
+      const off = offsets(lines);
+      const backwards = off.flatMap((x, i) => (i > 0 && x + 10 < off[i - 1]! ? [`${name}: +${off[i - 1]} then +${x}`] : []));
+      expect(backwards, "rows out of time order").toEqual([]);
+      expect(lines.join("\n")).not.toMatch(/\x1b\[/);
+    }
+  });
+
+  it("explanations wrap at word boundaries: every word of a verdict's summary is printed whole", () => {
+    for (const name of ["after", "during", "saga-crash", "late-sleep"]) {
+      const t = timelineOf(name);
+      const words = new Set(renderTimeline(t, { width: 80 }).join(" ").split(/\s+/));
+      const summaries = [t, ...t.children].flatMap((x) => x.entries).filter((e) => e.execution && e.execution.verdict !== "live" && t.entries.includes(e));
+      for (const e of summaries) {
+        const broken = e.execution!.summary.split(/\s+/).filter((w) => !words.has(w));
+        expect(broken, `${name}: words of "${e.name}"'s summary not printed whole`).toEqual([]);
+      }
+    }
+  });
+
+  it("saga with children: each child is one row on the parent's axis, at its own time, after the call that made it", () => {
+    const t = timelineOf("saga-crash");
+    expect(t.children.map((ch) => ch.invocation.target)).toEqual(["Flights/reserve", "CarRentals/reserve", "CarRentals/cancel", "Flights/cancel"]);
+    const lines = renderTimeline(t, { width: 80 });
+    const childLines = lines.filter((l) => l.includes("└─"));
+    expect(childLines.map((l) => /└─ (\S+)/.exec(l)![1])).toEqual(["Flights/reserve", "CarRentals/reserve", "CarRentals/cancel", "Flights/cancel"]);
+    // the child's own rows (its input, its attempt, its run) are not printed inline
+    expect(lines.join("\n")).not.toMatch(/● run +Cancel car/);
+    // the crash hit while CarRentals/cancel ran: its row says so, and the parent's restart comes after it in time
+    const cancel = lines.findIndex((l) => l.includes("└─ CarRentals/cancel"));
+    const crash = lines.findIndex((l) => /CRASH +worker pid/.test(l));
+    const restart = lines.findIndex((l) => /restart +worker back as pid \d+ after/.test(l));
+    expect(cancel).toBeGreaterThan(0);
+    expect(crash).toBeGreaterThan(cancel);
+    expect(restart).toBeGreaterThan(crash);
+    expect(lines.slice(cancel, crash).join(" ")).toMatch(/1 crash while it ran/);
+    // the tours' verdicts stay on the model: no compensation ran again
+    const verdicts = [t, ...t.children].flatMap((x) => x.entries).filter((e) => e.execution).map((e) => `${e.name}: ${e.execution!.verdict}`);
+    expect(verdicts.filter((v) => v.endsWith("ran-again")), "compensations that ran again").toEqual([]);
+  });
+
+  it("a step's bar is its own work: after a crash inside it, the downtime is not drawn as step time", () => {
+    const t = timelineOf("during");
+    const prep = run(t.entries, "prepare");
+    expect(prep.durationMs!).toBeGreaterThan(1000); // command journaled in attempt 1, result only after the restart
+    expect(prep.workMs!).toBeLessThan(prep.durationMs! / 2);
+    expect(Date.parse(prep.workStartedAt!)).toBeGreaterThan(Date.parse(prep.at));
+    const line = renderTimeline(t, { width: 120 }).find((l) => /● run +prepare/.test(l))!;
+    expect(line).toContain(`prepare  ${prep.workMs! < 1000 ? `${Math.round(prep.workMs!)} ms` : ""}`);
+  });
+
+  it("a sleep whose continuation came late says so, with the reason, from real times", () => {
+    const t = timelineOf("late-sleep");
+    const sleep = t.entries.find((e) => e.kind === "sleep")!;
+    expect(sleep.firedLateMs!).toBeLessThan(250); // the timer fired on time…
+    expect(sleep.lateMs!).toBeGreaterThan(3000); // …but the code after it ran only once the worker was back
+    expect(sleep.lateBecause).toBe("worker was down");
+    const text = renderTimeline(t, { width: 80 }).join(" ").replace(/\s+/g, " ");
+    expect(text).toMatch(/late by 4\.\d s \(worker was down; the timer itself fired on time\)/);
+    expect(text).not.toMatch(/on time +wake/);
+    expect(text).toMatch(/restart worker back as pid \d+ after 4\.\d s down/);
+    // and the plain run's sleep is on time
+    expect(renderTimeline(timelineOf("plain"), { width: 120 }).join("\n")).toMatch(/sleep +cool-off .* on time/);
+  });
+
+  it("waiting on a durable promise (an awakeable): an explicit waiting row with its duration, never 'nothing journaled'", () => {
+    const t = timelineOf("promise-wait");
+    const wait = t.entries.find((e) => e.kind === "awakeable")!;
+    expect(wait.waitFrom).toBeDefined();
+    expect(wait.durationMs!).toBeGreaterThan(2500);
+    const lines = renderTimeline(t, { width: 80 });
+    expect(lines.join("\n")).toMatch(/awakeable +waited 3\.0 s/);
+    expect(lines.join("\n")).not.toMatch(/nothing journaled/);
+    // a suspended invocation with nothing pending in its journal waits for an awakeable: said, not squeezed away
+    const snap = load("promise-wait");
+    const root = snap.invocations[0]!;
+    const cut = Date.parse(wait.at) - 500;
+    const suspended: Snapshot = {
+      ...snap,
+      takenAt: new Date(cut).toISOString(),
+      invocations: [{ ...root, status: "suspended", completed_at: undefined, completion_result: undefined }, ...snap.invocations.slice(1)],
+      journal: snap.journal.filter((r) => r.id !== root.id || Date.parse(r.appended_at!) < cut),
+    };
+    const text = renderTimeline(buildTimeline(suspended, root.id), { width: 80, now: cut }).join(" ").replace(/\s+/g, " ");
+    expect(text).toMatch(/waiting suspended for [\d.]+ s: waiting for an awakeable/);
+    expect(text).not.toMatch(/nothing journaled/);
+  });
+
+  it("queued behind another invocation on the same key: one waiting row, from inbox to running, with its duration", () => {
+    const t = timelineOf("queued");
+    const q = t.markers.find((m) => m.kind === "queued")!;
+    expect(q.durationMs!).toBeGreaterThan(2000);
+    const lines = renderTimeline(t, { width: 80 });
+    expect(lines.join(" ").replace(/\s+/g, " ")).toMatch(/queued queued behind another invocation on key "tlq-a" 2\.9 s/);
+    expect(lines.filter((l) => /▷ started/.test(l))).toEqual([]);
+  });
+});
+
+describe("lanes while a key runs and others wait", () => {
+  it("the running invocation is drawn running, the queued ones in the note", () => {
+    const { takenAt, rows } = load<{ takenAt: string; rows: InvocationRow[] }>("lanes-live");
+    const v = buildLanes(rows, new Date(takenAt));
+    const a = v.lanes.find((l) => l.key === "tlq-a")!;
+    const lines = renderLanes(v, 100);
+    const i = lines.findIndex((l) => l.startsWith("playgroundLane/tlq-a"));
+    const bar = lines[i]!.slice("playgroundLane/tlq-a".length).trim().split(/\s+/)[0]!;
+    expect(bar.at(-1), `the end of tlq-a's lane: ${bar}`).toBe("█");
+    expect(`${lines[i]} ${lines[i + 1]}`).toMatch(/1 running now, 2 queued now/);
+    expect(a.spans.filter((s) => !s.runningAt)).toHaveLength(2);
+  });
+});
+
+describe("invocations agree with the timeline", () => {
+  it("retries: 0 for a first attempt, the timeline's count after a crash; durations; due in … for a scheduled one", () => {
+    for (const [name, retries] of [["plain", 0], ["late-sleep", 1], ["fail", 2], ["after", 1]] as const) {
+      const snap = load(name);
+      const row = listRow(snap.invocations[0]!, summarize(snap, snap.invocations[0]!.id));
+      expect(row.retries, name).toBe(retries);
+      expect(row.retries, name).toBe(buildTimeline(snap, snap.invocations[0]!.id).invocation.retries);
+      const table = renderInvocations([row], { width: 200 });
+      expect(table[1]!.split(/\s{2,}/)[5], `${name}: the retries cell`).toBe(String(retries));
+    }
+    // scheduled, not started: no duration yet, "due in …" in both views
+    const snap = load("plain");
+    const now = Date.parse(snap.invocations[0]!.created_at) + 441;
+    const due = new Date(now + 5_000).toISOString();
+    const scheduled: Snapshot = {
+      ...snap,
+      takenAt: new Date(now).toISOString(),
+      invocations: [{ ...snap.invocations[0]!, status: "scheduled", scheduled_at: due, scheduled_start_at: due, running_at: undefined, completed_at: undefined, completion_result: undefined, retry_count: undefined }],
+      journal: snap.journal.filter((r) => r.index === 0),
+      steps: [],
+    };
+    const info = summarize(scheduled, snap.invocations[0]!.id);
+    expect(info.dueAt).toBe(due);
+    const row = listRow(scheduled.invocations[0]!, info);
+    expect(row.tookMs).toBeUndefined();
+    const cells = renderInvocations([row], { width: 200, now })[1]!.split(/\s{2,}/);
+    expect(cells[4], "took").toBe("-");
+    expect(cells[5], "retries").toBe("0");
+    expect(cells[6], "outcome").toBe("due in 5.0 s");
+    expect(headerLine(info, 120, now)).toMatch(/scheduled due in 5\.0 s/);
+  });
+
+  it("the playground's own invocations are left out unless asked for", () => {
+    const own = playgroundOwnFilter();
+    expect(own.notServices).toEqual(expect.arrayContaining(["playground", "playgroundLane", "BenchSink", "chaosProof"]));
+    expect(own.notServices).not.toContain("UserFeed"); // the Go seed's spelling is the user's
+    expect(own.notHandlers).toContain("getStatus");
+    expect(invocationWhere({ key: "k", ...own })).toMatch(/target_service_name NOT IN \('playground', 'playgroundLane', .*\) AND target_handler_name NOT IN \('getStatus', 'GetStatus', 'ping'\)/);
+    // naming an internal service with --service shows it
+    expect(playgroundOwnFilter("playgroundLane").notServices).not.toContain("playgroundLane");
   });
 });

@@ -2,6 +2,9 @@
 // PATCH /invocations/{id}/cancel|kill. Ids are shortened for people; any unique prefix or the short form works.
 import { AdminError } from "../../runtime/admin.js";
 import { completedOrLatest, invocations, type InvocationQuery, type InvocationRow, type StatusFilter } from "../../observe/index.js";
+import { gatherSnapshot } from "../../observe/snapshot.js";
+import { summarize } from "../../observe/model.js";
+import { playgroundOwnFilter } from "../timeline/run.js";
 export type { InvocationRow };
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
@@ -18,6 +21,23 @@ export interface InvocationFilter {
   service?: string;
   key?: string;
   limit: number;
+  /** include the playground's own invocations (internal services, the CLI's status reads) */
+  all?: boolean;
+}
+
+/**
+ * A row of the `invocations` table: Restate's row plus the numbers the timeline shows for it, counted by the same
+ * code (src/observe/model.ts), so the two views agree: retries are attempts after a failure or a crash (Restate's
+ * retry_count counts attempts, and a crash-restart may not count at all), durations run created → completed (or →
+ * now), and one that is scheduled and not started has no duration yet but a due time.
+ */
+export interface InvocationListRow extends InvocationRow {
+  retries: number;
+  attempts: number;
+  /** created → completed, or → now; absent while scheduled and not started */
+  tookMs?: number;
+  /** scheduled and not started: when it is due */
+  dueAt?: string;
 }
 
 export function validateStatus(raw: string): string {
@@ -27,33 +47,51 @@ export function validateStatus(raw: string): string {
 }
 
 export function invocationsQuery(f: InvocationFilter): InvocationQuery {
-  return { status: f.status as StatusFilter | undefined, service: f.service, key: f.key || undefined, limit: f.limit, order: "newest" };
+  return {
+    status: f.status as StatusFilter | undefined,
+    service: f.service,
+    key: f.key || undefined,
+    limit: f.limit,
+    order: "newest",
+    ...(f.all ? {} : playgroundOwnFilter(f.service)),
+  };
 }
 
-export function listInvocations(stack: RunningStack, f: InvocationFilter): Promise<InvocationRow[]> {
-  return invocations(stack.admin, invocationsQuery(f));
+export async function listInvocations(stack: RunningStack, f: InvocationFilter): Promise<InvocationListRow[]> {
+  const rows = await invocations(stack.admin, invocationsQuery(f));
+  if (rows.length === 0) return [];
+  // no journals: the summary's retries and durations come from the rows, the journal events and the step log
+  const snap = await gatherSnapshot(stack.admin, stack.paths, rows, { children: false, journals: false });
+  return rows.map((r) => listRow(r, summarize(snap, r.id)));
+}
+
+export function listRow(r: InvocationRow, i: { retries: number; attempts: number; durationMs: number; dueAt?: string }): InvocationListRow {
+  return { ...r, retries: i.retries, attempts: i.attempts, tookMs: i.dueAt ? undefined : i.durationMs, dueAt: i.dueAt };
 }
 
 /** What to say about an invocation in one cell: its failure, its retry reason, or when it is due. */
 export function outcome(r: InvocationRow, now = Date.now()): string {
   if (r.status === "completed") return r.completion_result === "failure" ? (r.completion_failure ?? "failed") : "ok";
   if (r.last_failure) return `${r.last_failure_error_code ? `${r.last_failure_error_code} ` : ""}${r.last_failure}`;
-  if (r.status === "scheduled" && r.scheduled_start_at) return `starts ${ago(r.scheduled_start_at, now)}`;
+  const due = (r as Partial<InvocationListRow>).dueAt ?? (r.status === "scheduled" && !r.running_at ? r.scheduled_start_at : undefined);
+  if (due) return Date.parse(due) > now ? `due ${ago(due, now)}` : `due ${ago(due, now)}, not started yet`;
   return "";
 }
 
-export function renderInvocations(rows: InvocationRow[], opts: { width?: number; now?: number } = {}): string[] {
+export function renderInvocations(rows: (InvocationRow | InvocationListRow)[], opts: { width?: number; now?: number } = {}): string[] {
   const now = opts.now ?? Date.now();
   const body = rows.map((r) => {
+    const l = r as Partial<InvocationListRow>;
     const end = r.completed_at ?? (r.status === "completed" ? r.modified_at : new Date(now).toISOString());
-    const took = between(r.created_at, end);
+    const scheduled = l.dueAt !== undefined || (r.status === "scheduled" && !r.running_at);
+    const took = scheduled ? undefined : (l.tookMs ?? between(r.created_at, end));
     return [
       c.id(shortId(r.id)),
       r.target ?? "?",
       paintStatus(r.status ?? "?", r.completion_result),
       ago(r.created_at, now),
       took === undefined ? "-" : humanDuration(took),
-      String(r.retry_count ?? 0),
+      String(l.retries ?? Math.max(0, (r.retry_count ?? 1) - 1)),
       oneLine(outcome(r, now), 160),
     ];
   });

@@ -7,6 +7,24 @@ import { buildTimeline, summarize } from "../../observe/model.js";
 import { buildLanes, type LanesView } from "../../observe/lanes.js";
 import { resolveInvocationId } from "../../observe/timeline.js";
 import type { InvocationInfo, Timeline } from "../../observe/types.js";
+import { internal } from "../../registry.js";
+
+/**
+ * The playground's own invocations, hidden from `timeline` and `invocations` unless --all: the internal services
+ * (health checks, the crash and lanes demos, the bench, the chaos run) and the status reads the CLI makes while a
+ * verb waits (getStatus). The Go/Kotlin seeds' alias services are not hidden: a user calls them.
+ */
+export const HIDDEN_RECORDS = ["system", "bench", "chaos"];
+export const STATUS_READ_HANDLERS = ["getStatus", "GetStatus", "ping"];
+
+export function playgroundOwnFilter(explicitService?: string): { notServices: string[]; notHandlers: string[] } {
+  const services = internal.filter((r) => HIDDEN_RECORDS.includes(r.name)).flatMap((r) => r.services);
+  // naming a service with --service asks for it: its invocations are shown even when it is the playground's own
+  return {
+    notServices: services.filter((s) => s !== explicitService),
+    notHandlers: explicitService && services.includes(explicitService) ? [] : STATUS_READ_HANDLERS,
+  };
+}
 
 export interface TimelineArgs {
   id?: string;
@@ -20,6 +38,8 @@ export interface TimelineArgs {
   lanes?: boolean;
   follow?: boolean;
   children?: boolean;
+  /** include the playground's own invocations (internal services, the CLI's status reads) */
+  all?: boolean;
 }
 
 export type TimelineMode = "one" | "keyed" | "list" | "lanes";
@@ -50,6 +70,7 @@ export function filterOf(a: TimelineArgs, limit: number, now = Date.now()): Invo
     since: a.since !== undefined ? new Date(now - a.since) : undefined,
     limit,
     order: "newest",
+    ...(a.all ? {} : playgroundOwnFilter(a.service)),
   };
 }
 
