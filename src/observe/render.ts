@@ -669,9 +669,12 @@ function collectRuns(t: Timeline): TimelineEntry[] {
 
 export function renderList(items: InvocationInfo[], width = defaultWidth(), now = Date.now()): string[] {
   if (items.length === 0) return [c.dim("no invocations match")];
-  // full ids (people copy them into `timeline <id>`); the target column gives way when the line is too long
-  const fixed = 8 + 10 + 9 + 5 + 7 + Math.max(...items.map((i) => i.id.length)) + 2 * 6;
-  const room = Math.max(16, width - fixed);
+  // full ids (people copy them into `timeline <id>`); the target column gives way when the line is too long, and on
+  // a narrow terminal the ids take the shortened form, which `timeline` accepts back
+  const full = 8 + 10 + 9 + 5 + 7 + Math.max(...items.map((i) => i.id.length)) + 2 * 6;
+  const short = full + 10 > width;
+  const fixed = short ? 8 + 10 + 9 + 5 + 7 + 17 + 2 * 6 : full;
+  const room = Math.max(12, width - fixed);
   const cut = (s: string) => (s.length <= room ? s : `${s.slice(0, room - 1)}…`);
   const rows = items.map((i) => [
     clock(i.createdAt).slice(0, 8),
@@ -680,9 +683,9 @@ export function renderList(items: InvocationInfo[], width = defaultWidth(), now 
     i.dueAt && i.status !== "completed" ? durationText(i, now) : humanDuration(i.durationMs),
     String(i.steps),
     i.retries ? c.warn(String(i.retries)) : "0",
-    c.id(i.id),
+    c.id(short ? shortRef(i.id) : i.id),
   ]);
-  return table(["created", "target", "status", "duration", "steps", "retries", "id"], rows, Number.MAX_SAFE_INTEGER);
+  return table(["created", "target", "status", "duration", "steps", "retries", "id"], rows, width);
 }
 
 /** A shortened id for people ("inv_1abcdefgh…wxyz"); `timeline` accepts it back (it matches head and tail). */

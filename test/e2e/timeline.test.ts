@@ -87,6 +87,17 @@ describe("timeline of one invocation", () => {
     expect(text.stdout).toMatch(/ctx\.run steps: 4 ran live/);
     expect(text.stdout).not.toMatch(/\x1b\[/);
     expect(text.stderr).toContain("sys_journal"); // the equivalent query
+    // COLUMNS=80 (not a terminal): every line fits, children are one row each on the parent's axis, in time order
+    const narrow = await patterns(["timeline", id], { env: { COLUMNS: "80" } });
+    expect(narrow.code, narrow.stderr).toBe(0);
+    const narrowLines = narrow.stdout.trimEnd().split("\n");
+    expect(narrowLines.filter((l) => [...l].length > 80), "lines wider than 80").toEqual([]);
+    const offsets = narrowLines.flatMap((l) => {
+      const m = /^ *\+(\d+(?:\.\d+)?) (ms|s)\b/.exec(l);
+      return m ? [Number(m[1]) * (m[2] === "s" ? 1000 : 1)] : [];
+    });
+    expect(offsets.filter((x, i) => i > 0 && x + 10 < offsets[i - 1]!), "offsets that go back in time").toEqual([]);
+    expect(narrow.stdout.match(/└─ playgroundLane\//g)).toHaveLength(2);
     // the shortened id from the text is accepted back
     const short = /└─ \S+ (inv_\S+…\S+)/.exec(text.stdout)![1]!;
     const again = await patterns(["timeline", short, "--json"]);
@@ -105,8 +116,11 @@ describe("timeline of one invocation", () => {
     expect(doc.filter).toMatchObject({ key, service: "playgroundLane", limit: 5 });
     expect(doc.timelines.map((t) => t.invocation.id)).toEqual([a.headers.get("x-restate-id"), b.headers.get("x-restate-id")]);
     expect(doc.timelines.map((t) => t.entries.find((e) => e.kind === "set-state")?.value)).toEqual(["1", "2"]);
-    const [text, none] = await Promise.all([patterns(["timeline", "--key", key]), patterns(["timeline", "--key", uniqueKey("nobody")])]);
+    // playgroundLane is the playground's own (the lanes demo): hidden from --key unless --all or --service names it
+    const [text, hidden, none] = await Promise.all([patterns(["timeline", "--key", key, "--all"]), patterns(["timeline", "--key", key]), patterns(["timeline", "--key", uniqueKey("nobody")])]);
     expect(text.stdout.match(/playgroundLane\/\S+\/work {2}inv_/g)).toHaveLength(2);
+    expect(hidden.code).toBe(0);
+    expect(hidden.stdout).toMatch(/no invocations for key .*--all shows them/);
     expect(none.code).toBe(0);
     expect(none.stdout).toMatch(/no invocations for key/);
   }, 150_000);
@@ -156,9 +170,12 @@ describe("timeline list and --follow", () => {
     const mine = doc.invocations.find((i) => i.id === id);
     expect(mine).toMatchObject({ target: "playground/recovery", status: "completed", steps: 3, retries: 0 });
     expect(doc.invocations.filter((i) => i.service !== "playground" || i.handler !== "recovery").map((i) => `${i.id} ${i.service}/${i.handler}`), "invocations the filters should have left out").toEqual([]);
-    const text = await patterns(["timeline", "--limit", "50"]);
+    const [text, own] = await Promise.all([patterns(["timeline", "--limit", "50", "--all"]), patterns(["timeline", "--limit", "50", "--json"])]);
     expect(text.stdout).toMatch(/created +target +status +duration +steps +retries +id/);
     expect(text.stdout).toContain(id);
+    // without --all the playground's own services (playground/recovery is the crash demo's) are left out
+    const shown = (JSON.parse(own.stdout) as ListResult).invocations.filter((i) => ["playground", "playgroundLane"].includes(i.service) || i.handler === "getStatus");
+    expect(shown.map((i) => `${i.id} ${i.target}`), "the playground's own invocations listed without --all").toEqual([]);
   }, 150_000);
 
   it("--follow --json: NDJSON events until the invocation finishes, then its timeline", async () => {

@@ -182,6 +182,10 @@ describe("render", () => {
     const snap = load("fail");
     const lines = renderList([summarize(snap, snap.invocations[0]!.id)], 100);
     expect(lines[1]).toContain(snap.invocations[0]!.id);
+    // at 80 columns the ids take the shortened form (accepted back by `timeline`) and every line fits
+    const narrow = renderList([summarize(snap, snap.invocations[0]!.id)], 80);
+    expect(narrow.filter((l) => stringWidth(l) > 80), "list lines wider than 80").toEqual([]);
+    expect(cleanIdArg(narrow[1]!.trim().split(/\s+/).at(-1)!)).toEqual({ head: snap.invocations[0]!.id.slice(0, 12), tail: snap.invocations[0]!.id.slice(-4) });
   });
 
   it("fitLine keeps colour codes and cuts at the visible width", () => {
