@@ -669,23 +669,27 @@ function collectRuns(t: Timeline): TimelineEntry[] {
 
 export function renderList(items: InvocationInfo[], width = defaultWidth(), now = Date.now()): string[] {
   if (items.length === 0) return [c.dim("no invocations match")];
-  // full ids (people copy them into `timeline <id>`); the target column gives way when the line is too long, and on
-  // a narrow terminal the ids take the shortened form, which `timeline` accepts back
-  const full = 8 + 10 + 9 + 5 + 7 + Math.max(...items.map((i) => i.id.length)) + 2 * 6;
-  const short = full + 10 > width;
-  const fixed = short ? 8 + 10 + 9 + 5 + 7 + 17 + 2 * 6 : full;
-  const room = Math.max(12, width - fixed);
-  const cut = (s: string) => (s.length <= room ? s : `${s.slice(0, room - 1)}…`);
-  const rows = items.map((i) => [
+  const headers = ["created", "target", "status", "duration", "steps", "retries", "id"];
+  const cellsOf = (i: InvocationInfo, id: string, target: string) => [
     clock(i.createdAt).slice(0, 8),
-    cut(i.target),
+    target,
     statusText(i),
     i.dueAt && i.status !== "completed" ? durationText(i, now) : humanDuration(i.durationMs),
     String(i.steps),
     i.retries ? c.warn(String(i.retries)) : "0",
-    c.id(short ? shortRef(i.id) : i.id),
-  ]);
-  return table(["created", "target", "status", "duration", "steps", "retries", "id"], rows, width);
+    c.id(id),
+  ];
+  const widthOf = (rows: string[][], col: number) => Math.max(stringWidth(headers[col]!), ...rows.map((r) => stringWidth(r[col]!)));
+  const others = (rows: string[][]) => [0, 2, 3, 4, 5, 6].reduce((sum, col) => sum + widthOf(rows, col), 0) + 2 * (headers.length - 1);
+  // full ids (people copy them into `timeline <id>`); the target column gives way first, and on a narrow terminal
+  // the ids take the shortened form, which `timeline` accepts back
+  const fullRows = items.map((i) => cellsOf(i, i.id, i.target));
+  const short = others(fullRows) + 10 > width;
+  const base = items.map((i) => cellsOf(i, short ? shortRef(i.id) : i.id, i.target));
+  const room = Math.max(6, width - others(base));
+  const cut = (t: string) => (t.length <= room ? t : `${t.slice(0, room - 1)}…`);
+  const rows = items.map((i) => cellsOf(i, short ? shortRef(i.id) : i.id, cut(i.target)));
+  return table(headers, rows, Number.MAX_SAFE_INTEGER);
 }
 
 /** A shortened id for people ("inv_1abcdefgh…wxyz"); `timeline` accepts it back (it matches head and tail). */

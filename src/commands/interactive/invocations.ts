@@ -5,10 +5,11 @@ import { completedOrLatest, invocations, type InvocationQuery, type InvocationRo
 import { gatherSnapshot } from "../../observe/snapshot.js";
 import { summarize } from "../../observe/model.js";
 import { playgroundOwnFilter } from "../timeline/run.js";
+import { defaultWidth } from "../../observe/render.js";
 export type { InvocationRow };
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import { humanDuration, shortId, table } from "../../ui/output.js";
+import { humanDuration, shortId, table, visibleLength } from "../../ui/output.js";
 import { c } from "../../ui/palette.js";
 import { ago, between, oneLine, paintStatus } from "./format.js";
 
@@ -95,7 +96,20 @@ export function renderInvocations(rows: (InvocationRow | InvocationListRow)[], o
       oneLine(outcome(r, now), 160),
     ];
   });
-  return table(["id", "target", "status", "created", "took", "retries", "outcome"], body, opts.width ?? (process.stdout.columns || 120));
+  const headers = ["id", "target", "status", "created", "took", "retries", "outcome"];
+  // the id stays whole (people copy it); target and outcome give way, the outcome first
+  const width = opts.width ?? defaultWidth();
+  const colWidth = (col: number) => Math.max(headers[col]!.length, ...body.map((r) => visibleLength(r[col]!)));
+  const fixed = [0, 2, 3, 4, 5].reduce((sum, col) => sum + colWidth(col), 0) + 2 * (headers.length - 1);
+  const room = Math.max(16, width - fixed);
+  const targetRoom = Math.min(colWidth(1), Math.max(12, room - Math.min(colWidth(6), Math.max(12, Math.floor(room / 2)))));
+  const outcomeRoom = Math.max(6, room - targetRoom);
+  const cut = (v: string, n: number) => (visibleLength(v) <= n ? v : `${v.slice(0, Math.max(1, n - 1))}…`);
+  for (const r of body) {
+    r[1] = cut(r[1]!, targetRoom);
+    r[6] = cut(r[6]!, outcomeRoom);
+  }
+  return table(headers, body, Number.MAX_SAFE_INTEGER);
 }
 
 /** Full id, `inv_1abcdefgh…wxyz` (as printed by `invocations`), or a unique prefix. */
