@@ -73,10 +73,11 @@ export async function follow(admin: AdminClient, paths: StatePaths, o: FollowOpt
       watched.set(inv.id, inv);
     }
     timelines = [...unique.keys()].map((id) => buildTimeline(snap, id));
+    // what is new since the last poll, across every watched invocation, in time order
+    const items: { at: string; emit: () => void; key: string }[] = [];
     for (const t of flatten(timelines)) {
       const id = t.invocation.id;
       const target = t.invocation.target;
-      const items: { at: string; emit: () => void; key: string }[] = [];
       for (const e of t.entries) {
         const startKey = `${id}:${e.index}:start`;
         const doneKey = `${id}:${e.index}:done`;
@@ -86,12 +87,12 @@ export async function follow(admin: AdminClient, paths: StatePaths, o: FollowOpt
       for (const m of t.markers) {
         items.push({ key: `${id}:m:${m.kind}:${m.at}:${m.attempt ?? ""}`, at: m.at, emit: () => emit({ type: "marker", invocationId: id, target, at: m.at, offsetMs: m.offsetMs, marker: m }) });
       }
-      items.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-      for (const it of items) {
-        if (seen.has(it.key)) continue;
-        seen.add(it.key);
-        it.emit();
-      }
+    }
+    items.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    for (const it of items) {
+      if (seen.has(it.key)) continue;
+      seen.add(it.key);
+      it.emit();
     }
     const all = snap.invocations;
     const finished = all.length > 0 && all.every((i) => i.status === "completed");

@@ -115,23 +115,28 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
   const markers: TimelineMarker[] = [];
   const mark = (m: Omit<TimelineMarker, "offsetMs">) => markers.push({ ...m, offsetMs: offset(m.at) });
   if (inv.scheduled_start_at && ms(inv.scheduled_start_at) > origin + CLOCK_SLACK_MS) {
-    const until = inv.running_at ?? (inv.completed_at ? undefined : snap.takenAt);
+    const ongoing = !inv.running_at && !inv.completed_at;
+    const until = inv.running_at ?? (ongoing ? snap.takenAt : undefined);
     mark({
+      ongoing: ongoing || undefined,
       kind: "scheduled",
       at: inv.created_at,
-      text: `delayed start, due ${clock(inv.scheduled_start_at)}`,
+      text: `delayed start, due ${clock(inv.scheduled_start_at)}${startLate(inv.running_at, inv.scheduled_start_at)}`,
       until,
       durationMs: until ? Math.max(0, ms(until) - origin) : undefined,
     });
   }
   if (inv.inboxed_at) {
-    const until = inv.running_at ?? (inv.completed_at ? undefined : snap.takenAt);
+    // still queued: the wait so far (ongoing), up to when the rows were read
+    const ongoing = !inv.running_at && !inv.completed_at;
+    const until = inv.running_at ?? (ongoing ? snap.takenAt : undefined);
     mark({
       kind: "queued",
       at: inv.inboxed_at,
       text: `queued behind another invocation on key "${inv.target_service_key ?? ""}"`,
       until,
       durationMs: until ? Math.max(0, ms(until) - ms(inv.inboxed_at)) : undefined,
+      ongoing: ongoing || undefined,
     });
   }
   if (inv.running_at && (inv.inboxed_at || inv.scheduled_start_at) && ms(inv.running_at) > origin + CLOCK_SLACK_MS) {
@@ -235,7 +240,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
     result: inv.completion_result === "success" || inv.completion_result === "failure" ? inv.completion_result : undefined,
     failure: inv.completion_failure,
     retries: hasStepLog ? Math.max(retriesFromLog, retriesFromServer) : Math.max(errorEvents, retriesFromServer),
-    attempts: hasStepLog ? attempts.length : Math.max(1, inv.retry_count ?? 0),
+    attempts: hasStepLog ? attempts.length : !inv.running_at && !inv.completed_at ? 0 : Math.max(1, inv.retry_count ?? 0),
     steps: entries.filter((e) => e.kind !== "input" && e.kind !== "output").length,
     lastFailure: inv.last_failure
       ? { message: inv.last_failure, code: inv.last_failure_error_code, step: inv.last_failure_related_command_name, at: inv.last_start_at, nextRetryAt: inv.next_retry_at }
@@ -301,6 +306,17 @@ function sleepLateness(e: TimelineEntry, entries: TimelineEntry[], attempts: Att
     if (down) e.lateBecause = `${down.component === "restate" ? "restate-server" : down.component} was down`;
     else if (e.firedLateMs > LATE_MS) e.lateBecause = "the timer fired late";
   }
+}
+
+/** A delayed start: on time or late, from real times (due vs running). */
+function startLate(runningAt: string | undefined, dueAt: string): string {
+  if (!runningAt) return "";
+  const late = ms(runningAt) - ms(dueAt);
+  return late > LATE_MS ? `; started late by ${humanMs(late)}` : "; started on time";
+}
+
+function humanMs(x: number): string {
+  return x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(1)} s`;
 }
 
 /** Sleeps later than this (ms) are "late"; below it is scheduling noise. */

@@ -377,9 +377,9 @@ export function markerText(m: TimelineMarker): string {
     case "restate-back":
       return c.ok(`${m.text}${m.downMs !== undefined ? ` after ${humanDuration(m.downMs)} down` : ""}`);
     case "queued":
-      return `${c.warn(m.text)}${m.durationMs !== undefined ? `  ${c.warn(humanDuration(m.durationMs))}` : ""}`;
+      return `${c.warn(m.text)}${m.durationMs !== undefined ? `  ${c.warn(`${humanDuration(m.durationMs)}${m.ongoing ? " so far" : ""}`)}` : ""}`;
     case "scheduled":
-      return `${m.text}${m.durationMs !== undefined ? `  ${c.dim(`waited ${humanDuration(m.durationMs)}`)}` : ""}`;
+      return `${m.text}${m.durationMs !== undefined ? `  ${c.dim(m.ongoing ? "not started yet" : `waited ${humanDuration(m.durationMs)}`)}` : ""}`;
     case "completed":
       // the failure itself is in the header and on the output row
       return m.text.startsWith("failed") ? c.fail(clip(m.text, 48)) : c.ok(m.text);
@@ -645,7 +645,7 @@ function gapLines(scale: TimeScale, g: Gap, rows: Row[], downs: { from: number; 
 export function footer(t: Timeline, width = Number.MAX_SAFE_INTEGER): string[] {
   const runs = collectRuns(t);
   const lines: string[] = [];
-  if (!t.stepLog) lines.push(c.dim("  (no step-log lines for this invocation: cannot tell replayed from re-executed bodies)"));
+  if (!t.stepLog && t.invocation.attempts > 0) lines.push(c.dim("  (no step-log lines for this invocation: cannot tell replayed from re-executed bodies)"));
   else if (runs.length) {
     const count = (v: string) => runs.filter((e) => e.execution?.verdict === v).length;
     const parts = [

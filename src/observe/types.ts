@@ -155,6 +155,8 @@ export interface TimelineMarker {
   /** waiting markers (queued, scheduled): when the wait ended (running_at) and how long it was */
   until?: string;
   durationMs?: number;
+  /** waiting markers: still waiting when the rows were read (durationMs is the wait so far) */
+  ongoing?: boolean;
   /** worker-back / restate-back: how long the component was down */
   downMs?: number;
 }
