@@ -75,14 +75,26 @@ function layoutFor(width: number, barWidth?: number): Layout {
   return { width, bar, textCol: OFFSET_WIDTH + 2 + bar + 2 + 2 + LABEL_WIDTH + 1 };
 }
 
+const ANSI_CODES = /\x1b\[[0-9;]*m/g;
+// Latin, punctuation, arrows, box drawing, blocks and most shapes: one column each (string-width agrees); anything else
+// (wide or combining characters) goes to string-width, which is exact but slow on long timelines
+const NARROW = /^[\x20-\x7e\u00a0-\u024f\u2000-\u22ff\u2500-\u25fc]*$/;
+
+/** The display width of a line, colour codes left out. */
+export function displayWidth(s: string): number {
+  const plain = s.replace(ANSI_CODES, "");
+  return NARROW.test(plain) ? plain.length : stringWidth(plain);
+}
+
 /** Wrap text to a width at word boundaries (ANSI-aware); a word longer than the width is the only thing broken. */
 export function wrapWords(text: string, width: number): string[] {
   if (width <= 0) return [text];
+  if (!text.includes("\n") && displayWidth(text) <= width) return [text.trim()];
   return wrapAnsi(text, width, { hard: true, trim: true, wordWrap: true }).split("\n");
 }
 
 /** A prefix, then text wrapped to the rest of the width, continuation lines indented to the text. */
-function prefixed(prefix: string, text: string, width: number, indent = stringWidth(prefix)): string[] {
+function prefixed(prefix: string, text: string, width: number, indent = displayWidth(prefix)): string[] {
   const room = Math.max(10, width - indent);
   const lines = wrapWords(glue(text), room).map(unglue);
   return lines.map((l, i) => (i === 0 ? `${prefix}${l}` : `${" ".repeat(indent)}${l}`)).map((l) => l.trimEnd());
@@ -533,7 +545,7 @@ function drawRow(r: Row, scale: TimeScale, origin: number, L: Layout): string[] 
     .join("");
   const head = `${c.dim(off)} ${c.dim("│")}${bar}${c.dim("│")} `;
   const prefix = r.lead !== undefined ? `${head}${r.lead} ` : `${head}${r.icon ?? " "} ${(r.label ?? "").padEnd(LABEL_WIDTH)} `;
-  const indent = r.lead !== undefined ? stringWidth(prefix) : L.textCol;
+  const indent = r.lead !== undefined ? displayWidth(prefix) : L.textCol;
   const room = Math.max(10, L.width - indent);
   const lines = prefixed(prefix, r.text(room), L.width, indent);
   if (r.explain) lines.push(...prefixed(`${" ".repeat(indent)}${c.dim("↳ ")}`, r.explain, L.width, indent + 2));
@@ -564,14 +576,14 @@ export function renderTimeline(t: Timeline, opts: RenderOptions = {}): string[] 
   }
   for (const g of scale.gaps) if (!labelled.has(g)) out.push(...gapLines(scale, g, rows, downs, L));
   out.push(...footer(t, lineWidth));
-  return out.flatMap((l) => l.split("\n")).map((l) => (stringWidth(l) > lineWidth ? fitLine(l, lineWidth) : l));
+  return out.flatMap((l) => l.split("\n")).map((l) => (displayWidth(l) > lineWidth ? fitLine(l, lineWidth) : l));
 }
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Cut a line to a visible width, keeping colour codes intact (for one-line views; timelines wrap instead). */
 export function fitLine(line: string, width: number): string {
-  if (stringWidth(line) <= width) return line;
+  if (displayWidth(line) <= width) return line;
   let shownCols = 0;
   let outStr = "";
   for (let i = 0; i < line.length; ) {
@@ -583,7 +595,7 @@ export function fitLine(line: string, width: number): string {
       continue;
     }
     const ch = String.fromCodePoint(line.codePointAt(i)!);
-    const w = stringWidth(ch);
+    const w = displayWidth(ch);
     if (shownCols + w > width - 1) break;
     outStr += ch;
     shownCols += w;
@@ -601,7 +613,7 @@ export function wrapText(text: string, width: number, indent: string): string[] 
 export function fitLines(lines: string[], width: number): string[] {
   const out: string[] = [];
   for (const raw of lines.flatMap((l) => l.split("\n"))) {
-    if (stringWidth(raw) <= width) {
+    if (displayWidth(raw) <= width) {
       out.push(raw);
       continue;
     }
@@ -679,7 +691,7 @@ export function renderList(items: InvocationInfo[], width = defaultWidth(), now 
     i.retries ? c.warn(String(i.retries)) : "0",
     c.id(id),
   ];
-  const widthOf = (rows: string[][], col: number) => Math.max(stringWidth(headers[col]!), ...rows.map((r) => stringWidth(r[col]!)));
+  const widthOf = (rows: string[][], col: number) => Math.max(displayWidth(headers[col]!), ...rows.map((r) => displayWidth(r[col]!)));
   const others = (rows: string[][]) => [0, 2, 3, 4, 5, 6].reduce((sum, col) => sum + widthOf(rows, col), 0) + 2 * (headers.length - 1);
   // full ids (people copy them into `timeline <id>`); the target column gives way first, and on a narrow terminal
   // the ids take the shortened form, which `timeline` accepts back
