@@ -48,7 +48,7 @@ async function follow(ctx: VerbContext<TimelineFlags>, stack: RunningStack, a: T
   ctx.say(c.dim(ids ? `following ${ids[0]} until it and its children finish (Ctrl+C to stop)` : "following active and new invocations until they finish (Ctrl+C to stop)"));
   const r = await followLive(stack.admin, stack.paths, {
     ids,
-    filter: ids ? undefined : { service: a.service, key: a.key, handler: a.handler, ...(a.all ? {} : playgroundOwnFilter(a.service)) },
+    filter: ids ? undefined : { service: a.service, key: a.key, handler: a.handler, ...(a.all ? {} : playgroundOwnFilter(a.service, a.handler)) },
     json: ctx.json,
     width: widthOf(ctx),
     timeoutMs: ctx.opts.timeout ?? 600_000,

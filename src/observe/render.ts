@@ -197,7 +197,7 @@ function valueText(e: TimelineEntry, max?: number): string {
 
 /** How a sleep ended: on time, or late by how much and why (from real times: due vs when the code went on). */
 export function sleepOutcome(e: TimelineEntry): string {
-  if (e.pending) return c.info(`sleeping, due ${e.dueAt ? clock(e.dueAt) : "?"}`);
+  if (e.pending) return c.info(e.dueAt ? "sleeping" : "sleeping, due time unknown");
   if (e.lateMs === undefined) return "";
   if (e.lateMs <= LATE_MS) return c.dim("on time");
   const timerOnTime = e.firedLateMs !== undefined && e.firedLateMs <= LATE_MS;

@@ -442,5 +442,6 @@ describe("invocations agree with the timeline", () => {
     expect(invocationWhere({ key: "k", ...own })).toMatch(/target_service_name NOT IN \('playground', 'playgroundLane', .*\) AND target_handler_name NOT IN \('getStatus', 'GetStatus', 'ping'\)/);
     // naming an internal service with --service shows it
     expect(playgroundOwnFilter("playgroundLane").notServices).not.toContain("playgroundLane");
+    expect(playgroundOwnFilter("BookingWorkflow", "getStatus").notHandlers).toEqual([]);
   });
 });

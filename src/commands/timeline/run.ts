@@ -17,12 +17,12 @@ import { internal } from "../../registry.js";
 export const HIDDEN_RECORDS = ["system", "bench", "chaos"];
 export const STATUS_READ_HANDLERS = ["getStatus", "GetStatus", "ping"];
 
-export function playgroundOwnFilter(explicitService?: string): { notServices: string[]; notHandlers: string[] } {
+export function playgroundOwnFilter(explicitService?: string, explicitHandler?: string): { notServices: string[]; notHandlers: string[] } {
   const services = internal.filter((r) => HIDDEN_RECORDS.includes(r.name)).flatMap((r) => r.services);
-  // naming a service with --service asks for it: its invocations are shown even when it is the playground's own
+  // naming a service with --service (or a handler with --handler) asks for it: shown even when it is the playground's own
   return {
     notServices: services.filter((s) => s !== explicitService),
-    notHandlers: explicitService && services.includes(explicitService) ? [] : STATUS_READ_HANDLERS,
+    notHandlers: (explicitService && services.includes(explicitService)) || (explicitHandler && STATUS_READ_HANDLERS.includes(explicitHandler)) ? [] : STATUS_READ_HANDLERS,
   };
 }
 
@@ -70,7 +70,7 @@ export function filterOf(a: TimelineArgs, limit: number, now = Date.now()): Invo
     since: a.since !== undefined ? new Date(now - a.since) : undefined,
     limit,
     order: "newest",
-    ...(a.all ? {} : playgroundOwnFilter(a.service)),
+    ...(a.all ? {} : playgroundOwnFilter(a.service, a.handler)),
   };
 }
 
