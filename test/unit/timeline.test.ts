@@ -24,6 +24,7 @@ import stringWidth from "string-width";
 import { playgroundOwnFilter } from "../../src/commands/timeline/run.js";
 import { listRow, renderInvocations } from "../../src/commands/interactive/invocations.js";
 import { headerLine } from "../../src/observe/render.js";
+import { configureColor } from "../../src/ui/palette.js";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "timeline-fixtures");
 const load = <T = Snapshot>(name: string): T => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8")) as T;
@@ -295,6 +296,22 @@ describe("a timeline read in one pass", () => {
       const backwards = off.flatMap((x, i) => (i > 0 && x + 10 < off[i - 1]! ? [`${name}: +${off[i - 1]} then +${x}`] : []));
       expect(backwards, "rows out of time order").toEqual([]);
       expect(lines.join("\n")).not.toMatch(/\x1b\[/);
+    }
+  });
+
+  it("in colour too (a terminal): the colour codes take no width", () => {
+    const saved = process.env.NO_COLOR;
+    delete process.env.NO_COLOR;
+    configureColor({ stream: { isTTY: true } as NodeJS.WriteStream });
+    try {
+      for (const name of ["saga-crash", "late-sleep", "fail"]) {
+        const lines = renderTimeline(timelineOf(name), { width: 80 });
+        expect(lines.filter((l) => l.includes("\x1b[")).length, `${name}: coloured lines`).toBeGreaterThan(lines.length / 2);
+        expect(lines.filter((l) => stringWidth(l) > 80).map((l) => `${name}: ${l}`), "lines wider than 80").toEqual([]);
+      }
+    } finally {
+      configureColor({ color: false });
+      if (saved !== undefined) process.env.NO_COLOR = saved;
     }
   });
 
