@@ -9,7 +9,8 @@ import { renderLanes, type LanesView } from "../observe/lanes.js";
 import { defaultWidth, fitLines, renderList, renderTimeline } from "../observe/render.js";
 import type { Timeline } from "../observe/types.js";
 import { resolveInvocationId } from "../observe/timeline.js";
-import { keyedTimelines, lanesView, listInvocations, oneTimeline, playgroundOwnFilter, timelineMode, type TimelineArgs, type TimelinesResult } from "./timeline/run.js";
+import { keyedTimelines, lanesView, listInvocations, oneTimeline, timelineMode, type TimelineArgs, type TimelinesResult } from "./timeline/run.js";
+import { playgroundOwnFilter } from "./timeline/own.js";
 import { verb, type VerbContext } from "./verb.js";
 
 /** The verb's flags: the query of run.ts plus how to print it. */

@@ -21,7 +21,7 @@ import { timelineMode } from "../../src/commands/timeline/run.js";
 import type { InvocationRow, Snapshot, TimelineEntry } from "../../src/observe/types.js";
 import { UsageError } from "../../src/errors.js";
 import stringWidth from "string-width";
-import { playgroundOwnFilter } from "../../src/commands/timeline/run.js";
+import { playgroundOwnFilter } from "../../src/commands/timeline/own.js";
 import { listRow, renderInvocations } from "../../src/commands/interactive/invocations.js";
 import { headerLine } from "../../src/observe/render.js";
 import { configureColor } from "../../src/ui/palette.js";
@@ -453,12 +453,13 @@ describe("invocations agree with the timeline", () => {
 
   it("the playground's own invocations are left out unless asked for", () => {
     const own = playgroundOwnFilter();
-    expect(own.notServices).toEqual(expect.arrayContaining(["playground", "playgroundLane", "BenchSink", "chaosProof"]));
+    expect(own.notServices).toEqual(expect.arrayContaining(["BenchSink", "chaosProof"]));
     expect(own.notServices).not.toContain("UserFeed"); // the Go seed's spelling is the user's
+    expect(own.notServices, "the demos a person starts stay visible").not.toContain("playground");
     expect(own.notHandlers).toContain("getStatus");
-    expect(invocationWhere({ key: "k", ...own })).toMatch(/target_service_name NOT IN \('playground', 'playgroundLane', .*\) AND target_handler_name NOT IN \('getStatus', 'GetStatus', 'ping'\)/);
+    expect(invocationWhere({ key: "k", ...own })).toMatch(/target_service_name NOT IN \('BenchSink', .*\) AND target_handler_name NOT IN \('getStatus', 'GetStatus', 'ping'\)/);
     // naming an internal service with --service shows it
-    expect(playgroundOwnFilter("playgroundLane").notServices).not.toContain("playgroundLane");
+    expect(playgroundOwnFilter("BenchSink").notServices).not.toContain("BenchSink");
     expect(playgroundOwnFilter("BookingWorkflow", "getStatus").notHandlers).toEqual([]);
   });
 });

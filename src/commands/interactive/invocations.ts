@@ -4,7 +4,7 @@ import { AdminError } from "../../runtime/admin.js";
 import { completedOrLatest, invocations, type InvocationQuery, type InvocationRow, type StatusFilter } from "../../observe/index.js";
 import { gatherSnapshot } from "../../observe/snapshot.js";
 import { summarize } from "../../observe/model.js";
-import { playgroundOwnFilter } from "../timeline/run.js";
+import { playgroundOwnFilter } from "../timeline/own.js";
 import { defaultWidth } from "../../observe/render.js";
 export type { InvocationRow };
 import type { RunningStack } from "../../runtime/stack.js";

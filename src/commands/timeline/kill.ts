@@ -7,7 +7,7 @@ import { isAlive } from "../../runtime/state.js";
 import { armCrash } from "../../runtime/crash.js";
 import { killComponent, type RunningStack } from "../../runtime/stack.js";
 import type { ComponentName, StackState } from "../../runtime/state.js";
-import { internal } from "../../registry.js";
+import { automatedServices, isPlaygroundOwn } from "./own.js";
 import { follow, followLive } from "../../observe/follow.js";
 import { eventually, type InvocationRow } from "../../observe/index.js";
 import {
@@ -126,15 +126,12 @@ export function armAtStep(stack: RunningStack, step: string, when: "after" | "du
 
 // ---- a kill that follows what it interrupted -------------------------------------------------------------------
 
-/** The playground's automated runs (bench, chaos): their invocations are not what a person killed a component for. */
-const AUTOMATED_RECORDS = new Set(["bench", "chaos"]);
-const AUTOMATED_SERVICES = new Set(internal.filter((r) => AUTOMATED_RECORDS.has(r.name)).flatMap((r) => r.services));
-/** Read-only handlers the CLI calls to look at things (health check, status/state readers). */
-const INTROSPECTION_HANDLER = /^(ping|get|getStatus|status|info|peek|State|Tokens|get[A-Z]\w*)$/;
+/** Besides the playground's own (./own.ts): the read-only handlers a person calls to look at state, not work. */
+const READ_HANDLER = /^(get|status|info|peek|State|Tokens|get[A-Z]\w*)$/;
 
-/** An invocation a person started: not the bench's or the chaos run's, not the CLI's own look at a status or state. */
+/** An invocation a person started: not the bench's or the chaos run's, not a look at a status or state. */
 export function isUserWork(r: Pick<InvocationRow, "target_service_name" | "target_handler_name">): boolean {
-  return !AUTOMATED_SERVICES.has(r.target_service_name) && !INTROSPECTION_HANDLER.test(r.target_handler_name);
+  return !isPlaygroundOwn(r) && !READ_HANDLER.test(r.target_handler_name);
 }
 
 /** How many invocations are followed live at most (all of them are counted in the summary). */
@@ -186,7 +183,7 @@ async function kafkaLag(stack: RunningStack): Promise<KillFollowResult["kafka"]>
   try {
     const { collectTopics } = await import("../topics.js");
     const r = await collectTopics(stack);
-    const sinks = r.subscriptions.filter((s) => !AUTOMATED_SERVICES.has(s.sink.split("/")[0] ?? ""));
+    const sinks = r.subscriptions.filter((s) => !automatedServices.includes(s.sink.split("/")[0] ?? ""));
     return { lag: sinks.reduce((n, s) => n + s.lag, 0) };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };

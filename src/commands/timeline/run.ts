@@ -7,24 +7,7 @@ import { buildTimeline, summarize } from "../../observe/model.js";
 import { buildLanes, type LanesView } from "../../observe/lanes.js";
 import { resolveInvocationId } from "../../observe/timeline.js";
 import type { InvocationInfo, Timeline } from "../../observe/types.js";
-import { internal } from "../../registry.js";
-
-/**
- * The playground's own invocations, hidden from `timeline` and `invocations` unless --all: the internal services
- * (health checks, the crash and lanes demos, the bench, the chaos run) and the status reads the CLI makes while a
- * verb waits (getStatus). The Go/Kotlin seeds' alias services are not hidden: a user calls them.
- */
-export const HIDDEN_RECORDS = ["system", "bench", "chaos"];
-export const STATUS_READ_HANDLERS = ["getStatus", "GetStatus", "ping"];
-
-export function playgroundOwnFilter(explicitService?: string, explicitHandler?: string): { notServices: string[]; notHandlers: string[] } {
-  const services = internal.filter((r) => HIDDEN_RECORDS.includes(r.name)).flatMap((r) => r.services);
-  // naming a service with --service (or a handler with --handler) asks for it: shown even when it is the playground's own
-  return {
-    notServices: services.filter((s) => s !== explicitService),
-    notHandlers: (explicitService && services.includes(explicitService)) || (explicitHandler && STATUS_READ_HANDLERS.includes(explicitHandler)) ? [] : STATUS_READ_HANDLERS,
-  };
-}
+import { playgroundOwnFilter } from "./own.js";
 
 export interface TimelineArgs {
   id?: string;
