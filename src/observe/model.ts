@@ -510,7 +510,15 @@ function judgeRun(e: TimelineEntry, attempts: Attempt[], hasStepLog: boolean): R
   } else if (lost.length > 0) {
     verdict = "ran-again";
     const first = lost[0]!;
-    const why = first.outcome === "interrupted" ? "the worker died inside the body" : "the body finished, but the worker died before its result was journaled";
+    // the same worker process ran it again: the attempt ended on Restate's side (a restate-server restart, a partition
+    // leader moving in a cluster), not because the worker died
+    const next = runs[runs.indexOf(first) + 1];
+    const workerLived = next !== undefined && next.pid === first.pid;
+    const why = workerLived
+      ? `the attempt ended before its result was journaled (the worker lived on: restate-server's side of the attempt was lost)`
+      : first.outcome === "interrupted"
+        ? "the worker died inside the body"
+        : "the body finished, but the worker died before its result was journaled";
     summary = `body ran ${runs.length}× (at-least-once): in ${where(first)} ${why}; it ran again in ${journaled ? where(journaled) : "a later attempt"}${replayText}`;
   } else if (threw.length > 0) {
     verdict = "retried";

@@ -115,6 +115,18 @@ describe("model: what ran live, what was replayed", () => {
     expect(prep.summary).toMatch(/died inside the body/);
   });
 
+  it("a body run again by the same worker process: the attempt was lost on Restate's side, not a worker death", () => {
+    const snap = load("during");
+    // as on a cluster whose partition leader moved: the second attempt ran in the same worker process
+    const pids = [...new Set(snap.steps.map((s) => s.pid))];
+    expect(pids.length, "the recording has two worker processes").toBe(2);
+    for (const st of snap.steps) st.pid = pids[0]!;
+    const prep = run(buildTimeline(snap, snap.invocations[0]!.id).entries, "prepare").execution!;
+    expect(prep.verdict).toBe("ran-again");
+    expect(prep.summary).toMatch(/the worker lived on/);
+    expect(prep.summary).not.toMatch(/worker died/);
+  });
+
   it("retryable failures: commit retried twice, prepare replayed by both retries", () => {
     const t = timelineOf("fail");
     const commit = run(t.entries, "commit").execution!;
