@@ -124,6 +124,41 @@ describe("timeline of one invocation", () => {
   }, 150_000);
 });
 
+describe("timeline --lanes", () => {
+  it("one lane per key: three calls on one key queue, two other keys run beside them", async () => {
+    const k = uniqueKey("lane");
+    const keys = [`${k}-a`, `${k}-a`, `${k}-a`, `${k}-b`, `${k}-c`];
+    const sent: string[] = [];
+    for (const key of keys) {
+      const r = await ingress(`/playgroundLane/${key}/work/send`, { holdMs: 1200 });
+      expect(r.status).toBe(202);
+      sent.push((r.json as { invocationId: string }).invocationId);
+    }
+    await completed(sent);
+    const r = await patterns(["timeline", "--lanes", "--service", "playgroundLane", "--since", "2m", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const v = JSON.parse(r.stdout) as LanesResult;
+    expect(v.filter).toMatchObject({ service: "playgroundLane" });
+    const mine = v.lanes.filter((l) => l.key?.startsWith(k));
+    expect(mine.map((l) => l.key).sort()).toEqual([`${k}-a`, `${k}-b`, `${k}-c`]);
+    const a = mine.find((l) => l.key === `${k}-a`)!;
+    expect(a.spans).toHaveLength(3);
+    // the second and third waited behind the first: each about a hold (generous: a loaded machine)
+    const waits = a.spans.map((s) => s.waitedMs).sort((x, y) => x - y);
+    expect(waits[0]).toBeLessThan(1000);
+    expect(waits[1]).toBeGreaterThan(600);
+    expect(waits[2]).toBeGreaterThan(waits[1]!);
+    for (const key of [`${k}-b`, `${k}-c`]) expect(mine.find((l) => l.key === key)!.spans[0]!.waitedMs).toBeLessThan(1000);
+    expect(v.maxParallel).toBeGreaterThanOrEqual(3);
+    expect(v.queued).toBeGreaterThanOrEqual(2);
+
+    const text = await patterns(["timeline", "--lanes", "--service", "playgroundLane", "--since", "2m", "--width", "150"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`playgroundLane/${k}-a +\\S.* 3 invocations, 2 queued`));
+    expect(text.stdout).toMatch(/queued behind the same key/);
+  }, 150_000);
+});
+
 describe("timeline list and --follow", () => {
   it("without arguments: recent invocations with full ids; filters narrow it", async () => {
     const id = await recovery({ sleepMs: 0, workMs: 0 });
