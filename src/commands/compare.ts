@@ -8,7 +8,7 @@ import { PLAIN_LABEL, RESTATE_LABEL } from "../compare/types.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { humanDuration, note, out } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import { wrap } from "./interactive/format.js";
+import { terminalWidth, wrap } from "./interactive/format.js";
 import { verb } from "./verb.js";
 
 const names = () => comparisons.map((x) => x.pattern).join(", ");
@@ -28,7 +28,12 @@ export function sideBySide(rows: [string, string, string][], width: number): str
   return lines;
 }
 
-export function renderReport(r: CompareReport, width = process.stdout.columns || 120): string[] {
+/** One left-behind effect: a ✗ and its text, wrapped under itself. */
+function item(text: string, width: number): string[] {
+  return wrap(text, width, "    ").map((l, i) => (i === 0 ? `  ${sym.fail} ${l.trimStart()}` : l));
+}
+
+export function renderReport(r: CompareReport, width = terminalWidth()): string[] {
   const w = r.withRestate;
   const p = r.withoutRestate;
   const list = (xs: string[]) => (xs.length ? xs.join("; ") : "none");
@@ -52,13 +57,13 @@ export function renderReport(r: CompareReport, width = process.stdout.columns ||
   const lines = [`${c.bold(r.pattern)}: ${r.scenario}`, c.dim(`invariant: ${r.invariant}`), "", ...table, ""];
   if (p.leftBehind.length) {
     lines.push(`left behind by the ${PLAIN_LABEL} run ${c.dim(`(ledger run ${p.runId})`)}:`);
-    for (const l of p.leftBehind) lines.push(`  ${sym.fail} ${l}`);
+    for (const l of p.leftBehind) lines.push(...item(l, width));
   } else lines.push(`the ${PLAIN_LABEL} run left nothing behind this time`);
   if (w.leftBehind.length) {
     lines.push(`left behind by the ${RESTATE_LABEL} run:`);
-    for (const l of w.leftBehind) lines.push(`  ${sym.fail} ${l}`);
+    for (const l of w.leftBehind) lines.push(...item(l, width));
   }
-  lines.push(c.dim(`the naive retry: ${p.retry.what}`));
+  lines.push(...wrap(`the naive retry: ${p.retry.what}`, width).map((l) => c.dim(l)));
   return lines;
 }
 

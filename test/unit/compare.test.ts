@@ -1,6 +1,7 @@
 // `compare`'s verdicts, on ledgers written by hand: what counts as consistent for each pattern, what is left behind,
 // and the ledger's run ids that keep the plain runs out of the playground's own checks.
 import { mkdtempSync, rmSync } from "node:fs";
+import { stripVTControlCharacters } from "node:util";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -185,7 +186,7 @@ describe("the report as text", () => {
       invariant: "booked or rolled back",
       key: trip,
       withRestate: { label: "Restate", ...withRestate, crash, invocationIds: ["inv_1"], ms: 1 },
-      withoutRestate: { label: "plain Node (no Restate)", runId: "compare-plain-x", ...withoutRestate, crash: { ...crash, stepsDone: [] }, retry: { what: "again", exitCode: 0, stepsDone: [] }, ms: 1 },
+      withoutRestate: { label: "plain Node (no Restate)", runId: "compare-plain-x", ...withoutRestate, crash: { ...crash, stepsDone: [] }, retry: { what: "the same booking started again from the top, as a user retrying by hand would", exitCode: 0, stepsDone: [] }, ms: 1 },
     };
     const text = renderReport(report, 120).join("\n");
     expect(text).toMatch(/^\s+Restate\s+plain Node \(no Restate\)$/m);
@@ -194,5 +195,8 @@ describe("the report as text", () => {
     expect(text).toContain("flight f2 reserved, neither confirmed nor cancelled");
     expect(text).toContain("payment p2 charged 1500 and never refunded: the trip is paid 2 times");
     expect(text).not.toContain("left behind by the Restate run");
+    const narrow = renderReport(report, 80);
+    expect(narrow.filter((l) => stripVTControlCharacters(l).length > 80), "lines wider than 80 columns").toEqual([]);
+    expect(narrow.join("\n")).toMatch(/^verdict\s+consistent\s+NOT consistent$/m);
   });
 });

@@ -1,6 +1,7 @@
 // Runners of `kill-worker` / `kill-restate` / `kill-broker`: SIGKILL the real process through the supervisor (which
 // restarts it after --down) and follow the invocations it interrupted until they complete, or arm a one-shot crash
 // of the worker at a named ctx.run step.
+import { terminalWidth, wrap } from "../interactive/format.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { toleratedDown } from "../../runtime/config.js";
 import { isAlive } from "../../runtime/state.js";
@@ -338,7 +339,8 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   if (!o.json) {
     const more = roots.length > followed.length ? ` (the first ${followed.length} of ${roots.length})` : "";
     const one = followed.length === 1;
-    io.say(c.dim(`following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(o.timeoutMs)}; Ctrl+C stops following, not the invocations`));
+    const text = `following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(o.timeoutMs)}; Ctrl+C stops following, not the invocations`;
+    for (const line of wrap(text, terminalWidth(process.stderr))) io.say(c.dim(line));
   }
   const deadline = Date.now() + o.timeoutMs;
   let followEnd: FollowEnd;
