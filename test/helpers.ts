@@ -2,12 +2,14 @@
 // test/global-setup.ts), private stacks for tests that kill components, unique keys, `eventually` and time limits.
 // Stacks, shared or private, are started by src/lab/stack.ts (startStack), the same object the bench and chaos use.
 import { spawn } from "node:child_process";
+import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, inject } from "vitest";
 import { AdminClient } from "../src/runtime/admin.js";
 import type { Ports } from "../src/runtime/config.js";
-import { projectRoot } from "../src/runtime/paths.js";
+import { projectRoot, statePaths } from "../src/runtime/paths.js";
+import { readState } from "../src/runtime/state.js";
 import { runCli, startStack, type CliOptions, type CliResult, type StartedStack } from "../src/lab/stack.js";
 
 export { cliPath, runCli, type CliResult } from "../src/lab/stack.js";
@@ -150,5 +152,39 @@ export function runChaos(args: string[]): Promise<{ code: number; stdout: string
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** One unsigned HTTP/2 request straight to a worker port: the status it answers. */
+function unsignedRequest(port: number, pathName: string, method: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on("error", reject);
+    const req = session.request({ ":method": method, ":path": pathName, "content-type": "application/restate", accept: "application/vnd.restate.endpointmanifest.v3+json" });
+    req.on("response", (h) => {
+      resolve(Number(h[":status"]));
+      session.close();
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/**
+ * Unsigned requests straight to the shared stack's worker, as an attacker on the machine would send them: the status
+ * of each. The worker is the one up now, on its current port (a reload by the versioning tour moves it, a tour's crash
+ * restarts it), so a connection error is retried; any answer is returned as it is.
+ */
+export async function unsignedToWorker(requests: { path: string; method?: string }[]): Promise<number[]> {
+  return eventually("answers from the worker that is up now", async () => {
+    const port = readState(statePaths(stack().stateDir).stateFile)!.components.worker.port;
+    try {
+      const out: number[] = [];
+      for (const r of requests) out.push(await unsignedRequest(port, r.path, r.method ?? "POST"));
+      return out;
+    } catch (e) {
+      if (/ECONNRESET|ECONNREFUSED|closed|GOAWAY/i.test(String(e))) return undefined;
+      throw e;
+    }
   });
 }

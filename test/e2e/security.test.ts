@@ -4,25 +4,10 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import http2 from "node:http2";
-import { patterns, stack, repoRoot } from "../helpers.js";
+import { patterns, stack, repoRoot, unsignedToWorker } from "../helpers.js";
 import { listeners } from "../../src/runtime/ports.js";
 import { statePaths } from "../../src/runtime/paths.js";
 import { readState } from "../../src/runtime/state.js";
-
-function unsignedStatus(port: number, pathName: string, method = "POST"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const session = http2.connect(`http://127.0.0.1:${port}`);
-    session.on("error", reject);
-    const req = session.request({ ":method": method, ":path": pathName, "content-type": "application/restate", accept: "application/vnd.restate.endpointmanifest.v3+json" });
-    req.on("response", (h) => {
-      resolve(Number(h[":status"]));
-      session.close();
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 function components() {
   const st = readState(statePaths(stack().stateDir).stateFile)!;
@@ -48,10 +33,8 @@ describe("security", () => {
   });
 
   it("unsigned requests to the worker get 401 (invoke and discover); the health endpoint stays open", async () => {
-    const port = stack().ports.worker!;
-    expect(await unsignedStatus(port, "/invoke/playground/ping")).toBe(401);
-    expect(await unsignedStatus(port, "/discover", "GET")).toBe(401);
-    expect(await unsignedStatus(port, "/health", "GET")).toBe(200);
+    const statuses = await unsignedToWorker([{ path: "/invoke/playground/ping" }, { path: "/discover", method: "GET" }, { path: "/health", method: "GET" }]);
+    expect(statuses).toEqual([401, 401, 200]);
   });
 
   it("the signing key is 0600, inside the state dir, git-ignored, and never in a log", () => {

@@ -1,7 +1,6 @@
 // The stack through the CLI: status, doctor, a second start, signing, loopback binding, a killed worker.
 import { describe, expect, it } from "vitest";
-import http2 from "node:http2";
-import { patterns, stack, eventually, ingress } from "../helpers.js";
+import { patterns, eventually, ingress, unsignedToWorker } from "../helpers.js";
 import { listeners } from "../../src/runtime/ports.js";
 
 interface StatusJson {
@@ -54,17 +53,7 @@ describe("the running stack", () => {
   });
 
   it("the worker refuses unsigned requests with 401, and answers signed ones through Restate", async () => {
-    const { ports } = stack();
-    const status401 = await new Promise<number>((resolve, reject) => {
-      const session = http2.connect(`http://127.0.0.1:${ports.worker}`);
-      session.on("error", reject);
-      const req = session.request({ ":method": "POST", ":path": "/invoke/playground/ping", "content-type": "application/restate" });
-      req.on("response", (h) => {
-        resolve(Number(h[":status"]));
-        session.close();
-      });
-      req.end();
-    });
+    const [status401] = await unsignedToWorker([{ path: "/invoke/playground/ping" }]);
     expect(status401).toBe(401);
     const ok = await ingress("/playground/ping");
     expect(ok.status).toBe(200);
