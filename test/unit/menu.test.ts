@@ -48,6 +48,10 @@ describe("the menu's actions", () => {
       "same as: npx patterns saga show <trip> (asked next, defaults filled in)",
     ]);
     expect(choices[0]!.value).toBe("tour");
+    // sagas has a comparison: the menu offers it; durable-rpc has none
+    expect(choices.find((ch) => ch.value === "compare")?.description).toMatch(/^same as: npx patterns compare sagas/);
+    const rpcTour = allTours().find((x) => x.name === "durable-rpc")!;
+    expect(actionChoices(rpcTour).some((ch) => ch.value === "compare")).toBe(false);
   });
 
   it("fills argument defaults from the declaration's own examples", () => {
@@ -95,10 +99,10 @@ describe("list wraps at word boundaries", () => {
     expect(lost).toEqual([]);
   });
 
-  it("wraps coloured text without leaving a colour open across lines, and splits an over-long word at punctuation", () => {
+  it("wraps coloured text without leaving a colour open across lines, and cuts only an over-long word", () => {
     const lines = wrapAnsi(`plain \x1b[2mdim words that go on\x1b[22m after`, 10);
     expect(lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""))).toEqual(["plain dim", "words that", "go on", "after"]);
-    expect(lines[0]!.endsWith("\x1b[0m")).toBe(true);
+    expect(lines[0], "the dim colour is closed at the end of the line").toMatch(/\x1b\[(0|22)m$/);
     expect(lines[1]!.startsWith("\x1b[2m")).toBe(true);
     expect(wrapAnsi("a,b,c,d,e,f,g", 6)).toEqual(["a,b,c,", "d,e,f,", "g"]);
     const t = wrapTable(["a", "b"], [["short", "one two three four five six"]], 20, [1], 5);

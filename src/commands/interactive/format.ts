@@ -1,4 +1,5 @@
 // Small rendering helpers shared by the playground verbs (pure, so unit-tested on fixed inputs).
+import wrapAnsiLib from "wrap-ansi";
 import { humanDuration } from "../../ui/output.js";
 import { c } from "../../ui/palette.js";
 
@@ -92,67 +93,11 @@ const SGR = /\x1b\[[0-9;]*m/g;
 const visible = (s: string) => s.replace(SGR, "").length;
 
 /**
- * Word-wrap text that may carry colour codes: breaks only between words (a word longer than the width is split at
- * its last "," "/" or "-" that fits, and only when nothing fits, cut), and a colour open at a break is closed at the
- * end of the line and reopened on the next, so padding and neighbouring columns stay unpainted.
+ * Word-wrap text that may carry colour codes, with the `wrap-ansi` library (as the timeline does): breaks between words,
+ * cuts only a word longer than the width, and closes a colour at a line's end and reopens it on the next.
  */
 export function wrapAnsi(text: string, width: number): string[] {
-  const w = Math.max(1, width);
-  const lines: string[] = [];
-  let line = "";
-  let open: string[] = [];
-  const codesIn = (s: string) => s.match(SGR) ?? [];
-  const track = (s: string) => {
-    for (const code of codesIn(s)) {
-      // chalk closes with 22 (bold/dim), 39 (colour), 49 (background) or 0: any of them ends what is open here
-      if (/\x1b\[(0|22|23|24|27|28|29|39|49)?m/.test(code)) open = [];
-      else open.push(code);
-    }
-  };
-  const flush = () => {
-    lines.push(open.length ? `${line}\x1b[0m` : line);
-    line = open.join("");
-  };
-  const pieces = (word: string): string[] => {
-    const out: string[] = [];
-    let rest = word;
-    while (visible(rest) > w) {
-      const plain = rest.replace(SGR, "");
-      let cut = -1;
-      for (let i = Math.min(plain.length - 1, w - 1); i > 0; i--) if (/[,/-]/.test(plain[i]!)) { cut = i + 1; break; }
-      if (cut <= 0) cut = w;
-      // map the visible cut to an index in the coloured string
-      let seen = 0;
-      let idx = 0;
-      while (idx < rest.length && seen < cut) {
-        const m = rest.slice(idx).match(/^\x1b\[[0-9;]*m/);
-        if (m) idx += m[0].length;
-        else {
-          idx++;
-          seen++;
-        }
-      }
-      out.push(rest.slice(0, idx));
-      rest = rest.slice(idx);
-    }
-    out.push(rest);
-    return out;
-  };
-  for (const para of text.split("\n")) {
-    for (const word of para.split(" ").filter((x) => x.length)) {
-      for (const piece of pieces(word)) {
-        const lineLen = visible(line);
-        if (lineLen > 0 && lineLen + 1 + visible(piece) > w) flush();
-        const sep = visible(line) > 0 ? " " : "";
-        line += sep + piece;
-        track(piece);
-      }
-    }
-    flush();
-    line = "";
-    open = [];
-  }
-  return lines;
+  return wrapAnsiLib(text, Math.max(1, width), { hard: true, trim: true, wordWrap: true }).split("\n");
 }
 
 /**

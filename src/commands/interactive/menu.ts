@@ -2,6 +2,7 @@
 // action. The choices are built by pure functions from the tours and the verb declarations (so they are unit-tested),
 // and every choice names the command that does the same without a terminal. A pattern's actions are its registry
 // verbs, asked through prompts and run by the program itself (the same verb runners as the command line).
+import { findComparison } from "../../compare/index.js";
 import { randomBytes } from "node:crypto";
 import { CommanderError, type Command } from "commander";
 import { checkbox, confirm, input, select, Separator } from "@inquirer/prompts";
@@ -34,7 +35,7 @@ export interface MenuChoice<V> {
 export type TopChoice = { kind: "category"; category: string } | { kind: "list" } | { kind: "invocations" } | { kind: "kill" } | { kind: "watch" } | { kind: "ui" } | { kind: "quit" };
 export type KillChoice = { kind: "kill"; component: "worker" | "restate" | "broker"; downMs: number; node?: number } | { kind: "back" };
 export type PatternChoice = { kind: "tour"; name: string } | { kind: "back" };
-export type ActionChoice = "tour" | "demo" | "verbs" | "invocations" | "back" | { kind: "verb"; path: string };
+export type ActionChoice = "tour" | "demo" | "compare" | "verbs" | "invocations" | "back" | { kind: "verb"; path: string };
 export type InvocationPick = { kind: "timeline"; id: string } | { kind: "back" };
 
 /** One of a pattern's actions: a declared verb, with what to ask before running it. */
@@ -100,6 +101,7 @@ export function actionChoices(t: Tour, actions: VerbAction[] = []): MenuChoice<A
     choices.push({ value: { kind: "verb", path: a.path }, name: `${a.path} ${c.dim(`— ${a.summary}`)}`, description: `same as: npx patterns ${a.path}${a.args.map((x) => ` ${x.name}`).join("")}${a.options.length ? " [options]" : ""} (asked next, defaults filled in)` });
   }
   if (!t.builtIn) choices.push({ value: "demo", name: "Run the scenario and its checks", description: `same as: npx patterns demo ${t.name}` });
+  if (findComparison(t.name)) choices.push({ value: "compare", name: "The same crash with and without Restate", description: `same as: npx patterns compare ${t.name} (the plain Node run is a labelled simulation)` });
   choices.push({ value: "verbs", name: "Show the commands to drive it yourself", description: t.verbs.map((v) => `npx patterns ${v}`).join(", ") || "its verbs" });
   if (t.services[0]) choices.push({ value: "invocations", name: "Its recent invocations", description: `same as: npx patterns invocations --service ${t.services[0]} (pick one to open its timeline)` });
   choices.push({ value: "back", name: "← back" });
@@ -414,6 +416,8 @@ async function actionMenu(program: Command, t: Tour): Promise<void> {
         if (!p) continue;
         const result = await p.demo({ stack: requireStack(), json: false, say: (l) => note(l) });
         for (const l of renderChecks(result)) out(l);
+      } else if (action === "compare") {
+        await runArgv(program, ["compare", t.name]);
       } else if (action === "verbs") {
         for (const l of verbLines(program, t)) out(l);
       } else if (action === "invocations") {
