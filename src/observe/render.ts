@@ -218,7 +218,9 @@ export function entryText(e: TimelineEntry, maxValue?: number): string {
       return join(name, work, verdictTag(e), where, e.failure ? valueText(e, maxValue) : arrow(e.value));
     }
     case "sleep": {
-      const planned = e.dueAt ? ms(e.dueAt) - ms(e.at) : undefined;
+      // the wake-up time was computed by the worker a moment before the entry was journaled: a planned 1 s reads 999 ms
+      // from the two stamps, so it is shown to the nearest 10 ms
+      const planned = e.dueAt ? Math.round((ms(e.dueAt) - ms(e.at)) / 10) * 10 : undefined;
       return join(e.name ? c.bold(e.name) : undefined, planned !== undefined ? humanDuration(planned) : undefined, e.dueAt ? c.dim(`wake-up ${clock(e.dueAt)}`) : undefined, sleepOutcome(e));
     }
     case "call":
