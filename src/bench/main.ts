@@ -16,6 +16,7 @@ import { eventually, invocation, journal, journalCounts } from "../observe/index
 import { readNdjson } from "../lib/ndjson.js";
 import { table } from "../ui/output.js";
 import { clusterBench } from "./cluster.js";
+import { reloadBench } from "./reload.js";
 import type { Ports } from "../runtime/config.js";
 import { freePorts, runCli, startStack, type StartedStack } from "../lab/stack.js";
 import { cpuTicks, kafkaProducer, rssMb, sleep } from "../lab/measure.js";
@@ -360,6 +361,17 @@ async function main(): Promise<void> {
     }
   } finally {
     await stack.stop();
+  }
+
+  // `start --watch`: a saved change → a new deployment answering
+  try {
+    log(`reload: ${RUNS} × append a line to a pattern's source under start --watch (a temporary copy of src/)`);
+    const rl = await reloadBench({ runs: RUNS, log });
+    results.reloadMs = rl;
+    rows.push(["reload (save → new deployment answering)", `${Math.round(rl.saveToServingMs.median)} ms`, `max ${Math.round(Math.max(...rl.saveToServingMs.all))} ms`, ""]);
+    rows.push(["  of which: registered / esbuild", `${Math.round(rl.registeredMs.median)} ms / ${Math.round(rl.buildMs.median)} ms`, "", ""]);
+  } catch (e) {
+    log(`reload measures failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   // a 3-node cluster on the same machine: start-up, ingress throughput next to the single node's, failover, memory
