@@ -17,6 +17,23 @@ async function sendRecovery(sleepMs: number): Promise<string> {
   return (r.json as { invocationId: string }).invocationId;
 }
 
+/**
+ * The CLI in a pseudo-terminal (`script`) on the shared stack, typed into like a person would: what the screen has
+ * shown so far, and the exit code.
+ */
+function inTerminal(args: string[]) {
+  const command = [process.execPath, cliPath, ...args].map((a) => JSON.stringify(a)).join(" ");
+  const child = spawn("script", ["-qec", command, "/dev/null"], {
+    cwd: repoRoot,
+    env: { ...process.env, PATTERNS_STATE_DIR: stack().stateDir, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let shown = "";
+  child.stdout.on("data", (d) => (shown += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  return { child, seen: () => shown, exited };
+}
+
 describe("interactive verbs on the shared stack", () => {
   it("list --json: every pattern, each with its services registered", async () => {
     const r = await patterns(["list", "--json"]);
@@ -104,20 +121,12 @@ describe("interactive verbs on the shared stack", () => {
   });
 
   it("in a terminal, the menu runs a pattern's verb with the asked arguments, opens an invocation's timeline, and Ctrl+C leaves it with 130", async () => {
-    // `script` gives the CLI a pseudo-terminal; the test types into it like a person would.
-    const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`, "/dev/null"], {
-      cwd: repoRoot,
-      env: { ...process.env, PATTERNS_STATE_DIR: stack().stateDir, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let seen = "";
-    child.stdout.on("data", (d) => (seen += d));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const { child, seen, exited } = inTerminal([]);
     // each step waits for what the screen shows after the previous one (the output since that step)
     let mark = 0;
     const step = async (what: string, shows: RegExp, keys: string) => {
-      await eventually(what, async () => shows.test(seen.slice(mark)), 60_000);
-      mark = seen.length;
+      await eventually(what, async () => shows.test(seen().slice(mark)), 60_000);
+      mark = seen().length;
       child.stdin.write(keys);
     };
     const down = "\x1b[B";
@@ -130,27 +139,20 @@ describe("interactive verbs on the shared stack", () => {
     await step("the <reservation> question", /<reservation>/, `${reservation}\r`);
     await step("the verb's answer, then the actions again", new RegExp(`reserve ${product} for ${reservation} → true[\\s\\S]*what now\\?`), `${down.repeat(4)}\r`);
     await step("the pick of a recent invocation", /Open an invocation's timeline\?/, "\r");
-    await eventually("the picked invocation's timeline", async () => new RegExp(`same as: npx patterns timeline inv_[\\s\\S]*product/${product}/reserve`).test(seen.slice(mark)), 60_000);
+    await eventually("the picked invocation's timeline", async () => new RegExp(`same as: npx patterns timeline inv_[\\s\\S]*product/${product}/reserve`).test(seen().slice(mark)), 60_000);
     child.stdin.write("\x03");
     expect(await exited).toBe(130);
   });
 
   it("in a terminal, declining the tour's optional views still prints every check", async () => {
-    const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} tour crash-and-resume --no-crash`, "/dev/null"], {
-      cwd: repoRoot,
-      env: { ...process.env, PATTERNS_STATE_DIR: stack().stateDir, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let seen = "";
-    child.stdout.on("data", (d) => (seen += d));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    await eventually("the question to run the scenario", async () => /Run the scenario for real now\?/.test(seen), 30_000);
+    const { child, seen, exited } = inTerminal(["tour", "crash-and-resume", "--no-crash"]);
+    await eventually("the question to run the scenario", async () => /Run the scenario for real now\?/.test(seen()), 30_000);
     child.stdin.write("y\r");
-    await eventually("the optional journal view", async () => /Show the journal of inv_/.test(seen), 60_000);
+    await eventually("the optional journal view", async () => /Show the journal of inv_/.test(seen()), 60_000);
     child.stdin.write("n\r");
     expect(await exited).toBe(0);
-    expect(seen).toMatch(/Crash and resume: all \d+ checks passed/);
-    expect(seen).not.toMatch(/tour stopped/);
+    expect(seen()).toMatch(/Crash and resume: all \d+ checks passed/);
+    expect(seen()).not.toMatch(/tour stopped/);
   });
 });
 
