@@ -55,6 +55,8 @@ export interface PatternRecord {
   subscriptions?: KafkaSubscriptionSpec[];
   /** what its tour adds: a one-shot worker crash at a named ctx.run step; what to look at afterwards */
   tour?: { crash?: { step: string; when: "after" | "during" }; look?: string[] };
+  /** made by `patterns new` (its entry sits between marker comments): left out of the README's table */
+  scaffolded?: boolean;
   worker: () => Promise<WorkerSide>;
   cli: () => Promise<CliSide>;
 }

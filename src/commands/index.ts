@@ -11,6 +11,7 @@ import { killBroker, killRestate, killWorker } from "./faults.js";
 import { registry } from "../patterns/registry.js";
 import { produce } from "./produce.js";
 import { compare } from "./compare.js";
+import { newPattern } from "./new.js";
 import { topics } from "./topics.js";
 import { cancel, completion, invocations, kill, list, readme, state, tour, ui } from "./interactive.js";
 
@@ -25,6 +26,7 @@ export const declarations: Declaration[] = [
   tour,
   demo,
   compare,
+  newPattern,
   ...registry.flatMap((p) => p.declarations ?? []),
   produce,
   state,

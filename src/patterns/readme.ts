@@ -21,7 +21,9 @@ function code(s: string): string {
   return `\`${s}\``;
 }
 
-export function renderPatternTable(entries: PatternEntry[]): string {
+export function renderPatternTable(all: PatternEntry[]): string {
+  // a pattern of your own (`patterns new`) is yours, not the catalogue's
+  const entries = all.filter((e) => !e.scaffolded);
   const lines = [`<!-- generated from src/registry.ts by \`npx patterns readme --write\`; edit the registry, not this table -->`];
   if (entries.length === 0) {
     lines.push("", "_No pattern is registered yet._");

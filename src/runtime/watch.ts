@@ -81,6 +81,11 @@ export interface WatcherOptions {
   settleMs?: number;
 }
 
+/** Every file under a folder (a folder that just appeared: a few files). */
+function filesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
 /**
  * One inotify watch per folder, not Node's recursive watch: on Linux that one loses a file for good once an editor
  * (or sed -i) saves by writing a temp file and renaming it over the original. A folder's own watch sees the rename.
@@ -103,7 +108,13 @@ export class TreeWatcher {
         if (!name) return;
         const full = path.join(dir, name.toString());
         try {
-          if (statSync(full).isDirectory()) this.add(full);
+          if (statSync(full).isDirectory()) {
+            // a new folder (`patterns new`, a copied pattern) may hold files written before its own watch began:
+            // they count as changed, or the first build would wait for the next save
+            const known = this.watchers.has(full);
+            this.add(full);
+            if (!known) for (const f of filesIn(full)) this.onChange(path.relative(this.root, f));
+          }
         } catch {
           /* gone again: a temp file */
         }

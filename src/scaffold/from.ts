@@ -1,0 +1,83 @@
+// `patterns new <name> --from <pattern>`: a copy of an existing pattern's two folders under a new name, with every
+// Restate service it defines renamed `<name>-<service>` and its verbs moved under `<name>`, so the copy is served
+// and called beside the original without a clash. The text rewriting is plain string work on the copied sources.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { SCAFFOLD_MARK } from "./worker-templates.js";
+import type { FileText } from "./plan.js";
+
+export interface FromPattern {
+  name: string;
+  record: { title: string; summary: string; guarantee: string; crashStep?: string; look?: string[] };
+  /** the Restate services its worker folder defines (not those of other patterns it calls) */
+  services: string[];
+  /** its ctx.run step names */
+  steps: string[];
+  /** the first words of its verbs ("saga" for `saga book`) */
+  verbRoots: string[];
+  /** its registry verbs, as the copy's */
+  verbs(newName: string): string[];
+}
+
+function filesUnder(root: string, rel: string): string[] {
+  const dir = path.join(root, rel);
+  return readdirSync(dir).flatMap((f) => {
+    const r = `${rel}/${f}`;
+    return statSync(path.join(root, r)).isDirectory() ? filesUnder(root, r) : [r];
+  });
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** One copied file's text for the copy: imports of the pattern's folders, service names, verb paths, its name. */
+export function rewrite(text: string, from: FromPattern, to: string): string {
+  let t = text
+    .replaceAll(`/services/${from.name}/`, `/services/${to}/`)
+    .replaceAll(`/commands/${from.name}/`, `/commands/${to}/`);
+  for (const s of from.services) {
+    // a service name as a whole string literal, or as a segment of a URL or of a template literal
+    t = t.replace(new RegExp(`(["'\`/])${escape(s)}(?=["'\`/])`, "g"), `$1${to}-${s}`);
+  }
+  for (const root of from.verbRoots) {
+    t = t.replace(new RegExp(`(path: ")${escape(root)}(?=[ "])`, "g"), `$1${to}`);
+    t = t.replace(new RegExp(`(npx patterns )${escape(root)}(?=[ "'\`])`, "g"), `$1${to}`);
+  }
+  return t.replaceAll(`"${from.name}"`, `"${to}"`);
+}
+
+/** Every file of the two folders, rewritten, each opening with the scaffold mark. */
+export function copyPlan(root: string, from: FromPattern, to: string): FileText[] {
+  const files = [...filesUnder(root, `src/services/${from.name}`), ...filesUnder(root, `src/commands/${from.name}`)].filter((f) => f.endsWith(".ts"));
+  return files.map((f) => ({
+    path: f.replace(`src/services/${from.name}/`, `src/services/${to}/`).replace(`src/commands/${from.name}/`, `src/commands/${to}/`),
+    text: `// ${to}: a copy of ${from.name} (${SCAFFOLD_MARK} --from ${from.name}), its services renamed ${to}-<service>.\n${rewrite(readFileSync(path.join(root, f), "utf8"), from, to)}`,
+  }));
+}
+
+/** The copy's test: its tour, run on a private stack, must pass (what a copied scenario checks is its own). */
+export function fromTestTs(to: string, from: string): string {
+  return `// ${to}'s test (${SCAFFOLD_MARK} --from ${from}): its tour on a private stack (no Docker) must pass, the worker
+// crash it arms included. Run it: npx vitest run test/e2e/${to}.test.ts
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "../../src/testing/index.js";
+
+let stack: TestStack | undefined;
+
+beforeAll(async () => {
+  stack = await startTestStack({ args: [] });
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 300_000);
+
+describe("${to}", () => {
+  it("its tour passes", async () => {
+    const r = await stack!.cli(["tour", "${to}", "--yes", "--json"], { timeoutMs: 300_000 });
+    const report = JSON.parse(r.stdout) as { passed: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+    expect(report.checks.filter((c) => !c.ok), r.stderr).toEqual([]);
+    expect(report.passed).toBe(true);
+  });
+});
+`;
+}

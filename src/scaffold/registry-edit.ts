@@ -1,0 +1,82 @@
+// The registry entry of a pattern made by `patterns new`: written between two marker comments at the end of the
+// registry's pattern list, so `new --remove` takes out exactly that block (and a formatter that rewraps the entry
+// keeps the markers). Pure text in, text out.
+import { UsageError } from "../errors.js";
+
+export interface RegistryTarget {
+  /** the file, relative to the project (e.g. src/registry.ts) */
+  file: string;
+  /** the line that opens the list the entry goes into */
+  listOpens: RegExp;
+}
+
+export const beginMarker = (name: string) => `  // patterns new: ${name} (take it out with \`npx patterns new --remove ${name}\`)`;
+export const endMarker = (name: string) => `  // end of patterns new: ${name}`;
+
+/** Insert the block before the list's closing `];` (the first line that is exactly that after its opening line). */
+export function insertEntry(text: string, target: RegistryTarget, name: string, entryLines: string[]): string {
+  const lines = text.split("\n");
+  const open = lines.findIndex((l) => target.listOpens.test(l));
+  if (open < 0) throw new UsageError(`${target.file} has no line matching ${target.listOpens}: the registry is not laid out as patterns new expects`, "add the pattern by hand (CONTRIBUTING.md: Add a pattern)");
+  const close = lines.findIndex((l, i) => i > open && /^\];\s*$/.test(l));
+  if (close < 0) throw new UsageError(`${target.file}: the list opened on line ${open + 1} has no closing "];" line`, "add the pattern by hand (CONTRIBUTING.md: Add a pattern)");
+  // the entry before ours needs its comma (a formatter adds it anyway)
+  let prev = close - 1;
+  while (prev > open && lines[prev]!.trim() === "") prev--;
+  if (prev > open && !/[,[]\s*$/.test(lines[prev]!) && !lines[prev]!.trim().startsWith("//")) lines[prev] = `${lines[prev]},`;
+  lines.splice(close, 0, beginMarker(name), ...entryLines.map((l) => `  ${l}`), endMarker(name));
+  return lines.join("\n");
+}
+
+/** The block between the markers, or undefined when this file has none for the name. */
+export function findEntry(text: string, name: string): { from: number; to: number } | undefined {
+  const lines = text.split("\n");
+  const from = lines.findIndex((l) => l.trim() === beginMarker(name).trim());
+  if (from < 0) return undefined;
+  const to = lines.findIndex((l, i) => i > from && l.trim() === endMarker(name).trim());
+  return to < 0 ? undefined : { from, to };
+}
+
+export function removeEntry(text: string, name: string): string {
+  const at = findEntry(text, name);
+  if (!at) return text;
+  const lines = text.split("\n");
+  lines.splice(at.from, at.to - at.from + 1);
+  return lines.join("\n");
+}
+
+/** Every name that has a scaffolded block in this text. */
+export function scaffoldedNames(text: string): string[] {
+  return [...text.matchAll(/^\s*\/\/ patterns new: ([a-z][a-z0-9-]*) \(/gm)].map((m) => m[1]!);
+}
+
+const q = JSON.stringify;
+
+/** The entry's fields, one per line (without the list's indentation). */
+export function registryEntry(o: {
+  name: string;
+  title: string;
+  summary: string;
+  guarantee: string;
+  services: string[];
+  verbs: string[];
+  crashStep?: string;
+  look?: string[];
+}): string[] {
+  const tour = o.crashStep || o.look?.length ? [`tour: { ${[o.crashStep ? `crash: { step: ${q(o.crashStep)}, when: "after" }` : "", o.look?.length ? `look: ${q(o.look)}` : ""].filter(Boolean).join(", ")} },`] : [];
+  return [
+    "{",
+    `  name: ${q(o.name)},`,
+    `  title: ${q(o.title)},`,
+    `  category: "custom",`,
+    `  scaffolded: true,`,
+    `  summary: ${q(o.summary)},`,
+    `  guarantee: ${q(o.guarantee)},`,
+    `  services: ${q(o.services)},`,
+    `  verbs: ${q(o.verbs)},`,
+    ...tour.map((l) => `  ${l}`),
+    `  worker: () => import("./services/${o.name}/index.js"),`,
+    `  cli: () => import("./commands/${o.name}/index.js"),`,
+    "},",
+  ];
+}

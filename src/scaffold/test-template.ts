@@ -1,0 +1,54 @@
+// The crash test `patterns new` writes for a pattern (test/e2e/<name>.test.ts), as text. It is written with the
+// testing module (src/testing) the way a user's own test would be: a private stack, a crash armed right after the
+// first step, one call through the typed client, and the timeline's verdicts.
+import { SCAFFOLD_MARK, HANDLER } from "./worker-templates.js";
+import type { Kind, Names } from "./names.js";
+
+export function testTs(n: Names, kind: Kind): string {
+  const keyed = kind !== "service";
+  const call =
+    kind === "service"
+      ? `ingress.serviceSendClient<${n.pascal}>({ name: ${n.constant} }).${HANDLER}({ who: "Ada" })`
+      : kind === "object"
+        ? `ingress.objectSendClient<${n.pascal}>({ name: ${n.constant} }, key).${HANDLER}({ who: "Ada" })`
+        : `ingress.workflowClient<${n.pascal}>({ name: ${n.constant} }, key).workflowSubmit({ who: "Ada" })`;
+  return `// ${n.name}'s crash test (${SCAFFOLD_MARK}). A private stack (the real restate-server and worker, no Docker), the
+// worker killed right after the first step, one call: the first step must be replayed from the journal, not run
+// again, and the output must carry the result that step journaled before the crash. Do the first step's work
+// outside ctx.run and this test fails: nothing is journaled, so the retry draws a new id.
+// Run it: npx vitest run test/e2e/${n.name}.test.ts
+${keyed ? `import { randomUUID } from "node:crypto";\n` : ""}import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as clients from "@restatedev/restate-sdk-clients";
+import { crashRestarts, startTestStack, stepValue, stepVerdict, type TestStack } from "../../src/testing/index.js";
+import { ${n.constant}, ${n.constant}_STEPS, type ${n.pascal} } from "../../src/services/${n.name}/api.js";
+
+let stack: TestStack | undefined;
+const s = (): TestStack => stack ?? (() => { throw new Error("the test stack did not start (see beforeAll)"); })();
+
+beforeAll(async () => {
+  stack = await startTestStack();
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 300_000);
+
+describe("${n.name} survives a crash of the worker", () => {
+  it(\`replays "\${${n.constant}_STEPS.first}" from the journal after a crash right after it, and returns what it journaled\`, async () => {
+    const ingress = clients.connect({ url: s().ingressUrl });${keyed ? `\n    const key = \`test-\${randomUUID().slice(0, 8)}\`;` : ""}
+    const workerBefore = s().workerPid();
+    s().armCrash(${n.constant}_STEPS.first, { when: "after" });
+
+    const send = await ${call};
+    const output = await ingress.result(send);
+    const t = await s().timeline(send.invocationId);
+
+    expect(crashRestarts(t), "the worker crashed and the invocation went on in the restarted one").toBeGreaterThanOrEqual(1);
+    expect(s().workerPid(), "the supervisor restarted the worker").not.toBe(workerBefore);
+    expect(stepVerdict(t, ${n.constant}_STEPS.first), "the first step: replayed from the journal, its body not run again").toBe("replayed");
+    expect(stepVerdict(t, ${n.constant}_STEPS.second), "the second step ran once, after the restart").toBe("live");
+    expect(output.id, "the output carries the id the first step journaled before the crash").toBe(stepValue(t, ${n.constant}_STEPS.first));
+  });
+});
+`;
+}
