@@ -53,8 +53,14 @@ async function fromPattern(name: string): Promise<FromPattern> {
   };
 }
 
+/** The deployments registered before the files are written: the one that serves the new pattern comes after them. */
+async function deploymentIds(stateDir: string | undefined): Promise<Set<string>> {
+  const stack = findStack(stateDir);
+  return new Set(stack ? (await stack.admin.deployments().catch(() => [])).map((d) => d.id) : []);
+}
+
 /** With a stack watching this project's src/: wait until Restate lists the new services (the watcher's deployment). */
-async function liveStatus(stateDir: string | undefined, services: string[], wait: boolean): Promise<NewResult["live"]> {
+async function liveStatus(stateDir: string | undefined, services: string[], wait: boolean, before: Set<string>): Promise<NewResult["live"]> {
   const stack = findStack(stateDir);
   if (!stack) return { stack: "none" };
   const watched = stack.state.watch?.srcRoot;
@@ -64,7 +70,7 @@ async function liveStatus(stateDir: string | undefined, services: string[], wait
   try {
     const dep = await eventually(
       `a deployment serving ${services.join(", ")} (the watcher of start --watch)`,
-      async () => (await stack.admin.deployments()).find((d) => services.every((s) => d.services.some((x) => x.name === s))),
+      async () => (await stack.admin.deployments()).find((d) => !before.has(d.id) && services.every((s) => d.services.some((x) => x.name === s))),
       { timeoutMs: 60_000, everyMs: 200 },
     );
     return { stack: "watching", deployment: dep.id, ms: Math.round(performance.now() - t0) };
@@ -126,10 +132,12 @@ export const newPattern = verb<{ kind?: Kind; from?: string; remove?: string; wa
       patterns: [...allTours().map((t) => t.name), ...internal.map((i) => i.name)],
       services: allServiceNames,
       verbs: verbWords(ctx.command),
+      scaffolded: patterns.filter((p) => p.scaffolded).map((p) => p.name),
     };
     const plan = planNew({ root: projectRoot, name, kind, from, taken });
+    const before = await deploymentIds(o.stateDir);
     const applied = await applyPlan(projectRoot, plan);
-    const live = await liveStatus(o.stateDir, plan.services, o.wait);
+    const live = await liveStatus(o.stateDir, plan.services, o.wait, before);
     const next = from
       ? [`npx patterns ${plan.verb} --help`, `npx patterns tour ${name} --yes`, `npx vitest run test/e2e/${name}.test.ts`]
       : [`npx patterns ${name} Ada`, `npx patterns tour ${name} --yes`, `npx vitest run test/e2e/${name}.test.ts`];

@@ -116,7 +116,9 @@ export class TreeWatcher {
             if (!known) for (const f of filesIn(full)) this.onChange(path.relative(this.root, f));
           }
         } catch {
-          /* gone again: a temp file */
+          // gone: a temp file, or a folder removed (`patterns new --remove`); a folder's watch follows its inode, so
+          // it is dropped here, or a folder made again under the same name would never be watched
+          this.drop(full);
         }
         this.onChange(path.relative(this.root, full));
       });
@@ -130,6 +132,15 @@ export class TreeWatcher {
     this.watchers.set(dir, w);
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules") this.add(path.join(dir, e.name));
+    }
+  }
+
+  private drop(dir: string): void {
+    for (const [d, w] of this.watchers) {
+      if (d === dir || d.startsWith(dir + path.sep)) {
+        w.close();
+        this.watchers.delete(d);
+      }
     }
   }
 

@@ -12,8 +12,8 @@ export const CLI_IMPORTS = {
 } as const;
 
 function clientCall(n: Names, kind: Kind): string {
-  if (kind === "service") return `ingress.serviceSendClient<${n.pascal}>({ name: ${n.constant} }).${HANDLER}({ who: o.who })`;
-  if (kind === "object") return `ingress.objectSendClient<${n.pascal}>({ name: ${n.constant} }, key).${HANDLER}({ who: o.who })`;
+  if (kind === "service") return `ingress.serviceSendClient<${n.pascal}>({ name: ${n.constant} }).${HANDLER}({ who: o.who }, clients.SendOpts.from({ idempotencyKey }))`;
+  if (kind === "object") return `ingress.objectSendClient<${n.pascal}>({ name: ${n.constant} }, key).${HANDLER}({ who: o.who }, clients.SendOpts.from({ idempotencyKey }))`;
   return `ingress.workflowClient<${n.pascal}>({ name: ${n.constant} }, key).workflowSubmit({ who: o.who })`;
 }
 
@@ -23,13 +23,14 @@ export function verbsTs(n: Names, kind: Kind): string {
   return `// ${n.name} (${SCAFFOLD_MARK}): its verb. \`npx patterns ${n.name} [who]\` calls ${n.name}/${keyed ? "{key}/" : ""}${HANDLER} through
 // the typed client (its api.ts), waits for the result and prints it; --json prints one document.
 import { existsSync, rmSync } from "node:fs";
+import * as clients from "@restatedev/restate-sdk-clients";
 import { armCrash } from "../../runtime/crash.js";
 import { readCrashArm } from "../../services/lib/crash.js";
 import { callError, ingressClient } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
 import { c, sym } from "../../ui/palette.js";
-import { ${keyed ? "checkKeyArg, " : ""}ingressPath${keyed ? ", randomSuffix" : ""} } from "../lib/args.js";
+import { ${keyed ? "checkKeyArg, " : ""}ingressPath, randomSuffix } from "../lib/args.js";
 import type { RawCall } from "../lib/curl.js";
 import { verb, type Declaration } from "../verb.js";
 import { ${n.constant}, ${n.constant}_STEPS, type ${n.pascal}, type ${n.pascal}Result } from "../../services/${n.name}/api.js";
@@ -55,7 +56,9 @@ export function ${n.camel}RawCall(ingressUrl: string, who: string${keyed ? ", ke
 /** One call of ${n.name}, to its result. With crashAfter the worker is SIGKILLed once right after that step. */
 export async function call${n.pascal}(stack: RunningStack, o: { who: string;${keyed ? " key: string;" : ""} crashAfter?: string }): Promise<${n.pascal}Call> {
   if (o.crashAfter) armCrash(stack.paths, { step: o.crashAfter, when: "after" });${keyed ? "\n  const key = o.key;" : ""}
-  const ingress = ingressClient(stack.ingressUrl);
+  const ingress = ingressClient(stack.ingressUrl);${kind === "workflow" ? "" : `
+  // Restate keeps the result of a one-way send for later only with an idempotency key
+  const idempotencyKey = \`${n.name}-\${randomSuffix()}\`;`}
   try {
     const send = await ${clientCall(n, kind)};
     const result = await ingress.result(send);

@@ -38,6 +38,8 @@ export interface Taken {
   verbs: string[];
   /** src/services/*, src/commands/*, test/e2e/<name>.test.ts that exist (relative paths) */
   paths: string[];
+  /** patterns made by `patterns new` (the fix for those is --remove) */
+  scaffolded?: string[];
 }
 
 /** Why a name cannot be used, with the fix; undefined when it can. Every check runs before anything is written. */
@@ -50,6 +52,7 @@ export function checkName(raw: string, taken: Taken, services: string[] = [raw])
     );
   }
   if (raw.length > MAX_NAME) return new UsageError(`"${raw}" is too long (${raw.length} characters, at most ${MAX_NAME})`, example);
+  if (taken.scaffolded?.includes(raw)) return new UsageError(`there is already a pattern "${raw}" (made by \`patterns new\`)`, `pick another name, or take it out first: npx patterns new --remove ${raw}`);
   if (taken.patterns.includes(raw)) return new UsageError(`there is already a pattern "${raw}"`, `pick another name, or start from a copy of it: npx patterns new my-${raw} --from ${raw}`);
   const lower = new Set(taken.services.map((s) => s.toLowerCase()));
   const clash = services.find((s) => lower.has(s.toLowerCase()));

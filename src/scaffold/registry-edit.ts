@@ -13,18 +13,15 @@ export interface RegistryTarget {
 export const beginMarker = (name: string) => `  // patterns new: ${name} (take it out with \`npx patterns new --remove ${name}\`)`;
 export const endMarker = (name: string) => `  // end of patterns new: ${name}`;
 
-/** Insert the block before the list's closing `];` (the first line that is exactly that after its opening line). */
+/**
+ * Insert the block right after the line that opens the list: the entry ends with its own comma, so no other line
+ * changes, and `--remove` restores the file byte for byte. (`list` and the menu order patterns by category.)
+ */
 export function insertEntry(text: string, target: RegistryTarget, name: string, entryLines: string[]): string {
   const lines = text.split("\n");
   const open = lines.findIndex((l) => target.listOpens.test(l));
   if (open < 0) throw new UsageError(`${target.file} has no line matching ${target.listOpens}: the registry is not laid out as patterns new expects`, "add the pattern by hand (CONTRIBUTING.md: Add a pattern)");
-  const close = lines.findIndex((l, i) => i > open && /^\];\s*$/.test(l));
-  if (close < 0) throw new UsageError(`${target.file}: the list opened on line ${open + 1} has no closing "];" line`, "add the pattern by hand (CONTRIBUTING.md: Add a pattern)");
-  // the entry before ours needs its comma (a formatter adds it anyway)
-  let prev = close - 1;
-  while (prev > open && lines[prev]!.trim() === "") prev--;
-  if (prev > open && !/[,[]\s*$/.test(lines[prev]!) && !lines[prev]!.trim().startsWith("//")) lines[prev] = `${lines[prev]},`;
-  lines.splice(close, 0, beginMarker(name), ...entryLines.map((l) => `  ${l}`), endMarker(name));
+  lines.splice(open + 1, 0, beginMarker(name), ...entryLines.map((l) => `  ${l}`), endMarker(name));
   return lines.join("\n");
 }
 

@@ -8,16 +8,17 @@ export function testTs(n: Names, kind: Kind): string {
   const keyed = kind !== "service";
   const call =
     kind === "service"
-      ? `ingress.serviceSendClient<${n.pascal}>({ name: ${n.constant} }).${HANDLER}({ who: "Ada" })`
+      ? `ingress.serviceSendClient<${n.pascal}>({ name: ${n.constant} }).${HANDLER}({ who: "Ada" }, clients.SendOpts.from({ idempotencyKey: \`test-\${randomUUID()}\` }))`
       : kind === "object"
-        ? `ingress.objectSendClient<${n.pascal}>({ name: ${n.constant} }, key).${HANDLER}({ who: "Ada" })`
+        ? `ingress.objectSendClient<${n.pascal}>({ name: ${n.constant} }, key).${HANDLER}({ who: "Ada" }, clients.SendOpts.from({ idempotencyKey: \`test-\${randomUUID()}\` }))`
         : `ingress.workflowClient<${n.pascal}>({ name: ${n.constant} }, key).workflowSubmit({ who: "Ada" })`;
   return `// ${n.name}'s crash test (${SCAFFOLD_MARK}). A private stack (the real restate-server and worker, no Docker), the
 // worker killed right after the first step, one call: the first step must be replayed from the journal, not run
 // again, and the output must carry the result that step journaled before the crash. Do the first step's work
 // outside ctx.run and this test fails: nothing is journaled, so the retry draws a new id.
 // Run it: npx vitest run test/e2e/${n.name}.test.ts
-${keyed ? `import { randomUUID } from "node:crypto";\n` : ""}import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as clients from "@restatedev/restate-sdk-clients";
 import { crashRestarts, startTestStack, stepValue, stepVerdict, type TestStack } from "../../src/testing/index.js";
 import { ${n.constant}, ${n.constant}_STEPS, type ${n.pascal} } from "../../src/services/${n.name}/api.js";
@@ -34,6 +35,7 @@ afterAll(async () => {
 }, 300_000);
 
 describe("${n.name} survives a crash of the worker", () => {
+  // the send carries an idempotency key: Restate keeps a one-way call's result for \`ingress.result\` only then
   it(\`replays "\${${n.constant}_STEPS.first}" from the journal after a crash right after it, and returns what it journaled\`, async () => {
     const ingress = clients.connect({ url: s().ingressUrl });${keyed ? `\n    const key = \`test-\${randomUUID().slice(0, 8)}\`;` : ""}
     const workerBefore = s().workerPid();
