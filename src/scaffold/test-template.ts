@@ -45,9 +45,9 @@ describe("${n.name} survives a crash of the worker", () => {
     const output = await ingress.result(send);
     const t = await s().timeline(send.invocationId);
 
+    expect(stepVerdict(t, ${n.constant}_STEPS.first), "the first step: replayed from the journal, its body not run again").toBe("replayed");
     expect(crashRestarts(t), "the worker crashed and the invocation went on in the restarted one").toBeGreaterThanOrEqual(1);
     expect(s().workerPid(), "the supervisor restarted the worker").not.toBe(workerBefore);
-    expect(stepVerdict(t, ${n.constant}_STEPS.first), "the first step: replayed from the journal, its body not run again").toBe("replayed");
     expect(stepVerdict(t, ${n.constant}_STEPS.second), "the second step ran once, after the restart").toBe("live");
     expect(output.id, "the output carries the id the first step journaled before the crash").toBe(stepValue(t, ${n.constant}_STEPS.first));
   });

@@ -1,0 +1,101 @@
+// `patterns new` without a project: the name rules, the registry block it writes and takes out again byte for byte,
+// the text the templates produce (literal step names where the CLI finds them), and the --from rewriting.
+import { describe, expect, it } from "vitest";
+import { checkName, namesOf, stepNames, type Taken } from "../../src/scaffold/names.js";
+import { findEntry, insertEntry, registryEntry, removeEntry, scaffoldedNames } from "../../src/scaffold/registry-edit.js";
+import { REGISTRY_TARGETS } from "../../src/scaffold/plan.js";
+import { handlerTs, SCAFFOLD_MARK } from "../../src/scaffold/worker-templates.js";
+import { distPathOf } from "../../src/scaffold/apply.js";
+import { rewrite, type FromPattern } from "../../src/scaffold/from.js";
+
+const taken: Taken = { patterns: ["sagas", "crash-and-resume"], services: ["BookingWorkflow", "playground", "greeter-x"], verbs: ["saga", "list", "new"], paths: ["src/services/lib", "src/commands/timeline", "test/e2e/custom.test.ts"], scaffolded: ["mine"] };
+
+describe("a new pattern's name", () => {
+  it("is kebab-case, not too long; each refusal is a usage error naming the fix", () => {
+    const refused = ["bad name!", "Greeter", "1st", "a--b", "-a", "a-", "", "x".repeat(41)].map((n) => [n, checkName(n, taken)?.exitCode]);
+    expect(refused.filter(([, code]) => code !== 2)).toEqual([]);
+    expect(checkName("bad name!", taken)?.fix).toMatch(/npx patterns new greeter/);
+    expect(checkName("greeter", taken)).toBeUndefined();
+    expect(checkName("my-thing2", taken)).toBeUndefined();
+  });
+
+  it("must not be a pattern, a service (any case), a verb or an existing folder", () => {
+    const why = (n: string, services?: string[]) => checkName(n, taken, services)?.message ?? "";
+    expect(why("sagas")).toMatch(/already a pattern "sagas"/);
+    expect(checkName("sagas", taken)?.fix).toMatch(/--from sagas/);
+    expect(checkName("mine", taken)?.fix).toMatch(/--remove mine/);
+    expect(why("bookingworkflow")).toMatch(/service "BookingWorkflow"/);
+    expect(why("x", ["greeter-x"])).toMatch(/service "greeter-x"/);
+    expect(why("saga")).toMatch(/already a verb/);
+    expect(why("lib")).toMatch(/src\/services\/lib already exists/);
+    expect(why("custom")).toMatch(/test\/e2e\/custom.test.ts already exists/);
+  });
+
+  it("is spelled as a constant, a variable and a type", () => {
+    expect(namesOf("my-thing2")).toEqual({ name: "my-thing2", constant: "MY_THING2", camel: "myThing2", pascal: "MyThing2" });
+  });
+});
+
+const registry = `header\nexport const patterns: PatternRecord[] = [\n  {\n    name: "a",\n  }\n];\nrest\n`;
+const target = REGISTRY_TARGETS[0]!;
+const block = registryEntry({ name: "greeter", title: "t", summary: "s", guarantee: "g", services: ["greeter"], verbs: ["greeter [who]"], crashStep: "prepare greeter" });
+
+describe("the registry block", () => {
+  it("goes first in the list, between markers, and comes out byte for byte", () => {
+    const withIt = insertEntry(registry, target, "greeter", block);
+    expect(findEntry(withIt, "greeter")).toBeDefined();
+    expect(scaffoldedNames(withIt)).toEqual(["greeter"]);
+    expect(withIt).toContain(`scaffolded: true`);
+    expect(withIt).toContain(`tour: { crash: { step: "prepare greeter", when: "after" } }`);
+    expect(removeEntry(withIt, "greeter")).toBe(registry);
+    expect(removeEntry(withIt, "other")).toBe(withIt);
+  });
+
+  it("refuses a registry laid out otherwise", () => {
+    expect(() => insertEntry("nothing here", target, "greeter", block)).toThrow(/not laid out as patterns new expects/);
+  });
+});
+
+describe("the templates", () => {
+  it("name both steps literally in ctx.run (where the CLI finds them) and sleep durably between them", () => {
+    for (const kind of ["service", "object", "workflow"] as const) {
+      const text = handlerTs(namesOf("greeter"), kind);
+      const steps = [...text.matchAll(/ctx\.run\("([^"]+)"/g)].map((m) => m[1]);
+      expect(steps).toEqual([stepNames("greeter").first, stepNames("greeter").second]);
+      expect(text).toMatch(/await ctx\.sleep\(/);
+      expect(text.split("\n", 1)[0]).toContain(SCAFFOLD_MARK);
+    }
+  });
+
+  it("compile to their place in dist/", () => {
+    expect(distPathOf("src/commands/greeter/verbs.ts")).toBe("dist/commands/greeter/verbs.js");
+    expect(distPathOf("test/e2e/greeter.test.ts")).toBeUndefined();
+  });
+});
+
+describe("--from", () => {
+  const from: FromPattern = {
+    name: "sagas",
+    record: { title: "t", summary: "s", guarantee: "g" },
+    services: ["BookingWorkflow", "Flights"],
+    steps: [],
+    verbRoots: ["saga"],
+    verbs: (to) => [`${to} book`],
+  };
+  it("renames every service it defines, moves its verbs and its imports to the copy", () => {
+    const src = [
+      `import { X } from "../../services/sagas/model.js";`,
+      `export const BOOKING = "BookingWorkflow";`,
+      "const url = `${base}/Flights/${id}/reserve`;",
+      `verbGroup({ path: "saga", summary: "" }), verb({ path: "saga book", examples: ["npx patterns saga book"] })`,
+      `guarded("sagas", run, ctx); const other = "FlightsOfFancy";`,
+    ].join("\n");
+    expect(rewrite(src, from, "trips").split("\n")).toEqual([
+      `import { X } from "../../services/trips/model.js";`,
+      `export const BOOKING = "trips-BookingWorkflow";`,
+      "const url = `${base}/trips-Flights/${id}/reserve`;",
+      `verbGroup({ path: "trips", summary: "" }), verb({ path: "trips book", examples: ["npx patterns trips book"] })`,
+      `guarded("trips", run, ctx); const other = "FlightsOfFancy";`,
+    ]);
+  });
+});
