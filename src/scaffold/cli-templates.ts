@@ -23,8 +23,7 @@ export function verbsTs(n: Names, kind: Kind): string {
   return `// ${n.name} (${SCAFFOLD_MARK}): its verb. \`npx patterns ${n.name} [who]\` calls ${n.name}/${keyed ? "{key}/" : ""}${HANDLER} through
 // the typed client (its api.ts), waits for the result and prints it; --json prints one document.
 import { existsSync, rmSync } from "node:fs";
-import * as clients from "@restatedev/restate-sdk-clients";
-import { armCrash } from "../../runtime/crash.js";
+${kind === "workflow" ? "" : `import * as clients from "@restatedev/restate-sdk-clients";\n`}import { armCrash } from "../../runtime/crash.js";
 import { readCrashArm } from "../../services/lib/crash.js";
 import { callError, ingressClient } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
