@@ -4,8 +4,9 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import { allServiceNames, internal, patterns, type PatternRecord } from "../registry.js";
-import { allTours } from "../patterns/tours.js";
+import { patternEntries } from "../registry.js";
+import { allServiceNames, patternWorkers, playgroundWorkers } from "../services/registry.js";
+import { allTours } from "../tours/tours.js";
 import { projectRoot } from "../runtime/paths.js";
 import { findStack } from "../runtime/stack.js";
 import { eventually } from "../observe/index.js";
@@ -15,7 +16,7 @@ import { planNew } from "../scaffold/plan.js";
 import { applyPlan, type Applied } from "../scaffold/apply.js";
 import { applyRemoval, planRemoval, type Removed } from "../scaffold/remove.js";
 import type { FromPattern } from "../scaffold/from.js";
-import { CRASH_STEPS_BY_PATTERN } from "./timeline/steps.js";
+import { CRASH_STEPS_BY_FOLDER } from "./timeline/steps.js";
 import { verb } from "./verb.js";
 
 export interface NewResult extends Applied {
@@ -39,17 +40,14 @@ function verbWords(command: Command): string[] {
 }
 
 async function fromPattern(name: string): Promise<FromPattern> {
-  const rec: PatternRecord | undefined = patterns.find((p) => p.name === name);
-  if (!rec) throw new UsageError(`--from "${name}" is not a pattern with its own folders`, `pick one of ${patterns.map((p) => p.name).join(", ")}`);
-  const defined = (await rec.worker()).services.map((s) => s.name);
-  const roots = [...new Set(rec.verbs.map((v) => v.split(" ")[0]!).filter((w) => w !== "produce"))];
+  const entry = patternEntries.find((p) => p.name === name);
+  const folder = patternWorkers.find((w) => w.name === name);
+  if (!entry || !folder) throw new UsageError(`--from "${name}" is not a pattern with its own folders`, `pick one of ${patternWorkers.map((p) => p.name).join(", ")}`);
   return {
     name,
-    record: { title: rec.title, summary: rec.summary, guarantee: rec.guarantee, crashStep: rec.tour?.crash?.step, look: rec.tour?.look },
-    services: defined,
-    steps: [...(CRASH_STEPS_BY_PATTERN[name] ?? [])],
-    verbRoots: roots,
-    verbs: (to) => rec.verbs.filter((v) => !v.startsWith("produce ")).map((v) => (roots.includes(v.split(" ")[0]!) ? `${to}${v.slice(v.indexOf(" ") < 0 ? v.length : v.indexOf(" "))}` : v)),
+    services: (await folder.worker()).services.map((s) => s.name),
+    steps: [...(CRASH_STEPS_BY_FOLDER[name] ?? [])],
+    verbRoots: [...new Set(entry.declarations.map((d) => d.path.split(" ")[0]!))],
   };
 }
 
@@ -120,7 +118,7 @@ export const newPattern = verb<{ kind?: Kind; from?: string; remove?: string; wa
     const o = ctx.opts;
     if (o.remove !== undefined) {
       if (name !== undefined || o.kind || o.from) throw new UsageError("--remove takes only the name of the pattern to remove", `for example npx patterns new --remove ${o.remove || "greeter"}`);
-      const builtIn = (n: string) => allTours().some((t) => t.name === n) || internal.some((i) => i.name === n);
+      const builtIn = (n: string) => allTours().some((t) => t.name === n) || playgroundWorkers.some((i) => i.name === n);
       const plan = planRemoval(projectRoot, o.remove, builtIn);
       return { action: "remove" as const, ...(await applyRemoval(projectRoot, plan)) };
     }
@@ -129,10 +127,10 @@ export const newPattern = verb<{ kind?: Kind; from?: string; remove?: string; wa
     const kind = o.kind ?? "service";
     const from = o.from ? await fromPattern(o.from) : undefined;
     const taken = {
-      patterns: [...allTours().map((t) => t.name), ...internal.map((i) => i.name)],
+      patterns: [...allTours().map((t) => t.name), ...playgroundWorkers.map((i) => i.name)],
       services: allServiceNames,
       verbs: verbWords(ctx.command),
-      scaffolded: patterns.filter((p) => p.scaffolded).map((p) => p.name),
+      scaffolded: patternEntries.filter((p) => p.scaffolded).map((p) => p.name),
     };
     const plan = planNew({ root: projectRoot, name, kind, from, taken });
     const before = await deploymentIds(o.stateDir);

@@ -6,9 +6,9 @@ import type { Kind, Names } from "./names.js";
 
 /** Where the generated CLI files import the playground's shared parts from (relative to src/commands/<name>/). */
 export const CLI_IMPORTS = {
-  tourTypes: "../../patterns/types.js",
-  scenario: "../../patterns/scenario.js",
-  claims: "../../patterns/claims.js",
+  tourTypes: "../../tours/types.js",
+  scenario: "../../tours/scenario.js",
+  claims: "../../tours/claims.js",
 } as const;
 
 function clientCall(n: Names, kind: Kind): string {
@@ -130,8 +130,40 @@ export const demo = (ctx: DemoContext): Promise<DemoResult> => guarded("${n.name
 `;
 }
 
-export function cliIndexTs(n: Names): string {
-  return `// ${n.name} (${SCAFFOLD_MARK}): what it adds to the CLI: its verb and its scenario (demo and tour).
+/** How `list`, the menu, the tour and the README present it (the README's table leaves it out: it is yours). */
+export interface Presentation {
+  title: string;
+  summary: string;
+  guarantee: string;
+  verbs: string[];
+  crashStep?: string;
+  look?: string[];
+}
+
+const q = JSON.stringify;
+
+export function patternInfoLines(p: Presentation): string[] {
+  const tour = [p.crashStep ? `crash: { step: ${q(p.crashStep)}, when: "after" }` : "", p.look?.length ? `look: ${q(p.look)}` : ""].filter(Boolean).join(", ");
+  return [
+    `export const pattern: PatternInfo = {`,
+    `  title: ${q(p.title)},`,
+    `  category: "custom",`,
+    `  scaffolded: true,`,
+    `  summary: ${q(p.summary)},`,
+    `  guarantee: ${q(p.guarantee)},`,
+    `  verbs: ${q(p.verbs)},`,
+    ...(tour ? [`  tour: { ${tour} },`] : []),
+    `};`,
+  ];
+}
+
+export function cliIndexTs(n: Names, p: Presentation): string {
+  return `// ${n.name} (${SCAFFOLD_MARK}): what it adds to the CLI: how \`list\`, the menu and the tour present it, its verb
+// and its scenario (demo and tour). Its worker side is src/services/${n.name}/, registered in src/services/registry.ts.
+import type { PatternInfo } from "${CLI_IMPORTS.tourTypes}";
+
+${patternInfoLines(p).join("\n")}
+
 export { declarations } from "./verbs.js";
 export { demo } from "./tour.js";
 `;

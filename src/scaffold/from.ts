@@ -8,15 +8,17 @@ import type { FileText } from "./plan.js";
 
 export interface FromPattern {
   name: string;
-  record: { title: string; summary: string; guarantee: string; crashStep?: string; look?: string[] };
   /** the Restate services its worker folder defines (not those of other patterns it calls) */
   services: string[];
-  /** its ctx.run step names */
+  /** its ctx.run step names (its steps.ts) */
   steps: string[];
   /** the first words of its verbs ("saga" for `saga book`) */
   verbRoots: string[];
-  /** its registry verbs, as the copy's */
-  verbs(newName: string): string[];
+}
+
+/** A verb root's name in the copy: the copy's name, or `<name>-<root>` when the pattern has several roots. */
+export function copiedRoot(from: FromPattern, to: string, root: string): string {
+  return from.verbRoots.length === 1 ? to : `${to}-${root}`;
 }
 
 function filesUnder(root: string, rel: string): string[] {
@@ -29,7 +31,7 @@ function filesUnder(root: string, rel: string): string[] {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** One copied file's text for the copy: imports of the pattern's folders, service names, verb paths, its name. */
+/** One copied file's text for the copy: imports of the pattern's folders, service names, verbs, its name. */
 export function rewrite(text: string, from: FromPattern, to: string): string {
   let t = text
     .replaceAll(`/services/${from.name}/`, `/services/${to}/`)
@@ -39,19 +41,34 @@ export function rewrite(text: string, from: FromPattern, to: string): string {
     t = t.replace(new RegExp(`(["'\`/])${escape(s)}(?=["'\`/])`, "g"), `$1${to}-${s}`);
   }
   for (const root of from.verbRoots) {
-    t = t.replace(new RegExp(`(path: ")${escape(root)}(?=[ "])`, "g"), `$1${to}`);
-    t = t.replace(new RegExp(`(npx patterns )${escape(root)}(?=[ "'\`])`, "g"), `$1${to}`);
+    const copied = copiedRoot(from, to, root);
+    t = t.replace(new RegExp(`(npx patterns )${escape(root)}(?=[ "'\`])`, "g"), `$1${copied}`);
+    // a verb's path and the verbs a pattern lists: strings that start with the root, on the lines that declare them
+    t = t
+      .split("\n")
+      .map((line) => (/\b(path|verbs|examples):/.test(line) || /^\s+["'`]/.test(line) ? line.replace(new RegExp(`(["'\`])${escape(root)}(?=[ "'\`])`, "g"), `$1${copied}`) : line))
+      .join("\n");
   }
   return t.replaceAll(`"${from.name}"`, `"${to}"`);
+}
+
+/** The copy's presentation (its CLI index.ts): its own title, and marked as made by `patterns new`. */
+export function rewritePresentation(text: string, to: string): string {
+  return text
+    .replace(/^(export const pattern: PatternInfo = \{)$/m, "$1\n  scaffolded: true,")
+    .replace(/^( {2}title: )"((?:[^"\\]|\\.)*)",$/m, (_m, head: string, title: string) => `${head}${JSON.stringify(`${JSON.parse(`"${title}"`)} (copy: ${to})`)},`);
 }
 
 /** Every file of the two folders, rewritten, each opening with the scaffold mark. */
 export function copyPlan(root: string, from: FromPattern, to: string): FileText[] {
   const files = [...filesUnder(root, `src/services/${from.name}`), ...filesUnder(root, `src/commands/${from.name}`)].filter((f) => f.endsWith(".ts"));
-  return files.map((f) => ({
-    path: f.replace(`src/services/${from.name}/`, `src/services/${to}/`).replace(`src/commands/${from.name}/`, `src/commands/${to}/`),
-    text: `// ${to}: a copy of ${from.name} (${SCAFFOLD_MARK} --from ${from.name}), its services renamed ${to}-<service>.\n${rewrite(readFileSync(path.join(root, f), "utf8"), from, to)}`,
-  }));
+  return files.map((f) => {
+    const text = rewrite(readFileSync(path.join(root, f), "utf8"), from, to);
+    return {
+      path: f.replace(`src/services/${from.name}/`, `src/services/${to}/`).replace(`src/commands/${from.name}/`, `src/commands/${to}/`),
+      text: `// ${to}: a copy of ${from.name} (${SCAFFOLD_MARK} --from ${from.name}), its services renamed ${to}-<service>.\n${f === `src/commands/${from.name}/index.ts` ? rewritePresentation(text, to) : text}`,
+    };
+  });
 }
 
 /** The copy's test: its tour, run on a private stack, must pass (what a copied scenario checks is its own). */

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { checkName, namesOf, stepNames, type Kind, type Taken } from "./names.js";
-import { apiTs, handlerTs, workerIndexTs } from "./worker-templates.js";
+import { apiTs, handlerTs, stepsTs, workerIndexTs } from "./worker-templates.js";
 import { cliIndexTs, tourTs, verbsTs } from "./cli-templates.js";
 import { testTs } from "./test-template.js";
 import { insertEntry, registryEntry, type RegistryTarget } from "./registry-edit.js";
@@ -30,7 +30,7 @@ export interface ScaffoldPlan {
 }
 
 /** Where the pattern's registry entry goes. */
-export const REGISTRY_TARGETS: RegistryTarget[] = [{ file: "src/registry.ts", listOpens: /^export const patterns: PatternRecord\[\] = \[\s*$/ }];
+export const REGISTRY_TARGETS: RegistryTarget[] = [{ file: "src/services/registry.ts", listOpens: /^export const patternWorkers: WorkerFolder\[\] = \[\s*$/ }];
 
 export interface PlanInput {
   root: string;
@@ -62,29 +62,30 @@ export function planNew(input: PlanInput): ScaffoldPlan {
   const refused = checkName(name, { ...input.taken, paths: existingPaths(root) }, services);
   if (refused) throw refused;
   const n = namesOf(name);
+  const first = stepNames(name).first;
   const create: FileText[] = input.from
     ? [...copyPlan(root, input.from, name), { path: `test/e2e/${name}.test.ts`, text: fromTestTs(name, input.from.name) }]
     : [
         { path: `src/services/${name}/api.ts`, text: apiTs(n, kind) },
+        { path: `src/services/${name}/steps.ts`, text: stepsTs(n) },
         { path: `src/services/${name}/${name}.ts`, text: handlerTs(n, kind) },
         { path: `src/services/${name}/index.ts`, text: workerIndexTs(n) },
         { path: `src/commands/${name}/verbs.ts`, text: verbsTs(n, kind) },
         { path: `src/commands/${name}/tour.ts`, text: tourTs(n, kind) },
-        { path: `src/commands/${name}/index.ts`, text: cliIndexTs(n) },
+        {
+          path: `src/commands/${name}/index.ts`,
+          text: cliIndexTs(n, {
+            title: `${name} (your pattern)`,
+            summary: `a Restate ${kind} made by \`patterns new\`: two durable steps around a durable sleep`,
+            guarantee: `Each ctx.run step's result is journaled before the handler goes on, so a worker killed after "${first}" resumes on the restarted worker with that result replayed from the journal, not run again; the sleep is a timer kept by Restate.`,
+            verbs: [`${name} [who]`],
+            crashStep: first,
+          }),
+        },
         { path: `test/e2e/${name}.test.ts`, text: testTs(n, kind) },
       ];
   const steps = input.from ? input.from.steps : Object.values(stepNames(name));
-  const entry = input.from
-    ? registryEntry({ ...input.from.record, name, title: `${input.from.record.title} (copy: ${name})`, services, verbs: input.from.verbs(name), crashStep: input.from.record.crashStep })
-    : registryEntry({
-        name,
-        title: `${name} (your pattern)`,
-        summary: `a Restate ${kind} made by \`patterns new\`: two durable steps around a durable sleep`,
-        guarantee: `Each ctx.run step's result is journaled before the handler goes on, so a worker killed after "${stepNames(name).first}" resumes on the restarted worker with that result replayed from the journal, not run again; the sleep is a timer kept by Restate.`,
-        services,
-        verbs: [`${name} [who]`],
-        crashStep: stepNames(name).first,
-      });
+  const entry = registryEntry({ name, services, steps: create.some((f) => f.path === `src/services/${name}/steps.ts`) });
   const edit = REGISTRY_TARGETS.map((t) => {
     const file = path.join(root, t.file);
     if (!existsSync(file)) throw new UsageError(`${t.file} does not exist: run patterns new in the project folder`, "cd into the project and try again");

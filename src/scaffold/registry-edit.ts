@@ -49,31 +49,9 @@ export function scaffoldedNames(text: string): string[] {
 
 const q = JSON.stringify;
 
-/** The entry's fields, one per line (without the list's indentation). */
-export function registryEntry(o: {
-  name: string;
-  title: string;
-  summary: string;
-  guarantee: string;
-  services: string[];
-  verbs: string[];
-  crashStep?: string;
-  look?: string[];
-}): string[] {
-  const tour = o.crashStep || o.look?.length ? [`tour: { ${[o.crashStep ? `crash: { step: ${q(o.crashStep)}, when: "after" }` : "", o.look?.length ? `look: ${q(o.look)}` : ""].filter(Boolean).join(", ")} },`] : [];
+/** The worker registry's entry (src/services/registry.ts): its services and how to load its folder and its steps. */
+export function registryEntry(o: { name: string; services: string[]; steps: boolean }): string[] {
   return [
-    "{",
-    `  name: ${q(o.name)},`,
-    `  title: ${q(o.title)},`,
-    `  category: "custom",`,
-    `  scaffolded: true,`,
-    `  summary: ${q(o.summary)},`,
-    `  guarantee: ${q(o.guarantee)},`,
-    `  services: ${q(o.services)},`,
-    `  verbs: ${q(o.verbs)},`,
-    ...tour.map((l) => `  ${l}`),
-    `  worker: () => import("./services/${o.name}/index.js"),`,
-    `  cli: () => import("./commands/${o.name}/index.js"),`,
-    "},",
+    `{ name: ${q(o.name)}, services: ${q(o.services)}, subscriptions: [], worker: () => import("./${o.name}/index.js")${o.steps ? `, steps: () => import("./${o.name}/steps.js")` : ""} },`,
   ];
 }

@@ -1,6 +1,7 @@
-// The worker side of a pattern made by `patterns new`: src/services/<name>/{api,<name>,index}.ts, as text. One
+// The worker side of a pattern made by `patterns new`: src/services/<name>/{api,steps,<name>,index}.ts, as text. One
 // handler of the chosen kind: a first ctx.run step whose result cannot be computed again (a random id), a durable
-// sleep, a second step. The step names are literal in ctx.run, where the CLI finds them (kill-worker --at-step).
+// sleep, a second step. The step names are constants of api.ts; steps.ts lists them, which is where the CLI finds
+// them (kill-worker --at-step, completion) through the worker's registry.
 import { stepNames, type Kind, type Names } from "./names.js";
 
 /** The first line of every generated file: `patterns new --remove` takes out only folders that carry it. */
@@ -41,7 +42,6 @@ export type ${n.pascal} = typeof ${n.camel};
 }
 
 export function handlerTs(n: Names, kind: Kind): string {
-  const s = stepNames(n.name);
   const keyed = kind !== "service";
   const stateLines =
     kind === "object"
@@ -54,7 +54,7 @@ export function handlerTs(n: Names, kind: Kind): string {
 // \`npx patterns start --watch\` it is a new deployment in a moment.
 import { randomUUID } from "node:crypto";
 import * as restate from "@restatedev/restate-sdk";
-import { ${n.constant}, type ${n.pascal}Request, type ${n.pascal}Result } from "./api.js";
+import { ${n.constant}, ${n.constant}_STEPS, type ${n.pascal}Request, type ${n.pascal}Result } from "./api.js";
 import { asObject, requireString } from "../lib/validate.js";
 
 const EXPECTED = \`{"who": string}\`;
@@ -67,11 +67,11 @@ export const ${n.camel} = ${DEFINE[kind]}({
       const who = requireString(asObject(request, EXPECTED), "who", EXPECTED);
       // Step 1: work whose result cannot be computed again (a random id). Inside ctx.run its result is journaled:
       // a retry after a crash takes it from the journal instead of running the body again.
-      const id = await ctx.run("${s.first}", () => randomUUID().slice(0, 8));${stateLines}
+      const id = await ctx.run(${n.constant}_STEPS.first, () => randomUUID().slice(0, 8));${stateLines}
       // A durable sleep: the timer is kept by Restate, not by this process, so it survives a crash of the worker.
       await ctx.sleep({ seconds: 1 });
       // Step 2: runs once the sleep is over, on whichever worker is up by then.
-      const finishedAt = await ctx.run("${s.second}", () => new Date().toISOString());
+      const finishedAt = await ctx.run(${n.constant}_STEPS.second, () => new Date().toISOString());
       return { id, message: \`Hello, \${who}!${kind === "object" ? " (greeting \${count} for \${ctx.key})" : kind === "workflow" ? " (workflow \${ctx.key})" : ""}\`, finishedAt };
     },
   },
@@ -84,5 +84,13 @@ export function workerIndexTs(n: Names): string {
 import { ${n.camel} } from "./${n.name}.js";
 
 export const services = [${n.camel}];
+`;
+}
+
+export function stepsTs(n: Names): string {
+  return `// ${n.name} (${SCAFFOLD_MARK}): its named ctx.run steps, where \`kill-worker --at-step\` can arm a crash.
+import { ${n.constant}_STEPS } from "./api.js";
+
+export const steps: readonly string[] = Object.values(${n.constant}_STEPS);
 `;
 }

@@ -4,9 +4,10 @@ import { describe, expect, it } from "vitest";
 import { checkName, namesOf, stepNames, type Taken } from "../../src/scaffold/names.js";
 import { findEntry, insertEntry, registryEntry, removeEntry, scaffoldedNames } from "../../src/scaffold/registry-edit.js";
 import { REGISTRY_TARGETS } from "../../src/scaffold/plan.js";
-import { handlerTs, SCAFFOLD_MARK } from "../../src/scaffold/worker-templates.js";
+import { apiTs, handlerTs, SCAFFOLD_MARK, stepsTs } from "../../src/scaffold/worker-templates.js";
+import { cliIndexTs } from "../../src/scaffold/cli-templates.js";
 import { distPathOf } from "../../src/scaffold/apply.js";
-import { rewrite, type FromPattern } from "../../src/scaffold/from.js";
+import { rewrite, rewritePresentation, type FromPattern } from "../../src/scaffold/from.js";
 
 const taken: Taken = { patterns: ["sagas", "crash-and-resume"], services: ["BookingWorkflow", "playground", "greeter-x"], verbs: ["saga", "list", "new"], paths: ["src/services/lib", "src/commands/timeline", "test/e2e/custom.test.ts"], scaffolded: ["mine"] };
 
@@ -36,17 +37,16 @@ describe("a new pattern's name", () => {
   });
 });
 
-const registry = `header\nexport const patterns: PatternRecord[] = [\n  {\n    name: "a",\n  }\n];\nrest\n`;
+const registry = `header\nexport const patternWorkers: WorkerFolder[] = [\n  { name: "a", services: [], subscriptions: [], worker: () => import("./a/index.js") },\n];\nrest\n`;
 const target = REGISTRY_TARGETS[0]!;
-const block = registryEntry({ name: "greeter", title: "t", summary: "s", guarantee: "g", services: ["greeter"], verbs: ["greeter [who]"], crashStep: "prepare greeter" });
+const block = registryEntry({ name: "greeter", services: ["greeter"], steps: true });
 
 describe("the registry block", () => {
   it("goes first in the list, between markers, and comes out byte for byte", () => {
     const withIt = insertEntry(registry, target, "greeter", block);
     expect(findEntry(withIt, "greeter")).toBeDefined();
     expect(scaffoldedNames(withIt)).toEqual(["greeter"]);
-    expect(withIt).toContain(`scaffolded: true`);
-    expect(withIt).toContain(`tour: { crash: { step: "prepare greeter", when: "after" } }`);
+    expect(withIt).toContain(`{ name: "greeter", services: ["greeter"], subscriptions: [], worker: () => import("./greeter/index.js"), steps: () => import("./greeter/steps.js") },`);
     expect(removeEntry(withIt, "greeter")).toBe(registry);
     expect(removeEntry(withIt, "other")).toBe(withIt);
   });
@@ -57,14 +57,22 @@ describe("the registry block", () => {
 });
 
 describe("the templates", () => {
-  it("name both steps literally in ctx.run (where the CLI finds them) and sleep durably between them", () => {
+  it("run both steps by their api.ts names, list them in steps.ts, and sleep durably between them", () => {
+    const n = namesOf("greeter");
+    expect(apiTs(n, "service")).toContain(`export const GREETER_STEPS = { first: "${stepNames("greeter").first}", second: "${stepNames("greeter").second}" } as const;`);
+    expect(stepsTs(n)).toContain("export const steps: readonly string[] = Object.values(GREETER_STEPS);");
     for (const kind of ["service", "object", "workflow"] as const) {
-      const text = handlerTs(namesOf("greeter"), kind);
-      const steps = [...text.matchAll(/ctx\.run\("([^"]+)"/g)].map((m) => m[1]);
-      expect(steps).toEqual([stepNames("greeter").first, stepNames("greeter").second]);
+      const text = handlerTs(n, kind);
+      expect([...text.matchAll(/ctx\.run\(([A-Z_.a-z]+),/g)].map((m) => m[1])).toEqual(["GREETER_STEPS.first", "GREETER_STEPS.second"]);
       expect(text).toMatch(/await ctx\.sleep\(/);
       expect(text.split("\n", 1)[0]).toContain(SCAFFOLD_MARK);
     }
+  });
+
+  it("present the pattern as the user's own (left out of the README's table)", () => {
+    const index = cliIndexTs(namesOf("greeter"), { title: "t", summary: "s", guarantee: "g", verbs: ["greeter [who]"], crashStep: "prepare greeter" });
+    expect(index).toContain("scaffolded: true,");
+    expect(index).toContain(`tour: { crash: { step: "prepare greeter", when: "after" } },`);
   });
 
   it("compile to their place in dist/", () => {
@@ -74,28 +82,32 @@ describe("the templates", () => {
 });
 
 describe("--from", () => {
-  const from: FromPattern = {
-    name: "sagas",
-    record: { title: "t", summary: "s", guarantee: "g" },
-    services: ["BookingWorkflow", "Flights"],
-    steps: [],
-    verbRoots: ["saga"],
-    verbs: (to) => [`${to} book`],
-  };
+  const from: FromPattern = { name: "sagas", services: ["BookingWorkflow", "Flights"], steps: [], verbRoots: ["saga"] };
   it("renames every service it defines, moves its verbs and its imports to the copy", () => {
     const src = [
       `import { X } from "../../services/sagas/model.js";`,
       `export const BOOKING = "BookingWorkflow";`,
       "const url = `${base}/Flights/${id}/reserve`;",
       `verbGroup({ path: "saga", summary: "" }), verb({ path: "saga book", examples: ["npx patterns saga book"] })`,
-      `guarded("sagas", run, ctx); const other = "FlightsOfFancy";`,
+      `  verbs: ["saga book", 'saga show <trip>'],`,
+      `guarded("sagas", run, ctx); const other = "FlightsOfFancy"; say("saga of a trip");`,
     ].join("\n");
     expect(rewrite(src, from, "trips").split("\n")).toEqual([
       `import { X } from "../../services/trips/model.js";`,
       `export const BOOKING = "trips-BookingWorkflow";`,
       "const url = `${base}/trips-Flights/${id}/reserve`;",
       `verbGroup({ path: "trips", summary: "" }), verb({ path: "trips book", examples: ["npx patterns trips book"] })`,
-      `guarded("trips", run, ctx); const other = "FlightsOfFancy";`,
+      `  verbs: ["trips book", 'trips show <trip>'],`,
+      `guarded("trips", run, ctx); const other = "FlightsOfFancy"; say("saga of a trip");`,
     ]);
+  });
+
+  it("gives each verb root of a pattern with several its own name", () => {
+    expect(rewrite(`verb({ path: "feed" }), verb({ path: "send-post" })`, { ...from, verbRoots: ["feed", "send-post"] }, "mine")).toBe(`verb({ path: "mine-feed" }), verb({ path: "mine-send-post" })`);
+  });
+
+  it("marks the copy's presentation as made by patterns new, under its own title", () => {
+    const text = `export const pattern: PatternInfo = {\n  title: "Sagas: \\"book\\"",\n  category: "orchestration",\n};`;
+    expect(rewritePresentation(text, "trips")).toBe(`export const pattern: PatternInfo = {\n  scaffolded: true,\n  title: "Sagas: \\"book\\" (copy: trips)",\n  category: "orchestration",\n};`);
   });
 });

@@ -24,7 +24,7 @@ function code(s: string): string {
 export function renderPatternTable(all: PatternEntry[]): string {
   // a pattern of your own (`patterns new`) is yours, not the catalogue's
   const entries = all.filter((e) => !e.scaffolded);
-  const lines = [`<!-- generated from src/registry.ts by \`npx patterns readme --write\`; edit the registry, not this table -->`];
+  const lines = [`<!-- generated from the patterns' src/commands/<name>/index.ts by \`npx patterns readme --write\`; edit those, not this table -->`];
   if (entries.length === 0) {
     lines.push("", "_No pattern is registered yet._");
   } else {
