@@ -113,7 +113,7 @@ describe("a new pattern under start --watch", () => {
     expect(r.code, r.stderr).toBe(0);
     const made = json<{ created: string[]; edited: string[]; compiled: string[]; live: { stack: string; deployment?: string; error?: string }; next: string[] }>(r);
     expect(made.created).toEqual(expect.arrayContaining([`src/services/${NAME}/api.ts`, `src/commands/${NAME}/verbs.ts`, `src/commands/${NAME}/tour.ts`, `test/e2e/${NAME}.test.ts`]));
-    expect(made.edited).toEqual(["src/registry.ts"]);
+    expect(made.edited).toEqual(["src/services/registry.ts"]);
     expect(made.compiled.filter((f) => !existsSync(path.join(copy, f)))).toEqual([]);
     expect(made.live, made.live.error).toMatchObject({ stack: "watching", deployment: expect.stringMatching(/^dp_/) });
     expect(made.next).toHaveLength(3);
@@ -159,7 +159,7 @@ describe("a new pattern under start --watch", () => {
   it("new --remove takes out exactly what new made", async () => {
     const r = await cli(["new", "--remove", NAME, "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(path.join(copy, "src/registry.ts"), "utf8")).toBe(readFileSync(path.join(repoRoot, "src/registry.ts"), "utf8"));
+    expect(readFileSync(path.join(copy, "src/services/registry.ts"), "utf8")).toBe(readFileSync(path.join(repoRoot, "src/services/registry.ts"), "utf8"));
     const left = [`src/services/${NAME}`, `src/commands/${NAME}`, `test/e2e/${NAME}.test.ts`, `dist/services/${NAME}`, `dist/commands/${NAME}`].filter((p) => existsSync(path.join(copy, p)));
     expect(left).toEqual([]);
     expect((await cli(["list", "--json"])).stdout).not.toContain(`"${NAME}"`);
