@@ -24,7 +24,11 @@ import { crashRestarts, startTestStack, stepValue, stepVerdict, type TestStack }
 import { ${n.constant}, ${n.constant}_STEPS, type ${n.pascal} } from "../../src/services/${n.name}/api.js";
 
 let stack: TestStack | undefined;
-const s = (): TestStack => stack ?? (() => { throw new Error("the test stack did not start (see beforeAll)"); })();
+
+function s(): TestStack {
+  if (!stack) throw new Error("the test stack did not start (see beforeAll)");
+  return stack;
+}
 
 beforeAll(async () => {
   stack = await startTestStack();
