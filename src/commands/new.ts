@@ -3,7 +3,7 @@
 // `start --watch`; `patterns new --remove <name>` takes it out again. The work is in src/scaffold/.
 import path from "node:path";
 import type { Command } from "commander";
-import { UsageError } from "../errors.js";
+import { PlaygroundError, UsageError } from "../errors.js";
 import { patternEntries } from "../registry.js";
 import { allServiceNames, patternWorkers, playgroundWorkers } from "../services/registry.js";
 import { allTours } from "../tours/tours.js";
@@ -13,7 +13,7 @@ import { eventually } from "../observe/index.js";
 import { c, sym } from "../ui/palette.js";
 import { KINDS, type Kind } from "../scaffold/names.js";
 import { planNew } from "../scaffold/plan.js";
-import { applyPlan, type Applied } from "../scaffold/apply.js";
+import { applyPlan, cliLoadError, type Applied } from "../scaffold/apply.js";
 import { applyRemoval, planRemoval, type Removed } from "../scaffold/remove.js";
 import type { FromPattern } from "../scaffold/from.js";
 import { CRASH_STEPS_BY_FOLDER } from "./timeline/steps.js";
@@ -43,6 +43,10 @@ async function fromPattern(name: string): Promise<FromPattern> {
   const entry = patternEntries.find((p) => p.name === name);
   const folder = patternWorkers.find((w) => w.name === name);
   if (!entry || !folder) throw new UsageError(`--from "${name}" is not a pattern with its own folders`, `pick one of ${patternWorkers.map((p) => p.name).join(", ")}`);
+  if (folder.subscriptions.length) {
+    const topics = [...new Set(folder.subscriptions.map((s) => s.topic))].join(", ");
+    throw new UsageError(`--from ${name}: it is fed by Kafka (${topics}), and a copy would share those topics with the original`, "copy a pattern that is called, e.g. --from sagas");
+  }
   return {
     name,
     services: (await folder.worker()).services.map((s) => s.name),
@@ -92,7 +96,7 @@ function renderNew(r: NewData): string[] {
         ? `${sym.warn} the running stack serves the code it started with: ${c.cmd("npx patterns kill-worker")} restarts the worker on the new build, or run ${c.cmd("npx patterns start --watch")} next time`
         : `${sym.dot} no stack is running: ${c.cmd("npx patterns start --watch")} serves it and every later edit`;
   return [
-    `${sym.ok} new pattern ${c.bold(r.name)}${r.from ? ` (a copy of ${r.from})` : ` (a Restate ${r.kind})`}: services ${r.services.join(", ")}; steps ${r.steps.map((s) => `"${s}"`).join(", ")}`,
+    `${sym.ok} new pattern ${c.bold(r.name)}${r.from ? ` (a copy of ${r.from})` : ` (a Restate ${r.kind})`}: services ${r.services.join(", ")}; ${r.steps.length ? `steps ${r.steps.map((s) => `"${s}"`).join(", ")}` : "no named steps"}`,
     ...r.created.map((f) => `  created  ${f}`),
     ...r.edited.map((f) => `  edited   ${f} (its registry entry)`),
     c.dim(`  compiled ${r.compiled.length} file(s) into dist/ in ${r.compileMs} ms, so the CLI knows it now`),
@@ -135,6 +139,11 @@ export const newPattern = verb<{ kind?: Kind; from?: string; remove?: string; wa
     const plan = planNew({ root: projectRoot, name, kind, from, taken });
     const before = await deploymentIds(o.stateDir);
     const applied = await applyPlan(projectRoot, plan);
+    const broken = cliLoadError(projectRoot);
+    if (broken) {
+      await applyRemoval(projectRoot, planRemoval(projectRoot, name, () => false));
+      throw new PlaygroundError(`with ${name} the CLI does not start (${broken}), so nothing was kept`, from ? `start from another pattern, or write it with npx patterns new ${name}` : "report it: a generated pattern must load");
+    }
     const live = await liveStatus(o.stateDir, plan.services, o.wait, before);
     const next = from
       ? [`npx patterns ${plan.verb} --help`, `npx patterns tour ${name} --yes`, `npx vitest run test/e2e/${name}.test.ts`]

@@ -5,6 +5,7 @@
 // the new pattern is a handful of files and the registry. So each file written or edited is compiled on its own with
 // esbuild's transform (TypeScript stripped, no type check: the same trade `start --watch` makes for the worker) into
 // its place in dist/, in a few milliseconds. The next `npm run build` type-checks and rewrites them like any file.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { FileText, ScaffoldPlan } from "./plan.js";
@@ -81,4 +82,17 @@ export function removeEmptyFolders(root: string, files: string[]): void {
       /* not empty or gone: leave it */
     }
   }
+}
+
+/**
+ * Does the built CLI still load with the new files? A copied pattern could bring something the program refuses (a
+ * verb that clashes), and a CLI that does not start could not even run `--remove`. Returns the error's last line.
+ */
+export function cliLoadError(root: string): string | undefined {
+  const bin = path.join(root, "bin", "patterns.js");
+  if (!existsSync(path.join(root, "dist")) || !existsSync(bin)) return undefined;
+  const r = spawnSync(process.execPath, [bin, "--help"], { cwd: root, env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8", timeout: 120_000 });
+  if (r.status === 0) return undefined;
+  const lines = `${r.stderr ?? ""}`.split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /^\w*Error:/.test(l)) ?? lines.at(-1) ?? `exit ${r.status}`;
 }

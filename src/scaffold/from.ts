@@ -43,12 +43,16 @@ export function rewrite(text: string, from: FromPattern, to: string): string {
   for (const root of from.verbRoots) {
     const copied = copiedRoot(from, to, root);
     t = t.replace(new RegExp(`(npx patterns )${escape(root)}(?=[ "'\`])`, "g"), `$1${copied}`);
+    // the CLI run as a child process (a tour's second terminal): [cliPath, "<root>", …]
+    t = t.replace(new RegExp(`(cliPath,\\s*)(["'])${escape(root)}\\2`, "g"), `$1$2${copied}$2`);
     // a verb's path and the verbs a pattern lists: strings that start with the root, on the lines that declare them
     t = t
       .split("\n")
       .map((line) => (/\b(path|verbs|examples):/.test(line) || /^\s+["'`]/.test(line) ? line.replace(new RegExp(`(["'\`])${escape(root)}(?=[ "'\`])`, "g"), `$1${copied}`) : line))
       .join("\n");
   }
+  // a verb's aliases belong to the original (`ratelimit` is also `limit`): two commands cannot share one
+  t = t.replace(/\baliases:\s*\[[^\]]*\],?\s*/g, "");
   return t.replaceAll(`"${from.name}"`, `"${to}"`);
 }
 

@@ -102,6 +102,14 @@ describe("--from", () => {
     ]);
   });
 
+  it("leaves the original's aliases to it", () => {
+    expect(rewrite(`verbGroup({ path: "saga", aliases: ["trip"], summary: "" })`, from, "trips")).toBe(`verbGroup({ path: "trips", summary: "" })`);
+  });
+
+  it("moves the CLI run as a child process too", () => {
+    expect(rewrite(`spawn(process.execPath, [cliPath, "saga", "book"]); ctx.set("saga", 1);`, from, "trips")).toBe(`spawn(process.execPath, [cliPath, "trips", "book"]); ctx.set("saga", 1);`);
+  });
+
   it("gives each verb root of a pattern with several its own name", () => {
     expect(rewrite(`verb({ path: "feed" }), verb({ path: "send-post" })`, { ...from, verbRoots: ["feed", "send-post"] }, "mine")).toBe(`verb({ path: "mine-feed" }), verb({ path: "mine-send-post" })`);
   });
