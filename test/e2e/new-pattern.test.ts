@@ -156,6 +156,20 @@ describe("a new pattern under start --watch", () => {
     expect(report.passed).toBe(true);
   });
 
+  it("--from copies a pattern with its services renamed, beside the original", async () => {
+    const r = await cli(["new", "trips-np", "--from", "sagas", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const made = json<{ services: string[]; live: { deployment?: string; error?: string } }>(r);
+    expect(made.services).toEqual(["trips-np-BookingWorkflow", "trips-np-Flights", "trips-np-CarRentals"]);
+    expect(made.live.deployment, made.live.error).toMatch(/^dp_/);
+    const trip = await cli(["trips-np", "book", "--json"], TIMEOUT.slowCli);
+    expect(trip.code, trip.stderr).toBe(0);
+    expect(trip.stdout).toContain("trips-np-BookingWorkflow");
+    const original = await cli(["saga", "book", "--json"], TIMEOUT.slowCli);
+    expect(original.code, original.stderr).toBe(0);
+    expect((await cli(["new", "--remove", "trips-np"])).code).toBe(0);
+  });
+
   it("new --remove takes out exactly what new made", async () => {
     const r = await cli(["new", "--remove", NAME, "--json"]);
     expect(r.code, r.stderr).toBe(0);
