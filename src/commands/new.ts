@@ -93,7 +93,7 @@ function renderNew(r: NewData): string[] {
           ? `${sym.warn} the watcher has not served it yet: ${r.live.error}; see the start --watch terminal`
           : `${sym.dot} start --watch is building it`
       : r.live.stack === "running"
-        ? `${sym.warn} the running stack serves the code it started with: ${c.cmd("npx patterns kill-worker")} restarts the worker on the new build, or run ${c.cmd("npx patterns start --watch")} next time`
+        ? `${sym.warn} the running stack was started without --watch, so Restate does not know the new service yet: ${c.cmd("npx patterns stop")}, then ${c.cmd("npx patterns start --watch")} (it registers the new build, and serves each later edit at once)`
         : `${sym.dot} no stack is running: ${c.cmd("npx patterns start --watch")} serves it and every later edit`;
   return [
     `${sym.ok} new pattern ${c.bold(r.name)}${r.from ? ` (a copy of ${r.from})` : ` (a Restate ${r.kind})`}: services ${r.services.join(", ")}; ${r.steps.length ? `steps ${r.steps.map((s) => `"${s}"`).join(", ")}` : "no named steps"}`,
