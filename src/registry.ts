@@ -14,6 +14,7 @@ import { PAYMENT_TRACKER } from "./services/payment-reminders/api.js";
 import { FAN_OUT_WORKER } from "./services/fan-out/logic.js";
 import { SAGA_RUN_STEPS } from "./services/sagas/model.js";
 import { MACHINE_RUN_STEPS } from "./services/stateful-actors/model.js";
+import { FIX_ORDERS } from "./services/fix-forward/api.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyService = ServiceDefinition<string, any> | VirtualObjectDefinition<string, any> | WorkflowDefinition<string, any>;
@@ -306,7 +307,29 @@ export const patterns: PatternRecord[] = [
   verbs: ["ratelimit set <limit> <burst>", "ratelimit run --count 10", "ratelimit status"],
     worker: () => import("./services/rate-limiter/index.js"),
     cli: () => import("./commands/rate-limiter/index.js"),
-  }
+  },
+  {
+    name: "fix-forward",
+    title: "Fix forward: pause, deploy the fix, resume",
+    category: "custom",
+    summary: "an order stuck retrying on a bug is paused, the fix deployed, and it resumes on the new code: the steps before the bug are replayed, not run again",
+    guarantee:
+      "An invocation that fails on a bug keeps retrying with its journal intact: the steps it finished are recorded and are not run " +
+      "again. Paused, it waits untouched; resumed on a new deployment with the fix, it replays the recorded steps from the journal " +
+      "(no second charge) and runs the rest on the new code. A completed invocation can be restarted as a new one from any step " +
+      "(restart-as-new): the steps before it are copied and answered from the journal. Before a change is trusted, recorded " +
+      "journals can be replayed against it: code that takes another path than the journal records fails with a journal mismatch.",
+    services: [FIX_ORDERS],
+    verbs: ["pause <invocation>", "resume <invocation> --on latest", 'rerun <invocation> --from "<step>"', "replay-check [pattern]"],
+    tour: {
+      look: [
+        "`npx patterns timeline <the order>`: the failed attempts on the old deployment, the pause, then the steps before the bug REPLAYED on the new one",
+        "`npx patterns replay-check <pattern>` after you change a pattern's code: does every recorded journal still replay?",
+      ],
+    },
+    worker: () => import("./services/fix-forward/index.js"),
+    cli: () => import("./commands/fix-forward/index.js"),
+  },
 ];
 
 /** The playground's own services, which are not patterns: hidden from `list`, the menu and (unless --all) the views. */

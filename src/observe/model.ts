@@ -16,6 +16,7 @@ import type {
   TimelineEntry,
   TimelineMarker,
 } from "./types.js";
+import { judgeCopiedRuns, restartInfo } from "./restarts.js";
 
 /** Clock slack between the worker's and the server's timestamps (same machine, different processes). */
 const CLOCK_SLACK_MS = 50;
@@ -107,6 +108,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
   assignBodyRuns(entries, bodyRuns);
   const hasStepLog = steps.length > 0;
   for (const e of entries) if (e.kind === "run") e.execution = judgeRun(e, attempts, hasStepLog);
+  judgeCopiedRuns(inv, entries, attempts);
   for (const e of entries) if (e.kind === "run") workSpan(e);
   for (const e of entries) if (e.kind === "sleep") sleepLateness(e, entries, attempts, steps, snap.components);
   for (const e of entries) if (e.kind === "awakeable" && e.index !== undefined && !e.name?.startsWith("resolve ") && !e.name?.startsWith("reject ")) awakeableWait(e, entries, inv.running_at ?? inv.created_at);
@@ -245,6 +247,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
     lastFailure: inv.last_failure
       ? { message: inv.last_failure, code: inv.last_failure_error_code, step: inv.last_failure_related_command_name, at: inv.last_start_at, nextRetryAt: inv.next_retry_at }
       : undefined,
+    ...restartInfo(snap, inv, entries),
   };
 
   const children =
