@@ -33,10 +33,13 @@ export function commandAt(rows: Pick<JournalRow, "index" | "entry_type" | "name"
   return rows.filter((r) => r.entry_type.startsWith("Command: ")).sort((a, b) => a.index - b.index)[n];
 }
 
+const unquote = (v: string) => (v.length >= 2 && v.startsWith("'") && v.endsWith("'") ? v.slice(1, -1) : v);
+
 /** Restate's "Difference:" lines: `name: 'reserve stock' != 'ship'` → the recorded and the current value. */
 export function differences(message: string): { field: string; recorded: string; now: string }[] {
   const out: { field: string; recorded: string; now: string }[] = [];
-  for (const m of message.matchAll(/^\s*([\w ]+):\s*'([^\n]*?)'\s*!=\s*'([^\n]*?)'\s*$/gm)) out.push({ field: m[1]!.trim(), recorded: m[2]!, now: m[3]! });
+  // Restate quotes values on some lines ('[…]' != '[…]') and not on others (name: reserve stock != ship)
+  for (const m of message.matchAll(/^[ \t]*([\w ]+):[ \t]*(.*?)[ \t]*!=[ \t]*(.*?)[ \t]*$/gm)) out.push({ field: m[1]!.trim(), recorded: unquote(m[2]!), now: unquote(m[3]!) });
   return out;
 }
 
