@@ -8,6 +8,7 @@ import { renderTimeline } from "../../src/observe/render.js";
 import type { Snapshot } from "../../src/observe/types.js";
 import { restartPoint, restartRefusal } from "../../src/commands/fix-forward/run.js";
 import { copyPoint } from "../../src/commands/fix-forward/replay-check.js";
+import { changedPatterns } from "../../src/commands/fix-forward/replay-check-verb.js";
 import { describeMismatch, differences } from "../../src/commands/fix-forward/mismatch.js";
 import { AdminError } from "../../src/runtime/admin.js";
 
@@ -59,6 +60,10 @@ describe("replay-check", () => {
     expect(copyPoint(feedJournal)).toBe(12);
     expect(copyPoint([feedJournal[0]!, { index: 1, entry_type: "Command: Output" }])).toBeUndefined();
     expect(copyPoint([])).toBeUndefined();
+  });
+  it("without a pattern, checks the patterns a start --watch reload changed", () => {
+    expect(changedPatterns(["services/sagas/booking.ts", "services/lib/time.ts"], ["sagas", "user-feed"])).toEqual(["sagas"]);
+    expect(changedPatterns(undefined, ["sagas"])).toEqual([]);
   });
   it("reads Restate's difference lines, quoted or not", () => {
     expect(differences("- Difference:\n   name: reserve stock != ship")).toEqual([{ field: "name", recorded: "reserve stock", now: "ship" }]);
