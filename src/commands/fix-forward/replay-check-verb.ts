@@ -71,7 +71,10 @@ export const replayCheckVerb = verb<{ last: number; timeout?: number }, ReplayCh
   async run(ctx, pattern: string | undefined) {
     const stack = ctx.stack();
     const say = (l: string) => ctx.say(c.dim(l));
-    return replayCheck(stack, await servicesOf(stack, pattern, say), { last: ctx.opts.last, timeoutMs: ctx.opts.timeout ?? 30_000, say });
+    const r = await replayCheck(stack, await servicesOf(stack, pattern, say), { last: ctx.opts.last, timeoutMs: ctx.opts.timeout ?? 30_000, say });
+    const first = r.results.find((x) => x.copiedUpTo !== undefined);
+    if (first) ctx.equivalent({ method: "PATCH", url: `${stack.state.adminUrl}/invocations/${first.original}/restart-as-new?from=${first.copiedUpTo}&deployment=${r.checkDeployment}` });
+    return r;
   },
   render: (d) => (d.results.length ? d.results.flatMap(checkLines) : [c.dim(`no completed invocation of ${d.services.join(", ")} with its journal kept: nothing to replay`)]),
   notes: (d) => [
