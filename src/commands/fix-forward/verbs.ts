@@ -127,6 +127,10 @@ export const resumeVerb = verb<{ on?: string; timeout?: number }, ResumeData>({
     return { ...r, outcome: await followOne(ctx, stack, r.id) };
   },
   render: (d) => [`resume of ${c.id(d.id)} (${d.target}) on ${d.on}:`, ...outcomeLines(d.outcome)],
+  notes: (d) =>
+    d.outcome.status !== "completed" && d.outcome.timeline.invocation.lastFailure
+      ? [c.warn(`it fails again on the code it runs on: deploy the fix, then ${c.cmd(`npx patterns pause ${d.id}`)} and ${c.cmd(`npx patterns resume ${d.id} --on latest`)}`)]
+      : [],
   json: (d) => ({ ...d, uiUrl: d.outcome.uiUrl }),
   exitCode: (d) => failedOutcome(d.outcome),
 });
