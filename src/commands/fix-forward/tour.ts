@@ -4,8 +4,8 @@
 // saved edit), resumes it on that deployment, and checks from the journal and the simulated ledger that the charge
 // and the reservation happened exactly once and the order completed. It leaves the stack on the default code.
 import { randomBytes } from "node:crypto";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { journalChecks, replayed } from "../../patterns/claims.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { journalChecks, replayed } from "../../tours/claims.js";
 import { pinnedDeployments } from "../../observe/deployments.js";
 import { completed, eventually, invocation, type InvocationRow } from "../../observe/index.js";
 import { invocationTimeline } from "../../observe/timeline.js";
