@@ -113,6 +113,12 @@ describe("a restarted invocation's timeline", () => {
     expect(text).toContain(`restarted as new from ${original!.id}`);
     expect(text).toContain(`Restate UI: http://127.0.0.1:9070/ui/invocations/${restarted!.id}`);
   });
+  it("at 80 columns the UI address stays whole, on a line of its own", () => {
+    const withUi = { ...snap, uiBase: "http://127.0.0.1:28001/ui" };
+    const lines = renderTimeline(buildTimeline(withUi, restarted!.id), { width: 80 });
+    expect(lines.filter((l) => [...l].length > 80), "lines wider than 80").toEqual([]);
+    expect(lines).toContain(`  http://127.0.0.1:28001/ui/invocations/${restarted!.id}`);
+  });
   it("without the restart, the same copied entries would not be called replayed", () => {
     const plain = { ...snap, invocations: snap.invocations.map((i) => (i.id === restarted!.id ? { ...i, restarted_from: undefined } : i)) };
     const verdicts = buildTimeline(plain, restarted!.id).entries.filter((e) => e.kind === "run").map((e) => e.execution?.verdict);
