@@ -84,7 +84,7 @@ describe("rerun: restart a completed invocation from a step", () => {
   it('an order (the fix-forward pattern) rerun from "send confirmation": no second charge, the confirmation sent again', async () => {
     const orderId = uniqueKey("ff-order");
     const original = await sendAndComplete(stack().ingressUrl, `/${FIX_ORDERS}/place`, { orderId, items: ["book"], giftNote: "happy birthday" }, cli);
-    const r = await cli(["rerun", original.slice(0, 14), "--from", FIX_STEPS.confirm, "--on", "original", "--json"]);
+    const r = await cli(["rerun", original.slice(0, 14), "--from", FIX_STEPS.confirm, "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const d = json<RerunJson>(r);
     expect(names(d.outcome.replayed)).toEqual([FIX_STEPS.charge, FIX_STEPS.reserve, FIX_STEPS.label]);
@@ -145,6 +145,22 @@ describe("on a private stack: pause, deploy the fix, resume; replay-check; the t
       expect(readLedger(s.stateDir, { system, action, key: orderId }), `${system} ${action}`).toHaveLength(1);
     }
     await reload(s, {});
+  }, LONG);
+
+  it("rerun --on original runs on the deployment it ran on while it exists, and is refused once that one drained", async () => {
+    const s = own();
+    const orderId = uniqueKey("orig");
+    const id = await sendAndComplete(s.ingressUrl, `/${FIX_ORDERS}/place`, { orderId, items: ["cup"], giftNote: "thanks" }, (a) => s.cli(a));
+    const kept = await s.cli(["rerun", id, "--from", FIX_STEPS.confirm, "--on", "original", "--json"], { timeoutMs: 300_000 });
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(json<RerunJson>(kept).outcome).toMatchObject({ status: "completed", result: "success" });
+    const before = json<{ deployments?: { id: string; phase: string }[] }>(await s.cli(["status", "--json"])).deployments?.find((d) => d.phase === "current")?.id;
+    await reload(s, {});
+    await eventually(`${before} drained`, async () => json<{ deployments?: { id: string; phase: string }[] }>(await s.cli(["status", "--json"])).deployments?.some((d) => d.id === before && d.phase === "drained"), 60_000, 500);
+    const gone = await s.cli(["rerun", id, "--from", FIX_STEPS.confirm, "--on", "original"]);
+    expect(gone.code, gone.stdout).toBe(1);
+    expect(gone.stderr).toMatch(new RegExp(`the deployment ${id} ran on \\(${before}\\) is gone`));
+    expect(gone.stderr).toMatch(/drop --on original/);
   }, LONG);
 
   it("replay-check: clean on the same code and after a compatible edit; after two steps are swapped it exits 1 naming the index and both steps", async () => {

@@ -85,6 +85,7 @@ export async function restart(stack: RunningStack, rawId: string, o: { from?: st
   }
   const point = restartPoint(rows, o.from);
   if (on === "original" && point.copyUpTo === 0) throw new UsageError("--on original needs --from: a rerun from the beginning always runs on the current deployment", "add --from <step>, or drop --on");
+  if (on === "original") await originalDeploymentKept(stack, id);
   const deployment = point.copyUpTo > 0 ? (on === "original" ? "keep" : "latest") : undefined;
   const qs = [point.copyUpTo ? `from=${point.copyUpTo}` : "", deployment ? `deployment=${deployment}` : ""].filter(Boolean).join("&");
   report({ method: "PATCH", url: `${stack.state.adminUrl}/invocations/${id}/restart-as-new${qs ? `?${qs}` : ""}` });
@@ -95,6 +96,19 @@ export async function restart(stack: RunningStack, rawId: string, o: { from?: st
     throw restartRefusal(e, inv) ?? e;
   }
   return { original: { id, target: inv.target, status: inv.status }, from: point, on, newInvocationId: newId };
+}
+
+/** `--on original` needs the deployment it ran on: once drained and removed, Restate would retry the rerun forever. */
+async function originalDeploymentKept(stack: RunningStack, id: string): Promise<void> {
+  const pinned = (await pinnedDeployments(stack.admin, [id])).get(id)?.deployment;
+  if (!pinned) throw new PlaygroundError(`${id} is not pinned to a deployment Restate still knows`, "rerun it on the current code: drop --on original");
+  const registered = (await stack.admin.deployments()).some((d) => d.id === pinned);
+  if (!registered) {
+    throw new PlaygroundError(
+      `the deployment ${id} ran on (${pinned}) is gone: it drained and was removed, so a rerun kept on it could never run (Restate: RT0011)`,
+      "rerun it on the current code: drop --on original",
+    );
+  }
 }
 
 export interface PauseResult {
