@@ -93,6 +93,13 @@ describe("replay-check", () => {
     // the position counts commands only: command 2 is the sleep at journal index 3
     expect(describeMismatch({ last_failure: "[570 Journal mismatch] … (index '2')", last_failure_error_code: "RT0016", last_failure_related_command_index: 2 }, journal)?.journalIndex).toBe(3);
     expect(describeMismatch({ last_failure: "[500] boom", last_failure_error_code: "RT0007" }, journal)).toBeUndefined();
+    // the same command with another value: said as such
+    const value = describeMismatch(
+      { last_failure: "[570 Journal mismatch] …\n- The mismatch happened while executing 'set state' (index '1')\n- Difference:\n   value: '[1]' != '[2]'", last_failure_error_code: "RT0016", last_failure_related_command_index: 1, last_failure_related_command_type: "Run" },
+      journal,
+    )!;
+    expect(value.now).toMatch(/with a different value$/);
+    expect(value.explanation).toContain("with value [1], and the current code did it with [2]");
   });
 });
 

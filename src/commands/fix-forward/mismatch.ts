@@ -61,15 +61,16 @@ export function describeMismatch(
     : check.last_failure_related_command_name
       ? `${COMMAND_WORDS[nowType ?? ""] ?? nowType ?? "command"} "${check.last_failure_related_command_name}"`
       : (/while executing '([^']+)'/.exec(message)?.[1] ?? "something else");
-  const valueDiff = diffs.find((d) => d.field !== "name");
-  const explanation = valueDiff && !nameDiff
-    ? `at journal index ${recordedRow?.index ?? "?"} the journal recorded ${recorded} with ${valueDiff.field} ${valueDiff.recorded}, and the current code did it with ${valueDiff.now}: a replay must repeat exactly what was recorded`
+  const valueDiff = nameDiff ? undefined : diffs.find((d) => d.field !== "name");
+  const clip = (v: string) => (v.length > 80 ? `${v.slice(0, 79)}…` : v);
+  const explanation = valueDiff
+    ? `at journal index ${recordedRow?.index ?? "?"} the journal recorded ${recorded} with ${valueDiff.field} ${clip(valueDiff.recorded)}, and the current code did it with ${clip(valueDiff.now)}: a replay must repeat exactly what was recorded (a value that depends on the invocation id, the clock or randomness outside ctx.run differs)`
     : `at journal index ${recordedRow?.index ?? "?"} the journal recorded ${recorded}, but the current code ran ${now} there: the code no longer takes the path the journal records, so Restate stops instead of guessing`;
   return {
     code: check.last_failure_error_code ?? "RT0016",
     journalIndex: recordedRow?.index,
     recorded,
-    now,
+    now: valueDiff ? `${now} with a different ${valueDiff.field}` : now,
     explanation,
     restateSays: message.split("\n").map((l) => l.trim()).filter((l) => /mismatch happened|Difference|!=/.test(l)),
   };
