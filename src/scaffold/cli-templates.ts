@@ -77,7 +77,15 @@ export function render${n.pascal}(r: ${n.pascal}Call): string[] {
   return lines;
 }
 
-export const declarations: Declaration[] = [
+${declarationsTs(n, kind)}
+`;
+}
+
+/** The verb's declaration: its arguments, its options and how it runs. */
+function declarationsTs(n: Names, kind: Kind): string {
+  const keyed = kind !== "service";
+  const keyWord = kind === "workflow" ? "workflow id" : "object key";
+  return `export const declarations: Declaration[] = [
   verb<{ crashAfter?: string;${keyed ? " key?: string;" : ""} }, ${n.pascal}Call>({
     path: "${n.name}",
     group: "patterns",
@@ -100,8 +108,7 @@ export const declarations: Declaration[] = [
     },
     render: render${n.pascal},
   }),
-];
-`;
+];`;
 }
 
 export function tourTs(n: Names, kind: Kind): string {
