@@ -119,3 +119,32 @@ describe("--from", () => {
     expect(rewritePresentation(text, "trips")).toBe(`export const pattern: PatternInfo = {\n  scaffolded: true,\n  title: "Sagas: \\"book\\" (copy: trips)",\n  category: "orchestration",\n};`);
   });
 });
+
+describe("writing a plan", () => {
+  it("compiles what it wrote into dist/, and takes every file back when one write fails", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { applyPlan } = await import("../../src/scaffold/apply.js");
+    const root = mkdtempSync(path.join(os.tmpdir(), "patterns-scaffold-unit-"));
+    try {
+      mkdirSync(path.join(root, "dist"));
+      mkdirSync(path.join(root, "src"));
+      writeFileSync(path.join(root, "src/reg.ts"), "before\n");
+      const plan = (create: { path: string; text: string }[]) => ({ name: "x", kind: "service" as const, services: [], steps: [], verb: "x", create, edit: [{ path: "src/reg.ts", text: "export const a: number = 1;\n" }] });
+      const ok = await applyPlan(root, plan([{ path: "src/x/a.ts", text: "export const b: string = 'b';\n" }]));
+      expect(ok.compiled).toEqual(["dist/x/a.js", "dist/reg.js"]);
+      expect(readFileSync(path.join(root, "dist/x/a.js"), "utf8")).toMatch(/const b = "b";[^]*export \{\s*b\s*\}/);
+
+      writeFileSync(path.join(root, "src/reg.ts"), "before\n");
+      writeFileSync(path.join(root, "src/taken.ts"), "mine\n");
+      await expect(applyPlan(root, plan([{ path: "src/y/new.ts", text: "1" }, { path: "src/taken.ts", text: "2" }]))).rejects.toThrow(/EEXIST/);
+      expect(existsSync(path.join(root, "src/y/new.ts")), "a file it wrote is taken back").toBe(false);
+      expect(existsSync(path.join(root, "src/y")), "and its folder").toBe(false);
+      expect(readFileSync(path.join(root, "src/taken.ts"), "utf8")).toBe("mine\n");
+      expect(readFileSync(path.join(root, "src/reg.ts"), "utf8")).toBe("before\n");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
