@@ -9,7 +9,7 @@ import { PlaygroundError, UsageError } from "../errors.js";
 import { intOption } from "./common.js";
 import { note, out } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import { closest } from "./interactive/format.js";
+import { closest } from "../ui/text.js";
 import { collectList, renderList, type ListReport } from "./interactive/list.js";
 import { fetchState, renderState, stateJson, type StateReport } from "./interactive/state.js";
 import { invocationsSql, stateSql } from "../observe/sql.js";

@@ -7,7 +7,8 @@ import { clusterProblems, readCluster, type ClusterView } from "../runtime/clust
 import { toleratedDown } from "../runtime/config.js";
 import { AdminClient } from "../runtime/admin.js";
 import { canConnect } from "../runtime/ports.js";
-import { humanDuration, table } from "../ui/output.js";
+import { humanDuration } from "../ui/output.js";
+import { table } from "../ui/text.js";
 import { c, sym } from "../ui/palette.js";
 import { logBytes } from "../broker/inspect.js";
 import { humanBytes } from "./topics.js";

@@ -7,6 +7,7 @@ import type { RunningStack } from "../runtime/stack.js";
 import { PlaygroundError } from "../errors.js";
 import { verb } from "./verb.js";
 import { c, sym } from "../ui/palette.js";
+import { table, terminalWidth } from "../ui/text.js";
 
 export interface PartitionInfo {
   partition: number;
@@ -106,29 +107,27 @@ export function humanBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function pad(cells: string[][]): string[] {
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  return cells.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd());
-}
-
 export function renderTopics(r: TopicsReport): string[] {
   const lines: string[] = [];
-  const rows = [["topic/partition", "start", "end", "records", ...(r.embedded ? ["size"] : [])]];
+  const head = ["topic/partition", "start", "end", "records", ...(r.embedded ? ["size"] : [])];
+  const rows: string[][] = [];
   for (const t of r.topics) {
     for (const p of t.partitions) rows.push([`${t.name}/${p.partition}`, String(p.logStart), String(p.logEnd), String(p.records), ...(r.embedded ? [humanBytes(p.bytes ?? 0)] : [])]);
   }
-  lines.push(...pad(rows));
+  lines.push(...table(head, rows, { width: terminalWidth(), flexible: [0], right: [1, 2, 3, 4] }));
   if (r.embedded) lines.push(c.dim(`in all ${humanBytes(r.topics.reduce((n, t) => n + (t.bytes ?? 0), 0))} on disk`));
   lines.push("");
   if (r.subscriptions.length === 0) {
     lines.push(c.dim("no Kafka subscriptions"));
     return lines;
   }
-  const subs = [["subscription", "topic → handler", "partition", "committed", "end", "lag"]];
+  const subHead = ["subscription", "topic → handler", "partition", "committed", "end", "lag"];
+  const subs: string[][] = [];
   for (const s of r.subscriptions) {
     for (const p of s.partitions) subs.push([s.id, `${s.topic} ${sym.arrow} ${s.sink}`, String(p.partition), p.committed === null ? "-" : String(p.committed), String(p.logEnd), String(p.lag)]);
   }
-  lines.push(...pad(subs));
+  // the subscription id and the route wrap rather than widen the table past the terminal
+  lines.push(...table(subHead, subs, { width: terminalWidth(), flexible: [0, 1], minWidth: 12, right: [2, 3, 4, 5] }));
   return lines;
 }
 

@@ -9,6 +9,10 @@ import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
 import { spinner, type Step } from "../ui/spinner.js";
 import { printEquivalent, type RawCall } from "./lib/curl.js";
+import { formatDuration } from "../lib/duration.js";
+import { isDurationParser } from "../lib/parse.js";
+import { terminalWidth } from "../ui/text.js";
+import { fitHelpText } from "./lib/help.js";
 
 export interface GlobalOptions {
   stateDir?: string;
@@ -112,6 +116,11 @@ export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 }
 
+/** The width `--help` is laid out in: the terminal's, COLUMNS when piped, else 80 (commander's own default). */
+export function helpWidth(error = false): number {
+  return terminalWidth(error ? process.stderr : process.stdout, 80);
+}
+
 function parentOf(program: Command, words: string[]): Command {
   let at = program;
   for (const w of words) {
@@ -159,13 +168,17 @@ function addVerb(parent: Command, spec: VerbSpec): Command {
     const opt = new Option(o.flags, o.description);
     if (o.choices) opt.choices(o.choices);
     if (o.parse) opt.argParser(o.parse);
-    if (o.default !== undefined) opt.default(o.default);
+    // a duration's default is shown as a duration ("2s"), the form the option accepts back
+    if (o.default !== undefined) opt.default(o.default, isDurationParser(o.parse) && typeof o.default === "number" ? formatDuration(o.default) : undefined);
     if (o.hidden) opt.hideHelp();
     if (o.required) opt.makeOptionMandatory();
     cmd.addOption(opt);
   }
   for (const alias of spec.aliases ?? []) cmd.alias(alias);
-  if (spec.examples?.length || spec.help) cmd.addHelpText("after", `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`);
+  if (spec.examples?.length || spec.help) {
+    const after = `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`;
+    cmd.addHelpText("after", (context) => fitHelpText(after, helpWidth(context.error)));
+  }
   cmd.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
     const positional = params.slice(0, -2);
@@ -197,7 +210,7 @@ export function mount(program: Command, declarations: readonly Declaration[]): v
     if (d.kind === "group") {
       cmd = parent.command(words.at(-1)!).description(d.summary);
       for (const alias of d.aliases ?? []) cmd.alias(alias);
-      if (d.examples?.length) cmd.addHelpText("after", examples(...d.examples));
+      if (d.examples?.length) cmd.addHelpText("after", (context) => fitHelpText(examples(...d.examples!), helpWidth(context.error)));
     } else cmd = addVerb(parent, d as VerbSpec);
     if (d.group && parent === program) cmd.helpGroup(HELP_GROUPS[d.group]);
     cmd.exitOverride();

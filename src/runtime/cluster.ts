@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { PlaygroundError } from "../errors.js";
 import type { NodeState } from "./state.js";
+import { stripAnsi } from "../ui/text.js";
 
 const require = createRequire(import.meta.url);
 
@@ -168,7 +169,7 @@ function runCtl(address: string, sql: string, timeoutMs: number): Promise<unknow
       ["--address", address, "--connect-timeout", "1000", "--request-timeout", String(timeoutMs), "sql", "--json", sql],
       { timeout: timeoutMs + 2000, env: { ...process.env, NO_COLOR: "1" } },
       (err, stdout, stderr) => {
-        if (err) return reject(new Error(`restatectl via ${address}: ${(stderr || err.message).replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter(Boolean).slice(0, 3).join(" ")}`));
+        if (err) return reject(new Error(`restatectl via ${address}: ${stripAnsi(stderr || err.message).split("\n").filter(Boolean).slice(0, 3).join(" ")}`));
         try {
           const text = stdout.trim();
           resolve(text ? (JSON.parse(text) as unknown[]) : []);

@@ -9,7 +9,7 @@ import { readmeIsFresh, readmePath, renderPatternTable, replaceBetweenMarkers } 
 import { allServices } from "../../src/services/catalog.js";
 import { bashScript, completionTree, zshScript } from "../../src/commands/interactive/completion.js";
 import { actionChoices, describeVerb, killChoices, patternChoices, topChoices } from "../../src/commands/interactive/menu.js";
-import { closest, wrap } from "../../src/commands/interactive/format.js";
+import { closest, indented } from "../../src/ui/text.js";
 import { listPatterns } from "../../src/commands/interactive/list.js";
 import { parseIdPattern, validateStatus } from "../../src/commands/interactive/invocations.js";
 import { UsageError } from "../../src/errors.js";
@@ -134,7 +134,7 @@ describe("small pure helpers", () => {
     expect(onlyGlobalOptions(["--state-dir"])).toBeUndefined();
   });
   it("wraps prose on word boundaries within the width", () => {
-    const lines = wrap("the quick brown fox jumps over the lazy dog", 16, "  ");
+    const lines = indented("the quick brown fox jumps over the lazy dog", 16, "  ");
     expect(lines.filter((l) => l.length > 16), "lines wider than 16").toEqual([]);
     expect(lines.join(" ").replace(/\s+/g, " ").trim()).toBe("the quick brown fox jumps over the lazy dog");
   });

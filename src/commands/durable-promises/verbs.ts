@@ -45,7 +45,7 @@ const promiseAwait = verb({
   path: "promise await",
   summary: "wait until the promise is resolved or rejected (survives restarts of Restate and the worker)",
   args: [PROMISE_NAME],
-  options: [{ flags: "--timeout <duration>", description: "give up waiting after this long (the promise stays pending; await again later)", parse: durationOption("--timeout") }],
+  options: [{ flags: "--timeout <duration>", description: "give up waiting after this long (the promise stays pending; await again later)", parse: durationOption("--timeout", { min: 1 }) }],
   examples: ["npx patterns promise await prom-1", "npx patterns promise await prom-1 --timeout 30s --json"],
   async run(ctx: VerbContext<{ timeout?: number }>, nameArg: string) {
     const o = ctx.opts;

@@ -3,12 +3,12 @@
 // invocation, and the checks.
 import type { RunningStack } from "../../runtime/stack.js";
 import { runTour, type Tour, type TourReport } from "../../patterns/tours.js";
-import { humanDuration, note, out, shortId, table } from "../../ui/output.js";
+import { humanDuration, note, out, shortId } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
-import { proseWidth, terminalWidth, wrap, wrapAnsi } from "./format.js";
+import { indented, proseWidth, table, terminalWidth, wrap } from "../../ui/text.js";
 import { offerComparison } from "../compare.js";
 import { invocations } from "../../observe/index.js";
 import { buildLanes, renderLanes } from "../../observe/lanes.js";
@@ -75,16 +75,16 @@ export function introLines(t: Tour, crash: boolean, width = proseWidth()): strin
   const lines = [
     "",
     `${c.bold(`━━ ${t.title}`)} ${c.dim(`(${t.category}${t.builtIn ? "" : ` · patterns tour ${t.name}`})`)}`,
-    ...wrap(t.summary, width, "  ").map((l) => c.info(l)),
+    ...indented(t.summary, width, "  ").map((l) => c.info(l)),
     "",
     c.bold("  The guarantee"),
-    ...wrap(t.guarantee, width, "    "),
+    ...indented(t.guarantee, width, "    "),
     "",
     `  ${c.dim("services")}  ${t.services.join(", ") || "-"}`,
   ];
   if (t.verbs.length) lines.push(`  ${c.dim("verbs")}     ${t.verbs.map((v) => c.cmd(`npx patterns ${v}`)).join(c.dim(", "))}`);
   if (t.crash && crash) {
-    lines.push("", ...wrap(`${sym.warn} This tour kills the worker process (SIGKILL) ${t.crash.when === "after" ? "right after" : "during"} the step "${t.crash.step}" and watches the invocation resume. Follow it live in another terminal with \`npx patterns logs worker -f\`.`, width, "  "));
+    lines.push("", ...indented(`${sym.warn} This tour kills the worker process (SIGKILL) ${t.crash.when === "after" ? "right after" : "during"} the step "${t.crash.step}" and watches the invocation resume. Follow it live in another terminal with \`npx patterns logs worker -f\`.`, width, "  "));
   }
   return lines;
 }
@@ -103,7 +103,7 @@ async function pause(message: string, interactive: boolean): Promise<void> {
 
 /** One check per item, wrapped at word boundaries to the width (continuation lines indented under the sentence). */
 export function checkLines(report: TourReport, width = terminalWidth()): string[] {
-  const lines = report.checks.flatMap((x) => wrapAnsi(`${x.ok ? sym.ok : sym.fail} ${x.name}${x.detail ? c.dim(` — ${x.detail}`) : ""}`, width - 2).map((l, i) => (i === 0 ? l : `  ${l}`)));
+  const lines = report.checks.flatMap((x) => wrap(`${x.ok ? sym.ok : sym.fail} ${x.name}${x.detail ? c.dim(` — ${x.detail}`) : ""}`, width - 2).map((l, i) => (i === 0 ? l : `  ${l}`)));
   const failed = report.checks.filter((x) => !x.ok).length;
   lines.push(
     report.passed
@@ -131,7 +131,7 @@ export async function presentTour(tour: Tour, o: PresentOptions): Promise<Presen
   if (!o.json && tour.look.length) {
     note("");
     note(c.bold("  Look at"));
-    for (const l of tour.look) wrap(l, proseWidth(), "    ").forEach((w, i) => note(i === 0 ? w.replace(/^ {4}/, "  • ") : w));
+    for (const l of tour.look) indented(l, proseWidth(), "    ").forEach((w, i) => note(i === 0 ? w.replace(/^ {4}/, "  • ") : w));
   }
   let timeline: Timeline | undefined;
   // the optional views below come after every check was computed (runTour): declining them skips a view, never a check
@@ -194,7 +194,7 @@ export function summaryLines(r: TourAllResult, width = process.stdout.columns ||
   });
   const failedCount = r.tours.filter((t) => !t.passed).length;
   return [
-    ...table(["tour", "result", "checks", "took", "notes"], rows, width),
+    ...table(["tour", "result", "checks", "took", "notes"], rows, { width }),
     r.passed ? c.ok(`all ${r.tours.length} tours passed`) : c.fail(`${failedCount} of ${r.tours.length} tours failed`),
   ];
 }

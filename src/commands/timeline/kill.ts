@@ -1,7 +1,7 @@
 // Runners of `kill-worker` / `kill-restate` / `kill-broker`: SIGKILL the real process through the supervisor (which
 // restarts it after --down) and follow the invocations it interrupted until they complete, or arm a one-shot crash
 // of the worker at a named ctx.run step.
-import { terminalWidth, wrap } from "../interactive/format.js";
+import { indented, terminalWidth } from "../../ui/text.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { toleratedDown } from "../../runtime/config.js";
 import { isAlive } from "../../runtime/state.js";
@@ -26,7 +26,8 @@ import {
   type InterruptedReport,
   type KillTally,
 } from "../../observe/inflight.js";
-import { defaultWidth, fitLine, shortRef } from "../../observe/render.js";
+import { defaultWidth, shortRef } from "../../observe/render.js";
+import { cut } from "../../ui/text.js";
 import type { Timeline } from "../../observe/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
@@ -294,7 +295,7 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   const untouched = new Set(before.filter((t) => component === "broker" || t.invocation.status === "suspended").map((t) => t.invocation.id));
   if (!o.json) {
     if (inFlightUnknown) io.say(`${sym.warn} could not read the invocations in flight: ${inFlightUnknown}`);
-    else if (before.length) for (const l of listLines(before, ids, notStarted, Date.now())) io.out(fitLine(l, o.width));
+    else if (before.length) for (const l of listLines(before, ids, notStarted, Date.now())) io.out(cut(l, o.width));
     if (kafka && "lag" in kafka) {
       io.out(
         c.dim(
@@ -340,7 +341,7 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
     const more = roots.length > followed.length ? ` (the first ${followed.length} of ${roots.length})` : "";
     const one = followed.length === 1;
     const text = `following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(o.timeoutMs)}; Ctrl+C stops following, not the invocations`;
-    for (const line of wrap(text, terminalWidth(process.stderr))) io.say(c.dim(line));
+    for (const line of indented(text, terminalWidth(process.stderr))) io.say(c.dim(line));
   }
   const deadline = Date.now() + o.timeoutMs;
   let followEnd: FollowEnd;
@@ -388,7 +389,7 @@ export function renderKillFollow(r: KillFollowResult, width = defaultWidth()): s
       i.stepsReplayed.length ? c.info(`replayed ${quoteList(i.stepsReplayed)}`) : undefined,
       i.bodiesRunAgain.length ? c.warn(`ran again ${quoteList(i.bodiesRunAgain)}`) : undefined,
     ].filter(Boolean);
-    lines.push(fitLine(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`, width));
+    lines.push(cut(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`, width));
   }
   if (r.followEnd === "timeout") lines.push(c.warn(`stopped following after the timeout (--timeout): see the rest with ${c.cmd("npx patterns timeline --status active")}`));
   // a broker kill interrupts no invocation (Restate holds them): it counts what Kafka had delivered and how it went on
