@@ -1,6 +1,7 @@
 // The one way the playground waits for something: poll a check until it yields a value, or fail with an error that
 // names what was awaited (and the last error seen), never a bare timeout.
 import { PlaygroundError } from "../errors.js";
+import { formatDuration } from "../lib/duration.js";
 
 export class TimedOutError extends PlaygroundError {
   constructor(
@@ -17,7 +18,7 @@ export class TimedOutError extends PlaygroundError {
 }
 
 function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s`;
+  return formatDuration(ms);
 }
 
 export interface EventuallyOptions {

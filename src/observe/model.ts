@@ -1,6 +1,7 @@
 // The join: Restate's journal (what is durable), its events (what failed), the worker's step log (which ctx.run
 // bodies really ran, where) and the supervisor's process events (crashes) → one Timeline per invocation.
 // Pure: a Snapshot in, a Timeline out, so the recorded fixtures test it without a stack.
+import { formatDuration } from "../lib/duration.js";
 import { callRequest, completionIds, decodeEntry, decodeResult, isObj, num, shortValue, str, targetString, type DecodedEntry } from "./decode.js";
 import type {
   Attempt,
@@ -140,7 +141,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
     });
   }
   if (inv.running_at && (inv.inboxed_at || inv.scheduled_start_at) && ms(inv.running_at) > origin + CLOCK_SLACK_MS) {
-    mark({ kind: "started", at: inv.running_at, text: `started running after waiting ${Math.round(ms(inv.running_at) - origin)} ms` });
+    mark({ kind: "started", at: inv.running_at, text: `started running after waiting ${formatDuration(ms(inv.running_at) - origin)}` });
   }
   for (const a of attempts) {
     const prevFailure = lastBefore(
@@ -316,7 +317,7 @@ function startLate(runningAt: string | undefined, dueAt: string): string {
 }
 
 function humanMs(x: number): string {
-  return x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(1)} s`;
+  return formatDuration(x);
 }
 
 /** Sleeps later than this (ms) are "late"; below it is scheduling noise. */

@@ -34,11 +34,20 @@ interface Layout {
   bar: number;
   /** the column the text starts at */
   textCol: number;
+  /** too narrow for text beside the bar: each row's text goes on the lines under it */
+  narrow: boolean;
 }
+
+/** Beside the bar, text needs at least this many columns; with fewer it goes under the row. */
+const MIN_TEXT_ROOM = 24;
+/** How far text under a row is indented on a narrow terminal. */
+const NARROW_INDENT = 4;
 
 function layoutFor(width: number, barWidth?: number): Layout {
   const bar = barWidth ?? barWidthFor(width);
-  return { width, bar, textCol: OFFSET_WIDTH + 2 + bar + 2 + 2 + LABEL_WIDTH + 1 };
+  const textCol = OFFSET_WIDTH + 2 + bar + 2 + 2 + LABEL_WIDTH + 1;
+  const narrow = width - textCol < MIN_TEXT_ROOM;
+  return { width, bar, textCol: narrow ? NARROW_INDENT : textCol, narrow };
 }
 
 
@@ -54,9 +63,10 @@ function drawRow(r: Row, scale: TimeScale, origin: number, L: Layout): string[] 
     .join("");
   const head = `${c.dim(off)} ${c.dim("│")}${bar}${c.dim("│")} `;
   const prefix = r.lead !== undefined ? `${head}${r.lead} ` : `${head}${r.icon ?? " "} ${(r.label ?? "").padEnd(LABEL_WIDTH)} `;
-  const indent = r.lead !== undefined ? displayWidth(prefix) : L.textCol;
+  const indent = L.narrow ? NARROW_INDENT : r.lead !== undefined ? displayWidth(prefix) : L.textCol;
   const room = Math.max(10, L.width - indent);
-  const lines = hanging(prefix, r.text(room), L.width, indent);
+  // on a narrow terminal the bar row stands alone and its text follows, indented: the two never share columns
+  const lines = L.narrow ? [prefix.trimEnd(), ...hanging(" ".repeat(indent), r.text(room), L.width)] : hanging(prefix, r.text(room), L.width, indent);
   if (r.explain) lines.push(...hanging(`${" ".repeat(indent)}${c.dim("↳ ")}`, r.explain, L.width, indent + 2));
   return lines;
 }
@@ -129,7 +139,9 @@ function gapLines(scale: TimeScale, g: Gap, rows: Row[], downs: { from: number; 
   for (const col of scale.gapColumns()) cells[col] = "┊";
   const bar = cells.map((ch) => (ch === "┊" ? c.warn(ch) : ch)).join("");
   const prefix = `${" ".repeat(OFFSET_WIDTH)} ${c.dim("│")}${bar}${c.dim("│")} ${c.warn("┊")} `;
-  return hanging(prefix, c.dim(`${humanDuration(g.to - g.from)} squeezed: ${what}`), L.width);
+  const text = c.dim(`${humanDuration(g.to - g.from)} squeezed: ${what}`);
+  if (L.narrow) return [prefix.trimEnd(), ...hanging(" ".repeat(NARROW_INDENT), text, L.width)];
+  return hanging(prefix, text, L.width);
 }
 
 /** One line on what the step log says about the ctx.run bodies, the lesson of the crash demos. */

@@ -294,7 +294,7 @@ const ALL_FIXTURES = ["plain", "after", "during", "fail", "killsleep", "killrest
 /** The offsets printed in the first column, in ms, in the order they are printed. */
 function offsets(lines: string[]): number[] {
   return lines.flatMap((l) => {
-    const m = /^ *\+(\d+(?:\.\d+)?) (ms|s)\b/.exec(l);
+    const m = /^ *\+(\d+(?:\.\d+)?) ?(ms|s)\b/.exec(l);
     if (!m) return [];
     return [Number(m[1]) * (m[2] === "s" ? 1000 : 1)];
   });
@@ -309,6 +309,17 @@ describe("a timeline read in one pass", () => {
       const backwards = off.flatMap((x, i) => (i > 0 && x + 10 < off[i - 1]! ? [`${name}: +${off[i - 1]} then +${x}`] : []));
       expect(backwards, "rows out of time order").toEqual([]);
       expect(lines.join("\n")).not.toMatch(/\x1b\[/);
+    }
+  });
+
+  it("at 40 columns: no line wider than 40, and the bar column never shares a line with a row's text", () => {
+    for (const name of ALL_FIXTURES) {
+      const lines = renderTimeline(timelineOf(name), { width: 40 });
+      expect(lines.filter((l) => stringWidth(l) > 40).map((l) => `${name}: ${l}`), "lines wider than 40").toEqual([]);
+      // a bar row holds the offset, the bar, and at most an icon and a label: the text is on the lines under it
+      const crowded = lines.filter((l) => /│.*│/.test(l) && !/│[^│]*│ (\S+ \S+|└─|┊)$/.test(l.trimEnd()) && !/│[^│]*│ \S$/.test(l.trimEnd()));
+      expect(crowded.map((l) => `${name}: ${l}`), "text beside the bar").toEqual([]);
+      expect(offsets(lines).length, `${name}: rows`).toBeGreaterThan(0);
     }
   });
 

@@ -114,7 +114,7 @@ export const declarations: Declaration[] = [
     group: "patterns",
     summary: "sync to async: wait for an upload's URL, and when it takes too long have it e-mailed instead (pattern 4)",
     options: [
-      { flags: "--slow", description: `simulate a slow upload (${SLOW_UPLOAD_MS / 1000} s instead of ${FAST_UPLOAD_MS / 1000} s)` },
+      { flags: "--slow", description: `simulate a slow upload (${humanDuration(SLOW_UPLOAD_MS)} instead of ${humanDuration(FAST_UPLOAD_MS)})` },
       { flags: "--timeout <duration>", description: "how long to wait synchronously before switching to e-mail", parse: durationOption("--timeout", { min: 100, max: 600_000 }), default: 5000 },
       { flags: "--id <id>", description: "upload (workflow) id; each id runs once (default user-<random>)" },
       { flags: "--email <address>", description: "where to e-mail the link when it gets slow", default: DEFAULT_EMAIL },

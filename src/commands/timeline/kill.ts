@@ -76,7 +76,7 @@ export function killWarning(state: StackState, node: number, downMs: number): st
   const tolerated = toleratedDown(nodes.length);
   if (down.length + 1 <= tolerated) return undefined;
   const why = nodes.length === 2 ? "with 2 nodes every log record needs both" : `the log keeps ${state.replication ?? 2} copies of every record and the metadata needs a majority of the ${nodes.length} nodes`;
-  return `${down.length + 1} of ${nodes.length} nodes will be down${down.length ? ` (${down.join(", ")} already)` : ""}, and this cluster tolerates ${tolerated}: ${why}. New invocations and journal steps wait (they are not lost) until a node is back, in about ${Math.round(downMs / 1000)} s when the supervisor restarts it`;
+  return `${down.length + 1} of ${nodes.length} nodes will be down${down.length ? ` (${down.join(", ")} already)` : ""}, and this cluster tolerates ${tolerated}: ${why}. New invocations and journal steps wait (they are not lost) until a node is back, in about ${humanDuration(downMs)} when the supervisor restarts it`;
 }
 
 /** Refuse what the playground does not run: a disabled component, or an external Kafka. */
@@ -281,7 +281,7 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
     listing.catch(() => {}); // when the race below is lost, its late failure is nobody's
     // a cluster busy moving partitions can hold queries for a while: the kill must not wait on the listing for long
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${LISTING_TIMEOUT_MS / 1000} s`)), LISTING_TIMEOUT_MS)));
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${humanDuration(LISTING_TIMEOUT_MS)}`)), LISTING_TIMEOUT_MS)));
     try {
       ({ before, notStarted } = await Promise.race([listing, late]));
     } finally {
