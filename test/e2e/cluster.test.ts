@@ -61,7 +61,9 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const r = await status();
     const cl = r.cluster!;
     expect(cl.view, cl.error).toBeDefined();
-    for (const name of ["n1", "n2", "n3"]) {
+    // named as restatectl names them, and Restate's N<k> is `--node k`
+    expect(cl.view!.nodes.map((n) => [n.name, n.node])).toEqual([["N1", 1], ["N2", 2], ["N3", 3]]);
+    for (const name of ["N1", "N2", "N3"]) {
       const node = cl.view!.nodes.find((n) => n.name === name);
       expect(node?.alive, `node ${name}`).toBe(true);
       expect(node?.roles, `node ${name}`).toEqual(expect.arrayContaining(["metadata-server", "admin", "worker", "log-server", "http-ingress"]));
@@ -167,7 +169,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
     // node 2 rejoins: alive again in Restate's own view, and the cluster is whole
     const back = await eventually("node 2 to rejoin and the cluster to be whole", async () => {
       const r = await status();
-      return r.cluster?.view?.nodes.find((n) => n.name === "n2")?.alive && r.cluster.problems.length === 0 ? r : undefined;
+      return r.cluster?.view?.nodes.find((n) => n.name === "N2")?.alive && r.cluster.problems.length === 0 ? r : undefined;
     }, 120_000, 500);
     const again = back.components.find((c) => c.name === "restate-2");
     expect(again).toMatchObject({ healthy: true, restarts: 1 });
@@ -252,7 +254,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const sent = fetch(`${st.nodes![0]!.ingressUrl}/playground/recovery/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, sleepMs: 0, workMs: 0 }) });
     const r = await second;
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/2 of 3 nodes will be down \(n2 already\).*tolerates 1.*wait \(they are not lost\)/s);
+    expect(r.stderr).toMatch(/2 of 3 nodes will be down \(N2 already\).*tolerates 1.*wait \(they are not lost\)/s);
     const res = await sent;
     expect(res.status).toBeLessThan(300);
     const { invocationId } = (await res.json()) as { invocationId: string };

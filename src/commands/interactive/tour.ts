@@ -8,7 +8,7 @@ import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
-import { indented, proseWidth, table, terminalWidth, wrap } from "../../ui/text.js";
+import { hanging, indented, keepTogether, proseWidth, table, terminalWidth, wrap } from "../../ui/text.js";
 import { offerComparison } from "../compare.js";
 import { invocations } from "../../observe/index.js";
 import { buildLanes, renderLanes } from "../../observe/lanes.js";
@@ -48,7 +48,7 @@ export class StepView {
       if (!line.trim()) continue;
       if (/^\s/.test(line)) {
         if (this.current) this.details.push(line);
-        else note(c.dim(line));
+        else for (const l of hanging(/^ */.exec(line)![0], line.trimStart(), proseWidth(process.stderr, 120), /^ */.exec(line)![0].length + 2)) note(c.dim(l));
         continue;
       }
       this.finish(true);
@@ -62,7 +62,7 @@ export class StepView {
       else this.current.fail();
       this.current = undefined;
     }
-    for (const d of this.details) note(c.dim(d));
+    for (const d of this.details) for (const l of hanging(/^ */.exec(d)![0], d.trimStart(), proseWidth(process.stderr, 120), /^ */.exec(d)![0].length + 2)) note(c.dim(l));
     this.details = [];
   }
 }
@@ -74,15 +74,16 @@ export function interactiveTerminal(): boolean {
 export function introLines(t: Tour, crash: boolean, width = proseWidth()): string[] {
   const lines = [
     "",
-    `${c.bold(`━━ ${t.title}`)} ${c.dim(`(${t.category}${t.builtIn ? "" : ` · patterns tour ${t.name}`})`)}`,
+    ...hanging("", `${c.bold(`━━ ${t.title}`)} ${c.dim(`(${t.category}${t.builtIn ? "" : ` · npx patterns tour ${t.name}`})`)}`, width, 3),
     ...indented(t.summary, width, "  ").map((l) => c.info(l)),
     "",
     c.bold("  The guarantee"),
     ...indented(t.guarantee, width, "    "),
     "",
-    `  ${c.dim("services")}  ${t.services.join(", ") || "-"}`,
+    ...hanging(`  ${c.dim("services")}  `, t.services.join(", ") || "-", width),
   ];
-  if (t.verbs.length) lines.push(`  ${c.dim("verbs")}     ${t.verbs.map((v) => c.cmd(`npx patterns ${v}`)).join(c.dim(", "))}`);
+  // one command per piece: a command is never split across lines
+  if (t.verbs.length) lines.push(...hanging(`  ${c.dim("verbs")}     `, t.verbs.map((v) => c.cmd(keepTogether(`npx patterns ${v}`))).join(c.dim(", ")), width));
   if (t.crash && crash) {
     lines.push("", ...indented(`${sym.warn} This tour kills the worker process (SIGKILL) ${t.crash.when === "after" ? "right after" : "during"} the step "${t.crash.step}" and watches the invocation resume. Follow it live in another terminal with \`npx patterns logs worker -f\`.`, width, "  "));
   }

@@ -72,7 +72,7 @@ export function checkNode(state: StackState, component: ComponentName, node: num
 export function killWarning(state: StackState, node: number, downMs: number): string | undefined {
   const nodes = state.nodes;
   if (!nodes || nodes.length < 2) return undefined;
-  const down = nodes.filter((n) => n.node !== node && (n.phase !== "up" || !isAlive(n.pid))).map((n) => n.name);
+  const down = nodes.filter((n) => n.node !== node && (n.phase !== "up" || !isAlive(n.pid))).map((n) => `N${n.node}`);
   const tolerated = toleratedDown(nodes.length);
   if (down.length + 1 <= tolerated) return undefined;
   const why = nodes.length === 2 ? "with 2 nodes every log record needs both" : `the log keeps ${state.replication ?? 2} copies of every record and the metadata needs a majority of the ${nodes.length} nodes`;
