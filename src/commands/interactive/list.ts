@@ -2,7 +2,7 @@
 import type { Category, PatternEntry } from "../../patterns/types.js";
 import { builtInTours, tourFor, type Tour } from "../../patterns/tours.js";
 import { findStack } from "../../runtime/stack.js";
-import { displayWidth, table, terminalWidth, wrap } from "../../ui/text.js";
+import { displayWidth, keepTogether, table, terminalWidth, wrap } from "../../ui/text.js";
 import { c, sym } from "../../ui/palette.js";
 
 export const CATEGORY_ORDER: Category[] = ["communication", "orchestration", "scheduling", "events", "custom"];
@@ -104,7 +104,7 @@ export function renderList(r: ListReport, width = terminalWidth()): string[] {
   const block = (name: string, mark: string, summary: string, verbs: string[]) => {
     lines.push(...wrap(`${c.id(name)}  ${mark}`, width - 2).map((l) => `  ${l}`));
     lines.push(...wrap(summary, width - 6).map((l) => `      ${l}`));
-    for (const v of verbs) lines.push(...wrap(`${c.dim("$")} ${c.cmd(`patterns ${v}`)}`, width - 6).map((l) => `      ${l}`));
+    for (const v of verbs) lines.push(...wrap(`${c.dim("$")} ${c.cmd(keepTogether(`npx patterns ${v}`))}`, width - 6).map((l) => `      ${l}`));
   };
   for (const g of byCategory(r.patterns)) {
     lines.push(...wrap(`${c.bold(g.category)} ${c.dim(`— ${CATEGORY_BLURB[g.category as Category] ?? ""}`)}`, width));
