@@ -106,6 +106,14 @@ describe("a three-node cluster (start --nodes 3)", () => {
     expect(killed).toMatchObject({ node: 2, pid: n2!.pid });
     expect(killed.warning, "one node of three down is within what the cluster tolerates").toBeUndefined();
     expect(isAlive(n2!.pid), "node 2 is dead when kill-restate returns").toBe(false);
+    // only the invocations of the partitions N2 led count as interrupted (the others ran on N1's and N3's)
+    const report = JSON.parse(k.stdout) as { partitions?: { node: string; led: number[] }; inFlight: { id: string }[] };
+    expect(report.partitions?.node).toBe("N2");
+    const view = (await status()).cluster!.view!;
+    const keys_ = await s.admin.query<{ id: string; partition_key: string }>(`SELECT id, partition_key FROM sys_invocation WHERE id IN (${ids.map((id) => `'${id}'`).join(",")})`);
+    const partitionOfKey = (key: string) => view.partitions.find((p) => BigInt(p.start!) <= BigInt(key) && BigInt(key) <= BigInt(p.end!))?.id;
+    const onLed = new Set(keys_.filter((r) => report.partitions!.led.includes(partitionOfKey(r.partition_key) ?? -1)).map((r) => r.id));
+    expect(report.inFlight.filter((i) => ids.includes(i.id) && !onLed.has(i.id)).map((i) => i.id), "listed but not on a partition N2 led").toEqual([]);
     // while node 2 is down: per-key counted events through node 1 and node 3 (one object key is one queue: in order)
     const keys = Array.from({ length: 50 }, (_, i) => `${run}-${i}`);
     for (const seq of [1, 2]) await Promise.all(keys.map((key, i) => send(i % 2 ? n3!.ingressUrl : n1!.ingressUrl, key, seq, `${key}-${seq}`)));

@@ -28,6 +28,7 @@ import {
 } from "../../observe/inflight.js";
 import { defaultWidth, shortRef } from "../../observe/render.js";
 import { cut } from "../../ui/text.js";
+import { movedText, onLedPartitions, partitionsLedBy, whereMoved, type MovedPartition } from "./kill-partitions.js";
 import type { Timeline } from "../../observe/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
@@ -179,6 +180,8 @@ export interface KillFollowResult extends KillResult {
   summary: KillTally | { interrupted: number };
   /** kill-broker: records past the subscriptions' committed offsets at the kill */
   kafka?: { lag: number } | { error: string };
+  /** kill-restate --node K in a cluster: the partitions K led (only their invocations were interrupted), and where they went */
+  partitions?: { node: string; led: number[]; moved?: MovedPartition[] };
 }
 
 async function kafkaLag(stack: RunningStack): Promise<KillFollowResult["kafka"]> {
@@ -272,10 +275,16 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   let notStarted = 0;
   let inFlightUnknown: string | undefined;
   let kafka: KillFollowResult["kafka"];
+  // a node of a cluster interrupts only the invocations of the partitions it leads
+  const led = component === "restate" && node && (stack.state.nodes?.length ?? 1) > 1 ? await partitionsLedBy(stack.state.nodes!, node) : undefined;
   try {
     const listing = (async () => {
       const found = await inFlightRows(stack.admin, component === "broker" ? { invokedBy: ["subscription"] } : {});
-      const rows = found.rows.filter(isUserWork);
+      let rows = found.rows.filter(isUserWork);
+      if (led) {
+        const mine = await onLedPartitions(stack.admin, rows.map((r) => r.id), led);
+        rows = rows.filter((r) => mine.has(r.id));
+      }
       return { notStarted: found.notStarted.filter(isUserWork).length, before: await timelinesOf(stack.admin, stack.paths, rows.map((r) => r.id)) };
     })();
     listing.catch(() => {}); // when the race below is lost, its late failure is nobody's
@@ -323,16 +332,28 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   if (!o.json) for (const l of renderKill(k)) io.out(l);
   const killedAtMs = Date.parse(k.killedAt);
 
-  const base = { ...k, notStarted, ...(inFlightUnknown ? { inFlightUnknown } : {}), ...(kafka ? { kafka } : {}) };
+  // one that completed between the listing and the kill was not interrupted by it
+  const interrupted = (after: Map<string, Timeline>) =>
+    before.filter((b) => {
+      const done = after.get(b.invocation.id)?.invocation.completedAt;
+      return !done || Date.parse(done) >= killedAtMs;
+    });
+  const partitions = led ? { node: led.node, led: led.partitions } : undefined;
+  const base = { ...k, notStarted, ...(inFlightUnknown ? { inFlightUnknown } : {}), ...(kafka ? { kafka } : {}), ...(partitions ? { partitions } : {}) };
   const notFollowed = before.length === 0 ? "nothing in flight" : !o.wait ? "--no-wait" : !o.follow ? "--no-follow" : undefined;
   if (notFollowed) {
     const after = before.length ? byId(await timelinesOf(stack.admin, stack.paths, [...ids]).catch(() => before)) : new Map<string, Timeline>();
-    const inFlight = reportInterrupted(before, after, killedAtMs);
+    const inFlight = reportInterrupted(interrupted(after), after, killedAtMs);
     return { ...base, inFlight, followed: false, notFollowed, summary: { interrupted: inFlight.length } };
   }
 
   // restate-server loads its partitions after a restart: reading before that fails on the ones not back yet
   if (component === "restate") await whenQueryable(stack.admin);
+  if (led && partitions) {
+    const moved = await whereMoved(stack.state.nodes!, node!, led);
+    (partitions as { moved?: MovedPartition[] }).moved = moved;
+    io.say(movedText(led, moved));
+  }
 
   // 3. follow the roots (their children come with them)
   const roots = before.filter((t) => !t.invocation.parentId || !ids.has(t.invocation.parentId)).map((t) => t.invocation.id);
@@ -355,7 +376,7 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
 
   // 4. what became of each, from the timelines' verdicts
   const after = byId(await eventually("the interrupted invocations' timelines", () => timelinesOf(stack.admin, stack.paths, [...ids]), { timeoutMs: 60_000, everyMs: 500 }));
-  const inFlight = reportInterrupted(before, after, killedAtMs);
+  const inFlight = reportInterrupted(interrupted(after), after, killedAtMs);
   return { ...base, inFlight, followed: true, followEnd, summary: tally(inFlight, after, killedAtMs) };
 }
 
