@@ -18,6 +18,17 @@ import { interactiveTerminal, presentAll, presentTour, summaryLines, TourStopped
 import { openUrl, probe, uiUrl } from "./interactive/ui.js";
 import { bashScript, completionTree, zshScript } from "./interactive/completion.js";
 import { verb } from "./verb.js";
+import { findStack } from "../runtime/stack.js";
+
+/** In a terminal, a tour with the playground stopped offers to start it (as the menu does); "no" ends with the fix. */
+async function offerStart(stateDir: string | undefined): Promise<void> {
+  const { confirm } = await import("@inquirer/prompts");
+  const yes = await confirm({ message: "The playground is not running. Start it now? (npx patterns start)", default: true }, { output: process.stderr });
+  if (!yes) return; // ctx.stack() then says it is not running, and how to start it
+  const { runStart, summary } = await import("./start.js");
+  const r = await runStart({ stateDir });
+  for (const l of summary(r.state)) note(l);
+}
 
 /** `patterns` with no arguments in a terminal. */
 export async function runMenu(program: Command): Promise<void> {
@@ -88,6 +99,7 @@ export const tour = verb<{ all?: boolean; yes?: boolean; crash?: boolean }, Tour
     }
     const found = findTour(name);
     if (!found) throw unknownTour(name);
+    if (!ctx.json && interactiveTerminal() && !findStack(o.stateDir)) await offerStart(o.stateDir);
     const stack = ctx.stack();
     try {
       // the tour narrates itself as it goes; what is left to print is the --all summary

@@ -5,6 +5,8 @@
 // src/main.ts only.
 import { Argument, Command, Option } from "commander";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
+import { liveState } from "../runtime/state.js";
+import { stopWaitingWhen } from "../observe/eventually.js";
 import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
 import { spinner, type Step } from "../ui/spinner.js";
@@ -131,6 +133,17 @@ function parentOf(program: Command, words: string[]): Command {
   return at;
 }
 
+/** From now on every wait of this verb ends at once when this stack is stopped (from another terminal, or it died). */
+function watched(stack: RunningStack): RunningStack {
+  stopWaitingWhen(() => {
+    const { state, stale } = liveState(stack.paths.stateFile);
+    if (!state) return `its state file ${stack.paths.stateFile} is gone: \`npx patterns stop\` ran`;
+    if (stale || state.supervisorPid !== stack.state.supervisorPid) return `its supervisor (pid ${stack.state.supervisorPid}) is no longer running`;
+    return undefined;
+  });
+  return stack;
+}
+
 function context<O>(command: Command): VerbContext<O> {
   const opts = command.optsWithGlobals<O & GlobalOptions>();
   configureColor({ json: opts.json, color: opts.color });
@@ -142,7 +155,7 @@ function context<O>(command: Command): VerbContext<O> {
     json,
     command,
     calls,
-    stack: () => (stack ??= requireStack(opts.stateDir)),
+    stack: () => (stack ??= watched(requireStack(opts.stateDir))),
     spinner: (text) => spinner(text, { json }),
     say: (line) => {
       if (!json) note(line);
