@@ -126,7 +126,8 @@ export function usageFromCommander(e: CommanderError, program: Command, args: st
   }
   const unknownCommand = /unknown command '([^']+)'/.exec(e.message);
   const suggested = /\(Did you mean ([^)]+)\?\)/.exec(e.message);
-  if (unknownCommand) fix = suggested ? `did you mean ${suggested[1]}? see \`npx patterns --help\`` : "see `npx patterns --help`";
+  // the help of the group the unknown word was given to (`package --help` for `package track`)
+  if (unknownCommand) fix = suggested ? `did you mean ${suggested[1]}? ${help}` : help;
   return new PlaygroundError(message, fix, 2);
 }
 

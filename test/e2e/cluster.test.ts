@@ -12,7 +12,7 @@ import { isAlive, type StackState } from "../../src/runtime/state.js";
 import { openSink, SINK_FILE } from "../../src/services/chaos/sink.js";
 import { CHAOS_TOPIC } from "../../src/services/chaos/index.js";
 import { kafkaProducer } from "../../src/lab/measure.js";
-import { query } from "../../src/observe/index.js";
+import { invocationPartitionKeys, query } from "../../src/observe/index.js";
 import type { ChaosState } from "../../src/services/chaos/index.js";
 import type { StatusReport } from "../../src/commands/status.js";
 import { readLedger } from "../../src/services/lib/simulated.js";
@@ -110,7 +110,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const report = JSON.parse(k.stdout) as { partitions?: { node: string; led: number[] }; inFlight: { id: string }[] };
     expect(report.partitions?.node).toBe("N2");
     const view = (await status()).cluster!.view!;
-    const keys_ = await s.admin.query<{ id: string; partition_key: string }>(`SELECT id, partition_key FROM sys_invocation WHERE id IN (${ids.map((id) => `'${id}'`).join(",")})`);
+    const keys_ = await invocationPartitionKeys(s.admin, ids);
     const partitionOfKey = (key: string) => view.partitions.find((p) => BigInt(p.start!) <= BigInt(key) && BigInt(key) <= BigInt(p.end!))?.id;
     const onLed = new Set(keys_.filter((r) => report.partitions!.led.includes(partitionOfKey(r.partition_key) ?? -1)).map((r) => r.id));
     expect(report.inFlight.filter((i) => ids.includes(i.id) && !onLed.has(i.id)).map((i) => i.id), "listed but not on a partition N2 led").toEqual([]);
