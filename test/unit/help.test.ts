@@ -77,6 +77,14 @@ describe("--help at 80 columns", () => {
   });
 });
 
+describe("usage errors point at the right help", () => {
+  it("an unknown word under a group names that group's --help (`package track` → `package --help`)", () => {
+    const r = spawnSync(process.execPath, ["dist/main.js", "package", "track"], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/fix: see `npx patterns package --help`/);
+  });
+});
+
 describe("defaults shown by --help are accepted back", () => {
   const options = allCommands(program).flatMap((cmd) => cmd.options.map((o) => ({ cmd, o: o as Option & { parseArg?: (v: string, prev: unknown) => unknown } })));
 
