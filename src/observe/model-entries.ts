@@ -159,9 +159,8 @@ function commandEntry(row: JournalRow, d: DecodedEntry, at: string, offsetMs: nu
     case "SetState":
       return { ...base, kind: "set-state", name: str(b.key), pending: false, value: shortValue(b.value) };
     case "ClearState":
-      return { ...base, kind: "clear-state", name: str(b.key), pending: false };
     case "ClearAllState":
-      return { ...base, kind: "clear-state", name: "*", pending: false };
+      return { ...base, kind: "clear-state", name: d.type === "ClearAllState" ? "*" : str(b.key), pending: false };
     case "GetPromise":
     case "PeekPromise":
       return done({ ...base, kind: "promise", name: `${d.type === "PeekPromise" ? "peek " : "await "}${str(b.key) ?? ""}`, pending: true });

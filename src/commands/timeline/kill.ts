@@ -28,7 +28,7 @@ import {
 } from "../../observe/inflight.js";
 import { defaultWidth, shortRef } from "../../observe/render.js";
 import { cut } from "../../ui/text.js";
-import { movedText, onLedPartitions, partitionsLedBy, whereMoved, type MovedPartition } from "./kill-partitions.js";
+import { movedText, onLedPartitions, partitionsLedBy, whereMoved, type LedPartitions, type MovedPartition } from "./kill-partitions.js";
 import type { Timeline } from "../../observe/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
@@ -261,6 +261,52 @@ async function waitQuietly(stack: RunningStack, roots: string[], killedAtMs: num
 
 const byIdAll = (t: Timeline): Timeline[] => [...byId([t]).values()];
 
+/** Before the kill: what is in flight (or why that is unknown), and for the broker the subscriptions' lag. */
+function printListing(io: KillIo, x: { before: Timeline[]; ids: Set<string>; notStarted: number; inFlightUnknown?: string; kafka?: KillFollowResult["kafka"]; width: number }): void {
+  if (x.inFlightUnknown) io.say(`${sym.warn} could not read the invocations in flight: ${x.inFlightUnknown}`);
+  else if (x.before.length) for (const l of listLines(x.before, x.ids, x.notStarted, Date.now())) io.out(cut(l, x.width));
+  if (x.kafka && "lag" in x.kafka) {
+    const lag = x.kafka.lag;
+    io.out(
+      c.dim(
+        lag === 0
+          ? "Kafka: the subscriptions have committed every record on their topics"
+          : `Kafka: ${lag} record${lag === 1 ? "" : "s"} past the subscriptions' committed offsets: not delivered yet, or delivered in the last 5s (Restate commits offsets every 5s)`,
+      ),
+    );
+  }
+}
+
+function followingText(roots: number, followed: number, timeoutMs: number): string {
+  const more = roots > followed ? ` (the first ${followed} of ${roots})` : "";
+  const one = followed === 1;
+  return `following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(timeoutMs)}; Ctrl+C stops following, not the invocations`;
+}
+
+/** The invocations in flight before a kill, as timelines; given up on after a while (a cluster moving partitions). */
+async function listInFlight(stack: RunningStack, component: Killable, led: LedPartitions | undefined): Promise<{ before: Timeline[]; notStarted: number; inFlightUnknown?: string }> {
+  const listing = (async () => {
+    const found = await inFlightRows(stack.admin, component === "broker" ? { invokedBy: ["subscription"] } : {});
+    let rows = found.rows.filter(isUserWork);
+    if (led) {
+      const mine = await onLedPartitions(stack.admin, rows.map((r) => r.id), led);
+      rows = rows.filter((r) => mine.has(r.id));
+    }
+    return { notStarted: found.notStarted.filter(isUserWork).length, before: await timelinesOf(stack.admin, stack.paths, rows.map((r) => r.id)) };
+  })();
+  listing.catch(() => {}); // when the race below is lost, its late failure is nobody's
+  // a cluster busy moving partitions can hold queries for a while: the kill must not wait on the listing for long
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${humanDuration(LISTING_TIMEOUT_MS)}`)), LISTING_TIMEOUT_MS)));
+  try {
+    return await Promise.race([listing, late]);
+  } catch (e) {
+    return { before: [], notStarted: 0, inFlightUnknown: e instanceof Error ? e.message : String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * `kill-worker` / `kill-restate` / `kill-broker` now: list what is in flight, SIGKILL the component (the supervisor
  * restarts it after downMs), follow the interrupted invocations live, and report each one and the tally.
@@ -270,51 +316,17 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   checkKillable(stack, component, node);
   const name = node ? `${LABEL[component]} node ${node}` : LABEL[component];
 
-  // 1. what is in flight (for the broker: what its subscriptions delivered and is not finished)
-  let before: Timeline[] = [];
-  let notStarted = 0;
-  let inFlightUnknown: string | undefined;
-  let kafka: KillFollowResult["kafka"];
-  // a node of a cluster interrupts only the invocations of the partitions it leads
+  // 1. what is in flight (for the broker: what its subscriptions delivered and is not finished); a node of a cluster
+  // interrupts only the invocations of the partitions it leads
   const led = component === "restate" && node && (stack.state.nodes?.length ?? 1) > 1 ? await partitionsLedBy(stack.state.nodes!, node) : undefined;
-  try {
-    const listing = (async () => {
-      const found = await inFlightRows(stack.admin, component === "broker" ? { invokedBy: ["subscription"] } : {});
-      let rows = found.rows.filter(isUserWork);
-      if (led) {
-        const mine = await onLedPartitions(stack.admin, rows.map((r) => r.id), led);
-        rows = rows.filter((r) => mine.has(r.id));
-      }
-      return { notStarted: found.notStarted.filter(isUserWork).length, before: await timelinesOf(stack.admin, stack.paths, rows.map((r) => r.id)) };
-    })();
-    listing.catch(() => {}); // when the race below is lost, its late failure is nobody's
-    // a cluster busy moving partitions can hold queries for a while: the kill must not wait on the listing for long
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${humanDuration(LISTING_TIMEOUT_MS)}`)), LISTING_TIMEOUT_MS)));
-    try {
-      ({ before, notStarted } = await Promise.race([listing, late]));
-    } finally {
-      clearTimeout(timer);
-    }
-  } catch (e) {
-    inFlightUnknown = e instanceof Error ? e.message : String(e);
-  }
+  const listed = await listInFlight(stack, component, led);
+  const { notStarted, inFlightUnknown } = listed;
+  const before = listed.before;
+  let kafka: KillFollowResult["kafka"];
   if (component === "broker") kafka = await kafkaLag(stack);
   const ids = new Set(before.map((t) => t.invocation.id));
   const untouched = new Set(before.filter((t) => component === "broker" || t.invocation.status === "suspended").map((t) => t.invocation.id));
-  if (!o.json) {
-    if (inFlightUnknown) io.say(`${sym.warn} could not read the invocations in flight: ${inFlightUnknown}`);
-    else if (before.length) for (const l of listLines(before, ids, notStarted, Date.now())) io.out(cut(l, o.width));
-    if (kafka && "lag" in kafka) {
-      io.out(
-        c.dim(
-          kafka.lag === 0
-            ? "Kafka: the subscriptions have committed every record on their topics"
-            : `Kafka: ${kafka.lag} record${kafka.lag === 1 ? "" : "s"} past the subscriptions' committed offsets: not delivered yet, or delivered in the last 5 s (Restate commits offsets every 5 s)`,
-        ),
-      );
-    }
-  }
+  if (!o.json) printListing(io, { ...listed, ids, kafka, width: o.width });
 
   // 2. the kill
   const warning = node ? killWarning(stack.state, node, o.downMs) : undefined;
@@ -359,12 +371,7 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   // 3. follow the roots (their children come with them)
   const roots = before.filter((t) => !t.invocation.parentId || !ids.has(t.invocation.parentId)).map((t) => t.invocation.id);
   const followed = roots.slice(0, MAX_FOLLOWED);
-  if (!o.json) {
-    const more = roots.length > followed.length ? ` (the first ${followed.length} of ${roots.length})` : "";
-    const one = followed.length === 1;
-    const text = `following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(o.timeoutMs)}; Ctrl+C stops following, not the invocations`;
-    for (const line of indented(text, terminalWidth(process.stderr))) io.say(c.dim(line));
-  }
+  if (!o.json) for (const line of indented(followingText(roots.length, followed.length, o.timeoutMs), terminalWidth(process.stderr))) io.say(c.dim(line));
   const deadline = Date.now() + o.timeoutMs;
   let followEnd: FollowEnd;
   try {
