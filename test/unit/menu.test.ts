@@ -3,9 +3,10 @@
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli.js";
+import { durationOption } from "../../src/lib/parse.js";
 import { registry } from "../../src/tours/registry.js";
 import { allTours } from "../../src/tours/tours.js";
-import { actionChoices, commandLine, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
+import { actionChoices, commandLine, optionDefault, pickList, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
 import { listPatterns, renderList } from "../../src/commands/interactive/list.js";
 import { table, wrap } from "../../src/ui/text.js";
 import type { InvocationRow } from "../../src/observe/types.js";
@@ -21,6 +22,17 @@ function commandAt(argv: string[]): Command | undefined {
   }
   return cmd === program ? undefined : cmd;
 }
+
+describe("the menu asks options as they are accepted back", () => {
+  it("a step option is a pick list, a duration's default is a duration", () => {
+    const book = patternActions(registry.find((p) => p.name === "sagas")!).find((a) => a.path === "saga book")!;
+    const opt = (long: string) => book.options.find((o) => o.flags.includes(long))!;
+    expect(pickList(opt("--fail"))).toEqual(["flight", "car", "payment"]);
+    expect(pickList(opt("--crash-after"))).toContain("Refund payment");
+    expect(optionDefault({ flags: "--down <duration>", description: "", parse: durationOption("--down"), default: 2000 })).toBe("2s");
+    expect(optionDefault({ flags: "--count <n>", description: "", default: 3 })).toBe("3");
+  });
+});
 
 describe("the menu's actions", () => {
   it("every pattern offers its registry verbs as actions, each a declared command of the program", () => {
