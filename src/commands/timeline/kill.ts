@@ -340,9 +340,9 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
     s.fail(`could not kill the ${name}`);
     throw e;
   }
-  // in the order it happened: the kill, then (when waited for) the way back
-  s.done(`killed ${name} pid ${k.pid} with ${k.signal}`);
-  if (!o.json) for (const l of renderKill(k).slice(1)) io.out(l);
+  // the progress line ends as what was done, then the result in the order it happened: the kill, the way back
+  s.done(`SIGKILL sent to ${name} pid ${k.pid}`);
+  if (!o.json) for (const l of renderKill(k)) io.out(l);
   const killedAtMs = Date.parse(k.killedAt);
 
   // one that completed between the listing and the kill was not interrupted by it
