@@ -20,6 +20,9 @@ import { bashScript, completionTree, zshScript } from "./interactive/completion.
 import { verb } from "./verb.js";
 import { findStack } from "../runtime/stack.js";
 
+/** What `invocations` shows, as columns of sys_invocation: the "same with curl" query selects these. */
+const SHOWN_COLUMNS = ["id", "target", "status", "created_at", "completed_at", "retry_count", "last_failure"] as const;
+
 /** In a terminal, a tour with the playground stopped offers to start it (as the menu does); "no" ends with the fix. */
 async function offerStart(stateDir: string | undefined): Promise<void> {
   const { confirm } = await import("@inquirer/prompts");
@@ -155,7 +158,8 @@ export const invocations = verb<{ status?: string; service?: string; key?: strin
     const stack = ctx.stack();
     const filter = { status: o.status, service: o.service, key: o.key, limit: o.limit, all: o.all };
     const rows = await listInvocations(stack, filter);
-    ctx.equivalent({ url: `${stack.state.adminUrl}/query`, body: { query: invocationsSql(invocationsQuery(filter)) } });
+    // the columns the view shows (the verb reads more to compute them), so the line stays short enough to copy
+    ctx.equivalent({ url: `${stack.state.adminUrl}/query`, body: { query: invocationsSql(invocationsQuery(filter), SHOWN_COLUMNS) } });
     return { invocations: rows };
   },
   render: (r) => renderInvocations(r.invocations),

@@ -351,7 +351,11 @@ async function invocationsMenu(program: Command, service?: string): Promise<void
   }
   for (const l of renderInvocations(rows)) out(l);
   const pick = await ask("Open an invocation's timeline?", invocationChoices(rows));
-  if (pick.kind === "timeline") await runArgv(program, ["timeline", pick.id]);
+  if (pick.kind === "timeline") {
+    await runArgv(program, ["timeline", pick.id]);
+    // the menu's next question would push a long timeline off the screen: it stays until the reader is done
+    await input({ message: c.dim("Enter to go back to the menu"), default: "" }, { output: process.stderr });
+  }
 }
 
 export async function runMenu(program: Command): Promise<void> {
