@@ -20,7 +20,7 @@ import { bashScript, completionTree, zshScript } from "./interactive/completion.
 import { verb } from "./verb.js";
 import { findStack } from "../runtime/stack.js";
 
-/** What `invocations` shows, as columns of sys_invocation: the "same with curl" query selects these. */
+/** What `invocations` shows, as columns of the invocation table: the "same with curl" query selects these. */
 const SHOWN_COLUMNS = ["id", "target", "status", "created_at", "completed_at", "retry_count", "last_failure"] as const;
 
 /** In a terminal, a tour with the playground stopped offers to start it (as the menu does); "no" ends with the fix. */
@@ -166,7 +166,10 @@ export const invocations = verb<{ status?: string; service?: string; key?: strin
   notes: (r) =>
     r.invocations.length === 0
       ? [c.dim("no invocation matches")]
-      : [c.dim(`${r.invocations.length} shown; ${c.cmd("npx patterns cancel <id>")} / ${c.cmd("npx patterns kill <id>")} accept the short ids`)],
+      : [
+          c.dim(`${r.invocations.length} shown; ${c.cmd("npx patterns cancel <id>")} / ${c.cmd("npx patterns kill <id>")} accept the short ids`),
+          ...(r.invocations[0]?.uiUrl ? [c.dim(`each in the Restate UI (--json: uiUrl), e.g. ${r.invocations[0].uiUrl}`)] : []),
+        ],
 });
 
 function invocationAction(action: Action) {

@@ -31,16 +31,21 @@ export function readAttempts(
     const prevWorkerDied = components.some((x) => x.component === "worker" && x.kind === "exit" && x.pid === prev.pid && between(x.at));
     const interruptedBody = bodyRuns.some((b) => b.attempt === prev.n && b.outcome === "interrupted");
     if (prevWorkerDied || restateExits.some((x) => between(x.at)) || (cur.pid !== prev.pid && interruptedBody)) cur.cause = "crash-restart";
+    else if (events.some((e) => e.event_type === "Paused" && between(e.appended_at))) cur.cause = "resume";
     else if (events.some((e) => e.event_type === "TransientError" && between(e.appended_at)) || bodyRuns.some((b) => b.attempt === prev.n && b.outcome === "error")) cur.cause = "retry";
     else cur.cause = "resume";
   }
   return { attempts, bodyRuns };
 }
 
-/** Which run bodies ran where: each body run to its entry, then each run entry's verdict and its own work span. */
+/** Which run bodies ran where: each body run to its entry, then each run entry's verdict. */
 export function judgeBodies(entries: TimelineEntry[], bodyRuns: StepRun[], attempts: Attempt[], hasStepLog: boolean): void {
   assignBodyRuns(entries, bodyRuns);
   for (const e of entries) if (e.kind === "run") e.execution = judgeRun(e, attempts, hasStepLog);
+}
+
+/** Each judged run entry's own work span (after every verdict is final). */
+export function workSpans(entries: TimelineEntry[]): void {
   for (const e of entries) if (e.kind === "run") workSpan(e);
 }
 

@@ -81,7 +81,7 @@ function attemptMarkers(attempts: Attempt[], events: JournalEventRow[], componen
             : `attempt ${a.n} after a restate-server restart (pid ${a.pid}): replaying the journal`
           : a.cause === "retry"
             ? `attempt ${a.n} (retry) on pid ${a.pid}: replaying the journal`
-            : `attempt ${a.n} on pid ${a.pid}: resumed after suspension, replaying the journal`;
+            : `attempt ${a.n} on pid ${a.pid}: resumed after ${pausedBefore(events, a.startedAt) ? "the pause" : "suspension"}, replaying the journal`;
     mark({ kind: "attempt", at: a.startedAt, text, attempt: a.n, pid: a.pid, cause: a.cause, gapMs, sinceBackMs });
   }
 }
@@ -109,7 +109,7 @@ function eventMarkers(events: JournalEventRow[], mark: Mark): void {
         step,
       });
     } else if (e.event_type === "Paused") {
-      mark({ kind: "paused", at: e.appended_at, afterIndex: e.after_journal_entry_index, text: "paused: retries exhausted; resume it with the admin API", step });
+      mark({ kind: "paused", at: e.appended_at, afterIndex: e.after_journal_entry_index, text: "paused (by `pause`, or its retries ran out): it waits until resumed", step });
     }
   }
 }
@@ -156,6 +156,11 @@ function downFor(components: Snapshot["components"], back: Snapshot["components"
   const t = ms(back.at);
   const exit = lastBefore(components.filter((x) => x.component === back.component && x.kind === "exit").map((x) => x.at), t);
   return exit !== undefined ? t - exit : undefined;
+}
+
+/** A pause came before this attempt (since the previous attempt): it is a resume, not a retry. */
+function pausedBefore(events: JournalEventRow[], at: string): boolean {
+  return events.some((e) => e.event_type === "Paused" && ms(e.appended_at) <= ms(at));
 }
 
 /** A delayed start: on time or late, from real times (due vs running). */

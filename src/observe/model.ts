@@ -3,7 +3,8 @@
 // Pure: a Snapshot in, a Timeline out, so the recorded fixtures test it without a stack.
 import type { Attempt, InvocationInfo, InvocationRow, JournalEventRow, Snapshot, Timeline, TimelineEntry } from "./types.js";
 import { ms } from "./model-common.js";
-import { judgeBodies, readAttempts } from "./model-attempts.js";
+import { judgeBodies, readAttempts, workSpans } from "./model-attempts.js";
+import { judgeCopiedRuns, restartInfo } from "./restarts.js";
 import { journalEntries, waits } from "./model-entries.js";
 import { timelineMarkers } from "./model-markers.js";
 
@@ -26,9 +27,11 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
   const { attempts, bodyRuns } = readAttempts(steps, events, snap.components, inv.status === "completed", offset);
   const entries = journalEntries(rows, inv.created_at, offset);
   judgeBodies(entries, bodyRuns, attempts, hasStepLog);
+  judgeCopiedRuns(inv, entries, attempts);
+  workSpans(entries);
   waits(entries, attempts, steps, snap.components, inv.running_at ?? inv.created_at);
   const markers = timelineMarkers({ inv, snap, attempts, events, offset });
-  const info = invocationInfo(inv, { entries, attempts, events, hasStepLog, end: inv.completed_at ? ms(inv.completed_at) : ms(snap.takenAt) });
+  const info = { ...invocationInfo(inv, { entries, attempts, events, hasStepLog, end: inv.completed_at ? ms(inv.completed_at) : ms(snap.takenAt) }), ...restartInfo(snap, inv, entries) };
 
   const children =
     depth >= MAX_DEPTH
