@@ -75,7 +75,7 @@ export const tour = verb<{ all?: boolean; yes?: boolean; crash?: boolean }, Tour
   path: "tour",
   group: "play",
   summary: "a guided tour: the guarantee, each step run for real, where to look, the journal, and a check",
-  args: [{ name: "[pattern]", description: "pattern name (see `patterns list`)" }],
+  args: [{ name: "[pattern]", description: "pattern name (see `npx patterns list`)" }],
   options: [
     { flags: "--all", description: "every tour in turn, without pauses, then a pass/fail summary (exit 1 if any fails)" },
     { flags: "-y, --yes", description: "do not pause (also implied without a terminal and with --json)" },

@@ -74,7 +74,7 @@ export async function awaitPromise(url: string, name: string, timeoutMs?: number
     if (e instanceof DurablePromiseTimeout)
       throw new PlaygroundError(
         `promise ${name} is still pending after ${Math.round(timeoutMs! / 100) / 10} s`,
-        `await it again later (the promise is durable), or complete it: patterns promise resolve ${name} '<json>'`,
+        `await it again later (the promise is durable), or complete it: npx patterns promise resolve ${name} '<json>'`,
       );
     throw callError(e, `awaiting promise ${name}`);
   }

@@ -93,7 +93,7 @@ const promiseReject = verb({
   examples: [`npx patterns promise reject prom-2 "help!"`, `npx patterns promise reject prom-2 "no seats left" --json`],
   async run(ctx, nameArg: string, message: string) {
     const name = validatePromiseName(nameArg);
-    if (message.trim() === "") throw new UsageError("the error message is empty", `give a reason, e.g. patterns promise reject ${name} "help!"`);
+    if (message.trim() === "") throw new UsageError("the error message is empty", `give a reason, e.g. npx patterns promise reject ${name} "help!"`);
     const stack = ctx.stack();
     const r = await rejectPromise(stack.ingressUrl, name, message);
     ctx.equivalent(promiseCall(stack.ingressUrl, "reject", { promiseName: name, errorMessage: message }));
