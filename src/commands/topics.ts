@@ -7,7 +7,7 @@ import type { RunningStack } from "../runtime/stack.js";
 import { PlaygroundError } from "../errors.js";
 import { verb } from "./verb.js";
 import { c, sym } from "../ui/palette.js";
-import { table, terminalWidth } from "../ui/text.js";
+import { displayWidth, hanging, table, terminalWidth } from "../ui/text.js";
 
 export interface PartitionInfo {
   partition: number;
@@ -121,14 +121,26 @@ export function renderTopics(r: TopicsReport): string[] {
     lines.push(c.dim("no Kafka subscriptions"));
     return lines;
   }
-  const subHead = ["subscription", "topic → handler", "partition", "committed", "end", "lag"];
-  const subs: string[][] = [];
-  for (const s of r.subscriptions) {
-    for (const p of s.partitions) subs.push([s.id, `${s.topic} ${sym.arrow} ${s.sink}`, String(p.partition), p.committed === null ? "-" : String(p.committed), String(p.logEnd), String(p.lag)]);
-  }
-  // the subscription id and the route wrap rather than widen the table past the terminal
-  lines.push(...table(subHead, subs, { width: terminalWidth(), flexible: [0, 1], minWidth: 12, right: [2, 3, 4, 5] }));
+  lines.push(...subscriptionLines(r.subscriptions, terminalWidth()));
   return lines;
+}
+
+/**
+ * One row per subscription and partition when that fits the width; otherwise each subscription is a line of its own
+ * (id, topic → handler: ids and handler names are long words that must not be split) over its partitions' rows.
+ */
+export function subscriptionLines(subscriptions: TopicsReport["subscriptions"], width: number): string[] {
+  const nums = (p: TopicsReport["subscriptions"][number]["partitions"][number]) => [String(p.partition), p.committed === null ? "-" : String(p.committed), String(p.logEnd), String(p.lag)];
+  const head = ["subscription", "topic → handler", "partition", "committed", "end", "lag"];
+  const rows = subscriptions.flatMap((s) => s.partitions.map((p) => [s.id, `${s.topic} ${sym.arrow} ${s.sink}`, ...nums(p)]));
+  const wide = table(head, rows, { width: Number.MAX_SAFE_INTEGER, right: [2, 3, 4, 5] });
+  if (wide.every((l) => displayWidth(l) <= width)) return wide;
+  const out: string[] = [];
+  for (const s of subscriptions) {
+    out.push(...hanging("", `${c.id(s.id)}  ${s.topic} ${sym.arrow} ${s.sink}`, width, 2));
+    out.push(...table(["  partition", "committed", "end", "lag"], s.partitions.map((p) => [`  ${nums(p)[0]}`, ...nums(p).slice(1)]), { width, right: [0, 1, 2, 3] }));
+  }
+  return out;
 }
 
 export const topics = verb({
