@@ -317,7 +317,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
       const d = await s.cli(["doctor", "--json"], { timeoutMs: 120_000 });
       const checks = (JSON.parse(d.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks;
       expect(checks.find((c) => c.name === "invocation through Restate")?.ok).toBe(true);
-      expect(checks.find((c) => c.name === "cluster")).toMatchObject({ ok: false, detail: expect.stringMatching(/n1 down/) });
+      expect(checks.find((c) => c.name === "cluster")).toMatchObject({ ok: false, detail: expect.stringMatching(/N1 down/) });
     } finally {
       // stop (below) must also cope with a node that is down; nothing to restore here
     }
