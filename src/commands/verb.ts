@@ -8,7 +8,7 @@ import { requireStack, type RunningStack } from "../runtime/stack.js";
 import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
 import { spinner, type Step } from "../ui/spinner.js";
-import { printEquivalent, type RawCall } from "./lib/curl.js";
+import { printEquivalent, type RawCall } from "../ui/curl.js";
 
 export interface GlobalOptions {
   stateDir?: string;

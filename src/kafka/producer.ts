@@ -7,7 +7,6 @@
 //   // → [{ topic, partition: 0, offset: 12, key: "userid1", timestamp }]
 import type { Message, PartitionMetadata, Producer, Admin } from "kafkajs";
 import { PlaygroundError } from "../errors.js";
-import type { StackState } from "../runtime/state.js";
 import { keyProblem, MAX_VALUE_BYTES, TOPICS, valueProblems } from "./schema.js";
 
 export interface KafkaRecord {
@@ -46,8 +45,14 @@ export class InvalidRecordError extends PlaygroundError {
   }
 }
 
+/** What a stack's state says about Kafka (the fields of the state file this module reads). */
+export interface KafkaOfStack {
+  brokers: string[];
+  kafka: { kind: string };
+}
+
 /** Something that knows the stack's brokers: a RunningStack, its state, or a list of host:port. */
-export type BrokerSource = { state: Pick<StackState, "brokers" | "kafka"> } | Pick<StackState, "brokers" | "kafka"> | string[];
+export type BrokerSource = { state: KafkaOfStack } | KafkaOfStack | string[];
 
 /** The broker list of a stack; throws when the stack runs without Kafka (--no-kafka). */
 export function brokersOf(source: BrokerSource): string[] {
@@ -59,7 +64,7 @@ export function brokersOf(source: BrokerSource): string[] {
   return state.brokers;
 }
 
-export function hasKafka(source: { state: Pick<StackState, "kafka"> } | Pick<StackState, "kafka">): boolean {
+export function hasKafka(source: { state: Pick<KafkaOfStack, "kafka"> } | Pick<KafkaOfStack, "kafka">): boolean {
   const state = "state" in source ? source.state : source;
   return state.kafka.kind !== "none";
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli.js";
-import { registry } from "../../src/tours/registry.js";
+import { registry } from "../../src/registry.js";
 import { allTours } from "../../src/tours/tours.js";
 import { actionChoices, commandLine, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
 import { listPatterns, renderList } from "../../src/commands/interactive/list.js";
@@ -40,7 +40,7 @@ describe("the menu's actions", () => {
   });
 
   it("puts the actions between the tour and the other choices, each naming the command it runs", () => {
-    const t = allTours().find((x) => x.name === "sagas")!;
+    const t = allTours(registry).find((x) => x.name === "sagas")!;
     const choices = actionChoices(t, patternActions(registry.find((p) => p.name === "sagas")!));
     const verbs = choices.filter((ch) => typeof ch.value === "object");
     expect(verbs.map((ch) => ch.description)).toEqual([
@@ -50,7 +50,7 @@ describe("the menu's actions", () => {
     expect(choices[0]!.value).toBe("tour");
     // sagas has a comparison: the menu offers it; durable-rpc has none
     expect(choices.find((ch) => ch.value === "compare")?.description).toMatch(/^same as: npx patterns compare sagas/);
-    const rpcTour = allTours().find((x) => x.name === "durable-rpc")!;
+    const rpcTour = allTours(registry).find((x) => x.name === "durable-rpc")!;
     expect(actionChoices(rpcTour).some((ch) => ch.value === "compare")).toBe(false);
   });
 

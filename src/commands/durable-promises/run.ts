@@ -2,7 +2,7 @@
 // (src/services/durable-promises/client.ts), the way an application would use durable promises.
 import { durablePromise, DurablePromiseRejected, DurablePromiseTimeout, type PromiseInfo } from "../../services/durable-promises/client.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { callError } from "../../runtime/ingress.js";
 
 export const PROMISE_SERVER = "durablePromiseServer";

@@ -3,7 +3,7 @@
 import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient } from "../../runtime/ingress.js";
-import { type RawCall } from "../lib/curl.js";
+import { type RawCall } from "../../ui/curl.js";
 import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";

@@ -10,7 +10,7 @@ import type { LedgerEntry } from "../../services/lib/simulated.js";
 import { SAGA_RUN_STEPS, SAGA_SYSTEMS, SEED_BOOKING, type BookingRequest, type SagaSimulation, type SagaStep, type TripView } from "../../services/sagas/model.js";
 import { humanDuration, shortId } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { callOk, detailOf, errorText, ledgerWhere, path, suffix } from "../lib/calls.js";
 
 export interface BookOptions {

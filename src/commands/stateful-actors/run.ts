@@ -9,7 +9,7 @@ import { MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, keysOverlap, replayMachi
 import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { attach, callOk, detailOf, invocationsById, ledgerWhere, path, send, suffix, transientErrors } from "../lib/calls.js";
 
 export function transitionTimes(stack: RunningStack): { nominalMs: number; scaledMs: number } {

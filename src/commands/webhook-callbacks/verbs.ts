@@ -2,7 +2,7 @@
 // WebhookCallbackRouter/onStripeEvent like a payment provider would, with the event id as idempotency key (pattern 3).
 import { type RunningStack } from "../../runtime/stack.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
-import { type RawCall } from "../lib/curl.js";
+import { type RawCall } from "../../ui/curl.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "../../services/webhook-callbacks/api.js";

@@ -7,17 +7,17 @@
 // private 3-node cluster on free loopback ports in a temp dir, runs there, and stops it: a kill of the only node is
 // what the crash tours already show, and skipping would leave the tour unchecked by `tour --all`.
 import { randomBytes } from "node:crypto";
-import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "./types.js";
-import { invocationPartitionKeys, invocations } from "../observe/index.js";
-import { readCluster, partitionOf, replicationFactor, type ClusterView } from "../runtime/cluster.js";
-import { findStack, killComponent, type RunningStack } from "../runtime/stack.js";
-import { isAlive, readState, type NodeState } from "../runtime/state.js";
-import { readLedger, type LedgerEntry } from "../services/lib/simulated.js";
-import { bookingPayload, tripStatus } from "../commands/sagas/run.js";
-import { send, path } from "../commands/lib/calls.js";
-import { submitTask } from "../commands/message-queue/verbs.js";
-import { readFeed, sendPosts } from "../commands/user-feed/run.js";
-import { errorMessage } from "../errors.js";
+import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "../../tours/types.js";
+import { invocationPartitionKeys, invocations } from "../../observe/index.js";
+import { readCluster, partitionOf, replicationFactor, type ClusterView } from "../../runtime/cluster.js";
+import { findStack, killComponent, type RunningStack } from "../../runtime/stack.js";
+import { isAlive, readState, type NodeState } from "../../runtime/state.js";
+import { readLedger, type LedgerEntry } from "../../services/lib/simulated.js";
+import { bookingPayload, tripStatus } from "../sagas/run.js";
+import { send, path } from "../lib/calls.js";
+import { submitTask } from "../message-queue/verbs.js";
+import { readFeed, sendPosts } from "../user-feed/run.js";
+import { errorMessage } from "../../errors.js";
 
 const SAGAS = 6;
 const USERS = 3;
@@ -227,7 +227,7 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
 async function demo(ctx: DemoContext): Promise<DemoResult> {
   if (nodesOf(ctx.stack).length >= 3) return scenario(ctx, ctx.stack, false);
   ctx.say("this stack is a single node: starting a private 3-node cluster for this tour (free loopback ports, a temp dir; stopped afterwards)");
-  const { startStack } = await import("../lab/stack.js");
+  const { startStack } = await import("../../lab/stack.js");
   const lab = await startStack({ prefix: "ha", nodes: 3 });
   try {
     const stack = findStack(lab.stateDir);

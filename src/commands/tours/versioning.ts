@@ -8,16 +8,16 @@
 // so the tour never edits a source file; the supervisor starts the worker with it, as it does for a --watch rebuild.
 // The tour leaves the stack on a fresh deployment of the default code, and no invocation of its own running.
 import { randomBytes } from "node:crypto";
-import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "./types.js";
-import { pinnedDeployments } from "../observe/deployments.js";
-import { eventually, invocation, journal, type InvocationRow } from "../observe/index.js";
-import { control, type RunningStack } from "../runtime/stack.js";
-import { readState, type DeploymentState } from "../runtime/state.js";
-import { ingressError, ingressFetch } from "../runtime/ingress.js";
-import type { ReloadOutcome } from "../runtime/watch.js";
-import { CODE_VARIANT_ENV, VERSION_SERVICE, VERSION_STEPS, type VersionResult } from "../services/system/steps.js";
-import { curlFor } from "../commands/lib/curl.js";
-import { errorMessage } from "../errors.js";
+import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "../../tours/types.js";
+import { pinnedDeployments } from "../../observe/deployments.js";
+import { eventually, invocation, journal, type InvocationRow } from "../../observe/index.js";
+import { control, type RunningStack } from "../../runtime/stack.js";
+import { readState, type DeploymentState } from "../../runtime/state.js";
+import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import type { ReloadOutcome } from "../../runtime/watch.js";
+import { CODE_VARIANT_ENV, VERSION_SERVICE, VERSION_STEPS, type VersionResult } from "../../services/system/steps.js";
+import { curlFor } from "../../ui/curl.js";
+import { errorMessage } from "../../errors.js";
 
 const HOLD_MS = 4000;
 
