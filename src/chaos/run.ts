@@ -82,7 +82,7 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
   };
 }
 
-/** 25 in the default six-minute run (the bar), 5 in the smoke run, about one per 15 s otherwise. */
+/** 25 in the default six-minute run, 5 in the smoke run, about one per 15 s otherwise. */
 export function minimumFaults(o: Pick<ChaosOptions, "durationMs" | "smoke">): number {
   if (o.smoke) return 5;
   return o.durationMs >= 360_000 ? 25 : Math.max(1, Math.floor(o.durationMs / 15_000));

@@ -2,7 +2,7 @@
 // `render(data) → lines`. `mount` turns them into commander commands and owns, in one place, what every verb shares:
 // the global options, finding the running stack, `--json` (one document on stdout), colour, the "same with curl"
 // hints (from the calls `run` reported), help groups and examples. Errors are mapped to messages and exit codes in
-// src/main.ts only.
+// src/cli.ts only.
 import { Argument, Command, Option } from "commander";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
 import { note, out, printJson } from "../ui/output.js";

@@ -160,7 +160,7 @@ describe("the sagas tour's words about the rolled-back trip", () => {
   });
 
   it('fails when the journal shows "Cancel car" RAN 2× (the crash struck inside the child\'s body)', () => {
-    // what the issue saw: the crash timer fired in CarRentals/cancel's body, which then ran again on the new worker
+    // a crash seen in a real run: the crash timer fired in CarRentals/cancel's body, which then ran again on the new worker
     const bad = crashedTrip({ verdict: "ran-again", runs: [body(1, 100, 1200, "interrupted", false), body(2, 200, 2100, "ok", true)] });
     const checks = judge(rollbackClaims("inv_trip", "payment", true), bad);
     expect(failedNames(checks)).toEqual(['payment refused: "Cancel car" appears once in the journal, its body ran once', 'payment refused: "Cancel car" ran after the worker restarted, once']);

@@ -1,5 +1,5 @@
 // `patterns pay signals --amount 109 [--delayed] [--decline]`: one handler that waits for the simulated payment
-// provider's synchronous answer or, when it says "processing", for its webhook via an awakeable (pattern 5).
+// provider's synchronous answer or, when it says "processing", for its webhook via an awakeable.
 import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient } from "../../runtime/ingress.js";
@@ -114,7 +114,7 @@ function amountOption(v: string): number {
 }
 
 export const declarations: Declaration[] = [
-  verbGroup({ path: "pay", group: "patterns", summary: "payment signals: sync answer or webhook, joined in one handler (pattern 5)" }),
+  verbGroup({ path: "pay", group: "patterns", summary: "payment signals: sync answer or webhook, joined in one handler" }),
   verb<{ amount: number; delayed?: boolean; decline?: boolean; method?: string; lostResponse?: boolean; id?: string }, PaySignalsResult>({
     path: "pay signals",
     summary: "call signalPayments/processPayment against the simulated payment provider",

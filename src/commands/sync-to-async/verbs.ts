@@ -1,5 +1,5 @@
 // `patterns upload [--slow] [--timeout 5s]`: submit the dataUploader workflow, wait synchronously up to the
-// timeout, and otherwise switch to "we will e-mail you the link" through resultAsEmail (pattern 4).
+// timeout, and otherwise switch to "we will e-mail you the link" through resultAsEmail.
 import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient } from "../../runtime/ingress.js";
@@ -112,7 +112,7 @@ export const declarations: Declaration[] = [
   verb<{ slow?: boolean; timeout: number; id?: string; email: string; waitEmail?: boolean }, UploadResult>({
     path: "upload",
     group: "patterns",
-    summary: "sync to async: wait for an upload's URL, and when it takes too long have it e-mailed instead (pattern 4)",
+    summary: "sync to async: wait for an upload's URL, and when it takes too long have it e-mailed instead",
     options: [
       { flags: "--slow", description: `simulate a slow upload (${SLOW_UPLOAD_MS / 1000} s instead of ${FAST_UPLOAD_MS / 1000} s)` },
       { flags: "--timeout <duration>", description: "how long to wait synchronously before switching to e-mail", parse: durationOption("--timeout"), default: 5000 },
