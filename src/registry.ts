@@ -33,7 +33,7 @@ export async function cliFolder(name: string): Promise<CliSide> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "ERR_MODULE_NOT_FOUND" && err.message.includes(`commands/${name}/index`)) {
-      throw new Error(`the pattern "${name}" of src/services/registry.ts has no CLI folder: src/commands/${name}/index.ts is missing`);
+      throw new Error(`the pattern "${name}" of src/services/registry.ts has no CLI folder: src/commands/${name}/index.ts is missing`, { cause: e });
     }
     throw e;
   }

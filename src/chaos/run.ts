@@ -222,10 +222,10 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   const admin = () => findStack(lab.stateDir)?.admin ?? lab.admin;
   const ledger: LedgerEntry[] = [];
   const done: FaultRecord[] = [];
-  let teardown: Teardown = { orphans: [], listeners: [] };
+  let teardown: Teardown;
   let drainMs: number | null = null;
-  let stuck = 0;
-  let states = new Map<string, ChaosState>();
+  let stuck: number;
+  let states: Map<string, ChaosState>;
   try {
     say(`  stack up in ${humanDuration(lab.startMs)} (state ${lab.stateDir}); producing…`);
     const t0 = Date.now();

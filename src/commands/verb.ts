@@ -78,8 +78,7 @@ export interface VerbSpec<O = Record<string, unknown>, D = unknown> {
   help?: string;
   /** left out of `--help` and completion (still runs) */
   hidden?: boolean;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(ctx: VerbContext<O>, ...args: any[]): Promise<D | undefined> | D | undefined;
+  run(ctx: VerbContext<O>, ...args: unknown[]): Promise<D | undefined> | D | undefined;
   /** text form of the data; without it, `run` prints for itself (streams like --follow) and returns nothing */
   render?(data: D, ctx: VerbContext<O>): string | string[] | void;
   /** the --json document when it is not the data itself */
@@ -99,7 +98,7 @@ export interface GroupSpec {
   examples?: string[];
 }
 
-export type Declaration = VerbSpec<any, any> | GroupSpec; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Declaration = VerbSpec<never, unknown> | GroupSpec;
 
 export function verb<O = Record<string, unknown>, D = unknown>(spec: VerbSpec<O, D>): VerbSpec<O, D> {
   return { ...spec, kind: "verb" };

@@ -1,5 +1,6 @@
 // The menu's actions come from the registry and the verb declarations (not a second list), and `list` wraps instead
 // of cutting: pure parts, checked against the real program and registry.
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli.js";
@@ -89,7 +90,7 @@ describe("list wraps at word boundaries", () => {
   const words = (s: string) => s.split(/\s+/).filter(Boolean);
 
   it.each([80, 160])("at %i columns: no line wider, nothing cut, every word of every summary kept", (width) => {
-    const lines = renderList(report, width).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+    const lines = renderList(report, width).map((l) => stripVTControlCharacters(l));
     expect(lines.filter((l) => l.length > width), `lines wider than ${width}`).toEqual([]);
     // an ellipsis only where the registry itself has one (a verb's example value), never from cutting
     const inData = [...report.patterns.flatMap((p) => [p.summary, ...p.verbs]), ...report.tours.map((t) => t.summary)].join(" ").split("…").length - 1;
@@ -101,8 +102,8 @@ describe("list wraps at word boundaries", () => {
 
   it("wraps coloured text without leaving a colour open across lines, and cuts only an over-long word", () => {
     const lines = wrapAnsi(`plain \x1b[2mdim words that go on\x1b[22m after`, 10);
-    expect(lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""))).toEqual(["plain dim", "words that", "go on", "after"]);
-    expect(lines[0], "the dim colour is closed at the end of the line").toMatch(/\x1b\[(0|22)m$/);
+    expect(lines.map((l) => stripVTControlCharacters(l))).toEqual(["plain dim", "words that", "go on", "after"]);
+    expect(lines[0]!.slice(lines[0]!.lastIndexOf("\x1b[") + 1), "the dim colour is closed at the end of the line").toMatch(/^\[(0|22)m$/);
     expect(lines[1]!.startsWith("\x1b[2m")).toBe(true);
     expect(wrapAnsi("a,b,c,d,e,f,g", 6)).toEqual(["a,b,c,", "d,e,f,", "g"]);
     const t = wrapTable(["a", "b"], [["short", "one two three four five six"]], 20, [1], 5);

@@ -1,5 +1,6 @@
 // Tours' words are checks: the journal claims judged on recorded journals (test/unit/timeline-fixtures, taken from a
 // real stack) and on constructed ones. A journal that contradicts what a tour says must fail the tour's check.
+import { stripVTControlCharacters } from "node:util";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -201,7 +202,7 @@ describe("the tour's check lines", () => {
     const { checkLines } = await import("../../src/commands/interactive/tour.js");
     const detail = "machineOperator/m-abc/setUp: replayed (attempt 1 pid 30151); attempts 2, 3 took its result from the journal without running it";
     const report = { name: "x", title: "X", passed: false, ms: 1200, checks: [{ name: '"begin transition to UP" was replayed from the journal, not run again', ok: false, detail }] };
-    const lines = checkLines(report, 80).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+    const lines = checkLines(report, 80).map((l) => stripVTControlCharacters(l));
     expect(lines.filter((l) => l.length > 80), "lines wider than 80").toEqual([]);
     expect(lines.length).toBeGreaterThan(2);
     const words = lines.join(" ").split(/\s+/);

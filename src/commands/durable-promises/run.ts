@@ -8,8 +8,7 @@ import { callError } from "../../runtime/ingress.js";
 export const PROMISE_SERVER = "durablePromiseServer";
 
 export function validatePromiseName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (name.trim() === "" || name.length > 200 || /[\u0000-\u001f\u007f]/.test(name))
+  if (name.trim() === "" || name.length > 200 || /\p{Cc}/u.test(name))
     throw new UsageError(`promise name "${name}" is not valid`, "use a non-empty name of at most 200 printable characters, e.g. prom-1");
   return name;
 }

@@ -117,7 +117,7 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
   const started = Date.now();
   const p = path("BookingWorkflow", tripId, "run");
   let res;
-  let fired = false;
+  let fired: boolean;
   try {
     res = await ingressFetch(stack.ingressUrl, p, { method: "POST", body: request, timeoutMs: 180_000 });
   } finally {

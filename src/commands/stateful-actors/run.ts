@@ -42,7 +42,7 @@ export async function machineAction(stack: RunningStack, id: string, action: Mac
   const p = path("machineOperator", id, action);
   const started = Date.now();
   let answer: Awaited<ReturnType<typeof callOk<string>>>;
-  let fired = false;
+  let fired: boolean;
   try {
     answer = await callOk<string>(stack, p, body, `${action} of ${id}`);
   } finally {
