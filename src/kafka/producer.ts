@@ -195,13 +195,12 @@ export interface PlaygroundProducer {
   close(): Promise<void>;
 }
 
-export async function openProducer(source: BrokerSource, opts: Pick<ProduceOptions, "clientId" | "timeoutMs"> = {}): Promise<PlaygroundProducer> {
-  const brokers = brokersOf(source);
-  const timeoutMs = opts.timeoutMs ?? 15_000;
+/** A connected kafkajs producer and admin client, with the partitioner the producer uses. */
+async function connect(brokers: string[], clientId: string | undefined, timeoutMs: number) {
   // loaded on demand: most CLI calls never touch Kafka, and kafkajs is a large share of a call's start-up
   const { Kafka, logLevel, Partitioners } = await import("kafkajs");
   const kafka = new Kafka({
-    clientId: opts.clientId ?? "restate-patterns-cli",
+    clientId: clientId ?? "restate-patterns-cli",
     brokers,
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
@@ -216,17 +215,23 @@ export async function openProducer(source: BrokerSource, opts: Pick<ProduceOptio
     maxInFlightRequests: 1,
   });
   const admin: Admin = kafka.admin();
-  const partitioner = Partitioners.DefaultPartitioner();
-  const metadata = new Map<string, PartitionMetadata[]>();
-  let known: string[] | undefined;
-
-  const fail = (e: unknown, topic?: string) => mapKafkaError(e, { topic, brokers, knownTopics: known });
   try {
     await withTimeout(Promise.all([producer.connect(), admin.connect()]), timeoutMs, "connecting to the broker");
   } catch (e) {
     await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
-    throw fail(e);
+    throw mapKafkaError(e, { brokers });
   }
+  return { producer, admin, partitioner: Partitioners.DefaultPartitioner() };
+}
+
+export async function openProducer(source: BrokerSource, opts: Pick<ProduceOptions, "clientId" | "timeoutMs"> = {}): Promise<PlaygroundProducer> {
+  const brokers = brokersOf(source);
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const { producer, admin, partitioner } = await connect(brokers, opts.clientId, timeoutMs);
+  const metadata = new Map<string, PartitionMetadata[]>();
+  let known: string[] | undefined;
+
+  const fail = (e: unknown, topic?: string) => mapKafkaError(e, { topic, brokers, knownTopics: known });
 
   const topics = async () => {
     known = (await withTimeout(admin.fetchTopicMetadata(), timeoutMs, "reading topics")).topics.map((t) => t.name).sort();

@@ -63,12 +63,21 @@ const CALL_STEPS: Record<string, string> = {
 };
 
 /** The saga's steps in journal order, from the journal of the BookingWorkflow/run invocation. */
+/** The parts of a journal entry's entry_lite_json the saga's step list reads. */
+interface LiteEntry {
+  Command?: {
+    Run?: { name?: string; completion_id?: number };
+    Call?: { invocation_target?: { Service?: { name: string; handler: string } } };
+  };
+  Notification?: { id?: { CompletionId?: number }; result?: unknown };
+}
+
 export async function journalSteps(stack: RunningStack, invocationId: string): Promise<JournalStep[]> {
   const rows = await journal(stack.admin, [invocationId], { lite: true });
   const out: JournalStep[] = [];
   const runByCompletion = new Map<number, JournalStep>();
   for (const r of rows) {
-    let lite: Record<string, any> = {};
+    let lite: LiteEntry = {};
     try {
       lite = JSON.parse(r.entry_lite_json ?? "{}");
     } catch {
