@@ -1,5 +1,5 @@
 // `patterns demo <pattern>`: run a pattern's scenario for real and check its claims; exit 1 if a check fails.
-import { findPattern, registry } from "../tours/registry.js";
+import { findPattern, registry } from "../registry.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { UsageError } from "../errors.js";
 import { note } from "../ui/output.js";

@@ -2,7 +2,7 @@
 // (and the hidden `readme`). Everything is generated from the pattern registry, so new patterns show up by themselves.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { registry } from "../tours/registry.js";
+import { registry } from "../registry.js";
 import { allTours, findTour } from "../tours/tours.js";
 import { readmePath, renderPatternTable, writeReadme, readmeIsFresh } from "../tours/readme.js";
 import { PlaygroundError, UsageError } from "../errors.js";
@@ -41,7 +41,7 @@ export async function runMenu(program: Command): Promise<void> {
 }
 
 function unknownTour(name: string): UsageError {
-  const names = allTours().map((t) => t.name);
+  const names = allTours(registry).map((t) => t.name);
   const near = closest(name, names);
   return new UsageError(`unknown pattern "${name}"`, near.length ? `did you mean ${near.join(" or ")}? (all: npx patterns list)` : `use one of: ${names.join(", ")}`);
 }
@@ -87,20 +87,20 @@ export const tour = verb<{ all?: boolean; yes?: boolean; crash?: boolean }, Tour
     const hasVerb = (v: string) => rootOf(ctx.command).commands.some((x) => x.name() === v);
     if (o.all) {
       if (name) throw new UsageError("give a pattern or --all, not both", "npx patterns tour --all --yes");
-      return presentAll(allTours(), { stack: ctx.stack(), json: ctx.json, yes: true, crash: o.crash !== false, hasVerb });
+      return presentAll(allTours(registry), { stack: ctx.stack(), json: ctx.json, yes: true, crash: o.crash !== false, hasVerb });
     }
     if (!name) {
-      if (ctx.json || !interactiveTerminal()) throw new UsageError("which tour?", `npx patterns tour <pattern>, one of: ${allTours().map((t) => t.name).join(", ")}`);
+      if (ctx.json || !interactiveTerminal()) throw new UsageError("which tour?", `npx patterns tour <pattern>, one of: ${allTours(registry).map((t) => t.name).join(", ")}`);
       const { select } = await import("@inquirer/prompts");
       name = await select(
         {
           message: "Which tour?",
-          choices: allTours().map((t) => ({ value: t.name, name: `${t.title} ${c.dim(`(${t.category})`)}`, description: t.summary })),
+          choices: allTours(registry).map((t) => ({ value: t.name, name: `${t.title} ${c.dim(`(${t.category})`)}`, description: t.summary })),
         },
         { output: process.stderr },
       );
     }
-    const found = findTour(name);
+    const found = findTour(name, registry);
     if (!found) throw unknownTour(name);
     if (!ctx.json && interactiveTerminal() && !findStack(o.stateDir)) await offerStart(o.stateDir);
     const stack = ctx.stack();
@@ -232,7 +232,7 @@ export const completion = verb({
   ],
   run(ctx, shell: "bash" | "zsh") {
     // a script, not data: the same with or without --json
-    const nodes = completionTree(rootOf(ctx.command), allTours().map((t) => t.name));
+    const nodes = completionTree(rootOf(ctx.command), allTours(registry).map((t) => t.name));
     process.stdout.write(shell === "bash" ? bashScript(nodes) : zshScript(nodes));
   },
 });

@@ -153,7 +153,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     if (name === "restate" && state.nodes) continue;
     const comp = state.components[name];
     if (!comp) continue; // a stack started by an older version has no client app
-    let healthy = false;
+    let healthy: boolean;
     if (comp.phase === "disabled") healthy = true;
     else if (name === "restate") healthy = isAlive(comp.pid) && (await admin.healthy());
     else if (name === "broker" && comp.phase === "external") {

@@ -2,7 +2,7 @@
 // `render(data) → lines`. `mount` turns them into commander commands and owns, in one place, what every verb shares:
 // the global options, finding the running stack, `--json` (one document on stdout), colour, the "same with curl"
 // hints (from the calls `run` reported), help groups and examples. Errors are mapped to messages and exit codes in
-// src/main.ts only.
+// src/cli.ts only.
 import { Argument, Command, Option } from "commander";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
 import { liveState } from "../runtime/state.js";
@@ -10,7 +10,7 @@ import { stopWaitingWhen } from "../observe/eventually.js";
 import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
 import { spinner, type Step } from "../ui/spinner.js";
-import { printEquivalent, type RawCall } from "./lib/curl.js";
+import { printEquivalent, type RawCall } from "../ui/curl.js";
 import { formatDuration } from "../lib/duration.js";
 import { isDurationParser } from "../lib/parse.js";
 import { terminalWidth } from "../ui/text.js";
@@ -84,8 +84,7 @@ export interface VerbSpec<O = Record<string, unknown>, D = unknown> {
   help?: string;
   /** left out of `--help` and completion (still runs) */
   hidden?: boolean;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(ctx: VerbContext<O>, ...args: any[]): Promise<D | undefined> | D | undefined;
+  run(ctx: VerbContext<O>, ...args: unknown[]): Promise<D | undefined> | D | undefined;
   /** text form of the data; without it, `run` prints for itself (streams like --follow) and returns nothing */
   render?(data: D, ctx: VerbContext<O>): string | string[] | void;
   /** the --json document when it is not the data itself */
@@ -105,7 +104,7 @@ export interface GroupSpec {
   examples?: string[];
 }
 
-export type Declaration = VerbSpec<any, any> | GroupSpec; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Declaration = VerbSpec<never, unknown> | GroupSpec;
 
 export function verb<O = Record<string, unknown>, D = unknown>(spec: VerbSpec<O, D>): VerbSpec<O, D> {
   return { ...spec, kind: "verb" };

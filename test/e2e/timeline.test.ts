@@ -85,7 +85,7 @@ describe("timeline of one invocation", () => {
     expect(text.stdout).toMatch(/sleep +cool-off +1s +wake-up \d\d:\d\d:\d\d/);
     expect(text.stdout).toMatch(/└─ playgroundLane\/recovery-/);
     expect(text.stdout).toMatch(/ctx\.run steps: 4 ran live/);
-    expect(text.stdout).not.toMatch(/\x1b\[/);
+    expect(text.stdout).not.toContain("\x1b[");
     expect(text.stderr).toContain("sys_journal"); // the equivalent query
     // COLUMNS=80 (not a terminal): every line fits, children are one row each on the parent's axis, in time order
     const narrow = await patterns(["timeline", id], { env: { COLUMNS: "80" } });

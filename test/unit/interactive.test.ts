@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { buildProgram, onlyGlobalOptions } from "../../src/cli.js";
-import { registry } from "../../src/tours/registry.js";
+import { registry } from "../../src/registry.js";
 import { allTours, builtInTours, tourFor } from "../../src/tours/tours.js";
 import { readmeIsFresh, readmePath, renderPatternTable, replaceBetweenMarkers } from "../../src/tours/readme.js";
 import { allServices } from "../../src/services/catalog.js";
@@ -36,7 +36,7 @@ function commandOf(verb: string): Command | undefined {
 
 describe("the pattern registry", () => {
   it("has unique kebab-case names, also among the built-in tours", () => {
-    const names = allTours().map((t) => t.name);
+    const names = allTours(registry).map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
   });
@@ -63,7 +63,7 @@ describe("the pattern registry", () => {
   });
 
   it("has at least one crash-and-resume tour", () => {
-    expect(allTours().some((t) => t.crash)).toBe(true);
+    expect(allTours(registry).some((t) => t.crash)).toBe(true);
   });
 });
 
@@ -82,7 +82,7 @@ describe("README pattern table", () => {
 });
 
 describe("menu and list", () => {
-  const tours = allTours();
+  const tours = allTours(registry);
   it("offers every category that has tours, then list/invocations/kill/watch/ui/quit", () => {
     const top = topChoices(tours);
     const categories = top.flatMap((ch) => (ch.value.kind === "category" ? [ch.value.category] : []));
@@ -121,7 +121,7 @@ describe("menu and list", () => {
 });
 
 describe("completion", () => {
-  const nodes = completionTree(program, allTours().map((t) => t.name));
+  const nodes = completionTree(program, allTours(registry).map((t) => t.name));
   it.each(["bash", "zsh"] as const)("%s completes every verb", (shell) => {
     const script = shell === "bash" ? bashScript(nodes) : zshScript(nodes);
     for (const cmd of program.commands) if (!(cmd as unknown as { _hidden?: boolean })._hidden) expect(script).toContain(cmd.name());

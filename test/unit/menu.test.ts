@@ -1,10 +1,11 @@
 // The menu's actions come from the registry and the verb declarations (not a second list), and `list` wraps instead
 // of cutting: pure parts, checked against the real program and registry.
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli.js";
 import { durationOption } from "../../src/lib/parse.js";
-import { registry } from "../../src/tours/registry.js";
+import { registry } from "../../src/registry.js";
 import { allTours } from "../../src/tours/tours.js";
 import { actionChoices, commandLine, optionDefault, pickList, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
 import { listPatterns, renderList } from "../../src/commands/interactive/list.js";
@@ -52,7 +53,7 @@ describe("the menu's actions", () => {
   });
 
   it("puts the actions between the tour and the other choices, each naming the command it runs", () => {
-    const t = allTours().find((x) => x.name === "sagas")!;
+    const t = allTours(registry).find((x) => x.name === "sagas")!;
     const choices = actionChoices(t, patternActions(registry.find((p) => p.name === "sagas")!));
     const verbs = choices.filter((ch) => typeof ch.value === "object");
     expect(verbs.map((ch) => ch.description)).toEqual([
@@ -62,7 +63,7 @@ describe("the menu's actions", () => {
     expect(choices[0]!.value).toBe("tour");
     // sagas has a comparison: the menu offers it; durable-rpc has none
     expect(choices.find((ch) => ch.value === "compare")?.description).toMatch(/^same as: npx patterns compare sagas/);
-    const rpcTour = allTours().find((x) => x.name === "durable-rpc")!;
+    const rpcTour = allTours(registry).find((x) => x.name === "durable-rpc")!;
     expect(actionChoices(rpcTour).some((ch) => ch.value === "compare")).toBe(false);
   });
 
@@ -101,7 +102,7 @@ describe("list wraps at word boundaries", () => {
   const words = (s: string) => s.split(/\s+/).filter(Boolean);
 
   it.each([80, 160])("at %i columns: no line wider, nothing cut, every word of every summary kept", (width) => {
-    const lines = renderList(report, width).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+    const lines = renderList(report, width).map((l) => stripVTControlCharacters(l));
     expect(lines.filter((l) => l.length > width), `lines wider than ${width}`).toEqual([]);
     // an ellipsis only where the registry itself has one (a verb's example value), never from cutting
     const inData = [...report.patterns.flatMap((p) => [p.summary, ...p.verbs]), ...report.tours.map((t) => t.summary)].join(" ").split("…").length - 1;

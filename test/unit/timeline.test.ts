@@ -187,7 +187,7 @@ describe("render", () => {
     expect(all.replace(/\s+/g, " ")).toMatch(/attempt 2 took its result from the journal without running it/);
     expect(all).toMatch(/CRASH +worker pid \d+ died \(SIGKILL\)/);
     expect(all).toMatch(/sleep +cool-off/);
-    expect(all).not.toMatch(/\x1b\[/);
+    expect(all).not.toContain("\x1b[");
     const during = renderTimeline(timelineOf("during"), { width: 120 }).join("\n");
     expect(during).toMatch(/RAN 2×/);
   });
@@ -204,7 +204,7 @@ describe("render", () => {
 
   it("fitLine keeps colour codes and cuts at the visible width", () => {
     expect(fitLine("abcdefghij", 5)).toBe("abcd…");
-    expect(fitLine("\x1b[31mabcdefghij\x1b[39m", 5)).toMatch(/^\x1b\[31mabcd…/);
+    expect(fitLine("\x1b[31mabcdefghij\x1b[39m", 5).slice(0, 10)).toBe("\x1b[31mabcd…");
     expect(fitLine("short", 10)).toBe("short");
   });
 });
@@ -308,7 +308,7 @@ describe("a timeline read in one pass", () => {
       const off = offsets(lines);
       const backwards = off.flatMap((x, i) => (i > 0 && x + 10 < off[i - 1]! ? [`${name}: +${off[i - 1]} then +${x}`] : []));
       expect(backwards, "rows out of time order").toEqual([]);
-      expect(lines.join("\n")).not.toMatch(/\x1b\[/);
+      expect(lines.join("\n")).not.toContain("\x1b[");
     }
   });
 

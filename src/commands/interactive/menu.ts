@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { CommanderError, type Command } from "commander";
 import { checkbox, confirm, input, select, Separator } from "@inquirer/prompts";
 import { allTours, type Tour } from "../../tours/tours.js";
-import { registry } from "../../tours/registry.js";
+import { registry, type RegistryEntry } from "../../registry.js";
 import { findStack, requireStack } from "../../runtime/stack.js";
 import { PlaygroundError } from "../../errors.js";
 import { note, out } from "../../ui/output.js";
@@ -22,7 +22,6 @@ import { killFromMenu } from "../faults.js";
 import type { ArgSpec, OptionSpec, VerbSpec } from "../verb.js";
 import { formatDuration } from "../../lib/duration.js";
 import { isDurationParser } from "../../lib/parse.js";
-import type { PatternEntry } from "../../tours/types.js";
 import { shortId } from "../../ui/output.js";
 import { paintStatus } from "./format.js";
 import type { InvocationRow } from "./invocations.js";
@@ -154,7 +153,7 @@ export function exampleOptionValues(spec: Pick<VerbSpec, "path" | "examples">): 
 }
 
 /** A pattern's actions: the declared verbs its registry entry lists, once each, in the registry's order. */
-export function patternActions(p: Pick<PatternEntry, "verbs" | "declarations">): VerbAction[] {
+export function patternActions(p: Pick<RegistryEntry, "verbs" | "declarations">): VerbAction[] {
   const verbs = (p.declarations ?? []).filter((d): d is VerbSpec => d.kind !== "group" && !(d as VerbSpec).hidden) as VerbSpec[];
   const out: VerbAction[] = [];
   for (const line of p.verbs) {

@@ -17,7 +17,7 @@ export function checkKeyArg(raw: string | undefined, what: string, example: stri
   const v = (raw ?? "").trim();
   if (!v) throw new UsageError(`${what} is missing`, `for example ${example}`);
   if (v.length > 200) throw new UsageError(`${what} is too long (${v.length} characters, at most 200)`, `for example ${example}`);
-  if (/[\s\u0000-\u001f\u007f]/.test(v)) throw new UsageError(`${what} must not contain spaces or control characters, got ${JSON.stringify(v)}`, `for example ${example}`);
+  if (/[\s\p{Cc}]/u.test(v)) throw new UsageError(`${what} must not contain spaces or control characters, got ${JSON.stringify(v)}`, `for example ${example}`);
   return v;
 }
 

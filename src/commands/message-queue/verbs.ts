@@ -1,10 +1,10 @@
-// `patterns queue submit|result|list`: Restate as a (delayed) task queue (pattern 2). Tasks go in by one-way send
+// `patterns queue submit|result|list`: Restate as a (delayed) task queue. Tasks go in by one-way send
 // with an idempotency key; a result can be fetched later by invocation id or by that key.
 import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient, ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { durationOption } from "../common.js";
-import { type RawCall } from "../lib/curl.js";
+import { type RawCall } from "../../ui/curl.js";
 import { humanDuration } from "../../ui/output.js";
 import { clock } from "../../observe/model.js";
 import { table } from "../../ui/text.js";
@@ -168,7 +168,7 @@ function limitOption(v: string): number {
 }
 
 export const declarations: Declaration[] = [
-  verbGroup({ path: "queue", group: "patterns", summary: "(delayed) message queue: one-way sends to asyncTaskWorker/runTask (pattern 2)" }),
+  verbGroup({ path: "queue", group: "patterns", summary: "(delayed) message queue: one-way sends to asyncTaskWorker/runTask" }),
   verb<{ delay?: number; id?: string; key?: string }, SubmitResult>({
     path: "queue submit",
     summary: "send a task one-way, optionally delayed; the same --id twice is accepted once",

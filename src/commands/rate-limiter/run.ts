@@ -8,7 +8,7 @@ import { DEFAULT_LIMITER, RL_SYSTEM } from "../../services/rate-limiter/names.js
 import { admittedRate } from "../../services/rate-limiter/token-bucket.js";
 import type { LimiterView, RunTaskResult } from "../../services/rate-limiter/limiter.js";
 import type { LimiterState } from "../../services/rate-limiter/token-bucket.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 
 export const LIMITER = "Limiter";
 export const LIMITED_TASK = "LimitedTask";

@@ -10,7 +10,7 @@ import type { LedgerEntry } from "../../services/lib/simulated.js";
 import { SAGA_RUN_STEPS, SAGA_SYSTEMS, SEED_BOOKING, type BookingRequest, type SagaSimulation, type SagaStep, type TripView } from "../../services/sagas/model.js";
 import { humanDuration, shortId } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { callOk, detailOf, errorText, ledgerWhere, path, suffix } from "../lib/calls.js";
 
 export interface BookOptions {
@@ -64,12 +64,21 @@ const CALL_STEPS: Record<string, string> = {
 };
 
 /** The saga's steps in journal order, from the journal of the BookingWorkflow/run invocation. */
+/** The parts of a journal entry's entry_lite_json the saga's step list reads. */
+interface LiteEntry {
+  Command?: {
+    Run?: { name?: string; completion_id?: number };
+    Call?: { invocation_target?: { Service?: { name: string; handler: string } } };
+  };
+  Notification?: { id?: { CompletionId?: number }; result?: unknown };
+}
+
 export async function journalSteps(stack: RunningStack, invocationId: string): Promise<JournalStep[]> {
   const rows = await journal(stack.admin, [invocationId], { lite: true });
   const out: JournalStep[] = [];
   const runByCompletion = new Map<number, JournalStep>();
   for (const r of rows) {
-    let lite: Record<string, any> = {};
+    let lite: LiteEntry = {};
     try {
       lite = JSON.parse(r.entry_lite_json ?? "{}");
     } catch {
@@ -120,7 +129,7 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
   const started = Date.now();
   const p = path("BookingWorkflow", tripId, "run");
   let res;
-  let fired = false;
+  let fired: boolean;
   try {
     res = await ingressFetch(stack.ingressUrl, p, { method: "POST", body: request, timeoutMs: 180_000 });
   } finally {

@@ -46,6 +46,31 @@ async function invocationsPerKey(stack: RunningStack, service: string, handler: 
   return check("one invocation per record, none duplicated", ok, keys.map((k) => `${k}: ${got[k]} (expected ${expected[k]})`).join("; "));
 }
 
+/** The feeds and the simulated posts system: each post once, in order, and the feed's post is the one created. */
+async function feedChecks(stack: DemoContext["stack"], o: { u1: string; u2: string; ids: string[]; contents: [string, string] }) {
+  const { u1, u2, ids } = o;
+  const checks: Check[] = [];
+  const [f1, f2] = [await readFeed(stack, u1), await readFeed(stack, u2)];
+  checks.push(
+    check(
+      "each feed holds its posts once, in order",
+      f1.map((p) => p.content).join("|") === o.contents.join("|") && f2.length === 1 && new Set(f1.map((p) => p.postId)).size === 2,
+      `${u1}: ${f1.map((p) => JSON.stringify(p.content)).join(", ")}; ${u2}: ${f2.length} post(s)`,
+    ),
+  );
+  const created = readLedger(stack.paths.root, { system: "posts", action: "create" }).filter((e) => ids.includes((e.detail as { invocationId?: string })?.invocationId ?? ""));
+  const perInvocation = ids.map((id) => created.filter((e) => (e.detail as { invocationId?: string }).invocationId === id).length);
+  const feedIds = new Set([...f1, ...f2].map((p) => p.postId));
+  checks.push(
+    check(
+      "each post was created exactly once in the simulated posts system, and that post is the one in the feed",
+      perInvocation.every((n) => n === 1) && created.every((e) => feedIds.has(e.key)),
+      `creates per post: ${perInvocation.join(", ")}`,
+    ),
+  );
+  return { checks, feeds: [f1, f2] as const };
+}
+
 // ---- user-feed -------------------------------------------------------------------------------------------------
 
 export async function demo(ctx: DemoContext): Promise<DemoResult> {
@@ -111,23 +136,8 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     for (const cl of claims) say(`  journal: ${cl.says}`);
     checks.push(...(await journalChecks(stack, claims)));
 
-    const [f1, f2] = [await readFeed(stack, u1), await readFeed(stack, u2)];
-    checks.push(
-      check(
-        "each feed holds its posts once, in order",
-        f1.map((p) => p.content).join("|") === [first.content, second.content].join("|") && f2.length === 1 && new Set(f1.map((p) => p.postId)).size === 2,
-        `${u1}: ${f1.map((p) => JSON.stringify(p.content)).join(", ")}; ${u2}: ${f2.length} post(s)`,
-      ),
-    );
-    const created = readLedger(stack.paths.root, { system: "posts", action: "create" }).filter((e) => ids.includes((e.detail as { invocationId?: string })?.invocationId ?? ""));
-    const perInvocation = ids.map((id) => created.filter((e) => (e.detail as { invocationId?: string }).invocationId === id).length);
-    const feedIds = new Set([...f1, ...f2].map((p) => p.postId));
-    checks.push(
-      check(
-        "each post was created exactly once in the simulated posts system, and that post is the one in the feed",
-        perInvocation.every((n) => n === 1) && created.every((e) => feedIds.has(e.key)),
-        `creates per post: ${perInvocation.join(", ")}`,
-      ),
-    );
+    const feeds = await feedChecks(stack, { u1, u2, ids, contents: [first.content, second.content] });
+    checks.push(...feeds.checks);
+    const [f1, f2] = feeds.feeds;
     return { checks, data: { run, users: [u1, u2], firstPost: r1.invocationId, records: sent.records, feed: { [u1]: f1, [u2]: f2 } } };
   }
