@@ -10,7 +10,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { expect, it } from "vitest";
 import { crc32c } from "../src/broker/crc32c.js";
 import { decodeRecords, encodeBatch, readBatchHeader, type NewRecord } from "../src/broker/batch.js";
-import { decodeResponse, encodeRequest } from "../src/broker/protocol.js";
+import { ApiKey, decodeResponse, encodeRequest } from "../src/broker/protocol.js";
 import { startApacheKafka, type ApacheKafka } from "./kafka-reference.js";
 import { startLoneBroker, type LoneBroker } from "./lone-broker.js";
 
@@ -60,6 +60,9 @@ export async function startPair(): Promise<Pair> {
   writeFileSync(spec, SPEC);
   const [lone, apache] = await Promise.all([startLoneBroker({ spec }), startApacheKafka()]);
   await apache.createTopics(DIFF_TOPICS);
+  // CreateTopics returns when the controller has leaders; the broker may answer NOT_LEADER_OR_FOLLOWER a moment
+  // longer, until its metadata caught up (clients retry on it). The cases start once every partition answers.
+  await waitForPartitions(apache.port);
   return {
     lone,
     apache,
@@ -70,6 +73,25 @@ export async function startPair(): Promise<Pair> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Until a ListOffsets for every partition of every topic is answered without an error (a deadline names what is not). */
+async function waitForPartitions(port: number): Promise<void> {
+  const body = { replicaId: -1, isolationLevel: 0, topics: DIFF_TOPICS.map((t) => ({ name: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => ({ partitionIndex: i, currentLeaderEpoch: -1, timestamp: -1 })) })) };
+  const deadline = Date.now() + 60_000;
+  let last = "";
+  while (Date.now() < deadline) {
+    const c = await RawClient.open(port);
+    const res = await c.call(ApiKey.ListOffsets, 5, body).finally(() => c.close());
+    if (res === "closed") last = "connection closed";
+    else {
+      const bad = (res.topics as { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[]).flatMap((t) => t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.name}/${p.partitionIndex}: error ${p.errorCode}`));
+      if (bad.length === 0) return;
+      last = bad.join(", ");
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Apache Kafka's partitions were not ready after 60 s: ${last}`);
 }
 
 /** Run the same sequence against both brokers, one after the other; the outcomes by broker. */
