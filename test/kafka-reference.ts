@@ -16,21 +16,23 @@ import { projectRoot } from "../src/runtime/paths.js";
 
 const referenceDir = path.join(projectRoot, "kafka-reference");
 const libsDir = path.join(referenceDir, "target", "kafka-libs");
-const FETCH_HINT = "npm run kafka:fetch (Maven and a JDK 17)";
+const FETCH_HINT = "`npm run kafka:fetch`, which needs Maven and a JDK 17";
 
 /** Whether Apache Kafka can start here: the JDK and the jars, or why not. */
 export const kafkaReference: { ok: true; version: string; classpath: string } | { ok: false; reason: string } = (() => {
   const java = spawnSync("java", ["-version"], { encoding: "utf8" });
-  if (java.error || java.status !== 0) return { ok: false, reason: `no JDK: \`java\` is not on PATH (install a JDK 17, then ${FETCH_HINT})` };
+  if (java.error || java.status !== 0) return { ok: false, reason: `no JDK: \`java\` is not on PATH (install a JDK 17 and Maven, then run ${FETCH_HINT.split(",")[0]})` };
   const jar = existsSync(libsDir) ? readdirSync(libsDir).find((f) => /^kafka_2\.13-.*\.jar$/.test(f)) : undefined;
   if (!jar) return { ok: false, reason: `Apache Kafka's jars are not in kafka-reference/target/kafka-libs (run ${FETCH_HINT})` };
   return { ok: true, version: jar.replace(/^kafka_2\.13-|\.jar$/g, ""), classpath: path.join(libsDir, "*") };
 })();
 
 /** A title for the describe block: Kafka's version, or why the block is skipped. Prints the reason when skipping. */
+const toldSkip = new Set<string>();
 export function referenceTitle(file: string, what: string): string {
   if (kafkaReference.ok) return `${what} (Apache Kafka ${kafkaReference.version})`;
-  process.stderr.write(`${file}: SKIPPED: ${kafkaReference.reason}\n`);
+  if (!toldSkip.has(file)) process.stderr.write(`${file}: SKIPPED: ${kafkaReference.reason}\n`);
+  toldSkip.add(file);
   return `${what} (SKIPPED: ${kafkaReference.reason})`;
 }
 
