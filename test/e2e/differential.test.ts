@@ -256,6 +256,35 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
     { kafka: (k) => expect(k).toEqual({ acks: [[0, "0"]], seen: ["0:j0=v0", "1:j1=v1", "2:j2=v2", "3:j3=v3"], committed: ["4"], ends: [["0", "4"]] }) },
   );
 
+  diffCase(
+    getPair,
+    "kafkajs: two members share a 2-partition topic, one leaves, the other is given both partitions",
+    async (t) => {
+      const group = "diff-kafkajs-two";
+      /** a member and the partitions of each assignment it was given, in order (from kafkajs's GROUP_JOIN events) */
+      const member = async () => {
+        const consumer = t.kafka.consumer({ groupId: group, maxWaitTimeInMs: 200, sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 300 });
+        const assignments: number[][] = [];
+        consumer.on(consumer.events.GROUP_JOIN, (e) => assignments.push([...(e.payload.memberAssignment["diff-groups"] ?? [])].sort()));
+        await consumer.connect();
+        await consumer.subscribe({ topic: "diff-groups", fromBeginning: true });
+        await consumer.run({ eachMessage: async () => {} });
+        return { consumer, assignments };
+      };
+      const a = await member();
+      await eventually(`${t.name}: the first member's assignment`, async () => a.assignments.length >= 1, 60_000);
+      const b = await member();
+      await eventually(`${t.name}: both members assigned one partition each`, async () => a.assignments.at(-1)?.length === 1 && b.assignments.at(-1)?.length === 1, 60_000);
+      const split = [a.assignments.at(-1)!, b.assignments.at(-1)!].flat().sort();
+      await b.consumer.disconnect(); // leaves the group (LeaveGroup)
+      await eventually(`${t.name}: the remaining member given both partitions`, async () => a.assignments.at(-1)?.length === 2, 60_000);
+      const after = a.assignments.at(-1);
+      await a.consumer.disconnect();
+      return { first: a.assignments[0], split, after };
+    },
+    { kafka: (k) => expect(k).toEqual({ first: [0, 1], split: [0, 1], after: [0, 1] }) },
+  );
+
   /** A kafkajs call that may fail, bounded: its error's type or message, or "ok". */
   const attempt = async (what: () => Promise<unknown>): Promise<string> => {
     try {
