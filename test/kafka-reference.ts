@@ -137,8 +137,9 @@ export async function startApacheKafka(): Promise<ApacheKafka> {
 
   const t1 = performance.now();
   const java = ["java", ...JVM_OPTS, log4j, "-cp", classpath, "kafka.Kafka", props].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-  // the shell stops Kafka when its stdin closes (stop(), or this process gone) and waits for it to end
-  const script = `${java} </dev/null & pid=$!; echo "jvm pid $pid"; read _ || true; kill $pid 2>/dev/null; wait $pid`;
+  // the shell stops Kafka when its stdin closes (stop(), or this process gone), waits for it to end and removes
+  // its dir (stop() does too; this is for a test process that was killed)
+  const script = `${java} </dev/null & pid=$!; echo "jvm pid $pid"; read _ || true; kill $pid 2>/dev/null; wait $pid; rm -rf '${dir}'`;
   const proc = spawn("sh", ["-c", script], { stdio: ["pipe", "pipe", "pipe"] });
   const logFile = createWriteStream(path.join(dir, "kafka.log"));
   let text = "";
