@@ -22,6 +22,8 @@ export const DIFF_TOPICS = [
   { name: "diff-groups", partitions: 2 },
   { name: "diff-kcat", partitions: 1 },
   { name: "diff-clients", partitions: 1 },
+  { name: "diff-codec", partitions: 1 },
+  { name: "diff-kcat-gzip", partitions: 1 },
 ];
 
 const SPEC = `# topics for the differential tests: no messages declared, so any key and value is accepted

@@ -130,8 +130,10 @@ export async function startApacheKafka(): Promise<ApacheKafka> {
   const log4j = `-Dlog4j2.configurationFile=${path.join(referenceDir, "log4j2.properties")}`;
 
   const t0 = performance.now();
-  // a cluster id is 16 random bytes in URL-safe base64 without padding, as `kafka-storage random-uuid` prints
-  const clusterId = randomBytes(16).toString("base64url");
+  // a cluster id is 16 random bytes in URL-safe base64 without padding, as `kafka-storage random-uuid` prints; like
+  // Kafka's own, never one starting with "-" (the command line would take it for an option)
+  let clusterId = randomBytes(16).toString("base64url");
+  while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
   await runJava(classpath, [log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], 60_000);
   const formatMs = performance.now() - t0;
 

@@ -83,6 +83,17 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "raw 
 
   diffCase(
     getPair,
+    "a gzip batch is stored and served as it came (codec, records)",
+    async (t) => {
+      const base = (await produced(t, "diff-codec", encodeBatch(recs(5, "g"), { compression: 1 }))).baseOffset as number;
+      const records = (await fetched(t, "diff-codec", base)).records as Buffer;
+      return { codec: records.readInt16BE(21) & 0x7, records: readRecords(records)?.map((r) => `${r.offset - base}:${r.key}`) };
+    },
+    { kafka: (k) => expect(k).toEqual({ codec: 1, records: ["0:g0", "1:g1", "2:g2", "3:g3", "4:g4"] }) },
+  );
+
+  diffCase(
+    getPair,
     "list offsets: earliest and latest",
     async (t) => {
       const [earliest, latest] = [await listed(t, "diff-records", -2), await listed(t, "diff-records", -1)];
@@ -353,6 +364,20 @@ describe.skipIf(!kafkaReference.ok || !haveKcat)(referenceTitle("differential.te
       return { produced: p.code, consumed: [c.code, c.timedOut], lines: c.stdout.trim().split("\n") };
     },
     { kafka: (k) => expect(k).toEqual({ produced: 0, consumed: [0, false], lines: ["0:0:k1:one", "0:1:k2:two", "0:2:k1:three"] }) },
+  );
+
+  diffCase(
+    getPair,
+    "kcat -z gzip: the codec of the batch the broker stored (what librdkafka really sends)",
+    async (t) => {
+      // librdkafka sends a batch uncompressed when compressing does not make it smaller: 20 repetitive values do
+      const lines = Array.from({ length: 20 }, (_, i) => `z${i}:${"compressible ".repeat(20)}${i}`);
+      const p = await kcat(t, ["-P", "-t", "diff-kcat-gzip", "-z", "gzip", "-K:"], lines.join("\n") + "\n");
+      const records = (await fetched(t, "diff-kcat-gzip", 0)).records as Buffer;
+      const got = readRecords(records) ?? [];
+      return { produced: p.code, codec: records.length >= 61 ? records.readInt16BE(21) & 0x7 : "no batch", records: got.length, last: got.at(-1)?.value };
+    },
+    { kafka: (k) => expect(k).toEqual({ produced: 0, codec: 1, records: 20, last: `${"compressible ".repeat(20)}19` }), diff: "librdkafka sends batches uncompressed to the embedded broker" },
   );
 
   diffCase(
