@@ -183,12 +183,6 @@ export function forge(records: NewRecord[], fields: { lastOffsetDelta?: number; 
   return reseal(b);
 }
 
-/** A batch with a header and no records at all (record count 0, lastOffsetDelta −1). */
-export function emptyBatch(): Buffer {
-  const b = encodeBatch([]);
-  return reseal(b);
-}
-
 /** A valid batch with one byte of its records flipped, CRC untouched: a corrupt batch. */
 export function corrupt(records: NewRecord[]): Buffer {
   const b = encodeBatch(records);

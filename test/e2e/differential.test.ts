@@ -139,6 +139,7 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "host
   diffCase(getPair, "a batch whose lastOffsetDelta claims more records than it holds", hostile(() => forgeBatch(3, { lastOffsetDelta: 9 })), { kafka: refused(INVALID_RECORD), diff: "lastOffsetDelta is not checked against the record count" });
   diffCase(getPair, "a batch whose lastOffsetDelta claims fewer records than it holds", hostile(() => forgeBatch(3, { lastOffsetDelta: 0 })), { kafka: refused(INVALID_RECORD), diff: "lastOffsetDelta is not checked against the record count" });
   diffCase(getPair, "a batch with a negative lastOffsetDelta", hostile(() => forgeBatch(3, { lastOffsetDelta: -7 })), { kafka: refused(INVALID_RECORD), diff: "lastOffsetDelta is not checked against the record count" });
+  // encodeBatch of no records: record count 0, lastOffsetDelta -1
   diffCase(getPair, "an empty batch (no records)", hostile(() => forgeBatch(0, {})), { kafka: refused(INVALID_RECORD), diff: "an empty batch is accepted" });
   diffCase(getPair, "a control batch from a client", hostile(() => forgeBatch(1, { attributes: 0x20 })), { kafka: refused(INVALID_RECORD), diff: "client batches flagged as control batches are accepted" });
   // Kafka refuses transactional records in a produce request without a transactional id (the id is not authorised)
