@@ -60,21 +60,25 @@ export async function startPair(): Promise<Pair> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "diff-spec-"));
   const spec = path.join(dir, "asyncapi.yaml");
   writeFileSync(spec, SPEC);
-  const [lone, apache] = await Promise.all([startLoneBroker({ spec }), startApacheKafka()]);
-  await apache.createTopics(DIFF_TOPICS);
-  // CreateTopics returns when the controller has leaders; the broker may answer NOT_LEADER_OR_FOLLOWER a moment
-  // longer, until its metadata caught up (clients retry on it). The cases start once every partition answers.
-  await waitForPartitions(apache.port);
-  return {
-    lone,
-    apache,
-    embedded: target("embedded", lone.port),
-    kafka: target("kafka", apache.port),
-    async stop() {
-      await Promise.all([lone.stop(), apache.stop()]);
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const [a, b] = await Promise.allSettled([startLoneBroker({ spec }), startApacheKafka()]);
+  const stop = async () => {
+    await Promise.all([a.status === "fulfilled" ? a.value.stop() : undefined, b.status === "fulfilled" ? b.value.stop() : undefined]);
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    // one of the two failed to start: the other one is stopped, not left running
+    if (a.status === "rejected") throw a.reason;
+    if (b.status === "rejected") throw b.reason;
+    await b.value.createTopics(DIFF_TOPICS);
+    // CreateTopics returns when the controller has leaders; the broker may answer NOT_LEADER_OR_FOLLOWER a moment
+    // longer, until its metadata caught up (clients retry on it). The cases start once every partition answers.
+    await waitForPartitions(b.value.port);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const [lone, apache] = [a.value, b.value];
+  return { lone, apache, embedded: target("embedded", lone.port), kafka: target("kafka", apache.port), stop };
 }
 
 /** Until a ListOffsets for every partition of every topic is answered without an error (a deadline names what is not). */

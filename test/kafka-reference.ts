@@ -134,7 +134,10 @@ export async function startApacheKafka(): Promise<ApacheKafka> {
   // Kafka's own, never one starting with "-" (the command line would take it for an option)
   let clusterId = randomBytes(16).toString("base64url");
   while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
-  await runJava(classpath, [log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], 60_000);
+  await runJava(classpath, [log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], 60_000).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   const formatMs = performance.now() - t0;
 
   const t1 = performance.now();
@@ -168,6 +171,7 @@ export async function startApacheKafka(): Promise<ApacheKafka> {
     await waitForLine(proc, () => text, /Kafka Server started/, `Apache Kafka on 127.0.0.1:${port} to say "Kafka Server started"`, 90_000);
   } catch (e) {
     hardKill();
+    rmSync(dir, { recursive: true, force: true });
     throw e;
   }
   const startMs = performance.now() - t1;
