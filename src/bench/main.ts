@@ -14,7 +14,7 @@ import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
 import { percentile, median, ratio } from "./stats.js";
 import { eventually, invocation, journal, journalCounts } from "../observe/index.js";
 import { readNdjson } from "../lib/ndjson.js";
-import { table } from "../ui/output.js";
+import { table } from "../ui/text.js";
 import { clusterBench } from "./cluster.js";
 import { reloadBench } from "./reload.js";
 import type { Ports } from "../runtime/config.js";

@@ -19,7 +19,8 @@ import { findStack } from "../runtime/stack.js";
 import { kafkaProducer, sleep } from "../lab/measure.js";
 import { eventPlan, faultSchedule, type Fault, type PlannedEvent } from "./schedule.js";
 import { verdict, type Evidence, type FaultRecord, type LedgerEntry, type Verdict } from "./invariants.js";
-import { humanDuration, table } from "../ui/output.js";
+import { humanDuration } from "../ui/output.js";
+import { table } from "../ui/text.js";
 import { countInvocationsByStatus, stateRows } from "../observe/index.js";
 
 export interface ChaosOptions {

@@ -15,7 +15,7 @@ export const demo = verb({
   path: "demo",
   group: "play",
   summary: "run a pattern's scenario for real and check what it claims",
-  args: [{ name: "<pattern>", description: "pattern name (see `patterns list`)" }],
+  args: [{ name: "<pattern>", description: "pattern name (see `npx patterns list`)" }],
   examples: ["npx patterns demo user-feed", "npx patterns demo sagas --json"],
   async run(ctx, name: string) {
     const p = findPattern(name);

@@ -9,7 +9,7 @@ import { PlaygroundError, UsageError } from "../errors.js";
 import { intOption } from "./common.js";
 import { note, out } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import { closest } from "./interactive/format.js";
+import { closest } from "../ui/text.js";
 import { collectList, renderList, type ListReport } from "./interactive/list.js";
 import { fetchState, renderState, stateJson, type StateReport } from "./interactive/state.js";
 import { invocationsSql, stateSql } from "../observe/sql.js";
@@ -18,6 +18,20 @@ import { interactiveTerminal, presentAll, presentTour, summaryLines, TourStopped
 import { openUrl, probe, uiUrl } from "./interactive/ui.js";
 import { bashScript, completionTree, zshScript } from "./interactive/completion.js";
 import { verb } from "./verb.js";
+import { findStack } from "../runtime/stack.js";
+
+/** What `invocations` shows, as columns of the invocation table: the "same with curl" query selects these. */
+const SHOWN_COLUMNS = ["id", "target", "status", "created_at", "completed_at", "retry_count", "last_failure"] as const;
+
+/** In a terminal, a tour with the playground stopped offers to start it (as the menu does); "no" ends with the fix. */
+async function offerStart(stateDir: string | undefined): Promise<void> {
+  const { confirm } = await import("@inquirer/prompts");
+  const yes = await confirm({ message: "The playground is not running. Start it now? (npx patterns start)", default: true }, { output: process.stderr });
+  if (!yes) return; // ctx.stack() then says it is not running, and how to start it
+  const { runStart, summary } = await import("./start.js");
+  const r = await runStart({ stateDir });
+  for (const l of summary(r.state)) note(l);
+}
 
 /** `patterns` with no arguments in a terminal. */
 export async function runMenu(program: Command): Promise<void> {
@@ -61,7 +75,7 @@ export const tour = verb<{ all?: boolean; yes?: boolean; crash?: boolean }, Tour
   path: "tour",
   group: "play",
   summary: "a guided tour: the guarantee, each step run for real, where to look, the journal, and a check",
-  args: [{ name: "[pattern]", description: "pattern name (see `patterns list`)" }],
+  args: [{ name: "[pattern]", description: "pattern name (see `npx patterns list`)" }],
   options: [
     { flags: "--all", description: "every tour in turn, without pauses, then a pass/fail summary (exit 1 if any fails)" },
     { flags: "-y, --yes", description: "do not pause (also implied without a terminal and with --json)" },
@@ -88,6 +102,7 @@ export const tour = verb<{ all?: boolean; yes?: boolean; crash?: boolean }, Tour
     }
     const found = findTour(name);
     if (!found) throw unknownTour(name);
+    if (!ctx.json && interactiveTerminal() && !findStack(o.stateDir)) await offerStart(o.stateDir);
     const stack = ctx.stack();
     try {
       // the tour narrates itself as it goes; what is left to print is the --all summary
@@ -143,7 +158,8 @@ export const invocations = verb<{ status?: string; service?: string; key?: strin
     const stack = ctx.stack();
     const filter = { status: o.status, service: o.service, key: o.key, limit: o.limit, all: o.all };
     const rows = await listInvocations(stack, filter);
-    ctx.equivalent({ url: `${stack.state.adminUrl}/query`, body: { query: invocationsSql(invocationsQuery(filter)) } });
+    // the columns the view shows (the verb reads more to compute them), so the line stays short enough to copy
+    ctx.equivalent({ url: `${stack.state.adminUrl}/query`, body: { query: invocationsSql(invocationsQuery(filter), SHOWN_COLUMNS) } });
     return { invocations: rows };
   },
   render: (r) => renderInvocations(r.invocations),

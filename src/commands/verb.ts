@@ -5,10 +5,16 @@
 // src/main.ts only.
 import { Argument, Command, Option } from "commander";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
+import { liveState } from "../runtime/state.js";
+import { stopWaitingWhen } from "../observe/eventually.js";
 import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
 import { spinner, type Step } from "../ui/spinner.js";
 import { printEquivalent, type RawCall } from "./lib/curl.js";
+import { formatDuration } from "../lib/duration.js";
+import { isDurationParser } from "../lib/parse.js";
+import { terminalWidth } from "../ui/text.js";
+import { fitHelpText } from "./lib/help.js";
 
 export interface GlobalOptions {
   stateDir?: string;
@@ -114,6 +120,11 @@ export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 }
 
+/** The width `--help` is laid out in: the terminal's, COLUMNS when piped, else 80 (commander's own default). */
+export function helpWidth(error = false): number {
+  return terminalWidth(error ? process.stderr : process.stdout, 80);
+}
+
 function parentOf(program: Command, words: string[]): Command {
   let at = program;
   for (const w of words) {
@@ -122,6 +133,17 @@ function parentOf(program: Command, words: string[]): Command {
     at = next;
   }
   return at;
+}
+
+/** From now on every wait of this verb ends at once when this stack is stopped (from another terminal, or it died). */
+function watched(stack: RunningStack): RunningStack {
+  stopWaitingWhen(() => {
+    const { state, stale } = liveState(stack.paths.stateFile);
+    if (!state) return `its state file ${stack.paths.stateFile} is gone: \`npx patterns stop\` ran`;
+    if (stale || state.supervisorPid !== stack.state.supervisorPid) return `its supervisor (pid ${stack.state.supervisorPid}) is no longer running`;
+    return undefined;
+  });
+  return stack;
 }
 
 function context<O>(command: Command): VerbContext<O> {
@@ -135,7 +157,7 @@ function context<O>(command: Command): VerbContext<O> {
     json,
     command,
     calls,
-    stack: () => (stack ??= requireStack(opts.stateDir)),
+    stack: () => (stack ??= watched(requireStack(opts.stateDir))),
     spinner: (text) => spinner(text, { json }),
     say: (line) => {
       if (!json) note(line);
@@ -162,13 +184,17 @@ function addVerb(parent: Command, spec: VerbSpec): Command {
     if (o.choices) opt.choices(o.choices);
     if (o.suggest) Object.assign(opt, { suggestions: [...o.suggest] });
     if (o.parse) opt.argParser(o.parse);
-    if (o.default !== undefined) opt.default(o.default);
+    // a duration's default is shown as a duration ("2s"), the form the option accepts back
+    if (o.default !== undefined) opt.default(o.default, isDurationParser(o.parse) && typeof o.default === "number" ? formatDuration(o.default) : undefined);
     if (o.hidden) opt.hideHelp();
     if (o.required) opt.makeOptionMandatory();
     cmd.addOption(opt);
   }
   for (const alias of spec.aliases ?? []) cmd.alias(alias);
-  if (spec.examples?.length || spec.help) cmd.addHelpText("after", `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`);
+  if (spec.examples?.length || spec.help) {
+    const after = `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`;
+    cmd.addHelpText("after", (context) => fitHelpText(after, helpWidth(context.error)));
+  }
   cmd.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
     const positional = params.slice(0, -2);
@@ -200,7 +226,7 @@ export function mount(program: Command, declarations: readonly Declaration[]): v
     if (d.kind === "group") {
       cmd = parent.command(words.at(-1)!).description(d.summary);
       for (const alias of d.aliases ?? []) cmd.alias(alias);
-      if (d.examples?.length) cmd.addHelpText("after", examples(...d.examples));
+      if (d.examples?.length) cmd.addHelpText("after", (context) => fitHelpText(examples(...d.examples!), helpWidth(context.error)));
     } else cmd = addVerb(parent, d as VerbSpec);
     if (d.group && parent === program) cmd.helpGroup(HELP_GROUPS[d.group]);
     cmd.exitOverride();

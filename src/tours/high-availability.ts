@@ -18,6 +18,7 @@ import { send, path } from "../commands/lib/calls.js";
 import { submitTask } from "../commands/message-queue/verbs.js";
 import { readFeed, sendPosts } from "../commands/user-feed/run.js";
 import { errorMessage } from "../errors.js";
+import { humanDuration } from "../ui/output.js";
 
 const SAGAS = 6;
 const USERS = 3;
@@ -65,7 +66,7 @@ async function startWork(stack: RunningStack, run: string, say: (l: string) => v
   say(`${SAGAS} sagas: BookingWorkflow/${trips[0]}…/run (flight, car, payment), one-way`);
   const tasks = Array.from({ length: TASKS }, (_, i) => `${run}-task-${i}`);
   for (const id of tasks) ids.push((await submitTask(stack, { task: "resize image", id, delayMs: TASK_DELAY_MS })).invocationId);
-  say(`${TASKS} delayed queue tasks: asyncTaskWorker/runTask, due in ${TASK_DELAY_MS / 1000} s, idempotency keys ${tasks[0]}…`);
+  say(`${TASKS} delayed queue tasks: asyncTaskWorker/runTask, due in ${humanDuration(TASK_DELAY_MS)}, idempotency keys ${tasks[0]}…`);
   const users = Array.from({ length: USERS }, (_, i) => `${run}-user${i}`);
   for (const u of users) {
     const sent = await sendPosts(stack, u, Array.from({ length: POSTS_PER_USER }, (_, i) => ({ content: `post ${i + 1} of ${u}`, pendingChecks: 2 })));
@@ -116,7 +117,7 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
 
   const killedAt = Date.now();
   const k = await killComponent(live(stack), "restate", { node: victim.node, downMs: DOWN_MS, wait: false, signal: "SIGKILL" });
-  say(`SIGKILL ${victim.name} (pid ${k.pid}); the supervisor restarts it on its data in ${DOWN_MS / 1000} s`);
+  say(`SIGKILL ${victim.name} (pid ${k.pid}); the supervisor restarts it on its data in ${humanDuration(DOWN_MS)}`);
 
   // watch, side by side: the cluster (leadership of the busiest partition, the node coming back) and the work
   let newLeader: string | undefined;
@@ -131,12 +132,12 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
       if (view && failoverMs === undefined && part?.leader && part.leader !== victim.id && view.nodes.find((n) => n.id === part.leader)?.alive) {
         failoverMs = Date.now() - killedAt;
         newLeader = part.leaderName;
-        say(`P${busiest} is now led by ${newLeader}, ${failoverMs} ms after the kill (its follower took over: same log, no data moved)`);
+        say(`P${busiest} is now led by ${newLeader}, ${humanDuration(failoverMs)} after the kill (its follower took over: same log, no data moved)`);
       }
       const me = nodesOf(stack)[victim.node! - 1];
       if (backMs === undefined && me?.phase === "up" && me.pid !== victimState.pid) {
         backMs = Date.now() - killedAt;
-        say(`${victim.name} is back as pid ${me.pid} (${backMs} ms after the kill), on its own data dir`);
+        say(`${victim.name} is back as pid ${me.pid} (${humanDuration(backMs)} after the kill), on its own data dir`);
       }
       if (backMs !== undefined && view?.nodes.find((n) => n.id === victim.id)?.alive) {
         rejoinedMs = Date.now() - killedAt;
@@ -163,8 +164,8 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
 
   // ---- checks: Restate's tables, the state, the ledger ----
   checks.push(check(`the leader of the busiest partition (P${busiest}, ${victim.name}) was SIGKILLed`, !!k.pid && k.pid === victimState.pid, `pid ${k.pid}, ${inFlight} invocations of P${busiest} in flight`));
-  checks.push(check(`P${busiest} got a new leader on a live node while ${victim.name} was down`, failoverMs !== undefined && !!newLeader && newLeader !== victim.name, failoverMs !== undefined ? `${newLeader} after ${failoverMs} ms` : "no new leader seen within 3 min"));
-  checks.push(check(`${victim.name} came back and rejoined the cluster`, rejoinedMs !== undefined, rejoinedMs !== undefined ? `back after ${backMs} ms, alive in the cluster's view after ${rejoinedMs} ms` : "not alive again within 3 min"));
+  checks.push(check(`P${busiest} got a new leader on a live node while ${victim.name} was down`, failoverMs !== undefined && !!newLeader && newLeader !== victim.name, failoverMs !== undefined ? `${newLeader} after ${humanDuration(failoverMs)}` : "no new leader seen within 3 min"));
+  checks.push(check(`${victim.name} came back and rejoined the cluster`, rejoinedMs !== undefined, rejoinedMs !== undefined ? `back after ${humanDuration(backMs ?? NaN)}, alive in the cluster's view after ${humanDuration(rejoinedMs)}` : "not alive again within 3 min"));
   const completed = await completedRows(stack, work.ids);
   const ok = completed.filter((r) => r.completion_result === "success").length;
   checks.push(check("every invocation completed successfully (sys_invocation)", ok === work.ids.length, `${ok} of ${work.ids.length} succeeded`));
@@ -232,7 +233,7 @@ async function demo(ctx: DemoContext): Promise<DemoResult> {
   try {
     const stack = findStack(lab.stateDir);
     if (!stack) throw new Error(`the private cluster in ${lab.stateDir} did not come up`);
-    ctx.say(`  private cluster ready in ${Math.round(lab.startMs)} ms (${lab.stateDir}); same with: npx patterns start --nodes 3`);
+    ctx.say(`  private cluster ready in ${humanDuration(lab.startMs)} (${lab.stateDir}); same with: npx patterns start --nodes 3`);
     return await scenario(ctx, stack, true);
   } finally {
     const t = await lab.stop().catch((e: unknown) => ({ orphans: [] as number[], listeners: [] as number[], error: errorMessage(e) }));

@@ -82,7 +82,7 @@ describe("timeline of one invocation", () => {
     expect(lines[0]).toContain(id);
     expect(lines.filter((l) => l.length > 120), "lines wider than 120").toEqual([]);
     expect(text.stdout).toMatch(/run +prepare .*live/);
-    expect(text.stdout).toMatch(/sleep +cool-off +1\.0 s +wake-up \d\d:\d\d:\d\d/);
+    expect(text.stdout).toMatch(/sleep +cool-off +1s +wake-up \d\d:\d\d:\d\d/);
     expect(text.stdout).toMatch(/└─ playgroundLane\/recovery-/);
     expect(text.stdout).toMatch(/ctx\.run steps: 4 ran live/);
     expect(text.stdout).not.toMatch(/\x1b\[/);

@@ -3,11 +3,12 @@
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli.js";
+import { durationOption } from "../../src/lib/parse.js";
 import { registry } from "../../src/tours/registry.js";
 import { allTours } from "../../src/tours/tours.js";
-import { actionChoices, commandLine, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
+import { actionChoices, commandLine, optionDefault, pickList, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
 import { listPatterns, renderList } from "../../src/commands/interactive/list.js";
-import { wrapAnsi, wrapTable } from "../../src/commands/interactive/format.js";
+import { table, wrap } from "../../src/ui/text.js";
 import type { InvocationRow } from "../../src/observe/types.js";
 
 const program = buildProgram();
@@ -21,6 +22,17 @@ function commandAt(argv: string[]): Command | undefined {
   }
   return cmd === program ? undefined : cmd;
 }
+
+describe("the menu asks options as they are accepted back", () => {
+  it("a step option is a pick list, a duration's default is a duration", () => {
+    const book = patternActions(registry.find((p) => p.name === "sagas")!).find((a) => a.path === "saga book")!;
+    const opt = (long: string) => book.options.find((o) => o.flags.includes(long))!;
+    expect(pickList(opt("--fail"))).toEqual(["flight", "car", "payment"]);
+    expect(pickList(opt("--crash-after"))).toContain("Refund payment");
+    expect(optionDefault({ flags: "--down <duration>", description: "", parse: durationOption("--down"), default: 2000 })).toBe("2s");
+    expect(optionDefault({ flags: "--count <n>", description: "", default: 3 })).toBe("3");
+  });
+});
 
 describe("the menu's actions", () => {
   it("every pattern offers its registry verbs as actions, each a declared command of the program", () => {
@@ -100,12 +112,12 @@ describe("list wraps at word boundaries", () => {
   });
 
   it("wraps coloured text without leaving a colour open across lines, and cuts only an over-long word", () => {
-    const lines = wrapAnsi(`plain \x1b[2mdim words that go on\x1b[22m after`, 10);
+    const lines = wrap(`plain \x1b[2mdim words that go on\x1b[22m after`, 10);
     expect(lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""))).toEqual(["plain dim", "words that", "go on", "after"]);
     expect(lines[0], "the dim colour is closed at the end of the line").toMatch(/\x1b\[(0|22)m$/);
     expect(lines[1]!.startsWith("\x1b[2m")).toBe(true);
-    expect(wrapAnsi("a,b,c,d,e,f,g", 6)).toEqual(["a,b,c,", "d,e,f,", "g"]);
-    const t = wrapTable(["a", "b"], [["short", "one two three four five six"]], 20, [1], 5);
+    expect(wrap("a,b,c,d,e,f,g", 6)).toEqual(["a,b,c,", "d,e,f,", "g"]);
+    const t = table(["a", "b"], [["short", "one two three four five six"]], { width: 20, flexible: [1], minWidth: 5 });
     expect(t.filter((l) => l.length > 20)).toEqual([]);
     expect(t.join(" ").split(/\s+/).filter(Boolean)).toEqual(["a", "b", "short", "one", "two", "three", "four", "five", "six"]);
   });

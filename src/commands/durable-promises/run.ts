@@ -4,6 +4,7 @@ import { durablePromise, DurablePromiseRejected, DurablePromiseTimeout, type Pro
 import { PlaygroundError, UsageError } from "../../errors.js";
 import type { RawCall } from "../lib/curl.js";
 import { callError } from "../../runtime/ingress.js";
+import { humanDuration } from "../../ui/output.js";
 
 export const PROMISE_SERVER = "durablePromiseServer";
 
@@ -73,8 +74,8 @@ export async function awaitPromise(url: string, name: string, timeoutMs?: number
     if (e instanceof DurablePromiseRejected) return { name, state: "rejected", error: e.errorMessage, waitedMs: Date.now() - started, pid: process.pid };
     if (e instanceof DurablePromiseTimeout)
       throw new PlaygroundError(
-        `promise ${name} is still pending after ${Math.round(timeoutMs! / 100) / 10} s`,
-        `await it again later (the promise is durable), or complete it: patterns promise resolve ${name} '<json>'`,
+        `promise ${name} is still pending after ${humanDuration(timeoutMs!)}`,
+        `await it again later (the promise is durable), or complete it: npx patterns promise resolve ${name} '<json>'`,
       );
     throw callError(e, `awaiting promise ${name}`);
   }

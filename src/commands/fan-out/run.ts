@@ -43,7 +43,7 @@ export interface FanOutRun {
 
 export function validateDescription(description: string): string[] {
   const parts = splitDescription(description);
-  if (parts.length === 0) throw new UsageError(`the task "${description}" holds no subtask`, `separate subtasks with commas, e.g. patterns fanout "get out of bed,shower,make coffee"`);
+  if (parts.length === 0) throw new UsageError(`the task "${description}" holds no subtask`, `separate subtasks with commas, e.g. npx patterns fanout "get out of bed,shower,make coffee"`);
   if (parts.length > MAX_SUBTASKS) throw new UsageError(`${parts.length} subtasks is too many (at most ${MAX_SUBTASKS})`, "give fewer comma-separated subtasks");
   return parts;
 }

@@ -5,7 +5,9 @@ import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient, ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { durationOption } from "../common.js";
 import { type RawCall } from "../lib/curl.js";
-import { humanDuration, table } from "../../ui/output.js";
+import { humanDuration } from "../../ui/output.js";
+import { clock } from "../../observe/model.js";
+import { table } from "../../ui/text.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
@@ -59,7 +61,7 @@ export async function submitTask(stack: RunningStack, opts: { task: string; id: 
 }
 
 export function renderSubmit(r: SubmitResult): string[] {
-  const when = r.executionTime ? `runs at ${new Date(r.executionTime).toLocaleTimeString()} (${relative(r.executionTime)})` : "runs now";
+  const when = r.executionTime ? `runs at ${clock(r.executionTime).slice(0, 8)} (${relative(r.executionTime)})` : "runs now";
   if (r.status === "PreviouslyAccepted") {
     return [
       `${sym.warn} ${c.warn("previously accepted")}: idempotency key ${c.id(r.idempotencyKey)} was submitted before, so nothing new was queued`,

@@ -1,6 +1,6 @@
 // `patterns package|delivery register|move|show`: the package (and delivery) tracker, enriched by Kafka records.
 import { PlaygroundError, UsageError } from "../../errors.js";
-import { table } from "../../ui/output.js";
+import { table } from "../../ui/text.js";
 import { c, sym } from "../../ui/palette.js";
 import { moveTracked, registerTracked, seedTimestamp, showTracked, TRACKERS, type MoveResult, type Tracker } from "./run.js";
 import type { LocationUpdate } from "../../services/package-tracker/trackers.js";

@@ -71,7 +71,7 @@ export async function runTasks(stack: RunningStack, name: string, count: number,
   if (!state) {
     // let the task say it, as a user's curl would see it (429 with the fix)
     await runOne(stack, name);
-    throw new PlaygroundError(`limiter ${name} has no rate set`, `set one: patterns ratelimit set 1 1${name === DEFAULT_LIMITER ? "" : ` --limiter ${name}`}`);
+    throw new PlaygroundError(`limiter ${name} has no rate set`, `set one: npx patterns ratelimit set 1 1${name === DEFAULT_LIMITER ? "" : ` --limiter ${name}`}`);
   }
   const started = Date.now();
   const settled = await Promise.allSettled(

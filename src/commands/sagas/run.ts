@@ -38,7 +38,8 @@ export interface BookResult {
   /** retryable failures the simulated systems reported (each one retried by Restate) */
   retries: number;
   elapsedMs: number;
-  crash?: { step: string; fired: boolean };
+  /** the crash this booking asked for (--crash-after), or one armed before it (kill-worker --at-step) that fired during it */
+  crash?: { step: string; fired: boolean; armedBefore?: boolean };
   /** the workflow's steps and compensations in journal order (sys_journal) */
   journal: JournalStep[];
   calls: RawCall[];
@@ -113,6 +114,8 @@ export function tripEffects(stack: RunningStack, tripId: string): LedgerEntry[] 
 export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<BookResult> {
   const tripId = o.tripId ?? `trip-${suffix()}`;
   const request = bookingPayload(o);
+  // a crash armed earlier (kill-worker --at-step) may fire inside this booking: it is said in the result
+  const armedBefore = o.crashAfter ? undefined : readCrashArm(stack.paths.crashArm);
   if (o.crashAfter) armCrash(stack.paths, { step: o.crashAfter, when: "after" });
   const started = Date.now();
   const p = path("BookingWorkflow", tripId, "run");
@@ -148,7 +151,7 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
     effects,
     retries: effects.filter((e) => e.action === "unavailable").length,
     elapsedMs,
-    crash: o.crashAfter ? { step: o.crashAfter, fired } : undefined,
+    crash: o.crashAfter ? { step: o.crashAfter, fired } : armedBefore && !existsSync(stack.paths.crashArm) ? { step: armedBefore.step, fired: true, armedBefore: true } : undefined,
     calls: [
       { url: `${stack.ingressUrl}${p}`, body: request },
       { method: "POST", url: `${stack.ingressUrl}${path("BookingWorkflow", tripId, "getStatus")}` },
@@ -190,7 +193,8 @@ export function renderBooking(r: BookResult): string[] {
     lines.push(`${sym.warn} this trip id was booked before (a workflow's run executes once per key); its record:`);
   }
   lines.push(...renderTrip(r.trip, r.effects));
-  if (r.crash) lines.push(r.crash.fired ? `${sym.warn} the worker was killed after step "${r.crash.step}" and restarted; the saga resumed from its journal` : `${sym.warn} the crash armed after "${r.crash.step}" did not fire (that step did not run)`);
+  if (r.crash?.armedBefore) lines.push(`${sym.warn} the crash armed earlier at step "${r.crash.step}" (kill-worker --at-step) fired during this booking: the worker was killed and restarted, and the saga resumed from its journal`);
+  else if (r.crash) lines.push(r.crash.fired ? `${sym.warn} the worker was killed after step "${r.crash.step}" and restarted; the saga resumed from its journal` : `${sym.warn} the crash armed after "${r.crash.step}" did not fire (that step did not run)`);
   const verdict: Record<BookingOutcome, string> = {
     booked: c.ok("booked"),
     "rolled-back": c.warn("not booked: rolled back"),

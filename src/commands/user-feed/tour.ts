@@ -9,6 +9,7 @@ import { sendToSink, type SentRecord } from "../lib/records.js";
 import { completedOrLatest, countInvocationsByKey, journal, type InvocationRow } from "../../observe/index.js";
 import type { SocialMediaPost } from "../../services/user-feed/user-feed.js";
 import { appearsOnce, claim, journalChecks, runsNamed } from "../../tours/claims.js";
+import { humanDuration } from "../../ui/output.js";
 
 function runId(): string {
   return randomBytes(3).toString("hex");
@@ -85,7 +86,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
       check(
         `no head-of-line blocking: ${u2} completed while ${u1}'s first post was still polling`,
         ms(p2?.completed_at) < ms(p1?.completed_at),
-        `${u2} completed ${((ms(p1?.completed_at) - ms(p2?.completed_at)) / 1000).toFixed(1)} s before ${u1}'s first post`,
+        `${u2} completed ${humanDuration(ms(p1?.completed_at) - ms(p2?.completed_at))} before ${u1}'s first post`,
       ),
     );
     const secondStarted = j3.firstStep("create post");
@@ -93,7 +94,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
       check(
         `per-key order: ${u1}'s second post started only after the first completed`,
         secondStarted !== undefined && secondStarted >= ms(p1?.completed_at),
-        secondStarted !== undefined ? `"create post" of the second post ${((secondStarted - ms(p1?.completed_at)) / 1000).toFixed(2)} s after the first completed` : "no create post step",
+        secondStarted !== undefined ? `"create post" of the second post ${humanDuration(secondStarted - ms(p1?.completed_at))} after the first completed` : "no create post step",
       ),
     );
     const polled = claim(`${u1}'s first post: moderation was polled 4 times with a durable sleep between polls, each poll's body run once`, r1.invocationId, (t) => {
