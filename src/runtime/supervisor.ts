@@ -364,10 +364,24 @@ export class Supervisor {
     const port = Number(first!.slice(idx + 1));
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      if (await canConnect(port, host)) return;
+      if (await canConnect(port, host)) return this.createTopics();
       await sleep(200);
     }
     throw new StartError(`the Kafka broker ${first} is not reachable`, "broker");
+  }
+
+  /** The playground's topics on the external cluster: the missing ones created with the spec's partition counts. */
+  private async createTopics(): Promise<void> {
+    if (this.config.kafka.kind !== "external") return;
+    try {
+      // loaded here: kafkajs is needed only with an external cluster
+      const { ensureTopics } = await import("../kafka/topics.js");
+      const r = await ensureTopics(this.config.kafka.brokers, asyncApiSpecPath);
+      this.log(`topics on ${this.config.kafka.brokers.join(",")}: created ${r.created.join(", ") || "none"}; already there: ${r.existing.join(", ") || "none"}`);
+      for (const note of r.notes) this.log(note);
+    } catch (e) {
+      throw new StartError(`could not create the playground's topics on ${this.config.kafka.brokers.join(",")}: ${errorMessage(e)} (create them as kafka/asyncapi.yaml declares, or allow CreateTopics for this client)`, "broker");
+    }
   }
 
   private workerEnv(port: number, code: WorkerCode): NodeJS.ProcessEnv {
