@@ -364,10 +364,24 @@ export class Supervisor {
     const port = Number(first!.slice(idx + 1));
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      if (await canConnect(port, host)) return;
+      if (await canConnect(port, host)) return this.createTopics();
       await sleep(200);
     }
     throw new StartError(`the Kafka broker ${first} is not reachable`, "broker");
+  }
+
+  /** The playground's topics on the external cluster: the missing ones created with the spec's partition counts. */
+  private async createTopics(): Promise<void> {
+    if (this.config.kafka.kind !== "external") return;
+    try {
+      // loaded here: kafkajs is needed only with an external cluster
+      const { ensureTopics } = await import("../kafka/topics.js");
+      const r = await ensureTopics(this.config.kafka.brokers, asyncApiSpecPath);
+      this.log(`topics on ${this.config.kafka.brokers.join(",")}: created ${r.created.join(", ") || "none"}; already there: ${r.existing.join(", ") || "none"}`);
+      for (const note of r.notes) this.log(note);
+    } catch (e) {
+      throw new StartError(`could not create the playground's topics on ${this.config.kafka.brokers.join(",")}: ${errorMessage(e)} (create them as kafka/asyncapi.yaml declares, or allow CreateTopics for this client)`, "broker");
+    }
   }
 
   private workerEnv(port: number, code: WorkerCode): NodeJS.ProcessEnv {
@@ -1090,6 +1104,8 @@ export function clusterEnv(nodes: Pick<NodeState, "node" | "name" | "fabricPort"
   const me = nodes[node - 1]!;
   return {
     RESTATE_NODE_NAME: me.name,
+    // Restate's own node id (N1, N2, …, what restatectl prints) is then our node number, not the order of joining
+    RESTATE_FORCE_NODE_ID: String(node),
     RESTATE_DEFAULT_REPLICATION: String(replicationFor(nodes.length)),
     RESTATE_METADATA_CLIENT__ADDRESSES: JSON.stringify(nodes.map((n) => `http://127.0.0.1:${n.fabricPort}`)),
     RESTATE_AUTO_PROVISION: node === 1 ? "true" : "false",
