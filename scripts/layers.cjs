@@ -8,8 +8,9 @@ const layers = [
   { name: "entry", path: "^src/((?!registry\\.ts$|errors\\.ts$)[^/]+\\.ts$|bench/|chaos/)" },
   // the declared verbs, the patterns' CLI folders, and the registry that loads those folders
   { name: "verbs", path: "^src/(commands/|registry\\.ts)" },
-  // the tour engine (claims, the README table) and `compare`'s scenarios
-  { name: "tours", path: "^src/(tours|compare)/" },
+  // the tour engine (claims, the README table), `compare`'s scenarios, `patterns new`'s scaffolding, and the testing
+  // module a pattern's crash test is written with
+  { name: "tours", path: "^src/(tours|compare|scaffold|testing)/" },
   // the only code that reads Restate's tables
   { name: "observation", path: "^src/observe/" },
   // the supervisor, the state dir, finding the running stack; the started-stack object

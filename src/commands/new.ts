@@ -122,7 +122,7 @@ export const newPattern = verb<{ kind?: Kind; from?: string; remove?: string; wa
     const o = ctx.opts;
     if (o.remove !== undefined) {
       if (name !== undefined || o.kind || o.from) throw new UsageError("--remove takes only the name of the pattern to remove", `for example npx patterns new --remove ${o.remove || "greeter"}`);
-      const builtIn = (n: string) => allTours().some((t) => t.name === n) || playgroundWorkers.some((i) => i.name === n);
+      const builtIn = (n: string) => allTours(patternEntries).some((t) => t.name === n) || playgroundWorkers.some((i) => i.name === n);
       const plan = planRemoval(projectRoot, o.remove, builtIn);
       return { action: "remove" as const, ...(await applyRemoval(projectRoot, plan)) };
     }
@@ -131,7 +131,7 @@ export const newPattern = verb<{ kind?: Kind; from?: string; remove?: string; wa
     const kind = o.kind ?? "service";
     const from = o.from ? await fromPattern(o.from) : undefined;
     const taken = {
-      patterns: [...allTours().map((t) => t.name), ...playgroundWorkers.map((i) => i.name)],
+      patterns: [...allTours(patternEntries).map((t) => t.name), ...playgroundWorkers.map((i) => i.name)],
       services: allServiceNames,
       verbs: verbWords(ctx.command),
       scaffolded: patternEntries.filter((p) => p.scaffolded).map((p) => p.name),

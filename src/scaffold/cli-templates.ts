@@ -30,7 +30,7 @@ import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
 import { c, sym } from "../../ui/palette.js";
 import { ${keyed ? "checkKeyArg, " : ""}ingressPath, randomSuffix } from "../lib/args.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { verb, type Declaration } from "../verb.js";
 import { ${n.constant}, ${n.constant}_STEPS, type ${n.pascal}, type ${n.pascal}Result } from "../../services/${n.name}/api.js";
 

@@ -72,7 +72,7 @@ export const ${n.camel} = ${DEFINE[kind]}({
       await ctx.sleep({ seconds: 1 });
       // Step 2: runs once the sleep is over, on whichever worker is up by then.
       const finishedAt = await ctx.run(${n.constant}_STEPS.second, () => new Date().toISOString());
-      return { id, message: \`Hello, \${who}!${kind === "object" ? " (greeting \${count} for \${ctx.key})" : kind === "workflow" ? " (workflow \${ctx.key})" : ""}\`, finishedAt };
+      return { id, message: \`Hello, \${who}!${kind === "object" ? ` (greeting \${count} for \${ctx.key})` : kind === "workflow" ? ` (workflow \${ctx.key})` : ""}\`, finishedAt };
     },
   },
 });

@@ -7,8 +7,9 @@ import { repoRoot } from "../helpers.js";
 
 const documents = ["README.md", "CONTRIBUTING.md", ...readdirSync(path.join(repoRoot, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
 
-// CONTRIBUTING's worked example adds an imaginary pattern of this name: its folders do not exist, by design
-const EXAMPLE_PATTERN = "counter";
+// CONTRIBUTING's worked example adds an imaginary pattern named counter, and the README's "Your first pattern" makes
+// greeter with `patterns new`: their folders do not exist in the repository, by design
+const EXAMPLE_PATTERNS = ["counter", "greeter"];
 
 /** `src/services/<name>/` → "src/services/"; `src/commands/custom*` → "src/commands/custom": the part before a placeholder. */
 function concretePart(p: string): string {
@@ -31,7 +32,7 @@ describe("the documents' paths", () => {
         .split("\n")
         .forEach((line, i) => {
           for (const p of pathsIn(line)) {
-            if (p.split("/").includes(EXAMPLE_PATTERN)) continue;
+            if (p.split("/").some((part) => EXAMPLE_PATTERNS.includes(part) || EXAMPLE_PATTERNS.some((n) => part === `${n}.ts` || part === `${n}.test.ts`))) continue;
             const concrete = concretePart(p).replace(/\/$/, "");
             const exists = existsSync(path.join(repoRoot, concrete)) || (concrete !== p.replace(/\/$/, "") && readdirSync(path.join(repoRoot, path.dirname(concrete))).some((f) => f.startsWith(path.basename(concrete))));
             if (!exists) missing.push(`${doc}:${i + 1} ${p}`);
