@@ -304,13 +304,11 @@ export class GroupCoordinator {
   }
 
   commit(groupId: string, entries: { topic: string; partition: number; offset: number; metadata: string | null }[]): void {
-    let map = this.offsets.get(groupId);
-    if (!map) {
-      map = new Map();
-      this.offsets.set(groupId, map);
-    }
+    const map = new Map(this.offsets.get(groupId) ?? []);
     for (const e of entries) map.set(`${e.topic}/${e.partition}`, { offset: e.offset, metadata: e.metadata });
+    // persisted first: when the disk refuses, this throws and the group keeps the offsets it had
     this.persist(groupId, map);
+    this.offsets.set(groupId, map);
   }
 
   committed(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
