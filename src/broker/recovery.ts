@@ -57,7 +57,7 @@ export function writeCheckpoint(dir: string, flushed: Segment[], keep: Checkpoin
   }
   for (const s of flushed) {
     const st = fstatSync(s.fd);
-    out[path.basename(s.file)] = { size: st.size, mtimeMs: st.mtimeMs };
+    out[path.basename(s.file)] = { size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
   }
   const tmp = path.join(dir, `${CHECKPOINT}.tmp`);
   writeFileSync(tmp, JSON.stringify({ segments: out }));
@@ -70,7 +70,8 @@ export function recoverSegment(dir: string, base: number, opts: { last: boolean;
   const seg = new Segment(base, path.join(dir, name));
   const st = fstatSync(seg.fd);
   const known = opts.checkpoint[name];
-  const trusted = known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs;
+  // mtime to the millisecond: what every file system and utimes keep
+  const trusted = known !== undefined && known.size === st.size && known.mtimeMs === Math.trunc(st.mtimeMs);
   const walk = walkSegment(seg, st.size, !trusted);
   const findings: Finding[] = [];
   const clean = walk.skipped === 0 && walk.stop === st.size;

@@ -1,5 +1,6 @@
 // `patterns doctor`: one line per check, and the fix for each failure.
 import { existsSync, statSync } from "node:fs";
+import path from "node:path";
 import { brokerEntry, describeStateDir, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
 import { findStack } from "../runtime/stack.js";
 import { liveState } from "../runtime/state.js";
@@ -13,6 +14,7 @@ import { allServiceNames, allSubscriptions } from "../registry.js";
 import { c, sym } from "../ui/palette.js";
 import { verb } from "./verb.js";
 import { collectCluster, collectDeployments } from "./status.js";
+import { recoveryNotes } from "../broker/inspect.js";
 
 export interface Check {
   name: string;
@@ -50,6 +52,14 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
         : { ok: true, detail: describeStateDir(dir) },
     ),
   );
+  const kept = existsSync(statePaths(dir).brokerData) ? recoveryNotes(statePaths(dir).brokerData) : [];
+  if (kept.length > 0)
+    checks.push({
+      name: "broker log",
+      ok: false,
+      detail: `recovery found ${kept.length} damaged segment${kept.length === 1 ? "" : "s"} and kept ${kept.length === 1 ? "it" : "them"} aside: ${kept.map((n) => `${n.partition} from offset ${n.fromOffset ?? "?"} (${n.detail})`).join("; ")}`,
+      fix: `every intact batch is still served; inspect the copies (${[...new Set(kept.map((n) => path.dirname(n.movedTo)))].join(", ")}, a .json note beside each), then delete those corrupt/ folders to clear this`,
+    });
   const stack = findStack(stateDirFlag);
   if (!stack) {
     const { stale } = liveState(statePaths(dir).stateFile);
