@@ -12,6 +12,8 @@ import { encodeBatch, readBatchHeader } from "../../src/broker/batch.js";
 import { ApiKey, decodeResponse, encodeRequest } from "../../src/broker/protocol.js";
 import { ErrorCode } from "../../src/broker/errors.js";
 import { eventually } from "../helpers.js";
+import { faults } from "../../src/broker/segment.js";
+import { crc32c } from "../../src/broker/crc32c.js";
 
 const SPEC = `
 asyncapi: 3.0.0
@@ -195,5 +197,70 @@ describe("the broker over raw frames", () => {
     const fetched = await b.call(ApiKey.OffsetFetch, 5, { groupId: "g", topics: null });
     expect(fetched.topics).toEqual([{ name: "t", partitions: [{ partitionIndex: 1, committedOffset: 1, committedLeaderEpoch: -1, metadata: "", errorCode: 0 }] }]);
     b.close();
+  });
+
+  const listEnd = async (c: Client, partition: number) =>
+    (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: partition, timestamp: -1 }] }] })).topics[0].partitions[0].offset as number;
+
+  it("answers a fetch in error with an empty records field, never null (librdkafka cannot reset past a null one)", async () => {
+    const c = await Client.open();
+    const end = await listEnd(c, 0);
+    const beyond = (await c.call(ApiKey.Fetch, 11, fetchBody(0, end + 5, 0))).responses[0].partitions[0];
+    expect(beyond.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+    expect(beyond.records).toEqual(Buffer.alloc(0));
+    const unknown = (await c.call(ApiKey.Fetch, 11, { ...fetchBody(0, 0, 0), topics: [{ topic: "nope", partitions: [{ partition: 0, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 100 }] }] })).responses[0].partitions[0];
+    expect(unknown.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    expect(unknown.records).toEqual(Buffer.alloc(0));
+    c.close();
+  });
+
+  it("refuses forged batches (lastOffsetDelta, empty, control) with INVALID_RECORD and the log end does not move", async () => {
+    const c = await Client.open();
+    const before = await listEnd(c, 1);
+    const forge = (b: Buffer, edit: (x: Buffer) => void) => {
+      edit(b);
+      b.writeUInt32BE(crc32c(b, 21), 17);
+      return b;
+    };
+    const cases = {
+      "lastOffsetDelta past the records": forge(encodeBatch([rec(1), rec(2)]), (b) => b.writeInt32BE(999_999_995, 23)),
+      "lastOffsetDelta short of the records": forge(encodeBatch([rec(1), rec(2), rec(3), rec(4)]), (b) => b.writeInt32BE(1, 23)),
+      "an empty batch": encodeBatch([]),
+      "a control batch": forge(encodeBatch([rec(1)]), (b) => b.writeInt16BE(0x20, 21)),
+    };
+    for (const [what, batch] of Object.entries(cases)) {
+      const res = await c.call(ApiKey.Produce, 7, produceBody(1, batch));
+      expect(res.responses[0].partitions[0].errorCode, what).toBe(ErrorCode.INVALID_RECORD);
+    }
+    expect(await listEnd(c, 1)).toBe(before);
+    c.close();
+  });
+
+  it("answers an offset for a time with the first record at or after it and that record's timestamp; −1 when none is that late", async () => {
+    const c = await Client.open();
+    const base = (await c.call(ApiKey.Produce, 7, produceBody(1, encodeBatch([1, 2, 3].map((n) => ({ ...rec(n), timestamp: 4_000_000_000_000 + n * 1000 })))))).responses[0].partitions[0].baseOffset as number;
+    const at = async (timestamp: number) =>
+      (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 1, timestamp }] }] })).topics[0].partitions[0];
+    expect(await at(4_000_000_001_500)).toMatchObject({ errorCode: 0, offset: base + 1, timestamp: 4_000_000_002_000 });
+    expect(await at(4_000_000_003_001)).toMatchObject({ errorCode: 0, offset: -1, timestamp: -1 });
+    c.close();
+  });
+
+  it("answers KAFKA_STORAGE_ERROR when the disk refuses a write; the next write takes the same offset", async () => {
+    const c = await Client.open();
+    const before = await listEnd(c, 0);
+    faults.beforeWrite = () => {
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    };
+    try {
+      const res = await c.call(ApiKey.Produce, 7, produceBody(0, encodeBatch([rec(1)])));
+      expect(res.responses[0].partitions[0].errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+    } finally {
+      faults.beforeWrite = undefined;
+    }
+    expect(await listEnd(c, 0)).toBe(before);
+    const ok = await c.call(ApiKey.Produce, 7, produceBody(0, encodeBatch([rec(2)])));
+    expect(ok.responses[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: before });
+    c.close();
   });
 });
