@@ -60,7 +60,7 @@ export interface ConnectionLimits {
 
 export interface ConnectionHandlers {
   /** answer one request (null: no answer, as for acks=0); a throw closes the connection */
-  handle(frame: Buffer): Promise<Buffer | null>;
+  handle(frame: Buffer): Promise<Buffer[] | null>;
   /** why the connection is being closed by the broker */
   closing(kind: string, why: string): void;
 }
@@ -98,7 +98,11 @@ export function serveConnection(socket: net.Socket, limits: ConnectionLimits, h:
         queuedBytes -= frame.length;
         flow();
         const answer = await h.handle(frame);
-        if (answer && !socket.destroyed) socket.write(answer);
+        if (answer && !socket.destroyed) {
+          socket.cork();
+          for (const part of answer) socket.write(part);
+          socket.uncork();
+        }
         flow();
       }
     } catch (e) {

@@ -11,7 +11,7 @@ import { GroupCoordinator } from "./groups.js";
 import { PartitionLog, StorageError } from "./log.js";
 import { checkProduced } from "./produce.js";
 import { ProtocolError } from "./codec.js";
-import { API_NAMES, ApiKey, decodeRequestBody, decodeRequestHeader, encodeResponse, isSupported, SUPPORTED, type RequestHeader } from "./protocol.js";
+import { API_NAMES, ApiKey, decodeRequestBody, decodeRequestHeader, encodeResponseParts, isSupported, SUPPORTED, type RequestHeader } from "./protocol.js";
 import { RateLog } from "./ratelog.js";
 import { DEFAULT_LIMITS, type BrokerLimits } from "./settings.js";
 import { compileChecks, type TopicSpec } from "./spec.js";
@@ -139,20 +139,20 @@ export class Broker {
   }
 
   /** Decode, dispatch, encode. null = no response (acks=0 produce). */
-  private async handle(frame: Buffer, conn: Conn): Promise<Buffer | null> {
+  private async handle(frame: Buffer, conn: Conn): Promise<Buffer[] | null> {
     const { header, reader } = decodeRequestHeader(frame);
     const { apiKey, apiVersion: v, correlationId } = header;
     if (!isSupported(apiKey, v)) {
       if (apiKey === ApiKey.ApiVersions) {
         // answered in v0 form so that any client can read the versions it may use and ask again
-        return encodeResponse(ApiKey.ApiVersions, 0, correlationId, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: this.apiVersions() });
+        return encodeResponseParts(ApiKey.ApiVersions, 0, correlationId, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: this.apiVersions() });
       }
       const name = API_NAMES[apiKey] ?? `API ${apiKey}`;
       const range = SUPPORTED[apiKey as keyof typeof SUPPORTED];
       throw new ProtocolError(`${header.clientId ?? "a client"} sent ${name} v${v}; this broker speaks ${range ? `v${range[0]}–${range[1]}` : "no version of it"}`);
     }
     const body = decodeRequestBody(apiKey, v, reader) as Body;
-    const answer = (b: Body) => encodeResponse(apiKey, v, correlationId, b);
+    const answer = (b: Body) => encodeResponseParts(apiKey, v, correlationId, b);
     switch (apiKey) {
       case ApiKey.ApiVersions:
         return answer({ errorCode: 0, apiKeys: this.apiVersions(), throttleTimeMs: 0 });

@@ -31,7 +31,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxBatchBytes: 1024 * 1024 + 12,
   maxDecompressedBytes: 16 * MiB,
   maxQueuedRequests: 32,
-  maxBufferedBytes: 16 * MiB,
+  maxBufferedBytes: 8 * MiB,
   maxConnections: 512,
   idleMs: 10 * 60 * 1000,
   logBurst: 20,
