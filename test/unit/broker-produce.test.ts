@@ -92,7 +92,7 @@ describe("produce checks", () => {
     const big = encodeBatch([{ key: "k", value: "x".repeat(2000) }]);
     expect(await code(big, { ...limits, maxBatchBytes: 1000 })).toBe(ErrorCode.MESSAGE_TOO_LARGE);
     const bad = encodeBatch([rec(1)]);
-    bad[bad.length - 1] ^= 0xff;
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
     expect(await code(bad)).toBe(ErrorCode.CORRUPT_MESSAGE);
     // a trailing partial batch is dropped, as Kafka drops it
     const tail = await checkProduced(Buffer.concat([encodeBatch([rec(1)]), Buffer.from([1, 2, 3])]), limits);
