@@ -22,8 +22,8 @@ export interface CheckedBatch {
 
 const MIN_BATCH_LENGTH = BATCH_HEADER_BYTES - LOG_OVERHEAD;
 
-/** The one batch of a partition's records field, its framing checked (not yet its CRC or contents). */
-export function frameBatch(records: Buffer | null, limits: ProduceLimits): { header: BatchHeader; bytes: Buffer } {
+/** The one batch of a partition's records field, its framing checked (not yet its size, CRC or contents). */
+export function frameBatch(records: Buffer | null): { header: BatchHeader; bytes: Buffer } {
   const invalid = (why: string) => new BatchError(why, ErrorCode.INVALID_RECORD);
   if (!records || records.length < LOG_OVERHEAD) throw invalid("a produce request must carry one record batch per partition");
   const batchLength = records.readInt32BE(8);
@@ -34,7 +34,6 @@ export function frameBatch(records: Buffer | null, limits: ProduceLimits): { hea
   if (magic !== 2) throw invalid(`record batch magic ${magic}: only magic 2 (Kafka ≥ 0.11 clients) is accepted`);
   const rest = records.length - size;
   if (rest >= LOG_OVERHEAD && LOG_OVERHEAD + records.readInt32BE(size + 8) <= rest) throw invalid("a produce request must carry exactly one record batch per partition");
-  if (size > limits.maxBatchBytes) throw new BatchError(`a record batch of ${size} bytes is larger than the ${limits.maxBatchBytes} allowed`, ErrorCode.MESSAGE_TOO_LARGE);
   const bytes = records.subarray(0, size);
   return { header: readBatchHeader(bytes), bytes };
 }
@@ -63,11 +62,13 @@ async function inflate(body: Buffer, maxOutput: number): Promise<Buffer> {
 
 /** Every check but the schemas; returns the batch and its records, or throws BatchError with Kafka's code. */
 export async function checkProduced(records: Buffer | null, limits: ProduceLimits): Promise<CheckedBatch> {
-  const { header, bytes } = frameBatch(records, limits);
+  const { header, bytes } = frameBatch(records);
+  // no transactions here (no InitProducerId, no markers): refused as Kafka refuses transactional records sent without
+  // an authorised transactional id, before it looks at the batch itself
+  if (header.attributes & Attr.transactional) throw new BatchError("transactional batches are not supported by this broker", ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  if (header.size > limits.maxBatchBytes) throw new BatchError(`a record batch of ${header.size} bytes is larger than the ${limits.maxBatchBytes} allowed`, ErrorCode.MESSAGE_TOO_LARGE);
   if (!crcValid(bytes, 0, header)) throw new BatchError("record batch CRC-32C mismatch", ErrorCode.CORRUPT_MESSAGE);
   checkBatchHeader(header);
-  // no transactions here (no InitProducerId, no markers): a transactional batch could never be committed
-  if (header.attributes & Attr.transactional) throw new BatchError("transactional batches are not supported by this broker", ErrorCode.INVALID_TXN_STATE);
   const codec = header.attributes & Attr.codec;
   let body = bytes.subarray(BATCH_HEADER_BYTES);
   if (codec === Compression.gzip) body = await inflate(body, limits.maxDecompressedBytes);

@@ -63,10 +63,12 @@ describe("produce checks", () => {
     expect(await code(forge(three, (b) => (b.writeInt32BE(3, 23), b.writeInt32BE(4, 57))))).toBe(ErrorCode.INVALID_RECORD);
   });
 
-  it("refuses client control batches (INVALID_RECORD) and transactional ones (INVALID_TXN_STATE)", async () => {
+  it("refuses client control batches (INVALID_RECORD) and transactional ones (TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka without a transactional id)", async () => {
     const b = encodeBatch([rec(1)]);
-    expect(await code(forge(b, (x) => x.writeInt16BE(Attr.control | Attr.transactional, 21)))).toBe(ErrorCode.INVALID_RECORD);
-    expect(await code(forge(b, (x) => x.writeInt16BE(Attr.transactional, 21)))).toBe(ErrorCode.INVALID_TXN_STATE);
+    expect(await code(forge(b, (x) => x.writeInt16BE(Attr.control, 21)))).toBe(ErrorCode.INVALID_RECORD);
+    // Kafka refuses transactional records for the request before it looks at the batch
+    expect(await code(forge(b, (x) => x.writeInt16BE(Attr.control | Attr.transactional, 21)))).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    expect(await code(forge(b, (x) => x.writeInt16BE(Attr.transactional, 21)))).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     // an idempotent batch without a sequence
     expect(await code(forge(b, (x) => (x.writeBigInt64BE(7n, 43), x.writeInt32BE(-1, 53))))).toBe(ErrorCode.INVALID_RECORD);
   });
