@@ -146,7 +146,7 @@ describe("frames and compression", () => {
     const res = await answer;
     await meanwhile;
     expect(res.responses[0].partitions[0].errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE);
-    expect(broker.log()).toMatch(/inflates past/);
+    await eventually("the broker's line about the bomb", async () => /inflates past/.test(broker.log()), 10_000);
     const mem = broker.memory();
     process.stderr.write(`gzip bomb of ${(bomb.length / MB).toFixed(2)} MiB: broker RSS ${mem.rssMb.toFixed(0)} MB, peak ${mem.peakMb.toFixed(0)} MB\n`);
     expect(mem.peakMb).toBeLessThan(150);
@@ -233,7 +233,7 @@ describe("backpressure and bounds", () => {
       await fifth.whenClosed;
       // idle for the timeout: closed by the broker, and then room for new connections again
       await Promise.all(four.map((c) => c.whenClosed));
-      expect(own.log()).toMatch(/nothing received for 1000 ms/);
+      await eventually("the idle connections' lines", async () => /nothing received for 1000 ms/.test(own.log()), 10_000);
       const t0 = Date.now();
       for (let i = 0; i < 40; i++) {
         const bad = await RawClient.open(own.port);
