@@ -241,7 +241,8 @@ export class Broker {
   private async producePartition(acks: number, topic: string, p: Body, header: RequestHeader): Promise<Body> {
     const res = { index: p.index, errorCode: 0, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
     const log = this.partition(topic, p.index);
-    const where = `${topic}-${p.index} from ${header.clientId ?? "?"}`;
+    const client = header.clientId ?? "?";
+    const where = `${topic}-${p.index} from ${client}`;
     if (acks !== 0 && acks !== 1 && acks !== -1) return { ...res, errorCode: ErrorCode.INVALID_REQUIRED_ACKS };
     if (!log) return { ...res, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
     res.logStartOffset = log.logStart;
@@ -254,7 +255,7 @@ export class Broker {
         const problems = spec.check(r.key, r.value);
         if (problems.length > 0) {
           const key = r.key === null ? "no key" : `key ${JSON.stringify(r.key.toString("utf8").slice(0, 64))}`;
-          this.clientLog.line("INVALID_RECORD", `INVALID_RECORD: refused record ${i + 1} of ${batch.records.length} for ${where} (${key}): ${problems.join("; ")}`);
+          this.clientLog.line("INVALID_RECORD", `INVALID_RECORD: refused record ${i + 1} of ${batch.records.length} for ${topic}-${p.index} (${key}) from ${client}: ${problems.join("; ")}`);
           return { ...res, errorCode: ErrorCode.INVALID_RECORD };
         }
       }
