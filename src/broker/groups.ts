@@ -7,6 +7,7 @@ import { randomUUID, createHash } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from "node:fs";
 import path from "node:path";
 import { ErrorCode } from "./errors.js";
+import { faults } from "./segment.js";
 
 export interface Protocol {
   name: string;
@@ -344,7 +345,9 @@ export class GroupCoordinator {
     const tmp = `${file}.tmp`;
     const fd = openSync(tmp, "w");
     try {
-      writeSync(fd, JSON.stringify({ group: groupId, offsets: Object.fromEntries(map) }));
+      const text = JSON.stringify({ group: groupId, offsets: Object.fromEntries(map) });
+      faults.beforeWrite?.(tmp, 0, Buffer.byteLength(text));
+      writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

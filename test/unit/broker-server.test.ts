@@ -266,4 +266,22 @@ describe("the broker over raw frames", () => {
     expect(ok.responses[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: before });
     c.close();
   });
+
+  it("answers a commit the disk refuses with KAFKA_STORAGE_ERROR, and the group keeps the offset it had", async () => {
+    const c = await Client.open();
+    const commit = (offset: number) =>
+      c.call(ApiKey.OffsetCommit, 7, { groupId: "disk", generationId: -1, memberId: "", groupInstanceId: null, topics: [{ name: "t", partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: "" }] }] });
+    expect((await commit(1)).topics[0].partitions[0].errorCode).toBe(0);
+    faults.beforeWrite = () => {
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    };
+    try {
+      expect((await commit(2)).topics[0].partitions[0].errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+    } finally {
+      faults.beforeWrite = undefined;
+    }
+    const fetched = await c.call(ApiKey.OffsetFetch, 5, { groupId: "disk", topics: null });
+    expect(fetched.topics[0].partitions[0].committedOffset).toBe(1);
+    c.close();
+  });
 });
