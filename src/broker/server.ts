@@ -1,7 +1,9 @@
 // The broker: one TCP listener on 127.0.0.1, each connection's requests answered strictly in order (a parked Fetch
 // holds back the requests behind it on its connection, as in Kafka; librdkafka keeps its group traffic on another).
 // A Fetch that finds nothing new parks on the partitions it asked for and wakes the moment a produce appends to one
-// of them, or at its max wait: no timer polls the log.
+// of them, or at its max wait: no timer polls the log. What one client may make the broker hold is bounded
+// (settings.ts, connection.ts), a producer's batch is checked as Kafka checks it (produce.ts), a write the disk
+// refuses is answered KAFKA_STORAGE_ERROR, and what recovery found on start is logged loudly.
 import net from "node:net";
 import path from "node:path";
 import { BatchError, rewriteBatch, setMaxTimestamp } from "./batch.js";
