@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
-import { Kafka, logLevel } from "kafkajs";
-import { Attr, encodeBatch } from "../../src/broker/batch.js";
+import { CompressionTypes, Kafka, logLevel } from "kafkajs";
+import { Attr, decodeRecords, encodeBatch, readBatchHeader } from "../../src/broker/batch.js";
 import { crc32c } from "../../src/broker/crc32c.js";
 import { ErrorCode } from "../../src/broker/errors.js";
 import { ApiKey, decodeResponse, encodeRequest } from "../../src/broker/protocol.js";
@@ -184,12 +184,19 @@ describe("forged batch headers", () => {
     const producer = kafka.producer();
     await producer.connect();
     const [ack] = await producer.send({ topic: "forged", messages: [{ key: "k", value: JSON.stringify({ n: 12 }) }] });
-    await producer.disconnect();
     expect(Number(ack!.baseOffset)).toBe(end);
+    // kafkajs asked for gzip sends gzip, stored as it came
+    const [zipped] = await producer.send({ topic: "forged", compression: CompressionTypes.GZIP, messages: [{ key: "z1", value: "{}" }, { key: "z2", value: "{}" }] });
+    await producer.disconnect();
+    const raw = await RawClient.open(broker.port);
+    const stored = (await raw.call(ApiKey.Fetch, 11, fetchBody("forged", 0, Number(zipped!.baseOffset)))).responses[0].partitions[0].records as Buffer;
+    raw.close();
+    const h = readBatchHeader(stored);
+    expect([h.baseOffset, h.attributes & Attr.codec, decodeRecords(stored).map((r) => r.key?.toString())]).toEqual([end + 1, 1, ["z1", "z2"]]);
     if (haveKcat) {
       const read = await consumeFrom("forged", 0, "earliest");
       expect(read.killed, read.stderr).toBe(false);
-      expect(read.stdout.trim().split("\n").map(Number)).toEqual(Array.from({ length: end + 1 }, (_, i) => i));
+      expect(read.stdout.trim().split("\n").map(Number)).toEqual(Array.from({ length: end + 3 }, (_, i) => i));
     }
   });
 });
