@@ -288,7 +288,8 @@ export class Broker {
   }
 
   private fetchOnce(body: Body): { res: Body; bytes: number; error: boolean } {
-    let budget = Math.max(0, Number(body.maxBytes));
+    // the client's bound, within the broker's (Kafka: fetch.max.bytes); one whole batch always goes out
+    let budget = Math.min(Math.max(0, Number(body.maxBytes)), this.limits.maxFetchBytes);
     let bytes = 0;
     let error = false;
     const responses = (body.topics as Body[]).map((t) => ({
@@ -304,7 +305,7 @@ export class Broker {
         if (bytes > 0 && budget <= 0) return { ...base, ...marks };
         let data: Buffer | "out-of-range";
         try {
-          data = log.read(p.fetchOffset, Math.min(p.partitionMaxBytes, budget || p.partitionMaxBytes));
+          data = log.read(p.fetchOffset, Math.max(0, Math.min(p.partitionMaxBytes, budget)));
         } catch (e) {
           this.clientLog.line("storage", `STORAGE ERROR: cannot read ${t.topic}-${p.partition}: ${(e as Error).message}`);
           error = true;

@@ -10,6 +10,8 @@ export interface BrokerLimits {
   maxBatchBytes: number;
   /** largest a compressed batch may grow when inflated; beyond it the batch is refused (Kafka has no such bound) */
   maxDecompressedBytes: number;
+  /** most record bytes one fetch answer carries, whatever the client asks (Kafka: fetch.max.bytes) */
+  maxFetchBytes: number;
   /** requests read ahead per connection while one is answered; beyond it the broker stops reading the socket */
   maxQueuedRequests: number;
   /** bytes per connection held as read-ahead requests plus answers the client has not read yet */
@@ -30,6 +32,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxRequestBytes: 100 * MiB,
   maxBatchBytes: 1024 * 1024 + 12,
   maxDecompressedBytes: 16 * MiB,
+  maxFetchBytes: 55 * MiB,
   maxQueuedRequests: 32,
   maxBufferedBytes: 8 * MiB,
   maxConnections: 512,
@@ -43,6 +46,7 @@ export const LIMIT_ENV: Record<keyof BrokerLimits, string> = {
   maxRequestBytes: "PATTERNS_BROKER_MAX_REQUEST_BYTES",
   maxBatchBytes: "PATTERNS_BROKER_MAX_BATCH_BYTES",
   maxDecompressedBytes: "PATTERNS_BROKER_MAX_DECOMPRESSED_BYTES",
+  maxFetchBytes: "PATTERNS_BROKER_MAX_FETCH_BYTES",
   maxQueuedRequests: "PATTERNS_BROKER_MAX_QUEUED_REQUESTS",
   maxBufferedBytes: "PATTERNS_BROKER_MAX_BUFFERED_BYTES",
   maxConnections: "PATTERNS_BROKER_MAX_CONNECTIONS",

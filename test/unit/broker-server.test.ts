@@ -60,8 +60,8 @@ class Client {
     });
     socket.on("close", () => (this.closed = true));
   }
-  static async open(): Promise<Client> {
-    const s = net.connect({ port: broker.port, host: "127.0.0.1" });
+  static async open(port = broker.port): Promise<Client> {
+    const s = net.connect({ port, host: "127.0.0.1" });
     await new Promise((r) => s.once("connect", r));
     return new Client(s);
   }
@@ -283,5 +283,22 @@ describe("the broker over raw frames", () => {
     const fetched = await c.call(ApiKey.OffsetFetch, 5, { groupId: "disk", topics: null });
     expect(fetched.topics[0].partitions[0].committedOffset).toBe(1);
     c.close();
+  });
+
+  it("bounds a fetch answer by the broker's fetch.max.bytes whatever the client asks, one whole batch at least", async () => {
+    const own = new Broker({ port: 0, dataDir: mkdtempSync(path.join(os.tmpdir(), "broker-fetchmax-")), topics: parseSpec(SPEC), limits: { maxFetchBytes: 1000 } });
+    await own.start();
+    try {
+      const c = await Client.open(own.port);
+      const one = encodeBatch([{ key: "k", value: JSON.stringify({ n: 1, pad: "x".repeat(300) }) }]);
+      for (let i = 0; i < 6; i++) expect((await c.call(ApiKey.Produce, 7, produceBody(0, Buffer.from(one)))).responses[0].partitions[0].errorCode).toBe(0);
+      const got = (await c.call(ApiKey.Fetch, 11, { ...fetchBody(0, 0, 0), maxBytes: 1 << 30 })).responses[0].partitions[0].records as Buffer;
+      expect(got.length).toBe(2 * one.length);
+      const big = (await c.call(ApiKey.Fetch, 11, { ...fetchBody(0, 0, 0, 10), maxBytes: 0 })).responses[0].partitions[0].records as Buffer;
+      expect(big.length).toBe(one.length);
+      c.close();
+    } finally {
+      await own.close();
+    }
   });
 });
