@@ -13,7 +13,7 @@ import { GroupCoordinator } from "./groups.js";
 import { PartitionLog, StorageError } from "./log.js";
 import { checkProduced } from "./produce.js";
 import { ProtocolError } from "./codec.js";
-import { API_NAMES, ApiKey, decodeRequestBody, decodeRequestHeader, encodeResponseParts, isSupported, SUPPORTED, type RequestHeader } from "./protocol.js";
+import { API_NAMES, ApiKey, decodeRequestBody, decodeRequestHeader, encodeResponseParts, isSupported, SUPPORTED, type ApiKeyNumber, type RequestHeader } from "./protocol.js";
 import { RateLog } from "./ratelog.js";
 import { DEFAULT_LIMITS, type BrokerLimits } from "./settings.js";
 import { compileChecks, type TopicSpec } from "./spec.js";
@@ -42,6 +42,19 @@ interface Conn {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * Versions advertised below what is served. Apache Kafka 4 answers Produce v0–v2 in ApiVersions although it serves
+ * v3 and up only: librdkafka (before 2.10) checks a codec against Produce v0 and, without it, silently sends every
+ * gzip, snappy or lz4 batch uncompressed. A request at such a version is still refused (the connection closes).
+ */
+const ADVERTISED_MIN: Partial<Record<ApiKeyNumber, number>> = { [ApiKey.Produce]: 0 };
+
+/** The ApiVersions answer: what is served, with ADVERTISED_MIN's lower bounds. */
+function advertisedVersions(): { apiKey: number; minVersion: number; maxVersion: number }[] {
+  return Object.entries(SUPPORTED).map(([k, [min, max]]) => ({ apiKey: Number(k), minVersion: ADVERTISED_MIN[Number(k) as ApiKeyNumber] ?? min, maxVersion: max }));
+}
+
 
 export class Broker {
   readonly logs = new Map<string, PartitionLog[]>();
@@ -202,7 +215,7 @@ export class Broker {
   }
 
   private apiVersions() {
-    return Object.entries(SUPPORTED).map(([k, [min, max]]) => ({ apiKey: Number(k), minVersion: min, maxVersion: max }));
+    return advertisedVersions();
   }
 
   private partition(topic: string, p: number): PartitionLog | undefined {

@@ -101,6 +101,33 @@ describe.skipIf(!haveKcat)("a librdkafka consumer out of range (kcat)", () => {
   });
 });
 
+describe.skipIf(!haveKcat)("compression as librdkafka sends it (kcat)", () => {
+  it("gzip arrives compressed and is stored as sent; snappy and lz4 are refused with UNSUPPORTED_COMPRESSION_TYPE", async () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `z${i}:${JSON.stringify({ text: "compressible ".repeat(20), i })}`).join("\n") + "\n";
+    const c = await RawClient.open(broker.port);
+    const [, before] = await offsets(c, "big", 0);
+    const produce = (codec: string) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn("kcat", ["-b", `127.0.0.1:${broker.port}`, "-P", "-t", "big", "-p", "0", "-K:", "-z", codec], { stdio: ["pipe", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("exit", (code) => resolve({ code, stderr }));
+        child.stdin.end(lines);
+      });
+    const gz = await produce("gzip");
+    expect(gz.code, gz.stderr).toBe(0);
+    const stored = (await c.call(ApiKey.Fetch, 11, fetchBody("big", 0, before))).responses[0].partitions[0].records as Buffer;
+    const h = readBatchHeader(stored);
+    expect([h.attributes & Attr.codec, h.recordCount]).toEqual([1, 20]);
+    for (const codec of ["snappy", "lz4"]) {
+      const r = await produce(codec);
+      expect(r.stderr, codec).toMatch(/Unsupported compression type/i);
+    }
+    expect((await offsets(c, "big", 0))[1]).toBe(before + 20);
+    c.close();
+  });
+});
+
 describe("frames and compression", () => {
   it("a 95 MiB frame costs under 1 s of broker CPU, another client is answered while it arrives, and it is refused MESSAGE_TOO_LARGE", async () => {
     const own = await startBrokerProcess(SPEC);

@@ -301,4 +301,13 @@ describe("the broker over raw frames", () => {
       await own.close();
     }
   });
+
+  it("advertises Produce from v0 as Kafka 4 does (librdkafka compresses only then) and still closes on a Produce below v3", async () => {
+    const c = await Client.open();
+    const versions = await c.call(ApiKey.ApiVersions, 2, {});
+    expect(versions.apiKeys.find((k: { apiKey: number }) => k.apiKey === ApiKey.Produce)).toEqual({ apiKey: ApiKey.Produce, minVersion: 0, maxVersion: 7 });
+    c.send(ApiKey.Produce, 2, produceBody(0, encodeBatch([rec(1)])));
+    await new Promise<void>((resolve) => (c.closed ? resolve() : c.socket.once("close", () => resolve())));
+    expect(c.closed).toBe(true);
+  });
 });
