@@ -50,6 +50,8 @@ export interface StatusReport {
   deployments?: DeploymentStatus[];
   /** set while `start --watch` watches the sources */
   watch?: WatchState;
+  /** started with --always-replay */
+  alwaysReplay?: boolean;
 }
 
 export interface DeploymentStatus extends Omit<DeploymentState, "phase"> {
@@ -198,6 +200,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     ...(cluster ? { cluster } : {}),
     ...(deployments ? { deployments } : {}),
     ...(state.watch ? { watch: state.watch } : {}),
+    alwaysReplay: !!state.alwaysReplay,
   };
 }
 
@@ -238,7 +241,8 @@ export function renderStatus(r: StatusReport): string[] {
   if (r.brokerLogBytes !== undefined) lines.push(`broker log     ${humanBytes(r.brokerLogBytes)} on disk ${c.dim("(per partition: npx patterns topics)")}`);
   for (const n of r.brokerRecovery ?? [])
     lines.push(`${sym.warn} broker recovery: ${n.partition} ${n.segment}: ${n.detail}; ${humanBytes(n.bytes)} from offset ${n.fromOffset ?? "?"} no longer served, kept in ${n.movedTo} ${c.dim("(npx patterns doctor)")}`);
-  lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}`);
+  lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}   UI ${r.adminUrl}/ui/`);
+  if (r.alwaysReplay) lines.push(`always replay  ${c.warn("on")}: every await suspends; each step after it runs after a replay of the journal (start --always-replay)`);
   if (r.deployments) lines.push(...renderDeployments(r.deployments, r.watch));
   if (r.cluster) lines.push(...renderCluster(r.cluster));
   return lines;
