@@ -286,7 +286,8 @@ describe("the broker over raw frames", () => {
   });
 
   it("bounds a fetch answer by the broker's fetch.max.bytes whatever the client asks, one whole batch at least", async () => {
-    const own = new Broker({ port: 0, dataDir: mkdtempSync(path.join(os.tmpdir(), "broker-fetchmax-")), topics: parseSpec(SPEC), limits: { maxFetchBytes: 1000 } });
+    const ownDir = mkdtempSync(path.join(os.tmpdir(), "broker-fetchmax-"));
+    const own = new Broker({ port: 0, dataDir: ownDir, topics: parseSpec(SPEC), limits: { maxFetchBytes: 1000 } });
     await own.start();
     try {
       const c = await Client.open(own.port);
@@ -299,6 +300,7 @@ describe("the broker over raw frames", () => {
       c.close();
     } finally {
       await own.close();
+      rmSync(ownDir, { recursive: true, force: true });
     }
   });
 
