@@ -154,7 +154,7 @@ export class RawClient {
     });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   async call(apiKey: number, version: number, body: Record<string, unknown>): Promise<Record<string, any>> {
     const id = this.send(apiKey, version, body);
     const res = decodeResponse(apiKey, version, await this.frame());

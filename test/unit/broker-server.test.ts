@@ -79,7 +79,7 @@ class Client {
     const id = this.send(apiKey, version, body);
     const res = decodeResponse(apiKey, version, await this.frame());
     expect(res.correlationId).toBe(id);
-    return res.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return res.body as Record<string, any>;  
   }
   close(): void {
     this.socket.destroy();
@@ -134,7 +134,7 @@ describe("the broker over raw frames", () => {
     expect(prod.responses[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: end });
     const res = decodeResponse(ApiKey.Fetch, 11, await answered);
     expect(res.correlationId).toBe(fetchId);
-    const p = (res.body.responses as any[])[0].partitions[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const p = (res.body.responses as any[])[0].partitions[0];  
     expect(p).toMatchObject({ errorCode: 0, highWatermark: end + 1, lastStableOffset: end + 1 });
     const h = readBatchHeader(p.records as Buffer);
     expect([h.baseOffset, h.leaderEpoch, h.recordCount]).toEqual([end, -1, 1]);
