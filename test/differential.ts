@@ -144,7 +144,7 @@ export class RawClient {
     if (!frame) return "closed";
     const res = decodeResponse(apiKey, version, frame);
     if (res.correlationId !== id) throw new Error(`answer ${res.correlationId} to request ${id}`);
-    return res.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return res.body as Record<string, any>;  
   }
   close(): void {
     this.socket.destroy();

@@ -92,7 +92,7 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "raw 
       const p = await fetched(t, "diff-records", 100);
       return { errorCode: p.errorCode, records: p.records === null ? "null" : `${(p.records as Buffer).length} bytes` };
     },
-    { kafka: (k) => expect(k).toEqual({ errorCode: 1, records: "0 bytes" }), diff: "fetch error answers carry a null records field" },
+    { kafka: (k) => expect(k).toEqual({ errorCode: 1, records: "0 bytes" }) },
   );
 
   diffCase(
@@ -131,7 +131,6 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "raw 
     },
     {
       kafka: (k) => expect(k).toEqual({ before: [0, 0, 0], mid: [0, 1, 10], exact: [0, 2, 20], second: [0, 3, 30], after: [0, -1, -1] }),
-      diff: "offset-for-timestamp is per batch, and its timestamp is always -1",
     },
   );
 });
@@ -150,20 +149,19 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "host
   const UNKNOWN_SERVER_ERROR = -1;
   const TRANSACTIONAL_ID_AUTHORIZATION_FAILED = 53;
 
-  diffCase(getPair, "a batch whose lastOffsetDelta claims more records than it holds", hostile(() => forgeBatch(3, { lastOffsetDelta: 9 })), { kafka: refused(INVALID_RECORD), diff: "lastOffsetDelta is not checked against the record count" });
-  diffCase(getPair, "a batch whose lastOffsetDelta claims fewer records than it holds", hostile(() => forgeBatch(3, { lastOffsetDelta: 0 })), { kafka: refused(INVALID_RECORD), diff: "lastOffsetDelta is not checked against the record count" });
-  diffCase(getPair, "a batch with a negative lastOffsetDelta", hostile(() => forgeBatch(3, { lastOffsetDelta: -7 })), { kafka: refused(INVALID_RECORD), diff: "lastOffsetDelta is not checked against the record count" });
+  diffCase(getPair, "a batch whose lastOffsetDelta claims more records than it holds", hostile(() => forgeBatch(3, { lastOffsetDelta: 9 })), { kafka: refused(INVALID_RECORD) });
+  diffCase(getPair, "a batch whose lastOffsetDelta claims fewer records than it holds", hostile(() => forgeBatch(3, { lastOffsetDelta: 0 })), { kafka: refused(INVALID_RECORD) });
+  diffCase(getPair, "a batch with a negative lastOffsetDelta", hostile(() => forgeBatch(3, { lastOffsetDelta: -7 })), { kafka: refused(INVALID_RECORD) });
   // encodeBatch of no records: record count 0, lastOffsetDelta -1
-  diffCase(getPair, "an empty batch (no records)", hostile(() => forgeBatch(0, {})), { kafka: refused(INVALID_RECORD), diff: "an empty batch is accepted" });
-  diffCase(getPair, "a control batch from a client", hostile(() => forgeBatch(1, { attributes: 0x20 })), { kafka: refused(INVALID_RECORD), diff: "client batches flagged as control batches are accepted" });
+  diffCase(getPair, "an empty batch (no records)", hostile(() => forgeBatch(0, {})), { kafka: refused(INVALID_RECORD) });
+  diffCase(getPair, "a control batch from a client", hostile(() => forgeBatch(1, { attributes: 0x20 })), { kafka: refused(INVALID_RECORD) });
   // Kafka refuses transactional records in a produce request without a transactional id (the id is not authorised)
-  diffCase(getPair, "a transactional batch without a transactional id", hostile(() => forgeBatch(1, { attributes: 0x10 })), { kafka: refused(TRANSACTIONAL_ID_AUTHORIZATION_FAILED), diff: "a transactional batch from a client is accepted" });
+  diffCase(getPair, "a transactional batch without a transactional id", hostile(() => forgeBatch(1, { attributes: 0x10 })), { kafka: refused(TRANSACTIONAL_ID_AUTHORIZATION_FAILED) });
   // Kafka 4.4 answers UNKNOWN_SERVER_ERROR (-1) here (its decompression error is not mapped); CORRUPT_MESSAGE says
   // more and is as good a refusal: the comparison asks for a refusal with one of the two and nothing written
   diffCase(getPair, "a gzip-flagged batch whose records are not gzip", hostile(() => forgeBatch(2, { attributes: 0x01 })), {
     kafka: refused(UNKNOWN_SERVER_ERROR),
     same: (e) => expect([UNKNOWN_SERVER_ERROR, CORRUPT_MESSAGE].includes(e.errorCode as number) && e.logEndMoved === 0, JSON.stringify(e)).toBe(true),
-    diff: "a gzip-flagged batch that is not gzip closes the connection",
   });
   diffCase(getPair, "a batch with one byte flipped (CRC mismatch)", hostile(() => corruptBatch(2)), { kafka: refused(CORRUPT_MESSAGE) });
 });
@@ -402,7 +400,7 @@ describe.skipIf(!kafkaReference.ok || !haveKcat)(referenceTitle("differential.te
       const got = readRecords(records) ?? [];
       return { produced: p.code, codec: records.length >= 61 ? records.readInt16BE(21) & 0x7 : "no batch", records: got.length, last: got.at(-1)?.value };
     },
-    { kafka: (k) => expect(k).toEqual({ produced: 0, codec: 1, records: 20, last: `${"compressible ".repeat(20)}19` }), diff: "librdkafka sends batches uncompressed to the embedded broker" },
+    { kafka: (k) => expect(k).toEqual({ produced: 0, codec: 1, records: 20, last: `${"compressible ".repeat(20)}19` }) },
   );
 
   diffCase(
@@ -413,6 +411,6 @@ describe.skipIf(!kafkaReference.ok || !haveKcat)(referenceTitle("differential.te
       const c = await kcat(t, ["-C", "-t", "diff-kcat", "-p", "0", "-o", "1000", "-X", "auto.offset.reset=earliest", "-e", "-q", "-f", "%o:%k\\n"], "", 10_000);
       return { code: c.code, timedOut: c.timedOut, lines: c.stdout.trim().split("\n") };
     },
-    { kafka: (k) => expect(k).toEqual({ code: 0, timedOut: false, lines: ["0:k1", "1:k2", "2:k1"] }), diff: "fetch error answers carry a null records field" },
+    { kafka: (k) => expect(k).toEqual({ code: 0, timedOut: false, lines: ["0:k1", "1:k2", "2:k1"] }) },
   );
 });
