@@ -2,13 +2,16 @@
 // and payment models, the storms' checks (fed with made-up histories, so they are seen to fail too).
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/services/lib/input.js";
-import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_MIN_MS, parsePaymentRequest, paymentExpiryMs, paymentMessages, replayPayments } from "../../src/services/payment-state-machine/model.js";
+import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_MIN_MS, paymentExpiryMs, paymentMessages, replayPayments } from "../../src/services/payment-state-machine/model.js";
 import { SEED_BOOKING, expectedCompensations, parseBooking, sagaStepName } from "../../src/services/sagas/model.js";
-import { keysOverlap, machineStepName, parseMachineOptions, replayMachine, serialPerKey } from "../../src/services/stateful-actors/model.js";
+import { keysOverlap, machineStepName, replayMachine, serialPerKey } from "../../src/services/stateful-actors/model.js";
 import { executionOrder, paymentStormChecks, stormPlan, type StormOp } from "../../src/commands/payment-state-machine/run.js";
 import { sagaStepsReached } from "../../src/commands/sagas/verbs.js";
 import { ledgerCompensations } from "../../src/commands/sagas/tour.js";
 import type { LedgerEntry } from "../../src/services/lib/simulated.js";
+import { problemsOf } from "../../src/services/lib/problems.js";
+import { MakePaymentSchema } from "../../src/services/payment-state-machine/schema.js";
+import { MachineOptionsSchema } from "../../src/services/stateful-actors/schema.js";
 
 const fieldOf = (f: () => unknown): string => {
   try {
@@ -64,9 +67,10 @@ describe("machine operator", () => {
   });
 
   it("options: nothing, or {failOnce}", () => {
-    expect(parseMachineOptions(undefined)).toEqual({});
-    expect(parseMachineOptions({ failOnce: true })).toEqual({ failOnce: true });
-    expect(fieldOf(() => parseMachineOptions({ failOnce: "yes" }))).toBe("failOnce");
+    expect(problemsOf(MachineOptionsSchema, undefined)).toEqual([]);
+    expect(problemsOf(MachineOptionsSchema, { failOnce: true })).toEqual([]);
+    expect(problemsOf(MachineOptionsSchema, { failOnce: "yes" })).toEqual(["failOnce is invalid: expected true or false"]);
+    expect(problemsOf(MachineOptionsSchema, [1])).toEqual(['the request body is invalid: expected nothing, or an object like {"failOnce":true}']);
   });
 
   it("detects overlaps, out-of-order starts and parallel keys", () => {
@@ -116,10 +120,11 @@ describe("payment state machine", () => {
   });
 
   it("validates makePayment's input and the token lifetime", () => {
-    expect(parsePaymentRequest({ accountId: "abc", amount: 100 })).toEqual({ accountId: "abc", amount: 100 });
-    expect(fieldOf(() => parsePaymentRequest({ amount: 100 }))).toBe("accountId");
-    expect(fieldOf(() => parsePaymentRequest({ accountId: "abc", amount: 1.5 }))).toBe("amount");
-    expect(fieldOf(() => parsePaymentRequest({ accountId: "abc", amount: 1, expireAfterMs: 5 }))).toBe("expireAfterMs");
+    expect(MakePaymentSchema.parse({ accountId: "abc", amount: 100 })).toEqual({ accountId: "abc", amount: 100 });
+    expect(problemsOf(MakePaymentSchema, { amount: 100 })).toEqual(["accountId is missing"]);
+    expect(problemsOf(MakePaymentSchema, { accountId: "abc", amount: 1.5 })).toEqual(["amount is invalid: expected a positive whole number of cents"]);
+    expect(problemsOf(MakePaymentSchema, { accountId: "abc", amount: 1, expireAfterMs: 5 })[0]).toMatch(/^expireAfterMs is invalid/);
+    expect(problemsOf(MakePaymentSchema, undefined)).toEqual(["the request body is missing: expected {accountId, amount, expireAfterMs}"]);
     expect(paymentExpiryMs(1000)).toBe(PAYMENT_EXPIRY_MIN_MS);
     expect(paymentExpiryMs(3_600_000)).toBe(3_600_000);
   });

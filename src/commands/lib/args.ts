@@ -1,4 +1,5 @@
-// Helpers shared by the communication verbs and demos: argument checks, step-log counts, ingress paths.
+// Helpers shared by the communication verbs and demos: argument checks, step-log counts.
+export { ingressPath } from "./curl.js";
 import { randomBytes } from "node:crypto";
 import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
@@ -39,10 +40,6 @@ export function relative(iso: string | undefined, now = Date.now()): string {
   const abs = Math.abs(ms);
   const s = abs < 1000 ? `${abs} ms` : abs < 60_000 ? `${(abs / 1000).toFixed(1)} s` : `${Math.round(abs / 60_000)} min`;
   return ms >= 0 ? `in ${s}` : `${s} ago`;
-}
-
-export function ingressPath(...segments: string[]): string {
-  return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@
 // the checks come from Restate's records (src/observe), the worker's step log and the simulated-systems ledger.
 import * as clients from "@restatedev/restate-sdk-clients";
 import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { ingressClient } from "../../runtime/ingress.js";
+import { ingress } from "../../runtime/ingress.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DATA_UPLOADER, type EmailResult } from "../../services/sync-to-async/api.js";
 import { executions, randomSuffix } from "../lib/args.js";
@@ -23,7 +23,7 @@ async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
   const fast = await upload(stack, { id: fastId, slow: false, timeoutMs: 20_000, email, waitEmail: false, quiet: true });
   ctx.say(`  ${fast.path === "sync" ? `answered synchronously: ${fast.url}` : "switched to e-mail"}`);
   ctx.say("ask for the e-mail a second time (same recipient = same idempotency key)");
-  const rs = ingressClient(stack.ingressUrl);
+  const rs = ingress(stack.ingressUrl);
   const again = (await rs.send({ service: DATA_UPLOADER, handler: "resultAsEmail", key: slowId, parameter: { email }, opts: clients.SendOpts.from({ idempotencyKey: email }) })) as clients.Send<EmailResult>;
   const againResult = await rs.result(again);
 

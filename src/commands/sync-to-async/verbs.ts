@@ -2,15 +2,14 @@
 // timeout, and otherwise switch to "we will e-mail you the link" through resultAsEmail (pattern 4).
 import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
-import { ingressClient } from "../../runtime/ingress.js";
+import { ingress } from "../../runtime/ingress.js";
 import { durationOption } from "../common.js";
 import { type RawCall } from "../lib/curl.js";
 import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { UsageError } from "../../errors.js";
-import { DATA_UPLOADER, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailResult } from "../../services/sync-to-async/api.js";
-import type { DataUploadService } from "../../services/sync-to-async/data-uploader.js";
+import { DATA_UPLOADER, dataUploaderApi, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailResult } from "../../services/sync-to-async/api.js";
 import { callError, checkKeyArg, ingressPath, randomSuffix } from "../lib/args.js";
 import { verb, type Declaration } from "../verb.js";
 
@@ -49,8 +48,8 @@ function isTimeout(e: unknown): boolean {
 }
 
 export async function upload(stack: RunningStack, opts: { id: string; slow: boolean; timeoutMs: number; email: string; waitEmail: boolean; json?: boolean; quiet?: boolean }): Promise<UploadResult> {
-  const rs = ingressClient(stack.ingressUrl);
-  const wf = rs.workflowClient<DataUploadService>({ name: DATA_UPLOADER }, opts.id);
+  const rs = ingress(stack.ingressUrl);
+  const wf = rs.workflowClient(dataUploaderApi, opts.id);
   let submission: clients.WorkflowSubmission<string>;
   try {
     submission = await wf.workflowSubmit(opts.slow ? { slow: true } : undefined);
