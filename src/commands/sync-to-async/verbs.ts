@@ -9,7 +9,7 @@ import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { UsageError } from "../../errors.js";
-import { DATA_UPLOADER, dataUploaderApi, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailResult } from "../../services/sync-to-async/api.js";
+import { DATA_UPLOADER, dataUploaderApi, type UploadOpts, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailResult } from "../../services/sync-to-async/api.js";
 import { callError, checkKeyArg, ingressPath, randomSuffix } from "../lib/args.js";
 import { verb, type Declaration } from "../verb.js";
 
@@ -52,7 +52,8 @@ export async function upload(stack: RunningStack, opts: { id: string; slow: bool
   const wf = rs.workflowClient(dataUploaderApi, opts.id);
   let submission: clients.WorkflowSubmission<string>;
   try {
-    submission = await wf.workflowSubmit(opts.slow ? { slow: true } : undefined);
+    // a fast upload sends no body, as the seed's curl does; the handler's schema reads "nothing" as {}
+    submission = await wf.workflowSubmit(opts.slow ? { slow: true } : (undefined as unknown as UploadOpts));
   } catch (e) {
     throw callError(e, `submitting upload ${opts.id}`);
   }

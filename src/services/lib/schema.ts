@@ -9,10 +9,10 @@ import { problemsOf } from "./problems.js";
 export { problemsOf };
 
 /** The same check as a thrown 400, for handlers that validate a value they built themselves (headers, Kafka records). */
-export function parseOrReject<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): z.output<S> {
+export function parseOrReject<S extends z.ZodType>(schema: S, value: unknown, prefix = "", root?: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new restate.TerminalError(`${prefix}${problemsOf(schema, value)[0]}`, { errorCode: 400 });
+  throw new restate.TerminalError(`${prefix}${problemsOf(schema, value, root)[0]}`, { errorCode: 400 });
 }
 
 function decodeJson(bytes: Uint8Array): unknown {
@@ -33,14 +33,18 @@ function decodeJson(bytes: Uint8Array): unknown {
 
 /**
  * The input serde of a handler: JSON checked against `schema`. Use as
- * `restate.handlers.handler({ input: validInput(Schema) }, fn)`; fn then receives the parsed, typed value.
+ * `restate.handlers.handler({ input: validInput(Schema) }, fn)`; fn then receives the parsed, typed value. `root` names
+ * the whole body in messages (a bare number is "amount", not "the request body").
  */
-export function validInput<S extends z.ZodType>(schema: S): restate.Serde<z.output<S>> {
+export function validInput<S extends z.ZodType>(schema: S, opts: { root?: string } = {}): restate.Serde<z.output<S>> {
   const base = restate.serde.schema(schema);
+  // A body that may be left out (the seeds' bodiless curls) gets no JSON schema in the manifest: Restate's ingress
+  // refuses an empty body for a handler whose input declares one.
+  const optional = schema.safeParse(undefined).success;
   return {
-    contentType: base.contentType,
-    jsonSchema: base.jsonSchema,
+    contentType: "application/json",
+    jsonSchema: optional ? undefined : base.jsonSchema,
     serialize: (v: z.output<S>) => base.serialize(v),
-    deserialize: (bytes: Uint8Array): z.output<S> => parseOrReject(schema, decodeJson(bytes)),
+    deserialize: (bytes: Uint8Array): z.output<S> => parseOrReject(schema, decodeJson(bytes), "", opts.root),
   };
 }

@@ -7,8 +7,8 @@ import { contract } from "../lib/contract.js";
 export interface PaymentTrackerEvent {
   /** the provider's event id, e.g. evt_1JH2Y4F2eZvKYlo2C8b9 (the seeds put it in data.id) */
   id?: string;
-  type: string;
-  created: number;
+  type?: string;
+  created?: number;
   data: { id: string; customer: string };
 }
 

@@ -8,9 +8,9 @@ export const SIGNAL_PAYMENTS = "signalPayments";
 export interface PaymentRequest {
   amount: number;
   paymentMethodId: string;
-  delayedStatus?: boolean;
+  delayedStatus?: boolean | null;
   /** simulation: the provider processes the first request but its answer is lost on the way back */
-  loseFirstResponse?: boolean;
+  loseFirstResponse?: boolean | null;
 }
 
 export interface PaymentResult {

@@ -25,13 +25,13 @@ export const accounts = restate.object({
   name: ACCOUNTS,
   description: "Bank accounts for the payment state machine; every account starts at 100000 cents",
   handlers: {
-    withdraw: restate.handlers.object.exclusive({ input: validInput(Amount) }, async (ctx: restate.ObjectContext, cents: number): Promise<WithdrawResult> => {
+    withdraw: restate.handlers.object.exclusive({ input: validInput(Amount, { root: "amount" }) }, async (ctx: restate.ObjectContext, cents: number): Promise<WithdrawResult> => {
       const balance = await balanceOf(ctx);
       if (balance < cents) return { success: false, reason: insufficientFunds(balance, cents), balance };
       ctx.set("balance", balance - cents);
       return { success: true, balance: balance - cents };
     }),
-    deposit: restate.handlers.object.exclusive({ input: validInput(Amount) }, async (ctx: restate.ObjectContext, cents: number): Promise<{ balance: number }> => {
+    deposit: restate.handlers.object.exclusive({ input: validInput(Amount, { root: "amount" }) }, async (ctx: restate.ObjectContext, cents: number): Promise<{ balance: number }> => {
       const balance = (await balanceOf(ctx)) + cents;
       ctx.set("balance", balance);
       return { balance };

@@ -5,7 +5,7 @@ export const DATA_UPLOADER = "dataUploader";
 
 /** dataUploader/{id}/run input: optional; no body means a fast upload (the seed's run takes none) */
 export interface UploadOpts {
-  slow?: boolean;
+  slow?: boolean | null;
 }
 
 /** Simulated upload durations. They race the client's timeout (real seconds), so they are not time-scaled. */
