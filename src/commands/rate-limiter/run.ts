@@ -55,8 +55,8 @@ export interface RunReport {
 }
 
 async function runOne(stack: RunningStack, name: string): Promise<{ body: RunTaskResult; invocationId?: string }> {
-  // the seed's call carries no body: the default limiter is named by leaving it out
-  const input = name === DEFAULT_LIMITER ? undefined : { limiter: name };
+  // the seed's call carries no body: the default limiter is named by leaving it out (the schema reads nothing as {})
+  const input = name === DEFAULT_LIMITER ? (undefined as unknown as { limiter?: string }) : { limiter: name };
   return sendAndAttach<RunTaskResult>(stack, `${LIMITED_TASK}/RunTask (limiter ${name})`, () => ingress(stack.ingressUrl).serviceSendClient(limitedTaskApi).RunTask(input));
 }
 

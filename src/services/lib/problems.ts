@@ -55,7 +55,7 @@ export function problemsOf(schema: z.ZodType, value: unknown, root = "the reques
     const path = issue.path as PropertyKey[];
     const got = at(value, path);
     const missing = got === undefined || got === null;
-    if (missing && issue.code === "invalid_type") {
+    if (missing && (issue.code === "invalid_type" || issue.code === "custom")) {
       if (path.length === 0) return `${root} is missing${shapeOf(schema)}`;
       const leaf = firstRequiredLeaf(schema, path);
       if (leaf.length > path.length) return `${dotted(leaf)} is missing: ${dotted(path)} is missing`;
