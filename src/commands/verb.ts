@@ -34,6 +34,8 @@ export interface OptionSpec {
   default?: unknown;
   /** the only values accepted (commander checks them; completion offers them) */
   choices?: readonly string[];
+  /** values completion offers when the verb checks them itself (case-insensitive step names, for example) */
+  suggest?: readonly string[];
   hidden?: boolean;
   required?: boolean;
 }
@@ -158,6 +160,7 @@ function addVerb(parent: Command, spec: VerbSpec): Command {
   for (const o of spec.options ?? []) {
     const opt = new Option(o.flags, o.description);
     if (o.choices) opt.choices(o.choices);
+    if (o.suggest) Object.assign(opt, { suggestions: [...o.suggest] });
     if (o.parse) opt.argParser(o.parse);
     if (o.default !== undefined) opt.default(o.default);
     if (o.hidden) opt.hideHelp();

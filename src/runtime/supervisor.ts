@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, ren
 import http from "node:http";
 import path from "node:path";
 import { AdminClient } from "./admin.js";
-import { allSubscriptions } from "../registry.js";
+import { allSubscriptions } from "../services/registry.js";
 import { checkNodePorts, replicationFor, type StackConfig } from "./config.js";
 import { ensureIdentityKey } from "./keys.js";
 import { asyncApiSpecPath, brokerEntry, clientAppEntry, nodeDataDir, nodeLogName, restateServerBinary, restateTomlPath, statePaths, workerEntry, type StatePaths } from "./paths.js";

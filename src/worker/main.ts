@@ -1,6 +1,6 @@
 // The worker process: one HTTP/2 endpoint with every pattern. Started by the supervisor with the CLI's own Node.
 import { startEndpoint } from "../services/endpoint.js";
-import { statePaths } from "../runtime/paths.js";
+import { workerFiles } from "../lib/worker-files.js";
 
 const [major] = process.versions.node.split(".").map(Number);
 if ((major ?? 0) < 22) {
@@ -15,7 +15,7 @@ if (!key) {
   process.stderr.write("PATTERNS_IDENTITY_KEY is not set: the worker only serves signed requests\n");
   process.exit(1);
 }
-const paths = stateDir ? statePaths(stateDir) : undefined;
+const paths = stateDir ? workerFiles(stateDir) : undefined;
 
 const server = await startEndpoint({
   port,

@@ -8,8 +8,8 @@ import { sendAndAttach, suffix } from "../lib/calls.js";
 import { ingress } from "../../runtime/ingress.js";
 import { paymentsApi } from "../../services/payment-state-machine/api.js";
 import type { MakePaymentInput } from "../../services/payment-state-machine/api.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { claim, journalChecks } from "../../patterns/claims.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { claim, journalChecks } from "../../tours/claims.js";
 
 async function settledMessage(stack: RunningStack, id: string, op: "makePayment" | "cancelPayment", body?: MakePaymentInput): Promise<string> {
   return (await payOrCancel(stack, id, op, body)).body;

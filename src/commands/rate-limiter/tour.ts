@@ -6,8 +6,8 @@ import { limitedTaskApi } from "../../services/rate-limiter/api.js";
 import { RL_SYSTEM } from "../../services/rate-limiter/names.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { limiterState, runTasks, setRate } from "./run.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { journalChecks, sleptOnTimer } from "../../patterns/claims.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { journalChecks, sleptOnTimer } from "../../tours/claims.js";
 
 const suffix = () => randomBytes(3).toString("hex");
 
