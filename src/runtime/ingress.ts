@@ -4,7 +4,8 @@
 import * as clients from "@restatedev/restate-sdk-clients";
 import { PlaygroundError } from "../errors.js";
 
-export { clients };
+/** The client library's answer types, so callers need no second import of it. */
+export type { Send, WorkflowSubmission } from "@restatedev/restate-sdk-clients";
 
 /**
  * How a client retries. "once": never (the default: a call without an idempotency key must not run twice);

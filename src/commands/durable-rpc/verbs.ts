@@ -1,8 +1,7 @@
 // `patterns rpc reserve <product> <reservation>`: durable RPC through @restatedev/restate-sdk-clients, with the
 // reservation id as idempotency key (pattern 1).
-import * as clients from "@restatedev/restate-sdk-clients";
 import type { RunningStack } from "../../runtime/stack.js";
-import { ingress } from "../../runtime/ingress.js";
+import { callOpts, ingress } from "../../runtime/ingress.js";
 import type { RawCall } from "../lib/curl.js";
 import { c, sym } from "../../ui/palette.js";
 import { PRODUCT, productApi } from "../../services/durable-rpc/api.js";
@@ -33,7 +32,7 @@ export async function reserve(stack: RunningStack, product: string, reservation:
   const client = ingress(stack.ingressUrl).objectClient(productApi, product);
   let reserved: boolean;
   try {
-    reserved = await client.reserve(clients.Opts.from({ idempotencyKey: reservation }));
+    reserved = await client.reserve(callOpts({ idempotencyKey: reservation }));
   } catch (e) {
     throw callError(e, `reserving ${product}`);
   }

@@ -1,8 +1,7 @@
 // `patterns pay signals --amount 109 [--delayed] [--decline]`: one handler that waits for the simulated payment
 // provider's synchronous answer or, when it says "processing", for its webhook via an awakeable (pattern 5).
-import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
-import { ingress } from "../../runtime/ingress.js";
+import { callOpts, httpStatus, ingress } from "../../runtime/ingress.js";
 import { type RawCall } from "../lib/curl.js";
 import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
@@ -50,10 +49,10 @@ export async function paySignals(stack: RunningStack, opts: { request: PaymentRe
   let value: PaymentResult | undefined;
   let declined: string | undefined;
   try {
-    value = await client.processPayment(opts.request, clients.Opts.from({ idempotencyKey: opts.requestKey }));
+    value = await client.processPayment(opts.request, callOpts({ idempotencyKey: opts.requestKey }));
     step.succeed(`payment ${value.paymentIntentId} ${value.status}`);
   } catch (e) {
-    if (e instanceof clients.HttpCallError && e.status === 402) {
+    if (httpStatus(e) === 402) {
       declined = "Payment declined";
       step.fail("payment declined");
     } else {
