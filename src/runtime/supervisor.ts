@@ -135,6 +135,7 @@ export class Supervisor {
       ports: config.ports,
       kafka: config.kafka,
       timeScale: config.timeScale,
+      ...(config.alwaysReplay ? { alwaysReplay: true } : {}),
       publicKey: "",
       ingressUrl: `http://127.0.0.1:${config.ports.ingress}`,
       adminUrl: `http://127.0.0.1:${config.ports.admin}`,
@@ -282,6 +283,8 @@ export class Supervisor {
       RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${n.ingressPort}`,
       RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE: this.paths.privateKey,
       RESTATE_LOG_DISABLE_ANSI_CODES: "true",
+      // always replay: no idle time before suspending, as Restate's test harness does it
+      ...(this.config.alwaysReplay ? { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: "0s" } : {}),
       ...clusterEnv(this.nodes, node),
     };
     const name = Supervisor.childOf(node);
