@@ -5,10 +5,11 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, type Option } from "commander";
 import { declarations } from "./commands/index.js";
 import { runMenu } from "./commands/interactive.js";
-import { mount } from "./commands/verb.js";
+import { helpWidth, mount } from "./commands/verb.js";
 import { PlaygroundError } from "./errors.js";
 import { projectRoot } from "./runtime/paths.js";
 import { c, configureColor } from "./ui/palette.js";
+import { editDistance } from "./ui/text.js";
 
 function version(): string {
   try {
@@ -27,10 +28,13 @@ export function buildProgram(): Command {
     .option("--state-dir <dir>", "state directory (default: .patterns in the project folder, or PATTERNS_STATE_DIR)")
     .option("--json", "print one JSON document on stdout instead of text (errors too)")
     .option("--no-color", "no colour (NO_COLOR is honoured too)")
+    // descriptions wrap even on a narrow terminal (commander stops wrapping below 40 columns of description)
+    .configureHelp({ minWidthToWrap: 20 })
     .showHelpAfterError(false)
     .showSuggestionAfterError(true)
     // commander's own error lines are printed by reportError, with a fix line (and as JSON with --json)
-    .configureOutput({ outputError: () => {} })
+    // help is laid out for the terminal, or for COLUMNS when piped (commander alone ignores COLUMNS)
+    .configureOutput({ outputError: () => {}, getOutHelpWidth: () => helpWidth(), getErrHelpWidth: () => helpWidth(true) })
     .exitOverride();
   mount(program, declarations);
   const harden = (cmd: Command) => {
@@ -109,20 +113,6 @@ export function nearestOption(unknown: string, options: readonly Pick<Option, "l
   return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.l : undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** A commander error as the playground's usage error: the message without commander's prefix, and a fix. */
 export function usageFromCommander(e: CommanderError, program: Command, args: string[]): PlaygroundError {
   const cmd = commandFor(program, args);
@@ -136,7 +126,8 @@ export function usageFromCommander(e: CommanderError, program: Command, args: st
   }
   const unknownCommand = /unknown command '([^']+)'/.exec(e.message);
   const suggested = /\(Did you mean ([^)]+)\?\)/.exec(e.message);
-  if (unknownCommand) fix = suggested ? `did you mean ${suggested[1]}? see \`npx patterns --help\`` : "see `npx patterns --help`";
+  // the help of the group the unknown word was given to (`package --help` for `package track`)
+  if (unknownCommand) fix = suggested ? `did you mean ${suggested[1]}? ${help}` : help;
   return new PlaygroundError(message, fix, 2);
 }
 

@@ -2,13 +2,19 @@
 // `render(data) → lines`. `mount` turns them into commander commands and owns, in one place, what every verb shares:
 // the global options, finding the running stack, `--json` (one document on stdout), colour, the "same with curl"
 // hints (from the calls `run` reported), help groups and examples. Errors are mapped to messages and exit codes in
-// src/main.ts only.
+// src/cli.ts only.
 import { Argument, Command, Option } from "commander";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
+import { liveState } from "../runtime/state.js";
+import { stopWaitingWhen } from "../observe/eventually.js";
 import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
 import { spinner, type Step } from "../ui/spinner.js";
-import { printEquivalent, type RawCall } from "./lib/curl.js";
+import { printEquivalent, type RawCall } from "../ui/curl.js";
+import { formatDuration } from "../lib/duration.js";
+import { isDurationParser } from "../lib/parse.js";
+import { terminalWidth } from "../ui/text.js";
+import { fitHelpText } from "./lib/help.js";
 
 export interface GlobalOptions {
   stateDir?: string;
@@ -78,8 +84,7 @@ export interface VerbSpec<O = Record<string, unknown>, D = unknown> {
   help?: string;
   /** left out of `--help` and completion (still runs) */
   hidden?: boolean;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(ctx: VerbContext<O>, ...args: any[]): Promise<D | undefined> | D | undefined;
+  run(ctx: VerbContext<O>, ...args: unknown[]): Promise<D | undefined> | D | undefined;
   /** text form of the data; without it, `run` prints for itself (streams like --follow) and returns nothing */
   render?(data: D, ctx: VerbContext<O>): string | string[] | void;
   /** the --json document when it is not the data itself */
@@ -99,7 +104,7 @@ export interface GroupSpec {
   examples?: string[];
 }
 
-export type Declaration = VerbSpec<any, any> | GroupSpec; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Declaration = VerbSpec<never, unknown> | GroupSpec;
 
 export function verb<O = Record<string, unknown>, D = unknown>(spec: VerbSpec<O, D>): VerbSpec<O, D> {
   return { ...spec, kind: "verb" };
@@ -114,6 +119,11 @@ export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 }
 
+/** The width `--help` is laid out in: the terminal's, COLUMNS when piped, else 80 (commander's own default). */
+export function helpWidth(error = false): number {
+  return terminalWidth(error ? process.stderr : process.stdout, 80);
+}
+
 function parentOf(program: Command, words: string[]): Command {
   let at = program;
   for (const w of words) {
@@ -122,6 +132,17 @@ function parentOf(program: Command, words: string[]): Command {
     at = next;
   }
   return at;
+}
+
+/** From now on every wait of this verb ends at once when this stack is stopped (from another terminal, or it died). */
+function watched(stack: RunningStack): RunningStack {
+  stopWaitingWhen(() => {
+    const { state, stale } = liveState(stack.paths.stateFile);
+    if (!state) return `its state file ${stack.paths.stateFile} is gone: \`npx patterns stop\` ran`;
+    if (stale || state.supervisorPid !== stack.state.supervisorPid) return `its supervisor (pid ${stack.state.supervisorPid}) is no longer running`;
+    return undefined;
+  });
+  return stack;
 }
 
 function context<O>(command: Command): VerbContext<O> {
@@ -135,7 +156,7 @@ function context<O>(command: Command): VerbContext<O> {
     json,
     command,
     calls,
-    stack: () => (stack ??= requireStack(opts.stateDir)),
+    stack: () => (stack ??= watched(requireStack(opts.stateDir))),
     spinner: (text) => spinner(text, { json }),
     say: (line) => {
       if (!json) note(line);
@@ -162,13 +183,17 @@ function addVerb(parent: Command, spec: VerbSpec): Command {
     if (o.choices) opt.choices(o.choices);
     if (o.suggest) Object.assign(opt, { suggestions: [...o.suggest] });
     if (o.parse) opt.argParser(o.parse);
-    if (o.default !== undefined) opt.default(o.default);
+    // a duration's default is shown as a duration ("2s"), the form the option accepts back
+    if (o.default !== undefined) opt.default(o.default, isDurationParser(o.parse) && typeof o.default === "number" ? formatDuration(o.default) : undefined);
     if (o.hidden) opt.hideHelp();
     if (o.required) opt.makeOptionMandatory();
     cmd.addOption(opt);
   }
   for (const alias of spec.aliases ?? []) cmd.alias(alias);
-  if (spec.examples?.length || spec.help) cmd.addHelpText("after", `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`);
+  if (spec.examples?.length || spec.help) {
+    const after = `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`;
+    cmd.addHelpText("after", (context) => fitHelpText(after, helpWidth(context.error)));
+  }
   cmd.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
     const positional = params.slice(0, -2);
@@ -200,7 +225,7 @@ export function mount(program: Command, declarations: readonly Declaration[]): v
     if (d.kind === "group") {
       cmd = parent.command(words.at(-1)!).description(d.summary);
       for (const alias of d.aliases ?? []) cmd.alias(alias);
-      if (d.examples?.length) cmd.addHelpText("after", examples(...d.examples));
+      if (d.examples?.length) cmd.addHelpText("after", (context) => fitHelpText(examples(...d.examples!), helpWidth(context.error)));
     } else cmd = addVerb(parent, d as VerbSpec);
     if (d.group && parent === program) cmd.helpGroup(HELP_GROUPS[d.group]);
     cmd.exitOverride();

@@ -2,7 +2,7 @@
 import type { RunningStack } from "../../runtime/stack.js";
 import { attach, calling, ingress } from "../../runtime/ingress.js";
 import { deliveryTrackerApi, packageTrackerApi } from "../../services/package-tracker/api.js";
-import { ingressPath } from "../lib/curl.js";
+import { ingressPath } from "../../ui/curl.js";
 import { PlaygroundError } from "../../errors.js";
 import { checkRecordKey, sendToSink, type SentRecord } from "../lib/records.js";
 import { completedOrLatest, type InvocationRow } from "../../observe/index.js";

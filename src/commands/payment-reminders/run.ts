@@ -5,7 +5,7 @@ import { eventually, invocations, objectState, type InvocationQuery } from "../.
 import { scaleDuration } from "../../runtime/config.js";
 import { ingress } from "../../runtime/ingress.js";
 import { sendAndAttach } from "../lib/calls.js";
-import { ingressPath } from "../lib/curl.js";
+import { ingressPath } from "../../ui/curl.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";

@@ -3,9 +3,9 @@ import { UsageError } from "../../errors.js";
 import { PAYMENT_EXPIRY_MAX_MS } from "../../services/payment-state-machine/model.js";
 import { checkArgs } from "../lib/schema-args.js";
 import type { MakePaymentInput } from "../../services/payment-state-machine/api.js";
-import { ingressPath } from "../lib/curl.js";
+import { ingressPath } from "../../ui/curl.js";
 import { PAYMENTS } from "../../services/payment-state-machine/api.js";
-import { intOption, parseDuration } from "../common.js";
+import { durationOption, intOption } from "../common.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 import { balanceOf, cancelPayment, makePayment, paymentStorm, paymentView, renderPaymentAction, renderPaymentStorm, renderPaymentView } from "./run.js";
 import { checkKey } from "../lib/calls.js";
@@ -23,11 +23,7 @@ async function paymentInput(o: { account: string; amount: number; expireAfter?: 
   return input;
 }
 
-function expireOption(raw: string): number {
-  const v = parseDuration(raw, "--expire-after");
-  if (v < 1000 || v > PAYMENT_EXPIRY_MAX_MS) throw new UsageError(`--expire-after must be between 1s and 24h, got "${raw}"`, "for example --expire-after 3s");
-  return v;
-}
+const expireOption = durationOption("--expire-after", { min: 1000, max: PAYMENT_EXPIRY_MAX_MS });
 
 
 export const declarations: Declaration[] = [

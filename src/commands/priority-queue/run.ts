@@ -8,7 +8,7 @@ import { eventually } from "../../observe/index.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DEFAULT_QUEUE, maxConcurrency, type QueueSummary } from "../../services/priority-queue/logic.js";
 import { PQ_SYSTEM } from "../../services/priority-queue/names.js";
-import { ingressPath, type RawCall } from "../lib/curl.js";
+import { ingressPath, type RawCall } from "../../ui/curl.js";
 
 export const PQ_OBJECT = PRIORITY_QUEUE;
 export const PQ_SERVICE = MY_SERVICE;

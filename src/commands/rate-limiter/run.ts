@@ -9,7 +9,7 @@ import { readLedger } from "../../services/lib/simulated.js";
 import { DEFAULT_LIMITER, RL_SYSTEM } from "../../services/rate-limiter/names.js";
 import { admittedRate } from "../../services/rate-limiter/token-bucket.js";
 import type { LimiterState, LimiterView, RunTaskResult } from "../../services/rate-limiter/api.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 
 export { LIMITED_TASK, LIMITER };
 
@@ -66,7 +66,7 @@ export async function runTasks(stack: RunningStack, name: string, count: number,
   if (!state) {
     // let the task say it, as a user's curl would see it (429 with the fix)
     await runOne(stack, name);
-    throw new PlaygroundError(`limiter ${name} has no rate set`, `set one: patterns ratelimit set 1 1${name === DEFAULT_LIMITER ? "" : ` --limiter ${name}`}`);
+    throw new PlaygroundError(`limiter ${name} has no rate set`, `set one: npx patterns ratelimit set 1 1${name === DEFAULT_LIMITER ? "" : ` --limiter ${name}`}`);
   }
   const started = Date.now();
   const settled = await Promise.allSettled(

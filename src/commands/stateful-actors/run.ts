@@ -9,7 +9,7 @@ import { MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, keysOverlap, replayMachi
 import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import { ingressPath, type RawCall } from "../lib/curl.js";
+import { ingressPath, type RawCall } from "../../ui/curl.js";
 import { attachOutcome, detailOf, invocationsById, ledgerWhere, sendAndAttach, suffix, transientErrors } from "../lib/calls.js";
 import { calling, ingress } from "../../runtime/ingress.js";
 import { MACHINE_OPERATOR, machineOperatorApi } from "../../services/stateful-actors/api.js";
@@ -45,7 +45,7 @@ export async function machineAction(stack: RunningStack, id: string, action: Mac
   const p = ingressPath(MACHINE_OPERATOR, id, action);
   const started = Date.now();
   let answer: { body: string; invocationId: string };
-  let fired = false;
+  let fired: boolean;
   try {
     answer = await sendAndAttach<string>(stack, `${action} of ${id}`, () => ingress(stack.ingressUrl).objectSendClient(machineOperatorApi, id)[action](body));
   } finally {

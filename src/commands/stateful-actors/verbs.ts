@@ -6,7 +6,7 @@ import { c } from "../../ui/palette.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 import { machineAction, machineStatus, machineStorm, renderChecks, renderMachineAction, renderStorm, transitionTimes } from "./run.js";
 import { checkKey } from "../lib/calls.js";
-import { ingressPath } from "../lib/curl.js";
+import { ingressPath } from "../../ui/curl.js";
 import { MACHINE_OPERATOR } from "../../services/stateful-actors/api.js";
 
 const stepList = (names: string[]) => names.map((n) => `"${n}"`).join(", ");
@@ -19,7 +19,7 @@ function machineActionVerb(name: "setup" | "teardown", action: "setUp" | "tearDo
     args: [{ name: "<id>", description: "machine id (the object key)" }],
     options: [
       { flags: "--fail-once", description: "inject one retryable failure in the middle of the transition (Restate retries; the done step is replayed)" },
-      { flags: "--crash-after <step>", description: `SIGKILL the worker once, right after this step: ${stepList(crashAfterMachine(action))}` },
+      { flags: "--crash-after <step>", description: `SIGKILL the worker once, right after this step: ${stepList(crashAfterMachine(action))}`, suggest: crashAfterMachine(action) },
     ],
     examples: [`npx patterns machine ${name} my-machine`, `npx patterns machine ${name} my-machine --fail-once`, `npx patterns machine ${name} m1 --crash-after "begin transition to ${action === "setUp" ? "UP" : "DOWN"}" --json`],
     async run(ctx, idArg: string) {
