@@ -2,7 +2,7 @@
 // offer a crash tour ends with. Exit 1 when the Restate run is not consistent (that would be a bug of the playground);
 // the plain run being inconsistent is the point.
 import { errorMessage, UsageError } from "../errors.js";
-import { comparisons, findComparison } from "../compare/index.js";
+import { comparedPatterns, findComparison } from "../compare/index.js";
 import { runComparison, type CompareReport } from "../compare/run.js";
 import { PLAIN_LABEL, RESTATE_LABEL } from "../compare/types.js";
 import type { RunningStack } from "../runtime/stack.js";
@@ -11,7 +11,7 @@ import { c, sym } from "../ui/palette.js";
 import { indented, terminalWidth } from "../ui/text.js";
 import { verb } from "./verb.js";
 
-const names = () => comparisons.map((x) => x.pattern).join(", ");
+const names = () => comparedPatterns.join(", ");
 
 /** Rows of label | Restate | plain Node, each cell word-wrapped to its column. Pure, so unit-tested. */
 export function sideBySide(rows: [string, string, string][], width: number): string[] {
@@ -71,11 +71,11 @@ export const compare = verb<Record<string, never>, CompareReport>({
   path: "compare",
   group: "play",
   summary: "the same crash with and without Restate: a pattern's scenario on Restate, then as plain Node code killed at the same step",
-  args: [{ name: "<pattern>", description: `a pattern with a comparison: ${comparisons.map((x) => x.pattern).join(", ")}` }],
+  args: [{ name: "<pattern>", description: `a pattern with a comparison: ${names()}` }],
   examples: ["npx patterns compare sagas", "npx patterns compare payment-signals --json"],
   help: `\nThe plain run is an ordinary async function in a child process, calling the same step functions and simulated\nsystems, with no journal. Its effects go to the same ledger (simulated.ndjson) under their own run id.\n`,
   async run(ctx, name: string) {
-    const cmp = findComparison(name);
+    const cmp = await findComparison(name);
     if (!cmp) throw new UsageError(`no comparison for "${name}"`, `npx patterns compare <pattern>, one of: ${names()}`);
     const report = await runComparison(cmp, ctx.stack(), ctx.say);
     ctx.say(`compared in ${humanDuration(report.withRestate.ms + report.withoutRestate.ms)}`);
@@ -90,8 +90,7 @@ export const compare = verb<Record<string, never>, CompareReport>({
  * command, so `tour --all` stays as fast as it was. Nothing with --json.
  */
 export async function offerComparison(pattern: string, o: { stack: RunningStack; json: boolean; interactive: boolean }): Promise<void> {
-  const cmp = findComparison(pattern);
-  if (!cmp || o.json) return;
+  if (!comparedPatterns.includes(pattern) || o.json) return;
   const command = `npx patterns compare ${pattern}`;
   if (!o.interactive) {
     note(c.dim(`the same crash without Restate: ${c.cmd(command)}`));
@@ -100,6 +99,7 @@ export async function offerComparison(pattern: string, o: { stack: RunningStack;
   const { confirm } = await import("@inquirer/prompts");
   if (!(await confirm({ message: `See the same crash without Restate (${command})?`, default: true }, { output: process.stderr }))) return;
   try {
+    const cmp = (await findComparison(pattern))!;
     const report = await runComparison(cmp, o.stack, (l) => note(c.dim(l)));
     out("");
     for (const l of renderReport(report)) out(l);

@@ -227,9 +227,16 @@ async function runningChecks(state: Stack["state"], admin: Stack["admin"]): Prom
   );
   checks.push(
     await check("invocation through Restate", async () => {
-      const res = await fetch(`${state.ingressUrl}/playground/ping`, { method: "POST", signal: AbortSignal.timeout(10_000) });
-      const body = (await res.json()) as { workerPid?: number; node?: string };
-      return res.ok ? { ok: true, detail: `worker pid ${body.workerPid} on Node ${body.node} answered` } : { ok: false, detail: `HTTP ${res.status}`, fix: "`npx patterns logs worker`" };
+      const { callOpts, httpStatus, ingress } = await import("../runtime/ingress.js");
+      const { playgroundApi } = await import("../services/system/api.js");
+      try {
+        const body = await ingress(state.ingressUrl).serviceClient(playgroundApi).ping(callOpts({ timeoutMs: 10_000 }));
+        return { ok: true, detail: `worker pid ${body.workerPid} on Node ${body.node} answered` };
+      } catch (e) {
+        const status = httpStatus(e);
+        if (status === undefined) throw e;
+        return { ok: false, detail: `HTTP ${status}`, fix: "`npx patterns logs worker`" };
+      }
     }),
   );
   checks.push(

@@ -24,7 +24,7 @@ process.on("disconnect", () => process.exit(1));
 
 async function main(): Promise<void> {
   const [pattern, key, attemptRaw] = process.argv.slice(2);
-  const cmp = findComparison(pattern ?? "");
+  const cmp = await findComparison(pattern ?? "");
   if (!cmp || !key) throw new Error(`no comparison "${pattern}" (or no key)`);
   const scale = Number(process.env.PATTERNS_TIME_SCALE);
   const io: PlainIo = {

@@ -4,6 +4,8 @@
 import { runTaskBody } from "../services/message-queue/task-worker.js";
 import { TASKS_SYSTEM } from "../services/message-queue/api.js";
 import { compareKey, times, type Comparison, type RunFacts, type Verdict } from "./types.js";
+import { taskWorkerApi } from "../services/message-queue/api.js";
+import { sendOpts } from "../runtime/ingress.js";
 
 const DELAY_MS = 1000;
 const TASK = "send the welcome e-mail";
@@ -37,7 +39,7 @@ export const messageQueue: Comparison = {
   key: () => compareKey("task"),
 
   async withRestate(io) {
-    return [await io.send(`/asyncTaskWorker/runTask/send?delay=${DELAY_MS}ms`, { id: io.key, task: TASK })];
+    return [await io.send("asyncTaskWorker/runTask", (ingress) => ingress.serviceSendClient(taskWorkerApi).runTask({ id: io.key, task: TASK }, sendOpts({ delayMs: DELAY_MS })))];
   },
 
   async plain(io) {

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { createPaymentIntent, PROVIDER } from "../services/simulations/payment-provider.js";
 import { compareKey, times, type Comparison, type RunFacts, type Verdict } from "./types.js";
+import { signalPaymentsApi } from "../services/payment-signals/api.js";
 
 const AMOUNT = 109;
 const METHOD = "pm_card_visa";
@@ -44,7 +45,7 @@ export const paymentSignals: Comparison = {
   key: () => compareKey("pay"),
 
   async withRestate(io) {
-    return [await io.send("/signalPayments/processPayment/send", { amount: AMOUNT, paymentMethodId: METHOD })];
+    return [await io.send("signalPayments/processPayment", (ingress) => ingress.serviceSendClient(signalPaymentsApi).processPayment({ amount: AMOUNT, paymentMethodId: METHOD }))];
   },
 
   async plain(io) {

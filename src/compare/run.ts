@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { RunningStack } from "../runtime/stack.js";
 import { armCrash } from "../runtime/crash.js";
 import { readState } from "../runtime/state.js";
-import { ingressError, ingressFetch } from "../runtime/ingress.js";
+import { calling, ingress } from "../runtime/ingress.js";
 import { completed } from "../observe/index.js";
 import { readLedger } from "../services/lib/simulated.js";
 import { runPlain, type PlainAttempt } from "./plain.js";
@@ -48,10 +48,8 @@ export async function runWithRestate(cmp: Comparison, stack: RunningStack, key: 
     stack,
     key,
     say,
-    async send(path, body, headers) {
-      const res = await ingressFetch<{ invocationId?: string }>(stack.ingressUrl, path, { body, headers });
-      if (res.status >= 300 || !res.body?.invocationId) throw ingressError(res, `calling ${path}`);
-      return res.body.invocationId;
+    async send(what, sendIt) {
+      return (await calling(`calling ${what}`, () => sendIt(ingress(stack.ingressUrl)))).invocationId;
     },
   };
   let ids: string[];

@@ -6,6 +6,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { carRentalsApi, flightsApi, paymentProvider } from "../services/sagas/booking.js";
 import { SAGA_RUN_STEPS, SAGA_SYSTEMS, SEED_BOOKING } from "../services/sagas/model.js";
 import { compareKey, times, type Comparison, type RunFacts, type Verdict } from "./types.js";
+import { bookingWorkflowApi } from "../services/sagas/api.js";
 
 const short = (id: string) => id.slice(0, 8);
 
@@ -73,7 +74,7 @@ export const sagas: Comparison = {
   key: () => compareKey("trip"),
 
   async withRestate(io) {
-    return [await io.send(`/BookingWorkflow/${encodeURIComponent(io.key)}/run/send`, SEED_BOOKING)];
+    return [await io.send(`BookingWorkflow/${io.key}/run`, (ingress) => ingress.workflowClient(bookingWorkflowApi, io.key).workflowSubmit(SEED_BOOKING))];
   },
 
   // The workflow's shape, without Restate: the same step bodies, the same undo list, ids drawn fresh (no journal).

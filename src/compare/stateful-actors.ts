@@ -5,6 +5,7 @@
 import { beginTransition, completeTransition } from "../services/stateful-actors/machine-operator.js";
 import { MACHINE_RUN_STEPS, MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, machineStep, replayMachine, serialPerKey, type Interval, type MachineAction, type MachineStatus } from "../services/stateful-actors/model.js";
 import { compareKey, times, type Comparison, type RunFacts, type Verdict } from "./types.js";
+import { machineOperatorApi } from "../services/stateful-actors/api.js";
 
 const REQUESTS: MachineAction[] = ["setUp", "tearDown", "setUp"];
 
@@ -63,7 +64,7 @@ export const statefulActors: Comparison = {
   async withRestate(io) {
     const ids: string[] = [];
     // one after the other, so they arrive in this order; Restate queues them on the machine's key
-    for (const action of REQUESTS) ids.push(await io.send(`/machineOperator/${encodeURIComponent(io.key)}/${action}/send`, undefined));
+    for (const action of REQUESTS) ids.push(await io.send(`machineOperator/${io.key}/${action}`, (ingress) => ingress.objectSendClient(machineOperatorApi, io.key)[action](undefined)));
     return ids;
   },
 

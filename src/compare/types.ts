@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { LedgerEntry } from "../services/lib/simulated.js";
 import type { RunningStack } from "../runtime/stack.js";
+import type { Ingress } from "@restatedev/restate-sdk-clients";
 
 /** The label of the run without Restate, wherever it shows (text, JSON, ledger run ids). */
 export const PLAIN_LABEL = "plain Node (no Restate)";
@@ -58,8 +59,8 @@ export interface RestateIo {
   stack: RunningStack;
   key: string;
   say(line: string): void;
-  /** a one-way call through the ingress (…/send); returns the invocation id */
-  send(path: string, body: unknown, headers?: Record<string, string>): Promise<string>;
+  /** a one-way call through the typed ingress client (`what` names it in errors); returns the invocation id */
+  send(what: string, sendIt: (ingress: Ingress) => Promise<{ invocationId: string }>): Promise<string>;
 }
 
 export interface Comparison {

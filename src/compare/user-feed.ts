@@ -4,6 +4,7 @@
 // offset sees it), and the post is created a second time; the first one is never published.
 import { checkModeration, createPost, MODERATION_POLL_NOMINAL_MS, publishToFeed } from "../services/simulations/moderation.js";
 import { compareKey, times, type Comparison, type RunFacts, type Verdict } from "./types.js";
+import { postInput, userFeedApi } from "../services/user-feed/api.js";
 
 const CONTENT = "Hello from compare";
 
@@ -41,7 +42,7 @@ export const userFeed: Comparison = {
 
   async withRestate(io) {
     // through the ingress rather than Kafka, so the comparison runs on a stack without the broker too
-    return [await io.send(`/userFeed/${encodeURIComponent(io.key)}/processPost/send`, { content: CONTENT, pendingChecks: 0 })];
+    return [await io.send(`userFeed/${io.key}/processPost`, (ingress) => ingress.objectSendClient(userFeedApi, io.key).processPost(postInput({ content: CONTENT, pendingChecks: 0 })))];
   },
 
   async plain(io) {

@@ -1,5 +1,6 @@
-// The playground's topics and their record schemas, as data. kafka/asyncapi.yaml declares the same schemas for the
-// embedded broker (it refuses a bad record at produce time); this copy lets the CLI refuse it first, naming the field,
+// The playground's topics and their record schemas, as data. kafka/asyncapi.yaml is the source: the embedded broker
+// validates against it (it refuses a bad record at produce time). This copy, kept equal to it by
+// test/unit/kafka-schema.test.ts (which fails naming any field that differs), lets the CLI refuse a record first, naming the field,
 // and lets handlers reject the same shapes with a TerminalError when a record arrives another way (ingress, curl).
 // Pure: no kafkajs here, so the worker can import it.
 

@@ -9,7 +9,8 @@ import { armCrash } from "../runtime/crash.js";
 import { readState } from "../runtime/state.js";
 import { eventually as observeEventually, invocation, invocations, type InvocationRow } from "../observe/index.js";
 import { ndjsonCursor } from "../lib/ndjson.js";
-import { ingressFetch, ingressError } from "../runtime/ingress.js";
+import { calling, ingress } from "../runtime/ingress.js";
+import { playgroundApi } from "../services/system/api.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { readLedger } from "../services/lib/simulated.js";
 import type { StepLogLine } from "../services/lib/steplog.js";
@@ -124,9 +125,7 @@ async function recoveryScenario(ctx: TourContext): Promise<DemoResult> {
   const log = stepLogCursor(stack.paths.stepLog);
   ctx.say(`send playground/recovery for key ${key}: step "${RECOVERY_STEPS.first}", a durable sleep of 1 s, step "${RECOVERY_STEPS.second}"`);
   ctx.say(`  same with curl: ${curlFor({ url: `${stack.ingressUrl}/playground/recovery/send`, body })}`);
-  const sent = await ingressFetch<{ invocationId?: string }>(stack.ingressUrl, "/playground/recovery/send", { body });
-  if (sent.status >= 300 || !sent.body?.invocationId) throw ingressError(sent, "sending playground/recovery");
-  const id = sent.body.invocationId;
+  const id = (await calling("sending playground/recovery", () => ingress(stack.ingressUrl).serviceSendClient(playgroundApi).recovery(body))).invocationId;
   ctx.say(`accepted as ${id}; following its steps`);
 
   // Narrate what happens, from the step log, the supervisor's state and the invocation's status.

@@ -9,6 +9,12 @@ export interface RawCall {
   headers?: Record<string, string>;
 }
 
+/** "/service/key/handler" with each segment URL-encoded: the path a "same with curl" line shows. Calls themselves go
+ * through the typed clients (src/runtime/ingress.ts); this is only for showing the seed's curl. */
+export function ingressPath(...segments: string[]): string {
+  return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
+}
+
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -119,21 +119,34 @@ async function pqStatus(queue: string): Promise<QueueStatus> {
 }
 
 describe.concurrent("priority queue", () => {
+  it("pq max 0 is refused (no call would ever be served), naming the range", async () => {
+    const r = await cli(["pq", "max", "0", "--queue", uniqueKey("pq")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/<n> is invalid: expected a whole number from 1 to 1000/);
+    const bad = await ingress(`/priorityQueue/${uniqueKey("pq")}/configure`, { maxInFlight: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/maxInFlight is invalid/);
+  });
+
   it("lower priority numbers are served first", async () => {
     const queue = uniqueKey("pq");
-    expect((await cli(["pq", "max", "0", "--queue", queue, "--json"])).code).toBe(0);
+    // hold the queue: one permit, taken by a blocker that works for 10 min (a max of 0 is refused)
+    expect((await cli(["pq", "max", "1", "--queue", queue, "--json"])).code).toBe(0);
+    expect((await cli(["pq", "add", "--count", "1", "--priority", "0", "--queue", queue, "--work", "10m", "--json"])).code).toBe(0);
     const low = await cli(["pq", "add", "--count", "4", "--priority", "5", "--queue", queue, "--work", "1s", "--json"]);
     expect(low.code, low.stderr).toBe(0);
     const high = await cli(["pq", "add", "--count", "3", "--priority", "1", "--queue", queue, "--work", "1s", "--json"]);
     expect(high.code, high.stderr).toBe(0);
     const held = await pqStatus(queue);
-    expect(held).toMatchObject({ inFlight: 0, queued: 7, byPriority: [{ priority: 1, count: 3 }, { priority: 5, count: 4 }] });
-    expect((await cli(["pq", "max", "1", "--queue", queue])).code).toBe(0);
+    expect(held).toMatchObject({ inFlight: 1, queued: 7, byPriority: [{ priority: 1, count: 3 }, { priority: 5, count: 4 }] });
+    // one more permit beside the blocker's: the seven are served one at a time, lowest number first
+    expect((await cli(["pq", "max", "2", "--queue", queue])).code).toBe(0);
     const done = await eventually("all 7 computed", async () => {
       const s = await pqStatus(queue);
       return s.completed === 7 ? s : undefined;
     }, 300_000, 1000);
-    expect(done.recent.map((r) => r.priority)).toEqual([1, 1, 1, 5, 5, 5, 5]);
+    // the blocker (priority 0) started first and is still working; then the seven in priority order
+    expect(done.recent.map((r) => r.priority)).toEqual([0, 1, 1, 1, 5, 5, 5, 5]);
   }, LONG);
 
   it("pq add --count 30 --priority 2 never has more than 10 in flight", async () => {
@@ -151,7 +164,8 @@ describe.concurrent("priority queue", () => {
 
   it("a cancelled waiter is removed from the queue and never runs", async () => {
     const queue = uniqueKey("pq");
-    await cli(["pq", "max", "0", "--queue", queue]);
+    await cli(["pq", "max", "1", "--queue", queue]);
+    await cli(["pq", "add", "--count", "1", "--priority", "0", "--queue", queue, "--work", "10m"]);
     const r = await cli(["pq", "add", "--count", "2", "--queue", queue, "--work", "500ms", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const items = (JSON.parse(r.stdout) as { items: { label: string; invocationId: string }[] }).items;
@@ -165,9 +179,9 @@ describe.concurrent("priority queue", () => {
     await cli(["pq", "max", "10", "--queue", queue]);
     const done = await eventually("the other one computed", async () => {
       const s = await pqStatus(queue);
-      return s.completed === 1 && s.inFlight === 0 ? s : undefined;
+      return s.completed === 1 && s.inFlight === 1 ? s : undefined;
     }, 300_000, 500);
-    expect(done.recent.map((x) => x.label)).toEqual([items[1]!.label]);
+    expect(done.recent.filter((x) => x.priority !== 0).map((x) => x.label)).toEqual([items[1]!.label]);
   }, LONG);
 
   it("the seed's curl works (/send), and bad input is refused", async () => {

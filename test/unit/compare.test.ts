@@ -12,7 +12,7 @@ import { paymentVerdict } from "../../src/compare/payment-signals.js";
 import { queueVerdict } from "../../src/compare/message-queue.js";
 import { feedVerdict } from "../../src/compare/user-feed.js";
 import { machineVerdict } from "../../src/compare/stateful-actors.js";
-import { comparisons, findComparison } from "../../src/compare/index.js";
+import { comparedPatterns, findComparison, loadComparisons } from "../../src/compare/index.js";
 import { offerComparison, renderReport, sideBySide } from "../../src/commands/compare.js";
 import type { CompareReport } from "../../src/compare/run.js";
 import type { RunningStack } from "../../src/runtime/stack.js";
@@ -119,10 +119,12 @@ describe("stateful-actors verdict", () => {
 });
 
 describe("the comparisons and their ledger", () => {
-  it("the five comparisons, each of a registered pattern", () => {
+  it("the five comparisons, each of a registered pattern", async () => {
+    const comparisons = await loadComparisons();
     expect(comparisons.map((c) => c.pattern).sort()).toEqual(["message-queue", "payment-signals", "sagas", "stateful-actors", "user-feed"]);
+    expect(comparisons.map((c) => c.pattern)).toEqual([...comparedPatterns]);
     expect(comparisons.filter((c) => !findPatternEntry(c.pattern)).map((c) => c.pattern)).toEqual([]);
-    expect(findComparison("durable-rpc")).toBeUndefined();
+    expect(await findComparison("durable-rpc")).toBeUndefined();
   });
 
   let dir: string | undefined;

@@ -1,7 +1,9 @@
 // Pure logic of the custom group: the priority queue's decisions and the token bucket's maths.
 import { describe, expect, it } from "vitest";
 import { drop, emptyQueue, maxConcurrency, push, release, summarize, tick, type QueueState } from "../../src/services/priority-queue/logic.js";
-import { admittedRate, advance, cancelReservation, delayFrom, parseRate, parseRateChange, reserve, setRate } from "../../src/services/rate-limiter/token-bucket.js";
+import { problemsOf } from "../../src/services/lib/problems.js";
+import { SetRateSchema } from "../../src/services/rate-limiter/schema.js";
+import { admittedRate, advance, cancelReservation, delayFrom, parseRate, reserve, setRate } from "../../src/services/rate-limiter/token-bucket.js";
 
 function pushAll(s: QueueState, items: [string, number][]): QueueState {
   for (const [id, priority] of items) s = push(s, { awakeableId: id, priority, enqueuedAt: 0 });
@@ -118,11 +120,11 @@ describe("token bucket", () => {
   });
 
   it("SetRate validation names the field", () => {
-    expect(parseRateChange({ limit: 1, burst: 1 })).toEqual({ change: { limit: 1, burst: 1 } });
-    expect(parseRateChange({ limit: -1 })).toMatchObject({ error: expect.stringMatching(/^limit is invalid/) });
-    expect(parseRateChange({ limit: 1, burst: 1.5 })).toMatchObject({ error: expect.stringMatching(/^burst is invalid/) });
-    expect(parseRateChange({})).toMatchObject({ error: expect.stringMatching(/missing/) });
-    expect(parseRateChange(null)).toMatchObject({ error: expect.stringMatching(/body is missing/) });
+    expect(problemsOf(SetRateSchema, { limit: 1, burst: 1 })).toEqual([]);
+    expect(problemsOf(SetRateSchema, { limit: -1 })[0]).toMatch(/^limit is invalid/);
+    expect(problemsOf(SetRateSchema, { limit: 1, burst: 1.5 })[0]).toMatch(/^burst is invalid/);
+    expect(problemsOf(SetRateSchema, {})[0]).toMatch(/missing/);
+    expect(problemsOf(SetRateSchema, null)[0]).toMatch(/body is missing/);
   });
 
   it("parses rates and measures the admitted rate after the burst", () => {

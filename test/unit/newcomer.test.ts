@@ -14,7 +14,8 @@ import { fromGoBooking } from "../../src/services/seed-aliases/booking.js";
 import { ALIAS_SERVICES, SEED_ALIASES, services as aliasServices } from "../../src/services/seed-aliases/index.js";
 import { reserveRoute } from "../../src/services/durable-rpc/client-app.js";
 import { cliEnvText, CLI_ENV_MARKER } from "../../src/runtime/restate-cli-env.js";
-import { parseBooking } from "../../src/services/sagas/model.js";
+import { BookingSchema } from "../../src/services/sagas/schema.js";
+const parseBooking = (v: unknown) => BookingSchema.parse(v);
 import { paymentExpiryMs } from "../../src/services/payment-state-machine/model.js";
 import { registry } from "../../src/registry.js";
 

@@ -1,24 +1,21 @@
 // Pure logic of the orchestration group: validation, the saga's expected compensations and step names, the machine
 // and payment models, the storms' checks (fed with made-up histories, so they are seen to fail too).
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/services/lib/input.js";
-import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_MIN_MS, parsePaymentRequest, paymentExpiryMs, paymentMessages, replayPayments } from "../../src/services/payment-state-machine/model.js";
-import { SEED_BOOKING, expectedCompensations, parseBooking, sagaStepName } from "../../src/services/sagas/model.js";
-import { keysOverlap, machineStepName, parseMachineOptions, replayMachine, serialPerKey } from "../../src/services/stateful-actors/model.js";
+import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_MIN_MS, paymentExpiryMs, paymentMessages, replayPayments } from "../../src/services/payment-state-machine/model.js";
+import { SEED_BOOKING, expectedCompensations, sagaStepName } from "../../src/services/sagas/model.js";
+import { keysOverlap, machineStepName, replayMachine, serialPerKey } from "../../src/services/stateful-actors/model.js";
 import { executionOrder, paymentStormChecks, stormPlan, type StormOp } from "../../src/commands/payment-state-machine/run.js";
 import { sagaStepsReached } from "../../src/commands/sagas/verbs.js";
 import { ledgerCompensations } from "../../src/commands/sagas/tour.js";
 import type { LedgerEntry } from "../../src/services/lib/simulated.js";
+import { problemsOf } from "../../src/services/lib/problems.js";
+import { BookingSchema } from "../../src/services/sagas/schema.js";
+import { MakePaymentSchema } from "../../src/services/payment-state-machine/schema.js";
+import { MachineOptionsSchema } from "../../src/services/stateful-actors/schema.js";
 
-const fieldOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.field;
-    throw e;
-  }
-  return "(no error)";
-};
+/** The field a bad booking is refused for (the first problem's subject), as the handler's serde would say it. */
+const fieldOf = (v: unknown): string => (problemsOf(BookingSchema, v)[0] ?? "").split(" ")[0]!;
+const parseBooking = (v: unknown) => BookingSchema.parse(v);
 
 describe("saga input and steps", () => {
   it("accepts the seed's payload unchanged", () => {
@@ -26,12 +23,12 @@ describe("saga input and steps", () => {
   });
 
   it("names the bad field", () => {
-    expect(fieldOf(() => parseBooking(undefined))).toBe("input");
-    expect(fieldOf(() => parseBooking({ car: SEED_BOOKING.car, paymentInfo: SEED_BOOKING.paymentInfo }))).toBe("flights");
-    expect(fieldOf(() => parseBooking({ ...SEED_BOOKING, flights: { flightId: "1" } }))).toBe("flights.passengerName");
-    expect(fieldOf(() => parseBooking({ ...SEED_BOOKING, paymentInfo: { cardNumber: "4111111111111111", amount: -1 } }))).toBe("paymentInfo.amount");
-    expect(fieldOf(() => parseBooking({ ...SEED_BOOKING, paymentInfo: { cardNumber: "abc", amount: 1 } }))).toBe("paymentInfo.cardNumber");
-    expect(fieldOf(() => parseBooking({ ...SEED_BOOKING, simulate: { fail: "hotel" } }))).toBe("simulate.fail");
+    expect(problemsOf(BookingSchema, undefined)).toEqual(["the request body is missing: expected {flights, car, paymentInfo, simulate}"]);
+    expect(fieldOf({ car: SEED_BOOKING.car, paymentInfo: SEED_BOOKING.paymentInfo })).toBe("flights.flightId");
+    expect(fieldOf({ ...SEED_BOOKING, flights: { flightId: "1" } })).toBe("flights.passengerName");
+    expect(fieldOf({ ...SEED_BOOKING, paymentInfo: { cardNumber: "4111111111111111", amount: -1 } })).toBe("paymentInfo.amount");
+    expect(fieldOf({ ...SEED_BOOKING, paymentInfo: { cardNumber: "abc", amount: 1 } })).toBe("paymentInfo.cardNumber");
+    expect(fieldOf({ ...SEED_BOOKING, simulate: { fail: "hotel" } })).toBe("simulate.fail");
   });
 
   it("compensations run newest first and only for the steps done before the failure", () => {
@@ -64,9 +61,10 @@ describe("machine operator", () => {
   });
 
   it("options: nothing, or {failOnce}", () => {
-    expect(parseMachineOptions(undefined)).toEqual({});
-    expect(parseMachineOptions({ failOnce: true })).toEqual({ failOnce: true });
-    expect(fieldOf(() => parseMachineOptions({ failOnce: "yes" }))).toBe("failOnce");
+    expect(problemsOf(MachineOptionsSchema, undefined)).toEqual([]);
+    expect(problemsOf(MachineOptionsSchema, { failOnce: true })).toEqual([]);
+    expect(problemsOf(MachineOptionsSchema, { failOnce: "yes" })).toEqual(["failOnce is invalid: expected true or false"]);
+    expect(problemsOf(MachineOptionsSchema, [1])).toEqual(['the request body is invalid: expected nothing, or an object like {"failOnce":true}']);
   });
 
   it("detects overlaps, out-of-order starts and parallel keys", () => {
@@ -116,10 +114,11 @@ describe("payment state machine", () => {
   });
 
   it("validates makePayment's input and the token lifetime", () => {
-    expect(parsePaymentRequest({ accountId: "abc", amount: 100 })).toEqual({ accountId: "abc", amount: 100 });
-    expect(fieldOf(() => parsePaymentRequest({ amount: 100 }))).toBe("accountId");
-    expect(fieldOf(() => parsePaymentRequest({ accountId: "abc", amount: 1.5 }))).toBe("amount");
-    expect(fieldOf(() => parsePaymentRequest({ accountId: "abc", amount: 1, expireAfterMs: 5 }))).toBe("expireAfterMs");
+    expect(MakePaymentSchema.parse({ accountId: "abc", amount: 100 })).toEqual({ accountId: "abc", amount: 100 });
+    expect(problemsOf(MakePaymentSchema, { amount: 100 })).toEqual(["accountId is missing"]);
+    expect(problemsOf(MakePaymentSchema, { accountId: "abc", amount: 1.5 })).toEqual(["amount is invalid: expected a positive whole number of cents"]);
+    expect(problemsOf(MakePaymentSchema, { accountId: "abc", amount: 1, expireAfterMs: 5 })[0]).toMatch(/^expireAfterMs is invalid/);
+    expect(problemsOf(MakePaymentSchema, undefined)).toEqual(["the request body is missing: expected {accountId, amount, expireAfterMs}"]);
     expect(paymentExpiryMs(1000)).toBe(PAYMENT_EXPIRY_MIN_MS);
     expect(paymentExpiryMs(3_600_000)).toBe(3_600_000);
   });

@@ -1,6 +1,10 @@
 // Pure logic of the scheduling group: the reminder decisions, the fan-out plan, event validation and the lanes.
 import { describe, expect, it } from "vitest";
-import { decideOnFailure, eventProblem, MAX_REMINDERS, STALE_REMINDER_GRACE_MS } from "../../src/services/payment-reminders/logic.js";
+import { decideOnFailure, MAX_REMINDERS, STALE_REMINDER_GRACE_MS } from "../../src/services/payment-reminders/logic.js";
+import { problemsOf } from "../../src/services/lib/problems.js";
+import { PaymentTrackerEventSchema } from "../../src/services/payment-reminders/schema.js";
+
+const eventProblem = (v: unknown): string | undefined => problemsOf(PaymentTrackerEventSchema, v)[0];
 import { planSubtasks, splitDescription, taskProblem, workMsFor } from "../../src/services/fan-out/logic.js";
 import { laneStats, parallelVerdict, renderLanes } from "../../src/commands/fan-out/lanes.js";
 
@@ -28,8 +32,8 @@ describe("payment reminders: decisions", () => {
 
   it("event validation names the field", () => {
     expect(eventProblem({ type: "x", created: 1, data: { id: "evt_1", customer: "cus_1" } })).toBeUndefined();
-    expect(eventProblem(undefined)).toMatch(/event is missing/);
-    expect(eventProblem({ type: "x", created: 1 })).toMatch(/^data is missing/);
+    expect(eventProblem(undefined)).toMatch(/request body is missing/);
+    expect(eventProblem({ type: "x", created: 1 })).toMatch(/data is missing/);
     expect(eventProblem({ data: { id: "evt_1" } })).toMatch(/^data\.customer/);
     expect(eventProblem({ created: "yesterday", data: { id: "e", customer: "c" } })).toMatch(/^created is invalid/);
   });

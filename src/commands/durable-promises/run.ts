@@ -1,6 +1,6 @@
 // Runners of `patterns promise await|resolve|reject|peek <name>`: everything goes through the client library
-// (src/services/durable-promises/client.ts), the way an application would use durable promises.
-import { durablePromise, DurablePromiseRejected, DurablePromiseTimeout, type PromiseInfo } from "../../services/durable-promises/client.js";
+// (./handle.ts), the way an application would use durable promises.
+import { durablePromise, DurablePromiseRejected, DurablePromiseTimeout, type PromiseInfo } from "./handle.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import type { RawCall } from "../../ui/curl.js";
 import { callError } from "../../runtime/ingress.js";

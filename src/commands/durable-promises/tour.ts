@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { eventually, invocations } from "../../observe/index.js";
 import { journalChecks, waitedOnAwakeable } from "../../tours/claims.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import { durablePromise } from "../../services/durable-promises/client.js";
+import { durablePromise } from "./handle.js";
 import { resolvePromise, rejectPromise, type AwaitResult } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";

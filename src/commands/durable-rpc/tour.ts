@@ -1,10 +1,8 @@
 // The durable-rpc scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique keys;
 // the checks come from Restate's records (src/observe), the worker's step log and the simulated-systems ledger.
-import * as clients from "@restatedev/restate-sdk-clients";
 import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
-import { ingressClient } from "../../runtime/ingress.js";
-import { PRODUCT } from "../../services/durable-rpc/api.js";
-import type { ProductService } from "../../services/durable-rpc/product.js";
+import { callOpts, ingress } from "../../runtime/ingress.js";
+import { PRODUCT, productApi } from "../../services/durable-rpc/api.js";
 import { executions, randomSuffix } from "../lib/args.js";
 import { invocations } from "../../observe/index.js";
 import { reserve } from "./verbs.js";
@@ -27,8 +25,8 @@ async function durableRpc(ctx: DemoContext): Promise<DemoResult> {
   const other = `product-${randomSuffix()}`;
   const r3 = `reservation3-${randomSuffix(4)}`;
   ctx.say(`product ${other}: two concurrent calls with the same reservation id ${r3}`);
-  const client = ingressClient(stack.ingressUrl).objectClient<ProductService>({ name: PRODUCT }, other);
-  const both = await Promise.all([0, 1].map(() => client.reserve(clients.Opts.from({ idempotencyKey: r3 }))));
+  const client = ingress(stack.ingressUrl).objectClient(productApi, other);
+  const both = await Promise.all([0, 1].map(() => client.reserve(callOpts({ idempotencyKey: r3 }))));
 
   const rows = await invocations(stack.admin, { service: PRODUCT, handler: "reserve", key: product });
   const concurrentRows = await invocations(stack.admin, { service: PRODUCT, handler: "reserve", key: other });

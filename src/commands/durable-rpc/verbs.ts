@@ -1,12 +1,10 @@
 // `patterns rpc reserve <product> <reservation>`: durable RPC through @restatedev/restate-sdk-clients, with the
 // reservation id as idempotency key.
-import * as clients from "@restatedev/restate-sdk-clients";
 import type { RunningStack } from "../../runtime/stack.js";
-import { ingressClient } from "../../runtime/ingress.js";
+import { callOpts, ingress } from "../../runtime/ingress.js";
 import type { RawCall } from "../../ui/curl.js";
 import { c, sym } from "../../ui/palette.js";
-import { PRODUCT } from "../../services/durable-rpc/api.js";
-import type { ProductService } from "../../services/durable-rpc/product.js";
+import { PRODUCT, productApi } from "../../services/durable-rpc/api.js";
 import { callError, checkKeyArg, executions, ingressPath } from "../lib/args.js";
 import { invocations } from "../../observe/index.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
@@ -31,10 +29,10 @@ export function reserveCall(ingressUrl: string, product: string, reservation: st
 export async function reserve(stack: RunningStack, product: string, reservation: string): Promise<ReserveResult> {
   const filter = { service: PRODUCT, handler: "reserve", key: product, idempotencyKey: reservation };
   const before = await invocations(stack.admin, filter);
-  const client = ingressClient(stack.ingressUrl).objectClient<ProductService>({ name: PRODUCT }, product);
+  const client = ingress(stack.ingressUrl).objectClient(productApi, product);
   let reserved: boolean;
   try {
-    reserved = await client.reserve(clients.Opts.from({ idempotencyKey: reservation }));
+    reserved = await client.reserve(callOpts({ idempotencyKey: reservation }));
   } catch (e) {
     throw callError(e, `reserving ${product}`);
   }

@@ -3,12 +3,14 @@
 import { existsSync, rmSync } from "node:fs";
 import { eventually, invocation, invocations, type InvocationRow } from "../../observe/index.js";
 import { armCrash } from "../../runtime/crash.js";
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { ingress } from "../../runtime/ingress.js";
+import { sendAndAttach } from "../lib/calls.js";
+import { fanOutWorkerApi } from "../../services/fan-out/api.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { readCrashArm } from "../../services/lib/crash.js";
 import { FAN_OUT_WORKER } from "../../services/fan-out/logic.js";
-import type { FanOutResult } from "../../services/fan-out/fan-out-worker.js";
+import type { FanOutResult } from "../../services/fan-out/api.js";
 import { MAX_SUBTASKS, splitDescription } from "../../services/fan-out/logic.js";
 import { laneStats, parallelVerdict, type Lane, type LaneStats } from "./lanes.js";
 
@@ -105,16 +107,13 @@ export async function runFanOut(stack: RunningStack, description: string, opts: 
   let res;
   let fired: boolean;
   try {
-    res = await ingressFetch<FanOutResult>(stack.ingressUrl, `/${FAN_OUT_WORKER}/run`, { body: fanOutBody(description, !!opts.chaos), timeoutMs: 180_000 });
+    res = await sendAndAttach<FanOutResult>(stack, `${FAN_OUT_WORKER}/run`, () => ingress(stack.ingressUrl).serviceSendClient(fanOutWorkerApi).run(fanOutBody(description, !!opts.chaos)));
   } finally {
     // the worker removes the arm when it strikes; one still there means the step never ran in this run
     fired = !!opts.crashAfter && !existsSync(stack.paths.crashArm);
     // an arm left unconsumed (the call failed early) must not crash a later, unrelated run
     if (opts.crashAfter && readCrashArm(stack.paths.crashArm)?.step === opts.crashAfter) rmSync(stack.paths.crashArm, { force: true });
   }
-  if (res.status !== 200) throw ingressError(res, `${FAN_OUT_WORKER}/run`);
-  const parentId = res.headers.get("x-restate-id");
-  if (!parentId) throw new PlaygroundError("the ingress answered without an x-restate-id header");
-  const run = await collectFanOut(stack, parentId, description, res.body);
+  const run = await collectFanOut(stack, res.invocationId, description, res.body);
   return opts.crashAfter ? { ...run, crashArmedAfter: opts.crashAfter, crash: { step: opts.crashAfter, fired } } : run;
 }

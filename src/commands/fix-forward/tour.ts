@@ -9,12 +9,12 @@ import { journalChecks, replayed } from "../../tours/claims.js";
 import { pinnedDeployments } from "../../observe/deployments.js";
 import { completed, eventually, invocation, type InvocationRow } from "../../observe/index.js";
 import { invocationTimeline } from "../../observe/timeline.js";
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { calling, ingress } from "../../runtime/ingress.js";
 import { control, type RunningStack } from "../../runtime/stack.js";
 import { readState } from "../../runtime/state.js";
 import type { ReloadOutcome } from "../../runtime/watch.js";
 import { readLedger } from "../../services/lib/simulated.js";
-import { FIX_CODE_ENV, FIX_ORDERS, FIX_STEPS, type FixOrder } from "../../services/fix-forward/api.js";
+import { FIX_CODE_ENV, FIX_ORDERS, FIX_STEPS, fixOrdersApi, type FixOrder } from "../../services/fix-forward/api.js";
 import { curlFor } from "../../ui/curl.js";
 import { errorMessage } from "../../errors.js";
 import { pause, resume } from "./run.js";
@@ -37,9 +37,7 @@ function withoutFix(env: Record<string, string>): Record<string, string> {
 async function placeOrder(stack: RunningStack, order: FixOrder, say: (l: string) => void): Promise<string> {
   const path = `/${FIX_ORDERS}/place/send`;
   say(`  same with curl: ${curlFor({ url: `${stack.ingressUrl}${path}`, body: order })}`);
-  const res = await ingressFetch<{ invocationId?: string }>(stack.ingressUrl, path, { body: order });
-  if (res.status >= 300 || !res.body?.invocationId) throw ingressError(res, `sending ${FIX_ORDERS}/place`);
-  return res.body.invocationId;
+  return (await calling(`sending ${FIX_ORDERS}/place`, () => ingress(stack.ingressUrl).serviceSendClient(fixOrdersApi).place(order))).invocationId;
 }
 
 /** Wait until the order has failed at the buggy step on enough attempts to see the retries. */

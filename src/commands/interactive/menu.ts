@@ -2,7 +2,7 @@
 // action. The choices are built by pure functions from the tours and the verb declarations (so they are unit-tested),
 // and every choice names the command that does the same without a terminal. A pattern's actions are its registry
 // verbs, asked through prompts and run by the program itself (the same verb runners as the command line).
-import { findComparison } from "../../compare/index.js";
+import { comparedPatterns } from "../../compare/index.js";
 import { randomBytes } from "node:crypto";
 import { CommanderError, type Command } from "commander";
 import { checkbox, confirm, input, select, Separator } from "@inquirer/prompts";
@@ -102,7 +102,7 @@ export function actionChoices(t: Tour, actions: VerbAction[] = []): MenuChoice<A
     choices.push({ value: { kind: "verb", path: a.path }, name: `${a.path} ${c.dim(`— ${a.summary}`)}`, description: `same as: npx patterns ${a.path}${a.args.map((x) => ` ${x.name}`).join("")}${a.options.length ? " [options]" : ""} (asked next, defaults filled in)` });
   }
   if (!t.builtIn) choices.push({ value: "demo", name: "Run the scenario and its checks", description: `same as: npx patterns demo ${t.name}` });
-  if (findComparison(t.name)) choices.push({ value: "compare", name: "The same crash with and without Restate", description: `same as: npx patterns compare ${t.name} (the plain Node run is a labelled simulation)` });
+  if (comparedPatterns.includes(t.name)) choices.push({ value: "compare", name: "The same crash with and without Restate", description: `same as: npx patterns compare ${t.name} (the plain Node run is a labelled simulation)` });
   choices.push({ value: "verbs", name: "Show the commands to drive it yourself", description: t.verbs.map((v) => `npx patterns ${v}`).join(", ") || "its verbs" });
   if (t.services[0]) choices.push({ value: "invocations", name: "Its recent invocations", description: `same as: npx patterns invocations --service ${t.services[0]} (pick one to open its timeline)` });
   choices.push({ value: "back", name: "← back" });

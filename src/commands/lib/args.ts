@@ -1,4 +1,5 @@
-// Helpers shared by the communication verbs and demos: argument checks, step-log counts, ingress paths.
+// Helpers shared by the communication verbs and demos: argument checks, step-log counts.
+export { ingressPath } from "../../ui/curl.js";
 import { randomBytes } from "node:crypto";
 import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
@@ -40,10 +41,6 @@ export function relative(iso: string | undefined, now = Date.now()): string {
   const abs = Math.abs(ms);
   const s = formatDuration(abs);
   return ms >= 0 ? `in ${s}` : `${s} ago`;
-}
-
-export function ingressPath(...segments: string[]): string {
-  return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,8 +1,8 @@
-// Bits the orchestration verbs and demos share: keys, raw ingress calls, invocation timings from Restate (src/observe).
+// Bits the orchestration verbs and demos share: keys, send-then-attach calls, invocation timings from Restate (src/observe).
 import { randomBytes } from "node:crypto";
 import { UsageError } from "../../errors.js";
 import { invocations, journalEvents, type InvocationRow } from "../../observe/index.js";
-import { errorText, ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { attach, callError, calling, errorText, failureMessage, httpStatus, type Sent } from "../../runtime/ingress.js";
 export { errorText };
 import type { RunningStack } from "../../runtime/stack.js";
 import { readLedger, type LedgerEntry } from "../../services/lib/simulated.js";
@@ -27,30 +27,21 @@ export function checkKey(what: string, raw: string): string {
   return keyArg(what)(raw);
 }
 
-export function path(...segments: string[]): string {
-  return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
-}
-
-
-/** A call that must succeed (2xx), answered with its body. */
-export async function callOk<T>(stack: RunningStack, p: string, body?: unknown, what = p): Promise<{ body: T; invocationId?: string }> {
-  const res = await ingressFetch<T>(stack.ingressUrl, p, { method: "POST", body, headers: body === undefined ? { "content-type": "application/json" } : {} });
-  if (res.status >= 300) throw ingressError(res, what);
-  return { body: res.body, invocationId: res.headers.get("x-restate-id") ?? undefined };
-}
-
-/** One-way send: the invocation id once Restate has durably accepted it. */
-export async function send(stack: RunningStack, p: string, body?: unknown): Promise<string> {
-  const res = await ingressFetch<{ invocationId: string }>(stack.ingressUrl, `${p}/send`, { method: "POST", body, headers: body === undefined ? { "content-type": "application/json" } : {} });
-  if (res.status !== 202 && res.status !== 200) throw ingressError(res, `send ${p}`);
-  return res.body.invocationId;
+/** Send through a typed send client, then wait for the answer: the answer with the invocation id it ran as. */
+export async function sendAndAttach<T>(stack: RunningStack, what: string, sendIt: () => Promise<Sent>): Promise<{ body: T; invocationId: string }> {
+  const sent = await calling(what, sendIt);
+  return { body: await calling(what, () => attach<T>(stack.ingressUrl, sent.invocationId)), invocationId: sent.invocationId };
 }
 
 /** Wait for an invocation's result; failures come back as {ok:false}. */
-export async function attach<T>(stack: RunningStack, invocationId: string): Promise<{ ok: true; value: T } | { ok: false; status: number; message: string }> {
-  const res = await ingressFetch<T>(stack.ingressUrl, `/restate/invocation/${encodeURIComponent(invocationId)}/attach`, { timeoutMs: 180_000 });
-  if (res.status >= 300) return { ok: false, status: res.status, message: errorText(res) };
-  return { ok: true, value: res.body };
+export async function attachOutcome<T>(stack: RunningStack, invocationId: string): Promise<{ ok: true; value: T } | { ok: false; status: number; message: string }> {
+  try {
+    return { ok: true, value: await attach<T>(stack.ingressUrl, invocationId) };
+  } catch (e) {
+    const status = httpStatus(e);
+    if (status === undefined) throw callError(e, `waiting for ${invocationId}`);
+    return { ok: false, status, message: failureMessage(e) };
+  }
 }
 
 export interface InvocationTimes {

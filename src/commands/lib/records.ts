@@ -1,7 +1,7 @@
 // Records sent to a Kafka topic (or, without a broker, to the same handler through the ingress) and how the verbs
 // report them: the invocation each became, the console-producer line and the curl a user could have typed instead.
 import type { RunningStack } from "../../runtime/stack.js";
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { calling, ingress } from "../../runtime/ingress.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { hasKafka, produce, type KafkaRecord, type ProducedRecord } from "../../kafka/producer.js";
 import { findRecordInvocations, subscriptionIds, type Sink } from "../../observe/kafka-records.js";
@@ -51,10 +51,9 @@ export async function sendToSink(stack: RunningStack, topic: string, sink: Sink,
     const out: SentRecord[] = [];
     for (const r of records) {
       const key = String(r.key ?? "");
-      const path = `/${encodeURIComponent(sink.service)}/${encodeURIComponent(key)}/${sink.handler}/send`;
-      const res = await ingressFetch<{ invocationId?: string }>(stack.ingressUrl, path, { body: r.value });
-      if (res.status >= 300 || !res.body?.invocationId) throw ingressError(res, `sending to ${targetOf(sink, key)}`);
-      out.push({ key, value: r.value, invocationId: res.body.invocationId, target: targetOf(sink, key) });
+      // the sink is named by data (the topic's subscription), so the generic send of the typed client carries it
+      const sent = await calling(`sending to ${targetOf(sink, key)}`, () => ingress(stack.ingressUrl).send({ service: sink.service, handler: sink.handler, key, parameter: r.value }));
+      out.push({ key, value: r.value, invocationId: sent.invocationId, target: targetOf(sink, key) });
     }
     return { via: "ingress", records: out };
   }

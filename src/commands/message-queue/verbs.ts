@@ -1,8 +1,7 @@
 // `patterns queue submit|result|list`: Restate as a (delayed) task queue. Tasks go in by one-way send
 // with an idempotency key; a result can be fetched later by invocation id or by that key.
-import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
-import { ingressClient, ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { attach, callError, failureMessage, httpStatus, ingress, sendOpts, type Sent } from "../../runtime/ingress.js";
 import { durationOption } from "../common.js";
 import { type RawCall } from "../../ui/curl.js";
 import { humanDuration } from "../../ui/output.js";
@@ -11,9 +10,8 @@ import { table } from "../../ui/text.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import { ASYNC_TASK_WORKER, type TaskOpts } from "../../services/message-queue/api.js";
-import type { AsyncTaskWorker } from "../../services/message-queue/task-worker.js";
-import { callError, checkKeyArg, ingressPath, randomSuffix, relative } from "../lib/args.js";
+import { ASYNC_TASK_WORKER, taskWorkerApi, type TaskOpts } from "../../services/message-queue/api.js";
+import { checkKeyArg, ingressPath, randomSuffix, relative } from "../lib/args.js";
 import { invocation, invocations, invocationsSql, type InvocationQuery, type InvocationRow } from "../../observe/index.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 
@@ -41,10 +39,10 @@ export function submitCall(ingressUrl: string, t: TaskOpts, delayMs: number): Ra
 }
 
 export async function submitTask(stack: RunningStack, opts: { task: string; id: string; delayMs: number }): Promise<SubmitResult> {
-  const sendClient = ingressClient(stack.ingressUrl).serviceSendClient<AsyncTaskWorker>({ name: ASYNC_TASK_WORKER });
-  let send: clients.Send & { executionTime?: string };
+  const sendClient = ingress(stack.ingressUrl).serviceSendClient(taskWorkerApi);
+  let send: Sent;
   try {
-    send = await sendClient.runTask({ id: opts.id, task: opts.task }, clients.SendOpts.from({ idempotencyKey: opts.id, delay: opts.delayMs || undefined }));
+    send = await sendClient.runTask({ id: opts.id, task: opts.task }, sendOpts({ idempotencyKey: opts.id, delayMs: opts.delayMs }));
   } catch (e) {
     throw callError(e, "submitting the task");
   }
@@ -101,27 +99,30 @@ export async function taskResult(stack: RunningStack, ref: string, opts: { wait:
   const row = (await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, ...refFilter(ref) }))[0];
   if (!row) throw new PlaygroundError(`no queued task with ${ref.startsWith("inv_") ? "invocation id" : "idempotency key"} ${ref}`, "list them with `npx patterns queue list --all` (results are kept for a day)");
   const base: TaskResult = { invocationId: row.id, idempotencyKey: row.idempotency_key, status: row.status, completed: row.status === "completed", scheduledStartAt: row.scheduled_start_at };
-  const call = resultCall(stack.ingressUrl, ref, opts.wait);
-  const path = call.url.slice(stack.ingressUrl.length);
   const waitMs = row.scheduled_start_at ? Math.max(0, Date.parse(row.scheduled_start_at) - Date.now()) : 0;
+  // without --wait only a completed task has a result to fetch (the seed's …/output answers "not ready" otherwise)
+  if (!opts.wait && row.status !== "completed") return base;
   const step = opts.wait && row.status !== "completed" ? spinner(`waiting for task ${row.idempotency_key ?? row.id} (${row.status}${waitMs ? `, runs ${relative(row.scheduled_start_at)}` : ""})`, { json: opts.json, quiet: opts.quiet }) : undefined;
-  const res = await ingressFetch(stack.ingressUrl, path, { method: "GET", timeoutMs: waitMs + 120_000 });
-  if (res.status === 470) {
-    step?.fail();
-    return base;
+  let result: unknown;
+  let failed: unknown;
+  try {
+    result = await attach(stack.ingressUrl, row.id);
+  } catch (e) {
+    failed = e;
   }
   const after = (await invocation(stack.admin, row.id)) ?? row;
   const done = { ...base, status: after.status, completed: true, completedAt: after.completed_at };
-  if (res.status >= 200 && res.status < 300) {
+  if (failed === undefined) {
     step?.succeed(`task ${row.idempotency_key ?? row.id} done`);
-    return { ...done, result: res.body };
+    return { ...done, result };
   }
-  if (res.status >= 400 && res.status < 600 && (res.headers.get("x-restate-error-source") === "invocation" || after.completion_result === "failure")) {
+  const status = httpStatus(failed);
+  if (status !== undefined && after.completion_result === "failure") {
     step?.fail(`task ${row.idempotency_key ?? row.id} failed`);
-    return { ...done, failure: `[${res.status}] ${typeof res.body === "object" && res.body && "message" in res.body ? String((res.body as { message: unknown }).message) : res.text}` };
+    return { ...done, failure: `[${status}] ${failureMessage(failed)}` };
   }
   step?.fail();
-  throw ingressError(res, "fetching the task result");
+  throw callError(failed, "fetching the task result");
 }
 
 export function renderResult(r: TaskResult): string[] {

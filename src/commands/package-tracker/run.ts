@@ -1,6 +1,8 @@
 // Runners behind `package …` and `delivery …`: register over RPC, move with a Kafka record, show the joined state.
 import type { RunningStack } from "../../runtime/stack.js";
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { attach, calling, ingress } from "../../runtime/ingress.js";
+import { deliveryTrackerApi, packageTrackerApi } from "../../services/package-tracker/api.js";
+import { ingressPath } from "../../ui/curl.js";
 import { PlaygroundError } from "../../errors.js";
 import { checkRecordKey, sendToSink, type SentRecord } from "../lib/records.js";
 import { completedOrLatest, type InvocationRow } from "../../observe/index.js";
@@ -27,15 +29,32 @@ export function seedTimestamp(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/** The raw path of a tracker's handler, for the "same with curl" lines. */
 export function path(t: Tracker, id: string, handler: string): string {
-  return `/${t.service}/${encodeURIComponent(id)}/${handler}`;
+  return ingressPath(t.service, id, handler);
+}
+
+/** registerPackage / register through the tracker's typed client; the invocation id it ran as. */
+async function register(stack: RunningStack, t: Tracker, id: string, info: PackageInfo): Promise<string> {
+  const url = stack.ingressUrl;
+  const sent = await calling(`${t.service}/${id}/${t.register}`, () =>
+    t.noun === "package" ? ingress(url).objectSendClient(packageTrackerApi, id).registerPackage(info) : ingress(url).objectSendClient(deliveryTrackerApi, id).register(info),
+  );
+  await calling(`${t.service}/${id}/${t.register}`, () => attach(url, sent.invocationId));
+  return sent.invocationId;
+}
+
+/** getPackageInfo / getDelivery through the tracker's typed client. */
+export function readTracked(stack: RunningStack, t: Tracker, id: string): Promise<PackageInfo | null> {
+  const url = stack.ingressUrl;
+  return calling(`${t.service}/${id}/${t.show}`, () => (t.noun === "package" ? ingress(url).objectClient(packageTrackerApi, id).getPackageInfo() : ingress(url).objectClient(deliveryTrackerApi, id).getDelivery()));
 }
 
 export async function registerTracked(stack: RunningStack, t: Tracker, id: string, finalDestination: string): Promise<{ id: string; finalDestination: string; invocationId?: string }> {
   checkRecordKey(id, t.noun);
-  const res = await ingressFetch(stack.ingressUrl, path(t, id, t.register), { body: { finalDestination } });
-  if (res.status >= 300) throw ingressError(res, `${t.service}/${id}/${t.register}`);
-  return { id, finalDestination, invocationId: res.headers.get("x-restate-id") ?? undefined };
+  // the seed registers with the destination alone; the handler starts the location history
+  const invocationId = await register(stack, t, id, { finalDestination } as PackageInfo);
+  return { id, finalDestination, invocationId };
 }
 
 export interface MoveResult {
@@ -61,10 +80,9 @@ export async function moveTracked(stack: RunningStack, t: Tracker, id: string, u
 
 export async function showTracked(stack: RunningStack, t: Tracker, id: string): Promise<PackageInfo> {
   checkRecordKey(id, t.noun);
-  const res = await ingressFetch<PackageInfo | null>(stack.ingressUrl, path(t, id, t.show), { method: "POST" });
-  if (res.status >= 300) throw ingressError(res, `${t.service}/${id}/${t.show}`);
-  if (!res.body || typeof res.body !== "object") {
+  const info = await readTracked(stack, t, id);
+  if (!info || typeof info !== "object") {
     throw new PlaygroundError(`${t.noun} ${id} is not registered`, `register it first: npx patterns ${t.noun} register ${id} --to "Bridge 6, Amsterdam"`);
   }
-  return { finalDestination: res.body.finalDestination, locations: res.body.locations ?? [] };
+  return { finalDestination: info.finalDestination, locations: info.locations ?? [] };
 }

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { sendToSink } from "../lib/records.js";
 import { completedOrLatest } from "../../observe/index.js";
-import { registerTracked, showTracked, TRACKERS } from "./run.js";
+import { readTracked, registerTracked, showTracked, TRACKERS } from "./run.js";
 import { journalChecks, notRetried } from "../../tours/claims.js";
 
 function runId(): string {
@@ -69,7 +69,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
         sent.via === "kafka" ? `offsets ${sent.records.slice(1).map((r) => r.offset).join(", ")} applied after the rejected offset ${sent.records[0]!.offset}` : "applied",
       ),
     );
-    const ghostRes = await fetch(`${stack.ingressUrl}/${t.service}/${ghost}/${t.show}`, { method: "POST" }).then((r) => r.text()).catch(() => "?");
-    checks.push(check("the unregistered package has no state", ghostRes === "null" || ghostRes === "", `getPackageInfo → ${ghostRes || "(empty)"}`));
+    const ghostInfo = await readTracked(stack, t, ghost).catch((e: Error) => e.message);
+    checks.push(check("the unregistered package has no state", ghostInfo === null || ghostInfo === undefined, `getPackageInfo → ${ghostInfo === undefined ? "(empty)" : JSON.stringify(ghostInfo)}`));
     return { checks, data: { run, id, unregistered: ghost, keyInvocation: ids[1], records: sent.records, info, rejected: { invocationId: bad?.id, failure: bad?.completion_failure } } };
   }

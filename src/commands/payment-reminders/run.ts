@@ -3,14 +3,16 @@
 import { randomBytes } from "node:crypto";
 import { eventually, invocations, objectState, type InvocationQuery } from "../../observe/index.js";
 import { scaleDuration } from "../../runtime/config.js";
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { ingress } from "../../runtime/ingress.js";
+import { sendAndAttach } from "../lib/calls.js";
+import { ingressPath } from "../../ui/curl.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DAY } from "../../services/lib/time.js";
 import { MAX_REMINDERS, type NextReminder } from "../../services/payment-reminders/logic.js";
 import type { FailureResult, SuccessResult } from "../../services/payment-reminders/payment-tracker.js";
-import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER, type PaymentTrackerEvent } from "../../services/payment-reminders/api.js";
+import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER, paymentTrackerApi, type PaymentTrackerEvent } from "../../services/payment-reminders/api.js";
 
 export const DEFAULT_CUSTOMER = "cus_J5K2Y4F2eZvKYlo2";
 
@@ -33,20 +35,21 @@ export function makeEvent(kind: "failed" | "succeeded", opts: { customer?: strin
   };
 }
 
+/** The raw path of a tracker handler, for the "same with curl" lines. */
 export function trackerPath(invoice: string, handler: string): string {
-  return `/${PAYMENT_TRACKER}/${encodeURIComponent(invoice)}/${handler}`;
+  return ingressPath(PAYMENT_TRACKER, invoice, handler);
 }
 
 export async function sendFailure(stack: RunningStack, invoice: string, event: PaymentTrackerEvent): Promise<FailureResult & { invocationId?: string }> {
-  const res = await ingressFetch<FailureResult>(stack.ingressUrl, trackerPath(invoice, ON_PAYMENT_FAILURE), { body: event, timeoutMs: 60_000 });
-  if (res.status !== 200) throw ingressError(res, `${PAYMENT_TRACKER}/${invoice}/${ON_PAYMENT_FAILURE}`);
-  return { ...res.body, invocationId: res.headers.get("x-restate-id") ?? undefined };
+  const tracker = ingress(stack.ingressUrl).objectSendClient(paymentTrackerApi, invoice);
+  const res = await sendAndAttach<FailureResult>(stack, `${PAYMENT_TRACKER}/${invoice}/${ON_PAYMENT_FAILURE}`, () => tracker.onPaymentFailure(event));
+  return { ...res.body, invocationId: res.invocationId };
 }
 
 export async function sendSuccess(stack: RunningStack, invoice: string, event: PaymentTrackerEvent): Promise<SuccessResult & { invocationId?: string }> {
-  const res = await ingressFetch<SuccessResult>(stack.ingressUrl, trackerPath(invoice, ON_PAYMENT_SUCCESS), { body: event, timeoutMs: 60_000 });
-  if (res.status !== 200) throw ingressError(res, `${PAYMENT_TRACKER}/${invoice}/${ON_PAYMENT_SUCCESS}`);
-  return { ...res.body, invocationId: res.headers.get("x-restate-id") ?? undefined };
+  const tracker = ingress(stack.ingressUrl).objectSendClient(paymentTrackerApi, invoice);
+  const res = await sendAndAttach<SuccessResult>(stack, `${PAYMENT_TRACKER}/${invoice}/${ON_PAYMENT_SUCCESS}`, () => tracker.onPaymentSuccess(event));
+  return { ...res.body, invocationId: res.invocationId };
 }
 
 export interface HistoryItem {

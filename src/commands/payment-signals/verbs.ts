@@ -1,16 +1,14 @@
 // `patterns pay signals --amount 109 [--delayed] [--decline]`: one handler that waits for the simulated payment
 // provider's synchronous answer or, when it says "processing", for its webhook via an awakeable.
-import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
-import { ingressClient } from "../../runtime/ingress.js";
+import { callOpts, httpStatus, ingress } from "../../runtime/ingress.js";
 import { type RawCall } from "../../ui/curl.js";
 import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { UsageError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";
-import { CARD_DECLINED, CARD_OK, SIGNAL_PAYMENTS, type PaymentRequest, type PaymentResult } from "../../services/payment-signals/api.js";
-import type { SignalPayments } from "../../services/payment-signals/signal-payments.js";
+import { CARD_DECLINED, CARD_OK, SIGNAL_PAYMENTS, signalPaymentsApi, type PaymentRequest, type PaymentResult } from "../../services/payment-signals/api.js";
 import { eventIdFor } from "../../services/simulations/stripe.js";
 import { callError, checkKeyArg, ingressPath, randomSuffix } from "../lib/args.js";
 import { invocations, journal } from "../../observe/index.js";
@@ -45,16 +43,16 @@ export function payCall(ingressUrl: string, req: PaymentRequest, key: string): R
 }
 
 export async function paySignals(stack: RunningStack, opts: { request: PaymentRequest; requestKey: string; json?: boolean; quiet?: boolean }): Promise<PaySignalsResult> {
-  const client = ingressClient(stack.ingressUrl).serviceClient<SignalPayments>({ name: SIGNAL_PAYMENTS });
+  const client = ingress(stack.ingressUrl).serviceClient(signalPaymentsApi);
   const started = Date.now();
   const step = spinner(`paying ${opts.request.amount} with ${opts.request.paymentMethodId}${opts.request.delayedStatus ? " (the provider will answer by webhook)" : ""}`, { json: opts.json, quiet: opts.quiet });
   let value: PaymentResult | undefined;
   let declined: string | undefined;
   try {
-    value = await client.processPayment(opts.request, clients.Opts.from({ idempotencyKey: opts.requestKey }));
+    value = await client.processPayment(opts.request, callOpts({ idempotencyKey: opts.requestKey }));
     step.succeed(`payment ${value.paymentIntentId} ${value.status}`);
   } catch (e) {
-    if (e instanceof clients.HttpCallError && e.status === 402) {
+    if (httpStatus(e) === 402) {
       declined = "Payment declined";
       step.fail("payment declined");
     } else {

@@ -4,12 +4,15 @@
 import { scaleDuration } from "../../runtime/config.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_MIN_MS, PAYMENT_EXPIRY_NOMINAL_MS, newPaymentModel, paymentExpiryMs, type MakePaymentInput, paymentMessages, paymentStep, type PaymentModel, type PaymentOp, type PaymentRequest, type PaymentStatus } from "../../services/payment-state-machine/model.js";
-import type { PaymentView } from "../../services/payment-state-machine/payments.js";
+import type { PaymentView } from "../../services/payment-state-machine/api.js";
 import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import type { RawCall } from "../../ui/curl.js";
-import { attach, callOk, path, send, suffix } from "../lib/calls.js";
+import { attachOutcome, sendAndAttach, suffix } from "../lib/calls.js";
+import { ingressPath } from "../../ui/curl.js";
+import { calling, ingress } from "../../runtime/ingress.js";
+import { PAYMENTS, accountsApi, paymentsApi } from "../../services/payment-state-machine/api.js";
 import { eventually, invocations, type InvocationRow } from "../../observe/index.js";
 
 export function expiryTimes(stack: RunningStack, overrideMs?: number): { nominalMs: number; scaledMs: number; floorMs: number; overridden: boolean } {
@@ -18,11 +21,11 @@ export function expiryTimes(stack: RunningStack, overrideMs?: number): { nominal
 }
 
 export async function paymentView(stack: RunningStack, id: string): Promise<PaymentView> {
-  return (await callOk<PaymentView>(stack, path("payments", id, "getStatus"), undefined, `reading payment ${id}`)).body;
+  return calling(`reading payment ${id}`, () => ingress(stack.ingressUrl).objectClient(paymentsApi, id).getStatus());
 }
 
 export async function balanceOf(stack: RunningStack, accountId: string): Promise<number> {
-  return (await callOk<{ balance: number }>(stack, path("accounts", accountId, "getBalance"), undefined, `reading account ${accountId}`)).body.balance;
+  return (await calling(`reading account ${accountId}`, () => ingress(stack.ingressUrl).objectClient(accountsApi, accountId).getBalance())).balance;
 }
 
 export interface PaymentActionResult {
@@ -37,8 +40,8 @@ export interface PaymentActionResult {
 }
 
 export async function makePayment(stack: RunningStack, id: string, req: MakePaymentInput): Promise<PaymentActionResult> {
-  const p = path("payments", id, "makePayment");
-  const { body: message, invocationId } = await callOk<string>(stack, p, req, `makePayment of ${id}`);
+  const p = ingressPath(PAYMENTS, id, "makePayment");
+  const { body: message, invocationId } = await sendAndAttach<string>(stack, `makePayment of ${id}`, () => ingress(stack.ingressUrl).objectSendClient(paymentsApi, id).makePayment(req));
   return {
     paymentId: id,
     action: "make",
@@ -52,8 +55,8 @@ export async function makePayment(stack: RunningStack, id: string, req: MakePaym
 }
 
 export async function cancelPayment(stack: RunningStack, id: string): Promise<PaymentActionResult> {
-  const p = path("payments", id, "cancelPayment");
-  const { body: message, invocationId } = await callOk<string>(stack, p, undefined, `cancelPayment of ${id}`);
+  const p = ingressPath(PAYMENTS, id, "cancelPayment");
+  const { body: message, invocationId } = await sendAndAttach<string>(stack, `cancelPayment of ${id}`, () => ingress(stack.ingressUrl).objectSendClient(paymentsApi, id).cancelPayment());
   const payment = await paymentView(stack, id);
   let account: PaymentActionResult["account"];
   const refunded = /: (\d+) refunded to (.+)$/.exec(message);
@@ -158,7 +161,10 @@ export async function paymentStorm(stack: RunningStack, o: { makes: number; canc
   const fire = async (op: "make" | "cancel", n: number): Promise<StormOp> => ({
     n,
     op,
-    invocationId: await send(stack, path("payments", paymentId, op === "make" ? "makePayment" : "cancelPayment"), op === "make" ? body : undefined),
+    invocationId: (await calling(`${op} of ${paymentId}`, () => {
+      const payment = ingress(stack.ingressUrl).objectSendClient(paymentsApi, paymentId);
+      return op === "make" ? payment.makePayment(body) : payment.cancelPayment();
+    })).invocationId,
   });
   // the first make goes alone (so there is a payment for later cancels to refund), then the rest all at once:
   // Restate accepts them in some order and runs them one at a time on the payment's key
@@ -166,7 +172,7 @@ export async function paymentStorm(stack: RunningStack, o: { makes: number; canc
   const ops: StormOp[] = [first, ...(await Promise.all(plan.slice(1).map((op, i) => fire(op, i + 1))))];
   await Promise.all(
     ops.map(async (x) => {
-      const r = await attach<string>(stack, x.invocationId);
+      const r = await attachOutcome<string>(stack, x.invocationId);
       if (r.ok) x.message = r.value;
       else x.error = `HTTP ${r.status}: ${r.message}`;
     }),
@@ -208,8 +214,8 @@ export async function paymentStorm(stack: RunningStack, o: { makes: number; canc
     expiry: expiryTimes(stack, o.expireAfterMs),
     checks,
     calls: [
-      { url: `${stack.ingressUrl}${path("payments", paymentId, "makePayment")}/send`, body },
-      { method: "POST", url: `${stack.ingressUrl}${path("payments", paymentId, "cancelPayment")}/send` },
+      { url: `${stack.ingressUrl}${ingressPath(PAYMENTS, paymentId, "makePayment")}/send`, body },
+      { method: "POST", url: `${stack.ingressUrl}${ingressPath(PAYMENTS, paymentId, "cancelPayment")}/send` },
     ],
   };
 }

@@ -4,12 +4,20 @@ import { eventually, invocations, stateRows as objectStateRows } from "../../obs
 import type { RunningStack } from "../../runtime/stack.js";
 import { paymentMessages, INITIAL_BALANCE_CENTS } from "../../services/payment-state-machine/model.js";
 import { accountSettled, balanceOf, paymentStorm, paymentView } from "./run.js";
-import { callOk, path, suffix } from "../lib/calls.js";
+import { sendAndAttach, suffix } from "../lib/calls.js";
+import { ingress } from "../../runtime/ingress.js";
+import { paymentsApi } from "../../services/payment-state-machine/api.js";
+import type { MakePaymentInput } from "../../services/payment-state-machine/api.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { claim, journalChecks } from "../../tours/claims.js";
 
-async function settledMessage(stack: RunningStack, id: string, op: "makePayment" | "cancelPayment", body?: unknown): Promise<string> {
-  return (await callOk<string>(stack, path("payments", id, op), body, `${op} of ${id}`)).body;
+async function settledMessage(stack: RunningStack, id: string, op: "makePayment" | "cancelPayment", body?: MakePaymentInput): Promise<string> {
+  return (await payOrCancel(stack, id, op, body)).body;
+}
+
+function payOrCancel(stack: RunningStack, id: string, op: "makePayment" | "cancelPayment", body?: MakePaymentInput): Promise<{ body: string; invocationId: string }> {
+  const payment = ingress(stack.ingressUrl).objectSendClient(paymentsApi, id);
+  return sendAndAttach<string>(stack, `${op} of ${id}`, () => (op === "makePayment" ? payment.makePayment(body!) : payment.cancelPayment()));
 }
 
 export async function demo(ctx: DemoContext): Promise<DemoResult> {
@@ -42,7 +50,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     // 3. the token expires on a durable timer (a short lifetime asked for, so the demo need not wait the scaled hour)
     const p3 = `pay-${run}-exp`;
     say(`pay on ${p3} with a 1 s token, then wait for expireToken`);
-    const paid3 = await callOk<string>(stack, path("payments", p3, "makePayment"), { accountId: `acct-${run}-exp`, amount: 100, expireAfterMs: 1000 }, `makePayment of ${p3}`);
+    const paid3 = await payOrCancel(stack, p3, "makePayment", { accountId: `acct-${run}-exp`, amount: 100, expireAfterMs: 1000 });
     const timer = claim(`${p3}'s payment journal sends expireToken to itself with a delay: the timer is kept by Restate`, paid3.invocationId, (t) => {
       const sends = t.entries.filter((e) => e.kind === "send" && e.target === `payments/${p3}/expireToken`);
       const delay = sends[0]?.dueAt ? Date.parse(sends[0].dueAt) - Date.parse(sends[0].at) : NaN;

@@ -1,19 +1,26 @@
 // `patterns payment make|cancel|show|storm`: the payment state machine's verbs.
 import { UsageError } from "../../errors.js";
-import { PAYMENT_EXPIRY_MAX_MS, parseAmount } from "../../services/payment-state-machine/model.js";
-import { InputError } from "../../services/lib/input.js";
+import { PAYMENT_EXPIRY_MAX_MS } from "../../services/payment-state-machine/model.js";
+import { checkArgs } from "../lib/schema-args.js";
+import type { MakePaymentInput } from "../../services/payment-state-machine/api.js";
+import { ingressPath } from "../../ui/curl.js";
+import { PAYMENTS } from "../../services/payment-state-machine/api.js";
 import { durationOption, intOption } from "../common.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 import { balanceOf, cancelPayment, makePayment, paymentStorm, paymentView, renderPaymentAction, renderPaymentStorm, renderPaymentView } from "./run.js";
-import { checkKey, path } from "../lib/calls.js";
+import { checkKey } from "../lib/calls.js";
 
 function amountOption(raw: string): number {
   if (!/^\d+$/.test(raw.trim())) throw new UsageError(`--amount must be a positive whole number of cents, got "${raw}"`, "for example --amount 100");
-  try {
-    return parseAmount(Number(raw));
-  } catch (e) {
-    throw new UsageError(`--amount ${e instanceof InputError ? e.message.replace(/^amount /, "") : "is invalid"}, got "${raw}"`, "for example --amount 100");
-  }
+  return Number(raw);
+}
+
+/** The makePayment input the flags make, checked with the handler's own schema before anything is called. */
+async function paymentInput(o: { account: string; amount: number; expireAfter?: number }): Promise<MakePaymentInput> {
+  const input: MakePaymentInput = { accountId: o.account, amount: o.amount, ...(o.expireAfter ? { expireAfterMs: o.expireAfter } : {}) };
+  const { MakePaymentSchema } = await import("../../services/payment-state-machine/schema.js");
+  checkArgs(MakePaymentSchema, input, { accountId: "--account", amount: "--amount", expireAfterMs: "--expire-after" }, { amount: String(o.amount) }, "for example --amount 100");
+  return input;
 }
 
 const expireOption = durationOption("--expire-after", { min: 1000, max: PAYMENT_EXPIRY_MAX_MS });
@@ -39,7 +46,7 @@ export const declarations: Declaration[] = [
     async run(ctx, idArg: string) {
       const o = ctx.opts;
       const id = checkKey("payment id", idArg);
-      const r = await makePayment(ctx.stack(), id, { accountId: o.account, amount: o.amount, ...(o.expireAfter ? { expireAfterMs: o.expireAfter } : {}) });
+      const r = await makePayment(ctx.stack(), id, await paymentInput(o));
       ctx.equivalent(r.calls);
       return r;
     },
@@ -68,7 +75,7 @@ export const declarations: Declaration[] = [
       const stack = ctx.stack();
       const view = await paymentView(stack, id);
       const accountId = ctx.opts.account ?? view.payment?.accountId;
-      ctx.equivalent({ method: "POST", url: `${stack.ingressUrl}${path("payments", id, "getStatus")}` });
+      ctx.equivalent({ method: "POST", url: `${stack.ingressUrl}${ingressPath(PAYMENTS, id, "getStatus")}` });
       return { ...view, account: accountId ? { accountId, balance: await balanceOf(stack, accountId) } : null };
     },
     render: (v) => renderPaymentView(v, v.account ?? undefined),
@@ -85,6 +92,7 @@ export const declarations: Declaration[] = [
     examples: ["npx patterns payment storm", "npx patterns payment storm --makes 40 --cancels 10 --json", "npx patterns payment storm --expire-after 1s"],
     async run(ctx) {
       const o = ctx.opts;
+      await paymentInput({ account: "storm", amount: o.amount, expireAfter: o.expireAfter });
       const spin = ctx.spinner(`${o.makes} makes and ${o.cancels} cancels on one payment token, all at once`);
       const r = await paymentStorm(ctx.stack(), { makes: o.makes, cancels: o.cancels, amount: o.amount, expireAfterMs: o.expireAfter });
       const ok = r.checks.every((x) => x.ok);

@@ -1,16 +1,17 @@
 // Runners of `patterns pq add|status|max`: calls to myService/expensiveMethod (one-way sends, as in the seed's curl
 // loop) and reads of the queue object; what really ran, and when, comes from the simulated-systems ledger.
 import { randomBytes } from "node:crypto";
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { calling, ingress } from "../../runtime/ingress.js";
+import { MY_SERVICE, PRIORITY_QUEUE, myServiceApi, priorityQueueApi, type ExpensiveRequest } from "../../services/priority-queue/api.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { eventually } from "../../observe/index.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DEFAULT_QUEUE, maxConcurrency, type QueueSummary } from "../../services/priority-queue/logic.js";
 import { PQ_SYSTEM } from "../../services/priority-queue/names.js";
-import type { RawCall } from "../../ui/curl.js";
+import { ingressPath, type RawCall } from "../../ui/curl.js";
 
-export const PQ_OBJECT = "priorityQueue";
-export const PQ_SERVICE = "myService";
+export const PQ_OBJECT = PRIORITY_QUEUE;
+export const PQ_SERVICE = MY_SERVICE;
 
 export interface AddOptions {
   count: number;
@@ -36,7 +37,7 @@ export interface AddResult {
   status: QueueSummary;
 }
 
-export function expensiveBody(o: AddOptions, i: number, label: string): Record<string, unknown> {
+export function expensiveBody(o: AddOptions, i: number, label: string): ExpensiveRequest {
   return {
     left: i,
     right: 2,
@@ -51,20 +52,17 @@ export function addCall(ingressUrl: string, body: unknown): RawCall {
   return { url: `${ingressUrl}/${PQ_SERVICE}/expensiveMethod/send`, body };
 }
 
+/** The raw path of a queue handler, for the "same with curl" lines. */
 export function queuePath(queue: string, handler: string): string {
-  return `/${PQ_OBJECT}/${encodeURIComponent(queue)}/${handler}`;
+  return ingressPath(PQ_OBJECT, queue, handler);
 }
 
 export async function queueStatus(stack: RunningStack, queue: string): Promise<QueueSummary> {
-  const res = await ingressFetch<QueueSummary>(stack.ingressUrl, queuePath(queue, "status"), { method: "POST", timeoutMs: 30_000 });
-  if (res.status !== 200) throw ingressError(res, `${PQ_OBJECT}/${queue}/status`);
-  return res.body;
+  return calling(`${PQ_OBJECT}/${queue}/status`, () => ingress(stack.ingressUrl).objectClient(priorityQueueApi, queue).status());
 }
 
 export async function configureQueue(stack: RunningStack, queue: string, maxInFlight: number): Promise<QueueSummary> {
-  const res = await ingressFetch<QueueSummary>(stack.ingressUrl, queuePath(queue, "configure"), { body: { maxInFlight }, timeoutMs: 30_000 });
-  if (res.status !== 200) throw ingressError(res, `${PQ_OBJECT}/${queue}/configure`);
-  return res.body;
+  return calling(`${PQ_OBJECT}/${queue}/configure`, () => ingress(stack.ingressUrl).objectClient(priorityQueueApi, queue).configure({ maxInFlight }));
 }
 
 /** Submit count calls, one after the other (so arrival order is submission order within a priority). */
@@ -73,9 +71,8 @@ export async function addItems(stack: RunningStack, o: AddOptions): Promise<AddR
   const items: AddedItem[] = [];
   for (let i = 1; i <= o.count; i++) {
     const label = `${prefix}-${i}`;
-    const res = await ingressFetch<{ invocationId: string }>(stack.ingressUrl, `/${PQ_SERVICE}/expensiveMethod/send`, { body: expensiveBody(o, i, label), timeoutMs: 30_000 });
-    if (res.status !== 200 && res.status !== 202) throw ingressError(res, `${PQ_SERVICE}/expensiveMethod/send`);
-    items.push({ label, priority: o.priority, invocationId: res.body.invocationId });
+    const sent = await calling(`${PQ_SERVICE}/expensiveMethod/send`, () => ingress(stack.ingressUrl).serviceSendClient(myServiceApi).expensiveMethod(expensiveBody(o, i, label)));
+    items.push({ label, priority: o.priority, invocationId: sent.invocationId });
   }
   return { queue: o.queue, priority: o.priority, count: o.count, items, status: await waitArrived(stack, o.queue, items.map((i) => i.label)) };
 }

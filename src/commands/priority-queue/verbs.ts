@@ -1,6 +1,7 @@
 // `patterns pq add|status|max`: the priority queue.
 import { UsageError } from "../../errors.js";
 import { durationOption, intOption } from "../common.js";
+import { checkArgs } from "../lib/schema-args.js";
 import { humanDuration, shortId } from "../../ui/output.js";
 import { table } from "../../ui/text.js";
 import { c, sym } from "../../ui/palette.js";
@@ -56,7 +57,7 @@ const pqAdd = verb({
     { flags: "--priority <n>", description: "their priority: lower numbers are served first", parse: intOption("--priority", -1000, 1000), default: 1 },
     { flags: "--queue <name>", description: "which queue guards them", default: DEFAULT_QUEUE },
     { flags: "--work <duration>", description: "how long each computation works (default: the seed's 5 s, time-scaled)", parse: durationOption("--work") },
-    { flags: "--max-in-flight <n>", description: "set the queue's in-flight maximum first", parse: intOption("--max-in-flight", 0, 1000) },
+    { flags: "--max-in-flight <n>", description: "set the queue's in-flight maximum first (1 to 1000)", parse: intOption("--max-in-flight", 1, 1000) },
     { flags: "--wait", description: "stay until these calls have run; show the order and the most that ran at once" },
   ],
   examples: [
@@ -132,11 +133,11 @@ const pqStatus = verb({
 const pqMax = verb({
   path: "pq max",
   summary: `set the queue's in-flight maximum (default ${DEFAULT_MAX_IN_FLIGHT})`,
-  args: [{ name: "<n>", description: "the most calls in flight at once (0 holds every waiter)" }],
+  args: [{ name: "<n>", description: "the most calls in flight at once, 1 to 1000" }],
   options: [QUEUE_OPTION],
-  examples: ["npx patterns pq max 5", "npx patterns pq max 0 --queue test-q"],
+  examples: ["npx patterns pq max 5", "npx patterns pq max 1 --queue test-q"],
   async run(ctx: VerbContext<{ queue: string }>, raw: string) {
-    const max = intOption("<n>", 0, 1000)(raw);
+    const max = await checkMaxInFlight("<n>", raw);
     const queue = validateQueueName(ctx.opts.queue);
     const stack = ctx.stack();
     const s = await configureQueue(stack, queue, max);
@@ -145,6 +146,14 @@ const pqMax = verb({
   },
   render: (d) => [`${sym.ok} queue ${c.id(d.queue)}: at most ${d.maxInFlight} in flight`, ...renderQueue(d.queue, d).slice(1)],
 });
+
+/** `pq max <n>`: a whole number the queue's own schema accepts (0 is refused: no call would ever be served). */
+async function checkMaxInFlight(what: string, raw: string): Promise<number> {
+  const n = /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  const { ConfigureSchema } = await import("../../services/priority-queue/schema.js");
+  checkArgs(ConfigureSchema, { maxInFlight: n }, { maxInFlight: what }, { maxInFlight: raw }, "for example `npx patterns pq max 5`");
+  return n;
+}
 
 // ---------------------------------------------------------------- rate limiter
 

@@ -1,17 +1,17 @@
 // Runners of `patterns ratelimit set|run|status`: SetRate and State on Limiter/{name}, and a burst of
 // LimitedTask/RunTask calls whose completion times show the admitted rate.
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { calling, ingress } from "../../runtime/ingress.js";
+import { sendAndAttach } from "../lib/calls.js";
+import { LIMITED_TASK, LIMITER, limitedTaskApi, limiterApi } from "../../services/rate-limiter/api.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DEFAULT_LIMITER, RL_SYSTEM } from "../../services/rate-limiter/names.js";
 import { admittedRate } from "../../services/rate-limiter/token-bucket.js";
-import type { LimiterView, RunTaskResult } from "../../services/rate-limiter/limiter.js";
-import type { LimiterState } from "../../services/rate-limiter/token-bucket.js";
+import type { LimiterState, LimiterView, RunTaskResult } from "../../services/rate-limiter/api.js";
 import type { RawCall } from "../../ui/curl.js";
 
-export const LIMITER = "Limiter";
-export const LIMITED_TASK = "LimitedTask";
+export { LIMITED_TASK, LIMITER };
 
 export function limiterPath(name: string, handler: string): string {
   return `/${LIMITER}/${encodeURIComponent(name)}/${handler}`;
@@ -27,15 +27,11 @@ export function runTaskCall(ingressUrl: string, name: string): RawCall {
 }
 
 export async function setRate(stack: RunningStack, name: string, limit: number, burst: number): Promise<LimiterState> {
-  const res = await ingressFetch<LimiterState>(stack.ingressUrl, limiterPath(name, "SetRate"), { body: { limit, burst }, timeoutMs: 30_000 });
-  if (res.status !== 200) throw ingressError(res, `${LIMITER}/${name}/SetRate`);
-  return res.body;
+  return calling(`${LIMITER}/${name}/SetRate`, () => ingress(stack.ingressUrl).objectClient(limiterApi, name).SetRate({ limit, burst }));
 }
 
 export async function limiterState(stack: RunningStack, name: string): Promise<LimiterView | null> {
-  const res = await ingressFetch<LimiterView | null>(stack.ingressUrl, limiterPath(name, "State"), { method: "POST", timeoutMs: 30_000 });
-  if (res.status !== 200) throw ingressError(res, `${LIMITER}/${name}/State`);
-  return res.body ?? null;
+  return (await calling(`${LIMITER}/${name}/State`, () => ingress(stack.ingressUrl).objectClient(limiterApi, name).State())) ?? null;
 }
 
 export interface TaskRun extends RunTaskResult {
@@ -59,10 +55,9 @@ export interface RunReport {
 }
 
 async function runOne(stack: RunningStack, name: string): Promise<{ body: RunTaskResult; invocationId?: string }> {
-  const call = runTaskCall("", name);
-  const res = await ingressFetch<RunTaskResult>(stack.ingressUrl, call.url, { method: "POST", body: call.body, timeoutMs: 600_000 });
-  if (res.status !== 200) throw ingressError(res, `${LIMITED_TASK}/RunTask (limiter ${name})`);
-  return { body: res.body, invocationId: res.headers.get("x-restate-id") ?? undefined };
+  // the seed's call carries no body: the default limiter is named by leaving it out (the schema reads nothing as {})
+  const input = name === DEFAULT_LIMITER ? (undefined as unknown as { limiter?: string }) : { limiter: name };
+  return sendAndAttach<RunTaskResult>(stack, `${LIMITED_TASK}/RunTask (limiter ${name})`, () => ingress(stack.ingressUrl).serviceSendClient(limitedTaskApi).RunTask(input));
 }
 
 /** Fire count RunTask calls at once and wait for all; the limiter spaces them out. */

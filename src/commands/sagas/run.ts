@@ -3,15 +3,16 @@
 import { existsSync, rmSync } from "node:fs";
 import { armCrash } from "../../runtime/crash.js";
 import { journal } from "../../observe/index.js";
-import { ingressFetch } from "../../runtime/ingress.js";
+import { calling, failureMessage, httpStatus, ingress } from "../../runtime/ingress.js";
+import { BOOKING_WORKFLOW, bookingWorkflowApi } from "../../services/sagas/api.js";
 import { readCrashArm } from "../../services/lib/crash.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import type { LedgerEntry } from "../../services/lib/simulated.js";
 import { SAGA_RUN_STEPS, SAGA_SYSTEMS, SEED_BOOKING, type BookingRequest, type SagaSimulation, type SagaStep, type TripView } from "../../services/sagas/model.js";
 import { humanDuration, shortId } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import type { RawCall } from "../../ui/curl.js";
-import { callOk, detailOf, errorText, ledgerWhere, path, suffix } from "../lib/calls.js";
+import { ingressPath, type RawCall } from "../../ui/curl.js";
+import { detailOf, ledgerWhere, suffix } from "../lib/calls.js";
 
 export interface BookOptions {
   tripId?: string;
@@ -112,12 +113,39 @@ export function bookingPayload(o: BookOptions): BookingRequest {
 }
 
 export async function tripStatus(stack: RunningStack, tripId: string): Promise<TripView> {
-  return (await callOk<TripView>(stack, path("BookingWorkflow", tripId, "getStatus"), undefined, `reading trip ${tripId}`)).body;
+  return calling(`reading trip ${tripId}`, () => ingress(stack.ingressUrl).workflowClient(bookingWorkflowApi, tripId).getStatus());
 }
 
 /** The simulated systems' effects for one trip, in the order they happened. */
 export function tripEffects(stack: RunningStack, tripId: string): LedgerEntry[] {
   return ledgerWhere(stack, (e) => detailOf(e).tripId === tripId);
+}
+
+interface RunAnswer {
+  status: number;
+  invocationId?: string;
+  alreadyRan?: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+/**
+ * Submit the workflow and wait for its result, as the seed's `curl …/run` does in one request. A trip id whose run was
+ * submitted before is not run again: Restate answers "previously accepted" (the plain call's 409).
+ */
+async function runWorkflow(stack: RunningStack, tripId: string, request: BookingRequest): Promise<RunAnswer> {
+  const trip = ingress(stack.ingressUrl).workflowClient(bookingWorkflowApi, tripId);
+  const submitted = await calling(`booking trip ${tripId}`, () => trip.workflowSubmit(request));
+  if (submitted.status === "PreviouslyAccepted") {
+    return { status: 409, invocationId: submitted.invocationId, alreadyRan: true, error: `the workflow ${BOOKING_WORKFLOW}/${tripId} was already invoked: a workflow's run executes once per key` };
+  }
+  try {
+    return { status: 200, invocationId: submitted.invocationId, result: await trip.workflowAttach() };
+  } catch (e) {
+    const status = httpStatus(e);
+    if (status === undefined) throw e;
+    return { status, invocationId: submitted.invocationId, error: failureMessage(e) };
+  }
 }
 
 export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<BookResult> {
@@ -127,11 +155,11 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
   const armedBefore = o.crashAfter ? undefined : readCrashArm(stack.paths.crashArm);
   if (o.crashAfter) armCrash(stack.paths, { step: o.crashAfter, when: "after" });
   const started = Date.now();
-  const p = path("BookingWorkflow", tripId, "run");
-  let res;
+  const p = ingressPath(BOOKING_WORKFLOW, tripId, "run");
+  let res: RunAnswer;
   let fired: boolean;
   try {
-    res = await ingressFetch(stack.ingressUrl, p, { method: "POST", body: request, timeoutMs: 180_000 });
+    res = await runWorkflow(stack, tripId, request);
   } finally {
     fired = !!o.crashAfter && !existsSync(stack.paths.crashArm);
     // an arm the scenario never reached must not crash a later, unrelated run
@@ -141,11 +169,11 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
   const trip = await tripStatus(stack, tripId);
   let outcome: BookingOutcome;
   if (res.status === 200) outcome = "booked";
-  else if (res.status === 409 && /already invoked/.test(errorText(res))) outcome = "already-ran";
+  else if (res.alreadyRan) outcome = "already-ran";
   else if (trip.status === "ROLLED_BACK") outcome = "rolled-back";
   else outcome = "failed";
   const effects = tripEffects(stack, tripId);
-  const invocationId = res.headers.get("x-restate-id") ?? undefined;
+  const invocationId = res.invocationId;
   const journal = invocationId ? await journalSteps(stack, invocationId).catch(() => []) : [];
   return {
     tripId,
@@ -153,8 +181,8 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
     httpStatus: res.status,
     invocationId,
     journal,
-    error: res.status === 200 ? undefined : errorText(res),
-    result: res.status === 200 ? res.body : undefined,
+    error: res.error,
+    result: res.result,
     request,
     trip,
     effects,
@@ -163,7 +191,7 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
     crash: o.crashAfter ? { step: o.crashAfter, fired } : armedBefore && !existsSync(stack.paths.crashArm) ? { step: armedBefore.step, fired: true, armedBefore: true } : undefined,
     calls: [
       { url: `${stack.ingressUrl}${p}`, body: request },
-      { method: "POST", url: `${stack.ingressUrl}${path("BookingWorkflow", tripId, "getStatus")}` },
+      { method: "POST", url: `${stack.ingressUrl}${ingressPath(BOOKING_WORKFLOW, tripId, "getStatus")}` },
     ],
   };
 }

@@ -5,7 +5,9 @@ import { c } from "../../ui/palette.js";
 import { intOption } from "../common.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 import { bookTrip, renderBooking, renderTrip, tripEffects, tripStatus } from "./run.js";
-import { checkKey, path } from "../lib/calls.js";
+import { checkKey } from "../lib/calls.js";
+import { ingressPath } from "../../ui/curl.js";
+import { BOOKING_WORKFLOW } from "../../services/sagas/api.js";
 
 export function sagaStepsReached(fail: SagaStep | undefined): string[] {
   const s = SAGA_RUN_STEPS;
@@ -100,7 +102,7 @@ export const declarations: Declaration[] = [
       const stack = ctx.stack();
       const trip = await tripStatus(stack, tripId);
       if (trip.status === null) throw new PlaygroundError(`no booking with trip id ${tripId}`, "book one with `npx patterns saga book --trip " + tripId + "`");
-      ctx.equivalent({ method: "POST", url: `${stack.ingressUrl}${path("BookingWorkflow", tripId, "getStatus")}` });
+      ctx.equivalent({ method: "POST", url: `${stack.ingressUrl}${ingressPath(BOOKING_WORKFLOW, tripId, "getStatus")}` });
       return { ...trip, effects: tripEffects(stack, tripId) };
     },
     render: (t) => [`trip ${c.id(t.tripId)}  status ${t.status}`, ...renderTrip(t, t.effects)],

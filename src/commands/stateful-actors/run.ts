@@ -9,8 +9,10 @@ import { MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, keysOverlap, replayMachi
 import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import type { RawCall } from "../../ui/curl.js";
-import { attach, callOk, detailOf, invocationsById, ledgerWhere, path, send, suffix, transientErrors } from "../lib/calls.js";
+import { ingressPath, type RawCall } from "../../ui/curl.js";
+import { attachOutcome, detailOf, invocationsById, ledgerWhere, sendAndAttach, suffix, transientErrors } from "../lib/calls.js";
+import { calling, ingress } from "../../runtime/ingress.js";
+import { MACHINE_OPERATOR, machineOperatorApi } from "../../services/stateful-actors/api.js";
 
 export function transitionTimes(stack: RunningStack): { nominalMs: number; scaledMs: number } {
   return { nominalMs: MACHINE_TRANSITION_NOMINAL_MS, scaledMs: scaleDuration(MACHINE_TRANSITION_NOMINAL_MS, stack.state.timeScale) };
@@ -33,18 +35,19 @@ export interface MachineActionResult {
 }
 
 export async function machineStatus(stack: RunningStack, id: string): Promise<MachineStatus | null> {
-  return (await callOk<{ status: MachineStatus | null }>(stack, path("machineOperator", id, "getStatus"), undefined, `reading machine ${id}`)).body.status;
+  const answer = await calling(`reading machine ${id}`, () => ingress(stack.ingressUrl).objectClient(machineOperatorApi, id).getStatus());
+  return answer.status;
 }
 
 export async function machineAction(stack: RunningStack, id: string, action: MachineAction, o: { failOnce?: boolean; crashAfter?: string } = {}): Promise<MachineActionResult> {
   if (o.crashAfter) armCrash(stack.paths, { step: o.crashAfter, when: "after" });
   const body = o.failOnce ? { failOnce: true } : undefined;
-  const p = path("machineOperator", id, action);
+  const p = ingressPath(MACHINE_OPERATOR, id, action);
   const started = Date.now();
-  let answer: Awaited<ReturnType<typeof callOk<string>>>;
+  let answer: { body: string; invocationId: string };
   let fired: boolean;
   try {
-    answer = await callOk<string>(stack, p, body, `${action} of ${id}`);
+    answer = await sendAndAttach<string>(stack, `${action} of ${id}`, () => ingress(stack.ingressUrl).objectSendClient(machineOperatorApi, id)[action](body));
   } finally {
     fired = !!o.crashAfter && !existsSync(stack.paths.crashArm);
     if (o.crashAfter && readCrashArm(stack.paths.crashArm)?.step === o.crashAfter) rmSync(stack.paths.crashArm, { force: true });
@@ -117,13 +120,13 @@ export async function machineStorm(stack: RunningStack, o: { prefix?: string } =
   const requests: StormRequest[] = await Promise.all(
     SEED_STORM.map(async (r, fired) => {
       const key = keys[r.machine]!;
-      const invocationId = await send(stack, path("machineOperator", key, r.action));
+      const { invocationId } = await calling(`${r.action} of ${key}`, () => ingress(stack.ingressUrl).objectSendClient(machineOperatorApi, key)[r.action](undefined));
       return { machine: r.machine, key, action: r.action, fired, arrival: fired, invocationId };
     }),
   );
   await Promise.all(
     requests.map(async (r) => {
-      const res = await attach<string>(stack, r.invocationId);
+      const res = await attachOutcome<string>(stack, r.invocationId);
       if (res.ok) r.message = res.value;
       else r.error = `HTTP ${res.status}: ${res.message}`;
     }),
@@ -154,7 +157,7 @@ export async function machineStorm(stack: RunningStack, o: { prefix?: string } =
     finalStatus,
     transition: transitionTimes(stack),
     checks,
-    calls: requests.map((r) => ({ method: "POST" as const, url: `${stack.ingressUrl}${path("machineOperator", r.key, r.action)}` })),
+    calls: requests.map((r) => ({ method: "POST" as const, url: `${stack.ingressUrl}${ingressPath(MACHINE_OPERATOR, r.key, r.action)}` })),
   };
 }
 

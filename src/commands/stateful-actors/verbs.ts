@@ -5,7 +5,9 @@ import { humanDuration } from "../../ui/output.js";
 import { c } from "../../ui/palette.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 import { machineAction, machineStatus, machineStorm, renderChecks, renderMachineAction, renderStorm, transitionTimes } from "./run.js";
-import { checkKey, path } from "../lib/calls.js";
+import { checkKey } from "../lib/calls.js";
+import { ingressPath } from "../../ui/curl.js";
+import { MACHINE_OPERATOR } from "../../services/stateful-actors/api.js";
 
 const stepList = (names: string[]) => names.map((n) => `"${n}"`).join(", ");
 const crashAfterMachine = (action: "setUp" | "tearDown") => MACHINE_RUN_STEP_NAMES.filter((n) => n.endsWith(action === "setUp" ? "UP" : "DOWN"));
@@ -65,7 +67,7 @@ export const declarations: Declaration[] = [
     async run(ctx, idArg: string) {
       const id = checkKey("machine id", idArg);
       const stack = ctx.stack();
-      ctx.equivalent({ method: "POST", url: `${stack.ingressUrl}${path("machineOperator", id, "getStatus")}` });
+      ctx.equivalent({ method: "POST", url: `${stack.ingressUrl}${ingressPath(MACHINE_OPERATOR, id, "getStatus")}` });
       return { machine: id, status: await machineStatus(stack, id) };
     },
     render: (m) => `machine ${c.id(m.machine)}  status ${m.status ?? c.dim("never set")}`,

@@ -1,8 +1,7 @@
 // The sync-to-async scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique keys;
 // the checks come from Restate's records (src/observe), the worker's step log and the simulated-systems ledger.
-import * as clients from "@restatedev/restate-sdk-clients";
 import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
-import { ingressClient } from "../../runtime/ingress.js";
+import { ingress, sendOpts, type Send } from "../../runtime/ingress.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DATA_UPLOADER, type EmailResult } from "../../services/sync-to-async/api.js";
 import { executions, randomSuffix } from "../lib/args.js";
@@ -24,8 +23,8 @@ async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
   const fast = await upload(stack, { id: fastId, slow: false, timeoutMs: 20_000, email, waitEmail: false, quiet: true });
   ctx.say(`  ${fast.path === "sync" ? `answered synchronously: ${fast.url}` : "switched to e-mail"}`);
   ctx.say("ask for the e-mail a second time (same recipient = same idempotency key)");
-  const rs = ingressClient(stack.ingressUrl);
-  const again = (await rs.send({ service: DATA_UPLOADER, handler: "resultAsEmail", key: slowId, parameter: { email }, opts: clients.SendOpts.from({ idempotencyKey: email }) })) as clients.Send<EmailResult>;
+  const rs = ingress(stack.ingressUrl);
+  const again = (await rs.send({ service: DATA_UPLOADER, handler: "resultAsEmail", key: slowId, parameter: { email }, opts: sendOpts({ idempotencyKey: email }) })) as Send<EmailResult>;
   const againResult = await rs.result(again);
 
   const emailsSlow = readLedger(stack.paths.root, { system: "email", action: "sent", key: slowId });

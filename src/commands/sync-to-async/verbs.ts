@@ -1,16 +1,14 @@
 // `patterns upload [--slow] [--timeout 5s]`: submit the dataUploader workflow, wait synchronously up to the
 // timeout, and otherwise switch to "we will e-mail you the link" through resultAsEmail.
-import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
-import { ingressClient } from "../../runtime/ingress.js";
+import { callOpts, ingress, sendOpts, type Send, type WorkflowSubmission } from "../../runtime/ingress.js";
 import { durationOption } from "../common.js";
 import { type RawCall } from "../../ui/curl.js";
 import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { UsageError } from "../../errors.js";
-import { DATA_UPLOADER, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailResult } from "../../services/sync-to-async/api.js";
-import type { DataUploadService } from "../../services/sync-to-async/data-uploader.js";
+import { DATA_UPLOADER, dataUploaderApi, type UploadOpts, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailResult } from "../../services/sync-to-async/api.js";
 import { callError, checkKeyArg, ingressPath, randomSuffix } from "../lib/args.js";
 import { verb, type Declaration } from "../verb.js";
 
@@ -49,11 +47,12 @@ function isTimeout(e: unknown): boolean {
 }
 
 export async function upload(stack: RunningStack, opts: { id: string; slow: boolean; timeoutMs: number; email: string; waitEmail: boolean; json?: boolean; quiet?: boolean }): Promise<UploadResult> {
-  const rs = ingressClient(stack.ingressUrl);
-  const wf = rs.workflowClient<DataUploadService>({ name: DATA_UPLOADER }, opts.id);
-  let submission: clients.WorkflowSubmission<string>;
+  const rs = ingress(stack.ingressUrl);
+  const wf = rs.workflowClient(dataUploaderApi, opts.id);
+  let submission: WorkflowSubmission<string>;
   try {
-    submission = await wf.workflowSubmit(opts.slow ? { slow: true } : undefined);
+    // a fast upload sends no body, as the seed's curl does; the handler's schema reads "nothing" as {}
+    submission = await wf.workflowSubmit(opts.slow ? { slow: true } : (undefined as unknown as UploadOpts));
   } catch (e) {
     throw callError(e, `submitting upload ${opts.id}`);
   }
@@ -61,7 +60,7 @@ export async function upload(stack: RunningStack, opts: { id: string; slow: bool
   const started = Date.now();
   const step = spinner(`uploading ${opts.id} (${opts.slow ? "slow" : "fast"}); waiting up to ${humanDuration(opts.timeoutMs)} for the URL`, { json: opts.json, quiet: opts.quiet });
   try {
-    const url = await wf.workflowAttach(clients.Opts.from({ signal: AbortSignal.timeout(opts.timeoutMs) }));
+    const url = await wf.workflowAttach(callOpts({ signal: AbortSignal.timeout(opts.timeoutMs) }));
     step.succeed(`upload ${opts.id} finished in ${humanDuration(Date.now() - started)}`);
     return { ...base, path: "sync", url, waitedMs: Date.now() - started };
   } catch (e) {
@@ -72,10 +71,10 @@ export async function upload(stack: RunningStack, opts: { id: string; slow: bool
   }
   const waitedMs = Date.now() - started;
   step.fail(`no URL after ${humanDuration(waitedMs)}: switching to e-mail`);
-  let send: clients.Send<EmailResult>;
+  let send: Send<EmailResult>;
   try {
     // The address is the idempotency key: asking twice for the same recipient queues one e-mail.
-    send = (await rs.send({ service: DATA_UPLOADER, handler: "resultAsEmail", key: opts.id, parameter: { email: opts.email }, opts: clients.SendOpts.from({ idempotencyKey: opts.email }) })) as clients.Send<EmailResult>;
+    send = (await rs.send({ service: DATA_UPLOADER, handler: "resultAsEmail", key: opts.id, parameter: { email: opts.email }, opts: sendOpts({ idempotencyKey: opts.email }) })) as Send<EmailResult>;
   } catch (e) {
     throw callError(e, `asking upload ${opts.id} to e-mail the link`);
   }

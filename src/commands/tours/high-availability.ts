@@ -14,7 +14,8 @@ import { findStack, killComponent, type RunningStack } from "../../runtime/stack
 import { isAlive, readState, type NodeState } from "../../runtime/state.js";
 import { readLedger, type LedgerEntry } from "../../services/lib/simulated.js";
 import { bookingPayload, tripStatus } from "../sagas/run.js";
-import { send, path } from "../lib/calls.js";
+import { calling, ingress } from "../../runtime/ingress.js";
+import { bookingWorkflowApi } from "../../services/sagas/api.js";
 import { submitTask } from "../message-queue/verbs.js";
 import { readFeed, sendPosts } from "../user-feed/run.js";
 import { errorMessage } from "../../errors.js";
@@ -62,7 +63,7 @@ interface Work {
 async function startWork(stack: RunningStack, run: string, say: (l: string) => void): Promise<Work> {
   const trips = Array.from({ length: SAGAS }, (_, i) => `${run}-trip-${i}`);
   const ids: string[] = [];
-  for (const t of trips) ids.push(await send(stack, path("BookingWorkflow", t, "run"), bookingPayload({ tripId: t })));
+  for (const t of trips) ids.push((await calling(`booking trip ${t}`, () => ingress(stack.ingressUrl).workflowClient(bookingWorkflowApi, t).workflowSubmit(bookingPayload({ tripId: t })))).invocationId);
   say(`${SAGAS} sagas: BookingWorkflow/${trips[0]}…/run (flight, car, payment), one-way`);
   const tasks = Array.from({ length: TASKS }, (_, i) => `${run}-task-${i}`);
   for (const id of tasks) ids.push((await submitTask(stack, { task: "resize image", id, delayMs: TASK_DELAY_MS })).invocationId);

@@ -13,7 +13,8 @@ import { pinnedDeployments } from "../../observe/deployments.js";
 import { eventually, invocation, journal, type InvocationRow } from "../../observe/index.js";
 import { control, type RunningStack } from "../../runtime/stack.js";
 import { readState, type DeploymentState } from "../../runtime/state.js";
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { attach, calling, ingress } from "../../runtime/ingress.js";
+import { versionServiceApi } from "../../services/system/api.js";
 import type { ReloadOutcome } from "../../runtime/watch.js";
 import { CODE_VARIANT_ENV, VERSION_SERVICE, VERSION_STEPS, type VersionResult } from "../../services/system/steps.js";
 import { curlFor } from "../../ui/curl.js";
@@ -32,16 +33,12 @@ function reload(stack: RunningStack, body: { env: Record<string, string>; inPlac
 async function sendOrder(stack: RunningStack, holdMs: number, say: (l: string) => void): Promise<string> {
   const body = { holdMs };
   say(`  same with curl: ${curlFor({ url: `${stack.ingressUrl}/${VERSION_SERVICE}/order/send`, body })}`);
-  const res = await ingressFetch<{ invocationId?: string }>(stack.ingressUrl, `/${VERSION_SERVICE}/order/send`, { body });
-  if (res.status >= 300 || !res.body?.invocationId) throw ingressError(res, `sending ${VERSION_SERVICE}/order`);
-  return res.body.invocationId;
+  return (await calling(`sending ${VERSION_SERVICE}/order`, () => ingress(stack.ingressUrl).serviceSendClient(versionServiceApi).order(body))).invocationId;
 }
 
 /** Wait for an invocation's result (attach), as the caller would get it. */
 async function result(stack: RunningStack, id: string): Promise<VersionResult> {
-  const res = await ingressFetch<VersionResult>(stack.ingressUrl, `/restate/invocation/${id}/attach`, { timeoutMs: 60_000 });
-  if (res.status >= 300) throw ingressError(res, `attaching to ${id}`);
-  return res.body;
+  return calling(`attaching to ${id}`, () => attach<VersionResult>(stack.ingressUrl, id));
 }
 
 /** The deployment an invocation got pinned to (its first attempt picks one). */

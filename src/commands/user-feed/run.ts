@@ -1,7 +1,8 @@
 // Runners behind `send-post` and `feed` (and the user-feed demo): they return data and throw typed errors;
 // rendering is the command's job.
 import type { RunningStack } from "../../runtime/stack.js";
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { calling, ingress } from "../../runtime/ingress.js";
+import { userFeedApi } from "../../services/user-feed/api.js";
 import { PlaygroundError } from "../../errors.js";
 import { checkRecordKey, sendToSink, type SendResult } from "../lib/records.js";
 export type { SendResult } from "../lib/records.js";
@@ -39,8 +40,7 @@ export async function sendPosts(stack: RunningStack, user: string, posts: Social
 
 export async function readFeed(stack: RunningStack, user: string): Promise<FeedEntry[]> {
   checkRecordKey(user, "user");
-  const res = await ingressFetch<FeedEntry[]>(stack.ingressUrl, `/userFeed/${encodeURIComponent(user)}/getFeed`, { method: "POST" });
-  if (res.status !== 200) throw ingressError(res, `reading the feed of ${user}`);
-  if (!Array.isArray(res.body)) throw new PlaygroundError(`userFeed/${user}/getFeed answered ${res.text.slice(0, 80)}`);
-  return res.body;
+  const feed = await calling(`reading the feed of ${user}`, () => ingress(stack.ingressUrl).objectClient(userFeedApi, user).getFeed());
+  if (!Array.isArray(feed)) throw new PlaygroundError(`userFeed/${user}/getFeed answered ${JSON.stringify(feed).slice(0, 80)}`);
+  return feed;
 }

@@ -2,7 +2,7 @@
 import { intOption } from "../common.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { scaleDuration } from "../../runtime/config.js";
-import { ingressFetch } from "../../runtime/ingress.js";
+import { attach } from "../../runtime/ingress.js";
 import { UsageError } from "../../errors.js";
 import { out, printJson, printNdjson, shortId, humanDuration } from "../../ui/output.js";
 import { table } from "../../ui/text.js";
@@ -18,9 +18,9 @@ import { kafkaEquivalent, describeSent, viaNote, missingInvocations, missingErro
 
 const SEED_POST = "Hi! This is my first post!";
 
+/** A completed invocation's output (attaching to a completed invocation answers at once). */
 async function outputOf(stack: RunningStack, id: string): Promise<unknown> {
-  const res = await ingressFetch(stack.ingressUrl, `/restate/invocation/${encodeURIComponent(id)}/output`, { timeoutMs: 5000 }).catch(() => undefined);
-  return res && res.status === 200 ? res.body : undefined;
+  return attach(stack.ingressUrl, id).catch(() => undefined);
 }
 
 /** Follow the posts' invocations live (the timeline's follow view: steps, crashes, restarts, replays), then their outputs. */

@@ -1,11 +1,12 @@
 // `patterns webhook send <invoice> --type failed|succeeded`: POST a Stripe-like event to
 // WebhookCallbackRouter/onStripeEvent like a payment provider would, with the event id as idempotency key.
 import { type RunningStack } from "../../runtime/stack.js";
-import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import { ingress, sendOpts } from "../../runtime/ingress.js";
+import { sendAndAttach } from "../lib/calls.js";
 import { type RawCall } from "../../ui/curl.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import { WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "../../services/webhook-callbacks/api.js";
+import { WEBHOOK_ROUTER, webhookRouterApi, type RouteResult, type StripeInvoiceEvent } from "../../services/webhook-callbacks/api.js";
 import { invoiceEvent } from "../../services/simulations/stripe.js";
 import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
 import { checkKeyArg, ingressPath, randomSuffix } from "../lib/args.js";
@@ -52,9 +53,8 @@ export async function sendWebhook(stack: RunningStack, event: StripeInvoiceEvent
   if (problem) throw new PlaygroundError(`cannot route webhooks yet: ${problem}`, "the router's one-way send to an unregistered handler would retry forever; wait until the scheduling group's PaymentTracker is served (`npx patterns status`)");
   const routerFilter = { service: WEBHOOK_ROUTER, handler: "onStripeEvent", idempotencyKey: event.id };
   const before = opts.idempotencyKey ? await invocations(stack.admin, routerFilter) : [];
-  const call = webhookCall(stack.ingressUrl, event, opts.idempotencyKey);
-  const res = await ingressFetch<RouteResult>(stack.ingressUrl, call.url.slice(stack.ingressUrl.length), { body: event, headers: call.headers, timeoutMs: 60_000 });
-  if (res.status < 200 || res.status >= 300) throw ingressError(res, `POST ${WEBHOOK_ROUTER}/onStripeEvent`);
+  const router = ingress(stack.ingressUrl).serviceSendClient(webhookRouterApi);
+  const res = await sendAndAttach<RouteResult>(stack, `POST ${WEBHOOK_ROUTER}/onStripeEvent`, () => router.onStripeEvent(event, sendOpts({ idempotencyKey: opts.idempotencyKey ? event.id : undefined })));
   const routerRows = await invocations(stack.admin, routerFilter);
   const invoice = event.data.object.id;
   const trackerRows = await invocations(stack.admin, { service: PAYMENT_TRACKER, key: invoice, idempotencyKey: event.id });
@@ -63,7 +63,7 @@ export async function sendWebhook(stack: RunningStack, event: StripeInvoiceEvent
     eventId: event.id,
     type: event.type,
     routedTo: res.body?.routedTo ?? null,
-    routerInvocationId: res.headers.get("x-restate-id") ?? undefined,
+    routerInvocationId: res.invocationId,
     idempotencyKeySent: opts.idempotencyKey,
     duplicate: before.length > 0,
     routerInvocations: routerRows.length,

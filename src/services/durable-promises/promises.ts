@@ -6,7 +6,8 @@
 //   creates an awakeable, registers it with the object and suspends until the object resolves it.
 // Driven by `patterns promise await|resolve|reject|peek <name>` through src/clients/durable-promise.ts.
 import * as restate from "@restatedev/restate-sdk";
-import { badInput, isObject, nameField } from "../lib/fields.js";
+import { validInput } from "../lib/schema.js";
+import { AwakeableIdSchema, ErrorMessageSchema, PeekOrAwaitSchema, RejectSchema, ResolveSchema, ValueSchema } from "./schema.js";
 
 /** The outcome of a promise, as the seed returns it: exactly one of value / error. */
 export type ValueOrError<T = unknown> = { value: T; error?: undefined } | { error: string; value?: undefined };
@@ -33,18 +34,6 @@ export interface PromiseRequest {
   request: { promiseName: string; value?: unknown; errorMessage?: string };
 }
 
-const EXAMPLE = '{ "request": { "promiseName": "prom-1" } }';
-
-function requestOf(input: unknown): Record<string, unknown> {
-  if (!isObject(input)) throw badInput(`request is missing: send ${EXAMPLE}`);
-  if (!isObject(input.request)) throw badInput(`request is missing or not an object: send ${EXAMPLE}`);
-  return input.request;
-}
-
-function promiseName(req: Record<string, unknown>): string {
-  return nameField(req.promiseName, "request.promiseName", `send ${EXAMPLE}`);
-}
-
 type PromiseCtx = restate.ObjectContext<PromiseObjectState>;
 
 async function complete(ctx: PromiseCtx, outcome: ValueOrError): Promise<ValueOrError> {
@@ -67,19 +56,12 @@ export const durablePromises = restate.object({
   name: "durablePromises",
   description: "One durable promise per key: its outcome and the awakeables of the awaiters still waiting",
   handlers: {
-    resolve: async (ctx: PromiseCtx, value: unknown): Promise<ValueOrError> => {
-      if (value === undefined) throw badInput("value is missing: send the JSON value to resolve the promise with");
-      return complete(ctx, { value });
-    },
+    resolve: restate.handlers.object.exclusive({ input: validInput(ValueSchema, { root: "value" }) }, async (ctx: PromiseCtx, value: unknown): Promise<ValueOrError> => complete(ctx, { value })),
 
-    reject: async (ctx: PromiseCtx, errorMessage: unknown): Promise<ValueOrError> => {
-      if (typeof errorMessage !== "string" || errorMessage.length === 0) throw badInput("errorMessage is missing: send a non-empty string");
-      return complete(ctx, { error: errorMessage });
-    },
+    reject: restate.handlers.object.exclusive({ input: validInput(ErrorMessageSchema, { root: "errorMessage" }) }, async (ctx: PromiseCtx, errorMessage: string): Promise<ValueOrError> => complete(ctx, { error: errorMessage })),
 
     /** Register an awaiter: told at once when the promise is already complete, else when it completes. */
-    await: async (ctx: PromiseCtx, awakeableId: unknown): Promise<void> => {
-      if (typeof awakeableId !== "string" || awakeableId.length === 0) throw badInput("awakeableId is missing");
+    await: restate.handlers.object.exclusive({ input: validInput(AwakeableIdSchema, { root: "awakeableId" }) }, async (ctx: PromiseCtx, awakeableId: string): Promise<void> => {
       const outcome = await ctx.get("outcome");
       if (outcome) {
         ctx.resolveAwakeable(awakeableId, outcome);
@@ -88,7 +70,7 @@ export const durablePromises = restate.object({
       }
       const awaiters = (await ctx.get("awaiters")) ?? [];
       if (!awaiters.includes(awakeableId)) ctx.set("awaiters", [...awaiters, awakeableId]);
-    },
+    }),
 
     peek: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext<PromiseObjectState>): Promise<ValueOrError | null> => {
       return (await ctx.get("outcome")) ?? null;
@@ -114,34 +96,25 @@ export const durablePromiseServer = restate.service({
   name: "durablePromiseServer",
   description: "The seed's HTTP facade of durable promises: peek, await, resolve, reject by promise name",
   handlers: {
-    peek: async (ctx: restate.Context, input: PromiseRequest): Promise<ValueOrError | null> => {
-      const name = promiseName(requestOf(input));
-      return ctx.objectClient(durablePromises, name).peek();
-    },
+    peek: restate.handlers.handler({ input: validInput(PeekOrAwaitSchema) }, async (ctx: restate.Context, input: PromiseRequest): Promise<ValueOrError | null> => {
+      return ctx.objectClient(durablePromises, input.request.promiseName).peek();
+    }),
 
-    await: async (ctx: restate.Context, input: PromiseRequest): Promise<ValueOrError> => {
-      const name = promiseName(requestOf(input));
+    await: restate.handlers.handler({ input: validInput(PeekOrAwaitSchema) }, async (ctx: restate.Context, input: PromiseRequest): Promise<ValueOrError> => {
+      const name = input.request.promiseName;
       const { id, promise } = ctx.awakeable<ValueOrError>();
       await ctx.objectClient(durablePromises, name).await(id);
       ctx.console.info(`awaiting promise ${name} (awakeable ${id})`);
       return promise;
-    },
+    }),
 
-    resolve: async (ctx: restate.Context, input: PromiseRequest): Promise<ValueOrError> => {
-      const req = requestOf(input);
-      const name = promiseName(req);
-      if (!("value" in req) || req.value === undefined) throw badInput(`request.value is missing: send { "request": { "promiseName": "${name}", "value": <any JSON> } }`);
-      return ctx.objectClient(durablePromises, name).resolve(req.value);
-    },
+    resolve: restate.handlers.handler({ input: validInput(ResolveSchema) }, async (ctx: restate.Context, input: PromiseRequest): Promise<ValueOrError> => {
+      return ctx.objectClient(durablePromises, input.request.promiseName).resolve(input.request.value);
+    }),
 
-    reject: async (ctx: restate.Context, input: PromiseRequest): Promise<ValueOrError> => {
-      const req = requestOf(input);
-      const name = promiseName(req);
-      if (typeof req.errorMessage !== "string" || req.errorMessage.length === 0) {
-        throw badInput(`request.errorMessage is missing: send { "request": { "promiseName": "${name}", "errorMessage": "why" } }`);
-      }
-      return ctx.objectClient(durablePromises, name).reject(req.errorMessage);
-    },
+    reject: restate.handlers.handler({ input: validInput(RejectSchema) }, async (ctx: restate.Context, input: PromiseRequest): Promise<ValueOrError> => {
+      return ctx.objectClient(durablePromises, input.request.promiseName).reject(input.request.errorMessage!);
+    }),
   },
 });
 

@@ -1,4 +1,6 @@
 // The fix-forward pattern's names and payloads, shared by the worker, the CLI and the tests (no SDK import).
+import type { fixForwardOrders } from "./orders.js";
+import { contract } from "../lib/contract.js";
 export const FIX_ORDERS = "fixForwardOrders";
 /** The steps of fixForwardOrders/place, in order; "print label" is where the deliberate bug is. */
 export const FIX_STEPS = { charge: "charge card", reserve: "reserve stock", label: "print label", confirm: "send confirmation" } as const;
@@ -17,3 +19,6 @@ export interface FixOrderResult {
   label: string;
   code: "buggy" | "fixed";
 }
+
+/** The typed definition callers use: ingress(url).serviceSendClient(fixOrdersApi).place(order) */
+export const fixOrdersApi = contract<typeof fixForwardOrders>(FIX_ORDERS);

@@ -48,7 +48,7 @@ export function origin(ctx: { request(): restate.Request }): string {
 }
 
 /** The validated value, or a TerminalError (400) naming the record and every bad field. */
-export function validInput<T>(ctx: { key: string; request(): restate.Request }, what: string, input: RawInput | undefined, schema: ObjectSchema): T {
+export function validRecord<T>(ctx: { key: string; request(): restate.Request }, what: string, input: RawInput | undefined, schema: ObjectSchema): T {
   const where = origin(ctx);
   if (ctx.key === "") throw new restate.TerminalError(`${what}: rejected ${where}: the key is empty (it becomes the object key)`, { errorCode: 400 });
   const problems = input?.problem ? [input.problem] : valueProblems(input?.value, schema);

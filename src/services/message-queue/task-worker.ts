@@ -3,10 +3,9 @@
 // to attach to later. Driven by `patterns queue submit|result|list`.
 import * as restate from "@restatedev/restate-sdk";
 import { ASYNC_TASK_WORKER, TASKS_SYSTEM, type TaskOpts } from "./api.js";
-import { asObject, requireString } from "../lib/validate.js";
+import { validInput } from "../lib/schema.js";
+import { TaskOptsSchema } from "./schema.js";
 import { effect } from "../simulations/effects.js";
-
-const EXPECTED = `{"id": string, "task": string}`;
 
 /** The task's work: a plain function (no Restate context), so `compare` runs the very same body outside Restate.
  *  Each run is an effect in the ledger ("tasks"), so a body run twice, or never, shows. */
@@ -20,13 +19,10 @@ export const asyncTaskWorker = restate.service({
   name: ASYNC_TASK_WORKER,
   description: "(Delayed) message queue: runs each submitted task once (seed: queue/async_task_worker.ts)",
   handlers: {
-    runTask: async (ctx: restate.Context, params: TaskOpts): Promise<string> => {
-      const body = asObject(params, EXPECTED);
-      const id = requireString(body, "id", EXPECTED);
-      const task = requireString(body, "task", EXPECTED);
+    runTask: restate.handlers.handler({ input: validInput(TaskOptsSchema) }, async (ctx: restate.Context, { id, task }: TaskOpts): Promise<string> => {
       ctx.console.info(`running task ${id}: ${task}`);
       return ctx.run("run task", () => runTaskBody(id, task));
-    },
+    }),
   },
 });
 

@@ -5,7 +5,7 @@
 // `patterns delivery …`, `patterns demo package-tracker`.
 import * as restate from "@restatedev/restate-sdk";
 import { LOCATION_UPDATE, valueProblems } from "../../kafka/schema.js";
-import { lenientJson, origin, validInput, type RawInput } from "../lib/kafka-input.js";
+import { lenientJson, origin, validRecord, type RawInput } from "../lib/kafka-input.js";
 
 export interface LocationUpdate {
   timestamp: string;
@@ -36,7 +36,7 @@ function validRegistration(what: string, info: PackageInfo | undefined): Package
 }
 
 function validLocation(ctx: restate.ObjectContext, what: string, input: RawInput): LocationUpdate {
-  const update = validInput<LocationUpdate>(ctx, what, input, LOCATION_UPDATE);
+  const update = validRecord<LocationUpdate>(ctx, what, input, LOCATION_UPDATE);
   return { timestamp: update.timestamp, location: update.location };
 }
 

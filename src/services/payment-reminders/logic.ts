@@ -54,18 +54,3 @@ export function decideOnFailure(state: TrackerState, invocationId: string, now: 
 
 // ---- input validation (the handler turns a message into a TerminalError 400) ----
 
-/** undefined when the event has the seeds' shape, else what is wrong, naming the field. */
-export function eventProblem(input: unknown): string | undefined {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) return "the event is missing: send {type, created, data: {id, customer}}";
-  const e = input as Record<string, unknown>;
-  if (e.type !== undefined && typeof e.type !== "string") return "type is invalid: expected a string such as \"invoice.payment_failed\"";
-  if (e.created !== undefined && typeof e.created !== "number") return "created is invalid: expected a number (seconds since the epoch)";
-  if (e.id !== undefined && typeof e.id !== "string") return "id is invalid: expected a string";
-  const data = e.data;
-  if (data === undefined || data === null) return "data is missing: expected {id, customer}";
-  if (typeof data !== "object" || Array.isArray(data)) return "data is invalid: expected {id, customer}";
-  const d = data as Record<string, unknown>;
-  if (typeof d.id !== "string" || d.id.length === 0) return "data.id is missing or invalid: expected the event id, e.g. \"evt_1JH2Y4F2eZvKYlo2C8b9\"";
-  if (typeof d.customer !== "string" || d.customer.length === 0) return "data.customer is missing or invalid: expected a customer id, e.g. \"cus_J5K2Y4F2eZvKYlo2\"";
-  return undefined;
-}

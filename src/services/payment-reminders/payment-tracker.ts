@@ -5,7 +5,9 @@
 import * as restate from "@restatedev/restate-sdk";
 import { recordEffect, simLog } from "../lib/simulated.js";
 import { DAY, scaled } from "../lib/time.js";
-import { decideOnFailure, eventProblem, MAX_REMINDERS, type NextReminder, type TrackerState } from "./logic.js";
+import { validInput } from "../lib/schema.js";
+import { PaymentTrackerEventSchema } from "./schema.js";
+import { decideOnFailure, MAX_REMINDERS, type NextReminder, type TrackerState } from "./logic.js";
 import { PAYMENT_TRACKER, type PaymentTrackerEvent } from "./api.js";
 
 export type FailureOutcome =
@@ -34,14 +36,10 @@ export interface SuccessResult {
 
 type TrackerContext = restate.ObjectContext<TrackerState & { customer: string; last_event_id: string }>;
 
-function validEvent(input: unknown): PaymentTrackerEvent {
-  const problem = eventProblem(input);
-  if (problem) throw new restate.TerminalError(problem, { errorCode: 400 });
-  return input as PaymentTrackerEvent;
-}
+/** Both handlers take the seeds' event, checked by its schema before the handler runs. */
+const eventInput = { input: validInput(PaymentTrackerEventSchema) } as const;
 
-async function onPaymentFailure(ctx: TrackerContext, input: PaymentTrackerEvent): Promise<FailureResult> {
-  const event = validEvent(input);
+async function onPaymentFailure(ctx: TrackerContext, event: PaymentTrackerEvent): Promise<FailureResult> {
   const invoice = ctx.key;
   const state: TrackerState = {
     paid: (await ctx.get("paid")) ?? undefined,
@@ -104,8 +102,7 @@ async function onPaymentFailure(ctx: TrackerContext, input: PaymentTrackerEvent)
   }
 }
 
-async function onPaymentSuccess(ctx: TrackerContext, input: PaymentTrackerEvent): Promise<SuccessResult> {
-  validEvent(input);
+async function onPaymentSuccess(ctx: TrackerContext): Promise<SuccessResult> {
   ctx.set("paid", true);
   const next = await ctx.get("next_reminder");
   let cancelledReminder: string | undefined;
@@ -125,7 +122,12 @@ export const paymentTracker = restate.object({
   description: "Payment reminders: three reminder e-mails one (scaled) day apart, then escalation; a success stops them",
   // handler names are the contract in payment-tracker-api.ts (ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS)
   // the Go seed's curls spell them OnPaymentFailure / OnPaymentSuccess: the same handlers under those names too
-  handlers: { onPaymentFailure, onPaymentSuccess, OnPaymentFailure: onPaymentFailure, OnPaymentSuccess: onPaymentSuccess },
+  handlers: {
+    onPaymentFailure: restate.handlers.object.exclusive(eventInput, onPaymentFailure),
+    onPaymentSuccess: restate.handlers.object.exclusive(eventInput, onPaymentSuccess),
+    OnPaymentFailure: restate.handlers.object.exclusive(eventInput, onPaymentFailure),
+    OnPaymentSuccess: restate.handlers.object.exclusive(eventInput, onPaymentSuccess),
+  },
 });
 
 export type PaymentTrackerObject = typeof paymentTracker;

@@ -7,18 +7,12 @@ import * as restate from "@restatedev/restate-sdk";
 import { SIGNAL_PAYMENTS, type PaymentRequest, type PaymentResult } from "./api.js";
 import { createPaymentIntent, resumePendingWebhooks } from "../simulations/payment-provider.js";
 import { webhookSignatureProblem, type PaymentIntent, type PaymentIntentEvent } from "../simulations/stripe.js";
-import { asObject, optionalBoolean, requireNumber, requireString } from "../lib/validate.js";
+import { validInput } from "../lib/schema.js";
+import { PaymentRequestSchema } from "./schema.js";
 
-const EXPECTED = `{"amount": number, "paymentMethodId": string, "delayedStatus"?: boolean}`;
-
-export function parsePaymentRequest(input: unknown): Required<PaymentRequest> {
-  const body = asObject(input, EXPECTED);
-  return {
-    amount: requireNumber(body, "amount", "the amount, e.g. 109", { positive: true }),
-    paymentMethodId: requireString(body, "paymentMethodId", "a payment method, e.g. pm_card_visa"),
-    delayedStatus: optionalBoolean(body, "delayedStatus") ?? false,
-    loseFirstResponse: optionalBoolean(body, "loseFirstResponse") ?? false,
-  };
+/** The checked request with its flags defaulted (the schema lets them be left out). */
+function withDefaults(input: PaymentRequest): { amount: number; paymentMethodId: string; delayedStatus: boolean; loseFirstResponse: boolean } {
+  return { amount: input.amount, paymentMethodId: input.paymentMethodId, delayedStatus: input.delayedStatus ?? false, loseFirstResponse: input.loseFirstResponse ?? false };
 }
 
 function ensureSuccess(intent: PaymentIntent): void {
@@ -37,8 +31,8 @@ export const signalPayments = restate.service({
   name: SIGNAL_PAYMENTS,
   description: "Payment signals: one handler waits for the provider's sync answer or its webhook (seed: signalspayments/, service `payments`)",
   handlers: {
-    processPayment: async (ctx: restate.Context, input: PaymentRequest): Promise<PaymentResult> => {
-      const req = parsePaymentRequest(input);
+    processPayment: restate.handlers.handler({ input: validInput(PaymentRequestSchema) }, async (ctx: restate.Context, input: PaymentRequest): Promise<PaymentResult> => {
+      const req = withDefaults(input);
       // Deterministic: replays and retries of this invocation draw the same key.
       const idempotencyKey = ctx.rand.uuidv4();
       const webhook = ctx.awakeable<PaymentIntent>();
@@ -56,7 +50,7 @@ export const signalPayments = restate.service({
       ctx.console.info(`payment ${intent.id}: webhook says ${final.status}`);
       ensureSuccess(final);
       return { paymentIntentId: final.id, status: final.status, path: "webhook", idempotencyKey };
-    },
+    }),
 
     // Raw body: the signature covers the exact bytes the provider sent, whatever their content type.
     processWebhook: restate.handlers.handler({ input: restate.serde.binary, accept: "*/*" }, async (ctx: restate.Context, raw: Uint8Array): Promise<{ received: true }> => {

@@ -1,6 +1,5 @@
 // Pure logic of the payment state machine: requests, messages and a one-at-a-time replay the storm is checked
 // against. No Restate context here, so it is unit-tested directly and shared by the worker and the CLI.
-import { InputError, isObject } from "../lib/input.js";
 
 export type PaymentStatus = "NEW" | "COMPLETED" | "CANCELLED";
 
@@ -29,27 +28,6 @@ export interface PaymentRequest {
 /** makePayment's input: the seed's {accountId, amount}, plus an optional token lifetime (playground extra). */
 export interface MakePaymentInput extends PaymentRequest {
   expireAfterMs?: number;
-}
-
-export function parseAmount(v: unknown, field = "amount"): number {
-  if (v === undefined || v === null) throw new InputError(field, "is missing");
-  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0 || v > 1e12) throw new InputError(field, "is invalid: a positive whole number of cents is expected");
-  return v;
-}
-
-export function parsePaymentRequest(v: unknown): MakePaymentInput {
-  if (v === undefined || v === null) throw new InputError("input", "is missing: {accountId, amount} is expected");
-  if (!isObject(v)) throw new InputError("input", "is invalid: an object {accountId, amount} is expected");
-  const accountId = v.accountId;
-  if (accountId === undefined || accountId === null || accountId === "") throw new InputError("accountId", "is missing");
-  if (typeof accountId !== "string" || accountId.length > 200) throw new InputError("accountId", "is invalid: a string of at most 200 characters is expected");
-  const out: MakePaymentInput = { accountId, amount: parseAmount(v.amount) };
-  const ttl = v.expireAfterMs;
-  if (ttl !== undefined && ttl !== null) {
-    if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 1000 || ttl > PAYMENT_EXPIRY_MAX_MS) throw new InputError("expireAfterMs", `is invalid: a whole number of milliseconds from 1000 to ${PAYMENT_EXPIRY_MAX_MS} is expected`);
-    out.expireAfterMs = ttl;
-  }
-  return out;
 }
 
 /** The answers, written the right way round (the example returns "was cancelled before" for a repeated payment). */

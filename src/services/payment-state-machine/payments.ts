@@ -5,8 +5,11 @@
 // self-send after a time-scaled hour). Driven by `patterns payment`.
 import * as restate from "@restatedev/restate-sdk";
 import { scaled } from "../lib/time.js";
-import { validated } from "../simulations/effects.js";
-import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_NOMINAL_MS, paymentExpiryMs, insufficientFunds, parseAmount, parsePaymentRequest, paymentMessages, type PaymentRequest, type PaymentStatus } from "./model.js";
+import { validInput } from "../lib/schema.js";
+import { Amount, MakePaymentSchema } from "./schema.js";
+import { ACCOUNTS, PAYMENTS } from "./api.js";
+import type { MakePaymentInput } from "./model.js";
+import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_NOMINAL_MS, paymentExpiryMs, insufficientFunds, paymentMessages, type PaymentRequest, type PaymentStatus } from "./model.js";
 
 export interface WithdrawResult {
   success: boolean;
@@ -19,22 +22,20 @@ async function balanceOf(ctx: restate.ObjectSharedContext | restate.ObjectContex
 }
 
 export const accounts = restate.object({
-  name: "accounts",
+  name: ACCOUNTS,
   description: "Bank accounts for the payment state machine; every account starts at 100000 cents",
   handlers: {
-    withdraw: async (ctx: restate.ObjectContext, amount: unknown): Promise<WithdrawResult> => {
-      const cents = validated(() => parseAmount(amount));
+    withdraw: restate.handlers.object.exclusive({ input: validInput(Amount, { root: "amount" }) }, async (ctx: restate.ObjectContext, cents: number): Promise<WithdrawResult> => {
       const balance = await balanceOf(ctx);
       if (balance < cents) return { success: false, reason: insufficientFunds(balance, cents), balance };
       ctx.set("balance", balance - cents);
       return { success: true, balance: balance - cents };
-    },
-    deposit: async (ctx: restate.ObjectContext, amount: unknown): Promise<{ balance: number }> => {
-      const cents = validated(() => parseAmount(amount));
+    }),
+    deposit: restate.handlers.object.exclusive({ input: validInput(Amount, { root: "amount" }) }, async (ctx: restate.ObjectContext, cents: number): Promise<{ balance: number }> => {
       const balance = (await balanceOf(ctx)) + cents;
       ctx.set("balance", balance);
       return { balance };
-    },
+    }),
     getBalance: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext) => ({ accountId: ctx.key, balance: await balanceOf(ctx) })),
   },
 });
@@ -54,8 +55,7 @@ async function scheduleExpiry(ctx: restate.ObjectContext, ttlMs?: number): Promi
 }
 
 const paymentsHandlers = {
-  makePayment: async (ctx: restate.ObjectContext, input: unknown): Promise<string> => {
-    const req = validated(() => parsePaymentRequest(input));
+  makePayment: restate.handlers.object.exclusive({ input: validInput(MakePaymentSchema) }, async (ctx: restate.ObjectContext, req: MakePaymentInput): Promise<string> => {
     const id = ctx.key;
     const status = (await ctx.get<PaymentStatus>("status")) ?? "NEW";
     if (status === "COMPLETED") return paymentMessages.previouslyCompleted(id);
@@ -68,7 +68,7 @@ const paymentsHandlers = {
     ctx.set("payment", payment);
     await scheduleExpiry(ctx, req.expireAfterMs);
     return paymentMessages.successful(id, true);
-  },
+  }),
 
   cancelPayment: async (ctx: restate.ObjectContext): Promise<string> => {
     const id = ctx.key;
@@ -105,7 +105,7 @@ const paymentsHandlers = {
 };
 
 export const payments = restate.object({
-  name: "payments",
+  name: PAYMENTS,
   description: "Payment state machine per payment token: makePayment, cancelPayment, expireToken",
   handlers: paymentsHandlers,
 });

@@ -21,7 +21,8 @@ import {
   type QueueSummary,
 } from "./logic.js";
 import { PQ_SYSTEM, PQ_WORK_STEP } from "./names.js";
-import { badInput, isObject, nameField, optionalNumber } from "../lib/fields.js";
+import { validInput } from "../lib/schema.js";
+import { AwakeableIdSchema, ConfigureSchema, ExpensiveSchema, PushSchema } from "./schema.js";
 
 interface QueueObjectState {
   queue: QueueState;
@@ -44,7 +45,7 @@ async function tickAndSave(ctx: QueueCtx, s: QueueState): Promise<QueueState> {
 
 export interface PushRequest {
   awakeableId: string;
-  priority: number;
+  priority?: number | null;
   invocationId?: string;
   label?: string;
 }
@@ -53,29 +54,26 @@ export const priorityQueue = restate.object({
   name: "priorityQueue",
   description: "Permits for an expensive method: at most maxInFlight at a time, lowest priority number first",
   handlers: {
-    push: async (ctx: QueueCtx, req: PushRequest): Promise<void> => {
-      if (!isObject(req) || typeof req.awakeableId !== "string") throw badInput("awakeableId is missing");
-      const priority = optionalNumber(req.priority, "priority", { min: -1e9, max: 1e9 }) ?? 1;
+    push: restate.handlers.object.exclusive({ input: validInput(PushSchema) }, async (ctx: QueueCtx, req: PushRequest): Promise<void> => {
+      const priority = req.priority ?? 1;
       const s = push(await load(ctx), { awakeableId: req.awakeableId, priority, invocationId: req.invocationId, label: req.label, enqueuedAt: await ctx.date.now() });
       await tickAndSave(ctx, s);
-    },
+    }),
 
-    done: async (ctx: QueueCtx, awakeableId: string): Promise<void> => {
+    done: restate.handlers.object.exclusive({ input: validInput(AwakeableIdSchema, { root: "awakeableId" }) }, async (ctx: QueueCtx, awakeableId: string): Promise<void> => {
       await tickAndSave(ctx, release(await load(ctx), awakeableId));
-    },
+    }),
 
-    drop: async (ctx: QueueCtx, awakeableId: string): Promise<void> => {
+    drop: restate.handlers.object.exclusive({ input: validInput(AwakeableIdSchema, { root: "awakeableId" }) }, async (ctx: QueueCtx, awakeableId: string): Promise<void> => {
       const { state, wasQueued } = drop(await load(ctx), awakeableId);
       ctx.console.info(`queue ${ctx.key}: waiter ${awakeableId} ${wasQueued ? "removed from the queue" : "gave its permit back"}`);
       await tickAndSave(ctx, state);
-    },
+    }),
 
-    /** Set the in-flight maximum (0 holds every waiter until it is raised). */
-    configure: async (ctx: QueueCtx, req: { maxInFlight?: number }): Promise<QueueSummary> => {
-      const max = optionalNumber(isObject(req) ? req.maxInFlight : undefined, "maxInFlight", { min: 0, max: 1000, integer: true });
-      if (max === undefined) throw badInput('maxInFlight is missing: send {"maxInFlight": 10}');
-      return summarize(await tickAndSave(ctx, { ...(await load(ctx)), maxInFlight: max }));
-    },
+    /** Set the in-flight maximum (at least 1: with 0 no waiter would ever be served). */
+    configure: restate.handlers.object.exclusive({ input: validInput(ConfigureSchema) }, async (ctx: QueueCtx, req: { maxInFlight: number }): Promise<QueueSummary> => {
+      return summarize(await tickAndSave(ctx, { ...(await load(ctx)), maxInFlight: req.maxInFlight }));
+    }),
 
     status: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext<QueueObjectState>): Promise<QueueSummary> => summarize(await load(ctx))),
   },
@@ -109,14 +107,11 @@ export const myService = restate.service({
   name: "myService",
   description: "The seed's expensive method, guarded by the priority queue",
   handlers: {
-    expensiveMethod: async (ctx: restate.Context, req: ExpensiveRequest): Promise<ExpensiveResult> => {
-      if (!isObject(req)) throw badInput('body is missing: send {"left": 1, "right": 2, "priority": 1}');
-      if (typeof req.left !== "number" || !Number.isFinite(req.left)) throw badInput("left is missing or not a number");
-      if (typeof req.right !== "number" || !Number.isFinite(req.right)) throw badInput("right is missing or not a number");
-      const priority = optionalNumber(req.priority, "priority", { min: -1e9, max: 1e9 }) ?? 1;
-      const queueName = req.queue === undefined ? DEFAULT_QUEUE : nameField(req.queue, "queue", 'for example "myService-expensiveMethod"');
-      const workMs = optionalNumber(req.workMs, "workMs", { min: 0, max: 600_000, integer: true }) ?? scaled(NOMINAL_WORK_MS);
-      const label = req.label === undefined ? undefined : nameField(req.label, "label", 'for example "job-1"');
+    expensiveMethod: restate.handlers.handler({ input: validInput(ExpensiveSchema) }, async (ctx: restate.Context, req: ExpensiveRequest): Promise<ExpensiveResult> => {
+      const priority = req.priority ?? 1;
+      const queueName = req.queue ?? DEFAULT_QUEUE;
+      const workMs = req.workMs ?? scaled(NOMINAL_WORK_MS);
+      const label = req.label;
       const invocationId = ctx.request().id;
       const queue = ctx.objectSendClient(priorityQueue, queueName);
 
@@ -148,6 +143,6 @@ export const myService = restate.service({
       }
       queue.done(id);
       return { result, queue: queueName, priority, label, waitedMs: grantedAt - askedAt, workMs };
-    },
+    }),
   },
 });

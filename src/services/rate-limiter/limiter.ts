@@ -4,9 +4,10 @@
 // Driven by `patterns ratelimit set <limit> <burst>` and `patterns ratelimit run --count 10`.
 import * as restate from "@restatedev/restate-sdk";
 import { recordEffect, simLog } from "../lib/simulated.js";
-import { advance, cancelReservation, delayFrom, parseRateChange, reserve, setRate, type LimiterState, type Reservation } from "./token-bucket.js";
+import { advance, cancelReservation, delayFrom, reserve, setRate, type LimiterState, type Reservation } from "./token-bucket.js";
 import { DEFAULT_LIMITER, RL_SYSTEM, RL_WORK_STEP, noRateMessage } from "./names.js";
-import { badInput, isObject, nameField, optionalNumber } from "../lib/fields.js";
+import { validInput } from "../lib/schema.js";
+import { ReservationSchema, ReserveSchema, RunTaskSchema, SetRateSchema } from "./schema.js";
 
 
 interface LimiterObjectState {
@@ -38,32 +39,30 @@ export const Limiter = restate.object({
       return ctx.run("count tokens", () => advance(s, Date.now()));
     }),
 
-    ReserveN: async (ctx: restate.ObjectContext<LimiterObjectState>, req?: { n?: number; maxFutureReserveMs?: number }): Promise<Reservation> => {
-      const n = optionalNumber(isObject(req) ? req.n : undefined, "n", { min: 0, max: 1_000_000, integer: true }) ?? 1;
-      const maxWait = optionalNumber(isObject(req) ? req.maxFutureReserveMs : undefined, "maxFutureReserveMs", { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? Infinity;
+    ReserveN: restate.handlers.object.exclusive({ input: validInput(ReserveSchema) }, async (ctx: restate.ObjectContext<LimiterObjectState>, req: { n?: number | null; maxFutureReserveMs?: number | null }): Promise<Reservation> => {
+      const n = req.n ?? 1;
+      const maxWait = req.maxFutureReserveMs ?? Infinity;
       const s = await ctx.get("state");
       if (!s) throw new restate.TerminalError(noRateMessage(ctx.key), { errorCode: 429 });
       const { state, reservation } = await ctx.run("reserve tokens", () => reserve(s, Date.now(), n, maxWait));
       ctx.set("state", state);
       return reservation;
-    },
+    }),
 
-    SetRate: async (ctx: restate.ObjectContext<LimiterObjectState>, req: { limit?: number; burst?: number }): Promise<LimiterState> => {
-      const parsed = parseRateChange(req);
-      if ("error" in parsed) throw badInput(parsed.error);
+    SetRate: restate.handlers.object.exclusive({ input: validInput(SetRateSchema) }, async (ctx: restate.ObjectContext<LimiterObjectState>, req: { limit?: number | null; burst?: number | null }): Promise<LimiterState> => {
+      const change = { limit: req.limit ?? undefined, burst: req.burst ?? undefined };
       const s = (await ctx.get("state")) ?? undefined;
-      const next = await ctx.run("set rate", () => setRate(s, Date.now(), parsed.change));
+      const next = await ctx.run("set rate", () => setRate(s, Date.now(), change));
       ctx.set("state", next);
       ctx.console.info(`limiter ${ctx.key}: ${next.limit}/s, burst ${next.burst}`);
       return next;
-    },
+    }),
 
-    CancelReservation: async (ctx: restate.ObjectContext<LimiterObjectState>, r: Reservation): Promise<void> => {
-      if (!isObject(r) || typeof r.ok !== "boolean") throw badInput("reservation is missing: send the reservation ReserveN returned");
+    CancelReservation: restate.handlers.object.exclusive({ input: validInput(ReservationSchema, { root: "reservation" }) }, async (ctx: restate.ObjectContext<LimiterObjectState>, r: Reservation): Promise<void> => {
       const s = await ctx.get("state");
       if (!s) return;
       ctx.set("state", await ctx.run("cancel reservation", () => cancelReservation(s, Date.now(), r)));
-    },
+    }),
   },
 });
 
@@ -81,9 +80,8 @@ export const LimitedTask = restate.service({
   name: "LimitedTask",
   description: "A task that runs only as fast as its limiter allows (Go seed)",
   handlers: {
-    RunTask: async (ctx: restate.Context, req?: { limiter?: string }): Promise<RunTaskResult> => {
-      if (req !== undefined && req !== null && !isObject(req)) throw badInput('body is invalid: send nothing, or {"limiter": "name"}');
-      const name = req?.limiter === undefined ? DEFAULT_LIMITER : nameField(req.limiter, "limiter", `for example "${DEFAULT_LIMITER}"`);
+    RunTask: restate.handlers.handler({ input: validInput(RunTaskSchema) }, async (ctx: restate.Context, req: { limiter?: string | null }): Promise<RunTaskResult> => {
+      const name = req.limiter ?? DEFAULT_LIMITER;
       const limiter = ctx.objectClient(Limiter, name);
       const r = await limiter.ReserveN({ n: 1 });
       if (!r.ok) throw new restate.TerminalError(`rate: Wait(n=1) would exceed the burst of limiter ${name}: set a burst of at least 1 (patterns ratelimit set <limit> 1)`, { errorCode: 429 });
@@ -105,6 +103,6 @@ export const LimitedTask = restate.service({
         return now;
       });
       return { limiter: name, reservedAt: r.creationTime, actAt: r.timeToAct, waitedMs: Math.round(delay), doneAt };
-    },
+    }),
   },
 });

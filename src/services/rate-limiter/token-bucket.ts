@@ -103,25 +103,6 @@ export function cancelReservation(s: LimiterState, now: number, r: Reservation):
   return { ...s, tokens, last: now, lastEvent };
 }
 
-/** Validate a SetRate body; returns an error message naming the field, or the change. */
-export function parseRateChange(input: unknown): { error: string } | { change: RateChange } {
-  if (input === undefined || input === null || typeof input !== "object" || Array.isArray(input)) {
-    return { error: 'body is missing: send {"limit": 1, "burst": 1} (limit = tokens per second, burst = bucket size)' };
-  }
-  const { limit, burst } = input as { limit?: unknown; burst?: unknown };
-  const change: RateChange = {};
-  if (limit !== undefined && limit !== null) {
-    if (typeof limit !== "number" || !Number.isFinite(limit) || limit < 0 || limit > 1_000_000) return { error: "limit is invalid: a number of tokens per second from 0 to 1000000 is expected" };
-    change.limit = limit;
-  }
-  if (burst !== undefined && burst !== null) {
-    if (typeof burst !== "number" || !Number.isInteger(burst) || burst < 0 || burst > 1_000_000) return { error: "burst is invalid: a whole number from 0 to 1000000 is expected" };
-    change.burst = burst;
-  }
-  if (change.limit === undefined && change.burst === undefined) return { error: 'limit and burst are missing: send {"limit": 1, "burst": 1}' };
-  return { change };
-}
-
 /**
  * The rate at which events were admitted, from their times (ms, any order): the first `burst` may go at once, so
  * the rate is measured over the events after them: (n - burst) / (last - the burst's last). undefined when there

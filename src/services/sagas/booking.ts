@@ -6,8 +6,11 @@
 // Retryable failures are retried by Restate and never compensated. Driven by `patterns saga book`.
 import * as restate from "@restatedev/restate-sdk";
 import { simLog } from "../lib/simulated.js";
-import { effect, effectCount, validated } from "../simulations/effects.js";
-import { SAGA_RUN_STEPS, SAGA_SYSTEMS as SYSTEMS, chaosPlan, parseBooking, parseCar, parseFlight, type PaymentInfo, type SagaLogEntry, type SagaRunStep, type SagaSimulation, type SagaStep, type TripStatus, type TripView } from "./model.js";
+import { effect, effectCount } from "../simulations/effects.js";
+import { validInput } from "../lib/schema.js";
+import { BookingRefSchema, BookingSchema, CarReserveSchema, FlightReserveSchema } from "./schema.js";
+import { BOOKING_WORKFLOW } from "./api.js";
+import { SAGA_RUN_STEPS, SAGA_SYSTEMS as SYSTEMS, chaosPlan, type BookingRequest, type PaymentInfo, type SagaLogEntry, type SagaRunStep, type SagaSimulation, type SagaStep, type TripStatus, type TripView } from "./model.js";
 import { goRun } from "../seed-aliases/booking.js";
 
 /** Failure injection for one reservation, passed by the workflow. */
@@ -26,13 +29,6 @@ function reservationSim(v: unknown): ReservationSimulation {
   const s = v as Record<string, unknown>;
   const n = s.retryableFailures;
   return { fail: s.fail === true, retryableFailures: typeof n === "number" && Number.isInteger(n) && n > 0 ? Math.min(n, 10) : 0 };
-}
-
-function bookingRef(v: unknown): BookingRef {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new restate.TerminalError("input is invalid: {\"bookingId\": \"…\"} is expected", { errorCode: 400 });
-  const r = v as Record<string, unknown>;
-  if (typeof r.bookingId !== "string" || r.bookingId === "") throw new restate.TerminalError("bookingId is missing", { errorCode: 400 });
-  return { bookingId: r.bookingId, tripId: typeof r.tripId === "string" ? r.tripId : undefined };
 }
 
 /**
@@ -101,35 +97,32 @@ export const flightsApi = bookingApi(SYSTEMS.flights, "Flight", flightRefusal);
 export const carRentalsApi = bookingApi(SYSTEMS.cars, "Car", carRefusal);
 
 /** A two-phase booking system (flights, car rentals): reserve, then confirm or cancel. Idempotent by booking id. */
-function bookingService<N extends string>(name: N, noun: string, steps: { reserve: SagaRunStep; confirm: SagaRunStep; cancel: SagaRunStep }, parse: (v: unknown) => Record<string, string>, api: ReturnType<typeof bookingApi>) {
+function bookingService<N extends string, R extends { tripId?: string; simulate?: unknown }>(name: N, noun: string, steps: { reserve: SagaRunStep; confirm: SagaRunStep; cancel: SagaRunStep }, reserveInput: restate.Serde<R>, api: ReturnType<typeof bookingApi>) {
   return restate.service({
     name,
     description: `Simulated ${noun} reservations for the saga (reserve → confirm or cancel)`,
     handlers: {
-      reserve: async (ctx: restate.Context, input: unknown): Promise<string> => {
-        const req = validated(() => parse(input));
-        const extra = (input ?? {}) as { tripId?: unknown; simulate?: unknown };
-        const tripId = typeof extra.tripId === "string" ? extra.tripId : undefined;
-        const sim = reservationSim(extra.simulate);
+      reserve: restate.handlers.handler({ input: reserveInput }, async (ctx: restate.Context, input: R): Promise<string> => {
+        const { tripId, simulate, ...fields } = input;
+        const req = fields as Record<string, string>;
+        const sim = reservationSim(simulate);
         // the booking id is drawn from the journal-seeded random source: the same on every retry of this invocation
         const bookingId = ctx.rand.uuidv4();
         await ctx.run(steps.reserve, () => api.reserve(bookingId, req, tripId, sim));
         ctx.console.info(`${noun} ${bookingId} reserved`);
         return bookingId;
-      },
+      }),
 
-      confirm: async (ctx: restate.Context, input: unknown): Promise<string> => {
-        const { bookingId, tripId } = bookingRef(input);
+      confirm: restate.handlers.handler({ input: validInput(BookingRefSchema) }, async (ctx: restate.Context, { bookingId, tripId }: BookingRef): Promise<string> => {
         await ctx.run(steps.confirm, () => api.confirm(bookingId, tripId));
         return bookingId;
-      },
+      }),
 
-      cancel: async (ctx: restate.Context, input: unknown): Promise<string> => {
-        const { bookingId, tripId } = bookingRef(input);
+      cancel: restate.handlers.handler({ input: validInput(BookingRefSchema) }, async (ctx: restate.Context, { bookingId, tripId }: BookingRef): Promise<string> => {
         await ctx.run(steps.cancel, () => api.cancel(bookingId, tripId));
         ctx.console.info(`${noun} ${bookingId} cancelled`);
         return bookingId;
-      },
+      }),
     },
   });
 }
@@ -138,7 +131,7 @@ export const flights = bookingService(
   "Flights",
   "Flight",
   { reserve: SAGA_RUN_STEPS.reserveFlight, confirm: SAGA_RUN_STEPS.confirmFlight, cancel: SAGA_RUN_STEPS.cancelFlight },
-  (v) => ({ ...parseFlight(v, "") }),
+  validInput(FlightReserveSchema),
   flightsApi,
 );
 
@@ -146,7 +139,7 @@ export const carRentals = bookingService(
   "CarRentals",
   "Car",
   { reserve: SAGA_RUN_STEPS.reserveCar, confirm: SAGA_RUN_STEPS.confirmCar, cancel: SAGA_RUN_STEPS.cancelCar },
-  (v) => ({ ...parseCar(v, "") }),
+  validInput(CarReserveSchema),
   carRentalsApi,
 );
 
@@ -179,11 +172,10 @@ interface Compensation {
 }
 
 export const bookingWorkflow = restate.workflow({
-  name: "BookingWorkflow",
+  name: BOOKING_WORKFLOW,
   description: "Saga: flight + car + payment, compensated in reverse order on a terminal failure",
   handlers: {
-    run: async (ctx: restate.WorkflowContext, input: unknown) => {
-      const req = validated(() => parseBooking(input));
+    run: restate.handlers.workflow.workflow({ input: validInput(BookingSchema) }, async (ctx: restate.WorkflowContext, req: BookingRequest) => {
       const tripId = ctx.key;
       let sim: SagaSimulation = req.simulate ?? {};
       if (sim.chaos) sim = { ...chaosPlan(ctx.rand.random(), ctx.rand.random()), chaos: true };
@@ -240,7 +232,7 @@ export const bookingWorkflow = restate.workflow({
         setStatus("ROLLED_BACK");
         throw new restate.TerminalError(`Failed to book trip ${tripId}: ${e.message}. Ran ${compensations.length} compensation(s).`, { errorCode: e.code });
       }
-    },
+    }),
 
     /** the Go seed's spelling, BookingWorkflow/{trip}/Run with its snake_case payload: starts `run` (seed-aliases/) */
     Run: goRun,

@@ -1,6 +1,5 @@
 // Pure logic of the saga: its steps and compensations, the booking input, the trip view. No Restate context here,
 // so it is unit-tested directly and shared by the worker and the CLI's checks.
-import { InputError, isObject, join, text, section } from "../lib/input.js";
 
 export type SagaStep = "flight" | "car" | "payment";
 export const SAGA_STEPS: readonly SagaStep[] = ["flight", "car", "payment"];
@@ -63,62 +62,6 @@ export interface BookingRequest {
 }
 
 export const MAX_RETRYABLE_FAILURES = 10;
-
-export function parseSimulation(v: unknown, path = "simulate"): SagaSimulation | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (!isObject(v)) throw new InputError(path, "is invalid: an object like {\"fail\":\"car\"} is expected");
-  const out: SagaSimulation = {};
-  if (v.fail !== undefined && v.fail !== null) {
-    if (typeof v.fail !== "string" || !SAGA_STEPS.includes(v.fail as SagaStep)) throw new InputError(`${path}.fail`, `is invalid: one of ${SAGA_STEPS.join(", ")} is expected`);
-    out.fail = v.fail as SagaStep;
-  }
-  if (v.retryableFailures !== undefined && v.retryableFailures !== null) {
-    const n = v.retryableFailures;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_RETRYABLE_FAILURES) {
-      throw new InputError(`${path}.retryableFailures`, `is invalid: a whole number from 0 to ${MAX_RETRYABLE_FAILURES} is expected`);
-    }
-    out.retryableFailures = n;
-  }
-  if (v.retryStep !== undefined && v.retryStep !== null) {
-    if (typeof v.retryStep !== "string" || !SAGA_STEPS.includes(v.retryStep as SagaStep)) throw new InputError(`${path}.retryStep`, `is invalid: one of ${SAGA_STEPS.join(", ")} is expected`);
-    out.retryStep = v.retryStep as SagaStep;
-  }
-  if (v.chaos !== undefined && v.chaos !== null) {
-    if (typeof v.chaos !== "boolean") throw new InputError(`${path}.chaos`, "is invalid: true or false is expected");
-    out.chaos = v.chaos;
-  }
-  return out;
-}
-
-export function parseFlight(v: unknown, path = "flights"): FlightRequest {
-  if (!isObject(v)) throw new InputError(path, v === undefined || v === null ? "is missing" : "is invalid: an object is expected");
-  return { flightId: text(v, "flightId", path), passengerName: text(v, "passengerName", path) };
-}
-
-export function parseCar(v: unknown, path = "car"): CarRequest {
-  if (!isObject(v)) throw new InputError(path, v === undefined || v === null ? "is missing" : "is invalid: an object is expected");
-  return { pickupLocation: text(v, "pickupLocation", path), rentalDate: text(v, "rentalDate", path) };
-}
-
-export function parsePaymentInfo(v: unknown, path = "paymentInfo"): PaymentInfo {
-  if (!isObject(v)) throw new InputError(path, v === undefined || v === null ? "is missing" : "is invalid: an object is expected");
-  const cardNumber = text(v, "cardNumber", path, 32);
-  if (!/^\d{12,19}$/.test(cardNumber)) throw new InputError(join(path, "cardNumber"), "is invalid: 12 to 19 digits are expected");
-  const amount = v.amount;
-  if (amount === undefined || amount === null) throw new InputError(join(path, "amount"), "is missing");
-  if (typeof amount !== "number" || !Number.isFinite(amount) || amount <= 0 || amount > 1e9) throw new InputError(join(path, "amount"), "is invalid: a positive number is expected");
-  return { cardNumber, amount };
-}
-
-export function parseBooking(input: unknown): BookingRequest {
-  if (input === undefined || input === null) throw new InputError("input", "is missing: {flights, car, paymentInfo} is expected");
-  if (!isObject(input)) throw new InputError("input", "is invalid: an object {flights, car, paymentInfo} is expected");
-  const flights = parseFlight(section(input, "flights"));
-  const car = parseCar(section(input, "car"));
-  const paymentInfo = parsePaymentInfo(section(input, "paymentInfo"));
-  const simulate = parseSimulation(input.simulate);
-  return { flights, car, paymentInfo, ...(simulate ? { simulate } : {}) };
-}
 
 /** The seed's payload (TypeScript seed, Sagas section). */
 export const SEED_BOOKING: BookingRequest = {

@@ -5,8 +5,11 @@
 import * as restate from "@restatedev/restate-sdk";
 import { simLog } from "../lib/simulated.js";
 import { scaled } from "../lib/time.js";
-import { effect, effectCount, validated } from "../simulations/effects.js";
-import { MACHINE_RUN_STEPS, MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, machineStep, parseMachineOptions, type MachineAction, type MachineOptions, type MachineStatus } from "./model.js";
+import { effect, effectCount } from "../simulations/effects.js";
+import { validInput } from "../lib/schema.js";
+import { MachineOptionsSchema, type MachineInput } from "./schema.js";
+import { MACHINE_OPERATOR } from "./api.js";
+import { MACHINE_RUN_STEPS, MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, machineStep, type MachineAction, type MachineOptions, type MachineStatus } from "./model.js";
 
 /** The bodies of a transition's two steps: plain functions (no Restate context), so `compare` runs the same code
  *  outside Restate. `invocationId` names the request in the ledger. */
@@ -37,8 +40,8 @@ async function transition(ctx: restate.ObjectContext, to: MachineStatus, opts: M
   ctx.console.info(`Done transitioning ${id} to ${to}`);
 }
 
-async function act(ctx: restate.ObjectContext, action: MachineAction, input: unknown): Promise<string> {
-  const opts = validated(() => parseMachineOptions(input));
+async function act(ctx: restate.ObjectContext, action: MachineAction, input: MachineInput): Promise<string> {
+  const opts: MachineOptions = input?.failOnce ? { failOnce: true } : {};
   const status = await ctx.get<MachineStatus>("status");
   const next = machineStep(ctx.key, status, action);
   if (!next.transitioned) return next.message;
@@ -47,25 +50,16 @@ async function act(ctx: restate.ObjectContext, action: MachineAction, input: unk
   return next.message;
 }
 
-// the seed's curls send no body, or an empty one: accept any content type and parse it ourselves
-const rawInput = { input: restate.serde.binary, accept: "*/*" } as const;
+// the seed's curls send no body and no content type: accept any, and check what there is against the schema
+const machineInput = { input: validInput(MachineOptionsSchema), accept: "*/*" } as const;
 
-function parseBody(body: Uint8Array): unknown {
-  const text = new TextDecoder().decode(body).trim();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new restate.TerminalError("input is invalid: nothing, or JSON like {\"failOnce\":true}, is expected", { errorCode: 400 });
-  }
-}
 
 export const machineOperator = restate.object({
-  name: "machineOperator",
+  name: MACHINE_OPERATOR,
   description: "A machine in the factory as a stateful actor: setUp / tearDown, one transition at a time per machine",
   handlers: {
-    setUp: restate.handlers.object.exclusive(rawInput, (ctx: restate.ObjectContext, body: Uint8Array) => act(ctx, "setUp", parseBody(body))),
-    tearDown: restate.handlers.object.exclusive(rawInput, (ctx: restate.ObjectContext, body: Uint8Array) => act(ctx, "tearDown", parseBody(body))),
+    setUp: restate.handlers.object.exclusive(machineInput, (ctx: restate.ObjectContext, input: MachineInput) => act(ctx, "setUp", input)),
+    tearDown: restate.handlers.object.exclusive(machineInput, (ctx: restate.ObjectContext, input: MachineInput) => act(ctx, "tearDown", input)),
     getStatus: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext) => ({ machine: ctx.key, status: (await ctx.get<MachineStatus>("status")) ?? null })),
   },
 });

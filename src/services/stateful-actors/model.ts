@@ -1,6 +1,5 @@
 // Pure logic of the machine operator: transitions, messages and the checks of the storm. No Restate context here,
 // so it is unit-tested directly and shared by the worker and the CLI's checks.
-import { InputError, isObject } from "../lib/input.js";
 
 export type MachineStatus = "UP" | "DOWN";
 export type MachineAction = "setUp" | "tearDown";
@@ -8,13 +7,6 @@ export type MachineAction = "setUp" | "tearDown";
 export interface MachineOptions {
   /** fail once (retryably) in the middle of the transition, after its first step is journaled */
   failOnce?: boolean;
-}
-
-export function parseMachineOptions(v: unknown): MachineOptions {
-  if (v === undefined || v === null) return {};
-  if (!isObject(v)) throw new InputError("input", "is invalid: nothing, or an object like {\"failOnce\":true}, is expected");
-  if (v.failOnce !== undefined && v.failOnce !== null && typeof v.failOnce !== "boolean") throw new InputError("failOnce", "is invalid: true or false is expected");
-  return v.failOnce ? { failOnce: true } : {};
 }
 
 export const machineMessages = {

@@ -1,9 +1,11 @@
 // The sync-to-async pattern's contract: the seed's dataUploader workflow, its inputs and results.
+import type { dataUploader } from "./data-uploader.js";
+import { contract } from "../lib/contract.js";
 export const DATA_UPLOADER = "dataUploader";
 
 /** dataUploader/{id}/run input: optional; no body means a fast upload (the seed's run takes none) */
 export interface UploadOpts {
-  slow?: boolean;
+  slow?: boolean | null;
 }
 
 /** Simulated upload durations. They race the client's timeout (real seconds), so they are not time-scaled. */
@@ -19,3 +21,6 @@ export interface EmailResult {
   to: string;
   url: string;
 }
+
+/** The typed definition callers use: ingress(url).workflowClient(dataUploaderApi, id) */
+export const dataUploaderApi = contract<typeof dataUploader>(DATA_UPLOADER);

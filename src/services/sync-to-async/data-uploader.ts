@@ -4,20 +4,15 @@
 import * as restate from "@restatedev/restate-sdk";
 import { recordEffect, simLog } from "../lib/simulated.js";
 import { DATA_UPLOADER, FAST_UPLOAD_MS, SLOW_UPLOAD_MS, type EmailRequest, type EmailResult, type UploadOpts } from "./api.js";
-import { asObject, optionalBoolean, requireString } from "../lib/validate.js";
-
-function uploadOpts(input: unknown): UploadOpts {
-  if (input === undefined || input === null) return {};
-  const body = asObject(input, `nothing, or {"slow": true|false}`);
-  return { slow: optionalBoolean(body, "slow") };
-}
+import { validInput } from "../lib/schema.js";
+import { EmailRequestSchema, UploadOptsSchema } from "./schema.js";
 
 export const dataUploader = restate.workflow({
   name: DATA_UPLOADER,
   description: "Sync to async: an upload that e-mails its link when the caller stops waiting (seed: dataupload/)",
   handlers: {
-    run: async (ctx: restate.WorkflowContext, input?: UploadOpts): Promise<string> => {
-      const { slow } = uploadOpts(input);
+    run: restate.handlers.workflow.workflow({ input: validInput(UploadOptsSchema) }, async (ctx: restate.WorkflowContext, input: UploadOpts): Promise<string> => {
+      const slow = input.slow ?? false;
       const bucket = `uploads-${ctx.key}`;
       const url = await ctx.run("create bucket", () => {
         simLog("s3", `bucket ${bucket} created`);
@@ -33,12 +28,9 @@ export const dataUploader = restate.workflow({
       });
       await ctx.promise<string>("url").resolve(url);
       return url;
-    },
+    }),
 
-    resultAsEmail: async (ctx: restate.WorkflowSharedContext, req: EmailRequest): Promise<EmailResult> => {
-      const body = asObject(req, `{"email": string}`);
-      const email = requireString(body, "email", "an e-mail address");
-      if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new restate.TerminalError(`email is invalid: expected an address like user@example.com, got ${JSON.stringify(email)}`, { errorCode: 400 });
+    resultAsEmail: restate.handlers.workflow.shared({ input: validInput(EmailRequestSchema) }, async (ctx: restate.WorkflowSharedContext, { email }: EmailRequest): Promise<EmailResult> => {
       ctx.console.info(`will e-mail the link of upload ${ctx.key} to ${email} once it is ready`);
       const url = await ctx.promise<string>("url");
       await ctx.run("send email", () => {
@@ -46,7 +38,7 @@ export const dataUploader = restate.workflow({
         recordEffect("email", "sent", ctx.key, { to: email, url });
       });
       return { sent: true, to: email, url };
-    },
+    }),
   },
 });
 

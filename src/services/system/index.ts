@@ -46,7 +46,7 @@ export interface LaneInput {
   label?: string;
 }
 
-const playgroundLane = restate.object({
+export const playgroundLane = restate.object({
   name: "playgroundLane",
   description: "A keyed handler that holds its key for a while: queued versus parallel keys on `timeline --lanes`",
   handlers: {
@@ -60,7 +60,7 @@ const playgroundLane = restate.object({
   },
 });
 
-const playground = restate.service({
+export const playground = restate.service({
   name: "playground",
   description: "Health of the playground itself and its crash demo (not a pattern)",
   handlers: {

@@ -8,7 +8,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { SOCIAL_MEDIA_POST } from "../../kafka/schema.js";
 import { scaled } from "../lib/time.js";
 import { MODERATION_POLL_NOMINAL_MS } from "../simulations/moderation.js";
-import { lenientJson, validInput, type RawInput } from "../lib/kafka-input.js";
+import { lenientJson, validRecord, type RawInput } from "../lib/kafka-input.js";
 import { checkModeration, createPost, publishToFeed } from "../simulations/moderation.js";
 
 export interface SocialMediaPost {
@@ -57,7 +57,7 @@ export const userFeed = restate.object({
     // naming the record and the field (TerminalError: one failed invocation, no retries, nothing blocked).
     processPost: restate.handlers.object.exclusive({ input: lenientJson(SOCIAL_MEDIA_POST) }, async (ctx: restate.ObjectContext, input: RawInput): Promise<ProcessPostResult> => {
       const userId = ctx.key;
-      const post = validInput<SocialMediaPost>(ctx, "processPost", input, SOCIAL_MEDIA_POST);
+      const post = validRecord<SocialMediaPost>(ctx, "processPost", input, SOCIAL_MEDIA_POST);
       const invocationId = String(ctx.request().id);
 
       const postId = await ctx.run("create post", () => createPost(userId, post.content, invocationId));

@@ -1,4 +1,6 @@
 // The webhook callbacks pattern's contract: the router's name and the provider's event.
+import type { webhookCallbackRouter } from "./router.js";
+import { contract } from "../lib/contract.js";
 export const WEBHOOK_ROUTER = "WebhookCallbackRouter";
 
 /** the Stripe-like event a payment provider POSTs to WebhookCallbackRouter/onStripeEvent */
@@ -18,3 +20,6 @@ export interface RouteResult {
   /** "PaymentTracker/<invoice>/<handler>", or null when the event type is not routed */
   routedTo: string | null;
 }
+
+/** The typed definition callers use: ingress(url).serviceClient(webhookRouterApi).onStripeEvent(event) */
+export const webhookRouterApi = contract<typeof webhookCallbackRouter>(WEBHOOK_ROUTER);

@@ -6,26 +6,14 @@ import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../paym
 import type { PaymentTrackerEvent } from "../payment-reminders/api.js";
 import { INVOICE_PAYMENT_FAILED, INVOICE_PAYMENT_SUCCEEDED, WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "./api.js";
 import { toTrackerEvent } from "../simulations/stripe.js";
-import { asObject, requireNumber, requireString } from "../lib/validate.js";
-
-const EXPECTED = `a Stripe event {"id", "type", "created", "data": {"object": {"id": <invoice>, "customer"}}}`;
-
-export function parseStripeEvent(input: unknown): StripeInvoiceEvent {
-  const body = asObject(input, EXPECTED);
-  const id = requireString(body, "id", "the event id, e.g. evt_123");
-  const type = requireString(body, "type", "the event type, e.g. invoice.payment_failed");
-  const created = requireNumber(body, "created", "unix seconds");
-  const invoice = requireString(body, "data.object.id", "the invoice id");
-  const customer = requireString(body, "data.object.customer", "the customer id");
-  return { id, type, created, data: { object: { id: invoice, customer } } };
-}
+import { validInput } from "../lib/schema.js";
+import { StripeInvoiceEventSchema } from "./schema.js";
 
 export const webhookCallbackRouter = restate.service({
   name: WEBHOOK_ROUTER,
   description: "Webhook callbacks: routes payment-provider events to PaymentTracker/{invoice} (seed: webhookcallbacks/)",
   handlers: {
-    onStripeEvent: async (ctx: restate.Context, input: StripeInvoiceEvent): Promise<RouteResult> => {
-      const event = parseStripeEvent(input);
+    onStripeEvent: restate.handlers.handler({ input: validInput(StripeInvoiceEventSchema) }, async (ctx: restate.Context, event: StripeInvoiceEvent): Promise<RouteResult> => {
       const invoice = event.data.object.id;
       const handler = event.type === INVOICE_PAYMENT_FAILED ? ON_PAYMENT_FAILURE : event.type === INVOICE_PAYMENT_SUCCEEDED ? ON_PAYMENT_SUCCESS : undefined;
       if (!handler) {
@@ -44,6 +32,6 @@ export const webhookCallbackRouter = restate.service({
       });
       ctx.console.info(`event ${event.id} (${event.type}) sent to ${PAYMENT_TRACKER}/${invoice}/${handler}`);
       return { received: true, eventId: event.id, routedTo: `${PAYMENT_TRACKER}/${invoice}/${handler}` };
-    },
+    }),
   },
 });

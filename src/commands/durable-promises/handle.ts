@@ -1,13 +1,13 @@
-// A small client library for durable promises: `durablePromise<T>(name, url)` gives a handle whose
-// get/peek/resolve/reject go through Restate's ingress to `durablePromiseServer`. Any process can hold a handle
-// to the same name; they all see the same outcome.
+// A durable promise as the CLI holds it: `durablePromise<T>(name, url)` gives a handle whose get/peek/resolve/reject
+// call `durablePromiseServer` through the typed ingress client (src/runtime/ingress.ts) with the pattern's api.ts. Any
+// process can hold a handle to the same name; they all see the same outcome.
 //
 // get() survives restarts: the await is an idempotent call (a fresh idempotency key per get), so when the
 // connection drops — restate-server restarted, a proxy timed out — the client sends the same request again and
 // Restate attaches it to the invocation that is already waiting instead of starting another one.
 import { randomUUID } from "node:crypto";
-import * as clients from "@restatedev/restate-sdk-clients";
-import type { DurablePromiseServer, DurablePromisesObject, PromiseInfo, ValueOrError } from "./promises.js";
+import { callOpts, ingress } from "../../runtime/ingress.js";
+import { promiseObjectApi, promiseServerApi, type PromiseInfo, type ValueOrError } from "../../services/durable-promises/api.js";
 
 export type { PromiseInfo, ValueOrError };
 
@@ -52,24 +52,20 @@ function unwrap<T>(name: string, outcome: ValueOrError): T {
   return outcome.value as T;
 }
 
-const SERVER = { name: "durablePromiseServer" } as DurablePromiseServer;
-const OBJECT = { name: "durablePromises" } as DurablePromisesObject;
-
 export function durablePromise<T = unknown>(name: string, url: string): DurablePromise<T> {
   if (!name) throw new Error("a durable promise needs a name");
   // Only calls that carry an idempotency key are retried, so retrying is always safe. An await keeps trying for as
   // long as it is allowed to wait (restarts included); a completion gives up after a while.
-  const waiting = clients.connect({ url, retry: { maxAttempts: false, maxDuration: false, initialInterval: 200, maxInterval: 2000 } });
-  const calls = clients.connect({ url, retry: { maxDuration: 20_000, maxAttempts: false, initialInterval: 200, maxInterval: 2000 } });
-  const once = clients.connect({ url });
-  const server = calls.serviceClient(SERVER);
+  const waiting = ingress(url, "waiting");
+  const once = ingress(url, "once");
+  const server = ingress(url, "calls").serviceClient(promiseServerApi);
 
   return {
     name,
     async get(opts = {}) {
       const signal = opts.signal ?? (opts.timeoutMs !== undefined ? AbortSignal.timeout(opts.timeoutMs) : undefined);
       try {
-        const outcome = await waiting.serviceClient(SERVER).await({ request: { promiseName: name } }, clients.rpc.opts({ idempotencyKey: `await-${randomUUID()}`, signal }));
+        const outcome = await waiting.serviceClient(promiseServerApi).await({ request: { promiseName: name } }, callOpts({ idempotencyKey: `await-${randomUUID()}`, signal }));
         return unwrap<T>(name, outcome);
       } catch (e) {
         if (opts.timeoutMs !== undefined && signal?.aborted && !opts.signal?.aborted) throw new DurablePromiseTimeout(name, opts.timeoutMs);
@@ -77,19 +73,19 @@ export function durablePromise<T = unknown>(name: string, url: string): DurableP
       }
     },
     async peek() {
-      const outcome = await once.serviceClient(SERVER).peek({ request: { promiseName: name } });
+      const outcome = await once.serviceClient(promiseServerApi).peek({ request: { promiseName: name } });
       return outcome ? unwrap<T>(name, outcome) : undefined;
     },
     async resolve(value: T) {
-      const outcome = await server.resolve({ request: { promiseName: name, value } }, clients.rpc.opts({ idempotencyKey: `resolve-${randomUUID()}` }));
+      const outcome = await server.resolve({ request: { promiseName: name, value } }, callOpts({ idempotencyKey: `resolve-${randomUUID()}` }));
       return unwrap<T>(name, outcome);
     },
     async reject(errorMessage: string) {
-      const outcome = await server.reject({ request: { promiseName: name, errorMessage } }, clients.rpc.opts({ idempotencyKey: `reject-${randomUUID()}` }));
+      const outcome = await server.reject({ request: { promiseName: name, errorMessage } }, callOpts({ idempotencyKey: `reject-${randomUUID()}` }));
       return unwrap<T>(name, outcome);
     },
     async info() {
-      return once.objectClient(OBJECT, name).info();
+      return once.objectClient(promiseObjectApi, name).info();
     },
   };
 }
