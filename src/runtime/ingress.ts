@@ -5,7 +5,7 @@ import * as clients from "@restatedev/restate-sdk-clients";
 import { PlaygroundError } from "../errors.js";
 
 /** The client library's answer types, so callers need no second import of it. */
-export type { Send, WorkflowSubmission } from "@restatedev/restate-sdk-clients";
+export type { Ingress, Send, WorkflowSubmission } from "@restatedev/restate-sdk-clients";
 
 /**
  * How a client retries. "once": never (the default: a call without an idempotency key must not run twice);

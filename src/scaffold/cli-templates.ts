@@ -11,10 +11,11 @@ export const CLI_IMPORTS = {
   claims: "../../tours/claims.js",
 } as const;
 
-function clientCall(n: Names, kind: Kind): string {
-  if (kind === "service") return `ingress.serviceSendClient<${n.pascal}>({ name: ${n.constant} }).${HANDLER}({ who: o.who }, clients.SendOpts.from({ idempotencyKey }))`;
-  if (kind === "object") return `ingress.objectSendClient<${n.pascal}>({ name: ${n.constant} }, key).${HANDLER}({ who: o.who }, clients.SendOpts.from({ idempotencyKey }))`;
-  return `ingress.workflowClient<${n.pascal}>({ name: ${n.constant} }, key).workflowSubmit({ who: o.who })`;
+/** The one-way call that starts the handler, through the typed client of its api.ts (what the test sends too). */
+export function sendCall(n: Names, kind: Kind, client: string, who: string, idempotencyKey: string): string {
+  if (kind === "service") return `${client}.serviceSendClient(${n.camel}Api).${HANDLER}({ who: ${who} }, sendOpts({ idempotencyKey: ${idempotencyKey} }))`;
+  if (kind === "object") return `${client}.objectSendClient(${n.camel}Api, key).${HANDLER}({ who: ${who} }, sendOpts({ idempotencyKey: ${idempotencyKey} }))`;
+  return `${client}.workflowClient(${n.camel}Api, key).workflowSubmit({ who: ${who} })`;
 }
 
 export function verbsTs(n: Names, kind: Kind): string {
@@ -23,16 +24,16 @@ export function verbsTs(n: Names, kind: Kind): string {
   return `// ${n.name} (${SCAFFOLD_MARK}): its verb. \`npx patterns ${n.name} [who]\` calls ${n.name}/${keyed ? "{key}/" : ""}${HANDLER} through
 // the typed client (its api.ts), waits for the result and prints it; --json prints one document.
 import { existsSync, rmSync } from "node:fs";
-${kind === "workflow" ? "" : `import * as clients from "@restatedev/restate-sdk-clients";\n`}import { armCrash } from "../../runtime/crash.js";
+import { armCrash } from "../../runtime/crash.js";
 import { readCrashArm } from "../../services/lib/crash.js";
-import { callError, ingressClient } from "../../runtime/ingress.js";
+import { callError, ingress${kind === "workflow" ? "" : ", sendOpts"} } from "../../runtime/ingress.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
 import { c, sym } from "../../ui/palette.js";
 import { ${keyed ? "checkKeyArg, " : ""}ingressPath, randomSuffix } from "../lib/args.js";
 import type { RawCall } from "../../ui/curl.js";
 import { verb, type Declaration } from "../verb.js";
-import { ${n.constant}, ${n.constant}_STEPS, type ${n.pascal}, type ${n.pascal}Result } from "../../services/${n.name}/api.js";
+import { ${n.constant}, ${n.constant}_STEPS, ${n.camel}Api, type ${n.pascal}Result } from "../../services/${n.name}/api.js";
 
 export interface ${n.pascal}Call {
   invocationId: string;
@@ -55,12 +56,12 @@ export function ${n.camel}RawCall(ingressUrl: string, who: string${keyed ? ", ke
 /** One call of ${n.name}, to its result. With crashAfter the worker is SIGKILLed once right after that step. */
 export async function call${n.pascal}(stack: RunningStack, o: { who: string;${keyed ? " key: string;" : ""} crashAfter?: string }): Promise<${n.pascal}Call> {
   if (o.crashAfter) armCrash(stack.paths, { step: o.crashAfter, when: "after" });${keyed ? "\n  const key = o.key;" : ""}
-  const ingress = ingressClient(stack.ingressUrl);${kind === "workflow" ? "" : `
+  const client = ingress(stack.ingressUrl);${kind === "workflow" ? "" : `
   // Restate keeps the result of a one-way send for later only with an idempotency key
   const idempotencyKey = \`${n.name}-\${randomSuffix()}\`;`}
   try {
-    const send = await ${clientCall(n, kind)};
-    const result = await ingress.result(send);
+    const send = await ${sendCall(n, kind, "client", "o.who", "idempotencyKey")};
+    const result = await client.result(send);
     const fired = !!o.crashAfter && !existsSync(stack.paths.crashArm);
     // a crash armed for a step this call never reached must not strike a later one
     if (o.crashAfter && readCrashArm(stack.paths.crashArm)?.step === o.crashAfter) rmSync(stack.paths.crashArm, { force: true });

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { checkName, namesOf, stepNames, type Kind, type Taken } from "./names.js";
-import { apiTs, handlerTs, stepsTs, workerIndexTs } from "./worker-templates.js";
+import { apiTs, handlerTs, schemaTs, stepsTs, workerIndexTs } from "./worker-templates.js";
 import { cliIndexTs, tourTs, verbsTs } from "./cli-templates.js";
 import { testTs } from "./test-template.js";
 import { insertEntry, registryEntry, type RegistryTarget } from "./registry-edit.js";
@@ -67,6 +67,7 @@ export function planNew(input: PlanInput): ScaffoldPlan {
     ? [...copyPlan(root, input.from, name), { path: `test/e2e/${name}.test.ts`, text: fromTestTs(name, input.from.name) }]
     : [
         { path: `src/services/${name}/api.ts`, text: apiTs(n, kind) },
+        { path: `src/services/${name}/schema.ts`, text: schemaTs(n, kind) },
         { path: `src/services/${name}/steps.ts`, text: stepsTs(n) },
         { path: `src/services/${name}/${name}.ts`, text: handlerTs(n, kind) },
         { path: `src/services/${name}/index.ts`, text: workerIndexTs(n) },

@@ -1,17 +1,13 @@
 // The crash test `patterns new` writes for a pattern (test/e2e/<name>.test.ts), as text. It is written with the
 // testing module (src/testing) the way a user's own test would be: a private stack, a crash armed right after the
 // first step, one call through the typed client, and the timeline's verdicts.
-import { SCAFFOLD_MARK, HANDLER } from "./worker-templates.js";
+import { SCAFFOLD_MARK } from "./worker-templates.js";
+import { sendCall } from "./cli-templates.js";
 import type { Kind, Names } from "./names.js";
 
 export function testTs(n: Names, kind: Kind): string {
   const keyed = kind !== "service";
-  const call =
-    kind === "service"
-      ? `ingress.serviceSendClient<${n.pascal}>({ name: ${n.constant} }).${HANDLER}({ who: "Ada" }, clients.SendOpts.from({ idempotencyKey: \`test-\${randomUUID()}\` }))`
-      : kind === "object"
-        ? `ingress.objectSendClient<${n.pascal}>({ name: ${n.constant} }, key).${HANDLER}({ who: "Ada" }, clients.SendOpts.from({ idempotencyKey: \`test-\${randomUUID()}\` }))`
-        : `ingress.workflowClient<${n.pascal}>({ name: ${n.constant} }, key).workflowSubmit({ who: "Ada" })`;
+  const call = sendCall(n, kind, "client", `"Ada"`, "`test-${randomUUID()}`");
   return `// ${n.name}'s crash test (${SCAFFOLD_MARK}). A private stack (the real restate-server and worker, no Docker), the
 // worker killed right after the first step, one call: the first step must be replayed from the journal, not run
 // again, and the output must carry the result that step journaled before the crash. Do the first step's work
@@ -19,9 +15,8 @@ export function testTs(n: Names, kind: Kind): string {
 // Run it: npx vitest run test/e2e/${n.name}.test.ts
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as clients from "@restatedev/restate-sdk-clients";
-import { crashRestarts, startTestStack, stepValue, stepVerdict, type TestStack } from "../../src/testing/index.js";
-import { ${n.constant}, ${n.constant}_STEPS, type ${n.pascal} } from "../../src/services/${n.name}/api.js";
+import { crashRestarts, ${kind === "workflow" ? "" : "sendOpts, "}startTestStack, stepValue, stepVerdict, type TestStack } from "../../src/testing/index.js";
+import { ${n.constant}_STEPS, ${n.camel}Api } from "../../src/services/${n.name}/api.js";
 
 let stack: TestStack | undefined;
 
@@ -39,14 +34,14 @@ afterAll(async () => {
 }, 300_000);
 
 describe("${n.name} survives a crash of the worker", () => {
-  // the send carries an idempotency key: Restate keeps a one-way call's result for \`ingress.result\` only then
+  // the send carries an idempotency key: Restate keeps a one-way call's result for \`client.result\` only then
   it(\`replays "\${${n.constant}_STEPS.first}" from the journal after a crash right after it, and returns what it journaled\`, async () => {
-    const ingress = clients.connect({ url: s().ingressUrl });${keyed ? `\n    const key = \`test-\${randomUUID().slice(0, 8)}\`;` : ""}
+    const client = s().ingress();${keyed ? `\n    const key = \`test-\${randomUUID().slice(0, 8)}\`;` : ""}
     const workerBefore = s().workerPid();
     s().armCrash(${n.constant}_STEPS.first, { when: "after" });
 
     const send = await ${call};
-    const output = await ingress.result(send);
+    const output = await client.result(send);
     const t = await s().timeline(send.invocationId);
 
     expect(stepVerdict(t, ${n.constant}_STEPS.first), "the first step: replayed from the journal, its body not run again").toBe("replayed");

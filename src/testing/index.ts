@@ -12,10 +12,13 @@
 import { startStack, type StartedStack, type StartOptions } from "../lab/stack.js";
 import { armCrash as writeCrashArm } from "../runtime/crash.js";
 import { findStack, type RunningStack } from "../runtime/stack.js";
+import { ingress, type Ingress } from "../runtime/ingress.js";
 import { eventually } from "../observe/index.js";
 import { invocationTimeline, type RunVerdict, type Timeline, type TimelineEntry } from "../observe/timeline.js";
 
 export type { Timeline, TimelineEntry, RunVerdict } from "../observe/timeline.js";
+// a test calls handlers the way the CLI does: the typed client of the pattern's api.ts, with these options
+export { attach, callOpts, sendOpts } from "../runtime/ingress.js";
 
 export interface TestStack extends StartedStack {
   /**
@@ -28,6 +31,8 @@ export interface TestStack extends StartedStack {
   timeline(invocationId: string, o?: { timeoutMs?: number }): Promise<Timeline>;
   /** The worker's pid now (it changes when a crash restarts it). */
   workerPid(): number;
+  /** The typed ingress client of this stack (the CLI's own, src/runtime/ingress.ts): ingress().serviceClient(api).… */
+  ingress(): Ingress;
 }
 
 /**
@@ -47,6 +52,7 @@ export async function startTestStack(o: StartOptions = {}): Promise<TestStack> {
     },
     timeline: (invocationId: string, t: { timeoutMs?: number } = {}) => completedTimeline(running(), invocationId, t.timeoutMs),
     workerPid: () => s.pids().worker,
+    ingress: () => ingress(s.ingressUrl),
   });
 }
 
