@@ -9,7 +9,7 @@ import { canConnect } from "../runtime/ports.js";
 import { AdminClient } from "../runtime/admin.js";
 import { projectRoot, restateServerBinary, brokerEntry, restateTomlPath, asyncApiSpecPath, workerEntry, statePaths } from "../runtime/paths.js";
 import { ensureIdentityKey } from "../runtime/keys.js";
-import { SUBSCRIPTION_OPTIONS } from "../runtime/supervisor.js";
+import { SUBSCRIPTION_OPTIONS } from "../runtime/kafka-wiring.js";
 import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
 import { percentile, median, ratio } from "./stats.js";
 import { eventually, invocation, journal, journalCounts } from "../observe/index.js";

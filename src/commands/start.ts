@@ -12,6 +12,8 @@ import { isPortFree, portOwner } from "../runtime/ports.js";
 import { liveState, removeState, type StackState } from "../runtime/state.js";
 import { Supervisor, clusterMarker, logTail, type ProgressEvent } from "../runtime/supervisor.js";
 import { followFile } from "../runtime/logs.js";
+import { supervisorDeps } from "../observe/supervisor-deps.js";
+import { allSubscriptions } from "../registry.js";
 import { cleanupStale } from "./stop.js";
 import { PlaygroundError, UsageError } from "../errors.js";
 import { c, sym } from "../ui/palette.js";
@@ -64,6 +66,7 @@ export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfi
     }),
     kafka: resolveKafka({ kafkaBrokers: o.kafkaBrokers, kafka: o.kafka }),
     timeScale: parseTimeScale(o.timeScale),
+    subscriptions: allSubscriptions,
   };
   if (nodes > 1) {
     checkNodePorts(config.ports, nodes);
@@ -233,7 +236,7 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
 }
 
 async function runForeground(config: StackConfig, view: ProgressView, t0: number, verbose: boolean, json: boolean): Promise<never> {
-  const sup = new Supervisor(config, (e) => view.on(e));
+  const sup = new Supervisor(config, supervisorDeps, (e) => view.on(e));
   const paths = statePaths(config.stateDir);
   const stops: (() => void)[] = [];
   let interrupted = false;

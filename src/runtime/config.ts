@@ -39,6 +39,15 @@ export interface StackConfig {
   nodes?: number;
   /** `start --watch`: rebuild and redeploy the worker when <srcRoot>/services changes */
   watch?: { srcRoot: string };
+  /** the Kafka subscriptions to wire (topic → handler), as data from the pattern registry */
+  subscriptions?: SubscriptionSpec[];
+}
+
+/** One Kafka subscription: records of `topic` become calls of `service`/`handler`, keyed by the record's key. */
+export interface SubscriptionSpec {
+  topic: string;
+  service: string;
+  handler: string;
 }
 
 export const PORT_ENV: Record<keyof Ports, string> = {

@@ -1,7 +1,8 @@
 // The restate CLI (`npx restate …`) reads a `.env` file in its current folder or a parent folder. While the
 // project's own stack runs, the supervisor keeps one in the project folder that points it at the playground's admin
-// port, so the seeds' `restate kv get …` / `restate inv list` reach it whatever port it runs on (restatectl does not
-// read `.env`: it takes RESTATECTL_ADDRESS, and its default, localhost:5122, is the playground's default fabric port).
+// port, so the seeds' `restate kv get …` / `restate inv list` reach it whatever port it runs on. restatectl reads the
+// same `.env` and takes RESTATECTL_ADDRESS from it: the playground's fabric port (node 1's in a cluster), so
+// `npx restatectl status` shows this playground and not whatever listens on its default, localhost:5122.
 // A `.env` that is not ours is never touched.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -15,8 +16,13 @@ export function cliEnvPath(root = projectRoot): string {
 }
 
 /** The file's text for these ports. Pure. */
-export function cliEnvText(ports: Pick<Ports, "admin">): string {
-  return [`${CLI_ENV_MARKER} for the restate CLI (npx restate …); \`npx patterns stop\` removes it`, `RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin}`, ""].join("\n");
+export function cliEnvText(ports: Pick<Ports, "admin" | "fabric">): string {
+  return [
+    `${CLI_ENV_MARKER} for the restate CLIs (npx restate …, npx restatectl …); \`npx patterns stop\` removes it`,
+    `RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin}`,
+    `RESTATECTL_ADDRESS=http://127.0.0.1:${ports.fabric}`,
+    "",
+  ].join("\n");
 }
 
 function ours(file: string): boolean {
@@ -35,7 +41,7 @@ export function writeCliEnv(stateDir: string, ports: Ports): string | undefined 
   if (path.resolve(stateDir) !== defaultStateDir) return undefined;
   const file = cliEnvPath();
   if (existsSync(file) && !ours(file)) {
-    return `${file} exists and is not the playground's: for the restate CLI run \`RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin} npx restate …\``;
+    return `${file} exists and is not the playground's: for the restate CLIs run \`RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin} npx restate …\` and \`RESTATECTL_ADDRESS=http://127.0.0.1:${ports.fabric} npx restatectl …\``;
   }
   try {
     writeFileSync(file, cliEnvText(ports));

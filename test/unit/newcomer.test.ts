@@ -155,10 +155,11 @@ describe("client app route", () => {
 });
 
 describe("restate CLI environment", () => {
-  it("points RESTATE_ADMIN_URL at the admin port, marked as ours", () => {
-    const text = cliEnvText({ admin: 22070 });
+  it("points RESTATE_ADMIN_URL at the admin port and RESTATECTL_ADDRESS at the fabric port, marked as ours", () => {
+    const text = cliEnvText({ admin: 22070, fabric: 22122 });
     expect(text.startsWith(CLI_ENV_MARKER)).toBe(true);
     expect(text).toMatch(/^RESTATE_ADMIN_URL=http:\/\/127\.0\.0\.1:22070$/m);
+    expect(text).toMatch(/^RESTATECTL_ADDRESS=http:\/\/127\.0\.0\.1:22122$/m);
   });
 });
 
