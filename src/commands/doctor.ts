@@ -2,7 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import { brokerEntry, describeStateDir, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
 import { findStack } from "../runtime/stack.js";
-import { liveState } from "../runtime/state.js";
+import { liveState, type StackState } from "../runtime/state.js";
 import { PORT_ENV, PORT_FLAGS, resolvePorts, type Ports } from "../runtime/config.js";
 import { isPortFree, listeners, canConnect } from "../runtime/ports.js";
 import { KAFKA_CLUSTER } from "../runtime/kafka-wiring.js";
@@ -28,6 +28,19 @@ async function check(name: string, fn: () => Promise<Omit<Check, "name">> | Omit
   } catch (e) {
     return { name, ok: false, detail: errorMessage(e) };
   }
+}
+
+/** One failed check per component the supervisor reports in a crash loop, with its last error and where to read more. */
+export function crashLoops(state: StackState): Check[] {
+  const comps = [...Object.entries(state.components), ...(state.nodes ?? []).slice(1).map((n) => [`restate-${n.node}`, n] as const)];
+  return comps
+    .filter(([, comp]) => comp.crashLoop)
+    .map(([name, comp]) => ({
+      name: `${name} crash loop`,
+      ok: false,
+      detail: `${comp.crashLoop!.failures} failures in a row (restarts waited ${(comp.backoff ?? []).map((ms) => `${ms / 1000} s`).join(", ")}); last error: ${comp.crashLoop!.lastError}`,
+      fix: `read why: \`npx patterns logs ${name.replace(/-\d+$/, "")}\` (${comp.log}); the supervisor keeps retrying, with a longer wait each time`,
+    }));
 }
 
 export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
@@ -74,6 +87,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
     return checks;
   }
   const { state, admin } = stack;
+  checks.push(...crashLoops(state));
   checks.push(await check("restate-server", async () => ((await admin.healthy()) ? { ok: true, detail: `admin ${state.adminUrl} healthy` } : { ok: false, detail: "admin /health failed", fix: "`npx patterns logs restate`" })));
   if (state.nodes && state.nodes.length > 1) {
     checks.push(

@@ -67,6 +67,8 @@ export interface StatePaths {
   privateKey: string;
   stepLog: string;
   crashArm: string;
+  /** a test hook: while this file exists, a starting worker throws its content at load (a crash loop, armed) */
+  workerFailAtLoad: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -82,6 +84,7 @@ export function statePaths(root: string): StatePaths {
     privateKey: path.join(root, "keys", "request-identity.pem"),
     stepLog: path.join(root, "steps.ndjson"),
     crashArm: path.join(root, "crash-arm.json"),
+    workerFailAtLoad: path.join(root, "worker-fail-at-load"),
   };
 }
 

@@ -1,4 +1,5 @@
 // The worker process: one HTTP/2 endpoint with every pattern. Started by the supervisor with the CLI's own Node.
+import { existsSync, readFileSync } from "node:fs";
 import { startEndpoint } from "../services/endpoint.js";
 import { statePaths } from "../runtime/paths.js";
 
@@ -16,6 +17,8 @@ if (!key) {
   process.exit(1);
 }
 const paths = stateDir ? statePaths(stateDir) : undefined;
+// A test hook: a worker that fails at load, armed by a file (the supervisor's crash-loop test writes it, then removes it)
+if (paths && existsSync(paths.workerFailAtLoad)) throw new Error(readFileSync(paths.workerFailAtLoad, "utf8").trim() || "armed to fail at load");
 
 const server = await startEndpoint({
   port,
