@@ -4,6 +4,7 @@
 import type { TestProject } from "vitest/node";
 import { startStack, type StartedStack } from "../src/lab/stack.js";
 import type { SharedStackInfo } from "./helpers.js";
+import { stopChecked } from "./stop-checked.js";
 
 let shared: StartedStack | undefined;
 
@@ -15,6 +16,7 @@ export async function setup(project: TestProject): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
-  // a failed stop throws, keeping the state dir so the processes can still be stopped by hand
-  await shared?.stop();
+  // a failed stop throws, keeping the state dir so the processes can still be stopped by hand; a process or port
+  // left behind fails the run
+  await stopChecked(shared);
 }

@@ -10,9 +10,11 @@ import { AdminClient } from "../src/runtime/admin.js";
 import type { Ports } from "../src/runtime/config.js";
 import { projectRoot, statePaths } from "../src/runtime/paths.js";
 import { readState } from "../src/runtime/state.js";
+import { stopChecked } from "./stop-checked.js";
 import { runCli, startStack, type CliOptions, type CliResult, type StartedStack } from "../src/lab/stack.js";
 
 export { cliPath, runCli, type CliResult } from "../src/lab/stack.js";
+export { stopChecked } from "./stop-checked.js";
 export const repoRoot = projectRoot;
 
 /** Time limits, generous: the machine running the suite may be loaded. */
@@ -119,7 +121,7 @@ export async function ingress(path: string, body?: unknown, headers: Record<stri
 
 export type OwnStack = StartedStack;
 
-/** A private stack for this test: its own ports and temp state dir. The caller stops it (`await s.stop()`). */
+/** A private stack for this test: its own ports and temp state dir. The caller stops it (`await stopChecked(s)`). */
 export function startOwnStack(args: string[] = []): Promise<OwnStack> {
   return startStack({ prefix: "own", args });
 }
@@ -131,7 +133,7 @@ export function privateStack(args: string[] = []): () => OwnStack {
     s = await startOwnStack(args);
   }, TIMEOUT.start);
   afterAll(async () => {
-    await s?.stop();
+    await stopChecked(s);
   }, TIMEOUT.stop);
   return () => {
     if (!s) throw new Error("the private stack did not start (see beforeAll)");

@@ -50,7 +50,7 @@ export const userFeed: Comparison = {
     const postId = await io.step("create post", () => createPost(userId, CONTENT, caller));
     const pollMs = io.scaled(MODERATION_POLL_NOMINAL_MS);
     for (let n = 1; ; n++) {
-      const status = await io.step("check moderation", () => checkModeration(postId, n, { pendingChecks: 0 }, `${pollMs / 1000} s`));
+      const status = await io.step("check moderation", () => checkModeration(userId, postId, n, { pendingChecks: 0 }, `${pollMs / 1000} s`));
       if (status !== "PENDING") break;
       await new Promise((r) => setTimeout(r, pollMs));
     }

@@ -30,6 +30,7 @@ export const SOCIAL_MEDIA_POST: ObjectSchema = {
     metadata: { type: "string" },
     pendingChecks: { type: "integer", minimum: 0, maximum: 100 },
     chaos: { type: "boolean" },
+    holdForModerator: { type: "boolean" },
   },
 };
 

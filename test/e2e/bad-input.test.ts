@@ -1,4 +1,4 @@
-// The bad-input catalogue (reliability notes §5.3), one row per case: the documented clear error, nothing lost,
+// The bad-input catalogue, one row per case: the documented clear error, nothing lost,
 // nothing left running, no partition stalled. CLI rows use throwaway state dirs; Kafka and HTTP rows use the shared
 // stack and check afterwards that the topic still delivers.
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import http from "node:http";
 import { Kafka, logLevel, type Producer } from "kafkajs";
-import { cliPath, repoRoot, runCli, eventually, ingress, patterns, stack, uniqueKey, unsignedToWorker } from "../helpers.js";
+import { repoRoot, runCli, eventually, ingress, patterns, stack, uniqueKey, unsignedToWorker } from "../helpers.js";
 import { openSink, SINK_FILE } from "../../src/services/chaos/sink.js";
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "patterns-bad-"));
@@ -23,13 +23,21 @@ async function kafka(): Promise<Producer> {
 }
 afterAll(async () => producer?.disconnect());
 
-/** Produce one raw record; resolves with the broker's error message, or undefined when it was accepted. */
+/** The Kafka error code kafkajs reports (its `type`, e.g. INVALID_RECORD), looking through the errors it wraps. */
+function kafkaErrorType(e: unknown): string {
+  for (let x = e as { type?: string; originalError?: unknown; cause?: unknown; message?: string } | undefined; x; x = (x.originalError ?? x.cause) as typeof x) {
+    if (x.type) return x.type;
+  }
+  return `no Kafka error code in: ${String((e as Error)?.message ?? e)}`;
+}
+
+/** Produce one raw record; resolves with the broker's error code, or undefined when it was accepted. */
 async function produceRaw(topic: string, key: Buffer | string | null, value: Buffer | string | null): Promise<string | undefined> {
   try {
     await (await kafka()).send({ topic, acks: -1, messages: [{ key, value }] });
     return undefined;
   } catch (e) {
-    return String((e as Error).message);
+    return kafkaErrorType(e);
   }
 }
 
@@ -78,25 +86,19 @@ const rows: Row[] = [
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option '--spec'/);
   }],
-  [6, "CLI: a launch on Node < 22 stops at once with the reason", async () => {
-    const r = spawnSync("/usr/bin/node", [cliPath, "status"], { encoding: "utf8", timeout: 30_000 });
-    if (/^v2[2-9]/.test(String(spawnSync("/usr/bin/node", ["--version"], { encoding: "utf8" }).stdout))) return; // the machine's node is new enough
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/Node 22/);
-  }],
   [7, "Kafka: a value missing a required field is refused by the broker (INVALID_RECORD); the topic keeps flowing", async () => {
-    expect(await produceRaw("social-media-posts", uniqueKey("u"), JSON.stringify({ metadata: "public" }))).toMatch(/failed the validation|invalid|INVALID_RECORD|corrupt/i);
+    expect(await produceRaw("social-media-posts", uniqueKey("u"), JSON.stringify({ metadata: "public" }))).toBe("INVALID_RECORD");
     await postStillFlows();
   }],
   [8, "Kafka: a truncated, non-JSON value is refused by the broker", async () => {
-    expect(await produceRaw("social-media-posts", uniqueKey("u"), '{"content": "trunc')).toMatch(/failed the validation|invalid|INVALID_RECORD|corrupt/i);
+    expect(await produceRaw("social-media-posts", uniqueKey("u"), '{"content": "trunc')).toBe("INVALID_RECORD");
   }],
   [9, "Kafka: a null value (tombstone) is refused by the broker", async () => {
-    expect(await produceRaw("package-location-updates", uniqueKey("p"), null)).toMatch(/failed the validation|invalid|INVALID_RECORD|corrupt/i);
+    expect(await produceRaw("package-location-updates", uniqueKey("p"), null)).toBe("INVALID_RECORD");
   }],
   [10, "Kafka: a non-UTF-8 key and a missing key are refused at produce time (they would stall the partition)", async () => {
-    expect(await produceRaw("social-media-posts", Buffer.from([0xff, 0xfe, 0xfd]), JSON.stringify({ content: "x" }))).toMatch(/failed the validation|invalid|INVALID_RECORD|corrupt/i);
-    expect(await produceRaw("social-media-posts", null, JSON.stringify({ content: "x" }))).toMatch(/failed the validation|invalid|INVALID_RECORD|corrupt/i);
+    expect(await produceRaw("social-media-posts", Buffer.from([0xff, 0xfe, 0xfd]), JSON.stringify({ content: "x" }))).toBe("INVALID_RECORD");
+    expect(await produceRaw("social-media-posts", null, JSON.stringify({ content: "x" }))).toBe("INVALID_RECORD");
     await postStillFlows();
   }],
   [11, "Kafka: the same event produced twice makes two invocations and one effect", async () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, runCli, TIMEOUT } from "../helpers.js";
+import { eventually, runCli, stopChecked, TIMEOUT } from "../helpers.js";
 import { startStack, type StartedStack } from "../../src/lab/stack.js";
 import { listeners } from "../../src/runtime/ports.js";
 import { isAlive, type StackState } from "../../src/runtime/state.js";
@@ -23,7 +23,7 @@ beforeAll(async () => {
   cluster = await startStack({ prefix: "cluster", nodes: 3 });
 }, TIMEOUT.start);
 afterAll(async () => {
-  await cluster?.stop();
+  await stopChecked(cluster);
 }, TIMEOUT.stop);
 function own(): StartedStack {
   if (!cluster) throw new Error("the private cluster did not start (see beforeAll)");
@@ -82,7 +82,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
     }
   });
 
-  it("200 one-way invocations in flight while node 2 is SIGKILLed: 200 of 200 complete, each invocation once (a step body re-runs only inside the kill window), and node 2 rejoins", async () => {
+  it("200 one-way invocations in flight while node 2 is SIGKILLed: 200 of 200 complete, each invocation once (a step body re-runs only between the kill and the cluster being whole again), and node 2 rejoins", async () => {
     const s = own();
     const st = readStackState(s.stateDir);
     const [n1, n2, n3] = st.nodes!;
@@ -107,7 +107,6 @@ describe("a three-node cluster (start --nodes 3)", () => {
     // while node 2 is down: per-key counted events through node 1 and node 3 (one object key is one queue: in order)
     const keys = Array.from({ length: 50 }, (_, i) => `${run}-${i}`);
     for (const seq of [1, 2]) await Promise.all(keys.map((key, i) => send(i % 2 ? n3!.ingressUrl : n1!.ingressUrl, key, seq, `${key}-${seq}`)));
-    const downUntil = Date.now() + 5000;
 
     // Restate's own table: each of the 200 completed once, successfully
     const done = await eventually(
@@ -123,18 +122,23 @@ describe("a three-node cluster (start --nodes 3)", () => {
     );
     expect(new Set(done.map((r) => r.id)).size).toBe(200);
     expect(done.filter((r) => r.completion_result !== "success")).toEqual([]);
-    // the worker's step ledger: every run committed; a step body runs again only when the kill cut off its journal
-    // write (ctx.run is at-least-once), so a second commit must have started inside the kill window, and never a third
+    // node 2 rejoins: alive again in Restate's own view, and the cluster is whole. Until then partition leadership
+    // may move (away from node 2 at the kill, and again as it comes back): that is the window in which Restate can lose
+    // an attempt's journal write.
+    const back = await eventually("node 2 to rejoin and the cluster to be whole", async () => {
+      const r = await status();
+      return r.cluster?.view?.nodes.find((n) => n.name === "n2")?.alive && r.cluster.problems.length === 0 ? r : undefined;
+    }, 120_000, 500);
+    const wholeAt = Date.now();
+    // the worker's step ledger: every run committed; a step body runs again only when an attempt's journal write was
+    // lost (ctx.run is at-least-once), so every commit but the journaled last one must have started in that window
     let reruns = 0;
     for (const t of timers) {
       const commits = readLedger(s.stateDir, { system: "recovery", action: "commit", key: t.key });
       expect(commits.length, `run ${t.key}`).toBeGreaterThanOrEqual(1);
-      expect(commits.length, `run ${t.key}`).toBeLessThanOrEqual(2);
-      if (commits.length === 2) {
-        reruns++;
-        const first = Date.parse(commits[0]!.at);
-        expect(first >= killFrom - 1000 && first <= downUntil, `run ${t.key}: first commit at ${commits[0]!.at}, outside the kill window`).toBe(true);
-      }
+      if (commits.length > 1) reruns++;
+      const outside = commits.slice(0, -1).map((c) => c.at).filter((at) => Date.parse(at) < killFrom - 1000 || Date.parse(at) > wholeAt);
+      expect(outside, `run ${t.key}: commits run again outside the kill-to-whole window`).toEqual([]);
     }
     expect(reruns, "re-run commit bodies").toBeLessThan(timers.length / 4);
 
@@ -164,11 +168,6 @@ describe("a three-node cluster (start --nodes 3)", () => {
       db.close();
     }
 
-    // node 2 rejoins: alive again in Restate's own view, and the cluster is whole
-    const back = await eventually("node 2 to rejoin and the cluster to be whole", async () => {
-      const r = await status();
-      return r.cluster?.view?.nodes.find((n) => n.name === "n2")?.alive && r.cluster.problems.length === 0 ? r : undefined;
-    }, 120_000, 500);
     const again = back.components.find((c) => c.name === "restate-2");
     expect(again).toMatchObject({ healthy: true, restarts: 1 });
     expect(again?.pid).not.toBe(n2!.pid);
@@ -260,7 +259,18 @@ describe("a three-node cluster (start --nodes 3)", () => {
       const rows = await s.admin.query<{ status: string }>(`SELECT status FROM sys_invocation WHERE id = '${invocationId}'`);
       return rows[0]?.status === "completed";
     }, 120_000, 500);
-    expect(readLedger(s.stateDir, { system: "recovery", action: "commit", key }).length).toBe(1);
+    // A ctx.run body is at-least-once: when the node that led the partition goes (or leadership moves as nodes come
+    // back), an attempt whose result never reached the log runs its body again. So the effect may be there twice, but
+    // only if the journal says the body ran again, and never more; the result itself is journaled once.
+    const commits = readLedger(s.stateDir, { system: "recovery", action: "commit", key }).length;
+    const tl = await s.cli(["timeline", invocationId, "--json", "--all"], { timeoutMs: 120_000 });
+    expect(tl.code, tl.stderr).toBe(0);
+    const entries = (JSON.parse(tl.stdout) as { timelines: { entries: { kind: string; name?: string; execution?: { verdict: string; bodyRuns: unknown[] } }[] }[] }).timelines[0]!.entries;
+    const commit = entries.find((e) => e.kind === "run" && e.name === "commit")!.execution!;
+    expect(commit.bodyRuns.length, "runs of the commit body in the step log = commit effects in the ledger").toBe(commits);
+    expect(commits).toBeGreaterThanOrEqual(1);
+    expect(commits).toBeLessThanOrEqual(2);
+    expect(commit.verdict).toBe(commits === 1 ? "live" : "ran-again");
     await eventually("the cluster to be whole again", async () => (await status()).cluster?.problems.length === 0, 120_000, 1000);
   });
 
@@ -282,16 +292,15 @@ describe("a three-node cluster (start --nodes 3)", () => {
       expect(r.components.find((c) => c.name === "restate")?.healthy).toBe(false);
       expect(r.ingressUrl).not.toBe(s.ingressUrl);
       expect(r.adminUrl).not.toBe(s.adminUrl);
-      const reserve = await eventually("rpc reserve through another node", async () => {
-        const x = await s.cli(["rpc", "reserve", `p-${Date.now()}`, "r1", "--json"], { timeoutMs: 60_000 });
-        return x.code === 0 ? x : undefined;
-      }, 60_000, 1000);
+      // one call each, no retry around them: a verb that fails while the partitions move is the failure this checks
+      const product = `p-${Date.now()}`;
+      const reserve = await s.cli(["rpc", "reserve", product, "r1", "--json"], { timeoutMs: 120_000 });
+      expect(reserve.code, reserve.stderr).toBe(0);
       expect(reserve.stdout).toContain("r1");
-      const inv = await eventually("invocations (SQL through another node's admin)", async () => {
-        const x = await s.cli(["invocations", "--limit", "3", "--json"], { timeoutMs: 60_000 });
-        return x.code === 0 ? x : undefined;
-      }, 60_000, 1000);
-      expect(JSON.parse(inv.stdout)).toBeTruthy();
+      const inv = await s.cli(["invocations", "--service", "product", "--key", product, "--json"], { timeoutMs: 120_000 });
+      expect(inv.code, inv.stderr).toBe(0);
+      const rows = (JSON.parse(inv.stdout) as { invocations: { target: string; status: string }[] }).invocations;
+      expect(rows.map((r) => `${r.target} ${r.status}`)).toEqual([`product/${product}/reserve completed`]);
       const st = await s.cli(["state", "chaosProof", "nobody-here", "--json"], { timeoutMs: 60_000 });
       expect(st.stderr).not.toMatch(/not reachable/);
       // doctor reports the down node as a cluster problem, and everything else through the live nodes

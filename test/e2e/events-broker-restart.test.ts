@@ -5,7 +5,7 @@
 // doctor's checks for a subscription made twice and for one that stopped taking records in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { startOwnStack, type OwnStack } from "../helpers.js";
+import { startOwnStack, stopChecked, type OwnStack } from "../helpers.js";
 import { kafkaProducer } from "../../src/lab/measure.js";
 
 let own: OwnStack;
@@ -15,7 +15,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await own?.stop();
+  await stopChecked(own);
 }, 120_000);
 
 interface Produced {

@@ -2,7 +2,7 @@
 // (pseudo) terminal, and every tour in turn (`tour --all`, as CI and users run it) on a private stack.
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { cliPath, repoRoot, runCli, eventually, ingress, patterns, stack, uniqueKey, startOwnStack, type OwnStack } from "../helpers.js";
+import { cliPath, repoRoot, runCli, eventually, ingress, patterns, stack, uniqueKey, startOwnStack, stopChecked, type OwnStack } from "../helpers.js";
 import { registry } from "../../src/patterns/registry.js";
 import { allTours } from "../../src/patterns/tours.js";
 
@@ -158,7 +158,7 @@ describe("interactive verbs on the shared stack", () => {
 
 describe("tour --all on a private stack (it kills the worker)", () => {
   let own: OwnStack | undefined;
-  afterAll(async () => own?.stop());
+  afterAll(async () => stopChecked(own));
 
   it("runs every tour for real and every check passes", async () => {
     own = await startOwnStack();

@@ -1,7 +1,9 @@
-// The kill verbs follow what they interrupted, on a private stack (they kill its components): a post pending
-// moderation is in flight when the worker is killed; kill-worker names it, follows it, and reports it completed with
-// the steps its retry replayed from the journal. Also: --no-follow only says what was interrupted, kill-restate the
-// same story in text ending with the one summary line, and nothing in flight says so and suggests a scenario.
+// The kill verbs follow what they interrupted, on a private stack (they kill its components): a post held for the
+// (simulated) moderator is in flight when the worker is killed — it stays in flight until the test approves it with
+// `moderate`, however slow the machine, so the kill never races the post; kill-worker names it, follows it, and
+// reports it completed with the steps its retry replayed from the journal. Also: --no-follow only says what was
+// interrupted, kill-restate the same story in text ending with the one summary line, and nothing in flight says so
+// and suggests a scenario.
 import { describe, expect, it } from "vitest";
 import { eventually, json, privateStack, uniqueKey } from "../helpers.js";
 import { shortRef } from "../../src/observe/render.js";
@@ -9,15 +11,28 @@ import type { KillFollowResult } from "../../src/commands/timeline/kill.js";
 
 const s = privateStack();
 
-/** A post that stays pending for a few moderation checks (1 s apart at the default time scale); its invocation id. */
-async function pendingPost(user: string, checks = 4): Promise<string> {
-  const r = await s().cli(["send-post", user, "kill me", "--pending", String(checks), "--json"], { timeoutMs: 60_000 });
+/** A post held for the moderator (checked every second, pending until `moderate <user>`); its invocation id. */
+async function heldPost(user: string): Promise<string> {
+  const r = await s().cli(["send-post", user, "kill me", "--hold", "--json"], { timeoutMs: 60_000 });
   const id = json<{ records: { invocationId?: string }[] }>(r).records[0]?.invocationId;
   expect(id, r.stderr).toBeTruthy();
   // in its moderation loop: a step journaled, a sleep started
   await eventually(`${id} in its moderation sleep`, async () => (await s().admin.query(`SELECT index FROM sys_journal WHERE id = '${id}' AND entry_type = 'Command: Sleep'`)).length > 0, 30_000, 100);
   return id!;
 }
+
+/** The moderator approves the user's held posts: from here on the post can complete. */
+async function approve(user: string): Promise<void> {
+  const r = await s().cli(["moderate", user, "--json"], { timeoutMs: 60_000 });
+  expect(r.code, r.stderr).toBe(0);
+}
+
+/** Resolves once the supervisor has replaced the component's process (the kill happened), with the new pid. */
+const replaced = (component: "worker" | "restate", before: number) =>
+  eventually(`${component} pid ${before} replaced by a new process`, async () => {
+    const now = s().pids()[component];
+    return now && now !== before ? now : undefined;
+  }, 120_000, 100);
 
 const quoted = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -37,8 +52,13 @@ describe("kill verbs follow what they interrupted", () => {
   }, 90_000);
 
   it("kill-worker --json while a post is pending: it names that invocation, whose final status is completed, its steps replayed", async () => {
-    const id = await pendingPost(uniqueKey("killw"));
-    const r = await s().cli(["kill-worker", "--down", "1s", "--json"], { timeoutMs: 120_000 });
+    const user = uniqueKey("killw");
+    const id = await heldPost(user);
+    const before = s().pids().worker;
+    const killing = s().cli(["kill-worker", "--down", "1s", "--json"], { timeoutMs: 120_000 });
+    await replaced("worker", before);
+    await approve(user);
+    const r = await killing;
     expect(r.code, r.stderr).toBe(0);
     const k = json<KillFollowResult>(r);
     expect(k).toMatchObject({ component: "worker", waited: true, followed: true });
@@ -55,7 +75,8 @@ describe("kill verbs follow what they interrupted", () => {
   }, 150_000);
 
   it("kill-worker --no-follow: lists the pending post, kills, and says what was interrupted only", async () => {
-    const id = await pendingPost(uniqueKey("nofollow"));
+    const user = uniqueKey("nofollow");
+    const id = await heldPost(user);
     const r = await s().cli(["kill-worker", "--down", "500ms", "--no-follow"], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/in flight before the kill: \d+ invocations?/);
@@ -63,12 +84,13 @@ describe("kill verbs follow what they interrupted", () => {
     expect(r.stdout).not.toMatch(/steps? replayed/);
     const last = r.stdout.trim().split("\n").at(-1)!;
     expect(last).toMatch(new RegExp(`^\\d+ interrupted: .*${quoted(shortRef(id))}.*not followed \\(--no-follow\\)`));
+    await approve(user);
     await completed(id);
   }, 120_000);
 
   it("send-post --follow with a worker kill in the middle shows the crash, the restart and the replayed steps", async () => {
     const user = uniqueKey("follow");
-    const following = s().cli(["send-post", user, "kill me", "--pending", "4", "--follow"], { timeoutMs: 120_000, env: { COLUMNS: "200" } });
+    const following = s().cli(["send-post", user, "kill me", "--hold", "--follow"], { timeoutMs: 120_000, env: { COLUMNS: "200" } });
     const id = await eventually(`${user}'s post in its moderation sleep`, async () => {
       const [row] = await s().admin.query<{ id: string }>(`SELECT id FROM sys_invocation WHERE target = 'userFeed/${user}/processPost'`);
       if (!row) return undefined;
@@ -76,6 +98,7 @@ describe("kill verbs follow what they interrupted", () => {
     }, 60_000, 100);
     const kill = await s().cli(["kill-worker", "--down", "500ms", "--no-follow", "--json"], { timeoutMs: 60_000 });
     const killed = json<KillFollowResult>(kill);
+    await approve(user);
     const r = await following;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`✕ .*${quoted(shortRef(id))} worker pid ${killed.pid} died \\(SIGKILL\\)`));
@@ -85,8 +108,13 @@ describe("kill verbs follow what they interrupted", () => {
   }, 150_000);
 
   it("kill-restate while a post is pending: the live view shows the crash and the restart, and the summary line ends the output", async () => {
-    const id = await pendingPost(uniqueKey("killr"));
-    const r = await s().cli(["kill-restate", "--down", "1s"], { timeoutMs: 120_000, env: { COLUMNS: "200" } });
+    const user = uniqueKey("killr");
+    const id = await heldPost(user);
+    const before = s().pids().restate;
+    const killing = s().cli(["kill-restate", "--down", "1s"], { timeoutMs: 120_000, env: { COLUMNS: "200" } });
+    await replaced("restate", before);
+    await approve(user);
+    const r = await killing;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(shortRef(id));
     expect(r.stdout).toMatch(/restate-server pid \d+ died \(SIGKILL\)/);

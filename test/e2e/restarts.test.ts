@@ -2,11 +2,11 @@
 // early, across two kills; a durable promise resolved while the server is down reaches every awaiter; a delayed queue
 // task outlives a server and a worker kill.
 import { afterAll, describe, expect, it } from "vitest";
-import { startOwnStack, type OwnStack, eventually, json } from "../helpers.js";
+import { startOwnStack, stopChecked, type OwnStack, eventually, json } from "../helpers.js";
 import { readLedger } from "../../src/services/lib/simulated.js";
 
 let s: OwnStack | undefined;
-afterAll(async () => s?.stop());
+afterAll(async () => stopChecked(s));
 
 async function own(): Promise<OwnStack> {
   s ??= await startOwnStack();

@@ -16,6 +16,7 @@ export interface PostOptions {
   metadata?: string;
   pending?: number;
   chaos?: boolean;
+  hold?: boolean;
   count?: number;
 }
 
@@ -26,6 +27,7 @@ export function buildPosts(o: PostOptions): SocialMediaPost[] {
     const post: SocialMediaPost = { content: count > 1 ? `${o.content} (#${i + 1})` : o.content, metadata: o.metadata ?? "public" };
     if (o.pending !== undefined) post.pendingChecks = o.pending;
     if (o.chaos) post.chaos = true;
+    if (o.hold) post.holdForModerator = true;
     return post;
   });
 }

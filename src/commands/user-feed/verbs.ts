@@ -12,8 +12,8 @@ import { followLive } from "../../observe/follow.js";
 import { replayLines } from "../../observe/inflight.js";
 import { defaultWidth } from "../../observe/render.js";
 import { verb, type Declaration, type VerbContext } from "../verb.js";
-import { CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, MODERATION_POLL_NOMINAL_MS } from "../../services/simulations/moderation.js";
-import { kafkaEquivalent, describeSent, viaNote, missingInvocations, missingError } from "../lib/records.js";
+import { approveUser, CHAOS_MAX_CHECKS, DEFAULT_PENDING_CHECKS, MODERATION_POLL_NOMINAL_MS } from "../../services/simulations/moderation.js";
+import { kafkaEquivalent, describeSent, viaNote, missingInvocations, missingError, checkRecordKey } from "../lib/records.js";
 
 const SEED_POST = "Hi! This is my first post!";
 
@@ -54,6 +54,7 @@ const sendPost = verb({
     { flags: "--count <n>", description: "send n posts (numbered)", parse: intOption("--count", 1, 1000) },
     { flags: "--metadata <text>", description: "the seed's metadata field", default: "public" },
     { flags: "--chaos", description: "random moderation (the seed's 80 % pending), instead of deterministic" },
+    { flags: "--hold", description: "pending until a moderator approves: npx patterns moderate <user> (keeps it in flight for a kill)" },
     { flags: "--follow", description: "show the post's steps live until it completes (NDJSON with --json)" },
   ],
   examples: [
@@ -62,14 +63,16 @@ const sendPost = verb({
     'npx patterns send-post userid1 "Hi! This is my second post!" --follow',
     "npx patterns send-post userid3 --count 5 --json",
   ],
-  async run(ctx: VerbContext<{ pending?: number; count?: number; follow?: boolean; chaos?: boolean; metadata?: string }>, user: string, content: string | undefined) {
+  async run(ctx: VerbContext<{ pending?: number; count?: number; follow?: boolean; chaos?: boolean; hold?: boolean; metadata?: string }>, user: string, content: string | undefined) {
     const o = ctx.opts;
-    if (o.chaos && o.pending !== undefined) throw new UsageError("--chaos and --pending contradict each other", "pass one of them");
+    if ([o.chaos, o.pending !== undefined, o.hold].filter(Boolean).length > 1) throw new UsageError("--chaos, --pending and --hold contradict each other", "pass one of them");
     const stack = ctx.stack();
-    const posts = buildPosts({ content: content ?? SEED_POST, metadata: o.metadata, pending: o.pending, chaos: o.chaos, count: o.count });
+    const posts = buildPosts({ content: content ?? SEED_POST, metadata: o.metadata, pending: o.pending, chaos: o.chaos, hold: o.hold, count: o.count });
     const pollMs = scaleDuration(MODERATION_POLL_NOMINAL_MS, stack.state.timeScale);
     const moderation = o.chaos
       ? `[SIMULATED moderation] random (--chaos): 80 % pending per check, at most ${CHAOS_MAX_CHECKS} checks`
+      : o.hold
+      ? `[SIMULATED moderation] held until a moderator approves: npx patterns moderate ${user}`
       : `[SIMULATED moderation] pending for ${o.pending ?? DEFAULT_PENDING_CHECKS} check(s)${o.pending === undefined ? " (default)" : ""}`;
     ctx.say(c.dim(`${moderation}; polls every 5 s nominal = ${humanDuration(pollMs)} at this time scale`));
     const step = ctx.spinner(`sending ${posts.length} post(s) for ${user}`);
@@ -125,4 +128,18 @@ const feed = verb({
 
 /** `package …` and `delivery …`: the same three verbs over each tracker of TRACKERS. */
 
-export const declarations: Declaration[] = [sendPost, feed];
+const moderate = verb({
+  path: "moderate",
+  group: "patterns",
+  summary: "[SIMULATED moderation] a moderator approves the posts of <user> held with send-post --hold",
+  args: [{ name: "<user>", description: "user id whose held posts are approved" }],
+  examples: ["npx patterns send-post userid4 --hold", "npx patterns moderate userid4"],
+  async run(ctx: VerbContext<object>, user: string) {
+    checkRecordKey(user, "user");
+    approveUser(user, ctx.stack().paths.root);
+    return { user, approved: true };
+  },
+  render: (r) => [`approved the held posts of ${r.user}: their next moderation check publishes them (npx patterns feed ${r.user})`],
+});
+
+export const declarations: Declaration[] = [sendPost, feed, moderate];

@@ -33,8 +33,8 @@ export function simLog(system: string, message: string): void {
 }
 
 /** Record an effect of a simulated system (call it inside ctx.run, where the effect happens). */
-export function recordEffect(system: string, action: string, key: string, detail?: unknown): void {
-  const file = ledgerPath();
+export function recordEffect(system: string, action: string, key: string, detail?: unknown, stateDir?: string): void {
+  const file = ledgerPath(stateDir);
   const run = ledgerRun();
   const entry: LedgerEntry = { system, action, key, detail, at: new Date().toISOString(), pid: process.pid, ...(run ? { run } : {}) };
   if (file) appendFileSync(file, JSON.stringify(entry) + "\n");

@@ -18,6 +18,8 @@ export interface SocialMediaPost {
   pendingChecks?: number;
   /** playground extension: random moderation (the seed's 80 % pending) */
   chaos?: boolean;
+  /** playground extension: pending until a moderator approves the user (`patterns moderate <user>`) */
+  holdForModerator?: boolean;
 }
 
 export interface FeedEntry {
@@ -61,11 +63,11 @@ export const userFeed = restate.object({
       const postId = await ctx.run("create post", () => createPost(userId, post.content, invocationId));
 
       const pollMs = scaled(MODERATION_POLL_NOMINAL_MS);
-      const opts = { pendingChecks: post.pendingChecks, chaos: post.chaos };
+      const opts = { pendingChecks: post.pendingChecks, chaos: post.chaos, holdForModerator: post.holdForModerator };
       let checks = 0;
       for (;;) {
         const n = ++checks;
-        const status = await ctx.run("check moderation", () => checkModeration(postId, n, opts, `5 s (scaled: ${pollMs / 1000} s)`));
+        const status = await ctx.run("check moderation", () => checkModeration(userId, postId, n, opts, `5 s (scaled: ${pollMs / 1000} s)`));
         if (status !== "PENDING") break;
         await ctx.sleep(pollMs, "moderation pending");
       }
