@@ -1,46 +1,21 @@
 // The CLI: builds the program from the declarations, runs it, and turns every error — the playground's own and
 // commander's — into one line and a fix (or, with --json, one JSON document on stdout) and an exit code (0 ok,
 // 1 failure, 2 usage, 130 interrupted). src/main.ts, the entry, runs it; nothing here runs on import.
-import { readFileSync } from "node:fs";
-import { Command, CommanderError, type Option } from "commander";
+import { type Command, CommanderError, type Option } from "commander";
 import { declarations } from "./commands/index.js";
 import { runMenu } from "./commands/interactive.js";
 import { mount } from "./commands/verb.js";
 import { PlaygroundError } from "./errors.js";
-import { projectRoot } from "./runtime/paths.js";
+import { writeHelpCache } from "./help-cache.js";
+import { harden, programShell } from "./program.js";
 import { c, configureColor } from "./ui/palette.js";
 
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(`${projectRoot}/package.json`, "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
-
 export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name("patterns")
-    .description("Restate's durable-execution patterns, running for real on restate-server, a Kafka broker and one worker")
-    .version(version(), "-V, --version", "print the playground's version")
-    .option("--state-dir <dir>", "state directory (default: .patterns in the project folder, or PATTERNS_STATE_DIR)")
-    .option("--json", "print one JSON document on stdout instead of text (errors too)")
-    .option("--no-color", "no colour (NO_COLOR is honoured too)")
-    .showHelpAfterError(false)
-    .showSuggestionAfterError(true)
-    // commander's own error lines are printed by reportError, with a fix line (and as JSON with --json)
-    .configureOutput({ outputError: () => {} })
-    .exitOverride();
+  const program = programShell();
   mount(program, declarations);
-  const harden = (cmd: Command) => {
-    cmd.exitOverride();
-    cmd.configureOutput({ outputError: () => {} });
-    cmd.showSuggestionAfterError(true);
-    cmd.commands.forEach(harden);
-  };
-  program.commands.forEach(harden);
-  return program;
+  // the next --help can be answered without loading the verbs
+  writeHelpCache(declarations);
+  return harden(program);
 }
 
 /** When the arguments are only global options (no verb), what they say; otherwise undefined. */

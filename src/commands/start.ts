@@ -159,8 +159,18 @@ class ProgressView {
     if (e.type !== "progress") return;
     const label = e.component.padEnd(13);
     if (e.status === "start") this.steps.set(e.component, spinner(`${label} starting`, { json: this.json, quiet: this.json, plain: this.plain }));
-    else if (e.status === "ok") this.steps.get(e.component)?.succeed(`${label} ${c.dim(humanDuration(e.ms ?? 0))}`);
-    else this.steps.get(e.component)?.fail(`${label} ${c.fail(e.detail ?? "failed")}`);
+    else if (e.status === "ok") this.end(e.component)?.succeed(`${label} ${c.dim(humanDuration(e.ms ?? 0))}`);
+    else this.end(e.component)?.fail(`${label} ${c.fail(e.detail ?? "failed")}`);
+  }
+  private end(component: string): Step | undefined {
+    const step = this.steps.get(component);
+    this.steps.delete(component);
+    return step;
+  }
+  /** Every step still running ends here (an interrupted start): no spinner is left turning. */
+  interrupt(): void {
+    for (const [component, step] of this.steps) step.done(`${component.padEnd(13)} ${c.dim("interrupted")}`);
+    this.steps.clear();
   }
 }
 
@@ -191,13 +201,32 @@ export function portsNotApplied(o: StartOptions, requested: Ports, running: Port
   return out;
 }
 
-export async function runStart(o: StartOptions & { stateDir?: string; json?: boolean }): Promise<{ state: StackState; already: boolean; ms: number; portsNotApplied: PortNotApplied[] }> {
+interface StartResult {
+  state: StackState;
+  already: boolean;
+  ms: number;
+  portsNotApplied: PortNotApplied[];
+  /** `--nodes` (or PATTERNS_NODES) asked for another node count than the running stack has */
+  nodesNotApplied?: { requested: number; running: number };
+}
+
+/** An explicit node count that differs from the running stack's. Pure. */
+export function nodesNotApplied(o: StartOptions, requested: number, running: StackState, env: NodeJS.ProcessEnv = process.env): StartResult["nodesNotApplied"] {
+  if (o.nodes === undefined && !env.PATTERNS_NODES) return undefined;
+  const has = running.nodes?.length ?? 1;
+  return has === requested ? undefined : { requested, running: has };
+}
+
+export async function runStart(o: StartOptions & { stateDir?: string; json?: boolean }): Promise<StartResult> {
   const t0 = performance.now();
   const config = buildConfig(o);
   checkStateDir(config.stateDir);
   const paths = statePaths(config.stateDir);
   const { state, stale } = liveState(paths.stateFile);
-  if (state && !stale) return { state, already: true, ms: 0, portsNotApplied: portsNotApplied(o, config.ports, state.ports) };
+  if (state && !stale) {
+    const nodes = nodesNotApplied(o, config.nodes ?? 1, state);
+    return { state, already: true, ms: 0, portsNotApplied: portsNotApplied(o, config.ports, state.ports), ...(nodes ? { nodesNotApplied: nodes } : {}) };
+  }
   if (state && stale) await cleanupStale(state);
   removeState(paths.stateFile);
   checkClusterSize(config);
@@ -206,6 +235,14 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
 
   if (o.foreground) return runForeground(config, view, t0, !!o.verbose, !!o.json);
 
+  return runBackground(config, paths, view, t0);
+}
+
+/**
+ * Spawn the supervisor detached and show its progress until it is ready. Ctrl+C meanwhile stops what it started (the
+ * supervisor stops its children on SIGTERM) and exits 130; a second Ctrl+C leaves it stopping in the background.
+ */
+function runBackground(config: StackConfig, paths: StatePaths, view: ProgressView, t0: number): Promise<StartResult> {
   mkdirSync(paths.logsDir, { recursive: true });
   const fd = openSync(`${paths.logsDir}/supervisor.log`, "a");
   const child = spawn(process.execPath, [supervisorEntry, JSON.stringify(config)], {
@@ -216,10 +253,29 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
   closeSync(fd);
   return new Promise((resolve, reject) => {
     let done = false;
+    let interrupted = false;
+    const onInterrupt = () => {
+      if (interrupted) {
+        note(`${sym.warn} not waiting: the supervisor (pid ${child.pid}) keeps stopping what it started in the background; ${c.cmd("npx patterns stop")} waits for it`);
+        process.exit(130);
+      }
+      interrupted = true;
+      view.interrupt();
+      note(c.dim("interrupted: stopping what was started (Ctrl+C again to leave that to the background)…"));
+      try {
+        process.kill(child.pid!, "SIGTERM");
+      } catch {
+        /* it is gone already: the exit handler reports */
+      }
+    };
+    const listen = (on: boolean) => (["SIGINT", "SIGTERM", "SIGHUP"] as const).forEach((sig) => (on ? process.on(sig, onInterrupt) : process.off(sig, onInterrupt)));
+    listen(true);
     child.on("message", (msg: ProgressEvent) => {
+      if (interrupted) return; // what the components do while they are stopped is not news
       view.on(msg);
       if (msg.type === "ready") {
         done = true;
+        listen(false);
         child.disconnect();
         child.unref();
         resolve({ state: msg.state, already: false, ms: Math.round(performance.now() - t0), portsNotApplied: [] });
@@ -230,9 +286,19 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
       }
     });
     child.on("exit", (code) => {
-      if (!done) reject(new PlaygroundError(`the supervisor exited during start (code ${code})`, `read ${paths.logsDir}/supervisor.log`));
+      listen(false);
+      if (interrupted) void interruptedStart(paths).then(reject, reject);
+      else if (!done) reject(new PlaygroundError(`the supervisor exited during start (code ${code})`, `read ${paths.logsDir}/supervisor.log`));
     });
   });
+}
+
+/** After an interrupted start: the supervisor stopped what it had started; whatever a hard end left is cleaned up. */
+async function interruptedStart(paths: StatePaths): Promise<PlaygroundError> {
+  const { state } = liveState(paths.stateFile);
+  const left = state ? await cleanupStale(state) : 0;
+  const what = left ? `stopped what it had started (${left} process${left === 1 ? "" : "es"} only after the supervisor was gone)` : "stopped what it had started; nothing is left running";
+  return new PlaygroundError(`start interrupted: ${what}`, "start again with `npx patterns start`", 130);
 }
 
 async function runForeground(config: StackConfig, view: ProgressView, t0: number, verbose: boolean, json: boolean): Promise<never> {
@@ -335,7 +401,7 @@ function lastWatchingOffset(file: string): number {
   return at < 0 ? 0 : Buffer.byteLength(text.slice(0, at));
 }
 
-export type StartReport = StackState & { alreadyRunning: boolean; startMs: number; portsNotApplied: PortNotApplied[] };
+export type StartReport = StackState & { alreadyRunning: boolean; startMs: number; portsNotApplied: PortNotApplied[]; nodesNotApplied?: StartResult["nodesNotApplied"] };
 
 export const start = verb<StartOptions, StartReport>({
   path: "start",
@@ -362,7 +428,7 @@ export const start = verb<StartOptions, StartReport>({
       if (!ctx.json) for (const l of result.already ? [`${sym.ok} the playground is already running; watching its worker's sources`] : [...summary(result.state), c.dim(`ready in ${humanDuration(result.ms)}`)]) note(l);
       return watchInForeground(result.state.stateDir, watchSrcRoot(ctx.opts)!, ctx.json, result.already);
     }
-    return { ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied };
+    return { ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied, ...(result.nodesNotApplied ? { nodesNotApplied: result.nodesNotApplied } : {}) };
   },
   // the summary is for the person at the terminal: stderr; stdout carries only --json's document
   render: () => [],
@@ -374,6 +440,12 @@ export const start = verb<StartOptions, StartReport>({
       const runs = r.portsNotApplied.map((p) => `${p.component} on ${p.running}`).join(", ");
       lines.push(`${sym.warn} it runs with ${runs}; ${asked} ${r.portsNotApplied.length === 1 ? "was" : "were"} not applied`);
       lines.push(c.dim(`  to use ${r.portsNotApplied.length === 1 ? "it" : "them"}: ${c.cmd("npx patterns stop")}, then start again with the same options`));
+    }
+    const n = r.nodesNotApplied;
+    if (n) {
+      const size = (k: number) => (k === 1 ? "a single node" : `a ${k}-node cluster`);
+      lines.push(`${sym.warn} it runs as ${size(n.running)}; --nodes ${n.requested} was not applied`);
+      lines.push(c.dim(`  to run ${size(n.requested)}: ${c.cmd("npx patterns stop")}, then ${c.cmd(`npx patterns start --nodes ${n.requested}`)} (switching empties the Kafka topics)`));
     }
     return lines;
   },

@@ -3,28 +3,21 @@
 // the global options, finding the running stack, `--json` (one document on stdout), colour, the "same with curl"
 // hints (from the calls `run` reported), help groups and examples. Errors are mapped to messages and exit codes in
 // src/main.ts only.
-import { Argument, Command, Option } from "commander";
+import type { Command } from "commander";
+import { declareVerb, mountWith, type HelpGroup } from "./mount.js";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
 import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
 import { spinner, type Step } from "../ui/spinner.js";
 import { printEquivalent, type RawCall } from "./lib/curl.js";
 
+export { HELP_GROUPS, examples, type HelpGroup } from "./mount.js";
+
 export interface GlobalOptions {
   stateDir?: string;
   json?: boolean;
   color?: boolean;
 }
-
-/** The headings of `patterns --help`, in this order. */
-export const HELP_GROUPS = {
-  stack: "Stack:",
-  play: "Play (guided):",
-  patterns: "Patterns (one verb per pattern):",
-  inspect: "Inspect:",
-  faults: "Faults:",
-} as const;
-export type HelpGroup = keyof typeof HELP_GROUPS;
 
 export interface OptionSpec {
   /** as commander writes them: "--trip <id>", "-n, --lines <n>", "--no-wait" */
@@ -108,20 +101,6 @@ export function verbGroup(spec: Omit<GroupSpec, "kind">): GroupSpec {
   return { ...spec, kind: "group" };
 }
 
-export function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
-}
-
-function parentOf(program: Command, words: string[]): Command {
-  let at = program;
-  for (const w of words) {
-    const next = at.commands.find((c) => c.name() === w);
-    if (!next) throw new Error(`declare the group "${words.join(" ")}" before its verbs`);
-    at = next;
-  }
-  return at;
-}
-
 function context<O>(command: Command): VerbContext<O> {
   const opts = command.optsWithGlobals<O & GlobalOptions>();
   configureColor({ json: opts.json, color: opts.color });
@@ -146,26 +125,7 @@ function context<O>(command: Command): VerbContext<O> {
 }
 
 function addVerb(parent: Command, spec: VerbSpec): Command {
-  const words = spec.path.split(" ");
-  const cmd = parent.command(words.at(-1)!, { hidden: !!spec.hidden }).description(spec.summary);
-  for (const a of spec.args ?? []) {
-    const arg = new Argument(a.name, a.description);
-    if (a.choices) arg.choices(a.choices);
-    if (a.parse) arg.argParser(a.parse);
-    if (a.default !== undefined) arg.default(a.default);
-    cmd.addArgument(arg);
-  }
-  for (const o of spec.options ?? []) {
-    const opt = new Option(o.flags, o.description);
-    if (o.choices) opt.choices(o.choices);
-    if (o.parse) opt.argParser(o.parse);
-    if (o.default !== undefined) opt.default(o.default);
-    if (o.hidden) opt.hideHelp();
-    if (o.required) opt.makeOptionMandatory();
-    cmd.addOption(opt);
-  }
-  for (const alias of spec.aliases ?? []) cmd.alias(alias);
-  if (spec.examples?.length || spec.help) cmd.addHelpText("after", `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`);
+  const cmd = declareVerb(parent, spec);
   cmd.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
     const positional = params.slice(0, -2);
@@ -188,18 +148,7 @@ function addVerb(parent: Command, spec: VerbSpec): Command {
   return cmd;
 }
 
-/** Build commander commands from the declarations (groups before their verbs). */
+/** Build commander commands from the declarations (groups before their verbs), each verb running its declaration. */
 export function mount(program: Command, declarations: readonly Declaration[]): void {
-  for (const d of declarations) {
-    const words = d.path.split(" ");
-    const parent = parentOf(program, words.slice(0, -1));
-    let cmd: Command;
-    if (d.kind === "group") {
-      cmd = parent.command(words.at(-1)!).description(d.summary);
-      for (const alias of d.aliases ?? []) cmd.alias(alias);
-      if (d.examples?.length) cmd.addHelpText("after", examples(...d.examples));
-    } else cmd = addVerb(parent, d as VerbSpec);
-    if (d.group && parent === program) cmd.helpGroup(HELP_GROUPS[d.group]);
-    cmd.exitOverride();
-  }
+  mountWith(program, declarations, addVerb);
 }

@@ -67,7 +67,8 @@ export interface StatePaths {
   privateKey: string;
   stepLog: string;
   crashArm: string;
-  /** a test hook: while this file exists, a starting worker throws its content at load (a crash loop, armed) */
+  /** a test hook: while this file exists, a starting worker throws its content at load (a crash loop, armed), or
+   * waits at load when it says "hold" (a start held half way) */
   workerFailAtLoad: string;
 }
 

@@ -170,6 +170,8 @@ export class Supervisor implements SupervisorContext, Controlled {
 
   /** Spawn a child from its spec, record it in the state, and wait until it is ready. */
   async spawnComponent(name: ChildName): Promise<void> {
+    // nothing new once the stack stops (a start interrupted half way must leave nothing behind)
+    if (this.stopping) throw new Error(`the stack is stopping: ${name} was not started`);
     const spec = this.spec(name);
     const proc = this.group.spawn(name, spec, (p, code, signal) => this.restarts.onExit(name, p, code, signal));
     const comp = this.comp(name);

@@ -17,8 +17,13 @@ if (!key) {
   process.exit(1);
 }
 const paths = stateDir ? statePaths(stateDir) : undefined;
-// A test hook: a worker that fails at load, armed by a file (the supervisor's crash-loop test writes it, then removes it)
-if (paths && existsSync(paths.workerFailAtLoad)) throw new Error(readFileSync(paths.workerFailAtLoad, "utf8").trim() || "armed to fail at load");
+// A test hook, armed by a file: a worker that fails at load (the supervisor's crash-loop test), or with "hold" in the
+// file one that waits at load until the file is gone (a start held half way, to interrupt it)
+while (paths && existsSync(paths.workerFailAtLoad)) {
+  const armed = readFileSync(paths.workerFailAtLoad, "utf8").trim();
+  if (armed !== "hold") throw new Error(armed || "armed to fail at load");
+  await new Promise((r) => setTimeout(r, 100));
+}
 
 const server = await startEndpoint({
   port,

@@ -1,0 +1,13 @@
+const t0 = performance.now();
+const { readHelpCache } = await import("./dist/help-cache.js");
+const t1 = performance.now();
+const { programShell, harden } = await import("./dist/program.js");
+const { mountWith, declareVerb } = await import("./dist/commands/mount.js");
+const t2 = performance.now();
+const d = readHelpCache();
+const t3 = performance.now();
+const p = programShell(); mountWith(p, d, declareVerb); harden(p);
+const t4 = performance.now();
+const h = p.helpInformation();
+const t5 = performance.now();
+console.log({ helpcache: t1-t0, commander_mount: t2-t1, read: t3-t2, mount: t4-t3, help: t5-t4, decls: d.length });

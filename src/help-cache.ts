@@ -1,0 +1,49 @@
+// The declarations as data (names, arguments, options, help text; no code), saved beside the build the first time the
+// whole CLI is loaded, so that `--help` at any level is answered without loading a verb, the SDK or the observation
+// layer. The cache names the build it was made from and is ignored once the build is newer.
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Declaration } from "./commands/verb.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cacheFile = path.join(here, "help-cache.json");
+/** rewritten by every build (tsc emits every file) */
+const buildMarker = path.join(here, "cli.js");
+
+interface HelpCache {
+  build: number;
+  declarations: Declaration[];
+}
+
+function buildStamp(): number | undefined {
+  try {
+    return statSync(buildMarker).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cached declarations of this build, or undefined (none yet, or made from an older build). */
+export function readHelpCache(): Declaration[] | undefined {
+  try {
+    const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as HelpCache;
+    return cache.build === buildStamp() ? cache.declarations : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Save the declarations' data for this build when the cache is missing or stale; a read-only install just skips it. */
+export function writeHelpCache(declarations: readonly Declaration[]): void {
+  const build = buildStamp();
+  if (build === undefined || readHelpCache()) return;
+  try {
+    // JSON keeps what help shows and drops what runs (run, render, parsers)
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ build, declarations }));
+    renameSync(tmp, cacheFile);
+  } catch {
+    /* no cache: --help loads the verbs */
+  }
+}
