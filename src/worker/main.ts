@@ -34,7 +34,8 @@ const server = await startEndpoint({
 process.stderr.write(`[playground] worker listening on 127.0.0.1:${port} (pid ${process.pid}, Node ${process.versions.node})\n`);
 
 const shutdown = () => {
-  server.close();
+  // done once Restate's connections are gone (the supervisor stops restate-server first), else after half a second
+  server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 500).unref();
 };
 process.on("SIGTERM", shutdown);
