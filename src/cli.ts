@@ -1,14 +1,16 @@
 // The CLI: builds the program from the declarations, runs it, and turns every error — the playground's own and
 // commander's — into one line and a fix (or, with --json, one JSON document on stdout) and an exit code (0 ok,
 // 1 failure, 2 usage, 130 interrupted). src/main.ts, the entry, runs it; nothing here runs on import.
-import { type Command, CommanderError, type Option } from "commander";
+import type { Command } from "commander";
 import { declarations } from "./commands/index.js";
 import { runMenu } from "./commands/interactive.js";
 import { mount } from "./commands/verb.js";
-import { PlaygroundError } from "./errors.js";
 import { writeHelpCache } from "./help-cache.js";
 import { harden, programShell } from "./program.js";
-import { c, configureColor } from "./ui/palette.js";
+import { reportError } from "./report.js";
+import { configureColor } from "./ui/palette.js";
+
+export { commandFor, nearestOption, reportError, usageFromCommander } from "./report.js";
 
 export function buildProgram(): Command {
   const program = programShell();
@@ -50,84 +52,5 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return reportError(e, { json, program, args: argv.slice(2) });
   }
-}
-
-/** The deepest command the arguments name (`saga book` for `patterns saga book --x`). */
-export function commandFor(program: Command, args: string[]): Command {
-  let at = program;
-  for (const a of args) {
-    if (a.startsWith("-")) continue;
-    const next = at.commands.find((c) => c.name() === a || c.aliases().includes(a));
-    if (!next) break;
-    at = next;
-  }
-  return at;
-}
-
-function fullName(cmd: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
-  return names.join(" ");
-}
-
-/** The closest option of a command to an unknown one: the one whose name holds it, else the smallest edit distance. */
-export function nearestOption(unknown: string, options: readonly Pick<Option, "long">[]): string | undefined {
-  const name = unknown.replace(/^-+/, "").replace(/=.*$/, "");
-  const longs = options.map((o) => o.long).filter((l): l is string => !!l && l !== "--help");
-  const holding = longs.find((l) => l.slice(2).split("-").includes(name) || l.slice(2).includes(name));
-  if (holding) return holding;
-  let best: { l: string; d: number } | undefined;
-  for (const l of longs) {
-    const d = editDistance(name, l.slice(2));
-    if (!best || d < best.d) best = { l, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.l : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** A commander error as the playground's usage error: the message without commander's prefix, and a fix. */
-export function usageFromCommander(e: CommanderError, program: Command, args: string[]): PlaygroundError {
-  const cmd = commandFor(program, args);
-  const help = `see \`npx ${fullName(cmd)} --help\``;
-  const message = e.message.replace(/^error: /, "").split("\n")[0]!.replace(/\s*\(Did you mean .*\)$/, "");
-  let fix = help;
-  const unknownOption = /unknown option '([^']+)'/.exec(e.message);
-  if (unknownOption) {
-    const near = nearestOption(unknownOption[1]!, cmd.options);
-    if (near) fix = `did you mean ${near}? ${help}`;
-  }
-  const unknownCommand = /unknown command '([^']+)'/.exec(e.message);
-  const suggested = /\(Did you mean ([^)]+)\?\)/.exec(e.message);
-  if (unknownCommand) fix = suggested ? `did you mean ${suggested[1]}? see \`npx patterns --help\`` : "see `npx patterns --help`";
-  return new PlaygroundError(message, fix, 2);
-}
-
-export function reportError(e: unknown, o: { json?: boolean; program?: Command; args?: string[] } = {}): number {
-  if (e instanceof CommanderError) {
-    if (e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
-    e = o.program ? usageFromCommander(e, o.program, o.args ?? []) : new PlaygroundError(e.message.replace(/^error: /, ""), undefined, 2);
-  }
-  if (e instanceof Error && e.name === "ExitPromptError") return 130;
-  const err =
-    e instanceof PlaygroundError ? e : new PlaygroundError(e instanceof Error ? e.message : String(e), "unexpected: rerun with PATTERNS_DEBUG=1 to see the stack trace, and report it");
-  if (!(e instanceof PlaygroundError) && process.env.PATTERNS_DEBUG) process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  // with --json the error is the document on stdout; the line for people still goes to stderr
-  if (o.json) process.stdout.write(JSON.stringify({ error: { message: err.message, fix: err.fix ?? null, exitCode: err.exitCode } }, null, 2) + "\n");
-  process.stderr.write(`${c.fail("error:")} ${err.message}\n`);
-  if (err.fix) process.stderr.write(`${c.dim("fix:")} ${err.fix}\n`);
-  return err.exitCode;
 }
 

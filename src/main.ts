@@ -1,9 +1,9 @@
-// The entry point (bin/patterns.js imports it): answer `--version` and `--help` without loading the verbs when it can,
-// else run the CLI; hand its exit code to the process.
+// The entry point (bin/patterns.js imports it): answer `--version`, `--help` and the stack verbs without loading every
+// verb when it can, else run the whole CLI; hand its exit code to the process.
 import { enableCompileCache } from "node:module";
 
 // V8's compiled code cached between runs (Node 22.1+): a CLI call spends much of its start-up compiling modules
 enableCompileCache?.();
-const { quickAnswer } = await import("./quick.js");
-const quick = quickAnswer(process.argv);
+const { quickAnswer, runAlone } = await import("./quick.js");
+const quick = quickAnswer(process.argv) ?? (await runAlone(process.argv));
 process.exitCode = quick ?? (await (await import("./cli.js")).main(process.argv));

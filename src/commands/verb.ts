@@ -124,7 +124,8 @@ function context<O>(command: Command): VerbContext<O> {
   return ctx;
 }
 
-function addVerb(parent: Command, spec: VerbSpec): Command {
+/** A verb's command that runs its declaration. */
+export function addVerb(parent: Command, spec: VerbSpec): Command {
   const cmd = declareVerb(parent, spec);
   cmd.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;

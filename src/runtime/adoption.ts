@@ -12,8 +12,8 @@ import { canConnect } from "./ports.js";
 import { exited, logSize, readFrom, sleep, terminateProc } from "./process-group.js";
 import type { Restarts } from "./restarts.js";
 import type { SupervisorContext } from "./supervisor-context.js";
-import { LoadError, type ReloadOutcome } from "./watch.js";
-import { loadFailure } from "./watch-build.js";
+import type { ReloadOutcome } from "./watch.js";
+import { LoadError, loadFailure } from "./watch-build.js";
 
 export interface ReloadRequest {
   entry?: string;

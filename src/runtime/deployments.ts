@@ -9,7 +9,8 @@ import { workerSpec, type WorkerCode } from "./component-specs.js";
 import { exited, spawnLogged, terminateProc } from "./process-group.js";
 import type { DeploymentState, WatchState } from "./state.js";
 import type { SupervisorContext } from "./supervisor-context.js";
-import { appendWatchEvent, Watcher, type ReloadOutcome } from "./watch.js";
+// the watcher (and the palette its lines use) loads only for --watch: it is not on the way to ready
+import type { ReloadOutcome, Watcher } from "./watch.js";
 
 /** A superseded deployment's worker, kept until nothing pinned to its deployment is left. */
 interface DrainingWorker {
@@ -170,6 +171,7 @@ export class Deployments {
     if (drained.length > KEEP_DRAINED) ctx.state.deployments = list.filter((x) => x.phase !== "drained" || drained.indexOf(x) >= drained.length - KEEP_DRAINED);
     ctx.save();
     ctx.log(`deployment ${id} drained: worker pid ${pid} stopped, ${error ? `not removed (${error})` : "deployment removed from Restate"}`);
+    const { appendWatchEvent } = await import("./watch.js");
     appendWatchEvent(ctx.paths.logsDir, { type: "drained", at: new Date().toISOString(), deployment: id, pid, removed: !error, ...(error ? { error } : {}) });
   }
 
@@ -215,6 +217,7 @@ export class Deployments {
     if (this.watcher && ctx.state.watch) return ctx.state.watch;
     const outRoot = path.join(ctx.paths.root, "watch", String(Date.now()));
     ctx.state.watch = { srcRoot, since: new Date().toISOString(), builds: 0, failures: 0 };
+    const { Watcher } = await import("./watch.js");
     const watcher = new Watcher({
       srcRoot,
       outRoot,
