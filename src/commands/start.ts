@@ -201,6 +201,18 @@ export function portsNotApplied(o: StartOptions, requested: Ports, running: Port
   return out;
 }
 
+/**
+ * How long the start took, counted from this Node process's own start (performance's time origin), so the figure holds
+ * Node's boot and the CLI's load too. What npx does before it runs Node is not in it.
+ */
+function sinceLaunch(): number {
+  return performance.now();
+}
+
+function readyIn(ms: number): string {
+  return `ready in ${humanDuration(ms)} (from the command's start; npx adds its own start-up before that)`;
+}
+
 interface StartResult {
   state: StackState;
   already: boolean;
@@ -218,7 +230,6 @@ export function nodesNotApplied(o: StartOptions, requested: number, running: Sta
 }
 
 export async function runStart(o: StartOptions & { stateDir?: string; json?: boolean }): Promise<StartResult> {
-  const t0 = performance.now();
   const config = buildConfig(o);
   checkStateDir(config.stateDir);
   const paths = statePaths(config.stateDir);
@@ -233,16 +244,16 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
   await checkPorts(config);
   const view = new ProgressView(!!o.json, !!o.foreground);
 
-  if (o.foreground) return runForeground(config, view, t0, !!o.verbose, !!o.json);
+  if (o.foreground) return runForeground(config, view, !!o.verbose, !!o.json);
 
-  return runBackground(config, paths, view, t0);
+  return runBackground(config, paths, view);
 }
 
 /**
  * Spawn the supervisor detached and show its progress until it is ready. Ctrl+C meanwhile stops what it started (the
  * supervisor stops its children on SIGTERM) and exits 130; a second Ctrl+C leaves it stopping in the background.
  */
-function runBackground(config: StackConfig, paths: StatePaths, view: ProgressView, t0: number): Promise<StartResult> {
+function runBackground(config: StackConfig, paths: StatePaths, view: ProgressView): Promise<StartResult> {
   mkdirSync(paths.logsDir, { recursive: true });
   const fd = openSync(`${paths.logsDir}/supervisor.log`, "a");
   const child = spawn(process.execPath, [supervisorEntry, JSON.stringify(config)], {
@@ -278,7 +289,7 @@ function runBackground(config: StackConfig, paths: StatePaths, view: ProgressVie
         listen(false);
         child.disconnect();
         child.unref();
-        resolve({ state: msg.state, already: false, ms: Math.round(performance.now() - t0), portsNotApplied: [] });
+        resolve({ state: msg.state, already: false, ms: Math.round(sinceLaunch()), portsNotApplied: [] });
       } else if (msg.type === "failed") {
         done = true;
         const tail = msg.tail ? `\n${c.dim(`--- last lines of ${msg.log} ---`)}\n${msg.tail}` : "";
@@ -301,7 +312,7 @@ async function interruptedStart(paths: StatePaths): Promise<PlaygroundError> {
   return new PlaygroundError(`start interrupted: ${what}`, "start again with `npx patterns start`", 130);
 }
 
-async function runForeground(config: StackConfig, view: ProgressView, t0: number, verbose: boolean, json: boolean): Promise<never> {
+async function runForeground(config: StackConfig, view: ProgressView, verbose: boolean, json: boolean): Promise<never> {
   const sup = new Supervisor(config, supervisorDeps, (e) => view.on(e));
   const paths = statePaths(config.stateDir);
   const stops: (() => void)[] = [];
@@ -330,7 +341,7 @@ async function runForeground(config: StackConfig, view: ProgressView, t0: number
   try {
     const state = await sup.start();
     for (const l of summary(state)) note(l);
-    note(c.dim(`ready in ${humanDuration(performance.now() - t0)}; streaming ${verbose ? "the logs" : "warnings and errors (--verbose for every log line)"}, Ctrl+C stops everything`));
+    note(c.dim(`${readyIn(sinceLaunch())}; streaming ${verbose ? "the logs" : "warnings and errors (--verbose for every log line)"}, Ctrl+C stops everything`));
   } catch (e) {
     for (const s of stops) s();
     const err = e as Error & { log?: string };
@@ -425,7 +436,7 @@ export const start = verb<StartOptions, StartReport>({
     // --foreground streams the components' logs until Ctrl+C and never returns
     const result = await runStart(ctx.opts);
     if (ctx.opts.watch) {
-      if (!ctx.json) for (const l of result.already ? [`${sym.ok} the playground is already running; watching its worker's sources`] : [...summary(result.state), c.dim(`ready in ${humanDuration(result.ms)}`)]) note(l);
+      if (!ctx.json) for (const l of result.already ? [`${sym.ok} the playground is already running; watching its worker's sources`] : [...summary(result.state), c.dim(readyIn(result.ms))]) note(l);
       return watchInForeground(result.state.stateDir, watchSrcRoot(ctx.opts)!, ctx.json, result.already);
     }
     return { ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied, ...(result.nodesNotApplied ? { nodesNotApplied: result.nodesNotApplied } : {}) };
@@ -433,7 +444,7 @@ export const start = verb<StartOptions, StartReport>({
   // the summary is for the person at the terminal: stderr; stdout carries only --json's document
   render: () => [],
   notes: (r) => {
-    if (!r.alreadyRunning) return [...summary(r), c.dim(`ready in ${humanDuration(r.startMs)}`)];
+    if (!r.alreadyRunning) return [...summary(r), c.dim(readyIn(r.startMs))];
     const lines = [`${sym.ok} the playground is already running (supervisor pid ${r.supervisorPid}); ${c.cmd("npx patterns status")} shows it`];
     if (r.portsNotApplied.length > 0) {
       const asked = r.portsNotApplied.map((p) => `${p.from} ${p.requested}`).join(", ");
