@@ -13,6 +13,7 @@ import { liveState, removeState, type StackState } from "../runtime/state.js";
 import { Supervisor, clusterMarker, logTail, type ProgressEvent } from "../runtime/supervisor.js";
 import { followFile } from "../runtime/logs.js";
 import { supervisorDeps } from "../observe/supervisor-deps.js";
+import { nodeEnv } from "../runtime/component-specs.js";
 import { allSubscriptions } from "../registry.js";
 import { cleanupStale } from "./stop.js";
 import { PlaygroundError, UsageError } from "../errors.js";
@@ -259,7 +260,7 @@ function runBackground(config: StackConfig, paths: StatePaths, view: ProgressVie
   const child = spawn(process.execPath, [supervisorEntry, JSON.stringify(config)], {
     detached: true,
     stdio: ["ignore", fd, fd, "ipc"],
-    env: process.env,
+    env: nodeEnv(),
   });
   closeSync(fd);
   return new Promise((resolve, reject) => {
