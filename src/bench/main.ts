@@ -10,7 +10,7 @@ import { projectRoot, statePaths } from "../runtime/paths.js";
 import { brokerSpec, clientAppSpec, DIST_WORKER, initialState, restateSpec, workerSpec } from "../runtime/component-specs.js";
 import { DEFAULT_TIME_SCALE, type StackConfig } from "../runtime/config.js";
 import { spawnLogged } from "../runtime/process-group.js";
-import { allSubscriptions } from "../registry.js";
+import { allSubscriptions } from "../services/registry.js";
 import { ensureIdentityKey } from "../runtime/keys.js";
 import { KAFKA_CLUSTER, SUBSCRIPTION_OPTIONS } from "../runtime/kafka-wiring.js";
 import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";

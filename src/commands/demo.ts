@@ -1,10 +1,10 @@
 // `patterns demo <pattern>`: run a pattern's scenario for real and check its claims; exit 1 if a check fails.
-import { findPattern, registry } from "../patterns/registry.js";
+import { findPattern, registry } from "../tours/registry.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { UsageError } from "../errors.js";
 import { note } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import type { DemoResult } from "../patterns/types.js";
+import type { DemoResult } from "../tours/types.js";
 import { verb } from "./verb.js";
 
 export function renderChecks(result: DemoResult): string[] {

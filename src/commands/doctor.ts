@@ -9,7 +9,7 @@ import { KAFKA_CLUSTER } from "../runtime/kafka-wiring.js";
 import { errorMessage } from "../errors.js";
 import { duplicateSubscriptions, stalledSubscriptions } from "../observe/health.js";
 import { stuckInvocations } from "../observe/index.js";
-import { allServiceNames, allSubscriptions } from "../registry.js";
+import { allServiceNames, allSubscriptions } from "../services/registry.js";
 import { c, sym } from "../ui/palette.js";
 import { verb } from "./verb.js";
 import { collectCluster, collectDeployments } from "./status.js";

@@ -22,7 +22,7 @@ import {
   type KillFollowResult,
   type Killable,
 } from "./timeline/kill.js";
-import { CRASH_STEPS_BY_PATTERN, crashStepName } from "./timeline/steps.js";
+import { CRASH_STEPS, CRASH_STEPS_BY_FOLDER, crashStepName } from "./timeline/steps.js";
 import { verb, type OptionSpec, type VerbContext } from "./verb.js";
 
 interface KillFlags {
@@ -110,7 +110,7 @@ const FOLLOW_HELP =
   "N interrupted, N resumed, N completed, S steps replayed, B bodies run again. --json prints that as one document.\n";
 
 function stepList(): string {
-  return Object.entries(CRASH_STEPS_BY_PATTERN)
+  return Object.entries(CRASH_STEPS_BY_FOLDER)
     .map(([pattern, steps]) => `${pattern}: ${steps.map((s) => `"${s}"`).join(", ")}`)
     .join("; ");
 }
@@ -124,7 +124,7 @@ export const killWorker = verb<KillFlags & { atStep?: string; when: string; invo
   summary: "SIGKILL the worker now and follow what it interrupted until it completes (the supervisor restarts it after --down), or arm a one-shot crash at a named ctx.run step",
   options: [
     ...killOptions("the worker", 2000),
-    { flags: "--at-step <step>", description: "do not kill now: make the worker exit once, at this ctx.run step (see the list below)" },
+    { flags: "--at-step <step>", description: "do not kill now: make the worker exit once, at this ctx.run step (see the list below)", suggest: CRASH_STEPS },
     { flags: "--when <when>", description: "with --at-step: after (result journaled → replayed) or during (before → the body runs again)", default: "after" },
     { flags: "--invocation <id>", description: "with --at-step: only for this invocation" },
     { flags: "--disarm", description: "remove the crash armed with --at-step that has not fired yet (`status` shows it)" },
@@ -137,7 +137,7 @@ export const killWorker = verb<KillFlags & { atStep?: string; when: string; invo
     'npx patterns kill-worker --at-step "prepare" --when during # dies before the result is journaled: the body runs twice',
     "npx patterns kill-worker --disarm                          # forget the armed crash",
   ],
-  help: `${FOLLOW_HELP}\nSteps (--at-step), by pattern:\n${Object.entries(CRASH_STEPS_BY_PATTERN)
+  help: `${FOLLOW_HELP}\nSteps (--at-step), by worker folder (system, bench and chaos are the playground's own):\n${Object.entries(CRASH_STEPS_BY_FOLDER)
     .map(([pattern, steps]) => `  ${pattern.padEnd(18)} ${steps.map((s) => `"${s}"`).join(", ")}`)
     .join("\n")}\n`,
   async run(ctx) {

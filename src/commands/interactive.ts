@@ -2,9 +2,9 @@
 // (and the hidden `readme`). Everything is generated from the pattern registry, so new patterns show up by themselves.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { registry } from "../patterns/registry.js";
-import { allTours, findTour } from "../patterns/tours.js";
-import { readmePath, renderPatternTable, writeReadme, readmeIsFresh } from "../patterns/readme.js";
+import { registry } from "../tours/registry.js";
+import { allTours, findTour } from "../tours/tours.js";
+import { readmePath, renderPatternTable, writeReadme, readmeIsFresh } from "../tours/readme.js";
 import { PlaygroundError, UsageError } from "../errors.js";
 import { intOption } from "./common.js";
 import { note, out } from "../ui/output.js";

@@ -42,6 +42,7 @@ export function declareVerb(parent: Command, spec: Omit<VerbSpec, "run">): Comma
   for (const o of spec.options ?? []) {
     const opt = new Option(o.flags, o.description);
     if (o.choices) opt.choices(o.choices);
+    if (o.suggest) Object.assign(opt, { suggestions: [...o.suggest] });
     if (o.parse) opt.argParser(o.parse);
     if (o.default !== undefined) opt.default(o.default);
     if (o.hidden) opt.hideHelp();

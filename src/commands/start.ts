@@ -14,7 +14,7 @@ import { Supervisor, clusterMarker, logTail, type ProgressEvent } from "../runti
 import { followFile } from "../runtime/logs.js";
 import { supervisorDeps } from "../observe/supervisor-deps.js";
 import { nodeEnv } from "../runtime/component-specs.js";
-import { allSubscriptions } from "../registry.js";
+import { allSubscriptions } from "../services/registry.js";
 import { cleanupStale } from "./stop.js";
 import { PlaygroundError, UsageError } from "../errors.js";
 import { c, sym } from "../ui/palette.js";

@@ -27,6 +27,8 @@ export interface OptionSpec {
   default?: unknown;
   /** the only values accepted (commander checks them; completion offers them) */
   choices?: readonly string[];
+  /** values completion offers when the verb checks them itself (case-insensitive step names, for example) */
+  suggest?: readonly string[];
   hidden?: boolean;
   required?: boolean;
 }

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PlaygroundError } from "../errors.js";
+import { workerFiles } from "../lib/worker-files.js";
 
 const require = createRequire(import.meta.url);
 
@@ -83,9 +84,7 @@ export function statePaths(root: string): StatePaths {
     clusterDir: path.join(root, "restate-nodes"),
     keysDir: path.join(root, "keys"),
     privateKey: path.join(root, "keys", "request-identity.pem"),
-    stepLog: path.join(root, "steps.ndjson"),
-    crashArm: path.join(root, "crash-arm.json"),
-    workerFailAtLoad: path.join(root, "worker-fail-at-load"),
+    ...workerFiles(root),
   };
 }
 

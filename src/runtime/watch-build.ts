@@ -84,15 +84,6 @@ export async function createWorkerBuilder(srcRoot: string, outRoot: string): Pro
     outfile: path.join(outRoot, "build-0", "worker.mjs"),
     write: false,
     logLevel: "silent",
-    plugins: [
-      {
-        // the registry names each pattern's CLI folder too; the worker never loads it, so it stays out of the bundle
-        name: "worker-only",
-        setup(b) {
-          b.onResolve({ filter: /^\.\/commands\// }, (args) => ({ path: args.path, external: true }));
-        },
-      },
-    ],
   });
   return {
     async build(): Promise<BuildResult> {

@@ -1,6 +1,6 @@
-// Every service the one worker serves: each registered pattern's worker folder and the playground's own services.
-import { internal, patterns } from "../registry.js";
+// Every service the one worker serves: each folder of the worker's registry, loaded.
+import { workerFolders } from "./registry.js";
 
-const workers = await Promise.all([...patterns, ...internal].map((p) => p.worker()));
+const workers = await Promise.all(workerFolders.map((w) => w.worker()));
 
 export const allServices = workers.flatMap((w) => w.services);

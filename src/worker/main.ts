@@ -1,7 +1,7 @@
 // The worker process: one HTTP/2 endpoint with every pattern. Started by the supervisor with the CLI's own Node.
 import { existsSync, readFileSync } from "node:fs";
 import { startEndpoint } from "../services/endpoint.js";
-import { statePaths } from "../runtime/paths.js";
+import { workerFiles } from "../lib/worker-files.js";
 
 const [major] = process.versions.node.split(".").map(Number);
 if ((major ?? 0) < 22) {
@@ -16,7 +16,7 @@ if (!key) {
   process.stderr.write("PATTERNS_IDENTITY_KEY is not set: the worker only serves signed requests\n");
   process.exit(1);
 }
-const paths = stateDir ? statePaths(stateDir) : undefined;
+const paths = stateDir ? workerFiles(stateDir) : undefined;
 // A test hook, armed by a file: a worker that fails at load (the supervisor's crash-loop test), or with "hold" in the
 // file one that waits at load until the file is gone (a start held half way, to interrupt it)
 while (paths && existsSync(paths.workerFailAtLoad)) {

@@ -3,8 +3,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { cliPath, repoRoot, runCli, eventually, ingress, patterns, stack, uniqueKey, startOwnStack, stopChecked, type OwnStack } from "../helpers.js";
-import { registry } from "../../src/patterns/registry.js";
-import { allTours } from "../../src/patterns/tours.js";
+import { registry } from "../../src/tours/registry.js";
+import { allTours } from "../../src/tours/tours.js";
 
 interface Listed {
   running: boolean;

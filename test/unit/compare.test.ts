@@ -16,7 +16,7 @@ import { comparisons, findComparison } from "../../src/compare/index.js";
 import { offerComparison, renderReport, sideBySide } from "../../src/commands/compare.js";
 import type { CompareReport } from "../../src/compare/run.js";
 import type { RunningStack } from "../../src/runtime/stack.js";
-import { findRecord } from "../../src/registry.js";
+import { findPatternEntry } from "../../src/registry.js";
 
 let t = Date.parse("2026-01-01T00:00:00Z");
 const e = (system: string, action: string, key: string, detail: Record<string, unknown> = {}): LedgerEntry => ({ system, action, key, detail, at: new Date((t += 10)).toISOString(), pid: 1 });
@@ -121,7 +121,7 @@ describe("stateful-actors verdict", () => {
 describe("the comparisons and their ledger", () => {
   it("the five comparisons, each of a registered pattern", () => {
     expect(comparisons.map((c) => c.pattern).sort()).toEqual(["message-queue", "payment-signals", "sagas", "stateful-actors", "user-feed"]);
-    expect(comparisons.filter((c) => !findRecord(c.pattern)).map((c) => c.pattern)).toEqual([]);
+    expect(comparisons.filter((c) => !findPatternEntry(c.pattern)).map((c) => c.pattern)).toEqual([]);
     expect(findComparison("durable-rpc")).toBeUndefined();
   });
 

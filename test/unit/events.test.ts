@@ -7,7 +7,7 @@ import { SOCIAL_MEDIA_POST } from "../../src/kafka/schema.js";
 import { buildPosts } from "../../src/commands/user-feed/run.js";
 import { outcomeOf } from "../../src/commands/lib/outcome.js";
 import { seedTimestamp } from "../../src/commands/package-tracker/run.js";
-import { patterns as registered } from "../../src/registry.js";
+import { patternEntries as registered } from "../../src/registry.js";
 
 const patterns = registered.filter((p) => p.category === "events");
 

@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli.js";
-import { registry } from "../../src/patterns/registry.js";
-import { allTours } from "../../src/patterns/tours.js";
+import { registry } from "../../src/tours/registry.js";
+import { allTours } from "../../src/tours/tours.js";
 import { actionChoices, commandLine, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
 import { listPatterns, renderList } from "../../src/commands/interactive/list.js";
 import { wrapAnsi, wrapTable } from "../../src/commands/interactive/format.js";

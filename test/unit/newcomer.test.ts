@@ -16,7 +16,7 @@ import { reserveRoute } from "../../src/services/durable-rpc/client-app.js";
 import { cliEnvText, CLI_ENV_MARKER } from "../../src/runtime/restate-cli-env.js";
 import { parseBooking } from "../../src/services/sagas/model.js";
 import { paymentExpiryMs } from "../../src/services/payment-state-machine/model.js";
-import { registry } from "../../src/patterns/registry.js";
+import { registry } from "../../src/tours/registry.js";
 
 describe("the state dir belongs to the project", () => {
   it("defaults to <project>/.patterns whatever the current folder; the flag and PATTERNS_STATE_DIR override", () => {

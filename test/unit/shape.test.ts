@@ -1,10 +1,11 @@
 // The code's one shape, checked: a pattern is two folders (src/services/<name>/, src/commands/<name>/) and one
-// registry entry (src/registry.ts); the registry's plain data agrees with what the folders really define; only the
+// registry entry (src/services/registry.ts; the CLI finds the CLI folder by its name); the registry's plain data agrees with what the folders really define; only the
 // observation layer writes SQL against Restate's tables; layers point one way.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { allServiceNames, allSubscriptions, internal, patterns } from "../../src/registry.js";
+import { patternEntries as patterns } from "../../src/registry.js";
+import { allServiceNames, allSubscriptions, playgroundWorkers, workerFolders } from "../../src/services/registry.js";
 import { produce } from "../../src/commands/produce.js";
 import { repoRoot } from "../helpers.js";
 
@@ -17,7 +18,7 @@ const files = (d: string): string[] =>
   });
 
 // folders beside the patterns' that are shared by several of them, or the playground's own (not patterns)
-const SHARED_SERVICES = ["lib", "simulations", ...internal.map((i) => i.name)];
+const SHARED_SERVICES = ["lib", "simulations", ...playgroundWorkers.map((i) => i.name)];
 const SHARED_COMMANDS = ["lib", "interactive", "timeline"];
 
 describe("a pattern is two folders and one registry entry", () => {
@@ -36,7 +37,7 @@ describe("a pattern is two folders and one registry entry", () => {
 
   it("the registry's service names are what the worker folders define, and its subscriptions point at served handlers", async () => {
     const served = new Map<string, string[]>();
-    for (const p of [...patterns, ...internal]) {
+    for (const p of workerFolders) {
       for (const s of (await p.worker()).services) served.set(s.name, Object.keys((s as unknown as { service?: object; object?: object; workflow?: object }).service ?? (s as { object?: object }).object ?? (s as { workflow?: object }).workflow ?? {}));
     }
     expect([...served.keys()].filter((n) => !allServiceNames.includes(n))).toEqual([]);
@@ -48,7 +49,7 @@ describe("a pattern is two folders and one registry entry", () => {
   it("each pattern's CLI folder gives its verbs and its scenario", async () => {
     const bad: string[] = [];
     for (const p of patterns) {
-      const cli = await p.cli();
+      const cli = p;
       if (typeof cli.demo !== "function") bad.push(`${p.name}: no demo`);
       if (!Array.isArray(cli.declarations) || cli.declarations.length === 0) bad.push(`${p.name}: no verbs`);
       // `produce` is the playground's own verb for any topic; patterns fed from Kafka name it too

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { buildTimeline } from "../../src/observe/model.js";
 import { buildLanes } from "../../src/observe/lanes.js";
 import type { BodyRun, InvocationRow, RunVerdict, Snapshot, Timeline, TimelineEntry } from "../../src/observe/types.js";
-import { appearsOnce, judgeClaims, lanesSerialAndParallel, noBodyRanTwice, ranAgain, replayed, sleptOnTimer, waitedOnAwakeable, type JournalClaim } from "../../src/patterns/claims.js";
+import { appearsOnce, judgeClaims, lanesSerialAndParallel, noBodyRanTwice, ranAgain, replayed, sleptOnTimer, waitedOnAwakeable, type JournalClaim } from "../../src/tours/claims.js";
 import { rollbackClaims } from "../../src/commands/sagas/tour.js";
 import { fanOutClaim } from "../../src/commands/fan-out/tour.js";
 

@@ -4,12 +4,12 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { eventually, invocations } from "../../observe/index.js";
-import { journalChecks, waitedOnAwakeable } from "../../patterns/claims.js";
+import { journalChecks, waitedOnAwakeable } from "../../tours/claims.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { durablePromise } from "../../services/durable-promises/client.js";
 import { resolvePromise, rejectPromise, type AwaitResult } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 
 const suffix = () => randomBytes(3).toString("hex");
 const cliPath = fileURLToPath(new URL("../../../bin/patterns.js", import.meta.url));

@@ -1,14 +1,14 @@
 // The durable-rpc scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique keys;
 // the checks come from Restate's records (src/observe), the worker's step log and the simulated-systems ledger.
 import * as clients from "@restatedev/restate-sdk-clients";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { ingressClient } from "../../runtime/ingress.js";
 import { PRODUCT } from "../../services/durable-rpc/api.js";
 import type { ProductService } from "../../services/durable-rpc/product.js";
 import { executions, randomSuffix } from "../lib/args.js";
 import { invocations } from "../../observe/index.js";
 import { reserve } from "./verbs.js";
-import { guarded, stateValue } from "../../patterns/scenario.js";
+import { guarded, stateValue } from "../../tours/scenario.js";
 
 async function durableRpc(ctx: DemoContext): Promise<DemoResult> {
   const { stack } = ctx;

@@ -12,9 +12,6 @@ import type { FanOutResult } from "../../services/fan-out/fan-out-worker.js";
 import { MAX_SUBTASKS, splitDescription } from "../../services/fan-out/logic.js";
 import { laneStats, parallelVerdict, type Lane, type LaneStats } from "./lanes.js";
 
-/** ctx.run steps of FanOutWorker a crash can be armed after */
-export const FANOUT_CRASH_STEPS = ["split task", "finish subtask"] as const;
-
 export type ChildRow = InvocationRow;
 
 export interface FanOutLane extends Lane {

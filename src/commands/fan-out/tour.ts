@@ -3,8 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { runFanOut } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { claim, journalChecks, runsNamed, type JournalClaim } from "../../patterns/claims.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { claim, journalChecks, runsNamed, type JournalClaim } from "../../tours/claims.js";
 
 /** The sentence about the parent's journal: one call per subtask, and each subtask finished once (its own journal). */
 export function fanOutClaim(parentId: string | undefined, subtasks: number): JournalClaim {

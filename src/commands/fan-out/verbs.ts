@@ -3,7 +3,8 @@ import { UsageError } from "../../errors.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { FAN_OUT_WORKER } from "../../services/fan-out/logic.js";
-import { fanOutBody, FANOUT_CRASH_STEPS, runFanOut, validateDescription, type FanOutRun } from "./run.js";
+import { steps as FANOUT_CRASH_STEPS } from "../../services/fan-out/steps.js";
+import { fanOutBody, runFanOut, validateDescription, type FanOutRun } from "./run.js";
 import { renderLanes } from "./lanes.js";
 import { verb, type Declaration, type VerbContext } from "../verb.js";
 
@@ -44,7 +45,7 @@ const fanout = verb({
   async run(ctx: VerbContext<{ chaos?: boolean; crashAfter?: string }>, description: string) {
     const o = ctx.opts;
     const parts = validateDescription(description);
-    if (o.crashAfter !== undefined && !(FANOUT_CRASH_STEPS as readonly string[]).includes(o.crashAfter))
+    if (o.crashAfter !== undefined && !FANOUT_CRASH_STEPS.includes(o.crashAfter))
       throw new UsageError(`--crash-after "${o.crashAfter}" is not a step of ${FAN_OUT_WORKER}`, `use one of: ${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(", ")}`);
     const stack = ctx.stack();
     const spin = ctx.spinner(`fanning out ${parts.length} subtasks…`);

@@ -1,6 +1,6 @@
 // `patterns list`: every pattern by category, with its verbs and whether its services are registered in Restate.
-import type { Category, PatternEntry } from "../../patterns/types.js";
-import { builtInTours, tourFor, type Tour } from "../../patterns/tours.js";
+import type { Category, PatternEntry } from "../../tours/types.js";
+import { builtInTours, tourFor, type Tour } from "../../tours/tours.js";
 import { findStack } from "../../runtime/stack.js";
 import { visibleLength } from "../../ui/output.js";
 import { terminalWidth, wrapAnsi, wrapTable } from "./format.js";

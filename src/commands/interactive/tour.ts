@@ -1,8 +1,8 @@
-// `patterns tour <pattern>` / `tour --all`: present a tour (src/patterns/tours.ts) to a person: the guarantee, each
+// `patterns tour <pattern>` / `tour --all`: present a tour (src/tours/tours.ts) to a person: the guarantee, each
 // step with a spinner, pauses where to look (skipped with --yes or without a terminal), the journal of the key
 // invocation, and the checks.
 import type { RunningStack } from "../../runtime/stack.js";
-import { runTour, type Tour, type TourReport } from "../../patterns/tours.js";
+import { runTour, type Tour, type TourReport } from "../../tours/tours.js";
 import { humanDuration, note, out, shortId, table } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";

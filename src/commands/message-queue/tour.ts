@@ -1,12 +1,12 @@
 // The message-queue scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique keys;
 // the checks come from Restate's records (src/observe), the worker's step log and the simulated-systems ledger.
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { ASYNC_TASK_WORKER } from "../../services/message-queue/api.js";
 import { executions, randomSuffix } from "../lib/args.js";
 import { invocations } from "../../observe/index.js";
 import { listTasks, submitTask, taskResult } from "./verbs.js";
-import { crashArmedAt, guarded } from "../../patterns/scenario.js";
-import { appearsOnce, journalChecks } from "../../patterns/claims.js";
+import { crashArmedAt, guarded } from "../../tours/scenario.js";
+import { appearsOnce, journalChecks } from "../../tours/claims.js";
 
 const QUEUE_DELAY_MS = 4000;
 

@@ -1,11 +1,11 @@
 // The package-tracker scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique
 // keys; the checks come from Restate's records (src/observe), object state and the simulated-systems ledger.
 import { randomBytes } from "node:crypto";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { sendToSink } from "../lib/records.js";
 import { completedOrLatest } from "../../observe/index.js";
 import { registerTracked, showTracked, TRACKERS } from "./run.js";
-import { journalChecks, notRetried } from "../../patterns/claims.js";
+import { journalChecks, notRetried } from "../../tours/claims.js";
 
 function runId(): string {
   return randomBytes(3).toString("hex");

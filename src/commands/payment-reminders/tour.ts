@@ -8,8 +8,8 @@ import { MAX_REMINDERS } from "../../services/payment-reminders/logic.js";
 import { ON_PAYMENT_FAILURE, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
 import { invoiceHistory, makeEvent, readTrackerState, sendFailure, sendSuccess, waitSettled } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { claim, journalChecks } from "../../patterns/claims.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { claim, journalChecks } from "../../tours/claims.js";
 
 const suffix = () => randomBytes(3).toString("hex");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,13 +1,13 @@
 // The payment-signals scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique keys;
 // the checks come from Restate's records (src/observe), the worker's step log and the simulated-systems ledger.
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { CARD_DECLINED, CARD_OK } from "../../services/payment-signals/api.js";
 import { executions, randomSuffix } from "../lib/args.js";
 import { paySignals, type PaySignalsResult } from "./verbs.js";
-import { guarded, row } from "../../patterns/scenario.js";
-import { claim, journalChecks, runsNamed, waitedOnAwakeable, type JournalClaim } from "../../patterns/claims.js";
+import { guarded, row } from "../../tours/scenario.js";
+import { claim, journalChecks, runsNamed, waitedOnAwakeable, type JournalClaim } from "../../tours/claims.js";
 
 const PROVIDER = "payment-provider";
 

@@ -5,7 +5,7 @@ import { scaleDuration } from "../../runtime/config.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_MIN_MS, PAYMENT_EXPIRY_NOMINAL_MS, newPaymentModel, paymentExpiryMs, type MakePaymentInput, paymentMessages, paymentStep, type PaymentModel, type PaymentOp, type PaymentRequest, type PaymentStatus } from "../../services/payment-state-machine/model.js";
 import type { PaymentView } from "../../services/payment-state-machine/payments.js";
-import { check, type Check } from "../../patterns/types.js";
+import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import type { RawCall } from "../lib/curl.js";

@@ -5,8 +5,8 @@ import type { RunningStack } from "../../runtime/stack.js";
 import { paymentMessages, INITIAL_BALANCE_CENTS } from "../../services/payment-state-machine/model.js";
 import { accountSettled, balanceOf, paymentStorm, paymentView } from "./run.js";
 import { callOk, path, suffix } from "../lib/calls.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { claim, journalChecks } from "../../patterns/claims.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { claim, journalChecks } from "../../tours/claims.js";
 
 async function settledMessage(stack: RunningStack, id: string, op: "makePayment" | "cancelPayment", body?: unknown): Promise<string> {
   return (await callOk<string>(stack, path("payments", id, op), body, `${op} of ${id}`)).body;

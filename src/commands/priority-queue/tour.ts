@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { eventually, invocation } from "../../observe/index.js";
 import { DEFAULT_MAX_IN_FLIGHT } from "../../services/priority-queue/logic.js";
 import { addItems, configureQueue, peakConcurrency, queueRuns, queueStatus, waitDrained } from "./run.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { journalChecks, waitedOnAwakeable } from "../../patterns/claims.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { journalChecks, waitedOnAwakeable } from "../../tours/claims.js";
 
 const suffix = () => randomBytes(3).toString("hex");
 

@@ -5,8 +5,8 @@ import { ingressFetch } from "../../runtime/ingress.js";
 import { RL_SYSTEM } from "../../services/rate-limiter/names.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { limiterState, runTasks, setRate } from "./run.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { journalChecks, sleptOnTimer } from "../../patterns/claims.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { journalChecks, sleptOnTimer } from "../../tours/claims.js";
 
 const suffix = () => randomBytes(3).toString("hex");
 

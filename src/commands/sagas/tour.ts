@@ -4,9 +4,9 @@ import type { LedgerEntry } from "../../services/lib/simulated.js";
 import { SAGA_COMPENSATION_STEPS, SAGA_RUN_STEPS, SAGA_SYSTEMS, expectedCompensations, type SagaStep } from "../../services/sagas/model.js";
 import { bookTrip, type BookResult } from "./run.js";
 import { suffix } from "../lib/calls.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { appearsOnce, journalChecks, ranAfterRestart, type JournalClaim } from "../../patterns/claims.js";
-import { crashArmedAt } from "../../patterns/scenario.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { appearsOnce, journalChecks, ranAfterRestart, type JournalClaim } from "../../tours/claims.js";
+import { crashArmedAt } from "../../tours/scenario.js";
 
 const COMPENSATION_OF: Record<string, { system: string; action: string }> = {
   [SAGA_RUN_STEPS.refund]: { system: SAGA_SYSTEMS.payments, action: "refund" },

@@ -6,7 +6,7 @@ import { armCrash } from "../../runtime/crash.js";
 import { scaleDuration } from "../../runtime/config.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, keysOverlap, replayMachine, SEED_STORM, serialPerKey, type Interval, type MachineAction, type MachineStatus } from "../../services/stateful-actors/model.js";
-import { check, type Check } from "../../patterns/types.js";
+import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import type { RawCall } from "../lib/curl.js";

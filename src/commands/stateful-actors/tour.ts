@@ -2,8 +2,8 @@
 // keys; the checks come from Restate's records (src/observe), the journal's verdicts, the storm's lanes and the ledger.
 import { machineAction, machineStorm } from "./run.js";
 import { suffix } from "../lib/calls.js";
-import { check, type DemoContext, type DemoResult } from "../../patterns/types.js";
-import { journalChecks, lanesSerialAndParallel, replayed } from "../../patterns/claims.js";
+import { check, type DemoContext, type DemoResult } from "../../tours/types.js";
+import { journalChecks, lanesSerialAndParallel, replayed } from "../../tours/claims.js";
 import { invocations } from "../../observe/index.js";
 import { buildLanes } from "../../observe/lanes.js";
 import { MACHINE_RUN_STEPS } from "../../services/stateful-actors/model.js";

@@ -1,15 +1,15 @@
 // The sync-to-async scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique keys;
 // the checks come from Restate's records (src/observe), the worker's step log and the simulated-systems ledger.
 import * as clients from "@restatedev/restate-sdk-clients";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { ingressClient } from "../../runtime/ingress.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DATA_UPLOADER, type EmailResult } from "../../services/sync-to-async/api.js";
 import { executions, randomSuffix } from "../lib/args.js";
 import { invocations, workflowPromise } from "../../observe/index.js";
 import { DEFAULT_EMAIL, upload } from "./verbs.js";
-import { crashArmedAt, guarded } from "../../patterns/scenario.js";
-import { appearsOnce, journalChecks, ranAfterRestart, waitedOnPromise, type JournalClaim } from "../../patterns/claims.js";
+import { crashArmedAt, guarded } from "../../tours/scenario.js";
+import { appearsOnce, journalChecks, ranAfterRestart, waitedOnPromise, type JournalClaim } from "../../tours/claims.js";
 
 async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
   const { stack } = ctx;

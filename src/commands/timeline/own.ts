@@ -2,13 +2,13 @@
 // list leave them out unless asked for (`--all`, or `--service` naming one). They are the automated runs (bench,
 // chaos) and the status reads the CLI makes while a verb waits. The demos of the `system` record (the crash demo
 // playground/recovery, the lanes and versioning helpers) stay visible: a person starts them to look at them.
-import { internal } from "../../registry.js";
+import { playgroundWorkers } from "../../services/registry.js";
 import type { InvocationRow } from "../../observe/index.js";
 
 export const AUTOMATED_RECORDS = ["bench", "chaos"];
 export const STATUS_READ_HANDLERS = ["getStatus", "GetStatus", "ping"];
 
-export const automatedServices: readonly string[] = internal.filter((r) => AUTOMATED_RECORDS.includes(r.name)).flatMap((r) => r.services);
+export const automatedServices: readonly string[] = playgroundWorkers.filter((r) => AUTOMATED_RECORDS.includes(r.name)).flatMap((r) => r.services);
 
 /** The SQL filter that leaves the playground's own invocations out; what --service/--handler name stays in. */
 export function playgroundOwnFilter(explicitService?: string, explicitHandler?: string): { notServices: string[]; notHandlers: string[] } {

@@ -3,12 +3,12 @@
 import { randomBytes } from "node:crypto";
 import type { RunningStack } from "../../runtime/stack.js";
 import { readLedger } from "../../services/lib/simulated.js";
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { POSTS_SINK, POSTS_TOPIC, readFeed } from "./run.js";
 import { sendToSink, type SentRecord } from "../lib/records.js";
 import { completedOrLatest, countInvocationsByKey, journal, type InvocationRow } from "../../observe/index.js";
 import type { SocialMediaPost } from "../../services/user-feed/user-feed.js";
-import { appearsOnce, claim, journalChecks, runsNamed } from "../../patterns/claims.js";
+import { appearsOnce, claim, journalChecks, runsNamed } from "../../tours/claims.js";
 
 function runId(): string {
   return randomBytes(3).toString("hex");

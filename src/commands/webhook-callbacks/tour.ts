@@ -1,13 +1,13 @@
 // The webhook-callbacks scenario (its demo and tour): run for real through the same runners as the verbs, with run-unique keys;
 // the checks come from Restate's records (src/observe), the worker's step log and the simulated-systems ledger.
-import { check, type Check, type DemoContext, type DemoResult } from "../../patterns/types.js";
+import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { WEBHOOK_ROUTER } from "../../services/webhook-callbacks/api.js";
 import { invoiceEvent } from "../../services/simulations/stripe.js";
 import { PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
 import { randomSuffix } from "../lib/args.js";
 import { eventually, invocations } from "../../observe/index.js";
 import { SEED_CUSTOMER, sendWebhook, trackerMissing } from "./verbs.js";
-import { guarded, stateValue } from "../../patterns/scenario.js";
+import { guarded, stateValue } from "../../tours/scenario.js";
 
 async function webhookCallbacks(ctx: DemoContext): Promise<DemoResult> {
   const { stack } = ctx;

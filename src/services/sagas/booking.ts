@@ -7,7 +7,7 @@
 import * as restate from "@restatedev/restate-sdk";
 import { simLog } from "../lib/simulated.js";
 import { effect, effectCount, validated } from "../simulations/effects.js";
-import { SAGA_RUN_STEPS, SAGA_SYSTEMS as SYSTEMS, chaosPlan, parseBooking, parseCar, parseFlight, type PaymentInfo, type SagaLogEntry, type SagaSimulation, type SagaStep, type TripStatus, type TripView } from "./model.js";
+import { SAGA_RUN_STEPS, SAGA_SYSTEMS as SYSTEMS, chaosPlan, parseBooking, parseCar, parseFlight, type PaymentInfo, type SagaLogEntry, type SagaRunStep, type SagaSimulation, type SagaStep, type TripStatus, type TripView } from "./model.js";
 import { goRun } from "../seed-aliases/booking.js";
 
 /** Failure injection for one reservation, passed by the workflow. */
@@ -101,7 +101,7 @@ export const flightsApi = bookingApi(SYSTEMS.flights, "Flight", flightRefusal);
 export const carRentalsApi = bookingApi(SYSTEMS.cars, "Car", carRefusal);
 
 /** A two-phase booking system (flights, car rentals): reserve, then confirm or cancel. Idempotent by booking id. */
-function bookingService<N extends string>(name: N, noun: string, steps: { reserve: string; confirm: string; cancel: string }, parse: (v: unknown) => Record<string, string>, api: ReturnType<typeof bookingApi>) {
+function bookingService<N extends string>(name: N, noun: string, steps: { reserve: SagaRunStep; confirm: SagaRunStep; cancel: SagaRunStep }, parse: (v: unknown) => Record<string, string>, api: ReturnType<typeof bookingApi>) {
   return restate.service({
     name,
     description: `Simulated ${noun} reservations for the saga (reserve → confirm or cancel)`,

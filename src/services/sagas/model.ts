@@ -16,6 +16,7 @@ export const SAGA_RUN_STEPS = {
   charge: "Charge payment",
   refund: "Refund payment",
 } as const;
+export type SagaRunStep = (typeof SAGA_RUN_STEPS)[keyof typeof SAGA_RUN_STEPS];
 /** The compensation steps, newest first as a full rollback runs them. */
 export const SAGA_COMPENSATION_STEPS: string[] = [SAGA_RUN_STEPS.refund, SAGA_RUN_STEPS.cancelCar, SAGA_RUN_STEPS.cancelFlight];
 

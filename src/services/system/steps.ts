@@ -17,3 +17,6 @@ export interface VersionResult {
   steps: string[];
   finishedBy: number;
 }
+
+/** Every name the playground's own handlers give ctx.run: where `kill-worker --at-step` can arm a crash. */
+export const steps: readonly string[] = [RECOVERY_STEPS.first, RECOVERY_STEPS.second, "hold the key", "read worker clock", VERSION_STEPS.fraud, VERSION_STEPS.reserve, VERSION_STEPS.ship];

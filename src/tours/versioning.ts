@@ -155,26 +155,26 @@ async function demo(ctx: DemoContext): Promise<DemoResult> {
   }
 }
 
-export const patterns: PatternEntry[] = [
-  {
-    name: "versioning",
-    title: "Versioning: immutable deployments",
-    category: "custom",
-    summary: "the code changes while an invocation is in flight: new calls run the new deployment, the old one finishes on its own; swapped in place, the journal no longer matches",
-    guarantee:
-      "Restate pins every invocation to the deployment its first attempt ran on and sends every retry and every replay " +
-      "there. New code is registered as a new deployment (a new URI); new invocations go to it, and the old deployment " +
-      "keeps serving the invocations pinned to it until they finish, so a journal is only ever replayed by the code that " +
-      "wrote it. Changing the code behind a registered URI breaks that: the replay takes other paths than the journal " +
-      "records, and Restate stops the invocation with a journal mismatch (570) instead of guessing.",
-    services: [VERSION_SERVICE],
-    verbs: ["start --watch", "status", "doctor"],
-    demo,
-    tour: {
-      look: [
-        "`npx patterns status` lists the deployments: which one is current, what still runs on the older ones",
-        "`npx patterns start --watch`: save a pattern's file and watch a new deployment take over while the old one drains",
-      ],
-    },
+/** Not a pattern of its own: a tour that joins the registry's entries (after them) for `list`, the menu and `tour`. */
+export const versioningTour: PatternEntry = {
+  name: "versioning",
+  title: "Versioning: immutable deployments",
+  category: "custom",
+  summary: "the code changes while an invocation is in flight: new calls run the new deployment, the old one finishes on its own; swapped in place, the journal no longer matches",
+  guarantee:
+    "Restate pins every invocation to the deployment its first attempt ran on and sends every retry and every replay " +
+    "there. New code is registered as a new deployment (a new URI); new invocations go to it, and the old deployment " +
+    "keeps serving the invocations pinned to it until they finish, so a journal is only ever replayed by the code that " +
+    "wrote it. Changing the code behind a registered URI breaks that: the replay takes other paths than the journal " +
+    "records, and Restate stops the invocation with a journal mismatch (570) instead of guessing.",
+  subscriptions: [],
+  services: [VERSION_SERVICE],
+  verbs: ["start --watch", "status", "doctor"],
+  demo,
+  tour: {
+    look: [
+      "`npx patterns status` lists the deployments: which one is current, what still runs on the older ones",
+      "`npx patterns start --watch`: save a pattern's file and watch a new deployment take over while the old one drains",
+    ],
   },
-];
+};

@@ -22,7 +22,7 @@ function code(s: string): string {
 }
 
 export function renderPatternTable(entries: PatternEntry[]): string {
-  const lines = [`<!-- generated from src/registry.ts by \`npx patterns readme --write\`; edit the registry, not this table -->`];
+  const lines = [`<!-- generated from the patterns' src/commands/<name>/index.ts by \`npx patterns readme --write\`; edit those, not this table -->`];
   if (entries.length === 0) {
     lines.push("", "_No pattern is registered yet._");
   } else {
