@@ -1,8 +1,9 @@
 // The restate CLI (`npx restate …`) reads a `.env` file in its current folder or a parent folder. While the
 // project's own stack runs, the supervisor keeps one in the project folder that points it at the playground's admin
-// port, so the seeds' `restate kv get …` / `restate inv list` reach it whatever port it runs on. restatectl reads the
-// same `.env` and takes RESTATECTL_ADDRESS from it: the playground's fabric port (node 1's in a cluster), so
-// `npx restatectl status` shows this playground and not whatever listens on its default, localhost:5122.
+// port, so the seeds' `restate kv get …` / `restate inv list` reach it whatever port it runs on. restatectl cannot be
+// pointed the same way: it loads `.env` only after it has parsed its options (RESTATECTL_ADDRESS from `.env` is never
+// seen; checked with restatectl 1.7.12 -vvv), so on a fabric port other than its default 5122 the start prints the
+// command to use instead of letting it silently show another stack's node.
 // A `.env` that is not ours is never touched.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -16,13 +17,18 @@ export function cliEnvPath(root = projectRoot): string {
 }
 
 /** The file's text for these ports. Pure. */
-export function cliEnvText(ports: Pick<Ports, "admin" | "fabric">): string {
-  return [
-    `${CLI_ENV_MARKER} for the restate CLIs (npx restate …, npx restatectl …); \`npx patterns stop\` removes it`,
-    `RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin}`,
-    `RESTATECTL_ADDRESS=http://127.0.0.1:${ports.fabric}`,
-    "",
-  ].join("\n");
+export function cliEnvText(ports: Pick<Ports, "admin">): string {
+  return [`${CLI_ENV_MARKER} for the restate CLI (npx restate …); \`npx patterns stop\` removes it`, `RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin}`, ""].join("\n");
+}
+
+/** restatectl's own default address: the fabric port of a playground on default ports. */
+export const RESTATECTL_DEFAULT_PORT = 5122;
+
+/** How to point restatectl at this playground, when its default address is not the playground's fabric port. Pure. */
+export function restatectlNote(fabricPort: number): string | undefined {
+  if (fabricPort === RESTATECTL_DEFAULT_PORT) return undefined;
+  const url = `http://127.0.0.1:${fabricPort}`;
+  return `restatectl does not follow the fabric port ${fabricPort} (it reads .env only after its options): \`npx restatectl -s ${url} status\`, or export RESTATECTL_ADDRESS=${url}`;
 }
 
 function ours(file: string): boolean {
@@ -41,7 +47,7 @@ export function writeCliEnv(stateDir: string, ports: Ports): string | undefined 
   if (path.resolve(stateDir) !== defaultStateDir) return undefined;
   const file = cliEnvPath();
   if (existsSync(file) && !ours(file)) {
-    return `${file} exists and is not the playground's: for the restate CLIs run \`RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin} npx restate …\` and \`RESTATECTL_ADDRESS=http://127.0.0.1:${ports.fabric} npx restatectl …\``;
+    return `${file} exists and is not the playground's: for the restate CLI run \`RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin} npx restate …\``;
   }
   try {
     writeFileSync(file, cliEnvText(ports));

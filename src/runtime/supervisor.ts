@@ -19,7 +19,7 @@ import { ensureIdentityKey } from "./keys.js";
 import { statePaths, type StatePaths } from "./paths.js";
 import { isPortFree } from "./ports.js";
 import { ProcessGroup, sleep, StartError, terminateProc, waitReady, type ChildName } from "./process-group.js";
-import { removeCliEnv, writeCliEnv } from "./restate-cli-env.js";
+import { removeCliEnv, restatectlNote, writeCliEnv } from "./restate-cli-env.js";
 import { Restarts, type KillRequest } from "./restarts.js";
 import { liveNode, removeState, writeState, type ComponentName, type ComponentState, type NodeState, type StackState, type WatchState } from "./state.js";
 import { childOf, nodeOf, type ProgressEvent, type SupervisorContext, type SupervisorDeps } from "./supervisor-context.js";
@@ -110,8 +110,7 @@ export class Supervisor implements SupervisorContext, Controlled {
       const wired = step(Promise.all([registered, broker]).then(() => this.wireKafka()));
       const leaders = step(restate.then(() => (this.nodes.length > 1 ? this.timed("cluster", () => this.waitForLeaders()) : undefined)));
       await Promise.all([restate, broker, worker, clientApp, registered, wired, leaders]);
-      const cliNote = writeCliEnv(this.config.stateDir, this.config.ports);
-      if (cliNote) this.state.notes.push(cliNote);
+      for (const note of [writeCliEnv(this.config.stateDir, this.config.ports), restatectlNote(this.config.ports.fabric)]) if (note) this.state.notes.push(note);
       if (this.config.watch) await this.timed("watch", async () => void (await this.startWatching(this.config.watch!.srcRoot)));
       this.state.readyAt = new Date().toISOString();
       this.save();
