@@ -29,6 +29,8 @@ export const SUBSCRIPTION_OPTIONS: Record<string, string> = {
 interface WiringRecord {
   port: number;
   subscriptions: string[];
+  /** restate-server nodes of the stack that wired them (one node and a cluster keep separate Restate data) */
+  nodes?: number;
 }
 
 const OURS = `kafka://${KAFKA_CLUSTER}/`;
@@ -64,7 +66,13 @@ export class KafkaWiring {
     const same = !!wiring && wiring.port === config.ports.broker && existing.length > 0 && existing.every((id) => wiring.subscriptions.includes(id));
     if (same) return { fresh: false };
     if (!hasData(paths.brokerData)) return { fresh: true };
-    const why = existing.length === 0 ? "Restate's data has no subscriptions of this broker (a new or wiped Restate, or a switch between one node and a cluster)" : "the broker's data does not belong to the current subscriptions";
+    const nodes = config.nodes ?? 1;
+    const switched = wiring && (wiring.nodes ?? 1) !== nodes;
+    const why = switched
+      ? `a switch from ${(wiring.nodes ?? 1) === 1 ? "one node" : `a ${wiring.nodes}-node cluster`} to ${nodes === 1 ? "one node" : `a ${nodes}-node cluster`} (each keeps its own Restate data, with its own subscriptions)`
+      : existing.length === 0
+        ? "Restate's data has no subscriptions of this broker (a new or wiped Restate)"
+        : "the broker's data does not belong to the current subscriptions";
     this.ctx.log(`${why}: starting it over empty`);
     await this.resetBroker();
     return { fresh: true, emptied: `the embedded broker's topics were emptied: ${why}; records produced before this start are gone` };
@@ -116,7 +124,7 @@ export class KafkaWiring {
     state.subscriptions = [...keep, ...created].map((s) => ({ id: s.id, source: s.source, sink: s.sink }));
     this.ctx.save();
     if (config.kafka.kind === "embedded") {
-      const wiring: WiringRecord = { port: config.ports.broker, subscriptions: state.subscriptions.map((s) => s.id) };
+      const wiring: WiringRecord = { port: config.ports.broker, subscriptions: state.subscriptions.map((s) => s.id), nodes: config.nodes ?? 1 };
       writeFileSync(`${this.wiringFile}.tmp`, JSON.stringify(wiring));
       renameSync(`${this.wiringFile}.tmp`, this.wiringFile);
     }
