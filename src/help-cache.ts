@@ -8,8 +8,8 @@ import type { Declaration } from "./commands/verb.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cacheFile = path.join(here, "help-cache.json");
-/** rewritten by every build (tsc emits every file) */
-const buildMarker = path.join(here, "cli.js");
+/** rewritten by every build that changes anything (the build is incremental: unchanged files keep their dates) */
+const buildMarkers = [path.join(here, ".tsbuildinfo"), path.join(here, "cli.js")];
 
 interface HelpCache {
   build: number;
@@ -17,11 +17,14 @@ interface HelpCache {
 }
 
 function buildStamp(): number | undefined {
-  try {
-    return statSync(buildMarker).mtimeMs;
-  } catch {
-    return undefined;
+  for (const marker of buildMarkers) {
+    try {
+      return statSync(marker).mtimeMs;
+    } catch {
+      /* the next one */
+    }
   }
+  return undefined;
 }
 
 /** The cached declarations of this build, or undefined (none yet, or made from an older build). */

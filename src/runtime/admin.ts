@@ -108,6 +108,11 @@ export class AdminClient {
     return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/cancel`);
   }
 
+  /** Run a paused invocation again, or retry a backing-off one now instead of after its backoff. */
+  resumeInvocation(id: string): Promise<void> {
+    return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/resume`);
+  }
+
   killInvocation(id: string): Promise<void> {
     return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/kill`);
   }

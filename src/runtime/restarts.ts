@@ -88,6 +88,7 @@ export class Restarts {
       child.downSince = undefined;
       this.ctx.save();
       this.ctx.log(`${name} is back (pid ${comp.pid})`);
+      if (name === "worker") void this.retryNow(comp.port);
       this.armStable(name, child);
       for (const w of child.waiters.splice(0)) w();
     } catch (e) {
@@ -97,6 +98,21 @@ export class Restarts {
       if (!this.ctx.stopping) this.failed(name, errorMessage(e));
     } finally {
       this.attempting.delete(name);
+    }
+  }
+
+  /**
+   * The worker is back: the invocations that failed to reach it wait out Restate's retry backoff (up to a second);
+   * resuming them makes Restate retry them now. Only those whose last failure was a call to this worker's address.
+   */
+  private async retryNow(port: number): Promise<void> {
+    const admin = this.ctx.liveAdmin();
+    try {
+      const waiting = (await this.ctx.deps.backingOff(admin)).filter((i) => i.lastFailure?.includes(`127.0.0.1:${port}`));
+      await Promise.all(waiting.map((i) => admin.resumeInvocation(i.id).catch(() => undefined)));
+      if (waiting.length) this.ctx.log(`retried ${waiting.length} invocation${waiting.length === 1 ? "" : "s"} that had failed on the worker, without waiting out their backoff`);
+    } catch (e) {
+      this.ctx.log(`could not retry the invocations waiting for the worker: ${errorMessage(e)}`);
     }
   }
 

@@ -12,6 +12,8 @@ import type { ComponentState, NodeState, StackState } from "./state.js";
 export interface SupervisorDeps {
   /** per deployment id, how many invocations pinned to it have not completed (deployments with none are absent) */
   pinnedCounts(admin: AdminClient, retryForMs?: number): Promise<Map<string, number>>;
+  /** the invocations waiting out a retry backoff, with the failure that put them there */
+  backingOff(admin: AdminClient): Promise<{ id: string; lastFailure?: string }[]>;
 }
 
 export type ProgressEvent =
