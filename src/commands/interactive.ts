@@ -150,7 +150,10 @@ export const invocations = verb<{ status?: string; service?: string; key?: strin
   notes: (r) =>
     r.invocations.length === 0
       ? [c.dim("no invocation matches")]
-      : [c.dim(`${r.invocations.length} shown; ${c.cmd("npx patterns cancel <id>")} / ${c.cmd("npx patterns kill <id>")} accept the short ids`)],
+      : [
+          c.dim(`${r.invocations.length} shown; ${c.cmd("npx patterns cancel <id>")} / ${c.cmd("npx patterns kill <id>")} accept the short ids`),
+          ...(r.invocations[0]?.uiUrl ? [c.dim(`each in the Restate UI (--json: uiUrl), e.g. ${r.invocations[0].uiUrl}`)] : []),
+        ],
 });
 
 function invocationAction(action: Action) {

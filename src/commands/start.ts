@@ -38,6 +38,7 @@ interface StartOptions {
   nodes?: string;
   watch?: boolean;
   watchSrc?: string;
+  alwaysReplay?: boolean;
 }
 
 /** The source folder `start --watch` watches: the project's src/ unless --watch-src names a copy laid out like it. */
@@ -75,6 +76,7 @@ export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfi
   }
   const srcRoot = watchSrcRoot(o);
   if (srcRoot) config.watch = { srcRoot };
+  if (o.alwaysReplay) config.alwaysReplay = true;
   return config;
 }
 
@@ -428,6 +430,7 @@ export const start = verb<StartOptions, StartReport>({
     { flags: "--nodes <n>", description: "run a Restate cluster of n restate-server nodes (1 to 5; node k uses each of node 1's ingress, admin and fabric ports + k-1)" },
     { flags: "--watch", description: "stay attached and watch src/services: each saved change is rebuilt (esbuild) and served by a new deployment; Ctrl+C stops watching" },
     { flags: "--watch-src <dir>", description: "with --watch: the source folder to watch and build, laid out like the project's src/ (default: the project's)" },
+    { flags: "--always-replay", description: "suspend at every await (restate-server's inactivity timeout 0, as Restate's test harness does): every step after one runs after a replay, so non-determinism shows at once" },
     ...Object.entries(PORT_FLAGS).map(([key, flag]) => ({ flags: `${flag} <port>`, description: `port for ${key}` })),
     { flags: `${IGNORED_PORT_FLAG} <port>`, description: "ignored: the embedded broker has no HTTP API any more", hidden: true },
   ],
@@ -444,7 +447,7 @@ export const start = verb<StartOptions, StartReport>({
   },
   // the summary is for the person at the terminal: stderr; stdout carries only --json's document
   render: () => [],
-  notes: (r) => {
+  notes: (r, ctx) => {
     if (!r.alreadyRunning) return [...summary(r), c.dim(readyIn(r.startMs))];
     const lines = [`${sym.ok} the playground is already running (supervisor pid ${r.supervisorPid}); ${c.cmd("npx patterns status")} shows it`];
     if (r.portsNotApplied.length > 0) {
@@ -459,6 +462,7 @@ export const start = verb<StartOptions, StartReport>({
       lines.push(`${sym.warn} it runs as ${size(n.running)}; --nodes ${n.requested} was not applied`);
       lines.push(c.dim(`  to run ${size(n.requested)}: ${c.cmd("npx patterns stop")}, then ${c.cmd(`npx patterns start --nodes ${n.requested}`)} (switching empties the Kafka topics)`));
     }
+    if (!!ctx.opts.alwaysReplay !== !!r.alwaysReplay) lines.push(`${sym.warn} it runs with always replay ${r.alwaysReplay ? "on" : "off"}; to change that: ${c.cmd("npx patterns stop")}, then start again`);
     return lines;
   },
 });

@@ -56,6 +56,8 @@ export interface StatusReport {
   deployments?: DeploymentStatus[];
   /** set while `start --watch` watches the sources */
   watch?: WatchState;
+  /** started with --always-replay */
+  alwaysReplay?: boolean;
 }
 
 export interface DeploymentStatus extends Omit<DeploymentState, "phase"> {
@@ -205,6 +207,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     ...(cluster ? { cluster } : {}),
     ...(deployments ? { deployments } : {}),
     ...(state.watch ? { watch: state.watch } : {}),
+    alwaysReplay: !!state.alwaysReplay,
   };
 }
 
@@ -269,7 +272,8 @@ export function renderStatus(r: StatusReport): string[] {
   lines.push("", `services       ${r.services.length ? r.services.join(", ") : c.dim("none registered")}`);
   lines.push(`subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`);
   if (r.brokerLogBytes !== undefined) lines.push(`broker log     ${humanBytes(r.brokerLogBytes)} on disk ${c.dim("(per partition: npx patterns topics)")}`);
-  lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}`);
+  lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}   UI ${r.adminUrl}/ui/`);
+  if (r.alwaysReplay) lines.push(`always replay  ${c.warn("on")}: every await suspends; each step after it runs after a replay of the journal (start --always-replay)`);
   if (r.deployments) lines.push(...renderDeployments(r.deployments, r.watch));
   if (r.cluster) lines.push(...renderCluster(r.cluster));
   return lines;

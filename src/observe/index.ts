@@ -4,6 +4,7 @@
 import { PlaygroundError, UsageError } from "../errors.js";
 import type { AdminClient } from "../runtime/admin.js";
 import {
+  completedWithJournalSql,
   countInvocationsSql,
   invocationPartitionKeysSql,
   invocationsSql,
@@ -61,6 +62,11 @@ export function invocations(admin: AdminClient, q: InvocationQuery): Promise<Inv
 
 export async function invocation(admin: AdminClient, id: string): Promise<InvocationRow | undefined> {
   return (await invocations(admin, { ids: [id], limit: 1 }))[0];
+}
+
+/** The newest completed, successful invocations of these services that still have their journal (not restarts). */
+export function completedWithJournal(admin: AdminClient, services: string[], limit: number): Promise<InvocationRow[]> {
+  return query<InvocationRow>(admin, completedWithJournalSql(services, limit, ["restart_as_new"]));
 }
 
 /** The partition key (decimal string) and status of each invocation. */

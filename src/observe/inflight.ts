@@ -227,6 +227,8 @@ export interface InterruptedReport {
   stepsReplayed: string[];
   /** ctx.run bodies that ran again after the kill (cut off before their result was journaled) */
   bodiesRunAgain: string[];
+  /** its page in the Restate UI */
+  uiUrl?: string;
 }
 
 export interface KillTally {
@@ -268,6 +270,7 @@ export function reportInterrupted(before: Timeline[], after: Map<string, Timelin
       attemptsAfterKill: attemptsAfter(t, killedAtMs).length,
       stepsReplayed: replayedAfter(t, killedAtMs),
       bodiesRunAgain: ranAgainAfter(t, killedAtMs),
+      ...(t.invocation.uiUrl ? { uiUrl: t.invocation.uiUrl } : {}),
     };
   });
 }

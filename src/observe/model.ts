@@ -16,6 +16,7 @@ import type {
   TimelineEntry,
   TimelineMarker,
 } from "./types.js";
+import { judgeCopiedRuns, restartInfo } from "./restarts.js";
 
 /** Clock slack between the worker's and the server's timestamps (same machine, different processes). */
 const CLOCK_SLACK_MS = 50;
@@ -57,6 +58,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
     const prevWorkerDied = snap.components.some((x) => x.component === "worker" && x.kind === "exit" && x.pid === prev.pid && between(x.at));
     const interruptedBody = bodyRuns.some((b) => b.attempt === prev.n && b.outcome === "interrupted");
     if (prevWorkerDied || restateExits.some((x) => between(x.at)) || (cur.pid !== prev.pid && interruptedBody)) cur.cause = "crash-restart";
+    else if (events.some((e) => e.event_type === "Paused" && between(e.appended_at))) cur.cause = "resume";
     else if (events.some((e) => e.event_type === "TransientError" && between(e.appended_at)) || bodyRuns.some((b) => b.attempt === prev.n && b.outcome === "error")) cur.cause = "retry";
     else cur.cause = "resume";
   }
@@ -107,6 +109,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
   assignBodyRuns(entries, bodyRuns);
   const hasStepLog = steps.length > 0;
   for (const e of entries) if (e.kind === "run") e.execution = judgeRun(e, attempts, hasStepLog);
+  judgeCopiedRuns(inv, entries, attempts);
   for (const e of entries) if (e.kind === "run") workSpan(e);
   for (const e of entries) if (e.kind === "sleep") sleepLateness(e, entries, attempts, steps, snap.components);
   for (const e of entries) if (e.kind === "awakeable" && e.index !== undefined && !e.name?.startsWith("resolve ") && !e.name?.startsWith("reject ")) awakeableWait(e, entries, inv.running_at ?? inv.created_at);
@@ -159,7 +162,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
             : `attempt ${a.n} after a restate-server restart (pid ${a.pid}): replaying the journal`
           : a.cause === "retry"
             ? `attempt ${a.n} (retry) on pid ${a.pid}: replaying the journal`
-            : `attempt ${a.n} on pid ${a.pid}: resumed after suspension, replaying the journal`;
+            : `attempt ${a.n} on pid ${a.pid}: resumed after ${pausedBefore(events, a.startedAt) ? "the pause" : "suspension"}, replaying the journal`;
     mark({ kind: "attempt", at: a.startedAt, text, attempt: a.n, pid: a.pid, cause: a.cause, gapMs, sinceBackMs });
   }
   for (const e of events) {
@@ -183,7 +186,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
         step,
       });
     } else if (e.event_type === "Paused") {
-      mark({ kind: "paused", at: e.appended_at, afterIndex: e.after_journal_entry_index, text: "paused: retries exhausted; resume it with the admin API", step });
+      mark({ kind: "paused", at: e.appended_at, afterIndex: e.after_journal_entry_index, text: "paused (by `pause`, or its retries ran out): it waits until resumed", step });
     }
   }
   const end = inv.completed_at ? ms(inv.completed_at) : now;
@@ -245,6 +248,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
     lastFailure: inv.last_failure
       ? { message: inv.last_failure, code: inv.last_failure_error_code, step: inv.last_failure_related_command_name, at: inv.last_start_at, nextRetryAt: inv.next_retry_at }
       : undefined,
+    ...restartInfo(snap, inv, entries),
   };
 
   const children =
@@ -256,6 +260,12 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
           .map((c) => buildTimeline(snap, c.id, depth + 1));
 
   return { invocation: info, entries, markers, attempts, children, stepLog: hasStepLog };
+}
+
+/** A pause came before this attempt (since the previous attempt): it is a resume, not a retry. */
+function pausedBefore(events: Snapshot["events"], at: string): boolean {
+  const paused = events.filter((e) => e.event_type === "Paused" && ms(e.appended_at) <= ms(at));
+  return paused.length > 0;
 }
 
 /** Summary fields only (for lists): the same rules as the full timeline. */

@@ -140,7 +140,21 @@ export function headerLine(i: InvocationInfo, width = Number.MAX_SAFE_INTEGER, n
   // the parts break between themselves first: " · " joins are kept with the part that follows
   lines.push(...prefixed("  ", parts.map((p) => p.replace(/ /g, NBSP)).join(` ${c.dim("·")} `), width));
   if (i.failure) lines.push(...prefixed("  ", c.fail(i.failure), width));
+  for (const l of linkLines(i)) lines.push(...prefixed("  ", l, width));
   return lines.join("\n");
+}
+
+/** Restart-as-new links (both ways) and the invocation's page in the Restate UI. */
+function linkLines(i: InvocationInfo): string[] {
+  const out: string[] = [];
+  const from = i.restartedFrom;
+  if (from) {
+    const copied = from.copiedUpTo !== undefined ? `journal entries 0–${from.copiedUpTo} copied (answered from the journal), the rest ran live` : "only the input copied: it ran from the start";
+    out.push(c.info(`restarted as new from ${from.id}: ${copied}`));
+  }
+  if (i.restartedAs?.length) out.push(c.info(`restarted as ${i.restartedAs.join(", ")}`));
+  if (i.uiUrl) out.push(c.dim(`Restate UI: ${i.uiUrl}`));
+  return out;
 }
 
 // ---- entries ---------------------------------------------------------------------------------------------------

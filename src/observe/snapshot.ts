@@ -3,9 +3,9 @@
 // recorded test fixtures, so a timeline can be built offline.
 import type { AdminClient } from "../runtime/admin.js";
 import type { StatePaths } from "../runtime/paths.js";
-import { descendants, journal, journalCounts, journalEvents } from "./index.js";
+import { descendants, invocations as findInvocations, journal, journalCounts, journalEvents } from "./index.js";
 import { readComponentEvents, readStepLog } from "./sources.js";
-import type { InvocationRow } from "./sql.js";
+import { uiUrlFor, type InvocationRow } from "./sql.js";
 import type { Snapshot } from "./types.js";
 
 export interface SnapshotOptions {
@@ -31,6 +31,8 @@ export async function gatherSnapshot(admin: AdminClient, paths: StatePaths, root
     events: await journalEvents(admin, ids),
     steps: readStepLog(paths.stepLog, ids),
     components: readComponentEvents(paths.logsDir),
+    restarts: (await findInvocations(admin, { restartedFrom: ids })).map((r) => ({ id: r.id, restarted_from: r.restarted_from! })),
+    uiBase: uiUrlFor(admin.url, "").replace(/\/invocations\/$/, ""),
   };
 }
 

@@ -40,6 +40,8 @@ export interface InvocationRow {
   completion_failure?: string;
   journal_size?: number;
   journal_commands_size?: number;
+  /** set on an invocation made by restart-as-new: the invocation it was restarted from */
+  restarted_from?: string;
 }
 
 // scheduled_start_at is only filled in when scheduled_at is selected too (restate-server 1.7.12 projection quirk):
@@ -76,6 +78,7 @@ export const INVOCATION_COLUMNS = [
   "completion_failure",
   "journal_size",
   "journal_commands_size",
+  "restarted_from",
 ] as const satisfies readonly (keyof InvocationRow)[];
 
 /** A row of sys_journal. */
@@ -131,6 +134,8 @@ export interface InvocationQuery {
   invokedBy?: string[];
   /** children of these invocations */
   invokedById?: string[];
+  /** invocations restarted as new from these (restart-as-new) */
+  restartedFrom?: string[];
   subscriptionIds?: string[];
   status?: StatusFilter;
   /** shorthand for status "active": everything not completed */
@@ -158,6 +163,7 @@ export function invocationWhere(q: InvocationQuery): string {
   if (q.idempotencyKey !== undefined) where.push(`idempotency_key = ${sqlString(q.idempotencyKey)}`);
   if (q.invokedBy) where.push(`invoked_by IN ${list(q.invokedBy)}`);
   if (q.invokedById) where.push(q.invokedById.length ? `invoked_by_id IN ${list(q.invokedById)}` : "FALSE");
+  if (q.restartedFrom) where.push(q.restartedFrom.length ? `restarted_from IN ${list(q.restartedFrom)}` : "FALSE");
   if (q.subscriptionIds) where.push(q.subscriptionIds.length ? `invoked_by_subscription_id IN ${list(q.subscriptionIds)}` : "FALSE");
   const status = q.notCompleted ? "active" : q.status;
   if (status === "active") where.push(`status <> 'completed'`);
@@ -263,4 +269,21 @@ export function pinnedInvocationsSql(): string {
 /** The deployment each invocation is pinned to (set once its first attempt chose one), with its status. */
 export function pinnedDeploymentSql(ids: string[]): string {
   return `SELECT id, pinned_deployment_id, status FROM sys_invocation WHERE ${ids.length ? `id IN ${list(ids)}` : "FALSE"}`;
+}
+
+/** The Restate UI's page of one invocation (the UI ships in restate-server at /ui on the admin port). */
+export function uiUrlFor(adminUrl: string, id: string): string {
+  return `${adminUrl.replace(/\/+$/, "")}/ui/invocations/${encodeURIComponent(id)}`;
+}
+
+/** Completed invocations of some services, newest first, whose journal is still kept (what replay-check replays). */
+export function completedWithJournalSql(services: string[], limit: number, notInvokedBy: string[] = []): string {
+  const where = [
+    services.length ? `target_service_name IN ${list(services)}` : "FALSE",
+    `status = 'completed'`,
+    `completion_result = 'success'`,
+    `journal_size > 0`,
+    ...(notInvokedBy.length ? [`invoked_by NOT IN ${list(notInvokedBy)}`] : []),
+  ];
+  return `SELECT ${INVOCATION_COLUMNS.join(", ")} FROM sys_invocation WHERE ${where.join(" AND ")} ORDER BY created_at DESC LIMIT ${Math.max(1, Math.floor(limit))}`;
 }

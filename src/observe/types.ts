@@ -25,6 +25,10 @@ export interface Snapshot {
   events: JournalEventRow[];
   steps: StepLogLine[];
   components: ComponentEvent[];
+  /** invocations restarted as new from the ones in the snapshot (id → the id it was restarted from) */
+  restarts?: { id: string; restarted_from: string }[];
+  /** where the Restate UI is (admin URL + /ui), to link each invocation to its page there */
+  uiBase?: string;
 }
 
 // ---- the model ------------------------------------------------------------------------------------------------
@@ -197,6 +201,13 @@ export interface InvocationInfo {
   /** ctx.run, sleep, call… entries (commands other than input/output) */
   steps: number;
   lastFailure?: { message: string; code?: string; step?: string; at?: string; nextRetryAt?: string };
+  /** made by restart-as-new from this invocation; `copiedUpTo` is the last journal index it copied (answered from the
+   *  journal, not run again) */
+  restartedFrom?: { id: string; copiedUpTo?: number };
+  /** invocations restarted as new from this one */
+  restartedAs?: string[];
+  /** this invocation's page in the Restate UI */
+  uiUrl?: string;
 }
 
 export interface Timeline {

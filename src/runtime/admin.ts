@@ -108,13 +108,29 @@ export class AdminClient {
     return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/cancel`);
   }
 
-  /** Run a paused invocation again, or retry a backing-off one now instead of after its backoff. */
-  resumeInvocation(id: string): Promise<void> {
-    return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/resume`);
-  }
-
   killInvocation(id: string): Promise<void> {
     return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/kill`);
+  }
+
+  /** Restart a completed invocation as a new one, copying its journal up to `from` (included); 0 keeps only the input.
+   *  `deployment`: a deployment id, "latest" or "keep" (only with from > 0). */
+  async restartAsNew(id: string, o: { from?: number; deployment?: string } = {}): Promise<string> {
+    const q = new URLSearchParams();
+    if (o.from !== undefined) q.set("from", String(o.from));
+    if (o.deployment !== undefined) q.set("deployment", o.deployment);
+    const qs = q.size ? `?${q}` : "";
+    const res = await this.request<{ new_invocation_id: string }>("PATCH", `/invocations/${encodeURIComponent(id)}/restart-as-new${qs}`);
+    return res.new_invocation_id;
+  }
+
+  /** Pause a running invocation (it stops retrying until resumed). */
+  pauseInvocation(id: string): Promise<void> {
+    return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/pause`);
+  }
+
+  /** Resume a paused or suspended invocation, optionally on another deployment (an id, "latest" or "keep"). */
+  resumeInvocation(id: string, deployment?: string): Promise<void> {
+    return this.request("PATCH", `/invocations/${encodeURIComponent(id)}/resume${deployment ? `?deployment=${encodeURIComponent(deployment)}` : ""}`);
   }
 }
 

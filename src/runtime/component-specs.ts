@@ -46,6 +46,7 @@ export function initialState(config: StackConfig, paths: StatePaths): { state: S
     ports: config.ports,
     kafka: config.kafka,
     timeScale: config.timeScale,
+    ...(config.alwaysReplay ? { alwaysReplay: true } : {}),
     publicKey: "",
     ingressUrl: `http://127.0.0.1:${config.ports.ingress}`,
     adminUrl: `http://127.0.0.1:${config.ports.admin}`,
@@ -87,7 +88,7 @@ export function initialState(config: StackConfig, paths: StatePaths): { state: S
 }
 
 /** restate-server node k: the real binary (signals must reach the server, not an npm wrapper). */
-export function restateSpec(nodes: NodeState[], node: number, paths: StatePaths, stateDir: string): ComponentSpec {
+export function restateSpec(nodes: NodeState[], node: number, paths: StatePaths, stateDir: string, o: { alwaysReplay?: boolean } = {}): ComponentSpec {
   const n = nodes[node - 1]!;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -96,6 +97,8 @@ export function restateSpec(nodes: NodeState[], node: number, paths: StatePaths,
     RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${n.ingressPort}`,
     RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE: paths.privateKey,
     RESTATE_LOG_DISABLE_ANSI_CODES: "true",
+    // always replay: no idle time before suspending, as Restate's test harness does it
+    ...(o.alwaysReplay ? { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: "0s" } : {}),
     ...clusterEnv(nodes, node),
   };
   const admin = new AdminClient(n.adminUrl);

@@ -39,6 +39,9 @@ export interface StackConfig {
   nodes?: number;
   /** `start --watch`: rebuild and redeploy the worker when <srcRoot>/services changes */
   watch?: { srcRoot: string };
+  /** `start --always-replay`: restate-server's invoker inactivity timeout is 0, so an invocation suspends at every
+   *  await and the next step runs after a replay of the whole journal (what Restate's test harness calls alwaysReplay) */
+  alwaysReplay?: boolean;
   /** the Kafka subscriptions to wire (topic → handler), as data from the pattern registry */
   subscriptions?: SubscriptionSpec[];
 }

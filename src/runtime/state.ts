@@ -74,6 +74,8 @@ export interface StackState {
   deployments?: DeploymentState[];
   /** set while `start --watch` watches the pattern sources */
   watch?: WatchState;
+  /** `start --always-replay`: every await suspends, every step after it runs after a replay */
+  alwaysReplay?: boolean;
 }
 
 /**

@@ -159,7 +159,7 @@ export class Supervisor implements SupervisorContext, Controlled {
 
   private spec(name: ChildName): ComponentSpec {
     const { config, state, paths } = this;
-    if (name.startsWith("restate")) return restateSpec(this.nodes, nodeOf(name), paths, config.stateDir);
+    if (name.startsWith("restate")) return restateSpec(this.nodes, nodeOf(name), paths, config.stateDir, { alwaysReplay: config.alwaysReplay });
     if (name === "broker") {
       mkdirSync(paths.brokerData, { recursive: true });
       return brokerSpec(config.ports.broker, paths, config.stateDir, state.components.broker.log);

@@ -12,6 +12,7 @@ import { DATA_UPLOADER } from "./sync-to-async/api.js";
 import { SIGNAL_PAYMENTS } from "./payment-signals/api.js";
 import { PAYMENT_TRACKER } from "./payment-reminders/api.js";
 import { FAN_OUT_WORKER } from "./fan-out/logic.js";
+import { FIX_ORDERS } from "./fix-forward/api.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyService = ServiceDefinition<string, any> | VirtualObjectDefinition<string, any> | WorkflowDefinition<string, any>;
@@ -77,6 +78,7 @@ export const patternWorkers: WorkerFolder[] = [
   { name: "durable-promises", services: ["durablePromiseServer", "durablePromises"], subscriptions: [], worker: () => import("./durable-promises/index.js") },
   { name: "priority-queue", services: ["myService", "priorityQueue"], subscriptions: [], worker: () => import("./priority-queue/index.js"), steps: () => import("./priority-queue/steps.js") },
   { name: "rate-limiter", services: ["Limiter", "LimitedTask"], subscriptions: [], worker: () => import("./rate-limiter/index.js"), steps: () => import("./rate-limiter/steps.js") },
+  { name: "fix-forward", services: [FIX_ORDERS], subscriptions: [], worker: () => import("./fix-forward/index.js"), steps: () => import("./fix-forward/steps.js") },
 ];
 
 /** The playground's own services, which are not patterns: hidden from `list`, the menu and (unless --all) the views. */

@@ -1,7 +1,7 @@
 // `patterns invocations`, `cancel <id>`, `kill <id>`: Restate's invocations (src/observe), and the admin API's
 // PATCH /invocations/{id}/cancel|kill. Ids are shortened for people; any unique prefix or the short form works.
 import { AdminError } from "../../runtime/admin.js";
-import { completedOrLatest, invocations, type InvocationQuery, type InvocationRow, type StatusFilter } from "../../observe/index.js";
+import { completedOrLatest, invocations, uiUrlFor, type InvocationQuery, type InvocationRow, type StatusFilter } from "../../observe/index.js";
 import { gatherSnapshot } from "../../observe/snapshot.js";
 import { summarize } from "../../observe/model.js";
 import { playgroundOwnFilter } from "../timeline/own.js";
@@ -39,6 +39,10 @@ export interface InvocationListRow extends InvocationRow {
   tookMs?: number;
   /** scheduled and not started: when it is due */
   dueAt?: string;
+  /** invocations restarted as new from this one (`rerun`) */
+  restartedAs?: string[];
+  /** its page in the Restate UI */
+  uiUrl?: string;
 }
 
 export function validateStatus(raw: string): string {
@@ -66,8 +70,22 @@ export async function listInvocations(stack: RunningStack, f: InvocationFilter):
   return rows.map((r) => listRow(r, summarize(snap, r.id)));
 }
 
-export function listRow(r: InvocationRow, i: { retries: number; attempts: number; durationMs: number; dueAt?: string }): InvocationListRow {
-  return { ...r, retries: i.retries, attempts: i.attempts, tookMs: i.dueAt ? undefined : i.durationMs, dueAt: i.dueAt };
+export function listRow(r: InvocationRow, i: { retries: number; attempts: number; durationMs: number; dueAt?: string; restartedAs?: string[]; uiUrl?: string }): InvocationListRow {
+  return {
+    ...r,
+    retries: i.retries,
+    attempts: i.attempts,
+    tookMs: i.dueAt ? undefined : i.durationMs,
+    dueAt: i.dueAt,
+    ...(i.restartedAs ? { restartedAs: i.restartedAs } : {}),
+    ...(i.uiUrl ? { uiUrl: i.uiUrl } : {}),
+  };
+}
+
+/** The restart links of a row, for its outcome cell (rerun: restarted from / restarted as). */
+function restartText(r: InvocationRow | InvocationListRow): string {
+  const as = (r as Partial<InvocationListRow>).restartedAs;
+  return [r.restarted_from ? ` · restarted from ${shortId(r.restarted_from)}` : "", as?.length ? ` · restarted as ${as.map((x) => shortId(x)).join(", ")}` : ""].join("");
 }
 
 /** What to say about an invocation in one cell: its failure, its retry reason, or when it is due. */
@@ -93,7 +111,7 @@ export function renderInvocations(rows: (InvocationRow | InvocationListRow)[], o
       ago(r.created_at, now),
       took === undefined ? "-" : humanDuration(took),
       String(l.retries ?? Math.max(0, (r.retry_count ?? 1) - 1)),
-      oneLine(outcome(r, now), 160),
+      oneLine(`${outcome(r, now)}${restartText(r)}`, 160),
     ];
   });
   const headers = ["id", "target", "status", "created", "took", "retries", "outcome"];
@@ -144,6 +162,8 @@ export interface ActionResult {
   status?: string;
   completionResult?: string;
   completionFailure?: string;
+  /** its page in the Restate UI */
+  uiUrl?: string;
 }
 
 export async function actOn(stack: RunningStack, action: Action, raw: string, opts: { waitMs?: number } = {}): Promise<ActionResult> {
@@ -159,7 +179,7 @@ export async function actOn(stack: RunningStack, action: Action, raw: string, op
     if (e instanceof AdminError && e.status === 404) throw new PlaygroundError(`no invocation ${inv.id}`, "list them with `npx patterns invocations`");
     throw e;
   }
-  const result: ActionResult = { id: inv.id, action, target: inv.target, accepted: true };
+  const result: ActionResult = { id: inv.id, action, target: inv.target, accepted: true, uiUrl: uiUrlFor(stack.state.adminUrl, inv.id) };
   const [now] = await completedOrLatest(stack.admin, [inv.id], { timeoutMs: opts.waitMs ?? 0, everyMs: 200 });
   result.status = now?.status;
   result.completionResult = now?.completion_result;
@@ -170,5 +190,5 @@ export async function actOn(stack: RunningStack, action: Action, raw: string, op
 export function renderAction(r: ActionResult): string {
   const verb = r.action === "cancel" ? "cancellation requested for" : "killed";
   const end = r.status === "completed" ? ` → ${paintStatus("completed", r.completionResult)}${r.completionFailure ? ` ${c.dim(r.completionFailure)}` : ""}` : r.status ? c.dim(` (now ${r.status})`) : "";
-  return `${verb} ${c.id(r.id)} ${c.dim(r.target ?? "")}${end}`;
+  return `${verb} ${c.id(r.id)} ${c.dim(r.target ?? "")}${end}${r.uiUrl ? `\n${c.dim(`Restate UI: ${r.uiUrl}`)}` : ""}`;
 }

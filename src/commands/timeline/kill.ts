@@ -389,6 +389,7 @@ export function renderKillFollow(r: KillFollowResult, width = defaultWidth()): s
       i.bodiesRunAgain.length ? c.warn(`ran again ${quoteList(i.bodiesRunAgain)}`) : undefined,
     ].filter(Boolean);
     lines.push(fitLine(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`, width));
+    if (i.uiUrl) lines.push(c.dim(`    Restate UI: ${i.uiUrl}`));
   }
   if (r.followEnd === "timeout") lines.push(c.warn(`stopped following after the timeout (--timeout): see the rest with ${c.cmd("npx patterns timeline --status active")}`));
   // a broker kill interrupts no invocation (Restate holds them): it counts what Kafka had delivered and how it went on

@@ -8,7 +8,12 @@
 import * as restate from "@restatedev/restate-sdk";
 import { VERSION_SERVICE, VERSION_STEPS, type VersionInput, type VersionResult } from "./steps.js";
 
-const variant = process.env.PATTERNS_CODE_VARIANT === "v2" ? "v2" : "v1";
+// Two more edits of v1, for `replay-check`: "v1-reworded" changes what the steps' bodies say (a compatible edit: a
+// replay takes each step's result from the journal), "v1-swapped" swaps the two steps (incompatible: a journal written
+// by v1 has "reserve stock" where the swapped code now runs "ship").
+const requested = process.env.PATTERNS_CODE_VARIANT;
+const edit = requested === "v1-reworded" || requested === "v1-swapped" ? requested : undefined;
+const variant = requested === "v2" ? "v2" : "v1";
 
 export const playgroundVersion = restate.service({
   name: VERSION_SERVICE,
@@ -21,9 +26,11 @@ export const playgroundVersion = restate.service({
       }
       const steps: string[] = [];
       if (variant === "v2") steps.push(await ctx.run(VERSION_STEPS.fraud, () => `${VERSION_STEPS.fraud} by v2 in pid ${process.pid}`));
-      steps.push(await ctx.run(VERSION_STEPS.reserve, () => `${VERSION_STEPS.reserve} by ${variant} in pid ${process.pid}`));
+      const by = edit === "v1-reworded" ? `done by the reworded ${variant}, pid ${process.pid}` : `by ${variant} in pid ${process.pid}`;
+      const [first, second] = edit === "v1-swapped" ? [VERSION_STEPS.ship, VERSION_STEPS.reserve] : [VERSION_STEPS.reserve, VERSION_STEPS.ship];
+      steps.push(await ctx.run(first, () => `${first} ${by}`));
       await ctx.sleep(holdMs, VERSION_STEPS.wait);
-      steps.push(await ctx.run(VERSION_STEPS.ship, () => `${VERSION_STEPS.ship} by ${variant} in pid ${process.pid}`));
+      steps.push(await ctx.run(second, () => `${second} ${by}`));
       return { version: variant, steps, finishedBy: process.pid };
     },
   },
