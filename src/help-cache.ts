@@ -4,6 +4,7 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { helpData } from "./commands/mount.js";
 import type { Declaration } from "./commands/verb.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,9 +43,9 @@ export function writeHelpCache(declarations: readonly Declaration[]): void {
   const build = buildStamp();
   if (build === undefined || readHelpCache()) return;
   try {
-    // JSON keeps what help shows and drops what runs (run, render, parsers)
+    // JSON keeps what help shows and drops what runs (run, render, parsers: a default is kept as help shows it)
     const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ build, declarations }));
+    writeFileSync(tmp, JSON.stringify({ build, declarations: helpData(declarations) }));
     renameSync(tmp, cacheFile);
   } catch {
     /* no cache: --help loads the verbs */

@@ -1,9 +1,11 @@
 // The root of the CLI without its verbs: name, description, version, global options and commander's settings. Light on
-// purpose (commander and node:fs only): `--version` and a cached `--help` answer from here without loading any verb.
+// purpose (commander, node:fs and the help layout only): `--version` and a cached `--help` answer from here without
+// loading any verb.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
+import { helpWidth } from "./commands/lib/help.js";
 
 /** The package root, from dist/ or src/. */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -32,10 +34,13 @@ export function programShell(): Command {
     .option("--state-dir <dir>", "state directory (default: .patterns in the project folder, or PATTERNS_STATE_DIR)")
     .option("--json", "print one JSON document on stdout instead of text (errors too)")
     .option("--no-color", "no colour (NO_COLOR is honoured too)")
+    // descriptions wrap even on a narrow terminal (commander stops wrapping below 40 columns of description)
+    .configureHelp({ minWidthToWrap: 20 })
     .showHelpAfterError(false)
     .showSuggestionAfterError(true)
     // commander's own error lines are printed by reportError, with a fix line (and as JSON with --json)
-    .configureOutput({ outputError: () => {} })
+    // help is laid out for the terminal, or for COLUMNS when piped (commander alone ignores COLUMNS)
+    .configureOutput({ outputError: () => {}, getOutHelpWidth: () => helpWidth(), getErrHelpWidth: () => helpWidth(true) })
     .exitOverride();
 }
 

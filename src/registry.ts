@@ -2,10 +2,13 @@
 // A pattern's CLI folder is found by its name, src/commands/<name>/index.ts, which exports how the CLI presents it
 // (`pattern`: title, category, summary, guarantee, verbs, tour), its verbs and its scenario; so adding a pattern is its
 // two folders and the one entry in the worker's registry. `list`, the menu, completion, the README table and
-// `tour --all` read this list, in the worker registry's order.
+// `tour --all` read this list, in the worker registry's order, followed by the two tours that are not patterns (high
+// availability on a cluster, versioning). It belongs to the verbs' layer: it loads their folders.
 import type { Declaration } from "./commands/verb.js";
 import type { DemoContext, DemoResult, PatternEntry, PatternInfo } from "./tours/types.js";
 import { patternWorkers } from "./services/registry.js";
+import { highAvailabilityTour } from "./commands/tours/high-availability.js";
+import { versioningTour } from "./commands/tours/versioning.js";
 
 /** What a pattern's CLI folder exports (src/commands/<name>/index.ts). */
 export interface CliSide {
@@ -18,6 +21,9 @@ export interface CliSide {
 /** A pattern with its verbs. */
 export type PatternWithVerbs = PatternEntry & { declarations: Declaration[] };
 
+/** What `list`, the menu and `tour` offer: a pattern with its verbs, or a tour that is not a pattern (no verbs). */
+export type RegistryEntry = PatternEntry & { declarations?: Declaration[] };
+
 /** The CLI folder of the pattern named so. */
 export async function cliFolder(name: string): Promise<CliSide> {
   // by convention, not a literal import: the folder has the pattern's name, and the worker's registry names it
@@ -27,7 +33,7 @@ export async function cliFolder(name: string): Promise<CliSide> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "ERR_MODULE_NOT_FOUND" && err.message.includes(`commands/${name}/index`)) {
-      throw new Error(`the pattern "${name}" of src/services/registry.ts has no CLI folder: src/commands/${name}/index.ts is missing`);
+      throw new Error(`the pattern "${name}" of src/services/registry.ts has no CLI folder: src/commands/${name}/index.ts is missing`, { cause: e });
     }
     throw e;
   }
@@ -43,4 +49,11 @@ export const patternEntries: PatternWithVerbs[] = await Promise.all(
 
 export function findPatternEntry(name: string): PatternWithVerbs | undefined {
   return patternEntries.find((p) => p.name === name);
+}
+
+/** Everything `list`, the menu and `tour` offer: every pattern, then the two tours that are not patterns. */
+export const registry: RegistryEntry[] = [...patternEntries, highAvailabilityTour, versioningTour];
+
+export function findPattern(name: string): PatternEntry | undefined {
+  return registry.find((p) => p.name === name);
 }

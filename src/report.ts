@@ -4,6 +4,7 @@
 import { type Command, CommanderError, type Option } from "commander";
 import { PlaygroundError } from "./errors.js";
 import { c } from "./ui/palette.js";
+import { editDistance } from "./ui/text.js";
 
 /** The deepest command the arguments name (`saga book` for `patterns saga book --x`). */
 export function commandFor(program: Command, args: string[]): Command {
@@ -37,20 +38,6 @@ export function nearestOption(unknown: string, options: readonly Pick<Option, "l
   return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.l : undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** A commander error as the playground's usage error: the message without commander's prefix, and a fix. */
 export function usageFromCommander(e: CommanderError, program: Command, args: string[]): PlaygroundError {
   const cmd = commandFor(program, args);
@@ -64,7 +51,8 @@ export function usageFromCommander(e: CommanderError, program: Command, args: st
   }
   const unknownCommand = /unknown command '([^']+)'/.exec(e.message);
   const suggested = /\(Did you mean ([^)]+)\?\)/.exec(e.message);
-  if (unknownCommand) fix = suggested ? `did you mean ${suggested[1]}? see \`npx patterns --help\`` : "see `npx patterns --help`";
+  // the help of the group the unknown word was given to (`package --help` for `package track`)
+  if (unknownCommand) fix = suggested ? `did you mean ${suggested[1]}? ${help}` : help;
   return new PlaygroundError(message, fix, 2);
 }
 

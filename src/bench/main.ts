@@ -17,7 +17,7 @@ import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
 import { percentile, median, ratio } from "./stats.js";
 import { eventually, invocation, journal, journalCounts } from "../observe/index.js";
 import { readNdjson } from "../lib/ndjson.js";
-import { table } from "../ui/output.js";
+import { table } from "../ui/text.js";
 import { clusterBench } from "./cluster.js";
 import { reloadBench } from "./reload.js";
 import type { Ports } from "../runtime/config.js";
@@ -284,8 +284,18 @@ async function timelineWall(dir: string, p: Ports): Promise<{ ms: number; entrie
   return { ms: median(times), entries };
 }
 
-/** `patterns start` against its floor, and the CLI's own start against a bare Node; returns the start times. */
-async function startupRows(results: Record<string, unknown>, rows: string[][]): Promise<number[]> {
+// ---- main ----------------------------------------------------------------------------------------------------------
+
+/** What the bench gathers: the JSON document and the table's rows. */
+interface Report {
+  results: Record<string, unknown>;
+  rows: string[][];
+}
+
+type BenchStack = Awaited<ReturnType<typeof startViaCli>>;
+
+/** `patterns start` against the floor; returns every start time. */
+async function benchStartup({ results, rows }: Report): Promise<number[]> {
   log(`start-up: ${RUNS} × patterns start, ${RUNS} × floor`);
   const starts: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -297,129 +307,141 @@ async function startupRows(results: Record<string, unknown>, rows: string[][]): 
   for (let i = 0; i < RUNS; i++) floors.push(await startFloor());
   results.startup = { patternsStartMs: median(starts), floorMs: median(floors), ratio: ratio(median(starts), median(floors)) };
   rows.push(["start-up (to ready)", `${Math.round(median(starts))} ms`, `floor ${Math.round(median(floors))} ms`, `${ratio(median(starts), median(floors))}×`]);
+  return starts;
+}
 
+/** The CLI's own start (--version, --help) against a bare Node. */
+async function benchCliStartup({ results, rows }: Report): Promise<void> {
   log(`CLI start: ${RUNS} × node -e 0, dist/main.js --version, dist/main.js --help`);
   const cli = await cliStartup();
   results.cliStartMs = cli;
   rows.push(["node dist/main.js --version", `${Math.round(cli.versionMs)} ms`, `node -e 0 ${Math.round(cli.nodeBaselineMs)} ms`, `+${Math.round(cli.versionMs - cli.nodeBaselineMs)} ms`]);
   rows.push(["node dist/main.js --help", `${Math.round(cli.helpMs)} ms`, `node -e 0 ${Math.round(cli.nodeBaselineMs)} ms`, `+${Math.round(cli.helpMs - cli.nodeBaselineMs)} ms`]);
-  return starts;
 }
 
-// ---- main ----------------------------------------------------------------------------------------------------------
-
-async function main(): Promise<void> {
-  const results: Record<string, unknown> = { quick, records: N, runs: RUNS, node: process.versions.node, cpus: os.cpus().length, at: new Date().toISOString() };
-  const rows: string[][] = [];
-
-  const starts = await startupRows(results, rows);
-  if (startupOnly) {
-    for (const l of table(["measure", "playground", "compared with", "ratio"], rows)) process.stdout.write(`${l}\n`);
-    process.stdout.write(`${JSON.stringify({ startup: results.startup, starts, cliStartMs: results.cliStartMs, loadavg: os.loadavg() })}\n`);
-    return;
+async function benchCliTimes({ results, rows }: Report, dir: string): Promise<void> {
+  const statusTimes: number[] = [];
+  const helpTimes: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    statusTimes.push((await runCli(["status", "--state-dir", dir])).ms);
+    helpTimes.push((await runCli(["--help"])).ms);
   }
+  results.statusMs = median(statusTimes);
+  results.helpMs = median(helpTimes);
+  rows.push(["patterns status", `${Math.round(median(statusTimes))} ms`, "", ""]);
+  rows.push(["patterns --help", `${Math.round(median(helpTimes))} ms`, "", ""]);
+}
 
-  const stack = await startViaCli();
+/** Throughput and latency, Kafka next to the ingress; the Kafka latency, or undefined without the bench's subscription. */
+async function benchKafka({ results, rows }: Report, stack: BenchStack): Promise<{ p50: number; p99: number } | undefined> {
   const { stateDir: dir, ports: p } = stack;
+  const subscribed = (await new AdminClient(`http://127.0.0.1:${p.admin}`).subscriptions()).some((s) => s.source.endsWith(`/${BENCH_TOPIC}`));
+  if (!subscribed) {
+    log(`no subscription on ${BENCH_TOPIC}: the Kafka measurements are skipped`);
+    return undefined;
+  }
+  log(`throughput: ${N} records over 100 keys and over 1 key, Kafka and ingress`);
+  const k100 = await kafkaThroughput(dir, p, N, 100);
+  const i100 = await ingressThroughput(dir, p, N, 100);
+  const k1 = await kafkaThroughput(dir, p, Math.round(N / 4), 1);
+  const i1 = await ingressThroughput(dir, p, Math.round(N / 4), 1);
+  results.throughput = { kafka100: k100, ingress100: i100, ratio100: ratio(k100, i100), kafka1: k1, ingress1: i1, ratio1: ratio(k1, i1), oneKeyRecords: Math.round(N / 4) };
+  rows.push([`throughput, 100 keys (${N})`, `kafka ${Math.round(k100)}/s`, `ingress ${Math.round(i100)}/s`, `${ratio(k100, i100)}×`]);
+  rows.push([`throughput, 1 key (${Math.round(N / 4)})`, `kafka ${Math.round(k1)}/s`, `ingress ${Math.round(i1)}/s`, `${ratio(k1, i1)}×`]);
+  results.memoryAfterLoadMb = Object.fromEntries(Object.entries(stack.pids()).map(([k, v]) => [k, rssMb(v)]));
+
+  log(`latency: 100 records/s for ${LATENCY_SECONDS} s, Kafka and ingress`);
+  const lk = await latency(dir, p, "kafka", LATENCY_SECONDS);
+  const li = await latency(dir, p, "ingress", LATENCY_SECONDS);
+  results.latency = { kafka: lk, ingress: li, fetchWaitMs: Number(SUBSCRIPTION_OPTIONS["fetch.wait.max.ms"]) };
+  rows.push(["latency p50 @100/s", `kafka ${Math.round(lk.p50)} ms`, `ingress ${Math.round(li.p50)} ms`, ""]);
+  rows.push(["latency p99 @100/s", `kafka ${Math.round(lk.p99)} ms`, `ingress ${Math.round(li.p99)} ms`, ""]);
+  return lk;
+}
+
+/** CPU just after the load and once settled; returns the first (the fetch-wait sweep compares against it). */
+async function benchCpu({ results, rows }: Report, stack: BenchStack): Promise<Awaited<ReturnType<typeof idleCpu>>> {
+  // Right after a load restate-server still flushes and compacts RocksDB and the consumers commit offsets: that
+  // window is recorded as such. Idle is measured once the stack has had IDLE_SETTLE_S with nothing sent.
+  await sleep(2000);
+  const afterLoad = await idleCpu(stack, quick ? 3 : 5);
+  results.idleCpuAfterLoadPercent = afterLoad;
+  rows.push(["CPU just after the load (% of a core)", `restate ${afterLoad.restate}`, `broker ${afterLoad.broker}, worker ${afterLoad.worker}`, `total ${total(afterLoad)}`]);
+  await sleep((quick ? 5 : IDLE_SETTLE_S) * 1000);
+  const cpu = await idleCpu(stack, quick ? 5 : IDLE_WINDOW_S);
+  results.idleCpuPercent = cpu;
+  rows.push([`idle CPU, settled (% of a core)`, `restate ${cpu.restate}`, `broker ${cpu.broker}, worker ${cpu.worker}, supervisor ${cpu.supervisor ?? "?"}`, `total ${total(cpu)}`]);
+  return afterLoad;
+}
+
+async function benchFetchWait({ results, rows }: Report, stack: BenchStack, lk: { p50: number; p99: number }, afterLoadCpu: number): Promise<void> {
+  // the chosen value was measured above; the others on the same stack, with every subscription re-created
+  const chosen = Number(SUBSCRIPTION_OPTIONS["fetch.wait.max.ms"]);
+  const values = (quick ? [50, 300] : [50, 200, 250, 300, 400, 1000]).filter((v) => v !== chosen);
+  log(`consumer fetch wait: ${values.join(", ")} ms, each with its Kafka latency and the idle CPU of the stack`);
+  const sweep = [{ fetchWaitMs: chosen, p50: lk.p50, p99: lk.p99, idleCpuPercent: afterLoadCpu }, ...(await fetchWaitSweep(stack, values, quick ? 4 : 10))];
+  sweep.sort((a, b) => a.fetchWaitMs - b.fetchWaitMs);
+  results.fetchWaitSweep = sweep;
+  for (const x of sweep) {
+    const mark = x.fetchWaitMs === chosen ? " (chosen)" : "";
+    rows.push([`fetch.wait.max.ms=${x.fetchWaitMs}${mark}`, `kafka p50 ${Math.round(x.p50)} ms, p99 ${Math.round(x.p99)} ms`, `idle CPU ${x.idleCpuPercent}% of a core`, ""]);
+  }
+}
+
+async function benchRecoveryAndTimeline({ results, rows }: Report, stack: BenchStack): Promise<void> {
+  log(`recovery: ${RUNS} × SIGKILL the worker during a durable sleep, restart after 1 s`);
+  const rec: number[] = [];
+  for (let i = 0; i < RUNS; i++) rec.push(await recovery(stack));
+  results.recoveryMs = { median: median(rec), all: rec };
+  rows.push(["recovery (worker back → done)", `${Math.round(median(rec))} ms`, `max ${Math.round(Math.max(...rec))} ms`, ""]);
+
+  const tl = await timelineWall(stack.stateDir, stack.ports);
+  results.timeline = tl ?? "timeline verb not available";
+  rows.push(["timeline of a big invocation", tl ? `${Math.round(tl.ms)} ms` : "n/a", tl ? `${tl.entries} journal entries` : "", ""]);
+}
+
+function memoryRows({ results, rows }: Report, idleRss: Record<string, number>, now: Record<string, number>): void {
+  results.memoryFinalMb = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, rssMb(v)]));
+  const mem = (m: Record<string, number>) => `${m.restate} / ${m.broker} / ${m.worker} MB`;
+  rows.push(["RSS idle (restate/broker/worker)", mem(idleRss), "", `total ${idleRss.restate! + idleRss.broker! + idleRss.worker!} MB`]);
+  if (results.memoryAfterLoadMb) {
+    const after = results.memoryAfterLoadMb as Record<string, number>;
+    rows.push(["RSS after the load run", mem(after), "", `total ${after.restate! + after.broker! + after.worker!} MB`]);
+  }
+  const final = results.memoryFinalMb as Record<string, number>;
+  rows.push(["RSS at the end of the bench", mem(final), "", `total ${final.restate! + final.broker! + final.worker!} MB`]);
+}
+
+async function benchBrokerRestart({ results, rows }: Report, stack: BenchStack): Promise<void> {
+  if (stack.brokers.length === 0) return;
+  log(`broker restart: ${RUNS} × SIGKILL the embedded broker, restarted at once over its log`);
+  const back: number[] = [];
+  for (let i = 0; i < RUNS; i++) back.push((await stack.kill("broker", { signal: "SIGKILL", downMs: 0, wait: true })).downMs);
+  results.brokerRestartMs = { median: median(back), all: back };
+  rows.push(["broker restart (SIGKILL → serving again)", `${Math.round(median(back))} ms`, `max ${Math.round(Math.max(...back))} ms`, ""]);
+}
+
+/** Everything measured on one single-node stack. */
+async function benchSingleStack(report: Report): Promise<void> {
+  const stack = await startViaCli();
   try {
-    const statusTimes: number[] = [];
-    const helpTimes: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      statusTimes.push((await runCli(["status", "--state-dir", dir])).ms);
-      helpTimes.push((await runCli(["--help"])).ms);
-    }
-    results.statusMs = median(statusTimes);
-    results.helpMs = median(helpTimes);
-    rows.push(["patterns status", `${Math.round(median(statusTimes))} ms`, "", ""]);
-    rows.push(["patterns --help", `${Math.round(median(helpTimes))} ms`, "", ""]);
-
-    const pid = stack.pids();
-    const idleRss = Object.fromEntries(Object.entries(pid).map(([k, v]) => [k, rssMb(v)]));
-    results.memoryIdleMb = idleRss;
-
-    const subscribed = (await new AdminClient(`http://127.0.0.1:${p.admin}`).subscriptions()).some((s) => s.source.endsWith(`/${BENCH_TOPIC}`));
-    let lk: { p50: number; p99: number } | undefined;
-    if (subscribed) {
-      log(`throughput: ${N} records over 100 keys and over 1 key, Kafka and ingress`);
-      const k100 = await kafkaThroughput(dir, p, N, 100);
-      const i100 = await ingressThroughput(dir, p, N, 100);
-      const k1 = await kafkaThroughput(dir, p, Math.round(N / 4), 1);
-      const i1 = await ingressThroughput(dir, p, Math.round(N / 4), 1);
-      results.throughput = { kafka100: k100, ingress100: i100, ratio100: ratio(k100, i100), kafka1: k1, ingress1: i1, ratio1: ratio(k1, i1), oneKeyRecords: Math.round(N / 4) };
-      rows.push([`throughput, 100 keys (${N})`, `kafka ${Math.round(k100)}/s`, `ingress ${Math.round(i100)}/s`, `${ratio(k100, i100)}×`]);
-      rows.push([`throughput, 1 key (${Math.round(N / 4)})`, `kafka ${Math.round(k1)}/s`, `ingress ${Math.round(i1)}/s`, `${ratio(k1, i1)}×`]);
-      results.memoryAfterLoadMb = Object.fromEntries(Object.entries(pid).map(([k, v]) => [k, rssMb(v)]));
-
-      log(`latency: 100 records/s for ${LATENCY_SECONDS} s, Kafka and ingress`);
-      lk = await latency(dir, p, "kafka", LATENCY_SECONDS);
-      const li = await latency(dir, p, "ingress", LATENCY_SECONDS);
-      results.latency = { kafka: lk, ingress: li, fetchWaitMs: Number(SUBSCRIPTION_OPTIONS["fetch.wait.max.ms"]) };
-      rows.push(["latency p50 @100/s", `kafka ${Math.round(lk.p50)} ms`, `ingress ${Math.round(li.p50)} ms`, ""]);
-      rows.push(["latency p99 @100/s", `kafka ${Math.round(lk.p99)} ms`, `ingress ${Math.round(li.p99)} ms`, ""]);
-
-    } else {
-      log(`no subscription on ${BENCH_TOPIC}: the Kafka measurements are skipped`);
-    }
-
-    // Right after a load restate-server still flushes and compacts RocksDB and the consumers commit offsets: that
-    // window is recorded as such. Idle is measured once the stack has had IDLE_SETTLE_S with nothing sent.
-    await sleep(2000);
-    const afterLoad = await idleCpu(stack, quick ? 3 : 5);
-    results.idleCpuAfterLoadPercent = afterLoad;
-    rows.push(["CPU just after the load (% of a core)", `restate ${afterLoad.restate}`, `broker ${afterLoad.broker}, worker ${afterLoad.worker}`, `total ${total(afterLoad)}`]);
-    await sleep((quick ? 5 : IDLE_SETTLE_S) * 1000);
-    const cpu = await idleCpu(stack, quick ? 5 : IDLE_WINDOW_S);
-    results.idleCpuPercent = cpu;
-    rows.push([`idle CPU, settled (% of a core)`, `restate ${cpu.restate}`, `broker ${cpu.broker}, worker ${cpu.worker}, supervisor ${cpu.supervisor ?? "?"}`, `total ${total(cpu)}`]);
-
-    if (lk) {
-      // the chosen value was measured above; the others on the same stack, with every subscription re-created
-      const chosen = Number(SUBSCRIPTION_OPTIONS["fetch.wait.max.ms"]);
-      const values = (quick ? [50, 300] : [50, 200, 250, 300, 400, 1000]).filter((v) => v !== chosen);
-      log(`consumer fetch wait: ${values.join(", ")} ms, each with its Kafka latency and the idle CPU of the stack`);
-      const sweep = [{ fetchWaitMs: chosen, p50: lk.p50, p99: lk.p99, idleCpuPercent: total(afterLoad) }, ...(await fetchWaitSweep(stack, values, quick ? 4 : 10))];
-      sweep.sort((a, b) => a.fetchWaitMs - b.fetchWaitMs);
-      results.fetchWaitSweep = sweep;
-      for (const x of sweep) {
-        const mark = x.fetchWaitMs === chosen ? " (chosen)" : "";
-        rows.push([`fetch.wait.max.ms=${x.fetchWaitMs}${mark}`, `kafka p50 ${Math.round(x.p50)} ms, p99 ${Math.round(x.p99)} ms`, `idle CPU ${x.idleCpuPercent}% of a core`, ""]);
-      }
-    }
-
-    log(`recovery: ${RUNS} × SIGKILL the worker during a durable sleep, restart after 1 s`);
-    const rec: number[] = [];
-    for (let i = 0; i < RUNS; i++) rec.push(await recovery(stack));
-    results.recoveryMs = { median: median(rec), all: rec };
-    rows.push(["recovery (worker back → done)", `${Math.round(median(rec))} ms`, `max ${Math.round(Math.max(...rec))} ms`, ""]);
-
-    const tl = await timelineWall(dir, p);
-    results.timeline = tl ?? "timeline verb not available";
-    rows.push(["timeline of a big invocation", tl ? `${Math.round(tl.ms)} ms` : "n/a", tl ? `${tl.entries} journal entries` : "", ""]);
-
-    const now = stack.pids();
-    results.memoryFinalMb = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, rssMb(v)]));
-    const mem = (m: Record<string, number>) => `${m.restate} / ${m.broker} / ${m.worker} MB`;
-    rows.push(["RSS idle (restate/broker/worker)", mem(idleRss), "", `total ${idleRss.restate! + idleRss.broker! + idleRss.worker!} MB`]);
-    if (results.memoryAfterLoadMb) {
-      const after = results.memoryAfterLoadMb as Record<string, number>;
-      rows.push(["RSS after the load run", mem(after), "", `total ${after.restate! + after.broker! + after.worker!} MB`]);
-    }
-    const final = results.memoryFinalMb as Record<string, number>;
-    rows.push(["RSS at the end of the bench", mem(final), "", `total ${final.restate! + final.broker! + final.worker!} MB`]);
-
+    await benchCliTimes(report, stack.stateDir);
+    const idleRss = Object.fromEntries(Object.entries(stack.pids()).map(([k, v]) => [k, rssMb(v)]));
+    report.results.memoryIdleMb = idleRss;
+    const lk = await benchKafka(report, stack);
+    const afterLoad = await benchCpu(report, stack);
+    if (lk) await benchFetchWait(report, stack, lk, total(afterLoad));
+    await benchRecoveryAndTimeline(report, stack);
+    memoryRows(report, idleRss, stack.pids());
     // after the final RSS: a restarted broker is a fresh process
-    if (stack.brokers.length > 0) {
-      log(`broker restart: ${RUNS} × SIGKILL the embedded broker, restarted at once over its log`);
-      const back: number[] = [];
-      for (let i = 0; i < RUNS; i++) back.push((await stack.kill("broker", { signal: "SIGKILL", downMs: 0, wait: true })).downMs);
-      results.brokerRestartMs = { median: median(back), all: back };
-      rows.push(["broker restart (SIGKILL → serving again)", `${Math.round(median(back))} ms`, `max ${Math.round(Math.max(...back))} ms`, ""]);
-    }
+    await benchBrokerRestart(report, stack);
   } finally {
     await stack.stop();
   }
+}
 
-  // `start --watch`: a saved change → a new deployment answering
+/** `start --watch`: a saved change → a new deployment answering. */
+async function benchReload({ results, rows }: Report): Promise<void> {
   try {
     log(`reload: ${RUNS} × append a line to a pattern's source under start --watch (a temporary copy of src/)`);
     const rl = await reloadBench({ runs: RUNS, log });
@@ -429,13 +451,15 @@ async function main(): Promise<void> {
   } catch (e) {
     log(`reload measures failed: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
 
-  // a 3-node cluster on the same machine: start-up, ingress throughput next to the single node's, failover, memory
+/** A 3-node cluster on the same machine: start-up, ingress throughput next to the single node's, failover, memory. */
+async function benchCluster({ results, rows }: Report, singleStartMs: number): Promise<void> {
   try {
     const cl = await clusterBench({ runs: RUNS, records: N, log });
     const single = (results.throughput as { ingress100?: number } | undefined)?.ingress100;
-    results.cluster = { ...cl, startupRatioToSingle: ratio(cl.startupMs, median(starts)), ingressRatioToSingle: single ? ratio(cl.ingress100, single) : null };
-    rows.push([`cluster start-up (${cl.nodes} nodes)`, `${Math.round(cl.startupMs)} ms`, `single node ${Math.round(median(starts))} ms`, `${ratio(cl.startupMs, median(starts))}×`]);
+    results.cluster = { ...cl, startupRatioToSingle: ratio(cl.startupMs, singleStartMs), ingressRatioToSingle: single ? ratio(cl.ingress100, single) : null };
+    rows.push([`cluster start-up (${cl.nodes} nodes)`, `${Math.round(cl.startupMs)} ms`, `single node ${Math.round(singleStartMs)} ms`, `${ratio(cl.startupMs, singleStartMs)}×`]);
     rows.push([`cluster ingress, 100 keys (${N})`, `${Math.round(cl.ingress100)}/s`, single ? `single node ${Math.round(single)}/s` : "", single ? `${ratio(cl.ingress100, single)}×` : ""]);
     rows.push(["failover (node kill → first completion)", `${Math.round(cl.failoverMs.median)} ms`, `max ${Math.round(Math.max(...cl.failoverMs.all))} ms`, ""]);
     rows.push([`RSS idle (${cl.nodes} nodes + worker + broker)`, `${cl.memoryIdleMb.total} MB`, Object.entries(cl.memoryIdleMb).filter(([k]) => k !== "total").map(([k, v]) => `${k} ${v}`).join(", "), ""]);
@@ -443,11 +467,24 @@ async function main(): Promise<void> {
     log(`cluster measures failed: ${e instanceof Error ? e.message : String(e)}`);
     results.cluster = { error: e instanceof Error ? e.message : String(e) };
   }
+}
 
-  for (const l of table(["measure", "playground", "compared with", "ratio"], rows)) process.stdout.write(`${l}\n`);
+async function main(): Promise<void> {
+  const report: Report = { results: { quick, records: N, runs: RUNS, node: process.versions.node, cpus: os.cpus().length, at: new Date().toISOString() }, rows: [] };
+  const starts = await benchStartup(report);
+  await benchCliStartup(report);
+  if (startupOnly) {
+    for (const l of table(["measure", "playground", "compared with", "ratio"], report.rows)) process.stdout.write(`${l}\n`);
+    process.stdout.write(`${JSON.stringify({ startup: report.results.startup, starts, cliStartMs: report.results.cliStartMs, loadavg: os.loadavg() })}\n`);
+    return;
+  }
+  await benchSingleStack(report);
+  await benchReload(report);
+  await benchCluster(report, median(starts));
+  for (const l of table(["measure", "playground", "compared with", "ratio"], report.rows)) process.stdout.write(`${l}\n`);
   const out = path.join(projectRoot, "bench", "results.json");
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(results, null, 2));
+  writeFileSync(out, JSON.stringify(report.results, null, 2));
   log(`written ${out}`);
 }
 

@@ -19,7 +19,8 @@ import { findStack } from "../runtime/stack.js";
 import { kafkaProducer, sleep } from "../lab/measure.js";
 import { eventPlan, faultSchedule, type Fault, type PlannedEvent } from "./schedule.js";
 import { verdict, type Evidence, type FaultRecord, type LedgerEntry, type Verdict } from "./invariants.js";
-import { humanDuration, table } from "../ui/output.js";
+import { humanDuration } from "../ui/output.js";
+import { table } from "../ui/text.js";
 import { countInvocationsByStatus, stateRows } from "../observe/index.js";
 
 export interface ChaosOptions {
@@ -82,7 +83,7 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
   };
 }
 
-/** 25 in the default six-minute run (the issue's bar), 5 in the smoke run, about one per 15 s otherwise. */
+/** 25 in the default six-minute run, 5 in the smoke run, about one per 15 s otherwise. */
 export function minimumFaults(o: Pick<ChaosOptions, "durationMs" | "smoke">): number {
   if (o.smoke) return 5;
   return o.durationMs >= 360_000 ? 25 : Math.max(1, Math.floor(o.durationMs / 15_000));
@@ -222,10 +223,10 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   const admin = () => findStack(lab.stateDir)?.admin ?? lab.admin;
   const ledger: LedgerEntry[] = [];
   const done: FaultRecord[] = [];
-  let teardown: Teardown = { orphans: [], listeners: [] };
+  let teardown: Teardown;
   let drainMs: number | null = null;
-  let stuck = 0;
-  let states = new Map<string, ChaosState>();
+  let stuck: number;
+  let states: Map<string, ChaosState>;
   try {
     say(`  stack up in ${humanDuration(lab.startMs)} (state ${lab.stateDir}); producing…`);
     const t0 = Date.now();

@@ -8,7 +8,7 @@ import { PLAIN_LABEL, RESTATE_LABEL } from "../compare/types.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { humanDuration, note, out } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import { terminalWidth, wrap } from "./interactive/format.js";
+import { indented, terminalWidth } from "../ui/text.js";
 import { verb } from "./verb.js";
 
 const names = () => comparisons.map((x) => x.pattern).join(", ");
@@ -19,8 +19,8 @@ export function sideBySide(rows: [string, string, string][], width: number): str
   const colW = Math.max(20, Math.floor((width - labelW - 4) / 2));
   const lines: string[] = [];
   for (const [label, left, right] of rows) {
-    const l = wrap(left, colW);
-    const r = wrap(right, colW);
+    const l = indented(left, colW);
+    const r = indented(right, colW);
     for (let i = 0; i < Math.max(l.length, r.length); i++) {
       lines.push(`${(i === 0 ? label : "").padEnd(labelW)}  ${(l[i] ?? "").padEnd(colW)}  ${r[i] ?? ""}`.trimEnd());
     }
@@ -30,7 +30,7 @@ export function sideBySide(rows: [string, string, string][], width: number): str
 
 /** One left-behind effect: a ✗ and its text, wrapped under itself. */
 function item(text: string, width: number): string[] {
-  return wrap(text, width, "    ").map((l, i) => (i === 0 ? `  ${sym.fail} ${l.trimStart()}` : l));
+  return indented(text, width, "    ").map((l, i) => (i === 0 ? `  ${sym.fail} ${l.trimStart()}` : l));
 }
 
 export function renderReport(r: CompareReport, width = terminalWidth()): string[] {
@@ -63,7 +63,7 @@ export function renderReport(r: CompareReport, width = terminalWidth()): string[
     lines.push(`left behind by the ${RESTATE_LABEL} run:`);
     for (const l of w.leftBehind) lines.push(...item(l, width));
   }
-  lines.push(...wrap(`the naive retry: ${p.retry.what}`, width).map((l) => c.dim(l)));
+  lines.push(...indented(`the naive retry: ${p.retry.what}`, width).map((l) => c.dim(l)));
   return lines;
 }
 

@@ -1,5 +1,5 @@
 // `patterns demo <pattern>`: run a pattern's scenario for real and check its claims; exit 1 if a check fails.
-import { findPattern, registry } from "../tours/registry.js";
+import { findPattern, registry } from "../registry.js";
 import type { RunningStack } from "../runtime/stack.js";
 import { UsageError } from "../errors.js";
 import { note } from "../ui/output.js";
@@ -15,7 +15,7 @@ export const demo = verb({
   path: "demo",
   group: "play",
   summary: "run a pattern's scenario for real and check what it claims",
-  args: [{ name: "<pattern>", description: "pattern name (see `patterns list`)" }],
+  args: [{ name: "<pattern>", description: "pattern name (see `npx patterns list`)" }],
   examples: ["npx patterns demo user-feed", "npx patterns demo sagas --json"],
   async run(ctx, name: string) {
     const p = findPattern(name);

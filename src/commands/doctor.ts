@@ -7,6 +7,7 @@ import { PORT_ENV, PORT_FLAGS, resolvePorts, type Ports } from "../runtime/confi
 import { isPortFree, listeners, canConnect } from "../runtime/ports.js";
 import { KAFKA_CLUSTER } from "../runtime/kafka-wiring.js";
 import { errorMessage } from "../errors.js";
+import { formatDuration } from "../lib/duration.js";
 import { duplicateSubscriptions, stalledSubscriptions } from "../observe/health.js";
 import { stuckInvocations } from "../observe/index.js";
 import { allServiceNames, allSubscriptions } from "../services/registry.js";
@@ -38,12 +39,13 @@ export function crashLoops(state: StackState): Check[] {
     .map(([name, comp]) => ({
       name: `${name} crash loop`,
       ok: false,
-      detail: `${comp.crashLoop!.failures} failures in a row (restarts waited ${(comp.backoff ?? []).map((ms) => `${ms / 1000} s`).join(", ")}); last error: ${comp.crashLoop!.lastError}`,
+      detail: `${comp.crashLoop!.failures} failures in a row (restarts waited ${(comp.backoff ?? []).map((ms) => formatDuration(ms)).join(", ")}); last error: ${comp.crashLoop!.lastError}`,
       fix: `read why: \`npx patterns logs ${name.replace(/-\d+$/, "")}\` (${comp.log}); the supervisor keeps retrying, with a longer wait each time`,
     }));
 }
 
-export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
+/** What the playground needs before anything runs: Node, the binaries, the state dir. */
+async function installChecks(dir: string): Promise<Check[]> {
   const checks: Check[] = [];
   checks.push(
     await check("node", () => {
@@ -55,7 +57,6 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
   );
   checks.push(await check("restate-server binary", () => ({ ok: true, detail: restateServerBinary() })));
   checks.push(await check("embedded broker", () => (existsSync(brokerEntry) ? { ok: true, detail: brokerEntry } : { ok: false, detail: `${brokerEntry} is missing`, fix: "run `npm run build` in the project folder" })));
-  const dir = resolveStateDir(stateDirFlag);
   checks.push(
     await check("state dir", () =>
       existsSync(dir) && !statSync(dir).isDirectory()
@@ -63,52 +64,37 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
         : { ok: true, detail: describeStateDir(dir) },
     ),
   );
-  const stack = findStack(stateDirFlag);
-  if (!stack) {
-    const { stale } = liveState(statePaths(dir).stateFile);
-    checks.push({ name: "stack", ok: false, detail: stale ? "stale state file (supervisor gone)" : "not running", fix: stale ? "`npx patterns stop` cleans it, then `npx patterns start`" : "`npx patterns start`" });
-    // the ports `npx patterns start` would use here: PATTERNS_*_PORT where set, else the defaults
-    let ports: Ports;
-    try {
-      ports = resolvePorts({});
-    } catch (e) {
-      checks.push({ name: "ports", ok: false, detail: errorMessage(e), fix: "fix the PATTERNS_*_PORT variables" });
-      return checks;
-    }
-    for (const key of Object.keys(ports) as (keyof Ports)[]) {
-      const port = ports[key];
-      const from = process.env[PORT_ENV[key]] ? ` from ${PORT_ENV[key]}` : "";
-      checks.push(
-        await check(`port ${port} (${key}${from})`, async () =>
-          (await isPortFree(port)) ? { ok: true, detail: "free" } : { ok: false, detail: "in use", fix: `free it, or start with ${PORT_FLAGS[key]} <port> (or ${PORT_ENV[key]})` },
-        ),
-      );
-    }
+  return checks;
+}
+
+/** No stack here: whether it is stale, and whether the ports `start` would take are free. */
+async function notRunningChecks(dir: string): Promise<Check[]> {
+  const checks: Check[] = [];
+  const { stale } = liveState(statePaths(dir).stateFile);
+  checks.push({ name: "stack", ok: false, detail: stale ? "stale state file (supervisor gone)" : "not running", fix: stale ? "`npx patterns stop` cleans it, then `npx patterns start`" : "`npx patterns start`" });
+  // the ports `npx patterns start` would use here: PATTERNS_*_PORT where set, else the defaults
+  let ports: Ports;
+  try {
+    ports = resolvePorts({});
+  } catch (e) {
+    checks.push({ name: "ports", ok: false, detail: errorMessage(e), fix: "fix the PATTERNS_*_PORT variables" });
     return checks;
   }
-  const { state, admin } = stack;
-  checks.push(...crashLoops(state));
-  checks.push(await check("restate-server", async () => ((await admin.healthy()) ? { ok: true, detail: `admin ${state.adminUrl} healthy` } : { ok: false, detail: "admin /health failed", fix: "`npx patterns logs restate`" })));
-  if (state.nodes && state.nodes.length > 1) {
+  for (const key of Object.keys(ports) as (keyof Ports)[]) {
+    const port = ports[key];
+    const from = process.env[PORT_ENV[key]] ? ` from ${PORT_ENV[key]}` : "";
     checks.push(
-      await check("cluster", async () => {
-        const cl = (await collectCluster(state))!;
-        if (cl.problems.length > 0) {
-          const down = state.nodes!.filter((n) => n.phase !== "up").map((n) => n.node);
-          return {
-            ok: false,
-            detail: cl.problems.join("; "),
-            fix: down.length
-              ? `the supervisor is restarting node ${down.join(", ")}: check again in a few seconds, or read \`npx patterns logs ${down[0] === 1 ? "restate" : `restate-${down[0]}`}\``
-              : "`npx patterns status` shows each node; `npx patterns logs restate-2` (etc.) shows why a node is not alive",
-          };
-        }
-        const v = cl.view!;
-        const leads = v.nodes.map((n) => `${n.name} leads ${n.leads.length ? n.leads.join(",") : "none"}`).join(", ");
-        return { ok: true, detail: `${v.nodes.length} nodes alive, ${v.partitions.length} partitions led (${leads}), log replication ${v.logReplication.join(" / ")}` };
-      }),
+      await check(`port ${port} (${key}${from})`, async () =>
+        (await isPortFree(port)) ? { ok: true, detail: "free" } : { ok: false, detail: "in use", fix: `free it, or start with ${PORT_FLAGS[key]} <port> (or ${PORT_ENV[key]})` },
+      ),
     );
   }
+  return checks;
+}
+
+/** The broker, the registration and the Kafka subscriptions (present, not doubled, moving). */
+async function kafkaChecks(state: Stack["state"], admin: Stack["admin"]): Promise<Check[]> {
+  const checks: Check[] = [];
   checks.push(
     await check("broker", async () => {
       if (state.kafka.kind === "none") return { ok: true, warn: true, detail: "no broker (--no-kafka)" };
@@ -160,6 +146,38 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
       }),
     );
   }
+  return checks;
+}
+
+/** A cluster's nodes: all alive, every partition led. */
+async function clusterChecks(state: Stack["state"]): Promise<Check[]> {
+  const checks: Check[] = [];
+  if (state.nodes && state.nodes.length > 1) {
+    checks.push(
+      await check("cluster", async () => {
+        const cl = (await collectCluster(state))!;
+        if (cl.problems.length > 0) {
+          const down = state.nodes!.filter((n) => n.phase !== "up").map((n) => n.node);
+          return {
+            ok: false,
+            detail: cl.problems.join("; "),
+            fix: down.length
+              ? `the supervisor is restarting node ${down.join(", ")}: check again in a few seconds, or read \`npx patterns logs ${down[0] === 1 ? "restate" : `restate-${down[0]}`}\``
+              : "`npx patterns status` shows each node; `npx patterns logs restate-2` (etc.) shows why a node is not alive",
+          };
+        }
+        const v = cl.view!;
+        const leads = v.nodes.map((n) => `${n.name} leads ${n.leads.length ? n.leads.join(",") : "none"}`).join(", ");
+        return { ok: true, detail: `${v.nodes.length} nodes alive, ${v.partitions.length} partitions led (${leads}), log replication ${v.logReplication.join(" / ")}` };
+      }),
+    );
+  }
+  return checks;
+}
+
+/** The worker's deployments: the current one registered, what older ones still run. */
+async function deploymentChecks(state: Stack["state"], admin: Stack["admin"]): Promise<Check[]> {
+  const checks: Check[] = [];
   if (state.deployments) {
     checks.push(
       await check("deployments", async () => {
@@ -183,6 +201,12 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
       }),
     );
   }
+  return checks;
+}
+
+/** Invocations: none stuck, one through Restate answered; the worker refuses unsigned requests; loopback only. */
+async function runningChecks(state: Stack["state"], admin: Stack["admin"]): Promise<Check[]> {
+  const checks: Check[] = [];
   checks.push(
     await check("stuck invocations", async () => {
       const stuck = await stuckInvocations(admin);
@@ -233,6 +257,26 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
       return { ok: true, detail: "every listener is on 127.0.0.1" };
     }),
   );
+  return checks;
+}
+
+type Stack = NonNullable<ReturnType<typeof findStack>>;
+
+export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
+  const dir = resolveStateDir(stateDirFlag);
+  const checks = await installChecks(dir);
+  const stack = findStack(stateDirFlag);
+  if (!stack) {
+    checks.push(...(await notRunningChecks(dir)));
+    return checks;
+  }
+  const { state, admin } = stack;
+  checks.push(...crashLoops(state));
+  checks.push(await check("restate-server", async () => ((await admin.healthy()) ? { ok: true, detail: `admin ${state.adminUrl} healthy` } : { ok: false, detail: "admin /health failed", fix: "`npx patterns logs restate`" })));
+  checks.push(...(await clusterChecks(state)));
+  checks.push(...(await kafkaChecks(state, admin)));
+  checks.push(...(await deploymentChecks(state, admin)));
+  checks.push(...(await runningChecks(state, admin)));
   return checks;
 }
 

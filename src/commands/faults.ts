@@ -7,7 +7,7 @@ import { UsageError } from "../errors.js";
 import { MAX_NODES } from "../runtime/config.js";
 import { resolveStateDir, statePaths } from "../runtime/paths.js";
 import { readCrashArm, type CrashArm } from "../services/lib/crash.js";
-import { intOption, parseDuration } from "./common.js";
+import { durationOption, intOption } from "./common.js";
 import { note, out } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
 import { spinner } from "../ui/spinner.js";
@@ -80,17 +80,8 @@ function renderComponentKill(r: KillFollowResult): string[] {
   return renderKillFollow(r);
 }
 
-function downOption(raw: string): number {
-  const ms = parseDuration(raw, "--down");
-  if (ms > 120_000) throw new UsageError(`--down must be at most 2m, got "${raw}"`, "for example --down 3s");
-  return ms;
-}
-
-function timeoutOption(raw: string): number {
-  const ms = parseDuration(raw, "--timeout");
-  if (ms <= 0 || ms > 600_000) throw new UsageError(`--timeout must be between 1ms and 10m, got "${raw}"`, "for example --timeout 2m");
-  return ms;
-}
+const downOption = durationOption("--down", { max: 120_000 });
+const timeoutOption = durationOption("--timeout", { min: 1, max: 600_000 });
 
 const killOptions = (what: string, downMs: number): OptionSpec[] => [
   { flags: "--down <duration>", description: `how long ${what} stays down`, parse: downOption, default: downMs },

@@ -8,7 +8,7 @@ import { doctor } from "./doctor.js";
 import { demo } from "./demo.js";
 import { timeline } from "./timeline.js";
 import { killBroker, killRestate, killWorker } from "./faults.js";
-import { registry } from "../tours/registry.js";
+import { registry } from "../registry.js";
 import { produce } from "./produce.js";
 import { compare } from "./compare.js";
 import { topics } from "./topics.js";

@@ -2,14 +2,14 @@
 // (and the hidden `readme`). Everything is generated from the pattern registry, so new patterns show up by themselves.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { registry } from "../tours/registry.js";
+import { registry } from "../registry.js";
 import { allTours, findTour } from "../tours/tours.js";
 import { readmePath, renderPatternTable, writeReadme, readmeIsFresh } from "../tours/readme.js";
 import { PlaygroundError, UsageError } from "../errors.js";
 import { intOption } from "./common.js";
 import { note, out } from "../ui/output.js";
 import { c, sym } from "../ui/palette.js";
-import { closest } from "./interactive/format.js";
+import { closest } from "../ui/text.js";
 import { collectList, renderList, type ListReport } from "./interactive/list.js";
 import { fetchState, renderState, stateJson, type StateReport } from "./interactive/state.js";
 import { invocationsSql, stateSql } from "../observe/sql.js";
@@ -18,6 +18,20 @@ import { interactiveTerminal, presentAll, presentTour, summaryLines, TourStopped
 import { openUrl, probe, uiUrl } from "./interactive/ui.js";
 import { bashScript, completionTree, zshScript } from "./interactive/completion.js";
 import { verb } from "./verb.js";
+import { findStack } from "../runtime/stack.js";
+
+/** What `invocations` shows, as columns of the invocation table: the "same with curl" query selects these. */
+const SHOWN_COLUMNS = ["id", "target", "status", "created_at", "completed_at", "retry_count", "last_failure"] as const;
+
+/** In a terminal, a tour with the playground stopped offers to start it (as the menu does); "no" ends with the fix. */
+async function offerStart(stateDir: string | undefined): Promise<void> {
+  const { confirm } = await import("@inquirer/prompts");
+  const yes = await confirm({ message: "The playground is not running. Start it now? (npx patterns start)", default: true }, { output: process.stderr });
+  if (!yes) return; // ctx.stack() then says it is not running, and how to start it
+  const { runStart, summary } = await import("./start.js");
+  const r = await runStart({ stateDir });
+  for (const l of summary(r.state)) note(l);
+}
 
 /** `patterns` with no arguments in a terminal. */
 export async function runMenu(program: Command): Promise<void> {
@@ -27,7 +41,7 @@ export async function runMenu(program: Command): Promise<void> {
 }
 
 function unknownTour(name: string): UsageError {
-  const names = allTours().map((t) => t.name);
+  const names = allTours(registry).map((t) => t.name);
   const near = closest(name, names);
   return new UsageError(`unknown pattern "${name}"`, near.length ? `did you mean ${near.join(" or ")}? (all: npx patterns list)` : `use one of: ${names.join(", ")}`);
 }
@@ -61,7 +75,7 @@ export const tour = verb<{ all?: boolean; yes?: boolean; crash?: boolean }, Tour
   path: "tour",
   group: "play",
   summary: "a guided tour: the guarantee, each step run for real, where to look, the journal, and a check",
-  args: [{ name: "[pattern]", description: "pattern name (see `patterns list`)" }],
+  args: [{ name: "[pattern]", description: "pattern name (see `npx patterns list`)" }],
   options: [
     { flags: "--all", description: "every tour in turn, without pauses, then a pass/fail summary (exit 1 if any fails)" },
     { flags: "-y, --yes", description: "do not pause (also implied without a terminal and with --json)" },
@@ -73,21 +87,22 @@ export const tour = verb<{ all?: boolean; yes?: boolean; crash?: boolean }, Tour
     const hasVerb = (v: string) => rootOf(ctx.command).commands.some((x) => x.name() === v);
     if (o.all) {
       if (name) throw new UsageError("give a pattern or --all, not both", "npx patterns tour --all --yes");
-      return presentAll(allTours(), { stack: ctx.stack(), json: ctx.json, yes: true, crash: o.crash !== false, hasVerb });
+      return presentAll(allTours(registry), { stack: ctx.stack(), json: ctx.json, yes: true, crash: o.crash !== false, hasVerb });
     }
     if (!name) {
-      if (ctx.json || !interactiveTerminal()) throw new UsageError("which tour?", `npx patterns tour <pattern>, one of: ${allTours().map((t) => t.name).join(", ")}`);
+      if (ctx.json || !interactiveTerminal()) throw new UsageError("which tour?", `npx patterns tour <pattern>, one of: ${allTours(registry).map((t) => t.name).join(", ")}`);
       const { select } = await import("@inquirer/prompts");
       name = await select(
         {
           message: "Which tour?",
-          choices: allTours().map((t) => ({ value: t.name, name: `${t.title} ${c.dim(`(${t.category})`)}`, description: t.summary })),
+          choices: allTours(registry).map((t) => ({ value: t.name, name: `${t.title} ${c.dim(`(${t.category})`)}`, description: t.summary })),
         },
         { output: process.stderr },
       );
     }
-    const found = findTour(name);
+    const found = findTour(name, registry);
     if (!found) throw unknownTour(name);
+    if (!ctx.json && interactiveTerminal() && !findStack(o.stateDir)) await offerStart(o.stateDir);
     const stack = ctx.stack();
     try {
       // the tour narrates itself as it goes; what is left to print is the --all summary
@@ -143,7 +158,8 @@ export const invocations = verb<{ status?: string; service?: string; key?: strin
     const stack = ctx.stack();
     const filter = { status: o.status, service: o.service, key: o.key, limit: o.limit, all: o.all };
     const rows = await listInvocations(stack, filter);
-    ctx.equivalent({ url: `${stack.state.adminUrl}/query`, body: { query: invocationsSql(invocationsQuery(filter)) } });
+    // the columns the view shows (the verb reads more to compute them), so the line stays short enough to copy
+    ctx.equivalent({ url: `${stack.state.adminUrl}/query`, body: { query: invocationsSql(invocationsQuery(filter), SHOWN_COLUMNS) } });
     return { invocations: rows };
   },
   render: (r) => renderInvocations(r.invocations),
@@ -216,7 +232,7 @@ export const completion = verb({
   ],
   run(ctx, shell: "bash" | "zsh") {
     // a script, not data: the same with or without --json
-    const nodes = completionTree(rootOf(ctx.command), allTours().map((t) => t.name));
+    const nodes = completionTree(rootOf(ctx.command), allTours(registry).map((t) => t.name));
     process.stdout.write(shell === "bash" ? bashScript(nodes) : zshScript(nodes));
   },
 });

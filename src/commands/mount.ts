@@ -2,7 +2,10 @@
 // parsing need, nothing a verb runs: `--help` mounts the declarations' data from the help cache through this module
 // without loading any verb (src/commands/verb.ts adds what runs).
 import { Argument, Command, Option } from "commander";
-import type { Declaration, GroupSpec, VerbSpec } from "./verb.js";
+import { formatDuration } from "../lib/duration.js";
+import { isDurationParser } from "../lib/parse.js";
+import { fitHelpText, helpWidth } from "./lib/help.js";
+import type { Declaration, GroupSpec, OptionSpec, VerbSpec } from "./verb.js";
 
 /** The headings of `patterns --help`, in this order. */
 export const HELP_GROUPS = {
@@ -16,6 +19,28 @@ export type HelpGroup = keyof typeof HELP_GROUPS;
 
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+}
+
+/** Help text after the options, laid out for the width the help is printed in. */
+function addHelpAfter(cmd: Command, text: string): void {
+  cmd.addHelpText("after", (context) => fitHelpText(text, helpWidth(context.error)));
+}
+
+/**
+ * How `--help` shows an option's default: a duration's as a duration ("2s"), the form the option accepts back. Kept in
+ * the declaration's data (defaultShown) so that help from the cache, where the parser is gone, shows it the same.
+ */
+export function shownDefault(o: OptionSpec): string | undefined {
+  if (o.defaultShown !== undefined) return o.defaultShown;
+  return isDurationParser(o.parse) && typeof o.default === "number" ? formatDuration(o.default) : undefined;
+}
+
+/** The declarations as data for the help cache: what help shows, with each option's default as help shows it. */
+export function helpData(declarations: readonly Declaration[]): Declaration[] {
+  return declarations.map((d) => {
+    if (d.kind === "group" || !d.options) return d;
+    return { ...d, options: d.options.map((o) => ({ ...o, defaultShown: shownDefault(o) })) };
+  });
 }
 
 function parentOf(program: Command, words: string[]): Command {
@@ -44,20 +69,20 @@ export function declareVerb(parent: Command, spec: Omit<VerbSpec, "run">): Comma
     if (o.choices) opt.choices(o.choices);
     if (o.suggest) Object.assign(opt, { suggestions: [...o.suggest] });
     if (o.parse) opt.argParser(o.parse);
-    if (o.default !== undefined) opt.default(o.default);
+    if (o.default !== undefined) opt.default(o.default, shownDefault(o));
     if (o.hidden) opt.hideHelp();
     if (o.required) opt.makeOptionMandatory();
     cmd.addOption(opt);
   }
   for (const alias of spec.aliases ?? []) cmd.alias(alias);
-  if (spec.examples?.length || spec.help) cmd.addHelpText("after", `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`);
+  if (spec.examples?.length || spec.help) addHelpAfter(cmd, `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`);
   return cmd;
 }
 
 function declareGroup(parent: Command, d: GroupSpec): Command {
   const cmd = parent.command(d.path.split(" ").at(-1)!).description(d.summary);
   for (const alias of d.aliases ?? []) cmd.alias(alias);
-  if (d.examples?.length) cmd.addHelpText("after", examples(...d.examples));
+  if (d.examples?.length) addHelpAfter(cmd, examples(...d.examples));
   return cmd;
 }
 

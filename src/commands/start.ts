@@ -137,7 +137,10 @@ export function summary(state: StackState): string[] {
   ];
   if (state.nodes && state.nodes.length > 1) lines.splice(3, 0, ...clusterLines(state));
   for (const n of state.notes) lines.push(`  ${sym.warn} ${c.dim(n)}`);
-  lines.push(`  next: ${c.cmd("npx patterns status")}, ${c.cmd("npx patterns list")}, ${c.cmd("npx patterns stop")}`);
+  // where a newcomer goes next: the menu, or straight to the first tour; the stack verbs after
+  lines.push(`  next: ${c.cmd("npx patterns")} ${c.dim("(the menu: pick a pattern and a tour)")}`);
+  lines.push(`        ${c.cmd("npx patterns tour crash-and-resume")} ${c.dim("(the first tour: a worker killed mid-invocation, resumed)")}`);
+  lines.push(`        ${c.dim("then")} ${c.cmd("npx patterns list")}${c.dim(",")} ${c.cmd("npx patterns status")}${c.dim(",")} ${c.cmd("npx patterns stop")}`);
   return lines;
 }
 

@@ -7,7 +7,8 @@ import { clusterProblems, readCluster, type ClusterView } from "../runtime/clust
 import { toleratedDown } from "../runtime/config.js";
 import { AdminClient } from "../runtime/admin.js";
 import { canConnect } from "../runtime/ports.js";
-import { humanDuration, table } from "../ui/output.js";
+import { humanDuration } from "../ui/output.js";
+import { table } from "../ui/text.js";
 import { c, sym } from "../ui/palette.js";
 import { logBytes } from "../broker/inspect.js";
 import { humanBytes } from "./topics.js";
@@ -161,7 +162,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     if (name === "restate" && state.nodes) continue;
     const comp = state.components[name];
     if (!comp) continue; // a stack started by an older version has no client app
-    let healthy = false;
+    let healthy: boolean;
     if (comp.phase === "disabled") healthy = true;
     else if (name === "restate") healthy = isAlive(comp.pid) && (await admin.healthy());
     else if (name === "broker" && comp.phase === "external") {
@@ -241,15 +242,15 @@ export function renderCluster(cl: ClusterStatus): string[] {
   const lines = ["", c.bold(`cluster: ${cl.nodes} nodes, replication ${cl.replication}, tolerates ${cl.tolerates} down at once`) + c.dim("  (restatectl)")];
   if (!cl.view) return [...lines, `${sym.fail} ${cl.error ?? "no view"}`];
   const v = cl.view;
+  // Restate's id (N2, as restatectl says); "--node 2" only where a cluster made before ids were forced differs
   const rows = v.nodes.map((n) => [
-    n.name,
-    n.id,
+    n.node !== undefined && n.id !== `N${n.node}` ? `${n.id} (--node ${n.node})` : n.id,
     n.alive ? c.ok("alive") : c.fail("dead"),
     n.roles.join(" "),
     n.leads.length ? n.leads.join(",") : "-",
     n.replicas.length ? n.replicas.join(",") : "-",
   ]);
-  lines.push(...table(["node", "id", "state", "roles", "leads", "replica of"], rows));
+  lines.push(...table(["node", "state", "roles", "leads", "replica of"], rows));
   const sets = [...new Set(v.logs.map((l) => `[${l.nodeset.join(", ")}]`))];
   lines.push(`log            ${v.logs.length} logs, replication ${v.logReplication.join(" / ") || "?"}, nodesets ${sets.join(" ")}`);
   lines.push(cl.problems.length ? `${sym.warn} ${cl.problems.join("; ")}` : `${sym.ok} every node alive, every partition led, replication met`);

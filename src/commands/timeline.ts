@@ -1,7 +1,6 @@
 // `timeline`: one invocation as a tree, by key, lanes per key, live. (The crash verbs are in ./faults.ts.)
-import { UsageError } from "../errors.js";
 import type { RunningStack } from "../runtime/stack.js";
-import { intOption, parseDuration } from "./common.js";
+import { durationOption, intOption } from "./common.js";
 import { c } from "../ui/palette.js";
 import { followLive } from "../observe/follow.js";
 import { journalSqlFor as journalQueryFor } from "../observe/sql.js";
@@ -19,11 +18,7 @@ interface TimelineFlags extends Omit<TimelineArgs, "id"> {
   timeout?: number;
 }
 
-function sinceOption(raw: string): number {
-  const ms = parseDuration(raw, "--since");
-  if (ms <= 0) throw new UsageError(`--since must be longer than 0, got "${raw}"`, "for example --since 2m");
-  return ms;
-}
+const sinceOption = durationOption("--since", { min: 1 });
 
 function timelineLines(ts: Timeline[], width: number, empty: string): string[] {
   if (ts.length === 0) return [c.dim(empty)];
@@ -66,12 +61,12 @@ export const timeline = verb<TimelineFlags, TimelineData>({
     { flags: "--key <key>", description: "timelines of the invocations on this key (newest --limit, default 5)" },
     { flags: "--service <name>", description: "only this service" },
     { flags: "--handler <name>", description: "only this handler" },
-    { flags: "--status <status>", description: "pending|scheduled|ready|running|paused|backing-off|suspended|completed|active|succeeded|failed" },
+    { flags: "--status <status>", description: "only invocations in this status: pending, scheduled, ready, running, paused, backing-off, suspended, completed, active, succeeded or failed" },
     { flags: "--since <duration>", description: "only invocations created in this window (e.g. 30s, 2m)", parse: sinceOption },
     { flags: "--limit <n>", description: "how many invocations (list 20, --key 5, --lanes 200)", parse: intOption("--limit", 1, 1000) },
     { flags: "--lanes", description: "one lane per key over time: running vs queued behind the same key (default --since 2m)" },
     { flags: "--follow", description: "live: print each step as it happens, until the watched invocations finish (NDJSON with --json)" },
-    { flags: "--timeout <duration>", description: "with --follow: stop waiting after this long (default 10m)", parse: (raw: string) => parseDuration(raw, "--timeout") },
+    { flags: "--timeout <duration>", description: "with --follow: stop waiting after this long", parse: durationOption("--timeout", { min: 1 }), default: 600_000 },
     { flags: "--no-children", description: "do not include the invocations it called or sent to" },
     { flags: "--all", description: "also show the playground's own invocations (health checks, demos' helpers, bench, chaos, the CLI's getStatus reads)" },
     { flags: "--width <columns>", description: "fit lines to this width (default: the terminal's, else 160)", parse: intOption("--width", 60, 1000) },

@@ -7,6 +7,7 @@ import type { RunningStack } from "../runtime/stack.js";
 import { PlaygroundError } from "../errors.js";
 import { verb } from "./verb.js";
 import { c, sym } from "../ui/palette.js";
+import { displayWidth, hanging, table, terminalWidth } from "../ui/text.js";
 
 export interface PartitionInfo {
   partition: number;
@@ -106,30 +107,40 @@ export function humanBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function pad(cells: string[][]): string[] {
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  return cells.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd());
-}
-
 export function renderTopics(r: TopicsReport): string[] {
   const lines: string[] = [];
-  const rows = [["topic/partition", "start", "end", "records", ...(r.embedded ? ["size"] : [])]];
+  const head = ["topic/partition", "start", "end", "records", ...(r.embedded ? ["size"] : [])];
+  const rows: string[][] = [];
   for (const t of r.topics) {
     for (const p of t.partitions) rows.push([`${t.name}/${p.partition}`, String(p.logStart), String(p.logEnd), String(p.records), ...(r.embedded ? [humanBytes(p.bytes ?? 0)] : [])]);
   }
-  lines.push(...pad(rows));
+  lines.push(...table(head, rows, { width: terminalWidth(), flexible: [0], right: [1, 2, 3, 4] }));
   if (r.embedded) lines.push(c.dim(`in all ${humanBytes(r.topics.reduce((n, t) => n + (t.bytes ?? 0), 0))} on disk`));
   lines.push("");
   if (r.subscriptions.length === 0) {
     lines.push(c.dim("no Kafka subscriptions"));
     return lines;
   }
-  const subs = [["subscription", "topic → handler", "partition", "committed", "end", "lag"]];
-  for (const s of r.subscriptions) {
-    for (const p of s.partitions) subs.push([s.id, `${s.topic} ${sym.arrow} ${s.sink}`, String(p.partition), p.committed === null ? "-" : String(p.committed), String(p.logEnd), String(p.lag)]);
-  }
-  lines.push(...pad(subs));
+  lines.push(...subscriptionLines(r.subscriptions, terminalWidth()));
   return lines;
+}
+
+/**
+ * One row per subscription and partition when that fits the width; otherwise each subscription is a line of its own
+ * (id, topic → handler: ids and handler names are long words that must not be split) over its partitions' rows.
+ */
+export function subscriptionLines(subscriptions: TopicsReport["subscriptions"], width: number): string[] {
+  const nums = (p: TopicsReport["subscriptions"][number]["partitions"][number]) => [String(p.partition), p.committed === null ? "-" : String(p.committed), String(p.logEnd), String(p.lag)];
+  const head = ["subscription", "topic → handler", "partition", "committed", "end", "lag"];
+  const rows = subscriptions.flatMap((s) => s.partitions.map((p) => [s.id, `${s.topic} ${sym.arrow} ${s.sink}`, ...nums(p)]));
+  const wide = table(head, rows, { width: Number.MAX_SAFE_INTEGER, right: [2, 3, 4, 5] });
+  if (wide.every((l) => displayWidth(l) <= width)) return wide;
+  const out: string[] = [];
+  for (const s of subscriptions) {
+    out.push(...hanging("", `${c.id(s.id)}  ${s.topic} ${sym.arrow} ${s.sink}`, width, 2));
+    out.push(...table(["  partition", "committed", "end", "lag"], s.partitions.map((p) => [`  ${nums(p)[0]}`, ...nums(p).slice(1)]), { width, right: [0, 1, 2, 3] }));
+  }
+  return out;
 }
 
 export const topics = verb({

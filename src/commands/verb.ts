@@ -2,16 +2,19 @@
 // `render(data) → lines`. `mount` turns them into commander commands and owns, in one place, what every verb shares:
 // the global options, finding the running stack, `--json` (one document on stdout), colour, the "same with curl"
 // hints (from the calls `run` reported), help groups and examples. Errors are mapped to messages and exit codes in
-// src/main.ts only.
+// src/cli.ts (src/report.ts) only.
 import type { Command } from "commander";
 import { declareVerb, mountWith, type HelpGroup } from "./mount.js";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
+import { liveState } from "../runtime/state.js";
+import { stopWaitingWhen } from "../observe/eventually.js";
 import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
 import { spinner, type Step } from "../ui/spinner.js";
-import { printEquivalent, type RawCall } from "./lib/curl.js";
+import { printEquivalent, type RawCall } from "../ui/curl.js";
 
 export { HELP_GROUPS, examples, type HelpGroup } from "./mount.js";
+export { helpWidth } from "./lib/help.js";
 
 export interface GlobalOptions {
   stateDir?: string;
@@ -25,6 +28,8 @@ export interface OptionSpec {
   description: string;
   parse?: (raw: string) => unknown;
   default?: unknown;
+  /** the default as --help shows it, when not the value itself (set for durations when mounted; see mount.ts) */
+  defaultShown?: string;
   /** the only values accepted (commander checks them; completion offers them) */
   choices?: readonly string[];
   /** values completion offers when the verb checks them itself (case-insensitive step names, for example) */
@@ -71,8 +76,7 @@ export interface VerbSpec<O = Record<string, unknown>, D = unknown> {
   help?: string;
   /** left out of `--help` and completion (still runs) */
   hidden?: boolean;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(ctx: VerbContext<O>, ...args: any[]): Promise<D | undefined> | D | undefined;
+  run(ctx: VerbContext<O>, ...args: unknown[]): Promise<D | undefined> | D | undefined;
   /** text form of the data; without it, `run` prints for itself (streams like --follow) and returns nothing */
   render?(data: D, ctx: VerbContext<O>): string | string[] | void;
   /** the --json document when it is not the data itself */
@@ -92,7 +96,7 @@ export interface GroupSpec {
   examples?: string[];
 }
 
-export type Declaration = VerbSpec<any, any> | GroupSpec; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Declaration = VerbSpec<never, unknown> | GroupSpec;
 
 export function verb<O = Record<string, unknown>, D = unknown>(spec: VerbSpec<O, D>): VerbSpec<O, D> {
   return { ...spec, kind: "verb" };
@@ -101,6 +105,17 @@ export function verb<O = Record<string, unknown>, D = unknown>(spec: VerbSpec<O,
 /** A noun that holds verbs (`saga` for `saga book`, `saga show`). */
 export function verbGroup(spec: Omit<GroupSpec, "kind">): GroupSpec {
   return { ...spec, kind: "group" };
+}
+
+/** From now on every wait of this verb ends at once when this stack is stopped (from another terminal, or it died). */
+function watched(stack: RunningStack): RunningStack {
+  stopWaitingWhen(() => {
+    const { state, stale } = liveState(stack.paths.stateFile);
+    if (!state) return `its state file ${stack.paths.stateFile} is gone: \`npx patterns stop\` ran`;
+    if (stale || state.supervisorPid !== stack.state.supervisorPid) return `its supervisor (pid ${stack.state.supervisorPid}) is no longer running`;
+    return undefined;
+  });
+  return stack;
 }
 
 function context<O>(command: Command): VerbContext<O> {
@@ -114,7 +129,7 @@ function context<O>(command: Command): VerbContext<O> {
     json,
     command,
     calls,
-    stack: () => (stack ??= requireStack(opts.stateDir)),
+    stack: () => (stack ??= watched(requireStack(opts.stateDir))),
     spinner: (text) => spinner(text, { json }),
     say: (line) => {
       if (!json) note(line);

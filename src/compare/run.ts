@@ -62,7 +62,7 @@ export async function runWithRestate(cmp: Comparison, stack: RunningStack, key: 
     throw e;
   }
   let rows;
-  let fired = false;
+  let fired: boolean;
   try {
     rows = await completed(stack.admin, ids, { timeoutMs: RESTATE_TIMEOUT_MS, what: `the ${cmp.pattern} invocations on Restate to complete` });
   } finally {

@@ -7,7 +7,6 @@
 //   // → [{ topic, partition: 0, offset: 12, key: "userid1", timestamp }]
 import type { Message, PartitionMetadata, Producer, Admin } from "kafkajs";
 import { PlaygroundError } from "../errors.js";
-import type { StackState } from "../runtime/state.js";
 import { keyProblem, MAX_VALUE_BYTES, TOPICS, valueProblems } from "./schema.js";
 
 export interface KafkaRecord {
@@ -46,8 +45,14 @@ export class InvalidRecordError extends PlaygroundError {
   }
 }
 
+/** What a stack's state says about Kafka (the fields of the state file this module reads). */
+export interface KafkaOfStack {
+  brokers: string[];
+  kafka: { kind: string };
+}
+
 /** Something that knows the stack's brokers: a RunningStack, its state, or a list of host:port. */
-export type BrokerSource = { state: Pick<StackState, "brokers" | "kafka"> } | Pick<StackState, "brokers" | "kafka"> | string[];
+export type BrokerSource = { state: KafkaOfStack } | KafkaOfStack | string[];
 
 /** The broker list of a stack; throws when the stack runs without Kafka (--no-kafka). */
 export function brokersOf(source: BrokerSource): string[] {
@@ -59,7 +64,7 @@ export function brokersOf(source: BrokerSource): string[] {
   return state.brokers;
 }
 
-export function hasKafka(source: { state: Pick<StackState, "kafka"> } | Pick<StackState, "kafka">): boolean {
+export function hasKafka(source: { state: Pick<KafkaOfStack, "kafka"> } | Pick<KafkaOfStack, "kafka">): boolean {
   const state = "state" in source ? source.state : source;
   return state.kafka.kind !== "none";
 }
@@ -190,13 +195,12 @@ export interface PlaygroundProducer {
   close(): Promise<void>;
 }
 
-export async function openProducer(source: BrokerSource, opts: Pick<ProduceOptions, "clientId" | "timeoutMs"> = {}): Promise<PlaygroundProducer> {
-  const brokers = brokersOf(source);
-  const timeoutMs = opts.timeoutMs ?? 15_000;
+/** A connected kafkajs producer and admin client, with the partitioner the producer uses. */
+async function connect(brokers: string[], clientId: string | undefined, timeoutMs: number) {
   // loaded on demand: most CLI calls never touch Kafka, and kafkajs is a large share of a call's start-up
   const { Kafka, logLevel, Partitioners } = await import("kafkajs");
   const kafka = new Kafka({
-    clientId: opts.clientId ?? "restate-patterns-cli",
+    clientId: clientId ?? "restate-patterns-cli",
     brokers,
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
@@ -211,17 +215,23 @@ export async function openProducer(source: BrokerSource, opts: Pick<ProduceOptio
     maxInFlightRequests: 1,
   });
   const admin: Admin = kafka.admin();
-  const partitioner = Partitioners.DefaultPartitioner();
-  const metadata = new Map<string, PartitionMetadata[]>();
-  let known: string[] | undefined;
-
-  const fail = (e: unknown, topic?: string) => mapKafkaError(e, { topic, brokers, knownTopics: known });
   try {
     await withTimeout(Promise.all([producer.connect(), admin.connect()]), timeoutMs, "connecting to the broker");
   } catch (e) {
     await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
-    throw fail(e);
+    throw mapKafkaError(e, { brokers });
   }
+  return { producer, admin, partitioner: Partitioners.DefaultPartitioner() };
+}
+
+export async function openProducer(source: BrokerSource, opts: Pick<ProduceOptions, "clientId" | "timeoutMs"> = {}): Promise<PlaygroundProducer> {
+  const brokers = brokersOf(source);
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const { producer, admin, partitioner } = await connect(brokers, opts.clientId, timeoutMs);
+  const metadata = new Map<string, PartitionMetadata[]>();
+  let known: string[] | undefined;
+
+  const fail = (e: unknown, topic?: string) => mapKafkaError(e, { topic, brokers, knownTopics: known });
 
   const topics = async () => {
     known = (await withTimeout(admin.fetchTopicMetadata(), timeoutMs, "reading topics")).topics.map((t) => t.name).sort();

@@ -1,6 +1,7 @@
 // The one way the playground waits for something: poll a check until it yields a value, or fail with an error that
 // names what was awaited (and the last error seen), never a bare timeout.
 import { PlaygroundError } from "../errors.js";
+import { formatDuration } from "../lib/duration.js";
 
 export class TimedOutError extends PlaygroundError {
   constructor(
@@ -17,7 +18,34 @@ export class TimedOutError extends PlaygroundError {
 }
 
 function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s`;
+  return formatDuration(ms);
+}
+
+/** The stack a wait depends on was stopped (from another terminal, or it died): waiting longer cannot help. */
+export class StackGoneError extends PlaygroundError {
+  constructor(why: string) {
+    super(`the playground was stopped while waiting (${why})`, "start it again with `npx patterns start`, then run this again");
+    this.name = "StackGoneError";
+  }
+}
+
+let stackGone: (() => string | undefined) | undefined;
+let lastLook = 0;
+
+/**
+ * What every wait checks between polls: a function that says why the stack is gone (undefined while it runs). The
+ * verbs register it when they find the running stack, so a tour or a --wait ends at once when it is stopped.
+ */
+export function stopWaitingWhen(check: (() => string | undefined) | undefined): void {
+  stackGone = check;
+}
+
+/** Throws StackGoneError when the registered stack is gone (looked at most once a second: it reads a file). */
+export function throwIfStackGone(): void {
+  if (!stackGone || Date.now() - lastLook < 1000) return;
+  lastLook = Date.now();
+  const why = stackGone();
+  if (why) throw new StackGoneError(why);
 }
 
 export interface EventuallyOptions {
@@ -41,6 +69,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
       if (e instanceof PlaygroundError && !(e instanceof TimedOutError) && e.exitCode === 2) throw e;
       last = e;
     }
+    throwIfStackGone();
     if (Date.now() >= deadline) throw new TimedOutError(what, timeoutMs, last);
     await new Promise((r) => setTimeout(r, Math.min(everyMs, Math.max(0, deadline - Date.now()))));
   }

@@ -3,6 +3,7 @@
 import type { AdminClient } from "../runtime/admin.js";
 import type { StatePaths } from "../runtime/paths.js";
 import { invocations as findInvocations } from "./index.js";
+import { throwIfStackGone } from "./eventually.js";
 import { gatherSnapshot } from "./snapshot.js";
 import type { InvocationQuery } from "./sql.js";
 import { buildTimeline, clock } from "./model.js";
@@ -99,6 +100,7 @@ export async function follow(admin: AdminClient, paths: StatePaths, o: FollowOpt
     if (finished) return end("finished");
     if (stopped) return end("interrupted");
     if (Date.now() - startedAt > o.maxWaitMs) return end("timeout");
+    throwIfStackGone();
     await Promise.race([sleep(o.intervalMs ?? 400), o.stop ?? new Promise(() => {})]);
   }
 

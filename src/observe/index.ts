@@ -23,10 +23,10 @@ import {
   type PromiseRow,
   type StateRow,
 } from "./sql.js";
-import { eventually } from "./eventually.js";
+import { eventually, throwIfStackGone } from "./eventually.js";
 
 export * from "./sql.js";
-export { eventually, TimedOutError } from "./eventually.js";
+export { eventually, StackGoneError, TimedOutError } from "./eventually.js";
 
 /** Right after a restate-server restart, queries fail for a few seconds until its partitions are loaded. */
 /** In a cluster, while a killed node's partitions move to another leader, a query is refused as "connect throttled",
@@ -42,6 +42,7 @@ export async function query<T>(admin: AdminClient, sql: string, retryForMs = 20_
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (!TRANSIENT_QUERY.test(msg) || Date.now() > deadline) throw e;
+      throwIfStackGone();
       await new Promise((r) => setTimeout(r, 300));
     }
   }

@@ -2,9 +2,9 @@
 // (inboxed → running) is drawn differently from running (running → completed), so parallel keys and queued keys
 // are visible at a glance. Keyless services get one lane per invocation.
 import { c } from "../ui/palette.js";
-import { humanDuration, visibleLength } from "../ui/output.js";
+import { humanDuration } from "../ui/output.js";
+import { displayWidth, wrap } from "../ui/text.js";
 import { clock } from "./model.js";
-import { wrapWords } from "./render.js";
 import type { InvocationRow } from "./types.js";
 
 export interface LaneSpan {
@@ -119,7 +119,7 @@ export function renderLanes(v: LanesView, lineWidth = 120): string[] {
   const span = Math.max(1, to - from);
   const labelWidth = Math.min(Math.max(12, Math.floor(lineWidth / 3)), 40, Math.max(...v.lanes.map((l) => l.label.length)));
   const notes = v.lanes.map(laneNote);
-  const noteWidth = Math.max(...notes.map(visibleLength));
+  const noteWidth = Math.max(...notes.map(displayWidth));
   const besides = lineWidth - labelWidth - 2 - 2 - noteWidth >= 24;
   const width = Math.max(12, Math.min(80, besides ? lineWidth - labelWidth - 4 - noteWidth : lineWidth - labelWidth - 2));
   const col = (t: number) => Math.min(width - 1, Math.max(0, Math.floor(((t - from) / span) * width)));
@@ -135,20 +135,26 @@ export function renderLanes(v: LanesView, lineWidth = 120): string[] {
     for (const s of lane.spans) {
       const r = s.runningAt ? ms(s.runningAt) : undefined;
       const e = s.completedAt ? ms(s.completedAt) : to;
-      const paint = s.result === "failure" ? c.fail : s.completedAt ? c.ok : c.info;
-      if (r !== undefined) for (let i = col(r); i <= col(e); i++) cells[i] = paint("█");
+      // each state has its own glyph, so the lanes read the same without colour (NO_COLOR, a pipe)
+      const glyph = s.result === "failure" ? c.fail(GLYPH.failed) : s.completedAt ? c.ok(GLYPH.ran) : c.info(GLYPH.running);
+      if (r !== undefined) for (let i = col(r); i <= col(e); i++) cells[i] = glyph;
     }
     const label = lane.label.length > labelWidth ? `${lane.label.slice(0, labelWidth - 1)}…` : lane.label;
-    const line = `${label}${" ".repeat(Math.max(0, labelWidth - visibleLength(label)))}  ${cells.join("")}`;
+    const line = `${label}${" ".repeat(Math.max(0, labelWidth - displayWidth(label)))}  ${cells.join("")}`;
     if (besides) out.push(`${line}  ${c.dim(notes[li]!)}`);
     else out.push(line, `${" ".repeat(labelWidth + 2)}${c.dim(notes[li]!)}`);
   });
   out.push("");
-  out.push(`${c.ok("█")} ran  ${c.info("█")} running now  ${c.warn("░")} queued behind the same key  ${c.dim("·")} idle`);
+  const failed = v.lanes.some((l) => l.spans.some((x) => x.result === "failure"));
+  const legend = `${c.ok(GLYPH.ran)} ran  ${failed ? `${c.fail(GLYPH.failed)} failed  ` : ""}${c.info(GLYPH.running)} running now  ${c.warn("░")} queued behind the same key  ${c.dim("·")} idle`;
+  out.push(...wrap(legend, lineWidth));
   const summary = `${v.invocations} invocations on ${v.lanes.length} lane${v.lanes.length === 1 ? "" : "s"}; up to ${v.maxParallel} running at once; ${v.queued} waited in a queue${v.queued ? ` (longest ${humanDuration(v.longestWaitMs)})` : ""}`;
-  out.push(...wrapWords(summary, lineWidth).map((l) => c.dim(l)));
+  out.push(...wrap(summary, lineWidth).map((l) => c.dim(l)));
   return out;
 }
+
+/** One glyph per state of a lane's cell. */
+const GLYPH = { ran: "█", running: "▓", failed: "▚" } as const;
 
 function laneNote(lane: Lane): string {
   const n = lane.spans.length;

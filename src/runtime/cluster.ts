@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { PlaygroundError } from "../errors.js";
 import type { NodeState } from "./state.js";
+import { stripAnsi } from "../ui/text.js";
 
 const require = createRequire(import.meta.url);
 
@@ -54,10 +55,11 @@ export interface LogRow {
 }
 
 export interface ClusterNodeView {
-  /** Restate's id (N1, N2, …: in the order the nodes joined, so not always our node number) */
+  /** Restate's id (N1, N2, …; the supervisor forces it to be our node number) */
   id: string;
-  /** our node number (n2 → 2) */
+  /** our node number (Restate's node name n2 → 2): what `--node` takes */
   node?: number;
+  /** what people read: Restate's id, as restatectl prints it (N2) */
   name: string;
   alive: boolean;
   roles: string[];
@@ -102,7 +104,7 @@ export function buildClusterView(via: string, nodes: NodeRow[], partitions: Part
     .map((p) => ({
       id: p.partition_id,
       leader: p.leader_plain_node_id ?? undefined,
-      leaderName: p.leader_plain_node_id ? byId.get(p.leader_plain_node_id)?.name : undefined,
+      leaderName: p.leader_plain_node_id && byId.has(p.leader_plain_node_id) ? p.leader_plain_node_id : undefined,
       epoch: p.leader_epoch ?? undefined,
       replicas: list(p.current_replica_set),
       ...(p.start_key != null && p.end_key != null ? { start: String(p.start_key), end: String(p.end_key) } : {}),
@@ -116,7 +118,7 @@ export function buildClusterView(via: string, nodes: NodeRow[], partitions: Part
         return {
           id: n.plain_node_id,
           node: m ? Number(m[1]) : undefined,
-          name: n.name,
+          name: n.plain_node_id,
           alive: n.state === "alive",
           roles: ROLE_COLUMNS.filter(([col]) => n[col] === true).map(([, role]) => role),
           metadata: n.metadata_server_state ?? undefined,
@@ -124,7 +126,7 @@ export function buildClusterView(via: string, nodes: NodeRow[], partitions: Part
           replicas: parts.filter((p) => p.replicas.includes(n.plain_node_id)).map((p) => p.id),
         };
       })
-      .sort((a, b) => (a.node ?? 99) - (b.node ?? 99) || a.name.localeCompare(b.name)),
+      .sort((a, b) => (a.node ?? 99) - (b.node ?? 99) || a.name.localeCompare(b.name, undefined, { numeric: true })),
     partitions: parts,
     logReplication: [...new Set(live.map((l) => l.replication).filter((r): r is string => !!r))],
     logs: [...live].sort((a, b) => a.log_id - b.log_id).map((l) => ({ id: l.log_id, replication: l.replication ?? undefined, nodeset: list(l.nodeset), sequencer: l.sequencer ?? undefined })),
@@ -168,7 +170,7 @@ function runCtl(address: string, sql: string, timeoutMs: number): Promise<unknow
       ["--address", address, "--connect-timeout", "1000", "--request-timeout", String(timeoutMs), "sql", "--json", sql],
       { timeout: timeoutMs + 2000, env: { ...process.env, NO_COLOR: "1" } },
       (err, stdout, stderr) => {
-        if (err) return reject(new Error(`restatectl via ${address}: ${(stderr || err.message).replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter(Boolean).slice(0, 3).join(" ")}`));
+        if (err) return reject(new Error(`restatectl via ${address}: ${stripAnsi(stderr || err.message).split("\n").filter(Boolean).slice(0, 3).join(" ")}`));
         try {
           const text = stdout.trim();
           resolve(text ? (JSON.parse(text) as unknown[]) : []);

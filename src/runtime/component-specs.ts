@@ -187,6 +187,8 @@ export function clusterEnv(nodes: Pick<NodeState, "node" | "name" | "fabricPort"
   const me = nodes[node - 1]!;
   return {
     RESTATE_NODE_NAME: me.name,
+    // Restate's own node id (N1, N2, …, what restatectl prints) is then our node number, not the order of joining
+    RESTATE_FORCE_NODE_ID: String(node),
     RESTATE_DEFAULT_REPLICATION: String(replicationFor(nodes.length)),
     RESTATE_METADATA_CLIENT__ADDRESSES: JSON.stringify(nodes.map((n) => `http://127.0.0.1:${n.fabricPort}`)),
     RESTATE_AUTO_PROVISION: node === 1 ? "true" : "false",

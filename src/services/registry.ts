@@ -14,8 +14,7 @@ import { PAYMENT_TRACKER } from "./payment-reminders/api.js";
 import { FAN_OUT_WORKER } from "./fan-out/logic.js";
 import { FIX_ORDERS } from "./fix-forward/api.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyService = ServiceDefinition<string, any> | VirtualObjectDefinition<string, any> | WorkflowDefinition<string, any>;
+export type AnyService = ServiceDefinition<string, unknown> | VirtualObjectDefinition<string, unknown> | WorkflowDefinition<string, unknown>;
 
 export interface KafkaSubscriptionSpec {
   /** Kafka topic, declared in kafka/asyncapi.yaml */

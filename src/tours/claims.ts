@@ -8,6 +8,7 @@ import { eventually } from "../observe/index.js";
 import { invocationTimeline, type Timeline, type TimelineEntry } from "../observe/timeline.js";
 import { errorMessage } from "../errors.js";
 import type { LanesView } from "../observe/lanes.js";
+import { formatDuration } from "../lib/duration.js";
 
 export interface Verdict {
   ok: boolean;
@@ -65,7 +66,7 @@ function bodyText(l: Located): string {
 const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : NaN);
 
 export function secs(n: number): string {
-  return n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(n < 10_000 ? 2 : 1)} s`;
+  return formatDuration(n);
 }
 
 // ---- the claims tours make ------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { check, type Category, type Check, type DemoContext, type DemoResult, type PatternEntry } from "./types.js";
-import { registry } from "./registry.js";
 import { armCrash } from "../runtime/crash.js";
 import { readState } from "../runtime/state.js";
 import { eventually as observeEventually, invocation, invocations, type InvocationRow } from "../observe/index.js";
@@ -15,7 +14,7 @@ import type { RunningStack } from "../runtime/stack.js";
 import { readLedger } from "../services/lib/simulated.js";
 import type { StepLogLine } from "../services/lib/steplog.js";
 import { RECOVERY_STEPS } from "../services/system/steps.js";
-import { curlFor } from "../commands/lib/curl.js";
+import { curlFor } from "../ui/curl.js";
 import { errorMessage } from "../errors.js";
 import { claim, journalChecks, ranAgain, replayed } from "./claims.js";
 
@@ -207,11 +206,11 @@ export const builtInTours: Tour[] = [
   },
 ];
 
-export function allTours(entries: PatternEntry[] = registry): Tour[] {
+export function allTours(entries: PatternEntry[]): Tour[] {
   return [...entries.map(tourFor), ...builtInTours];
 }
 
-export function findTour(name: string, entries: PatternEntry[] = registry): Tour | undefined {
+export function findTour(name: string, entries: PatternEntry[]): Tour | undefined {
   return allTours(entries).find((t) => t.name === name);
 }
 

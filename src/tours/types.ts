@@ -1,6 +1,5 @@
 // A pattern as data: the menu, `list`, `demo`, the tours and the README table are all generated from these entries.
 import type { RunningStack } from "../runtime/stack.js";
-import type { Declaration } from "../commands/verb.js";
 import type { KafkaSubscriptionSpec } from "../services/registry.js";
 
 export type Category = "communication" | "orchestration" | "scheduling" | "events" | "custom";
@@ -48,7 +47,6 @@ export interface PatternEntry extends PatternInfo {
   subscriptions: KafkaSubscriptionSpec[];
   /** the scenario, run for real, with checks from introspection, state or the simulated-systems ledger */
   demo: (ctx: DemoContext) => Promise<DemoResult>;
-  declarations?: Declaration[];
 }
 
 export function check(name: string, ok: boolean, detail: string): Check {

@@ -12,7 +12,7 @@ import { isAlive, type StackState } from "../../src/runtime/state.js";
 import { openSink, SINK_FILE } from "../../src/services/chaos/sink.js";
 import { CHAOS_TOPIC } from "../../src/services/chaos/index.js";
 import { kafkaProducer } from "../../src/lab/measure.js";
-import { query } from "../../src/observe/index.js";
+import { invocationPartitionKeys, query } from "../../src/observe/index.js";
 import type { ChaosState } from "../../src/services/chaos/index.js";
 import type { StatusReport } from "../../src/commands/status.js";
 import { readLedger } from "../../src/services/lib/simulated.js";
@@ -61,7 +61,9 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const r = await status();
     const cl = r.cluster!;
     expect(cl.view, cl.error).toBeDefined();
-    for (const name of ["n1", "n2", "n3"]) {
+    // named as restatectl names them, and Restate's N<k> is `--node k`
+    expect(cl.view!.nodes.map((n) => [n.name, n.node])).toEqual([["N1", 1], ["N2", 2], ["N3", 3]]);
+    for (const name of ["N1", "N2", "N3"]) {
       const node = cl.view!.nodes.find((n) => n.name === name);
       expect(node?.alive, `node ${name}`).toBe(true);
       expect(node?.roles, `node ${name}`).toEqual(expect.arrayContaining(["metadata-server", "admin", "worker", "log-server", "http-ingress"]));
@@ -104,6 +106,14 @@ describe("a three-node cluster (start --nodes 3)", () => {
     expect(killed).toMatchObject({ node: 2, pid: n2!.pid });
     expect(killed.warning, "one node of three down is within what the cluster tolerates").toBeUndefined();
     expect(isAlive(n2!.pid), "node 2 is dead when kill-restate returns").toBe(false);
+    // only the invocations of the partitions N2 led count as interrupted (the others ran on N1's and N3's)
+    const report = JSON.parse(k.stdout) as { partitions?: { node: string; led: number[] }; inFlight: { id: string }[] };
+    expect(report.partitions?.node).toBe("N2");
+    const view = (await status()).cluster!.view!;
+    const keys_ = await invocationPartitionKeys(s.admin, ids);
+    const partitionOfKey = (key: string) => view.partitions.find((p) => BigInt(p.start!) <= BigInt(key) && BigInt(key) <= BigInt(p.end!))?.id;
+    const onLed = new Set(keys_.filter((r) => report.partitions!.led.includes(partitionOfKey(r.partition_key) ?? -1)).map((r) => r.id));
+    expect(report.inFlight.filter((i) => ids.includes(i.id) && !onLed.has(i.id)).map((i) => i.id), "listed but not on a partition N2 led").toEqual([]);
     // while node 2 is down: per-key counted events through node 1 and node 3 (one object key is one queue: in order)
     const keys = Array.from({ length: 50 }, (_, i) => `${run}-${i}`);
     for (const seq of [1, 2]) await Promise.all(keys.map((key, i) => send(i % 2 ? n3!.ingressUrl : n1!.ingressUrl, key, seq, `${key}-${seq}`)));
@@ -127,7 +137,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
     // an attempt's journal write.
     const back = await eventually("node 2 to rejoin and the cluster to be whole", async () => {
       const r = await status();
-      return r.cluster?.view?.nodes.find((n) => n.name === "n2")?.alive && r.cluster.problems.length === 0 ? r : undefined;
+      return r.cluster?.view?.nodes.find((n) => n.name === "N2")?.alive && r.cluster.problems.length === 0 ? r : undefined;
     }, 120_000, 500);
     const wholeAt = Date.now();
     // the worker's step ledger: every run committed; a step body runs again only when an attempt's journal write was
@@ -251,7 +261,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const sent = fetch(`${st.nodes![0]!.ingressUrl}/playground/recovery/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, sleepMs: 0, workMs: 0 }) });
     const r = await second;
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/2 of 3 nodes will be down \(n2 already\).*tolerates 1.*wait \(they are not lost\)/s);
+    expect(r.stderr).toMatch(/2 of 3 nodes will be down \(N2 already\).*tolerates 1.*wait \(they are not lost\)/s);
     const res = await sent;
     expect(res.status).toBeLessThan(300);
     const { invocationId } = (await res.json()) as { invocationId: string };
@@ -307,7 +317,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
       const d = await s.cli(["doctor", "--json"], { timeoutMs: 120_000 });
       const checks = (JSON.parse(d.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks;
       expect(checks.find((c) => c.name === "invocation through Restate")?.ok).toBe(true);
-      expect(checks.find((c) => c.name === "cluster")).toMatchObject({ ok: false, detail: expect.stringMatching(/n1 down/) });
+      expect(checks.find((c) => c.name === "cluster")).toMatchObject({ ok: false, detail: expect.stringMatching(/N1 down/) });
     } finally {
       // stop (below) must also cope with a node that is down; nothing to restore here
     }

@@ -68,7 +68,7 @@ describe.concurrent("durable promises", () => {
   it("await --timeout on a pending promise exits 1 and says it is still pending", async () => {
     const r = await cli(["promise", "await", uniqueKey("prom"), "--timeout", "2s"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/still pending after 2 s/);
+    expect(r.stderr).toMatch(/still pending after 2s/);
   }, LONG);
 
   it("the seed's curls work unchanged", async () => {

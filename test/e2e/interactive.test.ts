@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { cliPath, repoRoot, runCli, eventually, ingress, patterns, stack, uniqueKey, startOwnStack, stopChecked, type OwnStack } from "../helpers.js";
-import { registry } from "../../src/tours/registry.js";
+import { registry } from "../../src/registry.js";
 import { allTours } from "../../src/tours/tours.js";
 
 interface Listed {
@@ -106,7 +106,7 @@ describe("interactive verbs on the shared stack", () => {
     const r = await patterns(["completion", "bash"]);
     expect(r.code).toBe(0);
     for (const verb of ["start", "stop", "status", "tour", "list", "invocations"]) expect(r.stdout).toContain(verb);
-    for (const t of allTours()) expect(r.stdout).toContain(t.name);
+    for (const t of allTours(registry)) expect(r.stdout).toContain(t.name);
     const z = await patterns(["completion", "zsh"]);
     expect(z.stdout).toMatch(/#compdef patterns/);
   });
@@ -166,7 +166,7 @@ describe("tour --all on a private stack (it kills the worker)", () => {
     const report = JSON.parse(r.stdout) as { passed: boolean; tours: { name: string; passed: boolean; checks: { name: string; ok: boolean; detail: string }[]; error?: string }[] };
     const failed = report.tours.filter((t) => !t.passed).map((t) => `${t.name}: ${t.error ?? t.checks.filter((c) => !c.ok).map((c) => `${c.name} (${c.detail})`).join("; ")}`);
     expect(failed).toEqual([]);
-    expect(report.tours.map((t) => t.name).sort()).toEqual(allTours().map((t) => t.name).sort());
+    expect(report.tours.map((t) => t.name).sort()).toEqual(allTours(registry).map((t) => t.name).sort());
     expect(report.passed).toBe(true);
     expect(r.code).toBe(0);
   }, 600_000);

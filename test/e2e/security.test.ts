@@ -1,4 +1,4 @@
-// Security checks on the running stack (reliability notes §5.4): every listener on 127.0.0.1 (the embedded broker
+// Security checks on the running stack: every listener on 127.0.0.1 (the embedded broker
 // included, with its one Kafka port), request signing, key hygiene.
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
@@ -54,7 +54,7 @@ describe("security", () => {
   });
 
   it("the ingress's CORS policy is the documented known risk: a foreign Origin is reflected", async () => {
-    // Restate 1.7 answers any Origin (reliability notes F5, S6). Kept as an assertion so a change upstream is noticed.
+    // Restate 1.7 answers any Origin (README, "Choices and known limits"). Kept as an assertion so a change upstream is noticed.
     const res = await fetch(`${stack().ingressUrl}/playground/ping`, {
       method: "OPTIONS",
       headers: { origin: "http://evil.example", "access-control-request-method": "POST" },

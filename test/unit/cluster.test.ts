@@ -52,6 +52,8 @@ describe("cluster environment", () => {
       RESTATE_DEFAULT_REPLICATION: "2",
       RESTATE_AUTO_PROVISION: "false",
       RESTATE_ADVERTISED_ADDRESS: "http://127.0.0.1:5123",
+      // Restate's id is our node number: restatectl's N2 is `--node 2`
+      RESTATE_FORCE_NODE_ID: "2",
     });
     expect(JSON.parse(e2.RESTATE_METADATA_CLIENT__ADDRESSES!)).toEqual(["http://127.0.0.1:5122", "http://127.0.0.1:5123", "http://127.0.0.1:5124"]);
     expect(clusterEnv(nodes, 1).RESTATE_AUTO_PROVISION).toBe("true");
@@ -76,13 +78,13 @@ describe("cluster view from restatectl's tables", () => {
   it("maps Restate's node ids to our node numbers by name, with roles, leaderships and replicas", () => {
     const v = buildClusterView("http://127.0.0.1:5122", rows, parts, logs);
     expect(v.nodes.map((n) => [n.name, n.id, n.node, n.alive])).toEqual([
-      ["n1", "N1", 1, true],
-      ["n2", "N3", 2, false],
-      ["n3", "N2", 3, true],
+      ["N1", "N1", 1, true],
+      ["N3", "N3", 2, false],
+      ["N2", "N2", 3, true],
     ]);
     expect(v.nodes[0]!.roles).toEqual(["metadata-server", "admin", "worker", "log-server", "http-ingress"]);
-    expect(v.nodes.find((n) => n.name === "n3")!.leads).toEqual([1]);
-    expect(v.nodes.find((n) => n.name === "n1")!.replicas).toEqual([0, 1]);
+    expect(v.nodes.find((n) => n.node === 3)!.leads).toEqual([1]);
+    expect(v.nodes.find((n) => n.node === 1)!.replicas).toEqual([0, 1]);
     expect(v.partitions.map((p) => p.id)).toEqual([0, 1]);
     expect(v.logReplication).toEqual(["{node: 2}"]);
     expect(v.logs).toEqual([{ id: 0, replication: "{node: 2}", nodeset: ["N1", "N2", "N3"], sequencer: "N1:2" }]);
@@ -91,7 +93,7 @@ describe("cluster view from restatectl's tables", () => {
 
   it("names each problem: a dead node, a partition led by a dead node, too few live replicas", () => {
     const v = buildClusterView("x", rows, parts, logs);
-    expect(clusterProblems(v, 3, 2)).toEqual(["2 of 3 nodes alive (n2 down)", "partition 0 without a live leader", "partition 0 with fewer than 2 live replicas"]);
+    expect(clusterProblems(v, 3, 2)).toEqual(["2 of 3 nodes alive (N3 down)", "partition 0 without a live leader", "partition 0 with fewer than 2 live replicas"]);
     const healthy = buildClusterView("x", rows.map((r) => ({ ...r, state: "alive" })), parts, logs);
     expect(clusterProblems(healthy, 3, 2)).toEqual([]);
     expect(clusterProblems(healthy, 3, 3)).toContain("log 0 replicated fewer than 3 times");
@@ -119,7 +121,7 @@ describe("kill-restate --node", () => {
   it("one node down of three is tolerated; a second one is explained: writes wait until a node is back", () => {
     expect(killWarning(state(["up", "up", "up"]), 2, 3000)).toBeUndefined();
     const w = killWarning(state(["up", "down", "up"]), 3, 5000);
-    expect(w).toMatch(/2 of 3 nodes will be down \(n2 already\).*tolerates 1.*wait \(they are not lost\).*about 5 s/);
+    expect(w).toMatch(/2 of 3 nodes will be down \(N2 already\).*tolerates 1.*wait \(they are not lost\).*about 5s/);
     expect(killWarning(state(["up", "up"]), 1, 3000)).toMatch(/with 2 nodes every log record needs both/);
   });
 

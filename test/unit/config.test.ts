@@ -52,7 +52,9 @@ describe("durations", () => {
     ["500ms", 500],
     ["1.5s", 1500],
     ["1m", 60000],
-    ["3", 3000],
+    ["1m30s", 90000],
+    ["0", 0],
   ])("%s → %d ms", (raw, ms) => expect(parseDuration(raw)).toBe(ms));
   it("rejects nonsense", () => expect(() => parseDuration("soon", "--down")).toThrowError(/--down/));
+  it("refuses a bare number: is 3000 seconds or milliseconds?", () => expect(() => parseDuration("3000", "--down")).toThrowError(/--down needs a unit/));
 });

@@ -1,15 +1,18 @@
 // The registry feeds the menu, `list`, the tours, the README table and completion: check them all, table-driven.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { buildProgram, onlyGlobalOptions } from "../../src/cli.js";
-import { registry } from "../../src/tours/registry.js";
+import { registry } from "../../src/registry.js";
 import { allTours, builtInTours, tourFor } from "../../src/tours/tours.js";
 import { readmeIsFresh, readmePath, renderPatternTable, replaceBetweenMarkers } from "../../src/tours/readme.js";
 import { allServices } from "../../src/services/catalog.js";
 import { bashScript, completionTree, zshScript } from "../../src/commands/interactive/completion.js";
 import { actionChoices, describeVerb, killChoices, patternChoices, topChoices } from "../../src/commands/interactive/menu.js";
-import { closest, wrap } from "../../src/commands/interactive/format.js";
+import { closest, indented } from "../../src/ui/text.js";
 import { listPatterns } from "../../src/commands/interactive/list.js";
 import { parseIdPattern, validateStatus } from "../../src/commands/interactive/invocations.js";
 import { UsageError } from "../../src/errors.js";
@@ -33,7 +36,7 @@ function commandOf(verb: string): Command | undefined {
 
 describe("the pattern registry", () => {
   it("has unique kebab-case names, also among the built-in tours", () => {
-    const names = allTours().map((t) => t.name);
+    const names = allTours(registry).map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
   });
@@ -60,7 +63,7 @@ describe("the pattern registry", () => {
   });
 
   it("has at least one crash-and-resume tour", () => {
-    expect(allTours().some((t) => t.crash)).toBe(true);
+    expect(allTours(registry).some((t) => t.crash)).toBe(true);
   });
 });
 
@@ -79,7 +82,7 @@ describe("README pattern table", () => {
 });
 
 describe("menu and list", () => {
-  const tours = allTours();
+  const tours = allTours(registry);
   it("offers every category that has tours, then list/invocations/kill/watch/ui/quit", () => {
     const top = topChoices(tours);
     const categories = top.flatMap((ch) => (ch.value.kind === "category" ? [ch.value.category] : []));
@@ -118,10 +121,26 @@ describe("menu and list", () => {
 });
 
 describe("completion", () => {
-  const nodes = completionTree(program, allTours().map((t) => t.name));
+  const nodes = completionTree(program, allTours(registry).map((t) => t.name));
   it.each(["bash", "zsh"] as const)("%s completes every verb", (shell) => {
     const script = shell === "bash" ? bashScript(nodes) : zshScript(nodes);
     for (const cmd of program.commands) if (!(cmd as unknown as { _hidden?: boolean })._hidden) expect(script).toContain(cmd.name());
+  });
+
+  // `patterns` is not on PATH; people type `npx patterns …`: bash completes the words after "patterns" there too
+  it.skipIf(spawnSync("bash", ["--version"]).status !== 0)("bash completes `npx patterns …` and leaves other npx commands alone", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-completion-"));
+    try {
+      writeFileSync(path.join(dir, "c.bash"), bashScript(nodes));
+      const complete = (words: string[]) =>
+        spawnSync("bash", ["-c", `source ${dir}/c.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _patterns_npx; echo "\${COMPREPLY[@]}"`], { encoding: "utf8" }).stdout.trim();
+      expect(complete(["npx", "patterns", "kill-w"])).toBe("kill-worker");
+      expect(complete(["npx", "patterns", "kill-worker", "--do"]).split(" ")).toEqual(["--down"]);
+      expect(complete(["npx", "cowsay", "kil"])).toBe("");
+      expect(spawnSync("bash", ["-c", `source ${dir}/c.bash; complete -p npx`], { encoding: "utf8" }).stdout).toMatch(/-F _patterns_npx npx/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -134,7 +153,7 @@ describe("small pure helpers", () => {
     expect(onlyGlobalOptions(["--state-dir"])).toBeUndefined();
   });
   it("wraps prose on word boundaries within the width", () => {
-    const lines = wrap("the quick brown fox jumps over the lazy dog", 16, "  ");
+    const lines = indented("the quick brown fox jumps over the lazy dog", 16, "  ");
     expect(lines.filter((l) => l.length > 16), "lines wider than 16").toEqual([]);
     expect(lines.join(" ").replace(/\s+/g, " ").trim()).toBe("the quick brown fox jumps over the lazy dog");
   });

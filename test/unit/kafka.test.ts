@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { KEY_PATTERN_TEXT, keyProblem, LOCATION_UPDATE, parseValue, SOCIAL_MEDIA_POST, splitConsoleLine, TOPICS, valueProblems } from "../../src/kafka/schema.js";
 import { InvalidRecordError, mapKafkaError, recordProblems, validateRecords } from "../../src/kafka/producer.js";
-import { inputHeaders, inputPayload } from "../../src/kafka/lookup.js";
+import { inputHeaders, inputPayload } from "../../src/observe/kafka-records.js";
 import { repoRoot } from "../helpers.js";
 import { parseSpec } from "../../src/broker/spec.js";
 

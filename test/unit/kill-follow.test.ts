@@ -130,7 +130,7 @@ describe("when following can stop: past the crash and only waiting on something 
     expect(settled(soon, KILL, deadline)).toBe(false);
     const late = one(waiting(sleep(3_600_000), { status: "suspended", attemptAfterKill: true }), ID);
     expect(settled(late, KILL, deadline)).toBe(true);
-    expect(whereNow(late, t(T0) + 4000)).toMatch(/^waiting on sleep "nap" due 11:00:00\.000 \(in 59 min 56 s\), before its first step$/);
+    expect(whereNow(late, t(T0) + 4000)).toMatch(/^waiting on sleep "nap" due 11:00:00\.000 \(in 59m56s\), before its first step$/);
   });
 
   it("a body running now is never settled; an idle handler with nothing pending waits on an awakeable", () => {

@@ -1,13 +1,15 @@
 // The menu's actions come from the registry and the verb declarations (not a second list), and `list` wraps instead
 // of cutting: pure parts, checked against the real program and registry.
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli.js";
-import { registry } from "../../src/tours/registry.js";
+import { durationOption } from "../../src/lib/parse.js";
+import { registry } from "../../src/registry.js";
 import { allTours } from "../../src/tours/tours.js";
-import { actionChoices, commandLine, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
+import { actionChoices, commandLine, optionDefault, pickList, examplePositionals, exampleWords, invocationChoices, patternActions, verbArgv } from "../../src/commands/interactive/menu.js";
 import { listPatterns, renderList } from "../../src/commands/interactive/list.js";
-import { wrapAnsi, wrapTable } from "../../src/commands/interactive/format.js";
+import { table, wrap } from "../../src/ui/text.js";
 import type { InvocationRow } from "../../src/observe/types.js";
 
 const program = buildProgram();
@@ -21,6 +23,17 @@ function commandAt(argv: string[]): Command | undefined {
   }
   return cmd === program ? undefined : cmd;
 }
+
+describe("the menu asks options as they are accepted back", () => {
+  it("a step option is a pick list, a duration's default is a duration", () => {
+    const book = patternActions(registry.find((p) => p.name === "sagas")!).find((a) => a.path === "saga book")!;
+    const opt = (long: string) => book.options.find((o) => o.flags.includes(long))!;
+    expect(pickList(opt("--fail"))).toEqual(["flight", "car", "payment"]);
+    expect(pickList(opt("--crash-after"))).toContain("Refund payment");
+    expect(optionDefault({ flags: "--down <duration>", description: "", parse: durationOption("--down"), default: 2000 })).toBe("2s");
+    expect(optionDefault({ flags: "--count <n>", description: "", default: 3 })).toBe("3");
+  });
+});
 
 describe("the menu's actions", () => {
   it("every pattern offers its registry verbs as actions, each a declared command of the program", () => {
@@ -40,7 +53,7 @@ describe("the menu's actions", () => {
   });
 
   it("puts the actions between the tour and the other choices, each naming the command it runs", () => {
-    const t = allTours().find((x) => x.name === "sagas")!;
+    const t = allTours(registry).find((x) => x.name === "sagas")!;
     const choices = actionChoices(t, patternActions(registry.find((p) => p.name === "sagas")!));
     const verbs = choices.filter((ch) => typeof ch.value === "object");
     expect(verbs.map((ch) => ch.description)).toEqual([
@@ -50,7 +63,7 @@ describe("the menu's actions", () => {
     expect(choices[0]!.value).toBe("tour");
     // sagas has a comparison: the menu offers it; durable-rpc has none
     expect(choices.find((ch) => ch.value === "compare")?.description).toMatch(/^same as: npx patterns compare sagas/);
-    const rpcTour = allTours().find((x) => x.name === "durable-rpc")!;
+    const rpcTour = allTours(registry).find((x) => x.name === "durable-rpc")!;
     expect(actionChoices(rpcTour).some((ch) => ch.value === "compare")).toBe(false);
   });
 
@@ -89,7 +102,7 @@ describe("list wraps at word boundaries", () => {
   const words = (s: string) => s.split(/\s+/).filter(Boolean);
 
   it.each([80, 160])("at %i columns: no line wider, nothing cut, every word of every summary kept", (width) => {
-    const lines = renderList(report, width).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+    const lines = renderList(report, width).map((l) => stripVTControlCharacters(l));
     expect(lines.filter((l) => l.length > width), `lines wider than ${width}`).toEqual([]);
     // an ellipsis only where the registry itself has one (a verb's example value), never from cutting
     const inData = [...report.patterns.flatMap((p) => [p.summary, ...p.verbs]), ...report.tours.map((t) => t.summary)].join(" ").split("…").length - 1;
@@ -100,12 +113,12 @@ describe("list wraps at word boundaries", () => {
   });
 
   it("wraps coloured text without leaving a colour open across lines, and cuts only an over-long word", () => {
-    const lines = wrapAnsi(`plain \x1b[2mdim words that go on\x1b[22m after`, 10);
+    const lines = wrap(`plain \x1b[2mdim words that go on\x1b[22m after`, 10);
     expect(lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""))).toEqual(["plain dim", "words that", "go on", "after"]);
     expect(lines[0], "the dim colour is closed at the end of the line").toMatch(/\x1b\[(0|22)m$/);
     expect(lines[1]!.startsWith("\x1b[2m")).toBe(true);
-    expect(wrapAnsi("a,b,c,d,e,f,g", 6)).toEqual(["a,b,c,", "d,e,f,", "g"]);
-    const t = wrapTable(["a", "b"], [["short", "one two three four five six"]], 20, [1], 5);
+    expect(wrap("a,b,c,d,e,f,g", 6)).toEqual(["a,b,c,", "d,e,f,", "g"]);
+    const t = table(["a", "b"], [["short", "one two three four five six"]], { width: 20, flexible: [1], minWidth: 5 });
     expect(t.filter((l) => l.length > 20)).toEqual([]);
     expect(t.join(" ").split(/\s+/).filter(Boolean)).toEqual(["a", "b", "short", "one", "two", "three", "four", "five", "six"]);
   });

@@ -16,7 +16,7 @@ import { reserveRoute } from "../../src/services/durable-rpc/client-app.js";
 import { cliEnvText, CLI_ENV_MARKER, restatectlNote } from "../../src/runtime/restate-cli-env.js";
 import { parseBooking } from "../../src/services/sagas/model.js";
 import { paymentExpiryMs } from "../../src/services/payment-state-machine/model.js";
-import { registry } from "../../src/tours/registry.js";
+import { registry } from "../../src/registry.js";
 
 describe("the state dir belongs to the project", () => {
   it("defaults to <project>/.patterns whatever the current folder; the flag and PATTERNS_STATE_DIR override", () => {
@@ -135,12 +135,14 @@ describe("seed aliases", () => {
 });
 
 describe("README", () => {
-  it("lists every seed alias in its \"Coming from the Go/Kotlin seed\" table, and opens with \"Coming from the seeds\"", () => {
+  it("lists every seed alias in its \"Coming from the Go/Kotlin seed\" table; reads top-down: start, the first tour, what you see, the seeds further down", () => {
     const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
     const table = readme.slice(readme.indexOf("<!-- seed-aliases:start -->"), readme.indexOf("<!-- seed-aliases:end -->"));
     for (const a of SEED_ALIASES) expect(table, a.spelling).toContain(`| ${a.seed} | \`${a.spelling}\` | \`${a.same}\` |`);
     const sections = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-    expect(sections[0]).toBe("Coming from the seeds");
+    expect(sections.slice(0, 3)).toEqual(["Start", "Your first tour", "What you see"]);
+    expect(sections.indexOf("Coming from the seeds"), "the seeds' mapping comes after the reference").toBeGreaterThan(sections.indexOf("Reference"));
+    expect(readme.slice(0, readme.indexOf("## Your first tour"))).toMatch(/npm install\nnpx patterns start/);
   });
 });
 

@@ -6,7 +6,8 @@ import { base58, ensureIdentityKey, publicKeyId } from "../../src/runtime/keys.j
 import { parseSsOwner } from "../../src/runtime/ports.js";
 import { duplicateSubscriptions } from "../../src/observe/health.js";
 import { liveState, readState, writeState, type StackState } from "../../src/runtime/state.js";
-import { humanDuration, shortId, table } from "../../src/ui/output.js";
+import { humanDuration, shortId } from "../../src/ui/output.js";
+import { table } from "../../src/ui/text.js";
 
 describe("request identity keys", () => {
   it("base58 matches known vectors", () => {
@@ -79,19 +80,23 @@ describe("state file", () => {
 
 describe("rendering helpers", () => {
   it("durations in human units", () => {
-    expect(humanDuration(450)).toBe("450 ms");
-    expect(humanDuration(2300)).toBe("2.3 s");
-    expect(humanDuration(125_000)).toBe("2 min 5 s");
-    expect(humanDuration(3_900_000)).toBe("1 h 5 min");
+    expect(humanDuration(450)).toBe("450ms");
+    expect(humanDuration(2300)).toBe("2.3s");
+    expect(humanDuration(125_000)).toBe("2m5s");
+    expect(humanDuration(3_900_000)).toBe("1h5m");
   });
   it("short ids keep head and tail", () => {
     expect(shortId("inv_1abcdefghijklmnopqrstuvwxyz")).toBe("inv_1abcde…wxyz");
     expect(shortId("inv_1")).toBe("inv_1");
   });
-  it("tables fit the width", () => {
-    const lines = table(["a", "b"], [["x".repeat(50), "y".repeat(50)]], 60);
-    for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
-    expect(lines[1]).toContain("…");
+  it("tables fit the width: cells are cut with cut, wrapped at words by default, headers never split", () => {
+    const cutLines = table(["a", "b"], [["x".repeat(50), "y".repeat(50)]], { width: 60, overflow: "cut" });
+    for (const l of cutLines) expect(l.length).toBeLessThanOrEqual(60);
+    expect(cutLines[1]).toContain("…");
+    const wrapped = table(["outcome", "target"], [["one two three four five six seven", "payments/make"]], { width: 30 });
+    for (const l of wrapped) expect(l.length).toBeLessThanOrEqual(30);
+    expect(wrapped[0]).toMatch(/^outcome\s+target$/);
+    expect(wrapped.join(" ").split(/\s+/).filter(Boolean)).toEqual(["outcome", "target", "one", "two", "three", "payments/make", "four", "five", "six", "seven"]);
   });
 });
 

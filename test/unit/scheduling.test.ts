@@ -42,7 +42,10 @@ describe("fan-out: plan", () => {
   it("deterministic work times 1, 2, 3, 4 s by position; chaos stays within 0.5–4.5 s", () => {
     expect(planSubtasks("a,b,c,d").map((s) => s.workMs)).toEqual([1000, 2000, 3000, 4000]);
     expect(workMsFor(4, "e")).toBe(1000);
-    for (const s of planSubtasks("a,b,c,d,e,f", true)) expect(s.workMs).toBeGreaterThanOrEqual(500), expect(s.workMs).toBeLessThanOrEqual(4500);
+    for (const s of planSubtasks("a,b,c,d,e,f", true)) {
+      expect(s.workMs).toBeGreaterThanOrEqual(500);
+      expect(s.workMs).toBeLessThanOrEqual(4500);
+    }
   });
   it("task validation names the field", () => {
     expect(taskProblem({ description: "a,b" })).toBeUndefined();

@@ -1,7 +1,9 @@
 // The code's one shape, checked: a pattern is two folders (src/services/<name>/, src/commands/<name>/) and one
-// registry entry (src/services/registry.ts; the CLI finds the CLI folder by its name); the registry's plain data agrees with what the folders really define; only the
-// observation layer writes SQL against Restate's tables; layers point one way.
+// registry entry (src/services/registry.ts; the CLI finds the CLI folder by its name); the registry's plain data
+// agrees with what the folders really define; only the observation layer writes SQL against Restate's tables; the
+// layer rules (dependency-cruiser) cover every file.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { patternEntries as patterns } from "../../src/registry.js";
@@ -19,7 +21,12 @@ const files = (d: string): string[] =>
 
 // folders beside the patterns' that are shared by several of them, or the playground's own (not patterns)
 const SHARED_SERVICES = ["lib", "simulations", ...playgroundWorkers.map((i) => i.name)];
-const SHARED_COMMANDS = ["lib", "interactive", "timeline"];
+const SHARED_COMMANDS = ["lib", "interactive", "timeline", "tours"];
+
+interface Layer {
+  name: string;
+  path: string;
+}
 
 describe("a pattern is two folders and one registry entry", () => {
   it("every registered pattern has its worker folder and its CLI folder", () => {
@@ -74,18 +81,24 @@ describe("one observation layer, layers pointing one way", () => {
     expect(all.filter((f) => readFileSync(f, "utf8").includes("sys_invocation")).map(rel).length).toBeLessThanOrEqual(3);
   });
 
-  it("worker code never imports CLI code, and nothing below the verbs imports a verb", () => {
-    const importsOf = (f: string) => [...readFileSync(f, "utf8").matchAll(/from "(\.[^"]+)"/g)].map((m) => path.relative(src, path.resolve(path.dirname(f), m[1]!)));
-    const bad: string[] = [];
-    for (const f of all) {
-      const r = rel(f);
-      const below = /^(services|observe|runtime|lib|kafka|ui)\//.test(r);
-      if (!below) continue;
-      for (const target of importsOf(f)) {
-        if (r.startsWith("services/") && /^(commands|compare|patterns|observe|runtime|ui)\//.test(target)) bad.push(`${r} → ${target}`);
-        else if (/^commands\//.test(target)) bad.push(`${r} → ${target}`);
-      }
+  // the import rules themselves are dependency-cruiser's (`npm run layers`, in `npm test`); these keep them honest
+  const { layers, alone } = createRequire(import.meta.url)("../../scripts/layers.cjs") as { layers: Layer[]; alone: Layer[] };
+  const rules = (createRequire(import.meta.url)("../../.dependency-cruiser.cjs") as { forbidden: { name: string; from: { path: string }; to: { path: string } }[] }).forbidden;
+  const projectFiles = all.map((f) => path.relative(repoRoot, f));
+
+  it("every file of src/ is in exactly one layer (a new folder has to be placed in CONTRIBUTING's order)", () => {
+    const placed = projectFiles.map((f) => ({ f, in: [...layers, ...alone].filter((l) => new RegExp(l.path).test(f)).map((l) => l.name) }));
+    expect(placed.filter((p) => p.in.length !== 1).map((p) => `${p.f}: ${p.in.join(", ") || "no layer"}`)).toEqual([]);
+  });
+
+  it("every layer and every rule's path still matches files (a renamed or deleted folder leaves no rule checking nothing)", () => {
+    const empty = [...layers, ...alone].filter((l) => !projectFiles.some((f) => new RegExp(l.path).test(f))).map((l) => `layer ${l.name}: ${l.path}`);
+    for (const r of rules) {
+      if (!projectFiles.some((f) => new RegExp(r.from.path).test(f))) empty.push(`${r.name} from ${r.from.path}`);
+      if (!projectFiles.some((f) => new RegExp(r.to.path).test(f))) empty.push(`${r.name} to ${r.to.path}`);
     }
-    expect(bad).toEqual([]);
+    // one rule per layer below the top, and the worker's and the lone components' own
+    expect(rules.map((r) => r.name)).toEqual(expect.arrayContaining([...layers.slice(1).map((l) => `${l.name}-imports-upward`), ...alone.map((c) => `${c.name}-imports-the-rest`)]));
+    expect(empty).toEqual([]);
   });
 });

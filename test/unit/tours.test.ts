@@ -1,5 +1,6 @@
 // Tours' words are checks: the journal claims judged on recorded journals (test/unit/timeline-fixtures, taken from a
 // real stack) and on constructed ones. A journal that contradicts what a tour says must fail the tour's check.
+import { stripVTControlCharacters } from "node:util";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -160,7 +161,7 @@ describe("the sagas tour's words about the rolled-back trip", () => {
   });
 
   it('fails when the journal shows "Cancel car" RAN 2× (the crash struck inside the child\'s body)', () => {
-    // what the issue saw: the crash timer fired in CarRentals/cancel's body, which then ran again on the new worker
+    // a crash seen in a real run: the crash timer fired in CarRentals/cancel's body, which then ran again on the new worker
     const bad = crashedTrip({ verdict: "ran-again", runs: [body(1, 100, 1200, "interrupted", false), body(2, 200, 2100, "ok", true)] });
     const checks = judge(rollbackClaims("inv_trip", "payment", true), bad);
     expect(failedNames(checks)).toEqual(['payment refused: "Cancel car" appears once in the journal, its body ran once', 'payment refused: "Cancel car" ran after the worker restarted, once']);
@@ -201,7 +202,7 @@ describe("the tour's check lines", () => {
     const { checkLines } = await import("../../src/commands/interactive/tour.js");
     const detail = "machineOperator/m-abc/setUp: replayed (attempt 1 pid 30151); attempts 2, 3 took its result from the journal without running it";
     const report = { name: "x", title: "X", passed: false, ms: 1200, checks: [{ name: '"begin transition to UP" was replayed from the journal, not run again', ok: false, detail }] };
-    const lines = checkLines(report, 80).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+    const lines = checkLines(report, 80).map((l) => stripVTControlCharacters(l));
     expect(lines.filter((l) => l.length > 80), "lines wider than 80").toEqual([]);
     expect(lines.length).toBeGreaterThan(2);
     const words = lines.join(" ").split(/\s+/);

@@ -2,14 +2,14 @@
 // (src/services/durable-promises/client.ts), the way an application would use durable promises.
 import { durablePromise, DurablePromiseRejected, DurablePromiseTimeout, type PromiseInfo } from "../../services/durable-promises/client.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { callError } from "../../runtime/ingress.js";
+import { humanDuration } from "../../ui/output.js";
 
 export const PROMISE_SERVER = "durablePromiseServer";
 
 export function validatePromiseName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (name.trim() === "" || name.length > 200 || /[\u0000-\u001f\u007f]/.test(name))
+  if (name.trim() === "" || name.length > 200 || /\p{Cc}/u.test(name))
     throw new UsageError(`promise name "${name}" is not valid`, "use a non-empty name of at most 200 printable characters, e.g. prom-1");
   return name;
 }
@@ -73,8 +73,8 @@ export async function awaitPromise(url: string, name: string, timeoutMs?: number
     if (e instanceof DurablePromiseRejected) return { name, state: "rejected", error: e.errorMessage, waitedMs: Date.now() - started, pid: process.pid };
     if (e instanceof DurablePromiseTimeout)
       throw new PlaygroundError(
-        `promise ${name} is still pending after ${Math.round(timeoutMs! / 100) / 10} s`,
-        `await it again later (the promise is durable), or complete it: patterns promise resolve ${name} '<json>'`,
+        `promise ${name} is still pending after ${humanDuration(timeoutMs!)}`,
+        `await it again later (the promise is durable), or complete it: npx patterns promise resolve ${name} '<json>'`,
       );
     throw callError(e, `awaiting promise ${name}`);
   }

@@ -45,7 +45,7 @@ const promiseAwait = verb({
   path: "promise await",
   summary: "wait until the promise is resolved or rejected (survives restarts of Restate and the worker)",
   args: [PROMISE_NAME],
-  options: [{ flags: "--timeout <duration>", description: "give up waiting after this long (the promise stays pending; await again later)", parse: durationOption("--timeout") }],
+  options: [{ flags: "--timeout <duration>", description: "give up waiting after this long (the promise stays pending; await again later)", parse: durationOption("--timeout", { min: 1 }) }],
   examples: ["npx patterns promise await prom-1", "npx patterns promise await prom-1 --timeout 30s --json"],
   async run(ctx: VerbContext<{ timeout?: number }>, nameArg: string) {
     const o = ctx.opts;
@@ -93,7 +93,7 @@ const promiseReject = verb({
   examples: [`npx patterns promise reject prom-2 "help!"`, `npx patterns promise reject prom-2 "no seats left" --json`],
   async run(ctx, nameArg: string, message: string) {
     const name = validatePromiseName(nameArg);
-    if (message.trim() === "") throw new UsageError("the error message is empty", `give a reason, e.g. patterns promise reject ${name} "help!"`);
+    if (message.trim() === "") throw new UsageError("the error message is empty", `give a reason, e.g. npx patterns promise reject ${name} "help!"`);
     const stack = ctx.stack();
     const r = await rejectPromise(stack.ingressUrl, name, message);
     ctx.equivalent(promiseCall(stack.ingressUrl, "reject", { promiseName: name, errorMessage: message }));

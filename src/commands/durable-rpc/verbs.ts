@@ -1,9 +1,9 @@
 // `patterns rpc reserve <product> <reservation>`: durable RPC through @restatedev/restate-sdk-clients, with the
-// reservation id as idempotency key (pattern 1).
+// reservation id as idempotency key.
 import * as clients from "@restatedev/restate-sdk-clients";
 import type { RunningStack } from "../../runtime/stack.js";
 import { ingressClient } from "../../runtime/ingress.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { c, sym } from "../../ui/palette.js";
 import { PRODUCT } from "../../services/durable-rpc/api.js";
 import type { ProductService } from "../../services/durable-rpc/product.js";
@@ -61,7 +61,7 @@ export function renderReserve(r: ReserveResult): string[] {
 }
 
 export const declarations: Declaration[] = [
-  verbGroup({ path: "rpc", group: "patterns", summary: "durable RPC + idempotency: reserve a product through the typed client (pattern 1)" }),
+  verbGroup({ path: "rpc", group: "patterns", summary: "durable RPC + idempotency: reserve a product through the typed client" }),
   verb({
     path: "rpc reserve",
     summary: "call product/{product}/reserve with the reservation id as idempotency key; repeat it to see the first answer come back",

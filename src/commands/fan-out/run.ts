@@ -43,7 +43,7 @@ export interface FanOutRun {
 
 export function validateDescription(description: string): string[] {
   const parts = splitDescription(description);
-  if (parts.length === 0) throw new UsageError(`the task "${description}" holds no subtask`, `separate subtasks with commas, e.g. patterns fanout "get out of bed,shower,make coffee"`);
+  if (parts.length === 0) throw new UsageError(`the task "${description}" holds no subtask`, `separate subtasks with commas, e.g. npx patterns fanout "get out of bed,shower,make coffee"`);
   if (parts.length > MAX_SUBTASKS) throw new UsageError(`${parts.length} subtasks is too many (at most ${MAX_SUBTASKS})`, "give fewer comma-separated subtasks");
   return parts;
 }
@@ -64,7 +64,7 @@ export async function readFanOut(stack: RunningStack, parentId: string, expected
 
 export async function collectFanOut(stack: RunningStack, parentId: string, description: string, result: FanOutResult): Promise<FanOutRun> {
   const { parent, children } = await readFanOut(stack, parentId, result.subtasks.length);
-  if (!parent) throw new PlaygroundError(`invocation ${parentId} is not in Restate\'s invocation table`, "it may have been purged; run the fan-out again");
+  if (!parent) throw new PlaygroundError(`invocation ${parentId} is not in Restate's invocation table`, "it may have been purged; run the fan-out again");
   const byId = new Map(result.subtasks.map((s) => [s.invocationId, s]));
   const lanes: FanOutLane[] = children.map((c) => {
     const st = byId.get(c.id);
@@ -103,7 +103,7 @@ export async function runFanOut(stack: RunningStack, description: string, opts: 
   validateDescription(description);
   if (opts.crashAfter) armCrash(stack.paths, { step: opts.crashAfter, when: "after" });
   let res;
-  let fired = false;
+  let fired: boolean;
   try {
     res = await ingressFetch<FanOutResult>(stack.ingressUrl, `/${FAN_OUT_WORKER}/run`, { body: fanOutBody(description, !!opts.chaos), timeoutMs: 180_000 });
   } finally {

@@ -35,7 +35,7 @@ const fanout = verb({
   args: [{ name: "<description>", description: "the task: subtasks separated by commas" }],
   options: [
     { flags: "--chaos", description: "random work times (0.5–4.5 s) instead of the deterministic 1, 2, 3, 4 s by position" },
-    { flags: "--crash-after <step>", description: `crash the worker once right after a step (${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(" or ")})` },
+    { flags: "--crash-after <step>", description: `crash the worker once right after a step (${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(" or ")})`, suggest: FANOUT_CRASH_STEPS },
   ],
   examples: [
     `npx patterns fanout "get out of bed,shower,make coffee,have breakfast"`,

@@ -21,7 +21,7 @@ export function changedPatterns(changed: string[] | undefined, names: string[]):
  * is built.
  */
 async function servicesOf(stack: RunningStack, pattern: string | undefined, say: (l: string) => void): Promise<string[]> {
-  const { registry, findPattern } = await import("../../tours/registry.js");
+  const { registry, findPattern } = await import("../../registry.js");
   if (pattern === undefined) {
     const changed = readState(stack.paths.stateFile)?.deployments?.find((d) => d.phase === "current")?.changed;
     const names = changedPatterns(changed, registry.map((p) => p.name));

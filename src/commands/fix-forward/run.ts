@@ -6,7 +6,7 @@ import { AdminError } from "../../runtime/admin.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { eventually, invocation, journal, resolveInvocationId, type InvocationRow, type JournalRow } from "../../observe/index.js";
 import { pinnedDeployments } from "../../observe/deployments.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 
 /** Where `--from` points: the journal index where live execution starts again (entries before it are copied). */
 export interface RestartPoint {

@@ -15,7 +15,7 @@ import { readState } from "../../runtime/state.js";
 import type { ReloadOutcome } from "../../runtime/watch.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { FIX_CODE_ENV, FIX_ORDERS, FIX_STEPS, type FixOrder } from "../../services/fix-forward/api.js";
-import { curlFor } from "../lib/curl.js";
+import { curlFor } from "../../ui/curl.js";
 import { errorMessage } from "../../errors.js";
 import { pause, resume } from "./run.js";
 

@@ -117,6 +117,17 @@ ${fn}() {
   return 0
 }
 complete -o default -F ${fn} ${bin}
+# \`npx ${bin} …\` (the project's bin is not on PATH): complete the words after "${bin}", leave other npx commands alone
+${fn}_npx() {
+  if [[ "\${COMP_WORDS[1]}" == "${bin}" ]] && (( COMP_CWORD >= 2 )); then
+    COMP_WORDS=( "\${COMP_WORDS[@]:1}" )
+    (( COMP_CWORD-- ))
+    ${fn}
+  else
+    COMPREPLY=()
+  fi
+}
+complete -p npx &>/dev/null || complete -o default -F ${fn}_npx npx
 `;
 }
 
@@ -183,10 +194,21 @@ ${fn}() {
     (( \${#vals} )) && compadd -a vals
   fi
 }
+# \`npx ${bin} …\` (the project's bin is not on PATH): complete the words after "${bin}", other npx commands as before
+${fn}_npx() {
+  if [[ "\${words[2]}" == "${bin}" ]] && (( CURRENT > 2 )); then
+    shift words
+    (( CURRENT-- ))
+    ${fn}
+  else
+    _default
+  fi
+}
 if [[ "\${funcstack[1]}" == "${fn}" ]]; then
   ${fn} "$@"
 else
   compdef ${fn} ${bin}
+  (( \${+_comps[npx]} )) || compdef ${fn}_npx npx
 fi
 `;
 }

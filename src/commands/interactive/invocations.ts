@@ -9,7 +9,8 @@ import { defaultWidth } from "../../observe/render.js";
 export type { InvocationRow };
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import { humanDuration, shortId, table, visibleLength } from "../../ui/output.js";
+import { humanDuration, shortId } from "../../ui/output.js";
+import { displayWidth, table } from "../../ui/text.js";
 import { c } from "../../ui/palette.js";
 import { ago, between, oneLine, paintStatus } from "./format.js";
 
@@ -115,19 +116,13 @@ export function renderInvocations(rows: (InvocationRow | InvocationListRow)[], o
     ];
   });
   const headers = ["id", "target", "status", "created", "took", "retries", "outcome"];
-  // the id stays whole (people copy it); target and outcome give way, the outcome first
+  // the id stays whole (people copy it); the outcome gives way first, then the target, which keeps half of what is
+  // left (or all it needs); a header is never split
   const width = opts.width ?? defaultWidth();
-  const colWidth = (col: number) => Math.max(headers[col]!.length, ...body.map((r) => visibleLength(r[col]!)));
-  const fixed = [0, 2, 3, 4, 5].reduce((sum, col) => sum + colWidth(col), 0) + 2 * (headers.length - 1);
-  const room = Math.max(16, width - fixed);
-  const targetRoom = Math.min(colWidth(1), Math.max(12, room - Math.min(colWidth(6), Math.max(12, Math.floor(room / 2)))));
-  const outcomeRoom = Math.max(6, room - targetRoom);
-  const cut = (v: string, n: number) => (visibleLength(v) <= n ? v : `${v.slice(0, Math.max(1, n - 1))}…`);
-  for (const r of body) {
-    r[1] = cut(r[1]!, targetRoom);
-    r[6] = cut(r[6]!, outcomeRoom);
-  }
-  return table(headers, body, Number.MAX_SAFE_INTEGER);
+  const natural = (col: number) => Math.max(headers[col]!.length, ...body.map((r) => displayWidth(r[col]!)));
+  const fixed = [0, 2, 3, 4, 5].reduce((sum, col) => sum + natural(col), 0) + 2 * (headers.length - 1);
+  const targetShare = Math.min(natural(1), Math.max(12, Math.floor((width - fixed) / 2)));
+  return table(headers, body, { width, flexible: [1, 6], minWidth: [0, targetShare, 0, 0, 0, 0, 7], overflow: "cut" });
 }
 
 /** Full id, `inv_1abcdefgh…wxyz` (as printed by `invocations`), or a unique prefix. */

@@ -2,8 +2,7 @@
 import type { Category, PatternEntry } from "../../tours/types.js";
 import { builtInTours, tourFor, type Tour } from "../../tours/tours.js";
 import { findStack } from "../../runtime/stack.js";
-import { visibleLength } from "../../ui/output.js";
-import { terminalWidth, wrapAnsi, wrapTable } from "./format.js";
+import { displayWidth, keepTogether, table, terminalWidth, wrap } from "../../ui/text.js";
 import { c, sym } from "../../ui/palette.js";
 
 export const CATEGORY_ORDER: Category[] = ["communication", "orchestration", "scheduling", "events", "custom"];
@@ -98,17 +97,17 @@ export function renderList(r: ListReport, width = terminalWidth()): string[] {
   }
   r.tours.forEach((t, i) => rows.push([i === 0 ? c.bold("playground") : "", c.id(t.name), t.summary, `tour ${t.name}`, c.dim("playground")]));
   const headers = ["category", "pattern", "what it shows", "verbs", "services"];
-  const fixed = [0, 1].map((i) => Math.max(visibleLength(headers[i]!), ...rows.map((row) => visibleLength(row[i]!)))).reduce((a, b) => a + b, 0);
-  if (width - fixed - 2 * (headers.length - 1) >= 3 * MIN_WRAPPED_COLUMN) return wrapTable(headers, rows, width, [2, 3, 4], MIN_WRAPPED_COLUMN);
+  const fixed = [0, 1].map((i) => Math.max(displayWidth(headers[i]!), ...rows.map((row) => displayWidth(row[i]!)))).reduce((a, b) => a + b, 0);
+  if (width - fixed - 2 * (headers.length - 1) >= 3 * MIN_WRAPPED_COLUMN) return table(headers, rows, { width, flexible: [2, 3, 4], minWidth: MIN_WRAPPED_COLUMN });
 
   const lines: string[] = [];
   const block = (name: string, mark: string, summary: string, verbs: string[]) => {
-    lines.push(...wrapAnsi(`${c.id(name)}  ${mark}`, width - 2).map((l) => `  ${l}`));
-    lines.push(...wrapAnsi(summary, width - 6).map((l) => `      ${l}`));
-    for (const v of verbs) lines.push(...wrapAnsi(`${c.dim("$")} ${c.cmd(`patterns ${v}`)}`, width - 6).map((l) => `      ${l}`));
+    lines.push(...wrap(`${c.id(name)}  ${mark}`, width - 2).map((l) => `  ${l}`));
+    lines.push(...wrap(summary, width - 6).map((l) => `      ${l}`));
+    for (const v of verbs) lines.push(...wrap(`${c.dim("$")} ${c.cmd(keepTogether(`npx patterns ${v}`))}`, width - 6).map((l) => `      ${l}`));
   };
   for (const g of byCategory(r.patterns)) {
-    lines.push(...wrapAnsi(`${c.bold(g.category)} ${c.dim(`— ${CATEGORY_BLURB[g.category as Category] ?? ""}`)}`, width));
+    lines.push(...wrap(`${c.bold(g.category)} ${c.dim(`— ${CATEGORY_BLURB[g.category as Category] ?? ""}`)}`, width));
     for (const p of g.items) block(p.name, `${reg(p)} ${c.dim(p.services.join(", "))}`, p.summary, p.verbs);
     lines.push("");
   }

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { CommanderError, type Command } from "commander";
 import { checkbox, confirm, input, select, Separator } from "@inquirer/prompts";
 import { allTours, type Tour } from "../../tours/tours.js";
-import { registry } from "../../tours/registry.js";
+import { registry, type RegistryEntry } from "../../registry.js";
 import { findStack, requireStack } from "../../runtime/stack.js";
 import { PlaygroundError } from "../../errors.js";
 import { note, out } from "../../ui/output.js";
@@ -20,7 +20,8 @@ import { presentTour, TourStopped } from "./tour.js";
 import { probe, uiUrl } from "./ui.js";
 import { killFromMenu } from "../faults.js";
 import type { ArgSpec, OptionSpec, VerbSpec } from "../verb.js";
-import type { PatternEntry } from "../../tours/types.js";
+import { formatDuration } from "../../lib/duration.js";
+import { isDurationParser } from "../../lib/parse.js";
 import { shortId } from "../../ui/output.js";
 import { paintStatus } from "./format.js";
 import type { InvocationRow } from "./invocations.js";
@@ -152,7 +153,7 @@ export function exampleOptionValues(spec: Pick<VerbSpec, "path" | "examples">): 
 }
 
 /** A pattern's actions: the declared verbs its registry entry lists, once each, in the registry's order. */
-export function patternActions(p: Pick<PatternEntry, "verbs" | "declarations">): VerbAction[] {
+export function patternActions(p: Pick<RegistryEntry, "verbs" | "declarations">): VerbAction[] {
   const verbs = (p.declarations ?? []).filter((d): d is VerbSpec => d.kind !== "group" && !(d as VerbSpec).hidden) as VerbSpec[];
   const out: VerbAction[] = [];
   for (const line of p.verbs) {
@@ -268,6 +269,17 @@ function showError(e: unknown): void {
   throw e;
 }
 
+/** An option's default as the menu offers it: in the form the option takes back (a duration as "2s", not 2000). */
+export function optionDefault(o: OptionSpec): string | undefined {
+  if (o.default === undefined) return undefined;
+  return isDurationParser(o.parse) && typeof o.default === "number" ? formatDuration(o.default) : String(o.default);
+}
+
+/** The values the menu offers as a pick list instead of free text: the accepted ones, or those the verb checks itself. */
+export function pickList(o: OptionSpec): readonly string[] | undefined {
+  return o.choices ?? o.suggest;
+}
+
 /** Values typed in this menu session, by argument name, offered again as defaults. */
 const remembered = new Map<string, string>();
 
@@ -302,9 +314,10 @@ async function runVerbAction(program: Command, a: VerbAction): Promise<void> {
       options[f.long] = true;
       continue;
     }
-    const def = remembered.get(f.long) ?? (o.default !== undefined ? String(o.default) : a.exampleOptions[f.long]);
-    const value = o.choices
-      ? await select({ message: `${o.flags} ${c.dim(o.description)}`, choices: o.choices.map((x) => ({ value: x, name: x })), default: def })
+    const def = remembered.get(f.long) ?? optionDefault(o) ?? a.exampleOptions[f.long];
+    const list = pickList(o);
+    const value = list
+      ? await select({ message: `${o.flags} ${c.dim(o.description)}`, choices: list.map((x) => ({ value: x, name: x })), default: def })
       : await input({ message: `${o.flags} ${c.dim(o.description)}`, default: def, required: true });
     options[f.long] = value;
     remembered.set(f.long, value);
@@ -337,7 +350,11 @@ async function invocationsMenu(program: Command, service?: string): Promise<void
   }
   for (const l of renderInvocations(rows)) out(l);
   const pick = await ask("Open an invocation's timeline?", invocationChoices(rows));
-  if (pick.kind === "timeline") await runArgv(program, ["timeline", pick.id]);
+  if (pick.kind === "timeline") {
+    await runArgv(program, ["timeline", pick.id]);
+    // the menu's next question would push a long timeline off the screen: it stays until the reader is done
+    await input({ message: c.dim("Enter to go back to the menu"), default: "" }, { output: process.stderr });
+  }
 }
 
 export async function runMenu(program: Command): Promise<void> {

@@ -3,9 +3,8 @@
 import { stateRows, type StateRow } from "../../observe/index.js";
 import type { RunningStack } from "../../runtime/stack.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
-import { table, visibleLength } from "../../ui/output.js";
 import { c } from "../../ui/palette.js";
-import { closest } from "./format.js";
+import { closest, displayWidth, table } from "../../ui/text.js";
 
 export interface StateEntry {
   key: string;
@@ -68,8 +67,8 @@ export function renderState(r: StateReport, width = process.stdout.columns || 12
   if (r.entries.length === 0) return [];
   const longestKey = Math.max(3, ...r.entries.map((e) => e.key.length));
   const compact = r.entries.map((e) => show(e, false));
-  const fits = compact.every((v) => visibleLength(v) + longestKey + 2 <= width && visibleLength(v) <= 80);
-  if (fits) return table(["key", "value"], r.entries.map((e, i) => [c.bold(e.key), compact[i]!]), width);
+  const fits = compact.every((v) => displayWidth(v) + longestKey + 2 <= width && displayWidth(v) <= 80);
+  if (fits) return table(["key", "value"], r.entries.map((e, i) => [c.bold(e.key), compact[i]!]), { width });
   const lines: string[] = [];
   for (const e of r.entries) {
     lines.push(c.bold(e.key));

@@ -3,12 +3,12 @@
 // invocation, and the checks.
 import type { RunningStack } from "../../runtime/stack.js";
 import { runTour, type Tour, type TourReport } from "../../tours/tours.js";
-import { humanDuration, note, out, shortId, table } from "../../ui/output.js";
+import { humanDuration, note, out, shortId } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
-import { proseWidth, terminalWidth, wrap, wrapAnsi } from "./format.js";
+import { hanging, indented, keepTogether, proseWidth, table, terminalWidth, wrap } from "../../ui/text.js";
 import { offerComparison } from "../compare.js";
 import { invocations } from "../../observe/index.js";
 import { buildLanes, renderLanes } from "../../observe/lanes.js";
@@ -48,7 +48,7 @@ export class StepView {
       if (!line.trim()) continue;
       if (/^\s/.test(line)) {
         if (this.current) this.details.push(line);
-        else note(c.dim(line));
+        else for (const l of hanging(/^ */.exec(line)![0], line.trimStart(), proseWidth(process.stderr, 120), /^ */.exec(line)![0].length + 2)) note(c.dim(l));
         continue;
       }
       this.finish(true);
@@ -62,7 +62,7 @@ export class StepView {
       else this.current.fail();
       this.current = undefined;
     }
-    for (const d of this.details) note(c.dim(d));
+    for (const d of this.details) for (const l of hanging(/^ */.exec(d)![0], d.trimStart(), proseWidth(process.stderr, 120), /^ */.exec(d)![0].length + 2)) note(c.dim(l));
     this.details = [];
   }
 }
@@ -74,17 +74,18 @@ export function interactiveTerminal(): boolean {
 export function introLines(t: Tour, crash: boolean, width = proseWidth()): string[] {
   const lines = [
     "",
-    `${c.bold(`━━ ${t.title}`)} ${c.dim(`(${t.category}${t.builtIn ? "" : ` · patterns tour ${t.name}`})`)}`,
-    ...wrap(t.summary, width, "  ").map((l) => c.info(l)),
+    ...hanging("", `${c.bold(`━━ ${t.title}`)} ${c.dim(`(${t.category}${t.builtIn ? "" : ` · npx patterns tour ${t.name}`})`)}`, width, 3),
+    ...indented(t.summary, width, "  ").map((l) => c.info(l)),
     "",
     c.bold("  The guarantee"),
-    ...wrap(t.guarantee, width, "    "),
+    ...indented(t.guarantee, width, "    "),
     "",
-    `  ${c.dim("services")}  ${t.services.join(", ") || "-"}`,
+    ...hanging(`  ${c.dim("services")}  `, t.services.join(", ") || "-", width),
   ];
-  if (t.verbs.length) lines.push(`  ${c.dim("verbs")}     ${t.verbs.map((v) => c.cmd(`npx patterns ${v}`)).join(c.dim(", "))}`);
+  // one command per piece: a command is never split across lines
+  if (t.verbs.length) lines.push(...hanging(`  ${c.dim("verbs")}     `, t.verbs.map((v) => c.cmd(keepTogether(`npx patterns ${v}`))).join(c.dim(", ")), width));
   if (t.crash && crash) {
-    lines.push("", ...wrap(`${sym.warn} This tour kills the worker process (SIGKILL) ${t.crash.when === "after" ? "right after" : "during"} the step "${t.crash.step}" and watches the invocation resume. Follow it live in another terminal with \`npx patterns logs worker -f\`.`, width, "  "));
+    lines.push("", ...indented(`${sym.warn} This tour kills the worker process (SIGKILL) ${t.crash.when === "after" ? "right after" : "during"} the step "${t.crash.step}" and watches the invocation resume. Follow it live in another terminal with \`npx patterns logs worker -f\`.`, width, "  "));
   }
   return lines;
 }
@@ -103,7 +104,7 @@ async function pause(message: string, interactive: boolean): Promise<void> {
 
 /** One check per item, wrapped at word boundaries to the width (continuation lines indented under the sentence). */
 export function checkLines(report: TourReport, width = terminalWidth()): string[] {
-  const lines = report.checks.flatMap((x) => wrapAnsi(`${x.ok ? sym.ok : sym.fail} ${x.name}${x.detail ? c.dim(` — ${x.detail}`) : ""}`, width - 2).map((l, i) => (i === 0 ? l : `  ${l}`)));
+  const lines = report.checks.flatMap((x) => wrap(`${x.ok ? sym.ok : sym.fail} ${x.name}${x.detail ? c.dim(` — ${x.detail}`) : ""}`, width - 2).map((l, i) => (i === 0 ? l : `  ${l}`)));
   const failed = report.checks.filter((x) => !x.ok).length;
   lines.push(
     report.passed
@@ -131,7 +132,7 @@ export async function presentTour(tour: Tour, o: PresentOptions): Promise<Presen
   if (!o.json && tour.look.length) {
     note("");
     note(c.bold("  Look at"));
-    for (const l of tour.look) wrap(l, proseWidth(), "    ").forEach((w, i) => note(i === 0 ? w.replace(/^ {4}/, "  • ") : w));
+    for (const l of tour.look) indented(l, proseWidth(), "    ").forEach((w, i) => note(i === 0 ? w.replace(/^ {4}/, "  • ") : w));
   }
   let timeline: Timeline | undefined;
   // the optional views below come after every check was computed (runTour): declining them skips a view, never a check
@@ -194,7 +195,7 @@ export function summaryLines(r: TourAllResult, width = process.stdout.columns ||
   });
   const failedCount = r.tours.filter((t) => !t.passed).length;
   return [
-    ...table(["tour", "result", "checks", "took", "notes"], rows, width),
+    ...table(["tour", "result", "checks", "took", "notes"], rows, { width }),
     r.passed ? c.ok(`all ${r.tours.length} tours passed`) : c.fail(`${failedCount} of ${r.tours.length} tours failed`),
   ];
 }

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
 import { readStepLog } from "../../observe/sources.js";
+import { formatDuration } from "../../lib/duration.js";
 export { callError } from "../../runtime/ingress.js";
 
 /** A run-unique suffix for keys, so repeated runs on one stack never collide. */
@@ -16,7 +17,7 @@ export function checkKeyArg(raw: string | undefined, what: string, example: stri
   const v = (raw ?? "").trim();
   if (!v) throw new UsageError(`${what} is missing`, `for example ${example}`);
   if (v.length > 200) throw new UsageError(`${what} is too long (${v.length} characters, at most 200)`, `for example ${example}`);
-  if (/[\s\u0000-\u001f\u007f]/.test(v)) throw new UsageError(`${what} must not contain spaces or control characters, got ${JSON.stringify(v)}`, `for example ${example}`);
+  if (/[\s\p{Cc}]/u.test(v)) throw new UsageError(`${what} must not contain spaces or control characters, got ${JSON.stringify(v)}`, `for example ${example}`);
   return v;
 }
 
@@ -37,7 +38,7 @@ export function relative(iso: string | undefined, now = Date.now()): string {
   if (!iso) return "-";
   const ms = Date.parse(iso) - now;
   const abs = Math.abs(ms);
-  const s = abs < 1000 ? `${abs} ms` : abs < 60_000 ? `${(abs / 1000).toFixed(1)} s` : `${Math.round(abs / 60_000)} min`;
+  const s = formatDuration(abs);
   return ms >= 0 ? `in ${s}` : `${s} ago`;
 }
 

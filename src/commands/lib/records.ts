@@ -4,9 +4,9 @@ import type { RunningStack } from "../../runtime/stack.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { hasKafka, produce, type KafkaRecord, type ProducedRecord } from "../../kafka/producer.js";
-import { findRecordInvocations, subscriptionIds, type Sink } from "../../kafka/lookup.js";
+import { findRecordInvocations, subscriptionIds, type Sink } from "../../observe/kafka-records.js";
 import { keyProblem } from "../../kafka/schema.js";
-import type { RawCall } from "./curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { c, sym } from "../../ui/palette.js";
 import type { VerbContext } from "../verb.js";
 

@@ -1,11 +1,13 @@
-// `patterns queue submit|result|list`: Restate as a (delayed) task queue (pattern 2). Tasks go in by one-way send
+// `patterns queue submit|result|list`: Restate as a (delayed) task queue. Tasks go in by one-way send
 // with an idempotency key; a result can be fetched later by invocation id or by that key.
 import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient, ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { durationOption } from "../common.js";
-import { type RawCall } from "../lib/curl.js";
-import { humanDuration, table } from "../../ui/output.js";
+import { type RawCall } from "../../ui/curl.js";
+import { humanDuration } from "../../ui/output.js";
+import { clock } from "../../observe/model.js";
+import { table } from "../../ui/text.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
@@ -59,7 +61,7 @@ export async function submitTask(stack: RunningStack, opts: { task: string; id: 
 }
 
 export function renderSubmit(r: SubmitResult): string[] {
-  const when = r.executionTime ? `runs at ${new Date(r.executionTime).toLocaleTimeString()} (${relative(r.executionTime)})` : "runs now";
+  const when = r.executionTime ? `runs at ${clock(r.executionTime).slice(0, 8)} (${relative(r.executionTime)})` : "runs now";
   if (r.status === "PreviouslyAccepted") {
     return [
       `${sym.warn} ${c.warn("previously accepted")}: idempotency key ${c.id(r.idempotencyKey)} was submitted before, so nothing new was queued`,
@@ -166,7 +168,7 @@ function limitOption(v: string): number {
 }
 
 export const declarations: Declaration[] = [
-  verbGroup({ path: "queue", group: "patterns", summary: "(delayed) message queue: one-way sends to asyncTaskWorker/runTask (pattern 2)" }),
+  verbGroup({ path: "queue", group: "patterns", summary: "(delayed) message queue: one-way sends to asyncTaskWorker/runTask" }),
   verb<{ delay?: number; id?: string; key?: string }, SubmitResult>({
     path: "queue submit",
     summary: "send a task one-way, optionally delayed; the same --id twice is accepted once",

@@ -1,14 +1,14 @@
 // `patterns package|delivery register|move|show`: the package (and delivery) tracker, enriched by Kafka records.
 import { PlaygroundError, UsageError } from "../../errors.js";
-import { table } from "../../ui/output.js";
+import { table } from "../../ui/text.js";
 import { c, sym } from "../../ui/palette.js";
 import { moveTracked, registerTracked, seedTimestamp, showTracked, TRACKERS, type MoveResult, type Tracker } from "./run.js";
 import type { LocationUpdate } from "../../services/package-tracker/trackers.js";
 import { verb, verbGroup, type Declaration, type VerbContext } from "../verb.js";
 import { kafkaEquivalent, describeSent, viaNote, missingError, sayFailure } from "../lib/records.js";
 
-function trackerDeclarations(t: Tracker): Declaration[] {
-  const noun = verbGroup({
+function nounGroup(t: Tracker): Declaration {
+  return verbGroup({
     path: t.noun,
     group: "patterns",
     summary: `${t.service}: register over RPC, move with Kafka records on ${t.topic}, show the joined state`,
@@ -18,17 +18,19 @@ function trackerDeclarations(t: Tracker): Declaration[] {
       `npx patterns ${t.noun} show ${t.noun}123 --json`,
     ],
   });
+}
 
-  /** what a location update's result means when it did not apply: no invocation, rejected, or not done in time */
-  function moveFailure(d: MoveResult): PlaygroundError | undefined {
-    const id = d.sent.key;
-    if (!d.sent.invocationId && d.via === "kafka") return missingError([d.sent]);
-    if (d.outcome === "rejected") return new PlaygroundError(`the location update for ${t.noun} ${id} was rejected`, `register it first: npx patterns ${t.noun} register ${id} --to <destination>`);
-    if (d.outcome !== "applied") return new PlaygroundError(`the location update for ${t.noun} ${id} did not complete within 15 s`, `check it later with npx patterns ${t.noun} show ${id}`);
-    return undefined;
-  }
+/** what a location update's result means when it did not apply: no invocation, rejected, or not done in time */
+function moveFailure(t: Tracker, d: MoveResult): PlaygroundError | undefined {
+  const id = d.sent.key;
+  if (!d.sent.invocationId && d.via === "kafka") return missingError([d.sent]);
+  if (d.outcome === "rejected") return new PlaygroundError(`the location update for ${t.noun} ${id} was rejected`, `register it first: npx patterns ${t.noun} register ${id} --to <destination>`);
+  if (d.outcome !== "applied") return new PlaygroundError(`the location update for ${t.noun} ${id} did not complete within 15 s`, `check it later with npx patterns ${t.noun} show ${id}`);
+  return undefined;
+}
 
-  const register = verb({
+function registerVerb(t: Tracker): Declaration {
+  return verb({
     path: `${t.noun} register`,
     summary: `register a ${t.noun} with ${t.service}/{id}/${t.register} (RPC through the ingress)`,
     args: [{ name: "<id>", description: `${t.noun} id (the object key)` }],
@@ -44,8 +46,10 @@ function trackerDeclarations(t: Tracker): Declaration[] {
     },
     render: (d) => `${sym.ok} ${c.bold(d.id)} registered, final destination ${d.finalDestination}${d.invocationId ? c.dim(`  (${d.invocationId})`) : ""}`,
   });
+}
 
-  const move = verb({
+function moveVerb(t: Tracker): Declaration {
+  return verb({
     path: `${t.noun} move`,
     summary: `send a location update as a Kafka record on ${t.topic} (→ ${t.service}/{id}/${t.move})`,
     args: [
@@ -63,7 +67,7 @@ function trackerDeclarations(t: Tracker): Declaration[] {
       const res = await moveTracked(stack, t, id, update);
       viaNote(ctx, { via: res.via, records: [res.sent] }, stack);
       if (res.via === "kafka") ctx.equivalent(kafkaEquivalent(ctx, stack, t.topic, [res.sent]));
-      const failure = moveFailure(res);
+      const failure = moveFailure(t, res);
       if (failure) sayFailure(ctx, failure);
       return res;
     },
@@ -75,10 +79,12 @@ function trackerDeclarations(t: Tracker): Declaration[] {
       else lines.push(`${sym.warn} not processed yet (${d.invocation?.status ?? "no invocation"})`);
       return lines;
     },
-    exitCode: (d) => (moveFailure(d) ? 1 : 0),
+    exitCode: (d) => (moveFailure(t, d) ? 1 : 0),
   });
+}
 
-  const show = verb({
+function showVerb(t: Tracker): Declaration {
+  return verb({
     path: `${t.noun} show`,
     summary: `destination and location history, from the shared handler ${t.service}/{id}/${t.show}`,
     args: [{ name: "<id>", description: `${t.noun} id` }],
@@ -96,10 +102,10 @@ function trackerDeclarations(t: Tracker): Declaration[] {
       return lines;
     },
   });
-
-  return [noun, register, move, show];
 }
 
-/** All of stdin as lines (a stream read: a synchronous read of a pipe can fail with EAGAIN before the data is there). */
+function trackerDeclarations(t: Tracker): Declaration[] {
+  return [nounGroup(t), registerVerb(t), moveVerb(t), showVerb(t)];
+}
 
 export const declarations: Declaration[] = [...trackerDeclarations(TRACKERS.package), ...trackerDeclarations(TRACKERS.delivery)];

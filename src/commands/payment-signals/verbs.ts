@@ -1,9 +1,9 @@
 // `patterns pay signals --amount 109 [--delayed] [--decline]`: one handler that waits for the simulated payment
-// provider's synchronous answer or, when it says "processing", for its webhook via an awakeable (pattern 5).
+// provider's synchronous answer or, when it says "processing", for its webhook via an awakeable.
 import * as clients from "@restatedev/restate-sdk-clients";
 import { type RunningStack } from "../../runtime/stack.js";
 import { ingressClient } from "../../runtime/ingress.js";
-import { type RawCall } from "../lib/curl.js";
+import { type RawCall } from "../../ui/curl.js";
 import { humanDuration } from "../../ui/output.js";
 import { spinner } from "../../ui/spinner.js";
 import { c, sym } from "../../ui/palette.js";
@@ -114,7 +114,7 @@ function amountOption(v: string): number {
 }
 
 export const declarations: Declaration[] = [
-  verbGroup({ path: "pay", group: "patterns", summary: "payment signals: sync answer or webhook, joined in one handler (pattern 5)" }),
+  verbGroup({ path: "pay", group: "patterns", summary: "payment signals: sync answer or webhook, joined in one handler" }),
   verb<{ amount: number; delayed?: boolean; decline?: boolean; method?: string; lostResponse?: boolean; id?: string }, PaySignalsResult>({
     path: "pay signals",
     summary: "call signalPayments/processPayment against the simulated payment provider",

@@ -8,7 +8,7 @@ import type { PaymentView } from "../../services/payment-state-machine/payments.
 import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { attach, callOk, path, send, suffix } from "../lib/calls.js";
 import { eventually, invocations, type InvocationRow } from "../../observe/index.js";
 

@@ -2,7 +2,7 @@
 import { UsageError } from "../../errors.js";
 import { PAYMENT_EXPIRY_MAX_MS, parseAmount } from "../../services/payment-state-machine/model.js";
 import { InputError } from "../../services/lib/input.js";
-import { intOption, parseDuration } from "../common.js";
+import { durationOption, intOption } from "../common.js";
 import { verb, verbGroup, type Declaration } from "../verb.js";
 import { balanceOf, cancelPayment, makePayment, paymentStorm, paymentView, renderPaymentAction, renderPaymentStorm, renderPaymentView } from "./run.js";
 import { checkKey, path } from "../lib/calls.js";
@@ -16,11 +16,7 @@ function amountOption(raw: string): number {
   }
 }
 
-function expireOption(raw: string): number {
-  const v = parseDuration(raw, "--expire-after");
-  if (v < 1000 || v > PAYMENT_EXPIRY_MAX_MS) throw new UsageError(`--expire-after must be between 1s and 24h, got "${raw}"`, "for example --expire-after 3s");
-  return v;
-}
+const expireOption = durationOption("--expire-after", { min: 1000, max: PAYMENT_EXPIRY_MAX_MS });
 
 
 export const declarations: Declaration[] = [

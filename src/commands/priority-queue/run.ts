@@ -7,7 +7,7 @@ import { eventually } from "../../observe/index.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DEFAULT_QUEUE, maxConcurrency, type QueueSummary } from "../../services/priority-queue/logic.js";
 import { PQ_SYSTEM } from "../../services/priority-queue/names.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 
 export const PQ_OBJECT = "priorityQueue";
 export const PQ_SERVICE = "myService";

@@ -1,7 +1,8 @@
 // `patterns pq add|status|max`: the priority queue.
 import { UsageError } from "../../errors.js";
 import { durationOption, intOption } from "../common.js";
-import { humanDuration, shortId, table } from "../../ui/output.js";
+import { humanDuration, shortId } from "../../ui/output.js";
+import { table } from "../../ui/text.js";
 import { c, sym } from "../../ui/palette.js";
 import { scaleDuration } from "../../runtime/config.js";
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_QUEUE, NOMINAL_WORK_MS, type QueueSummary } from "../../services/priority-queue/logic.js";

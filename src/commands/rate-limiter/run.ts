@@ -8,7 +8,7 @@ import { DEFAULT_LIMITER, RL_SYSTEM } from "../../services/rate-limiter/names.js
 import { admittedRate } from "../../services/rate-limiter/token-bucket.js";
 import type { LimiterView, RunTaskResult } from "../../services/rate-limiter/limiter.js";
 import type { LimiterState } from "../../services/rate-limiter/token-bucket.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 
 export const LIMITER = "Limiter";
 export const LIMITED_TASK = "LimitedTask";
@@ -71,7 +71,7 @@ export async function runTasks(stack: RunningStack, name: string, count: number,
   if (!state) {
     // let the task say it, as a user's curl would see it (429 with the fix)
     await runOne(stack, name);
-    throw new PlaygroundError(`limiter ${name} has no rate set`, `set one: patterns ratelimit set 1 1${name === DEFAULT_LIMITER ? "" : ` --limiter ${name}`}`);
+    throw new PlaygroundError(`limiter ${name} has no rate set`, `set one: npx patterns ratelimit set 1 1${name === DEFAULT_LIMITER ? "" : ` --limiter ${name}`}`);
   }
   const started = Date.now();
   const settled = await Promise.allSettled(

@@ -31,7 +31,7 @@ function renderRun(r: RunReport): string[] {
 }
 
 function renderStatus(s: StatusReport): string[] {
-  if (!s.state) return [`${sym.warn} limiter ${c.id(s.limiter)} has no rate set: calls are refused with 429`, c.dim(`set one: patterns ratelimit set 1 1${s.limiter === DEFAULT_LIMITER ? "" : ` --limiter ${s.limiter}`}`)];
+  if (!s.state) return [`${sym.warn} limiter ${c.id(s.limiter)} has no rate set: calls are refused with 429`, c.dim(`set one: npx patterns ratelimit set 1 1${s.limiter === DEFAULT_LIMITER ? "" : ` --limiter ${s.limiter}`}`)];
   const st = s.state;
   return [
     `${c.bold("limiter")}   ${c.id(s.limiter)}`,
@@ -87,7 +87,7 @@ const ratelimitRun = verb({
   async run(ctx: VerbContext<{ count: number; rate?: string; burst?: number; limiter: string }>) {
     const o = ctx.opts;
     const name = validateLimiterName(o.limiter);
-    if (o.burst !== undefined && o.rate === undefined) throw new UsageError("--burst needs --rate", "for example --rate 2/s --burst 1, or patterns ratelimit set 2 1");
+    if (o.burst !== undefined && o.rate === undefined) throw new UsageError("--burst needs --rate", "for example --rate 2/s --burst 1, or npx patterns ratelimit set 2 1");
     const rate = o.rate === undefined ? undefined : rateArg(o.rate, "--rate");
     if (rate !== undefined && rate <= 0) throw new UsageError("--rate must be above 0 to run tasks", "for example --rate 2/s");
     const stack = ctx.stack();

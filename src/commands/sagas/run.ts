@@ -10,7 +10,7 @@ import type { LedgerEntry } from "../../services/lib/simulated.js";
 import { SAGA_RUN_STEPS, SAGA_SYSTEMS, SEED_BOOKING, type BookingRequest, type SagaSimulation, type SagaStep, type TripView } from "../../services/sagas/model.js";
 import { humanDuration, shortId } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { callOk, detailOf, errorText, ledgerWhere, path, suffix } from "../lib/calls.js";
 
 export interface BookOptions {
@@ -38,7 +38,8 @@ export interface BookResult {
   /** retryable failures the simulated systems reported (each one retried by Restate) */
   retries: number;
   elapsedMs: number;
-  crash?: { step: string; fired: boolean };
+  /** the crash this booking asked for (--crash-after), or one armed before it (kill-worker --at-step) that fired during it */
+  crash?: { step: string; fired: boolean; armedBefore?: boolean };
   /** the workflow's steps and compensations in journal order (sys_journal) */
   journal: JournalStep[];
   calls: RawCall[];
@@ -63,12 +64,21 @@ const CALL_STEPS: Record<string, string> = {
 };
 
 /** The saga's steps in journal order, from the journal of the BookingWorkflow/run invocation. */
+/** The parts of a journal entry's entry_lite_json the saga's step list reads. */
+interface LiteEntry {
+  Command?: {
+    Run?: { name?: string; completion_id?: number };
+    Call?: { invocation_target?: { Service?: { name: string; handler: string } } };
+  };
+  Notification?: { id?: { CompletionId?: number }; result?: unknown };
+}
+
 export async function journalSteps(stack: RunningStack, invocationId: string): Promise<JournalStep[]> {
   const rows = await journal(stack.admin, [invocationId], { lite: true });
   const out: JournalStep[] = [];
   const runByCompletion = new Map<number, JournalStep>();
   for (const r of rows) {
-    let lite: Record<string, any> = {};
+    let lite: LiteEntry = {};
     try {
       lite = JSON.parse(r.entry_lite_json ?? "{}");
     } catch {
@@ -113,11 +123,13 @@ export function tripEffects(stack: RunningStack, tripId: string): LedgerEntry[] 
 export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<BookResult> {
   const tripId = o.tripId ?? `trip-${suffix()}`;
   const request = bookingPayload(o);
+  // a crash armed earlier (kill-worker --at-step) may fire inside this booking: it is said in the result
+  const armedBefore = o.crashAfter ? undefined : readCrashArm(stack.paths.crashArm);
   if (o.crashAfter) armCrash(stack.paths, { step: o.crashAfter, when: "after" });
   const started = Date.now();
   const p = path("BookingWorkflow", tripId, "run");
   let res;
-  let fired = false;
+  let fired: boolean;
   try {
     res = await ingressFetch(stack.ingressUrl, p, { method: "POST", body: request, timeoutMs: 180_000 });
   } finally {
@@ -148,7 +160,7 @@ export async function bookTrip(stack: RunningStack, o: BookOptions): Promise<Boo
     effects,
     retries: effects.filter((e) => e.action === "unavailable").length,
     elapsedMs,
-    crash: o.crashAfter ? { step: o.crashAfter, fired } : undefined,
+    crash: o.crashAfter ? { step: o.crashAfter, fired } : armedBefore && !existsSync(stack.paths.crashArm) ? { step: armedBefore.step, fired: true, armedBefore: true } : undefined,
     calls: [
       { url: `${stack.ingressUrl}${p}`, body: request },
       { method: "POST", url: `${stack.ingressUrl}${path("BookingWorkflow", tripId, "getStatus")}` },
@@ -190,7 +202,8 @@ export function renderBooking(r: BookResult): string[] {
     lines.push(`${sym.warn} this trip id was booked before (a workflow's run executes once per key); its record:`);
   }
   lines.push(...renderTrip(r.trip, r.effects));
-  if (r.crash) lines.push(r.crash.fired ? `${sym.warn} the worker was killed after step "${r.crash.step}" and restarted; the saga resumed from its journal` : `${sym.warn} the crash armed after "${r.crash.step}" did not fire (that step did not run)`);
+  if (r.crash?.armedBefore) lines.push(`${sym.warn} the crash armed earlier at step "${r.crash.step}" (kill-worker --at-step) fired during this booking: the worker was killed and restarted, and the saga resumed from its journal`);
+  else if (r.crash) lines.push(r.crash.fired ? `${sym.warn} the worker was killed after step "${r.crash.step}" and restarted; the saga resumed from its journal` : `${sym.warn} the crash armed after "${r.crash.step}" did not fire (that step did not run)`);
   const verdict: Record<BookingOutcome, string> = {
     booked: c.ok("booked"),
     "rolled-back": c.warn("not booked: rolled back"),

@@ -45,10 +45,10 @@ export const declarations: Declaration[] = [
     summary: "run BookingWorkflow/{trip}/run with the seed's payload and show its steps and compensations",
     options: [
       { flags: "--trip <id>", description: "trip id (the workflow key; a workflow runs once per key)", parse: (v) => checkKey("--trip", v) },
-      { flags: "--fail <step>", description: `this step fails terminally, so the saga compensates: ${SAGA_STEPS.join(", ")}`, parse: sagaStepOption },
+      { flags: "--fail <step>", description: `this step fails terminally, so the saga compensates: ${SAGA_STEPS.join(", ")}`, parse: sagaStepOption, suggest: SAGA_STEPS },
       { flags: "--retryable-failures <n>", description: "the retry step fails this many times with a retryable error first (retried, never compensated)", parse: intOption("--retryable-failures", 0, MAX_RETRYABLE_FAILURES) },
-      { flags: "--retry-step <step>", description: `where the retryable failures hit: ${SAGA_STEPS.join(", ")}`, parse: retryStepOption, default: "payment" },
-      { flags: "--crash-after <step>", description: `SIGKILL the worker once, right after this step is journaled: ${stepList(SAGA_RUN_STEP_NAMES)}` },
+      { flags: "--retry-step <step>", description: `where the retryable failures hit: ${SAGA_STEPS.join(", ")}`, parse: retryStepOption, default: "payment", suggest: SAGA_STEPS },
+      { flags: "--crash-after <step>", description: `SIGKILL the worker once, right after this step is journaled: ${stepList(SAGA_RUN_STEP_NAMES)}`, suggest: SAGA_RUN_STEP_NAMES },
       { flags: "--chaos", description: "let the workflow pick the failure and the retryable failures at random" },
     ],
     examples: [

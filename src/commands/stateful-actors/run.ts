@@ -9,7 +9,7 @@ import { MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, keysOverlap, replayMachi
 import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
-import type { RawCall } from "../lib/curl.js";
+import type { RawCall } from "../../ui/curl.js";
 import { attach, callOk, detailOf, invocationsById, ledgerWhere, path, send, suffix, transientErrors } from "../lib/calls.js";
 
 export function transitionTimes(stack: RunningStack): { nominalMs: number; scaledMs: number } {
@@ -42,7 +42,7 @@ export async function machineAction(stack: RunningStack, id: string, action: Mac
   const p = path("machineOperator", id, action);
   const started = Date.now();
   let answer: Awaited<ReturnType<typeof callOk<string>>>;
-  let fired = false;
+  let fired: boolean;
   try {
     answer = await callOk<string>(stack, p, body, `${action} of ${id}`);
   } finally {

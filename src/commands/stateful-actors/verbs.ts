@@ -17,7 +17,7 @@ function machineActionVerb(name: "setup" | "teardown", action: "setUp" | "tearDo
     args: [{ name: "<id>", description: "machine id (the object key)" }],
     options: [
       { flags: "--fail-once", description: "inject one retryable failure in the middle of the transition (Restate retries; the done step is replayed)" },
-      { flags: "--crash-after <step>", description: `SIGKILL the worker once, right after this step: ${stepList(crashAfterMachine(action))}` },
+      { flags: "--crash-after <step>", description: `SIGKILL the worker once, right after this step: ${stepList(crashAfterMachine(action))}`, suggest: crashAfterMachine(action) },
     ],
     examples: [`npx patterns machine ${name} my-machine`, `npx patterns machine ${name} my-machine --fail-once`, `npx patterns machine ${name} m1 --crash-after "begin transition to ${action === "setUp" ? "UP" : "DOWN"}" --json`],
     async run(ctx, idArg: string) {

@@ -10,6 +10,7 @@ import { invocations, workflowPromise } from "../../observe/index.js";
 import { DEFAULT_EMAIL, upload } from "./verbs.js";
 import { crashArmedAt, guarded } from "../../tours/scenario.js";
 import { appearsOnce, journalChecks, ranAfterRestart, waitedOnPromise, type JournalClaim } from "../../tours/claims.js";
+import { humanDuration } from "../../ui/output.js";
 
 async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
   const { stack } = ctx;
@@ -43,9 +44,9 @@ async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
   for (const cl of claims) ctx.say(`  journal: ${cl.says}`);
   const checks: Check[] = [
     ...(await journalChecks(stack, claims)),
-    check("the fast upload answers synchronously", fast.path === "sync" && !!fast.url, `path ${fast.path} after ${fast.waitedMs} ms`),
+    check("the fast upload answers synchronously", fast.path === "sync" && !!fast.url, `path ${fast.path} after ${humanDuration(fast.waitedMs)}`),
     check("the fast upload sends no e-mail", emailsFast.length === 0, `ledger e-mails for ${fastId}: ${emailsFast.length}`),
-    check("the slow upload switches to e-mail", slow.path === "email", `path ${slow.path} after ${slow.waitedMs} ms`),
+    check("the slow upload switches to e-mail", slow.path === "email", `path ${slow.path} after ${humanDuration(slow.waitedMs)}`),
     check("its bucket was created once", buckets.length === 1, `[SIMULATED s3] "bucket created" entries for ${slowId}: ${buckets.length}`),
     check(
       "the run resolved the url durable promise",

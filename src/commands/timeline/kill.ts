@@ -1,7 +1,7 @@
 // Runners of `kill-worker` / `kill-restate` / `kill-broker`: SIGKILL the real process through the supervisor (which
 // restarts it after --down) and follow the invocations it interrupted until they complete, or arm a one-shot crash
 // of the worker at a named ctx.run step.
-import { terminalWidth, wrap } from "../interactive/format.js";
+import { indented, terminalWidth } from "../../ui/text.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { toleratedDown } from "../../runtime/config.js";
 import { isAlive } from "../../runtime/state.js";
@@ -26,7 +26,9 @@ import {
   type InterruptedReport,
   type KillTally,
 } from "../../observe/inflight.js";
-import { defaultWidth, fitLine, shortRef } from "../../observe/render.js";
+import { defaultWidth, shortRef } from "../../observe/render.js";
+import { cut } from "../../ui/text.js";
+import { movedText, onLedPartitions, partitionsLedBy, whereMoved, type LedPartitions, type MovedPartition } from "./kill-partitions.js";
 import type { Timeline } from "../../observe/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
@@ -71,11 +73,11 @@ export function checkNode(state: StackState, component: ComponentName, node: num
 export function killWarning(state: StackState, node: number, downMs: number): string | undefined {
   const nodes = state.nodes;
   if (!nodes || nodes.length < 2) return undefined;
-  const down = nodes.filter((n) => n.node !== node && (n.phase !== "up" || !isAlive(n.pid))).map((n) => n.name);
+  const down = nodes.filter((n) => n.node !== node && (n.phase !== "up" || !isAlive(n.pid))).map((n) => `N${n.node}`);
   const tolerated = toleratedDown(nodes.length);
   if (down.length + 1 <= tolerated) return undefined;
   const why = nodes.length === 2 ? "with 2 nodes every log record needs both" : `the log keeps ${state.replication ?? 2} copies of every record and the metadata needs a majority of the ${nodes.length} nodes`;
-  return `${down.length + 1} of ${nodes.length} nodes will be down${down.length ? ` (${down.join(", ")} already)` : ""}, and this cluster tolerates ${tolerated}: ${why}. New invocations and journal steps wait (they are not lost) until a node is back, in about ${Math.round(downMs / 1000)} s when the supervisor restarts it`;
+  return `${down.length + 1} of ${nodes.length} nodes will be down${down.length ? ` (${down.join(", ")} already)` : ""}, and this cluster tolerates ${tolerated}: ${why}. New invocations and journal steps wait (they are not lost) until a node is back, in about ${humanDuration(downMs)} when the supervisor restarts it`;
 }
 
 /** Refuse what the playground does not run: a disabled component, or an external Kafka. */
@@ -178,6 +180,8 @@ export interface KillFollowResult extends KillResult {
   summary: KillTally | { interrupted: number };
   /** kill-broker: records past the subscriptions' committed offsets at the kill */
   kafka?: { lag: number } | { error: string };
+  /** kill-restate --node K in a cluster: the partitions K led (only their invocations were interrupted), and where they went */
+  partitions?: { node: string; led: number[]; moved?: MovedPartition[] };
 }
 
 async function kafkaLag(stack: RunningStack): Promise<KillFollowResult["kafka"]> {
@@ -257,6 +261,52 @@ async function waitQuietly(stack: RunningStack, roots: string[], killedAtMs: num
 
 const byIdAll = (t: Timeline): Timeline[] => [...byId([t]).values()];
 
+/** Before the kill: what is in flight (or why that is unknown), and for the broker the subscriptions' lag. */
+function printListing(io: KillIo, x: { before: Timeline[]; ids: Set<string>; notStarted: number; inFlightUnknown?: string; kafka?: KillFollowResult["kafka"]; width: number }): void {
+  if (x.inFlightUnknown) io.say(`${sym.warn} could not read the invocations in flight: ${x.inFlightUnknown}`);
+  else if (x.before.length) for (const l of listLines(x.before, x.ids, x.notStarted, Date.now())) io.out(cut(l, x.width));
+  if (x.kafka && "lag" in x.kafka) {
+    const lag = x.kafka.lag;
+    io.out(
+      c.dim(
+        lag === 0
+          ? "Kafka: the subscriptions have committed every record on their topics"
+          : `Kafka: ${lag} record${lag === 1 ? "" : "s"} past the subscriptions' committed offsets: not delivered yet, or delivered in the last 5s (Restate commits offsets every 5s)`,
+      ),
+    );
+  }
+}
+
+function followingText(roots: number, followed: number, timeoutMs: number): string {
+  const more = roots > followed ? ` (the first ${followed} of ${roots})` : "";
+  const one = followed === 1;
+  return `following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(timeoutMs)}; Ctrl+C stops following, not the invocations`;
+}
+
+/** The invocations in flight before a kill, as timelines; given up on after a while (a cluster moving partitions). */
+async function listInFlight(stack: RunningStack, component: Killable, led: LedPartitions | undefined): Promise<{ before: Timeline[]; notStarted: number; inFlightUnknown?: string }> {
+  const listing = (async () => {
+    const found = await inFlightRows(stack.admin, component === "broker" ? { invokedBy: ["subscription"] } : {});
+    let rows = found.rows.filter(isUserWork);
+    if (led) {
+      const mine = await onLedPartitions(stack.admin, rows.map((r) => r.id), led);
+      rows = rows.filter((r) => mine.has(r.id));
+    }
+    return { notStarted: found.notStarted.filter(isUserWork).length, before: await timelinesOf(stack.admin, stack.paths, rows.map((r) => r.id)) };
+  })();
+  listing.catch(() => {}); // when the race below is lost, its late failure is nobody's
+  // a cluster busy moving partitions can hold queries for a while: the kill must not wait on the listing for long
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${humanDuration(LISTING_TIMEOUT_MS)}`)), LISTING_TIMEOUT_MS)));
+  try {
+    return await Promise.race([listing, late]);
+  } catch (e) {
+    return { before: [], notStarted: 0, inFlightUnknown: e instanceof Error ? e.message : String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * `kill-worker` / `kill-restate` / `kill-broker` now: list what is in flight, SIGKILL the component (the supervisor
  * restarts it after downMs), follow the interrupted invocations live, and report each one and the tally.
@@ -266,45 +316,17 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
   checkKillable(stack, component, node);
   const name = node ? `${LABEL[component]} node ${node}` : LABEL[component];
 
-  // 1. what is in flight (for the broker: what its subscriptions delivered and is not finished)
-  let before: Timeline[] = [];
-  let notStarted = 0;
-  let inFlightUnknown: string | undefined;
+  // 1. what is in flight (for the broker: what its subscriptions delivered and is not finished); a node of a cluster
+  // interrupts only the invocations of the partitions it leads
+  const led = component === "restate" && node && (stack.state.nodes?.length ?? 1) > 1 ? await partitionsLedBy(stack.state.nodes!, node) : undefined;
+  const listed = await listInFlight(stack, component, led);
+  const { notStarted, inFlightUnknown } = listed;
+  const before = listed.before;
   let kafka: KillFollowResult["kafka"];
-  try {
-    const listing = (async () => {
-      const found = await inFlightRows(stack.admin, component === "broker" ? { invokedBy: ["subscription"] } : {});
-      const rows = found.rows.filter(isUserWork);
-      return { notStarted: found.notStarted.filter(isUserWork).length, before: await timelinesOf(stack.admin, stack.paths, rows.map((r) => r.id)) };
-    })();
-    listing.catch(() => {}); // when the race below is lost, its late failure is nobody's
-    // a cluster busy moving partitions can hold queries for a while: the kill must not wait on the listing for long
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${LISTING_TIMEOUT_MS / 1000} s`)), LISTING_TIMEOUT_MS)));
-    try {
-      ({ before, notStarted } = await Promise.race([listing, late]));
-    } finally {
-      clearTimeout(timer);
-    }
-  } catch (e) {
-    inFlightUnknown = e instanceof Error ? e.message : String(e);
-  }
   if (component === "broker") kafka = await kafkaLag(stack);
   const ids = new Set(before.map((t) => t.invocation.id));
   const untouched = new Set(before.filter((t) => component === "broker" || t.invocation.status === "suspended").map((t) => t.invocation.id));
-  if (!o.json) {
-    if (inFlightUnknown) io.say(`${sym.warn} could not read the invocations in flight: ${inFlightUnknown}`);
-    else if (before.length) for (const l of listLines(before, ids, notStarted, Date.now())) io.out(fitLine(l, o.width));
-    if (kafka && "lag" in kafka) {
-      io.out(
-        c.dim(
-          kafka.lag === 0
-            ? "Kafka: the subscriptions have committed every record on their topics"
-            : `Kafka: ${kafka.lag} record${kafka.lag === 1 ? "" : "s"} past the subscriptions' committed offsets: not delivered yet, or delivered in the last 5 s (Restate commits offsets every 5 s)`,
-        ),
-      );
-    }
-  }
+  if (!o.json) printListing(io, { ...listed, ids, kafka, width: o.width });
 
   // 2. the kill
   const warning = node ? killWarning(stack.state, node, o.downMs) : undefined;
@@ -318,30 +340,38 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
     s.fail(`could not kill the ${name}`);
     throw e;
   }
-  s.done(o.wait ? `${name} was down ${humanDuration(k.downMs ?? 0)}` : `${name} killed`);
+  // the progress line ends as what was done, then the result in the order it happened: the kill, the way back
+  s.done(`SIGKILL sent to ${name} pid ${k.pid}`);
   if (!o.json) for (const l of renderKill(k)) io.out(l);
   const killedAtMs = Date.parse(k.killedAt);
 
-  const base = { ...k, notStarted, ...(inFlightUnknown ? { inFlightUnknown } : {}), ...(kafka ? { kafka } : {}) };
+  // one that completed between the listing and the kill was not interrupted by it
+  const interrupted = (after: Map<string, Timeline>) =>
+    before.filter((b) => {
+      const done = after.get(b.invocation.id)?.invocation.completedAt;
+      return !done || Date.parse(done) >= killedAtMs;
+    });
+  const partitions = led ? { node: led.node, led: led.partitions } : undefined;
+  const base = { ...k, notStarted, ...(inFlightUnknown ? { inFlightUnknown } : {}), ...(kafka ? { kafka } : {}), ...(partitions ? { partitions } : {}) };
   const notFollowed = before.length === 0 ? "nothing in flight" : !o.wait ? "--no-wait" : !o.follow ? "--no-follow" : undefined;
   if (notFollowed) {
     const after = before.length ? byId(await timelinesOf(stack.admin, stack.paths, [...ids]).catch(() => before)) : new Map<string, Timeline>();
-    const inFlight = reportInterrupted(before, after, killedAtMs);
+    const inFlight = reportInterrupted(interrupted(after), after, killedAtMs);
     return { ...base, inFlight, followed: false, notFollowed, summary: { interrupted: inFlight.length } };
   }
 
   // restate-server loads its partitions after a restart: reading before that fails on the ones not back yet
   if (component === "restate") await whenQueryable(stack.admin);
+  if (led && partitions) {
+    const moved = await whereMoved(stack.state.nodes!, node!, led);
+    (partitions as { moved?: MovedPartition[] }).moved = moved;
+    io.say(movedText(led, moved));
+  }
 
   // 3. follow the roots (their children come with them)
   const roots = before.filter((t) => !t.invocation.parentId || !ids.has(t.invocation.parentId)).map((t) => t.invocation.id);
   const followed = roots.slice(0, MAX_FOLLOWED);
-  if (!o.json) {
-    const more = roots.length > followed.length ? ` (the first ${followed.length} of ${roots.length})` : "";
-    const one = followed.length === 1;
-    const text = `following ${one ? "it" : `them${more}`} until ${one ? "it completes (or only waits" : "they complete (or only wait"} on something slow), at most ${spanText(o.timeoutMs)}; Ctrl+C stops following, not the invocations`;
-    for (const line of wrap(text, terminalWidth(process.stderr))) io.say(c.dim(line));
-  }
+  if (!o.json) for (const line of indented(followingText(roots.length, followed.length, o.timeoutMs), terminalWidth(process.stderr))) io.say(c.dim(line));
   const deadline = Date.now() + o.timeoutMs;
   let followEnd: FollowEnd;
   try {
@@ -354,7 +384,7 @@ export async function killAndFollow(stack: RunningStack, component: Killable, o:
 
   // 4. what became of each, from the timelines' verdicts
   const after = byId(await eventually("the interrupted invocations' timelines", () => timelinesOf(stack.admin, stack.paths, [...ids]), { timeoutMs: 60_000, everyMs: 500 }));
-  const inFlight = reportInterrupted(before, after, killedAtMs);
+  const inFlight = reportInterrupted(interrupted(after), after, killedAtMs);
   return { ...base, inFlight, followed: true, followEnd, summary: tally(inFlight, after, killedAtMs) };
 }
 
@@ -388,7 +418,7 @@ export function renderKillFollow(r: KillFollowResult, width = defaultWidth()): s
       i.stepsReplayed.length ? c.info(`replayed ${quoteList(i.stepsReplayed)}`) : undefined,
       i.bodiesRunAgain.length ? c.warn(`ran again ${quoteList(i.bodiesRunAgain)}`) : undefined,
     ].filter(Boolean);
-    lines.push(fitLine(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`, width));
+    lines.push(cut(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`, width));
     if (i.uiUrl) lines.push(c.dim(`    Restate UI: ${i.uiUrl}`));
   }
   if (r.followEnd === "timeout") lines.push(c.warn(`stopped following after the timeout (--timeout): see the rest with ${c.cmd("npx patterns timeline --status active")}`));

@@ -5,7 +5,7 @@ import { ingressError, ingressFetch } from "../../runtime/ingress.js";
 import { PlaygroundError } from "../../errors.js";
 import { checkRecordKey, sendToSink, type SendResult } from "../lib/records.js";
 export type { SendResult } from "../lib/records.js";
-import { type Sink } from "../../kafka/lookup.js";
+import { type Sink } from "../../observe/kafka-records.js";
 import type { FeedEntry, SocialMediaPost } from "../../services/user-feed/user-feed.js";
 
 export const POSTS_TOPIC = "social-media-posts";

@@ -9,6 +9,7 @@ import { sendToSink, type SentRecord } from "../lib/records.js";
 import { completedOrLatest, countInvocationsByKey, journal, type InvocationRow } from "../../observe/index.js";
 import type { SocialMediaPost } from "../../services/user-feed/user-feed.js";
 import { appearsOnce, claim, journalChecks, runsNamed } from "../../tours/claims.js";
+import { humanDuration } from "../../ui/output.js";
 
 function runId(): string {
   return randomBytes(3).toString("hex");
@@ -43,6 +44,31 @@ async function invocationsPerKey(stack: RunningStack, service: string, handler: 
   const got = Object.fromEntries(keys.map((k) => [k, counts.get(k) ?? 0]));
   const ok = keys.every((k) => got[k] === expected[k]);
   return check("one invocation per record, none duplicated", ok, keys.map((k) => `${k}: ${got[k]} (expected ${expected[k]})`).join("; "));
+}
+
+/** The feeds and the simulated posts system: each post once, in order, and the feed's post is the one created. */
+async function feedChecks(stack: DemoContext["stack"], o: { u1: string; u2: string; ids: string[]; contents: [string, string] }) {
+  const { u1, u2, ids } = o;
+  const checks: Check[] = [];
+  const [f1, f2] = [await readFeed(stack, u1), await readFeed(stack, u2)];
+  checks.push(
+    check(
+      "each feed holds its posts once, in order",
+      f1.map((p) => p.content).join("|") === o.contents.join("|") && f2.length === 1 && new Set(f1.map((p) => p.postId)).size === 2,
+      `${u1}: ${f1.map((p) => JSON.stringify(p.content)).join(", ")}; ${u2}: ${f2.length} post(s)`,
+    ),
+  );
+  const created = readLedger(stack.paths.root, { system: "posts", action: "create" }).filter((e) => ids.includes((e.detail as { invocationId?: string })?.invocationId ?? ""));
+  const perInvocation = ids.map((id) => created.filter((e) => (e.detail as { invocationId?: string }).invocationId === id).length);
+  const feedIds = new Set([...f1, ...f2].map((p) => p.postId));
+  checks.push(
+    check(
+      "each post was created exactly once in the simulated posts system, and that post is the one in the feed",
+      perInvocation.every((n) => n === 1) && created.every((e) => feedIds.has(e.key)),
+      `creates per post: ${perInvocation.join(", ")}`,
+    ),
+  );
+  return { checks, feeds: [f1, f2] as const };
 }
 
 // ---- user-feed -------------------------------------------------------------------------------------------------
@@ -85,7 +111,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
       check(
         `no head-of-line blocking: ${u2} completed while ${u1}'s first post was still polling`,
         ms(p2?.completed_at) < ms(p1?.completed_at),
-        `${u2} completed ${((ms(p1?.completed_at) - ms(p2?.completed_at)) / 1000).toFixed(1)} s before ${u1}'s first post`,
+        `${u2} completed ${humanDuration(ms(p1?.completed_at) - ms(p2?.completed_at))} before ${u1}'s first post`,
       ),
     );
     const secondStarted = j3.firstStep("create post");
@@ -93,7 +119,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
       check(
         `per-key order: ${u1}'s second post started only after the first completed`,
         secondStarted !== undefined && secondStarted >= ms(p1?.completed_at),
-        secondStarted !== undefined ? `"create post" of the second post ${((secondStarted - ms(p1?.completed_at)) / 1000).toFixed(2)} s after the first completed` : "no create post step",
+        secondStarted !== undefined ? `"create post" of the second post ${humanDuration(secondStarted - ms(p1?.completed_at))} after the first completed` : "no create post step",
       ),
     );
     const polled = claim(`${u1}'s first post: moderation was polled 4 times with a durable sleep between polls, each poll's body run once`, r1.invocationId, (t) => {
@@ -110,23 +136,8 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
     for (const cl of claims) say(`  journal: ${cl.says}`);
     checks.push(...(await journalChecks(stack, claims)));
 
-    const [f1, f2] = [await readFeed(stack, u1), await readFeed(stack, u2)];
-    checks.push(
-      check(
-        "each feed holds its posts once, in order",
-        f1.map((p) => p.content).join("|") === [first.content, second.content].join("|") && f2.length === 1 && new Set(f1.map((p) => p.postId)).size === 2,
-        `${u1}: ${f1.map((p) => JSON.stringify(p.content)).join(", ")}; ${u2}: ${f2.length} post(s)`,
-      ),
-    );
-    const created = readLedger(stack.paths.root, { system: "posts", action: "create" }).filter((e) => ids.includes((e.detail as { invocationId?: string })?.invocationId ?? ""));
-    const perInvocation = ids.map((id) => created.filter((e) => (e.detail as { invocationId?: string }).invocationId === id).length);
-    const feedIds = new Set([...f1, ...f2].map((p) => p.postId));
-    checks.push(
-      check(
-        "each post was created exactly once in the simulated posts system, and that post is the one in the feed",
-        perInvocation.every((n) => n === 1) && created.every((e) => feedIds.has(e.key)),
-        `creates per post: ${perInvocation.join(", ")}`,
-      ),
-    );
+    const feeds = await feedChecks(stack, { u1, u2, ids, contents: [first.content, second.content] });
+    checks.push(...feeds.checks);
+    const [f1, f2] = feeds.feeds;
     return { checks, data: { run, users: [u1, u2], firstPost: r1.invocationId, records: sent.records, feed: { [u1]: f1, [u2]: f2 } } };
   }

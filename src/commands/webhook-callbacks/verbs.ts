@@ -1,8 +1,8 @@
 // `patterns webhook send <invoice> --type failed|succeeded`: POST a Stripe-like event to
-// WebhookCallbackRouter/onStripeEvent like a payment provider would, with the event id as idempotency key (pattern 3).
+// WebhookCallbackRouter/onStripeEvent like a payment provider would, with the event id as idempotency key.
 import { type RunningStack } from "../../runtime/stack.js";
 import { ingressError, ingressFetch } from "../../runtime/ingress.js";
-import { type RawCall } from "../lib/curl.js";
+import { type RawCall } from "../../ui/curl.js";
 import { c, sym } from "../../ui/palette.js";
 import { PlaygroundError, UsageError } from "../../errors.js";
 import { WEBHOOK_ROUTER, type RouteResult, type StripeInvoiceEvent } from "../../services/webhook-callbacks/api.js";
@@ -84,7 +84,7 @@ export function renderWebhook(r: WebhookSendResult): string[] {
 }
 
 export const declarations: Declaration[] = [
-  verbGroup({ path: "webhook", group: "patterns", summary: "webhook callbacks: a provider's events routed durably to PaymentTracker (pattern 3)" }),
+  verbGroup({ path: "webhook", group: "patterns", summary: "webhook callbacks: a provider's events routed durably to PaymentTracker" }),
   verb<{ type: string; eventId?: string; customer: string; idempotencyKey: boolean }, WebhookSendResult>({
     path: "webhook send",
     summary: "POST a Stripe-like invoice event to WebhookCallbackRouter/onStripeEvent, like the payment provider would",

@@ -1,4 +1,4 @@
-// A small client library for durable promises (pattern 13): `durablePromise<T>(name, url)` gives a handle whose
+// A small client library for durable promises: `durablePromise<T>(name, url)` gives a handle whose
 // get/peek/resolve/reject go through Restate's ingress to `durablePromiseServer`. Any process can hold a handle
 // to the same name; they all see the same outcome.
 //

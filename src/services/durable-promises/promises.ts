@@ -1,4 +1,4 @@
-// Durable promises (pattern 13): promises that live in Restate, not in a process. Any number of awaiters, in any
+// Durable promises: promises that live in Restate, not in a process. Any number of awaiters, in any
 // process and at any time, get the same outcome; the first resolve/reject wins and later ones get the stored one.
 // - `durablePromises/{name}` (object) holds the outcome and the awakeable ids of the awaiters still waiting; the
 //   object's one-at-a-time execution per key is what makes "first completion wins" safe.

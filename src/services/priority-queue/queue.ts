@@ -1,4 +1,4 @@
-// Priority queue (pattern 14): a Virtual Object that hands out permits to run an expensive method, at most
+// Priority queue: a Virtual Object that hands out permits to run an expensive method, at most
 // maxInFlight at a time (default 10), lowest priority number first. A permit is an awakeable: the waiting
 // invocation suspends on it and the queue resolves it when the waiter's turn comes. A cancelled waiter is dropped
 // from the queue; a finished one gives its permit back.

@@ -1,4 +1,4 @@
-// Rate limiting (pattern 15), with the Go seed's names: a token bucket in `Limiter/{name}` and the task
+// Rate limiting, with the Go seed's names: a token bucket in `Limiter/{name}` and the task
 // `LimitedTask/RunTask`, limited by `Limiter/LimitedTask-RunTask`. The bucket maths (./token-bucket.ts) runs inside
 // ctx.run, so the clock it read is journaled; a task that must wait for a token sleeps on a durable timer.
 // Driven by `patterns ratelimit set <limit> <burst>` and `patterns ratelimit run --count 10`.

@@ -10,8 +10,7 @@ import { machineOperator } from "../stateful-actors/machine-operator.js";
 import { userFeed } from "../user-feed/user-feed.js";
 import { packageTracker } from "../package-tracker/trackers.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Handler = (...args: any[]) => any;
+type Handler = (ctx: restate.ObjectContext, param?: unknown) => Promise<unknown>;
 
 /** The handler functions of an object definition, with their options (input serdes, shared/exclusive). */
 function handlersOf(def: unknown): Record<string, Handler> {

@@ -7,17 +7,18 @@
 // private 3-node cluster on free loopback ports in a temp dir, runs there, and stops it: a kill of the only node is
 // what the crash tours already show, and skipping would leave the tour unchecked by `tour --all`.
 import { randomBytes } from "node:crypto";
-import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "./types.js";
-import { invocationPartitionKeys, invocations } from "../observe/index.js";
-import { readCluster, partitionOf, replicationFactor, type ClusterView } from "../runtime/cluster.js";
-import { findStack, killComponent, type RunningStack } from "../runtime/stack.js";
-import { isAlive, readState, type NodeState } from "../runtime/state.js";
-import { readLedger, type LedgerEntry } from "../services/lib/simulated.js";
-import { bookingPayload, tripStatus } from "../commands/sagas/run.js";
-import { send, path } from "../commands/lib/calls.js";
-import { submitTask } from "../commands/message-queue/verbs.js";
-import { readFeed, sendPosts } from "../commands/user-feed/run.js";
-import { errorMessage } from "../errors.js";
+import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "../../tours/types.js";
+import { invocationPartitionKeys, invocations } from "../../observe/index.js";
+import { readCluster, partitionOf, replicationFactor, type ClusterView } from "../../runtime/cluster.js";
+import { findStack, killComponent, type RunningStack } from "../../runtime/stack.js";
+import { isAlive, readState, type NodeState } from "../../runtime/state.js";
+import { readLedger, type LedgerEntry } from "../../services/lib/simulated.js";
+import { bookingPayload, tripStatus } from "../sagas/run.js";
+import { send, path } from "../lib/calls.js";
+import { submitTask } from "../message-queue/verbs.js";
+import { readFeed, sendPosts } from "../user-feed/run.js";
+import { errorMessage } from "../../errors.js";
+import { humanDuration } from "../../ui/output.js";
 
 const SAGAS = 6;
 const USERS = 3;
@@ -65,7 +66,7 @@ async function startWork(stack: RunningStack, run: string, say: (l: string) => v
   say(`${SAGAS} sagas: BookingWorkflow/${trips[0]}…/run (flight, car, payment), one-way`);
   const tasks = Array.from({ length: TASKS }, (_, i) => `${run}-task-${i}`);
   for (const id of tasks) ids.push((await submitTask(stack, { task: "resize image", id, delayMs: TASK_DELAY_MS })).invocationId);
-  say(`${TASKS} delayed queue tasks: asyncTaskWorker/runTask, due in ${TASK_DELAY_MS / 1000} s, idempotency keys ${tasks[0]}…`);
+  say(`${TASKS} delayed queue tasks: asyncTaskWorker/runTask, due in ${humanDuration(TASK_DELAY_MS)}, idempotency keys ${tasks[0]}…`);
   const users = Array.from({ length: USERS }, (_, i) => `${run}-user${i}`);
   for (const u of users) {
     const sent = await sendPosts(stack, u, Array.from({ length: POSTS_PER_USER }, (_, i) => ({ content: `post ${i + 1} of ${u}`, pendingChecks: 2 })));
@@ -89,17 +90,8 @@ function doubled(entries: LedgerEntry[]): LedgerEntry[][] {
   return [...groups.values()].filter((g) => g.length > 1);
 }
 
-async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: boolean): Promise<DemoResult> {
-  const say = ctx.say;
-  const checks: Check[] = [];
-  const run = `ha-${randomBytes(3).toString("hex")}`;
-  const before = await cluster(stack);
-  say(`leadership before: ${leadershipLine(before)}`);
-  say(`  the log keeps ${before.logReplication.map(replicationFactor).join("/") || "?"} copies of every record; each partition has a leader and a follower on another node`);
-
-  const work = await startWork(stack, run, say);
-
-  // the busiest partition: the one with the most of our invocations not completed yet
+/** The node to kill: the leader of the busiest partition, the one with the most of our invocations not completed yet. */
+async function pickVictim(stack: RunningStack, before: ClusterView, work: Work) {
   const rows = await invocationPartitionKeys(live(stack).admin, work.ids);
   const perPartition = new Map<number, number>();
   for (const r of rows) {
@@ -111,35 +103,39 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
   const leaderId = before.partitions.find((p) => p.id === busiest)?.leader;
   const victim = before.nodes.find((n) => n.id === leaderId);
   if (!victim?.node) throw new Error(`partition ${busiest} has no leader to kill (${leadershipLine(before)})`);
-  const victimState = nodesOf(stack)[victim.node - 1]!;
-  say(`the busiest partition is P${busiest} (${inFlight} of our invocations in flight), led by ${victim.name}`);
+  return { busiest, inFlight, victim: { ...victim, node: victim.node }, victimState: nodesOf(stack)[victim.node - 1]! };
+}
 
-  const killedAt = Date.now();
-  const k = await killComponent(live(stack), "restate", { node: victim.node, downMs: DOWN_MS, wait: false, signal: "SIGKILL" });
-  say(`SIGKILL ${victim.name} (pid ${k.pid}); the supervisor restarts it on its data in ${DOWN_MS / 1000} s`);
+type Victim = Awaited<ReturnType<typeof pickVictim>>;
 
-  // watch, side by side: the cluster (leadership of the busiest partition, the node coming back) and the work
-  let newLeader: string | undefined;
-  let failoverMs: number | undefined;
-  let backMs: number | undefined;
-  let rejoinedMs: number | undefined;
+interface Failover {
+  newLeader?: string;
+  failoverMs?: number;
+  backMs?: number;
+  rejoinedMs?: number;
+}
+
+/** Watch, side by side, the cluster (leadership of the busiest partition, the node coming back) and the work. */
+async function watchFailover(say: (l: string) => void, stack: RunningStack, v: Victim, killedAt: number, work: Work): Promise<Failover> {
+  const f: Failover = {};
+  const { busiest, victim, victimState } = v;
   const deadline = Date.now() + 180_000;
   const watchCluster = async () => {
-    while (Date.now() < deadline && rejoinedMs === undefined) {
+    while (Date.now() < deadline && f.rejoinedMs === undefined) {
       const view = await cluster(stack).catch(() => undefined);
       const part = view?.partitions.find((p) => p.id === busiest);
-      if (view && failoverMs === undefined && part?.leader && part.leader !== victim.id && view.nodes.find((n) => n.id === part.leader)?.alive) {
-        failoverMs = Date.now() - killedAt;
-        newLeader = part.leaderName;
-        say(`P${busiest} is now led by ${newLeader}, ${failoverMs} ms after the kill (its follower took over: same log, no data moved)`);
+      if (view && f.failoverMs === undefined && part?.leader && part.leader !== victim.id && view.nodes.find((n) => n.id === part.leader)?.alive) {
+        f.failoverMs = Date.now() - killedAt;
+        f.newLeader = part.leaderName;
+        say(`P${busiest} is now led by ${f.newLeader}, ${humanDuration(f.failoverMs)} after the kill (its follower took over: same log, no data moved)`);
       }
-      const me = nodesOf(stack)[victim.node! - 1];
-      if (backMs === undefined && me?.phase === "up" && me.pid !== victimState.pid) {
-        backMs = Date.now() - killedAt;
-        say(`${victim.name} is back as pid ${me.pid} (${backMs} ms after the kill), on its own data dir`);
+      const me = nodesOf(stack)[victim.node - 1];
+      if (f.backMs === undefined && me?.phase === "up" && me.pid !== victimState.pid) {
+        f.backMs = Date.now() - killedAt;
+        say(`${victim.name} is back as pid ${me.pid} (${humanDuration(f.backMs)} after the kill), on its own data dir`);
       }
-      if (backMs !== undefined && view?.nodes.find((n) => n.id === victim.id)?.alive) {
-        rejoinedMs = Date.now() - killedAt;
+      if (f.backMs !== undefined && view?.nodes.find((n) => n.id === victim.id)?.alive) {
+        f.rejoinedMs = Date.now() - killedAt;
         say(`${victim.name} is alive again in the cluster's view: it catches up from the replicated log`);
       }
       await wait(200);
@@ -157,14 +153,12 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
     }
   };
   await Promise.all([watchCluster(), watchWork()]);
-  const after = await cluster(stack);
-  say(`leadership after: ${leadershipLine(after)}`);
-  say("  (once the node is back, the cluster controller may hand partitions back to it: leadership is balanced, not sticky)");
+  return f;
+}
 
-  // ---- checks: Restate's tables, the state, the ledger ----
-  checks.push(check(`the leader of the busiest partition (P${busiest}, ${victim.name}) was SIGKILLed`, !!k.pid && k.pid === victimState.pid, `pid ${k.pid}, ${inFlight} invocations of P${busiest} in flight`));
-  checks.push(check(`P${busiest} got a new leader on a live node while ${victim.name} was down`, failoverMs !== undefined && !!newLeader && newLeader !== victim.name, failoverMs !== undefined ? `${newLeader} after ${failoverMs} ms` : "no new leader seen within 3 min"));
-  checks.push(check(`${victim.name} came back and rejoined the cluster`, rejoinedMs !== undefined, rejoinedMs !== undefined ? `back after ${backMs} ms, alive in the cluster's view after ${rejoinedMs} ms` : "not alive again within 3 min"));
+/** The work's outcome in Restate's tables and state: every invocation, saga, post and task. */
+async function workChecks(stack: RunningStack, work: Work): Promise<Check[]> {
+  const checks: Check[] = [];
   const completed = await completedRows(stack, work.ids);
   const ok = completed.filter((r) => r.completion_result === "success").length;
   checks.push(check("every invocation completed successfully (sys_invocation)", ok === work.ids.length, `${ok} of ${work.ids.length} succeeded`));
@@ -189,23 +183,58 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
   const taskRows = (await Promise.all(work.tasks.map((t) => invocations(s.admin, { service: "asyncTaskWorker", handler: "runTask", idempotencyKey: t })))).flat();
   const oncePerTask = work.tasks.every((t) => taskRows.filter((r) => r.idempotency_key === t).length === 1);
   checks.push(check("every delayed task ran once: one invocation per idempotency key, completed", oncePerTask && taskRows.every((r) => r.status === "completed"), `${taskRows.length} invocations for ${TASKS} tasks`));
+  return checks;
+}
 
-  // The ledger outside Restate: every saga left its effects (nothing lost). A ctx.run body is at-least-once: if the
-  // node died between the body's end and the journal write, the body runs again on the new leader's attempt. So an
-  // effect recorded twice must have started inside the failover (kill → node back + 5 s), and never three times.
+/**
+ * The ledger outside Restate: every saga left its effects (nothing lost). A ctx.run body is at-least-once: if the
+ * node died between the body's end and the journal write, the body runs again on the new leader's attempt. So an
+ * effect recorded twice must have started inside the failover (kill → node back + 5 s), and never three times.
+ */
+function ledgerChecks(stack: RunningStack, work: Work, killedAt: number, backMs: number | undefined): Check[] {
   const ledger = readLedger(stack.paths.root).filter((e) => work.trips.some((t) => JSON.stringify(e.detail ?? {}).includes(t)) || work.users.some((u) => JSON.stringify(e.detail ?? {}).includes(u)));
   const tripsWithEffects = work.trips.filter((t) => ledger.some((e) => JSON.stringify(e.detail ?? {}).includes(t))).length;
-  checks.push(check("every saga's effects are in the ledger (nothing lost)", tripsWithEffects === SAGAS, `${tripsWithEffects} of ${SAGAS} trips have effects`));
   const twice = doubled(ledger);
   const windowEnd = killedAt + (backMs ?? DOWN_MS) + 5000;
   const outside = twice.filter((g) => g.length > 2 || Date.parse(g[0]!.at) < killedAt - 1000 || Date.parse(g[0]!.at) > windowEnd);
-  checks.push(
+  return [
+    check("every saga's effects are in the ledger (nothing lost)", tripsWithEffects === SAGAS, `${tripsWithEffects} of ${SAGAS} trips have effects`),
     check(
       "no effect duplicated outside the failover (a step body may re-run only when the kill cut off its journal write)",
       outside.length === 0,
       `${ledger.length} effects; ${twice.length} re-run inside the failover${outside.length ? `; outside: ${outside.map((g) => `${g[0]!.system} ${g[0]!.action} ${g[0]!.key}`).join(", ")}` : ""}`,
     ),
-  );
+  ];
+}
+
+async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: boolean): Promise<DemoResult> {
+  const say = ctx.say;
+  const run = `ha-${randomBytes(3).toString("hex")}`;
+  const before = await cluster(stack);
+  say(`leadership before: ${leadershipLine(before)}`);
+  say(`  the log keeps ${before.logReplication.map(replicationFactor).join("/") || "?"} copies of every record; each partition has a leader and a follower on another node`);
+
+  const work = await startWork(stack, run, say);
+  const v = await pickVictim(stack, before, work);
+  const { busiest, inFlight, victim, victimState } = v;
+  say(`the busiest partition is P${busiest} (${inFlight} of our invocations in flight), led by ${victim.name}`);
+
+  const killedAt = Date.now();
+  const k = await killComponent(live(stack), "restate", { node: victim.node, downMs: DOWN_MS, wait: false, signal: "SIGKILL" });
+  say(`SIGKILL ${victim.name} (pid ${k.pid}); the supervisor restarts it on its data in ${humanDuration(DOWN_MS)}`);
+  const { newLeader, failoverMs, backMs, rejoinedMs } = await watchFailover(say, stack, v, killedAt, work);
+  const after = await cluster(stack);
+  say(`leadership after: ${leadershipLine(after)}`);
+  say("  (once the node is back, the cluster controller may hand partitions back to it: leadership is balanced, not sticky)");
+
+  // ---- checks: Restate's tables, the state, the ledger ----
+  const checks: Check[] = [
+    check(`the leader of the busiest partition (P${busiest}, ${victim.name}) was SIGKILLed`, !!k.pid && k.pid === victimState.pid, `pid ${k.pid}, ${inFlight} invocations of P${busiest} in flight`),
+    check(`P${busiest} got a new leader on a live node while ${victim.name} was down`, failoverMs !== undefined && !!newLeader && newLeader !== victim.name, failoverMs !== undefined ? `${newLeader} after ${humanDuration(failoverMs)}` : "no new leader seen within 3 min"),
+    check(`${victim.name} came back and rejoined the cluster`, rejoinedMs !== undefined, rejoinedMs !== undefined ? `back after ${humanDuration(backMs ?? NaN)}, alive in the cluster's view after ${humanDuration(rejoinedMs)}` : "not alive again within 3 min"),
+    ...(await workChecks(stack, work)),
+    ...ledgerChecks(stack, work, killedAt, backMs),
+  ];
   return {
     checks,
     data: {
@@ -227,12 +256,12 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
 async function demo(ctx: DemoContext): Promise<DemoResult> {
   if (nodesOf(ctx.stack).length >= 3) return scenario(ctx, ctx.stack, false);
   ctx.say("this stack is a single node: starting a private 3-node cluster for this tour (free loopback ports, a temp dir; stopped afterwards)");
-  const { startStack } = await import("../lab/stack.js");
+  const { startStack } = await import("../../lab/stack.js");
   const lab = await startStack({ prefix: "ha", nodes: 3 });
   try {
     const stack = findStack(lab.stateDir);
     if (!stack) throw new Error(`the private cluster in ${lab.stateDir} did not come up`);
-    ctx.say(`  private cluster ready in ${Math.round(lab.startMs)} ms (${lab.stateDir}); same with: npx patterns start --nodes 3`);
+    ctx.say(`  private cluster ready in ${humanDuration(lab.startMs)} (${lab.stateDir}); same with: npx patterns start --nodes 3`);
     return await scenario(ctx, stack, true);
   } finally {
     const t = await lab.stop().catch((e: unknown) => ({ orphans: [] as number[], listeners: [] as number[], error: errorMessage(e) }));

@@ -4,8 +4,8 @@
 // supervisor makes fresh subscriptions: so a match also requires a subscription that exists now.
 // The Input entry is written when the record is ingested, even while the invocation waits in its key's inbox.
 import type { AdminClient } from "../runtime/admin.js";
-import { subscriptionInputs } from "../observe/index.js";
-import type { ProducedRecord } from "./producer.js";
+import { subscriptionInputs } from "./index.js";
+import type { ProducedRecord } from "../kafka/producer.js";
 
 export interface RecordInvocation {
   record: ProducedRecord;

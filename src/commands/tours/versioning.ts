@@ -8,16 +8,16 @@
 // so the tour never edits a source file; the supervisor starts the worker with it, as it does for a --watch rebuild.
 // The tour leaves the stack on a fresh deployment of the default code, and no invocation of its own running.
 import { randomBytes } from "node:crypto";
-import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "./types.js";
-import { pinnedDeployments } from "../observe/deployments.js";
-import { eventually, invocation, journal, type InvocationRow } from "../observe/index.js";
-import { control, type RunningStack } from "../runtime/stack.js";
-import { readState, type DeploymentState } from "../runtime/state.js";
-import { ingressError, ingressFetch } from "../runtime/ingress.js";
-import type { ReloadOutcome } from "../runtime/watch.js";
-import { CODE_VARIANT_ENV, VERSION_SERVICE, VERSION_STEPS, type VersionResult } from "../services/system/steps.js";
-import { curlFor } from "../commands/lib/curl.js";
-import { errorMessage } from "../errors.js";
+import { check, type Check, type DemoContext, type DemoResult, type PatternEntry } from "../../tours/types.js";
+import { pinnedDeployments } from "../../observe/deployments.js";
+import { eventually, invocation, journal, type InvocationRow } from "../../observe/index.js";
+import { control, type RunningStack } from "../../runtime/stack.js";
+import { readState, type DeploymentState } from "../../runtime/state.js";
+import { ingressError, ingressFetch } from "../../runtime/ingress.js";
+import type { ReloadOutcome } from "../../runtime/watch.js";
+import { CODE_VARIANT_ENV, VERSION_SERVICE, VERSION_STEPS, type VersionResult } from "../../services/system/steps.js";
+import { curlFor } from "../../ui/curl.js";
+import { errorMessage } from "../../errors.js";
 
 const HOLD_MS = 4000;
 
@@ -53,10 +53,8 @@ async function runSteps(stack: RunningStack, id: string): Promise<string[]> {
   return (await journal(stack.admin, [id], { lite: true, entryType: "Command: Run" })).map((r) => r.name ?? "?");
 }
 
-async function scenario(ctx: DemoContext): Promise<DemoResult> {
-  const { stack, say } = ctx;
-  const checks: Check[] = [];
-  const tag = randomBytes(2).toString("hex");
+/** The current deployment, running the default code (an interrupted earlier run is put back first). */
+async function defaultDeployment(stack: RunningStack, say: (l: string) => void): Promise<DeploymentState> {
   let d0 = deployments(stack).find((d) => d.phase === "current");
   if (!d0) throw new Error("the supervisor reports no current deployment (a stack started before deployments were tracked: restart it)");
   if (d0.replacedInPlace || Object.keys(d0.env ?? {}).length > 0) {
@@ -64,8 +62,13 @@ async function scenario(ctx: DemoContext): Promise<DemoResult> {
     await reload(stack, { env: {} });
     d0 = deployments(stack).find((d) => d.phase === "current")!;
   }
-  say(`the worker serves deployment ${d0.id} (${d0.code}, ${d0.uri}); ${VERSION_SERVICE}/order runs v1 there: "${VERSION_STEPS.reserve}", a durable sleep, "${VERSION_STEPS.ship}"`);
+  return d0;
+}
 
+/** The right way: new code as a new deployment while an invocation is in flight on the old one, which then drains. */
+async function newDeployment(ctx: DemoContext, d0: DeploymentState, tag: string) {
+  const { stack, say } = ctx;
+  const checks: Check[] = [];
   // 1. an invocation in flight on the current deployment
   say(`send a long order (${HOLD_MS / 1000} s sleep between its steps) [${tag}]`);
   const a = await sendOrder(stack, HOLD_MS, say);
@@ -107,6 +110,13 @@ async function scenario(ctx: DemoContext): Promise<DemoResult> {
   const stillListed = (await stack.admin.deployments()).some((d) => d.id === d0.id);
   checks.push(check("the old deployment drained: its worker stopped and Restate no longer lists it", !!drained && !stillListed, drained ? `${d0.id} drained at ${drained.stoppedAt}${stillListed ? ", but still registered" : ", removed"}` : `${d0.id} not drained within 30 s`));
 
+  return { checks, a, b, r1 };
+}
+
+/** The wrong way: changed code under the same deployment id, under an invocation's journal. */
+async function changedInPlace(ctx: DemoContext, r1: ReloadOutcome) {
+  const { stack, say } = ctx;
+  const checks: Check[] = [];
   // 6. the wrong way: changed code under the same deployment id
   say(`now the wrong way. Send another long order: it runs v2 on ${r1.deployment}`);
   const c = await sendOrder(stack, HOLD_MS, say);
@@ -138,6 +148,20 @@ async function scenario(ctx: DemoContext): Promise<DemoResult> {
     return row?.status === "completed" ? row : undefined;
   }, { timeoutMs: 15_000 }).catch(() => undefined);
   checks.push(check("the broken invocation was killed (nothing of the tour keeps retrying)", !!killed, killed ? `${c}: ${killed.completion_failure ?? killed.completion_result}` : `${c} not completed within 15 s`));
+
+  return { checks, c };
+}
+
+async function scenario(ctx: DemoContext): Promise<DemoResult> {
+  const { stack, say } = ctx;
+  const tag = randomBytes(2).toString("hex");
+  const d0 = await defaultDeployment(stack, say);
+  say(`the worker serves deployment ${d0.id} (${d0.code}, ${d0.uri}); ${VERSION_SERVICE}/order runs v1 there: "${VERSION_STEPS.reserve}", a durable sleep, "${VERSION_STEPS.ship}"`);
+  const right = await newDeployment(ctx, d0, tag);
+  const { a, b, r1 } = right;
+  const wrong = await changedInPlace(ctx, r1);
+  const { c } = wrong;
+  const checks = [...right.checks, ...wrong.checks];
 
   // 7. back to the default code, the right way: a new deployment; the in-place one drains
   say("put the default code back the right way: a new deployment; the one changed in place drains and is removed");

@@ -1,5 +1,6 @@
-// After each scenario the CLI prints the equivalent raw call, so the user learns Restate itself.
-import { c } from "../../ui/palette.js";
+// After each scenario the CLI prints the equivalent raw call, so the user learns Restate itself; the tours narrate it
+// the same way.
+import { c } from "./palette.js";
 
 export interface RawCall {
   method?: "GET" | "POST" | "PATCH" | "DELETE";
