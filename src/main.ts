@@ -5,5 +5,5 @@ import { enableCompileCache } from "node:module";
 // V8's compiled code cached between runs (Node 22.1+): a CLI call spends much of its start-up compiling modules
 enableCompileCache?.();
 const { quickAnswer, runAlone } = await import("./quick.js");
-const quick = quickAnswer(process.argv) ?? (await runAlone(process.argv));
+const quick = (await quickAnswer(process.argv)) ?? (await runAlone(process.argv));
 process.exitCode = quick ?? (await (await import("./cli.js")).main(process.argv));

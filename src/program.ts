@@ -1,29 +1,11 @@
-// The root of the CLI without its verbs: name, description, version, global options and commander's settings. Light on
-// purpose (commander, node:fs and the help layout only): `--version` and a cached `--help` answer from here without
-// loading any verb.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+// The root of the CLI without its verbs: name, description, version, global options and commander's settings, help laid
+// out for the terminal. Light on purpose (commander and the help layout only): a cached `--help` answers from here
+// without loading any verb.
 import { Command } from "commander";
 import { helpWidth } from "./commands/lib/help.js";
+import { versionLine } from "./version.js";
 
-/** The package root, from dist/ or src/. */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-function packageVersion(file: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version;
-  } catch {
-    return undefined;
-  }
-}
-
-/** "0.1.0 (restate-server 1.7.12)": the playground's version and the server it runs, read from package.json files. */
-export function versionLine(): string {
-  const own = packageVersion(path.join(root, "package.json")) ?? "unknown";
-  const server = packageVersion(path.join(root, "node_modules", "@restatedev", "restate-server", "package.json"));
-  return server ? `${own} (restate-server ${server})` : own;
-}
+export { versionLine } from "./version.js";
 
 /** The program before its verbs are mounted. */
 export function programShell(): Command {

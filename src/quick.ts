@@ -1,24 +1,10 @@
 // What the CLI answers without loading all its verbs: `--version`, `--help` (at any level) from the help cache, and the
 // stack verbs with only their own module. Each returns an exit code, or undefined when the whole CLI must answer.
-import type { Command } from "commander";
-import { declareVerb, mountWith } from "./commands/mount.js";
-import type { Declaration, VerbSpec } from "./commands/verb.js";
-import { readHelpCache } from "./help-cache.js";
-import { harden, programShell, versionLine } from "./program.js";
-import { reportError } from "./report.js";
-import { configureColor } from "./ui/palette.js";
+// Only node:fs is loaded up front: `--version` needs nothing more, the rest is imported by the path that needs it.
+import type { VerbSpec } from "./commands/verb.js";
+import { versionLine } from "./version.js";
 
-/** The program for help only: the declarations' data mounted without their code. */
-export function helpProgram(declarations: readonly Declaration[], args: string[]): Command {
-  const program = programShell();
-  // the verbs under the one asked about are the only ones whose own help can show; the others' names are enough
-  const asked = new Set(args.filter((a) => !a.startsWith("-")));
-  const needed = declarations.filter((d) => !d.path.includes(" ") || asked.has(d.path.split(" ")[0]!));
-  mountWith(program, needed, declareVerb);
-  return harden(program);
-}
-
-export function quickAnswer(argv: string[]): number | undefined {
+export async function quickAnswer(argv: string[]): Promise<number | undefined> {
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
     process.stdout.write(`${versionLine()}\n`);
@@ -27,8 +13,10 @@ export function quickAnswer(argv: string[]): number | undefined {
   const end = args.indexOf("--");
   const flags = end < 0 ? args : args.slice(0, end);
   if (!flags.includes("--help") && !flags.includes("-h")) return undefined;
+  const { readHelpCache } = await import("./help-cache.js");
   const declarations = readHelpCache();
   if (!declarations) return undefined;
+  const { helpProgram } = await import("./help-program.js");
   try {
     helpProgram(declarations, flags).parse(argv);
   } catch (e) {
@@ -63,8 +51,10 @@ export async function runAlone(argv: string[]): Promise<number | undefined> {
   const load = name ? ALONE[name] : undefined;
   if (!load) return undefined;
   const json = args.includes("--json");
+  // colour is settled before the verb's module loads, as in the whole CLI
+  const { configureColor } = await import("./ui/palette.js");
   configureColor({ json, color: !args.includes("--no-color") });
-  const [spec, { addVerb }] = await Promise.all([load(), import("./commands/verb.js")]);
+  const [spec, { addVerb }, { harden, programShell }, { reportError }] = await Promise.all([load(), import("./commands/verb.js"), import("./program.js"), import("./report.js")]);
   const program = programShell();
   addVerb(program, spec).exitOverride();
   harden(program);

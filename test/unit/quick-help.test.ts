@@ -7,7 +7,7 @@ import { buildProgram } from "../../src/cli.js";
 import { declarations } from "../../src/commands/index.js";
 import { helpData } from "../../src/commands/mount.js";
 import type { Declaration } from "../../src/commands/verb.js";
-import { helpProgram } from "../../src/quick.js";
+import { helpProgram } from "../../src/help-program.js";
 import { versionLine } from "../../src/program.js";
 
 function find(program: Command, words: string[]): Command | undefined {
