@@ -18,13 +18,14 @@ export interface LoneBroker {
   stop(): Promise<void>;
 }
 
-export async function startLoneBroker(): Promise<LoneBroker> {
+/** The broker with the playground's topics (kafka/asyncapi.yaml), or with those of `opts.spec` (an AsyncAPI file). */
+export async function startLoneBroker(opts: { spec?: string } = {}): Promise<LoneBroker> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "broker-e2e-"));
   let logText = "";
   let proc: ChildProcess;
   const spawnIt = async () => {
-    proc = spawn(process.execPath, [brokerEntry, String(port), dataDir, asyncApiSpecPath], { stdio: ["ignore", "ignore", "pipe"] });
+    proc = spawn(process.execPath, [brokerEntry, String(port), dataDir, opts.spec ?? asyncApiSpecPath], { stdio: ["ignore", "ignore", "pipe"] });
     proc.stderr!.on("data", (d) => (logText += d));
     await eventually(`the broker on port ${port}`, async () => {
       if (proc.exitCode !== null) throw new Error(`the broker exited (${proc.exitCode}): ${logText}`);

@@ -7,6 +7,7 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { Reader, Writer, ProtocolError } from "./codec.js";
 import { crc32c } from "./crc32c.js";
+import { ErrorCode } from "./errors.js";
 
 export const BATCH_HEADER_BYTES = 61;
 /** bytes before the batchLength count ends: a batch occupies 12 + batchLength bytes */
@@ -24,6 +25,8 @@ export interface BatchHeader {
   baseTimestamp: number;
   maxTimestamp: number;
   producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
   recordCount: number;
 }
 
@@ -41,6 +44,8 @@ export interface BatchRecord {
 }
 
 export const Compression = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
+/** attributes bits: codec in the low three, then timestamp type, transactional, control */
+export const Attr = { codec: 0x7, transactional: 0x10, control: 0x20 } as const;
 
 export class BatchError extends Error {
   constructor(
@@ -71,6 +76,8 @@ export function readBatchHeader(buf: Buffer, at = 0, end = buf.length): BatchHea
     baseTimestamp: Number(buf.readBigInt64BE(at + 27)),
     maxTimestamp: Number(buf.readBigInt64BE(at + 35)),
     producerId: Number(buf.readBigInt64BE(at + 43)),
+    producerEpoch: buf.readInt16BE(at + 51),
+    baseSequence: buf.readInt32BE(at + 53),
     recordCount: buf.readInt32BE(at + 57),
   };
 }
@@ -100,26 +107,49 @@ export function rewriteBatch(bytes: Buffer, baseOffset: number, leaderEpoch = -1
   bytes.writeInt32BE(leaderEpoch, 12);
 }
 
-/** The records of a batch, decompressed when gzip; snappy, lz4 and zstd are refused (UNSUPPORTED_COMPRESSION_TYPE). */
-export function decodeRecords(bytes: Buffer): BatchRecord[] {
-  const h = readBatchHeader(bytes);
-  const codec = h.attributes & 0x7;
-  let body = bytes.subarray(BATCH_HEADER_BYTES, h.size);
-  if (codec === Compression.gzip) body = gunzipSync(body);
-  else if (codec !== Compression.none) throw new BatchError(`compression codec ${codec} is not supported (use none or gzip)`, 76);
+/** Set a batch's max timestamp (inside the CRC, so the CRC is computed again). */
+export function setMaxTimestamp(bytes: Buffer, maxTimestamp: number): void {
+  bytes.writeBigInt64BE(BigInt(maxTimestamp), 35);
+  bytes.writeUInt32BE(crc32c(bytes, 21), 17);
+}
+
+/**
+ * Kafka's checks of a producer's batch header (its LogValidator, in its order), each refused with INVALID_RECORD:
+ * the offset range must be non-empty and match the record count, clients may not write control batches, and an
+ * idempotent batch needs a sequence. The record count itself is checked against the records when they are read.
+ */
+export function checkBatchHeader(h: BatchHeader): void {
+  const refuse = (why: string) => {
+    throw new BatchError(why, ErrorCode.INVALID_RECORD);
+  };
+  if (h.lastOffsetDelta + 1 <= 0) refuse(`batch has an invalid offset range: lastOffsetDelta ${h.lastOffsetDelta}`);
+  if (h.recordCount <= 0) refuse(`invalid record count ${h.recordCount}`);
+  if (h.lastOffsetDelta + 1 !== h.recordCount) refuse(`inconsistent batch: lastOffsetDelta ${h.lastOffsetDelta} for ${h.recordCount} records`);
+  if (h.attributes & Attr.control) refuse("clients are not allowed to write control batches");
+  if (h.producerId >= 0 && h.baseSequence < 0) refuse(`invalid sequence ${h.baseSequence} for producer id ${h.producerId}`);
+}
+
+/**
+ * The records of an uncompressed (or already inflated) batch body, exactly `count` of them with offset deltas
+ * 0, 1, 2, … and no bytes left over; anything else is refused with INVALID_RECORD, as Kafka refuses a malformed record.
+ */
+export function parseRecords(body: Buffer, count: number): BatchRecord[] {
   const r = new Reader(body);
   const out: BatchRecord[] = [];
   try {
-    for (let i = 0; i < h.recordCount; i++) {
+    for (let i = 0; i < count; i++) {
       const len = r.varint();
+      if (len < 0 || len > r.remaining()) throw new ProtocolError(`record ${i} claims ${len} bytes, ${r.remaining()} are left`);
       const end = r.offset + len;
       r.int8(); // attributes
       const timestampDelta = r.varint();
       const offsetDelta = r.varint();
+      if (offsetDelta !== i) throw new ProtocolError(`record ${i} has offset delta ${offsetDelta}`);
       const key = r.varBytes();
       const value = r.varBytes();
       const headers: KafkaHeader[] = [];
       const nh = r.varint();
+      if (nh < 0 || nh > r.remaining()) throw new ProtocolError(`record ${i} claims ${nh} headers`);
       for (let j = 0; j < nh; j++) {
         const hk = r.varBytes();
         headers.push({ key: hk ? hk.toString("utf8") : "", value: r.varBytes() });
@@ -128,10 +158,28 @@ export function decodeRecords(bytes: Buffer): BatchRecord[] {
       out.push({ offsetDelta, timestampDelta, key, value, headers });
     }
   } catch (e) {
-    if (e instanceof BatchError) throw e;
-    throw new BatchError(`malformed record: ${(e as Error).message}`, 2);
+    throw new BatchError(`malformed record: ${(e as Error).message}`, ErrorCode.INVALID_RECORD);
   }
+  if (r.remaining() !== 0) throw new BatchError(`${r.remaining()} bytes follow the batch's ${count} records`, ErrorCode.INVALID_RECORD);
   return out;
+}
+
+/**
+ * The records of a whole stored or produced batch, synchronously (tests, tools, and reading back the broker's own
+ * log, whose batches passed the checks when written); gzip is inflated up to `maxOutput` bytes.
+ */
+export function decodeRecords(bytes: Buffer, maxOutput = 64 * 1024 * 1024): BatchRecord[] {
+  const h = readBatchHeader(bytes);
+  const codec = h.attributes & Attr.codec;
+  let body = bytes.subarray(BATCH_HEADER_BYTES, h.size);
+  if (codec === Compression.gzip) {
+    try {
+      body = gunzipSync(body, { maxOutputLength: maxOutput });
+    } catch (e) {
+      throw new BatchError(`gzip: ${(e as Error).message}`, ErrorCode.CORRUPT_MESSAGE);
+    }
+  } else if (codec !== Compression.none) throw new BatchError(`compression codec ${codec} is not supported (use none or gzip)`, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  return parseRecords(body, h.recordCount);
 }
 
 export interface NewRecord {

@@ -133,21 +133,37 @@ export class Reader {
   }
 }
 
+/** raw bytes at least this large are kept by reference, not copied (a fetch answer's records) */
+const BY_REFERENCE = 32 * 1024;
+
 export class Writer {
   private buf: Buffer;
-  length = 0;
+  /** where the next byte goes in buf */
+  private pos = 0;
+  /** where buf's part not yet in `done` begins */
+  private start = 0;
+  /** finished pieces: earlier parts of buf and large raw buffers, in order */
+  private done: Buffer[] = [];
+  private doneBytes = 0;
   constructor(size = 256) {
     this.buf = Buffer.allocUnsafe(size);
   }
+  /** bytes written so far */
+  get length(): number {
+    return this.doneBytes + this.pos - this.start;
+  }
   private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
-    this.buf.copy(next, 0, 0, this.length);
+    if (this.pos + n <= this.buf.length) return;
+    const used = this.pos - this.start;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, used + n));
+    this.buf.copy(next, 0, this.start, this.pos);
     this.buf = next;
+    this.start = 0;
+    this.pos = used;
   }
   int8(v: number): this {
     this.room(1);
-    this.buf.writeInt8(v, this.length++);
+    this.buf.writeInt8(v, this.pos++);
     return this;
   }
   bool(v: boolean): this {
@@ -155,26 +171,32 @@ export class Writer {
   }
   int16(v: number): this {
     this.room(2);
-    this.buf.writeInt16BE(v, this.length);
-    this.length += 2;
+    this.buf.writeInt16BE(v, this.pos);
+    this.pos += 2;
     return this;
   }
   int32(v: number): this {
     this.room(4);
-    this.buf.writeInt32BE(v, this.length);
-    this.length += 4;
+    this.buf.writeInt32BE(v, this.pos);
+    this.pos += 4;
     return this;
   }
   int64(v: number): this {
     this.room(8);
-    this.buf.writeBigInt64BE(BigInt(v), this.length);
-    this.length += 8;
+    this.buf.writeBigInt64BE(BigInt(v), this.pos);
+    this.pos += 8;
     return this;
   }
   raw(b: Uint8Array): this {
+    if (b.length >= BY_REFERENCE) {
+      this.done.push(this.buf.subarray(this.start, this.pos), Buffer.from(b.buffer, b.byteOffset, b.length));
+      this.doneBytes += this.pos - this.start + b.length;
+      this.start = this.pos;
+      return this;
+    }
     this.room(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
     return this;
   }
   nullableString(s: string | null): this {
@@ -182,8 +204,8 @@ export class Writer {
     const n = Buffer.byteLength(s);
     this.int16(n);
     this.room(n);
-    this.buf.write(s, this.length, "utf8");
-    this.length += n;
+    this.buf.write(s, this.pos, "utf8");
+    this.pos += n;
     return this;
   }
   string(s: string): this {
@@ -233,7 +255,11 @@ export class Writer {
     this.varint(b.length);
     return this.raw(b);
   }
+  /** the bytes as pieces, without copying large raw buffers (for a socket write) */
+  toBuffers(): Buffer[] {
+    return this.done.length === 0 ? [this.buf.subarray(this.start, this.pos)] : [...this.done, this.buf.subarray(this.start, this.pos)];
+  }
   toBuffer(): Buffer {
-    return this.buf.subarray(0, this.length);
+    return this.done.length === 0 ? this.buf.subarray(this.start, this.pos) : Buffer.concat(this.toBuffers(), this.length);
   }
 }

@@ -7,6 +7,7 @@ import { randomUUID, createHash } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from "node:fs";
 import path from "node:path";
 import { ErrorCode } from "./errors.js";
+import { faults } from "./segment.js";
 
 export interface Protocol {
   name: string;
@@ -304,13 +305,11 @@ export class GroupCoordinator {
   }
 
   commit(groupId: string, entries: { topic: string; partition: number; offset: number; metadata: string | null }[]): void {
-    let map = this.offsets.get(groupId);
-    if (!map) {
-      map = new Map();
-      this.offsets.set(groupId, map);
-    }
+    const map = new Map(this.offsets.get(groupId) ?? []);
     for (const e of entries) map.set(`${e.topic}/${e.partition}`, { offset: e.offset, metadata: e.metadata });
+    // persisted first: when the disk refuses, this throws and the group keeps the offsets it had
     this.persist(groupId, map);
+    this.offsets.set(groupId, map);
   }
 
   committed(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
@@ -346,7 +345,9 @@ export class GroupCoordinator {
     const tmp = `${file}.tmp`;
     const fd = openSync(tmp, "w");
     try {
-      writeSync(fd, JSON.stringify({ group: groupId, offsets: Object.fromEntries(map) }));
+      const text = JSON.stringify({ group: groupId, offsets: Object.fromEntries(map) });
+      faults.beforeWrite?.(tmp, 0, Buffer.byteLength(text));
+      writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

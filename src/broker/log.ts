@@ -1,12 +1,16 @@
 // An append-only segmented log per partition: files named by their first offset (00000000000000000042.log) holding
 // record batches back to back, as the producer sent them with the broker's base offset and leader epoch −1 written
-// in. Each segment keeps a compact in-memory index (batch base offsets, file positions, max timestamps in typed
-// arrays, 24 bytes a batch). Opening a log walks its segments; in the last one every batch's CRC-32C is checked and a
-// torn or corrupt tail (a write cut short by a kill) is truncated at the last whole batch. Writes go straight to the
-// file (no buffering in the process), so a killed broker loses nothing it acknowledged; a power cut may.
-import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from "node:fs";
+// in (segment.ts holds one file and its index; recovery.ts opens them after a stop or crash). Writes go straight to
+// the file with no fsync per produce (Kafka's default too), so a killed broker loses nothing it acknowledged and a
+// power cut may lose the last seconds. A segment is fsynced when it is closed and on a clean stop, and then recorded
+// in the recovery checkpoint, so that the next start checks only what was not known to be flushed.
+import { fsync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { crcValid, readBatchHeader, BATCH_HEADER_BYTES, LOG_OVERHEAD } from "./batch.js";
+import { decodeRecords, readBatchHeader } from "./batch.js";
+import { moveAside, readCheckpoint, recoverSegment, writeCheckpoint, type Finding } from "./recovery.js";
+import { Segment, SEGMENT_RE, segmentName, StorageError } from "./segment.js";
+
+export { segmentName, StorageError };
 
 export interface RetentionConfig {
   /** bytes per partition kept (closed segments beyond it are deleted, oldest first); −1 = unlimited */
@@ -20,81 +24,22 @@ export interface RetentionConfig {
 /** Defaults: the playground's 11 partitions stay under about 80 MB in all, however long a session runs. */
 export const DEFAULT_RETENTION: RetentionConfig = { retentionBytes: 6 * 1024 * 1024, retentionMs: 24 * 3600 * 1000, segmentBytes: 1024 * 1024 };
 
-const SEGMENT_RE = /^(\d{20})\.log$/;
-
-export function segmentName(base: number): string {
-  return `${String(base).padStart(20, "0")}.log`;
-}
-
-class Segment {
-  fd: number;
-  size = 0;
-  count = 0;
-  offsets = new Float64Array(64);
-  positions = new Float64Array(64);
-  timestamps = new Float64Array(64);
-  /** wall-clock ms of the last write (file mtime after a restart) */
-  lastWrite: number;
-  /** the offset after this segment's last batch */
-  next: number;
-
-  constructor(
-    readonly base: number,
-    readonly file: string,
-  ) {
-    this.fd = openSync(file, "a+");
-    this.next = base;
-    this.lastWrite = Date.now();
-  }
-
-  push(offset: number, position: number, maxTimestamp: number): void {
-    if (this.count === this.offsets.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.offsets = grow(this.offsets);
-      this.positions = grow(this.positions);
-      this.timestamps = grow(this.timestamps);
-    }
-    this.offsets[this.count] = offset;
-    this.positions[this.count] = position;
-    this.timestamps[this.count] = maxTimestamp;
-    this.count++;
-  }
-
-  /** index of the batch that holds `offset` (the last batch starting at or before it) */
-  find(offset: number): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.offsets[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  endOf(i: number): number {
-    return i + 1 < this.count ? this.positions[i + 1]! : this.size;
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
 export interface RecoveryReport {
   segments: number;
+  /** segments whose every batch's CRC was checked (not known to be flushed) */
+  checked: number;
   batches: number;
   /** bytes cut from a torn tail */
   truncatedBytes: number;
+  /** what recovery found and did, for the broker's log, status and doctor */
+  findings: Finding[];
 }
 
 export class PartitionLog {
   private segments: Segment[] = [];
-  readonly recovery: RecoveryReport = { segments: 0, batches: 0, truncatedBytes: 0 };
+  readonly recovery: RecoveryReport = { segments: 0, checked: 0, batches: 0, truncatedBytes: 0, findings: [] };
+  /** set when a failed write could not be undone: the partition refuses writes until the broker restarts */
+  offline?: string;
 
   constructor(
     readonly dir: string,
@@ -106,64 +51,32 @@ export class PartitionLog {
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => Number(m[1]))
       .sort((a, b) => a - b);
+    const checkpoint = readCheckpoint(dir);
+    let highest = 0;
     for (let i = 0; i < bases.length; i++) {
-      const seg = this.recover(bases[i]!, i === bases.length - 1);
-      // a segment that does not continue where the previous one ended is a leftover: start over from there
+      const last = i === bases.length - 1;
+      const { seg, findings, checked } = recoverSegment(dir, bases[i]!, { last, checkpoint });
+      this.recovery.findings.push(...findings);
+      if (checked) this.recovery.checked++;
+      for (const f of findings) if (f.kind === "torn-tail") this.recovery.truncatedBytes += f.bytes;
       const prev = this.segments[this.segments.length - 1];
-      if (prev && seg.base !== prev.next) {
-        seg.close();
-        for (const later of bases.slice(i)) rmSync(path.join(dir, segmentName(later)), { force: true });
-        break;
+      if (prev && seg.base < prev.next) {
+        // a segment that starts inside the one before cannot be served in order: kept aside, whole
+        this.recovery.findings.push(moveAside(dir, seg, `it starts at offset ${seg.base}, inside the segment before (which ends at ${prev.next - 1})`));
+        continue;
       }
+      highest = Math.max(highest, seg.next);
+      if (seg.count === 0 && !last) {
+        // nothing left to serve in it (its bytes, if any, are in corrupt/): a later segment carries on
+        seg.close();
+        rmSync(seg.file, { force: true });
+        continue;
+      }
+      this.recovery.batches += seg.count;
       this.segments.push(seg);
     }
-    if (this.segments.length === 0) this.segments.push(new Segment(0, path.join(dir, segmentName(0))));
+    if (this.segments.length === 0 || this.active.next < highest) this.segments.push(new Segment(highest, path.join(dir, segmentName(highest))));
     this.recovery.segments = this.segments.length;
-  }
-
-  private recover(base: number, last: boolean): Segment {
-    const seg = new Segment(base, path.join(this.dir, segmentName(base)));
-    const st = statSync(seg.file);
-    seg.lastWrite = st.mtimeMs;
-    const fileSize = st.size;
-    const head = Buffer.allocUnsafe(BATCH_HEADER_BYTES);
-    let pos = 0;
-    let next = base;
-    while (pos + BATCH_HEADER_BYTES <= fileSize) {
-      readSync(seg.fd, head, 0, BATCH_HEADER_BYTES, pos);
-      let ok = true;
-      let size = 0;
-      let lastDelta = 0;
-      let maxTs = 0;
-      try {
-        const batchLength = head.readInt32BE(8);
-        size = LOG_OVERHEAD + batchLength;
-        if (batchLength < BATCH_HEADER_BYTES - LOG_OVERHEAD || pos + size > fileSize || head.readInt8(16) !== 2) ok = false;
-        else if (Number(head.readBigInt64BE(0)) !== next) ok = false;
-        else if (last) {
-          const whole = Buffer.allocUnsafe(size);
-          readSync(seg.fd, whole, 0, size, pos);
-          const h = readBatchHeader(whole);
-          ok = crcValid(whole, 0, h);
-        }
-        lastDelta = head.readInt32BE(23);
-        maxTs = Number(head.readBigInt64BE(35));
-      } catch {
-        ok = false;
-      }
-      if (!ok) break;
-      seg.push(next, pos, maxTs);
-      next += lastDelta + 1;
-      pos += size;
-      this.recovery.batches++;
-    }
-    if (pos < fileSize) {
-      ftruncateSync(seg.fd, pos);
-      this.recovery.truncatedBytes += fileSize - pos;
-    }
-    seg.size = pos;
-    seg.next = next;
-    return seg;
   }
 
   private get active(): Segment {
@@ -192,24 +105,61 @@ export class PartitionLog {
   }
 
   /**
-   * Append batches already validated and rewritten to their offsets (the caller wrote `end` into the first one).
-   * Returns the base offset of the first.
+   * Append one batch already validated and rewritten to its offset (the caller wrote `end` into it); returns its base
+   * offset. A write the disk refuses throws StorageError with the log exactly as it was before.
    */
   append(batch: Buffer, lastOffsetDelta: number, maxTimestamp: number): number {
+    if (this.offline) throw new StorageError(`${this.dir} takes no writes until the broker restarts: ${this.offline}`);
     let seg = this.active;
-    if (seg.size > 0 && seg.size + batch.length > this.config.segmentBytes) {
-      seg = new Segment(seg.next, path.join(this.dir, segmentName(seg.next)));
-      this.segments.push(seg);
-    }
+    if (seg.size > 0 && seg.size + batch.length > this.config.segmentBytes) seg = this.roll();
     const base = seg.next;
-    let written = 0;
-    while (written < batch.length) written += writeSync(seg.fd, batch, written, batch.length - written, seg.size + written);
-    seg.push(base, seg.size, maxTimestamp);
+    try {
+      seg.write(batch);
+    } catch (e) {
+      if (e instanceof StorageError && e.lost) this.offline = e.lost;
+      throw e;
+    }
+    seg.push(base, seg.size, maxTimestamp, base + lastOffsetDelta);
     seg.size += batch.length;
     seg.next = base + lastOffsetDelta + 1;
     seg.lastWrite = Date.now();
     this.enforceRetention();
     return base;
+  }
+
+  /** Close the active segment and begin the next; the closed one is fsynced and checkpointed off the event loop. */
+  private roll(): Segment {
+    const old = this.active;
+    let seg: Segment;
+    try {
+      seg = new Segment(old.next, path.join(this.dir, segmentName(old.next)));
+    } catch (e) {
+      throw new StorageError(`cannot begin a segment in ${this.dir}: ${(e as Error).message}`);
+    }
+    this.segments.push(seg);
+    fsync(old.fd, (err) => {
+      if (err || !this.segments.includes(old)) return;
+      try {
+        writeCheckpoint(this.dir, [old]);
+      } catch {
+        /* only an optimisation: without it the next start checks this segment's CRCs */
+      }
+    });
+    return seg;
+  }
+
+  /** the segment and batch index holding `offset`, or the next batch after it when it falls in a gap */
+  private locate(offset: number): { seg: Segment; i: number } | undefined {
+    let si = this.segments.length - 1;
+    while (si > 0 && this.segments[si]!.base > offset) si--;
+    for (; si < this.segments.length; si++) {
+      const seg = this.segments[si]!;
+      if (seg.count === 0 || offset >= seg.next) continue;
+      let i = seg.find(offset);
+      if (seg.lasts[i]! < offset) i++;
+      if (i < seg.count) return { seg, i };
+    }
+    return undefined;
   }
 
   /**
@@ -219,15 +169,9 @@ export class PartitionLog {
   read(offset: number, maxBytes: number): Buffer | "out-of-range" {
     if (offset < this.logStart || offset > this.end) return "out-of-range";
     if (offset === this.end) return Buffer.alloc(0);
-    let si = this.segments.length - 1;
-    while (si > 0 && this.segments[si]!.base > offset) si--;
-    let seg = this.segments[si]!;
-    if (offset >= seg.next) {
-      // at the end of an older segment: the next one starts there
-      seg = this.segments[si + 1]!;
-    }
-    if (seg.count === 0) return Buffer.alloc(0);
-    const i = seg.find(offset);
+    const at = this.locate(offset);
+    if (!at) return Buffer.alloc(0);
+    const { seg, i } = at;
     const start = seg.positions[i]!;
     let stop = seg.endOf(i);
     for (let j = i + 1; j < seg.count; j++) {
@@ -235,22 +179,26 @@ export class PartitionLog {
       if (e - start > maxBytes) break;
       stop = e;
     }
-    const out = Buffer.allocUnsafe(stop - start);
-    let got = 0;
-    while (got < out.length) {
-      const n = readSync(seg.fd, out, got, out.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return out.subarray(0, got);
+    return seg.read(start, stop);
   }
 
-  /** The first offset whose batch has a timestamp at or after `ts` (the end when none). */
-  offsetForTime(ts: number): number {
+  /**
+   * Kafka's offset for a timestamp: the first record (not batch) whose timestamp is at or after `ts`, with that
+   * timestamp; null when no record is that late.
+   */
+  offsetForTime(ts: number): { offset: number; timestamp: number } | null {
     for (const seg of this.segments) {
-      for (let i = 0; i < seg.count; i++) if (seg.timestamps[i]! >= ts) return seg.offsets[i]!;
+      for (let i = 0; i < seg.count; i++) {
+        if (seg.timestamps[i]! < ts) continue;
+        const bytes = seg.read(seg.positions[i]!, seg.endOf(i));
+        const h = readBatchHeader(bytes);
+        for (const r of decodeRecords(bytes)) {
+          const t = h.baseTimestamp + r.timestampDelta;
+          if (t >= ts) return { offset: h.baseOffset + r.offsetDelta, timestamp: t };
+        }
+      }
     }
-    return this.end;
+    return null;
   }
 
   /** Delete closed segments beyond the size or age limit, oldest first. Returns the bytes freed. */
@@ -272,7 +220,13 @@ export class PartitionLog {
     return freed;
   }
 
+  /** fsync every segment and checkpoint them (a clean stop: the next start checks nothing), then close them */
   close(): void {
-    for (const s of this.segments) s.close();
+    try {
+      for (const seg of this.segments) seg.flush();
+      writeCheckpoint(this.dir, this.segments);
+    } finally {
+      for (const seg of this.segments) seg.close();
+    }
   }
 }

@@ -452,13 +452,19 @@ export function decodeApiVersionsBody(r: Reader, version: number): ApiVersionsBo
 
 /** A whole response frame: size, correlation id (response header v0 for every API here), body. */
 export function encodeResponse(apiKey: number, version: number, correlationId: number, body: Record<string, unknown>): Buffer {
-  const w = new Writer(64);
+  const parts = encodeResponseParts(apiKey, version, correlationId, body);
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/** The same frame as pieces: a fetch answer's records are referenced, not copied, on their way to the socket. */
+export function encodeResponseParts(apiKey: number, version: number, correlationId: number, body: Record<string, unknown>): Buffer[] {
+  const w = new Writer(256);
   w.int32(0).int32(correlationId);
   if (apiKey === ApiKey.ApiVersions) encodeApiVersionsBody(w, version, body as unknown as ApiVersionsBody);
   else encodeFields(w, RESPONSES[apiKey as Exclude<ApiKeyNumber, 18>], version, body);
-  const out = w.toBuffer();
-  out.writeInt32BE(out.length - 4, 0);
-  return out;
+  const parts = w.toBuffers();
+  parts[0]!.writeInt32BE(w.length - 4, 0);
+  return parts;
 }
 
 /** The client side, for tests and tools: a request frame (size, header v1, body). */

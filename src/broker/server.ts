@@ -1,20 +1,25 @@
 // The broker: one TCP listener on 127.0.0.1, each connection's requests answered strictly in order (a parked Fetch
 // holds back the requests behind it on its connection, as in Kafka; librdkafka keeps its group traffic on another).
 // A Fetch that finds nothing new parks on the partitions it asked for and wakes the moment a produce appends to one
-// of them, or at its max wait: no timer polls the log.
+// of them, or at its max wait: no timer polls the log. What one client may make the broker hold is bounded
+// (settings.ts, connection.ts), a producer's batch is checked as Kafka checks it (produce.ts), a write the disk
+// refuses is answered KAFKA_STORAGE_ERROR, and what recovery found on start is logged loudly.
 import net from "node:net";
 import path from "node:path";
-import { BatchError, decodeRecords, rewriteBatch, splitBatches } from "./batch.js";
-import { ProtocolError } from "./codec.js";
+import { BatchError, rewriteBatch, setMaxTimestamp } from "./batch.js";
+import { serveConnection } from "./connection.js";
 import { ErrorCode } from "./errors.js";
 import { GroupCoordinator } from "./groups.js";
-import { PartitionLog } from "./log.js";
-import { API_NAMES, ApiKey, decodeRequestBody, decodeRequestHeader, encodeResponse, isSupported, SUPPORTED, type RequestHeader } from "./protocol.js";
+import { PartitionLog, StorageError } from "./log.js";
+import { checkProduced } from "./produce.js";
+import { ProtocolError } from "./codec.js";
+import { API_NAMES, ApiKey, decodeRequestBody, decodeRequestHeader, encodeResponseParts, isSupported, SUPPORTED, type ApiKeyNumber, type RequestHeader } from "./protocol.js";
+import { RateLog } from "./ratelog.js";
+import { DEFAULT_LIMITS, type BrokerLimits } from "./settings.js";
 import { compileChecks, type TopicSpec } from "./spec.js";
 
 export const NODE_ID = 1;
 export const CLUSTER_ID = "restate-patterns-embedded";
-const MAX_FRAME = 100 * 1024 * 1024;
 
 export interface BrokerOptions {
   /** 0 picks a free port */
@@ -22,6 +27,8 @@ export interface BrokerOptions {
   dataDir: string;
   topics: Map<string, TopicSpec>;
   log?: (line: string) => void;
+  /** bounds (settings.ts); the defaults where not given */
+  limits?: Partial<BrokerLimits>;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -34,6 +41,21 @@ interface Conn {
   onClose: (() => void)[];
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Versions advertised below what is served. Apache Kafka 4 answers Produce v0–v2 in ApiVersions although it serves
+ * v3 and up only: librdkafka (before 2.10) checks a codec against Produce v0 and, without it, silently sends every
+ * gzip, snappy or lz4 batch uncompressed. A request at such a version is still refused (the connection closes).
+ */
+const ADVERTISED_MIN: Partial<Record<ApiKeyNumber, number>> = { [ApiKey.Produce]: 0 };
+
+/** The ApiVersions answer: what is served, with ADVERTISED_MIN's lower bounds. */
+function advertisedVersions(): { apiKey: number; minVersion: number; maxVersion: number }[] {
+  return Object.entries(SUPPORTED).map(([k, [min, max]]) => ({ apiKey: Number(k), minVersion: ADVERTISED_MIN[Number(k) as ApiKeyNumber] ?? min, maxVersion: max }));
+}
+
+
 export class Broker {
   readonly logs = new Map<string, PartitionLog[]>();
   readonly groups: GroupCoordinator;
@@ -44,20 +66,37 @@ export class Broker {
   /** the topics' record checks, compiled once the port is open; produce requests wait for them */
   private checks?: Promise<void>;
   port = 0;
+  readonly limits: BrokerLimits;
   private readonly log: (line: string) => void;
+  /** lines a client can cause, rate-limited per kind */
+  private readonly clientLog: RateLog;
 
   constructor(readonly opts: BrokerOptions) {
     this.log = opts.log ?? (() => {});
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.clientLog = new RateLog(this.log, this.limits.logBurst, this.limits.logWindowMs);
     for (const t of opts.topics.values()) {
       const parts: PartitionLog[] = [];
       for (let p = 0; p < t.partitions; p++) {
         const pl = new PartitionLog(path.join(opts.dataDir, "topics", `${t.name}-${p}`), t.retention);
-        if (pl.recovery.truncatedBytes > 0) this.log(`${t.name}-${p}: cut a torn tail of ${pl.recovery.truncatedBytes} bytes after offset ${pl.end - 1}`);
+        this.reportRecovery(`${t.name}-${p}`, pl);
         parts.push(pl);
       }
       this.logs.set(t.name, parts);
     }
     this.groups = new GroupCoordinator(path.join(opts.dataDir, "groups"), this.log);
+  }
+
+  /** what recovery found, loudly: status and doctor read the notes it left next to what it moved aside */
+  private reportRecovery(name: string, pl: PartitionLog): void {
+    for (const f of pl.recovery.findings) {
+      if (f.kind === "torn-tail") this.log(`${name}: recovery: ${f.detail}`);
+      else
+        this.log(
+          `RECOVERY: ${name} segment ${f.segment}: ${f.detail}; ${f.bytes} bytes from offset ${f.fromOffset ?? "?"} are no longer served, ` +
+            `the original is kept in ${f.movedTo}; every intact batch is served (offsets ${pl.logStart}–${pl.end - 1})`,
+        );
+    }
   }
 
   async start(): Promise<number> {
@@ -81,6 +120,7 @@ export class Broker {
 
   async close(): Promise<void> {
     clearInterval(this.retentionTimer);
+    this.clientLog.close();
     for (const c of this.conns) c.socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.groups.close();
@@ -90,52 +130,17 @@ export class Broker {
   // ---- connections ----------------------------------------------------------------------------------------------
 
   private accept(socket: net.Socket): void {
+    if (this.conns.size >= this.limits.maxConnections) {
+      this.clientLog.line("connection cap", `refusing a connection: ${this.conns.size} are open (at most ${this.limits.maxConnections})`);
+      socket.destroy();
+      return;
+    }
     socket.setNoDelay(true);
     const conn: Conn = { socket, closed: false, onClose: [] };
     this.conns.add(conn);
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const queue: Buffer[] = [];
-    let busy = false;
-
-    const pump = async () => {
-      if (busy) return;
-      busy = true;
-      try {
-        while (queue.length > 0 && !conn.closed) {
-          const frame = queue.shift()!;
-          const response = await this.handle(frame, conn);
-          if (response && !conn.closed) socket.write(response);
-        }
-      } catch (e) {
-        this.log(`closing a connection: ${(e as Error).message}`);
-        socket.destroy();
-      } finally {
-        busy = false;
-      }
-    };
-
-    socket.on("data", (chunk: Buffer) => {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      let buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      let at = 0;
-      while (buf.length - at >= 4) {
-        const size = buf.readInt32BE(at);
-        if (size < 0 || size > MAX_FRAME) {
-          this.log(`closing a connection that sent a frame of ${size} bytes`);
-          socket.destroy();
-          return;
-        }
-        if (buf.length - at - 4 < size) break;
-        // copy: the frame outlives this chunk while it waits in the queue
-        queue.push(Buffer.from(buf.subarray(at + 4, at + 4 + size)));
-        at += 4 + size;
-      }
-      buf = buf.subarray(at);
-      pending = buf.length ? [buf] : [];
-      pendingBytes = buf.length;
-      void pump();
+    serveConnection(socket, this.limits, {
+      handle: (frame) => this.handle(frame, conn),
+      closing: (kind, why) => this.clientLog.line(kind, `closing a connection from ${socket.remotePort ?? "?"}: ${why}`),
     });
     const gone = () => {
       if (conn.closed) return;
@@ -149,20 +154,20 @@ export class Broker {
   }
 
   /** Decode, dispatch, encode. null = no response (acks=0 produce). */
-  private async handle(frame: Buffer, conn: Conn): Promise<Buffer | null> {
+  private async handle(frame: Buffer, conn: Conn): Promise<Buffer[] | null> {
     const { header, reader } = decodeRequestHeader(frame);
     const { apiKey, apiVersion: v, correlationId } = header;
     if (!isSupported(apiKey, v)) {
       if (apiKey === ApiKey.ApiVersions) {
         // answered in v0 form so that any client can read the versions it may use and ask again
-        return encodeResponse(ApiKey.ApiVersions, 0, correlationId, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: this.apiVersions() });
+        return encodeResponseParts(ApiKey.ApiVersions, 0, correlationId, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: this.apiVersions() });
       }
       const name = API_NAMES[apiKey] ?? `API ${apiKey}`;
       const range = SUPPORTED[apiKey as keyof typeof SUPPORTED];
       throw new ProtocolError(`${header.clientId ?? "a client"} sent ${name} v${v}; this broker speaks ${range ? `v${range[0]}–${range[1]}` : "no version of it"}`);
     }
     const body = decodeRequestBody(apiKey, v, reader) as Body;
-    const answer = (b: Body) => encodeResponse(apiKey, v, correlationId, b);
+    const answer = (b: Body) => encodeResponseParts(apiKey, v, correlationId, b);
     switch (apiKey) {
       case ApiKey.ApiVersions:
         return answer({ errorCode: 0, apiKeys: this.apiVersions(), throttleTimeMs: 0 });
@@ -170,7 +175,7 @@ export class Broker {
         return answer(this.metadata(body));
       case ApiKey.Produce: {
         await this.checks;
-        const res = this.produce(body, header);
+        const res = await this.produce(body, header);
         return body.acks === 0 ? null : answer(res);
       }
       case ApiKey.Fetch:
@@ -210,7 +215,7 @@ export class Broker {
   }
 
   private apiVersions() {
-    return Object.entries(SUPPORTED).map(([k, [min, max]]) => ({ apiKey: Number(k), minVersion: min, maxVersion: max }));
+    return advertisedVersions();
   }
 
   private partition(topic: string, p: number): PartitionLog | undefined {
@@ -238,53 +243,55 @@ export class Broker {
     };
   }
 
-  private produce(body: Body, header: RequestHeader): Body {
-    const badAcks = body.acks !== 0 && body.acks !== 1 && body.acks !== -1;
-    return {
-      responses: (body.topics as Body[]).map((t) => ({
-        name: t.name,
-        partitions: (t.partitions as Body[]).map((p) => {
-          const res = { index: p.index, errorCode: 0, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
-          const log = this.partition(t.name, p.index);
-          if (badAcks) return { ...res, errorCode: ErrorCode.INVALID_REQUIRED_ACKS };
-          if (!log) return { ...res, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-          res.logStartOffset = log.logStart;
-          if (!p.records || p.records.length === 0) return { ...res, errorCode: ErrorCode.CORRUPT_MESSAGE };
-          const spec = this.opts.topics.get(t.name)!;
-          try {
-            const batches = splitBatches(p.records);
-            for (const b of batches) {
-              const records = decodeRecords(b.bytes);
-              for (const [i, r] of records.entries()) {
-                const problems = spec.check(r.key, r.value);
-                if (problems.length > 0) {
-                  const key = r.key === null ? "no key" : `key ${JSON.stringify(r.key.toString("utf8").slice(0, 64))}`;
-                  this.log(`INVALID_RECORD: refused record ${i + 1} of ${records.length} for ${t.name}-${p.index} (${key}) from ${header.clientId ?? "?"}: ${problems.join("; ")}`);
-                  return { ...res, errorCode: ErrorCode.INVALID_RECORD };
-                }
-              }
-            }
-            let first = -1;
-            for (const b of batches) {
-              rewriteBatch(b.bytes, log.end, -1);
-              const base = log.append(b.bytes, b.header.lastOffsetDelta, b.header.maxTimestamp);
-              if (first < 0) first = base;
-            }
-            res.baseOffset = first;
-            res.logStartOffset = log.logStart;
-            this.wake(log);
-            return res;
-          } catch (e) {
-            if (e instanceof BatchError) {
-              this.log(`refused a batch for ${t.name}-${p.index} from ${header.clientId ?? "?"}: ${e.message}`);
-              return { ...res, errorCode: e.code };
-            }
-            throw e;
-          }
-        }),
-      })),
-      throttleTimeMs: 0,
-    };
+  private async produce(body: Body, header: RequestHeader): Promise<Body> {
+    const responses = [];
+    for (const t of body.topics as Body[]) {
+      const partitions = [];
+      for (const p of t.partitions as Body[]) partitions.push(await this.producePartition(body.acks, t.name, p, header));
+      responses.push({ name: t.name, partitions });
+    }
+    return { responses, throttleTimeMs: 0 };
+  }
+
+  private async producePartition(acks: number, topic: string, p: Body, header: RequestHeader): Promise<Body> {
+    const res = { index: p.index, errorCode: 0, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+    const log = this.partition(topic, p.index);
+    const client = header.clientId ?? "?";
+    const where = `${topic}-${p.index} from ${client}`;
+    if (acks !== 0 && acks !== 1 && acks !== -1) return { ...res, errorCode: ErrorCode.INVALID_REQUIRED_ACKS };
+    if (!log) return { ...res, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+    res.logStartOffset = log.logStart;
+    try {
+      const batch = await checkProduced(p.records, this.limits);
+      const spec = this.opts.topics.get(topic)!;
+      let maxTs = -1;
+      for (const [i, r] of batch.records.entries()) {
+        maxTs = Math.max(maxTs, batch.header.baseTimestamp + r.timestampDelta);
+        const problems = spec.check(r.key, r.value);
+        if (problems.length > 0) {
+          const key = r.key === null ? "no key" : `key ${JSON.stringify(r.key.toString("utf8").slice(0, 64))}`;
+          this.clientLog.line("INVALID_RECORD", `INVALID_RECORD: refused record ${i + 1} of ${batch.records.length} for ${topic}-${p.index} (${key}) from ${client}: ${problems.join("; ")}`);
+          return { ...res, errorCode: ErrorCode.INVALID_RECORD };
+        }
+      }
+      // as Kafka does, the stored max timestamp is the records' own, whatever the header claimed
+      if (maxTs !== batch.header.maxTimestamp) setMaxTimestamp(batch.bytes, maxTs);
+      rewriteBatch(batch.bytes, log.end, -1);
+      res.baseOffset = log.append(batch.bytes, batch.header.lastOffsetDelta, maxTs);
+      res.logStartOffset = log.logStart;
+      this.wake(log);
+      return res;
+    } catch (e) {
+      if (e instanceof BatchError) {
+        this.clientLog.line("refused batch", `refused a batch for ${where}: ${e.message}`);
+        return { ...res, errorCode: e.code };
+      }
+      if (e instanceof StorageError) {
+        this.clientLog.line("storage", `STORAGE ERROR: nothing written for ${where}: ${e.message}${e.lost ? `; ${topic}-${p.index} takes no writes until a restart` : ""}`);
+        return { ...res, errorCode: ErrorCode.KAFKA_STORAGE_ERROR };
+      }
+      throw e;
+    }
   }
 
   private wake(log: PartitionLog): void {
@@ -294,21 +301,29 @@ export class Broker {
   }
 
   private fetchOnce(body: Body): { res: Body; bytes: number; error: boolean } {
-    let budget = Math.max(0, Number(body.maxBytes));
+    // the client's bound, within the broker's (Kafka: fetch.max.bytes); one whole batch always goes out
+    let budget = Math.min(Math.max(0, Number(body.maxBytes)), this.limits.maxFetchBytes);
     let bytes = 0;
     let error = false;
     const responses = (body.topics as Body[]).map((t) => ({
       topic: t.topic,
       partitions: (t.partitions as Body[]).map((p) => {
         const log = this.partition(t.topic, p.partition);
-        const base = { partitionIndex: p.partition, errorCode: 0, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: [], preferredReadReplica: -1, records: null as Buffer | null };
+        const base = { partitionIndex: p.partition, errorCode: 0, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: [], preferredReadReplica: -1, records: EMPTY };
         if (!log) {
           error = true;
           return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
         }
         const marks = { highWatermark: log.end, lastStableOffset: log.end, logStartOffset: log.logStart };
-        if (bytes > 0 && budget <= 0) return { ...base, ...marks, records: Buffer.alloc(0) };
-        const data = log.read(p.fetchOffset, Math.min(p.partitionMaxBytes, budget || p.partitionMaxBytes));
+        if (bytes > 0 && budget <= 0) return { ...base, ...marks };
+        let data: Buffer | "out-of-range";
+        try {
+          data = log.read(p.fetchOffset, Math.max(0, Math.min(p.partitionMaxBytes, budget)));
+        } catch (e) {
+          this.clientLog.line("storage", `STORAGE ERROR: cannot read ${t.topic}-${p.partition}: ${(e as Error).message}`);
+          error = true;
+          return { ...base, ...marks, errorCode: ErrorCode.KAFKA_STORAGE_ERROR };
+        }
         if (data === "out-of-range") {
           error = true;
           return { ...base, ...marks, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
@@ -364,8 +379,11 @@ export class Broker {
           const log = this.partition(t.name, p.partitionIndex);
           if (!log) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1, leaderEpoch: -1 };
           const ts = Number(p.timestamp);
-          const offset = ts === -1 ? log.end : ts === -2 ? log.logStart : log.offsetForTime(ts);
-          return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp: -1, offset, leaderEpoch: -1 };
+          if (ts === -1 || ts === -2) return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp: -1, offset: ts === -1 ? log.end : log.logStart, leaderEpoch: -1 };
+          if (ts < 0) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.INVALID_REQUEST, timestamp: -1, offset: -1, leaderEpoch: -1 };
+          // the first record at or after the time, with its own timestamp; −1/−1 when none is that late (as Kafka)
+          const found = log.offsetForTime(ts);
+          return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1, leaderEpoch: -1 };
         }),
       })),
     };
@@ -383,7 +401,14 @@ export class Broker {
         return { partitionIndex: p.partitionIndex, errorCode };
       }),
     }));
-    if (entries.length > 0) this.groups.commit(body.groupId, entries);
+    if (entries.length > 0) {
+      try {
+        this.groups.commit(body.groupId, entries);
+      } catch (e) {
+        this.clientLog.line("storage", `STORAGE ERROR: cannot persist the offsets of group ${body.groupId}: ${(e as Error).message}`);
+        for (const t of topics) for (const p of t.partitions) if (p.errorCode === 0) p.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
+      }
+    }
     return { throttleTimeMs: 0, topics };
   }
 

@@ -1,5 +1,6 @@
 // `patterns doctor`: one line per check, and the fix for each failure.
 import { existsSync, statSync } from "node:fs";
+import path from "node:path";
 import { brokerEntry, describeStateDir, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
 import { findStack } from "../runtime/stack.js";
 import { liveState, type StackState } from "../runtime/state.js";
@@ -14,6 +15,7 @@ import { allServiceNames, allSubscriptions } from "../services/registry.js";
 import { c, sym } from "../ui/palette.js";
 import { verb } from "./verb.js";
 import { collectCluster, collectDeployments } from "./status.js";
+import { recoveryNotes } from "../broker/inspect.js";
 
 export interface Check {
   name: string;
@@ -64,7 +66,24 @@ async function installChecks(dir: string): Promise<Check[]> {
         : { ok: true, detail: describeStateDir(dir) },
     ),
   );
+  checks.push(...brokerLogChecks(dir));
   return checks;
+}
+
+/** Damaged segments the embedded broker's recovery kept aside (running or not): what, where, and how to clear it. */
+function brokerLogChecks(dir: string): Check[] {
+  const data = statePaths(dir).brokerData;
+  const kept = existsSync(data) ? recoveryNotes(data) : [];
+  if (kept.length === 0) return [];
+  const one = kept.length === 1;
+  return [
+    {
+      name: "broker log",
+      ok: false,
+      detail: `recovery found ${kept.length} damaged segment${one ? "" : "s"} and kept ${one ? "it" : "them"} aside: ${kept.map((n) => `${n.partition} from offset ${n.fromOffset ?? "?"} (${n.detail})`).join("; ")}`,
+      fix: `every intact batch is still served; inspect the copies (${[...new Set(kept.map((n) => path.dirname(n.movedTo)))].join(", ")}, a .json note beside each), then delete those corrupt/ folders to clear this`,
+    },
+  ];
 }
 
 /** No stack here: whether it is stale, and whether the ports `start` would take are free. */

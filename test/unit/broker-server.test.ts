@@ -12,6 +12,8 @@ import { encodeBatch, readBatchHeader } from "../../src/broker/batch.js";
 import { ApiKey, decodeResponse, encodeRequest } from "../../src/broker/protocol.js";
 import { ErrorCode } from "../../src/broker/errors.js";
 import { eventually } from "../helpers.js";
+import { faults } from "../../src/broker/segment.js";
+import { crc32c } from "../../src/broker/crc32c.js";
 
 const SPEC = `
 asyncapi: 3.0.0
@@ -58,8 +60,8 @@ class Client {
     });
     socket.on("close", () => (this.closed = true));
   }
-  static async open(): Promise<Client> {
-    const s = net.connect({ port: broker.port, host: "127.0.0.1" });
+  static async open(port = broker.port): Promise<Client> {
+    const s = net.connect({ port, host: "127.0.0.1" });
     await new Promise((r) => s.once("connect", r));
     return new Client(s);
   }
@@ -77,7 +79,7 @@ class Client {
     const id = this.send(apiKey, version, body);
     const res = decodeResponse(apiKey, version, await this.frame());
     expect(res.correlationId).toBe(id);
-    return res.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return res.body as Record<string, any>;  
   }
   close(): void {
     this.socket.destroy();
@@ -132,7 +134,7 @@ describe("the broker over raw frames", () => {
     expect(prod.responses[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: end });
     const res = decodeResponse(ApiKey.Fetch, 11, await answered);
     expect(res.correlationId).toBe(fetchId);
-    const p = (res.body.responses as any[])[0].partitions[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const p = (res.body.responses as any[])[0].partitions[0];  
     expect(p).toMatchObject({ errorCode: 0, highWatermark: end + 1, lastStableOffset: end + 1 });
     const h = readBatchHeader(p.records as Buffer);
     expect([h.baseOffset, h.leaderEpoch, h.recordCount]).toEqual([end, -1, 1]);
@@ -195,5 +197,119 @@ describe("the broker over raw frames", () => {
     const fetched = await b.call(ApiKey.OffsetFetch, 5, { groupId: "g", topics: null });
     expect(fetched.topics).toEqual([{ name: "t", partitions: [{ partitionIndex: 1, committedOffset: 1, committedLeaderEpoch: -1, metadata: "", errorCode: 0 }] }]);
     b.close();
+  });
+
+  const listEnd = async (c: Client, partition: number) =>
+    (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: partition, timestamp: -1 }] }] })).topics[0].partitions[0].offset as number;
+
+  it("answers a fetch in error with an empty records field, never null (librdkafka cannot reset past a null one)", async () => {
+    const c = await Client.open();
+    const end = await listEnd(c, 0);
+    const beyond = (await c.call(ApiKey.Fetch, 11, fetchBody(0, end + 5, 0))).responses[0].partitions[0];
+    expect(beyond.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+    expect(beyond.records).toEqual(Buffer.alloc(0));
+    const unknown = (await c.call(ApiKey.Fetch, 11, { ...fetchBody(0, 0, 0), topics: [{ topic: "nope", partitions: [{ partition: 0, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 100 }] }] })).responses[0].partitions[0];
+    expect(unknown.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    expect(unknown.records).toEqual(Buffer.alloc(0));
+    c.close();
+  });
+
+  it("refuses forged batches (lastOffsetDelta, empty, control) with INVALID_RECORD and the log end does not move", async () => {
+    const c = await Client.open();
+    const before = await listEnd(c, 1);
+    const forge = (b: Buffer, edit: (x: Buffer) => void) => {
+      edit(b);
+      b.writeUInt32BE(crc32c(b, 21), 17);
+      return b;
+    };
+    const cases = {
+      "lastOffsetDelta past the records": forge(encodeBatch([rec(1), rec(2)]), (b) => b.writeInt32BE(999_999_995, 23)),
+      "lastOffsetDelta short of the records": forge(encodeBatch([rec(1), rec(2), rec(3), rec(4)]), (b) => b.writeInt32BE(1, 23)),
+      "an empty batch": encodeBatch([]),
+      "a control batch": forge(encodeBatch([rec(1)]), (b) => b.writeInt16BE(0x20, 21)),
+    };
+    for (const [what, batch] of Object.entries(cases)) {
+      const res = await c.call(ApiKey.Produce, 7, produceBody(1, batch));
+      expect(res.responses[0].partitions[0].errorCode, what).toBe(ErrorCode.INVALID_RECORD);
+    }
+    expect(await listEnd(c, 1)).toBe(before);
+    // the producer's base offset is not the broker's business: Kafka assigns its own, and so does this broker
+    const any = forge(encodeBatch([rec(1)]), (b) => b.writeBigInt64BE(999n, 0));
+    expect((await c.call(ApiKey.Produce, 7, produceBody(1, any))).responses[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: before });
+    c.close();
+  });
+
+  it("answers an offset for a time with the first record at or after it and that record's timestamp; −1 when none is that late", async () => {
+    const c = await Client.open();
+    const base = (await c.call(ApiKey.Produce, 7, produceBody(1, encodeBatch([1, 2, 3].map((n) => ({ ...rec(n), timestamp: 4_000_000_000_000 + n * 1000 })))))).responses[0].partitions[0].baseOffset as number;
+    const at = async (timestamp: number) =>
+      (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 1, timestamp }] }] })).topics[0].partitions[0];
+    expect(await at(4_000_000_001_500)).toMatchObject({ errorCode: 0, offset: base + 1, timestamp: 4_000_000_002_000 });
+    expect(await at(4_000_000_003_001)).toMatchObject({ errorCode: 0, offset: -1, timestamp: -1 });
+    c.close();
+  });
+
+  it("answers KAFKA_STORAGE_ERROR when the disk refuses a write; the next write takes the same offset", async () => {
+    const c = await Client.open();
+    const before = await listEnd(c, 0);
+    faults.beforeWrite = () => {
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    };
+    try {
+      const res = await c.call(ApiKey.Produce, 7, produceBody(0, encodeBatch([rec(1)])));
+      expect(res.responses[0].partitions[0].errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+    } finally {
+      faults.beforeWrite = undefined;
+    }
+    expect(await listEnd(c, 0)).toBe(before);
+    const ok = await c.call(ApiKey.Produce, 7, produceBody(0, encodeBatch([rec(2)])));
+    expect(ok.responses[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: before });
+    c.close();
+  });
+
+  it("answers a commit the disk refuses with KAFKA_STORAGE_ERROR, and the group keeps the offset it had", async () => {
+    const c = await Client.open();
+    const commit = (offset: number) =>
+      c.call(ApiKey.OffsetCommit, 7, { groupId: "disk", generationId: -1, memberId: "", groupInstanceId: null, topics: [{ name: "t", partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: "" }] }] });
+    expect((await commit(1)).topics[0].partitions[0].errorCode).toBe(0);
+    faults.beforeWrite = () => {
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    };
+    try {
+      expect((await commit(2)).topics[0].partitions[0].errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+    } finally {
+      faults.beforeWrite = undefined;
+    }
+    const fetched = await c.call(ApiKey.OffsetFetch, 5, { groupId: "disk", topics: null });
+    expect(fetched.topics[0].partitions[0].committedOffset).toBe(1);
+    c.close();
+  });
+
+  it("bounds a fetch answer by the broker's fetch.max.bytes whatever the client asks, one whole batch at least", async () => {
+    const ownDir = mkdtempSync(path.join(os.tmpdir(), "broker-fetchmax-"));
+    const own = new Broker({ port: 0, dataDir: ownDir, topics: parseSpec(SPEC), limits: { maxFetchBytes: 1000 } });
+    await own.start();
+    try {
+      const c = await Client.open(own.port);
+      const one = encodeBatch([{ key: "k", value: JSON.stringify({ n: 1, pad: "x".repeat(300) }) }]);
+      for (let i = 0; i < 6; i++) expect((await c.call(ApiKey.Produce, 7, produceBody(0, Buffer.from(one)))).responses[0].partitions[0].errorCode).toBe(0);
+      const got = (await c.call(ApiKey.Fetch, 11, { ...fetchBody(0, 0, 0), maxBytes: 1 << 30 })).responses[0].partitions[0].records as Buffer;
+      expect(got.length).toBe(2 * one.length);
+      const big = (await c.call(ApiKey.Fetch, 11, { ...fetchBody(0, 0, 0, 10), maxBytes: 0 })).responses[0].partitions[0].records as Buffer;
+      expect(big.length).toBe(one.length);
+      c.close();
+    } finally {
+      await own.close();
+      rmSync(ownDir, { recursive: true, force: true });
+    }
+  });
+
+  it("advertises Produce from v0 as Kafka 4 does (librdkafka compresses only then) and still closes on a Produce below v3", async () => {
+    const c = await Client.open();
+    const versions = await c.call(ApiKey.ApiVersions, 2, {});
+    expect(versions.apiKeys.find((k: { apiKey: number }) => k.apiKey === ApiKey.Produce)).toEqual({ apiKey: ApiKey.Produce, minVersion: 0, maxVersion: 7 });
+    c.send(ApiKey.Produce, 2, produceBody(0, encodeBatch([rec(1)])));
+    await new Promise<void>((resolve) => (c.closed ? resolve() : c.socket.once("close", () => resolve())));
+    expect(c.closed).toBe(true);
   });
 });

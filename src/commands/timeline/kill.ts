@@ -84,7 +84,13 @@ export function killWarning(state: StackState, node: number, downMs: number): st
 export function checkKillable(stack: RunningStack, component: ComponentName, node: number | undefined): void {
   const comp = node ? stack.state.nodes![node - 1]! : stack.state.components[component];
   if (comp.phase === "disabled") throw new PlaygroundError(`the ${component} is not part of this stack`, "nothing to kill");
-  if (comp.phase === "external") throw new PlaygroundError(`the ${component} is external (--kafka-brokers), not run by the playground`, "stop it where it runs, e.g. `docker compose stop broker`");
+  if (comp.phase === "external") {
+    const where = stack.state.brokers.join(",");
+    throw new PlaygroundError(
+      `the Kafka broker at ${where} is external (started with --kafka-brokers): the playground does not own it, so it does not kill it`,
+      "stop it where it runs (e.g. `docker compose stop broker`), or try kill-broker on the embedded broker: `npx patterns stop && npx patterns start`",
+    );
+  }
 }
 
 export function renderKill(r: KillResult): string[] {
