@@ -213,6 +213,13 @@ export interface ChaosReport {
   at: string;
 }
 
+/** The stack the run faults: always replay sets the inactivity timeout to 0 itself (a frozen worker is then given up on
+ *  by the abort timeout); otherwise a frozen worker is given up on after INACTIVITY_TIMEOUT_MS. */
+function chaosStack(o: ChaosOptions): Promise<StartedStack> {
+  if (o.alwaysReplay) return startStack({ prefix: "chaos", args: ["--always-replay"], nodes: o.nodes });
+  return startStack({ prefix: "chaos", env: { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: `${INACTIVITY_TIMEOUT_MS / 1000}s` }, nodes: o.nodes });
+}
+
 export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortController().signal): Promise<ChaosReport> {
   const wall0 = Date.now();
   const runId = `c${randomBytes(3).toString("hex")}`;
@@ -222,10 +229,7 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   say(`chaos run ${runId}: ${o.events} events over ${o.keys} keys in ${humanDuration(o.durationMs)}${o.nodes > 1 ? ` on a ${o.nodes}-node cluster` : ""}, ${faults.length} faults, seed ${o.seed}`);
   say(`  replay it with: npm run chaos -- --events ${o.events} --keys ${o.keys} --duration ${Math.round(o.durationMs / 1000)}s --seed ${o.seed}${o.nodes > 1 ? ` --nodes ${o.nodes}` : ""}${o.alwaysReplay ? " --always-replay" : ""}`);
 
-  // always replay sets the inactivity timeout to 0 itself (a frozen worker is then given up on by the abort timeout)
-  const lab = o.alwaysReplay
-    ? await startStack({ prefix: "chaos", args: ["--always-replay"], nodes: o.nodes })
-    : await startStack({ prefix: "chaos", env: { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: `${INACTIVITY_TIMEOUT_MS / 1000}s` }, nodes: o.nodes });
+  const lab = await chaosStack(o);
   // node 1's admin, or a live node's while node 1 is the one killed
   const admin = () => findStack(lab.stateDir)?.admin ?? lab.admin;
   const ledger: LedgerEntry[] = [];
