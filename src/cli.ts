@@ -1,50 +1,23 @@
 // The CLI: builds the program from the declarations, runs it, and turns every error — the playground's own and
 // commander's — into one line and a fix (or, with --json, one JSON document on stdout) and an exit code (0 ok,
 // 1 failure, 2 usage, 130 interrupted). src/main.ts, the entry, runs it; nothing here runs on import.
-import { readFileSync } from "node:fs";
-import { Command, CommanderError, type Option } from "commander";
+import type { Command } from "commander";
 import { declarations } from "./commands/index.js";
 import { runMenu } from "./commands/interactive.js";
-import { helpWidth, mount } from "./commands/verb.js";
-import { PlaygroundError } from "./errors.js";
-import { projectRoot } from "./runtime/paths.js";
-import { c, configureColor } from "./ui/palette.js";
-import { editDistance } from "./ui/text.js";
+import { mount } from "./commands/verb.js";
+import { writeHelpCache } from "./help-cache.js";
+import { harden, programShell } from "./program.js";
+import { reportError } from "./report.js";
+import { configureColor } from "./ui/palette.js";
 
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(`${projectRoot}/package.json`, "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
+export { commandFor, nearestOption, reportError, usageFromCommander } from "./report.js";
 
 export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name("patterns")
-    .description("Restate's durable-execution patterns, running for real on restate-server, a Kafka broker and one worker")
-    .version(version(), "-V, --version", "print the playground's version")
-    .option("--state-dir <dir>", "state directory (default: .patterns in the project folder, or PATTERNS_STATE_DIR)")
-    .option("--json", "print one JSON document on stdout instead of text (errors too)")
-    .option("--no-color", "no colour (NO_COLOR is honoured too)")
-    // descriptions wrap even on a narrow terminal (commander stops wrapping below 40 columns of description)
-    .configureHelp({ minWidthToWrap: 20 })
-    .showHelpAfterError(false)
-    .showSuggestionAfterError(true)
-    // commander's own error lines are printed by reportError, with a fix line (and as JSON with --json)
-    // help is laid out for the terminal, or for COLUMNS when piped (commander alone ignores COLUMNS)
-    .configureOutput({ outputError: () => {}, getOutHelpWidth: () => helpWidth(), getErrHelpWidth: () => helpWidth(true) })
-    .exitOverride();
+  const program = programShell();
   mount(program, declarations);
-  const harden = (cmd: Command) => {
-    cmd.exitOverride();
-    cmd.configureOutput({ outputError: () => {} });
-    cmd.showSuggestionAfterError(true);
-    cmd.commands.forEach(harden);
-  };
-  program.commands.forEach(harden);
-  return program;
+  // the next --help can be answered without loading the verbs
+  writeHelpCache(declarations);
+  return harden(program);
 }
 
 /** When the arguments are only global options (no verb), what they say; otherwise undefined. */
@@ -79,71 +52,5 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return reportError(e, { json, program, args: argv.slice(2) });
   }
-}
-
-/** The deepest command the arguments name (`saga book` for `patterns saga book --x`). */
-export function commandFor(program: Command, args: string[]): Command {
-  let at = program;
-  for (const a of args) {
-    if (a.startsWith("-")) continue;
-    const next = at.commands.find((c) => c.name() === a || c.aliases().includes(a));
-    if (!next) break;
-    at = next;
-  }
-  return at;
-}
-
-function fullName(cmd: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
-  return names.join(" ");
-}
-
-/** The closest option of a command to an unknown one: the one whose name holds it, else the smallest edit distance. */
-export function nearestOption(unknown: string, options: readonly Pick<Option, "long">[]): string | undefined {
-  const name = unknown.replace(/^-+/, "").replace(/=.*$/, "");
-  const longs = options.map((o) => o.long).filter((l): l is string => !!l && l !== "--help");
-  const holding = longs.find((l) => l.slice(2).split("-").includes(name) || l.slice(2).includes(name));
-  if (holding) return holding;
-  let best: { l: string; d: number } | undefined;
-  for (const l of longs) {
-    const d = editDistance(name, l.slice(2));
-    if (!best || d < best.d) best = { l, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.l : undefined;
-}
-
-/** A commander error as the playground's usage error: the message without commander's prefix, and a fix. */
-export function usageFromCommander(e: CommanderError, program: Command, args: string[]): PlaygroundError {
-  const cmd = commandFor(program, args);
-  const help = `see \`npx ${fullName(cmd)} --help\``;
-  const message = e.message.replace(/^error: /, "").split("\n")[0]!.replace(/\s*\(Did you mean .*\)$/, "");
-  let fix = help;
-  const unknownOption = /unknown option '([^']+)'/.exec(e.message);
-  if (unknownOption) {
-    const near = nearestOption(unknownOption[1]!, cmd.options);
-    if (near) fix = `did you mean ${near}? ${help}`;
-  }
-  const unknownCommand = /unknown command '([^']+)'/.exec(e.message);
-  const suggested = /\(Did you mean ([^)]+)\?\)/.exec(e.message);
-  // the help of the group the unknown word was given to (`package --help` for `package track`)
-  if (unknownCommand) fix = suggested ? `did you mean ${suggested[1]}? ${help}` : help;
-  return new PlaygroundError(message, fix, 2);
-}
-
-export function reportError(e: unknown, o: { json?: boolean; program?: Command; args?: string[] } = {}): number {
-  if (e instanceof CommanderError) {
-    if (e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
-    e = o.program ? usageFromCommander(e, o.program, o.args ?? []) : new PlaygroundError(e.message.replace(/^error: /, ""), undefined, 2);
-  }
-  if (e instanceof Error && e.name === "ExitPromptError") return 130;
-  const err =
-    e instanceof PlaygroundError ? e : new PlaygroundError(e instanceof Error ? e.message : String(e), "unexpected: rerun with PATTERNS_DEBUG=1 to see the stack trace, and report it");
-  if (!(e instanceof PlaygroundError) && process.env.PATTERNS_DEBUG) process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  // with --json the error is the document on stdout; the line for people still goes to stderr
-  if (o.json) process.stdout.write(JSON.stringify({ error: { message: err.message, fix: err.fix ?? null, exitCode: err.exitCode } }, null, 2) + "\n");
-  process.stderr.write(`${c.fail("error:")} ${err.message}\n`);
-  if (err.fix) process.stderr.write(`${c.dim("fix:")} ${err.fix}\n`);
-  return err.exitCode;
 }
 

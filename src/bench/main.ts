@@ -1,15 +1,18 @@
 // `npm run bench [-- --quick] [-- --records N]`: measures the playground itself, side by side with its floor, as
 // ratios (these machines are noisy). Starts its own stacks on free ports; prints a table and writes
 // bench/results.json. Not part of `npm test`.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { canConnect } from "../runtime/ports.js";
 import { AdminClient } from "../runtime/admin.js";
-import { projectRoot, restateServerBinary, brokerEntry, restateTomlPath, asyncApiSpecPath, workerEntry, statePaths } from "../runtime/paths.js";
+import { projectRoot, statePaths } from "../runtime/paths.js";
+import { brokerSpec, clientAppSpec, DIST_WORKER, initialState, restateSpec, workerSpec } from "../runtime/component-specs.js";
+import { DEFAULT_TIME_SCALE, type StackConfig } from "../runtime/config.js";
+import { spawnLogged } from "../runtime/process-group.js";
+import { allSubscriptions } from "../services/registry.js";
 import { ensureIdentityKey } from "../runtime/keys.js";
-import { SUBSCRIPTION_OPTIONS } from "../runtime/supervisor.js";
+import { KAFKA_CLUSTER, SUBSCRIPTION_OPTIONS } from "../runtime/kafka-wiring.js";
 import { BENCH_TOPIC, type BenchEvent } from "../services/bench/index.js";
 import { percentile, median, ratio } from "./stats.js";
 import { eventually, invocation, journal, journalCounts } from "../observe/index.js";
@@ -24,6 +27,8 @@ import { readState } from "../runtime/state.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
+/** only the start-up rows (start, floor, the CLI's own start), printed; results.json is left as it is */
+const startupOnly = args.includes("--startup");
 const recordsArg = args.indexOf("--records");
 const N = recordsArg >= 0 ? Number(args[recordsArg + 1]) : quick ? 4000 : 20000;
 const RUNS = quick ? 3 : 5;
@@ -37,32 +42,66 @@ function startViaCli(): Promise<StartedStack> {
   return startStack({ prefix: "bench" });
 }
 
-/** The floor: the three processes started by hand in parallel, probed, and the worker registered. */
+/**
+ * The floor: the same four components `patterns start` runs (restate-server, the broker, the worker, the client app),
+ * spawned by hand in parallel from the same specs, ready by the same probes, then the worker registered and the Kafka
+ * subscriptions created: everything `start` waits for, with no CLI and no supervisor around it.
+ */
 async function startFloor(): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-floor-"));
   const p = await freePorts();
   const sp = statePaths(dir);
-  const key = ensureIdentityKey(sp.privateKey);
+  const config: StackConfig = { stateDir: dir, ports: p, kafka: { kind: "embedded" }, timeScale: DEFAULT_TIME_SCALE, subscriptions: allSubscriptions };
+  const { state, nodes } = initialState(config, sp);
+  for (const d of [sp.logsDir, nodes[0]!.dataDir, sp.brokerData]) mkdirSync(d, { recursive: true });
+  state.publicKey = ensureIdentityKey(sp.privateKey);
+  const setting = { publicKey: state.publicKey, stateDir: dir, timeScale: config.timeScale, ingressUrl: state.ingressUrl };
   const t0 = performance.now();
-  const procs: ChildProcess[] = [
-    spawn(restateServerBinary(), ["--config-file", restateTomlPath, "--base-dir", path.join(dir, "data"), "--bind-port", String(p.fabric), "--no-logo"], {
-      stdio: "ignore",
-      env: { ...process.env, DO_NOT_TRACK: "1", RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${p.admin}`, RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${p.ingress}`, RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE: sp.privateKey },
-    }),
-    spawn(process.execPath, [brokerEntry, String(p.broker), sp.brokerData, asyncApiSpecPath], { stdio: "ignore" }),
-    spawn(process.execPath, [workerEntry], { stdio: "ignore", env: { ...process.env, PATTERNS_WORKER_PORT: String(p.worker), PATTERNS_IDENTITY_KEY: key } }),
+  const specs = [
+    restateSpec(nodes, 1, sp, dir),
+    brokerSpec(p.broker, sp, dir, state.components.broker.log),
+    workerSpec(p.worker, DIST_WORKER, setting, state.components.worker.log),
+    clientAppSpec(p.clientApp, state.ingressUrl, dir, state.components["client-app"].log),
   ];
-  const admin = new AdminClient(`http://127.0.0.1:${p.admin}`);
+  const procs = specs.map((spec) => spawnLogged(spec));
   const until = async (probe: () => Promise<boolean>) => {
     while (!(await probe().catch(() => false))) await sleep(25);
   };
-  await Promise.all([until(() => admin.healthy()), until(() => canConnect(p.broker)), until(() => canConnect(p.worker))]);
-  await admin.registerDeployment(`http://127.0.0.1:${p.worker}`);
+  const admin = new AdminClient(`http://127.0.0.1:${p.admin}`);
+  const wired = Promise.all([until(specs[0]!.ready), until(specs[2]!.ready)])
+    .then(() => admin.registerDeployment(`http://127.0.0.1:${p.worker}`))
+    .then(() => until(specs[1]!.ready))
+    .then(() => admin.ensureKafkaCluster(KAFKA_CLUSTER, `127.0.0.1:${p.broker}`))
+    .then(() => Promise.all(allSubscriptions.map((x) => admin.createSubscription(`kafka://${KAFKA_CLUSTER}/${x.topic}`, `service://${x.service}/${x.handler}`, SUBSCRIPTION_OPTIONS))));
+  await Promise.all([wired, until(specs[3]!.ready)]);
   const ms = performance.now() - t0;
   for (const proc of procs) proc.kill("SIGKILL");
   await sleep(300);
   rmSync(dir, { recursive: true, force: true });
   return ms;
+}
+
+/** The CLI's own start: a bare `node -e 0` beside `--version` and `--help` of the built entry, each the median of RUNS. */
+async function cliStartup(): Promise<{ nodeBaselineMs: number; versionMs: number; helpMs: number }> {
+  const main = path.join(projectRoot, "dist", "main.js");
+  const wall = (args: string[]) =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, args, { stdio: "ignore" });
+      child.on("error", reject);
+      child.on("exit", () => resolve(performance.now() - t0));
+    });
+  // the first --help after a build writes the help cache (and V8's compile cache): not what a user meets next
+  await wall([main, "--help"]);
+  const node: number[] = [];
+  const version: number[] = [];
+  const help: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    node.push(await wall(["-e", "0"]));
+    version.push(await wall([main, "--version"]));
+    help.push(await wall([main, "--help"]));
+  }
+  return { nodeBaselineMs: median(node), versionMs: median(version), helpMs: median(help) };
 }
 
 /** idle CPU: how long nothing is sent before the window, and the window */
@@ -255,8 +294,8 @@ interface Report {
 
 type BenchStack = Awaited<ReturnType<typeof startViaCli>>;
 
-/** `patterns start` against the floor; returns the median start-up. */
-async function benchStartup({ results, rows }: Report): Promise<number> {
+/** `patterns start` against the floor; returns every start time. */
+async function benchStartup({ results, rows }: Report): Promise<number[]> {
   log(`start-up: ${RUNS} × patterns start, ${RUNS} × floor`);
   const starts: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -268,7 +307,16 @@ async function benchStartup({ results, rows }: Report): Promise<number> {
   for (let i = 0; i < RUNS; i++) floors.push(await startFloor());
   results.startup = { patternsStartMs: median(starts), floorMs: median(floors), ratio: ratio(median(starts), median(floors)) };
   rows.push(["start-up (to ready)", `${Math.round(median(starts))} ms`, `floor ${Math.round(median(floors))} ms`, `${ratio(median(starts), median(floors))}×`]);
-  return median(starts);
+  return starts;
+}
+
+/** The CLI's own start (--version, --help) against a bare Node. */
+async function benchCliStartup({ results, rows }: Report): Promise<void> {
+  log(`CLI start: ${RUNS} × node -e 0, dist/main.js --version, dist/main.js --help`);
+  const cli = await cliStartup();
+  results.cliStartMs = cli;
+  rows.push(["node dist/main.js --version", `${Math.round(cli.versionMs)} ms`, `node -e 0 ${Math.round(cli.nodeBaselineMs)} ms`, `+${Math.round(cli.versionMs - cli.nodeBaselineMs)} ms`]);
+  rows.push(["node dist/main.js --help", `${Math.round(cli.helpMs)} ms`, `node -e 0 ${Math.round(cli.nodeBaselineMs)} ms`, `+${Math.round(cli.helpMs - cli.nodeBaselineMs)} ms`]);
 }
 
 async function benchCliTimes({ results, rows }: Report, dir: string): Promise<void> {
@@ -423,10 +471,16 @@ async function benchCluster({ results, rows }: Report, singleStartMs: number): P
 
 async function main(): Promise<void> {
   const report: Report = { results: { quick, records: N, runs: RUNS, node: process.versions.node, cpus: os.cpus().length, at: new Date().toISOString() }, rows: [] };
-  const singleStartMs = await benchStartup(report);
+  const starts = await benchStartup(report);
+  await benchCliStartup(report);
+  if (startupOnly) {
+    for (const l of table(["measure", "playground", "compared with", "ratio"], report.rows)) process.stdout.write(`${l}\n`);
+    process.stdout.write(`${JSON.stringify({ startup: report.results.startup, starts, cliStartMs: report.results.cliStartMs, loadavg: os.loadavg() })}\n`);
+    return;
+  }
   await benchSingleStack(report);
   await benchReload(report);
-  await benchCluster(report, singleStartMs);
+  await benchCluster(report, median(starts));
   for (const l of table(["measure", "playground", "compared with", "ratio"], report.rows)) process.stdout.write(`${l}\n`);
   const out = path.join(projectRoot, "bench", "results.json");
   mkdirSync(path.dirname(out), { recursive: true });

@@ -34,6 +34,8 @@ export interface ChaosOptions {
   smoke: boolean;
   /** restate-server nodes: 1, or a cluster whose nodes are killed one at a time */
   nodes: number;
+  /** start the stack with --always-replay: every invocation suspends at each await, so each step after it is replayed */
+  alwaysReplay?: boolean;
 }
 
 /** restate's inactivity timeout on the chaos stack: a frozen worker is given up on after this. */
@@ -61,9 +63,10 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
     .option("--out <file>", "where to write the figures (default chaos-results.json)")
     .option("--json", "print the figures as one JSON document on stdout")
     .option("--keep", "leave the stack's state dir for inspection (the processes are always stopped)")
-    .option("--nodes <n>", "run on a Restate cluster of n nodes (start --nodes n); server kills hit one node at a time", positiveInt("--nodes", 5));
+    .option("--nodes <n>", "run on a Restate cluster of n nodes (start --nodes n); server kills hit one node at a time", positiveInt("--nodes", 5))
+    .option("--always-replay", "start the stack with --always-replay (suspend at every await): the same invariants with every step replayed");
   program.parse(argv, { from: "user" });
-  const o = program.opts<{ events?: number; keys?: number; duration?: number; seed?: number; smoke?: boolean; out?: string; json?: boolean; keep?: boolean; nodes?: number }>();
+  const o = program.opts<{ events?: number; keys?: number; duration?: number; seed?: number; smoke?: boolean; out?: string; json?: boolean; keep?: boolean; nodes?: number; alwaysReplay?: boolean }>();
   const smoke = !!o.smoke;
   const events = o.events ?? (smoke ? 500 : 5000);
   const keys = o.keys ?? (smoke ? 10 : 50);
@@ -79,6 +82,7 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
     json: !!o.json,
     keep: !!o.keep,
     nodes: o.nodes ?? 1,
+    alwaysReplay: !!o.alwaysReplay,
     smoke,
   };
 }
@@ -198,7 +202,7 @@ function readEvidence(lab: StartedStack, ledger: LedgerEntry[], faults: FaultRec
 export interface ChaosReport {
   ok: boolean;
   seed: number;
-  options: { events: number; keys: number; durationMs: number; smoke: boolean; nodes: number };
+  options: { events: number; keys: number; durationMs: number; smoke: boolean; nodes: number; alwaysReplay: boolean };
   faults: { total: number; byKind: Record<string, number> };
   verdict: Verdict;
   drainMs: number | null;
@@ -209,6 +213,13 @@ export interface ChaosReport {
   at: string;
 }
 
+/** The stack the run faults: always replay sets the inactivity timeout to 0 itself (a frozen worker is then given up on
+ *  by the abort timeout); otherwise a frozen worker is given up on after INACTIVITY_TIMEOUT_MS. */
+function chaosStack(o: ChaosOptions): Promise<StartedStack> {
+  if (o.alwaysReplay) return startStack({ prefix: "chaos", args: ["--always-replay"], nodes: o.nodes });
+  return startStack({ prefix: "chaos", env: { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: `${INACTIVITY_TIMEOUT_MS / 1000}s` }, nodes: o.nodes });
+}
+
 export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortController().signal): Promise<ChaosReport> {
   const wall0 = Date.now();
   const runId = `c${randomBytes(3).toString("hex")}`;
@@ -216,9 +227,9 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   const minFaults = minimumFaults(o);
   const faults = faultSchedule({ seed: o.seed, windowMs: o.durationMs, gapMs: o.smoke ? [4000, 8000] : [5000, 10_000], inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, minFaults, nodes: o.nodes });
   say(`chaos run ${runId}: ${o.events} events over ${o.keys} keys in ${humanDuration(o.durationMs)}${o.nodes > 1 ? ` on a ${o.nodes}-node cluster` : ""}, ${faults.length} faults, seed ${o.seed}`);
-  say(`  replay it with: npm run chaos -- --events ${o.events} --keys ${o.keys} --duration ${Math.round(o.durationMs / 1000)}s --seed ${o.seed}${o.nodes > 1 ? ` --nodes ${o.nodes}` : ""}`);
+  say(`  replay it with: npm run chaos -- --events ${o.events} --keys ${o.keys} --duration ${Math.round(o.durationMs / 1000)}s --seed ${o.seed}${o.nodes > 1 ? ` --nodes ${o.nodes}` : ""}${o.alwaysReplay ? " --always-replay" : ""}`);
 
-  const lab = await startStack({ prefix: "chaos", env: { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: `${INACTIVITY_TIMEOUT_MS / 1000}s` }, nodes: o.nodes });
+  const lab = await chaosStack(o);
   // node 1's admin, or a live node's while node 1 is the one killed
   const admin = () => findStack(lab.stateDir)?.admin ?? lab.admin;
   const ledger: LedgerEntry[] = [];
@@ -276,7 +287,7 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   return {
     ok: invariants.every((i) => i.ok),
     seed: o.seed,
-    options: { events: o.events, keys: o.keys, durationMs: o.durationMs, smoke: o.smoke, nodes: o.nodes },
+    options: { events: o.events, keys: o.keys, durationMs: o.durationMs, smoke: o.smoke, nodes: o.nodes, alwaysReplay: !!o.alwaysReplay },
     faults: { total: done.length, byKind },
     verdict: v,
     drainMs,

@@ -3,12 +3,13 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { brokerEntry, describeStateDir, resolveStateDir, restateServerBinary, statePaths } from "../runtime/paths.js";
 import { findStack } from "../runtime/stack.js";
-import { liveState } from "../runtime/state.js";
+import { liveState, type StackState } from "../runtime/state.js";
 import { PORT_ENV, PORT_FLAGS, resolvePorts, type Ports } from "../runtime/config.js";
 import { isPortFree, listeners, canConnect } from "../runtime/ports.js";
-import { KAFKA_CLUSTER } from "../runtime/supervisor.js";
+import { KAFKA_CLUSTER } from "../runtime/kafka-wiring.js";
 import { errorMessage } from "../errors.js";
-import { duplicateSubscriptions, stalledSubscriptions } from "../runtime/health.js";
+import { formatDuration } from "../lib/duration.js";
+import { duplicateSubscriptions, stalledSubscriptions } from "../observe/health.js";
 import { stuckInvocations } from "../observe/index.js";
 import { allServiceNames, allSubscriptions } from "../services/registry.js";
 import { c, sym } from "../ui/palette.js";
@@ -30,6 +31,19 @@ async function check(name: string, fn: () => Promise<Omit<Check, "name">> | Omit
   } catch (e) {
     return { name, ok: false, detail: errorMessage(e) };
   }
+}
+
+/** One failed check per component the supervisor reports in a crash loop, with its last error and where to read more. */
+export function crashLoops(state: StackState): Check[] {
+  const comps = [...Object.entries(state.components), ...(state.nodes ?? []).slice(1).map((n) => [`restate-${n.node}`, n] as const)];
+  return comps
+    .filter(([, comp]) => comp.crashLoop)
+    .map(([name, comp]) => ({
+      name: `${name} crash loop`,
+      ok: false,
+      detail: `${comp.crashLoop!.failures} failures in a row (restarts waited ${(comp.backoff ?? []).map((ms) => formatDuration(ms)).join(", ")}); last error: ${comp.crashLoop!.lastError}`,
+      fix: `read why: \`npx patterns logs ${name.replace(/-\d+$/, "")}\` (${comp.log}); the supervisor keeps retrying, with a longer wait each time`,
+    }));
 }
 
 /** What the playground needs before anything runs: Node, the binaries, the state dir. */
@@ -283,6 +297,7 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
     return checks;
   }
   const { state, admin } = stack;
+  checks.push(...crashLoops(state));
   checks.push(await check("restate-server", async () => ((await admin.healthy()) ? { ok: true, detail: `admin ${state.adminUrl} healthy` } : { ok: false, detail: "admin /health failed", fix: "`npx patterns logs restate`" })));
   checks.push(...(await clusterChecks(state)));
   checks.push(...(await kafkaChecks(state, admin)));

@@ -12,6 +12,9 @@ import { isPortFree, portOwner } from "../runtime/ports.js";
 import { liveState, removeState, type StackState } from "../runtime/state.js";
 import { Supervisor, clusterMarker, logTail, type ProgressEvent } from "../runtime/supervisor.js";
 import { followFile } from "../runtime/logs.js";
+import { supervisorDeps } from "../observe/supervisor-deps.js";
+import { nodeEnv } from "../runtime/component-specs.js";
+import { allSubscriptions } from "../services/registry.js";
 import { cleanupStale } from "./stop.js";
 import { PlaygroundError, UsageError } from "../errors.js";
 import { c, sym } from "../ui/palette.js";
@@ -65,6 +68,7 @@ export function buildConfig(o: StartOptions & { stateDir?: string }): StackConfi
     }),
     kafka: resolveKafka({ kafkaBrokers: o.kafkaBrokers, kafka: o.kafka }),
     timeScale: parseTimeScale(o.timeScale),
+    subscriptions: allSubscriptions,
   };
   if (nodes > 1) {
     checkNodePorts(config.ports, nodes);
@@ -161,8 +165,18 @@ class ProgressView {
     if (e.type !== "progress") return;
     const label = e.component.padEnd(13);
     if (e.status === "start") this.steps.set(e.component, spinner(`${label} starting`, { json: this.json, quiet: this.json, plain: this.plain }));
-    else if (e.status === "ok") this.steps.get(e.component)?.succeed(`${label} ${c.dim(humanDuration(e.ms ?? 0))}`);
-    else this.steps.get(e.component)?.fail(`${label} ${c.fail(e.detail ?? "failed")}`);
+    else if (e.status === "ok") this.end(e.component)?.succeed(`${label} ${c.dim(humanDuration(e.ms ?? 0))}`);
+    else this.end(e.component)?.fail(`${label} ${c.fail(e.detail ?? "failed")}`);
+  }
+  private end(component: string): Step | undefined {
+    const step = this.steps.get(component);
+    this.steps.delete(component);
+    return step;
+  }
+  /** Every step still running ends here (an interrupted start): no spinner is left turning. */
+  interrupt(): void {
+    for (const [component, step] of this.steps) step.done(`${component.padEnd(13)} ${c.dim("interrupted")}`);
+    this.steps.clear();
   }
 }
 
@@ -193,38 +207,95 @@ export function portsNotApplied(o: StartOptions, requested: Ports, running: Port
   return out;
 }
 
-export async function runStart(o: StartOptions & { stateDir?: string; json?: boolean }): Promise<{ state: StackState; already: boolean; ms: number; portsNotApplied: PortNotApplied[] }> {
-  const t0 = performance.now();
+/**
+ * How long the start took, counted from this Node process's own start (performance's time origin), so the figure holds
+ * Node's boot and the CLI's load too. What npx does before it runs Node is not in it.
+ */
+function sinceLaunch(): number {
+  return performance.now();
+}
+
+function readyIn(ms: number): string {
+  return `ready in ${humanDuration(ms)} (from the command's start; npx adds its own start-up before that)`;
+}
+
+interface StartResult {
+  state: StackState;
+  already: boolean;
+  ms: number;
+  portsNotApplied: PortNotApplied[];
+  /** `--nodes` (or PATTERNS_NODES) asked for another node count than the running stack has */
+  nodesNotApplied?: { requested: number; running: number };
+}
+
+/** An explicit node count that differs from the running stack's. Pure. */
+export function nodesNotApplied(o: StartOptions, requested: number, running: StackState, env: NodeJS.ProcessEnv = process.env): StartResult["nodesNotApplied"] {
+  if (o.nodes === undefined && !env.PATTERNS_NODES) return undefined;
+  const has = running.nodes?.length ?? 1;
+  return has === requested ? undefined : { requested, running: has };
+}
+
+export async function runStart(o: StartOptions & { stateDir?: string; json?: boolean }): Promise<StartResult> {
   const config = buildConfig(o);
   checkStateDir(config.stateDir);
   const paths = statePaths(config.stateDir);
   const { state, stale } = liveState(paths.stateFile);
-  if (state && !stale) return { state, already: true, ms: 0, portsNotApplied: portsNotApplied(o, config.ports, state.ports) };
+  if (state && !stale) {
+    const nodes = nodesNotApplied(o, config.nodes ?? 1, state);
+    return { state, already: true, ms: 0, portsNotApplied: portsNotApplied(o, config.ports, state.ports), ...(nodes ? { nodesNotApplied: nodes } : {}) };
+  }
   if (state && stale) await cleanupStale(state);
   removeState(paths.stateFile);
   checkClusterSize(config);
   await checkPorts(config);
   const view = new ProgressView(!!o.json, !!o.foreground);
 
-  if (o.foreground) return runForeground(config, view, t0, !!o.verbose, !!o.json);
+  if (o.foreground) return runForeground(config, view, !!o.verbose, !!o.json);
 
+  return runBackground(config, paths, view);
+}
+
+/**
+ * Spawn the supervisor detached and show its progress until it is ready. Ctrl+C meanwhile stops what it started (the
+ * supervisor stops its children on SIGTERM) and exits 130; a second Ctrl+C leaves it stopping in the background.
+ */
+function runBackground(config: StackConfig, paths: StatePaths, view: ProgressView): Promise<StartResult> {
   mkdirSync(paths.logsDir, { recursive: true });
   const fd = openSync(`${paths.logsDir}/supervisor.log`, "a");
   const child = spawn(process.execPath, [supervisorEntry, JSON.stringify(config)], {
     detached: true,
     stdio: ["ignore", fd, fd, "ipc"],
-    env: process.env,
+    env: nodeEnv(),
   });
   closeSync(fd);
   return new Promise((resolve, reject) => {
     let done = false;
+    let interrupted = false;
+    const onInterrupt = () => {
+      if (interrupted) {
+        note(`${sym.warn} not waiting: the supervisor (pid ${child.pid}) keeps stopping what it started in the background; ${c.cmd("npx patterns stop")} waits for it`);
+        process.exit(130);
+      }
+      interrupted = true;
+      view.interrupt();
+      note(c.dim("interrupted: stopping what was started (Ctrl+C again to leave that to the background)…"));
+      try {
+        process.kill(child.pid!, "SIGTERM");
+      } catch {
+        /* it is gone already: the exit handler reports */
+      }
+    };
+    const listen = (on: boolean) => (["SIGINT", "SIGTERM", "SIGHUP"] as const).forEach((sig) => (on ? process.on(sig, onInterrupt) : process.off(sig, onInterrupt)));
+    listen(true);
     child.on("message", (msg: ProgressEvent) => {
+      if (interrupted) return; // what the components do while they are stopped is not news
       view.on(msg);
       if (msg.type === "ready") {
         done = true;
+        listen(false);
         child.disconnect();
         child.unref();
-        resolve({ state: msg.state, already: false, ms: Math.round(performance.now() - t0), portsNotApplied: [] });
+        resolve({ state: msg.state, already: false, ms: Math.round(sinceLaunch()), portsNotApplied: [] });
       } else if (msg.type === "failed") {
         done = true;
         const tail = msg.tail ? `\n${c.dim(`--- last lines of ${msg.log} ---`)}\n${msg.tail}` : "";
@@ -232,13 +303,23 @@ export async function runStart(o: StartOptions & { stateDir?: string; json?: boo
       }
     });
     child.on("exit", (code) => {
-      if (!done) reject(new PlaygroundError(`the supervisor exited during start (code ${code})`, `read ${paths.logsDir}/supervisor.log`));
+      listen(false);
+      if (interrupted) void interruptedStart(paths).then(reject, reject);
+      else if (!done) reject(new PlaygroundError(`the supervisor exited during start (code ${code})`, `read ${paths.logsDir}/supervisor.log`));
     });
   });
 }
 
-async function runForeground(config: StackConfig, view: ProgressView, t0: number, verbose: boolean, json: boolean): Promise<never> {
-  const sup = new Supervisor(config, (e) => view.on(e));
+/** After an interrupted start: the supervisor stopped what it had started; whatever a hard end left is cleaned up. */
+async function interruptedStart(paths: StatePaths): Promise<PlaygroundError> {
+  const { state } = liveState(paths.stateFile);
+  const left = state ? await cleanupStale(state) : 0;
+  const what = left ? `stopped what it had started (${left} process${left === 1 ? "" : "es"} only after the supervisor was gone)` : "stopped what it had started; nothing is left running";
+  return new PlaygroundError(`start interrupted: ${what}`, "start again with `npx patterns start`", 130);
+}
+
+async function runForeground(config: StackConfig, view: ProgressView, verbose: boolean, json: boolean): Promise<never> {
+  const sup = new Supervisor(config, supervisorDeps, (e) => view.on(e));
   const paths = statePaths(config.stateDir);
   const stops: (() => void)[] = [];
   let interrupted = false;
@@ -266,7 +347,7 @@ async function runForeground(config: StackConfig, view: ProgressView, t0: number
   try {
     const state = await sup.start();
     for (const l of summary(state)) note(l);
-    note(c.dim(`ready in ${humanDuration(performance.now() - t0)}; streaming ${verbose ? "the logs" : "warnings and errors (--verbose for every log line)"}, Ctrl+C stops everything`));
+    note(c.dim(`${readyIn(sinceLaunch())}; streaming ${verbose ? "the logs" : "warnings and errors (--verbose for every log line)"}, Ctrl+C stops everything`));
   } catch (e) {
     for (const s of stops) s();
     const err = e as Error & { log?: string };
@@ -337,7 +418,7 @@ function lastWatchingOffset(file: string): number {
   return at < 0 ? 0 : Buffer.byteLength(text.slice(0, at));
 }
 
-export type StartReport = StackState & { alreadyRunning: boolean; startMs: number; portsNotApplied: PortNotApplied[] };
+export type StartReport = StackState & { alreadyRunning: boolean; startMs: number; portsNotApplied: PortNotApplied[]; nodesNotApplied?: StartResult["nodesNotApplied"] };
 
 export const start = verb<StartOptions, StartReport>({
   path: "start",
@@ -362,21 +443,27 @@ export const start = verb<StartOptions, StartReport>({
     // --foreground streams the components' logs until Ctrl+C and never returns
     const result = await runStart(ctx.opts);
     if (ctx.opts.watch) {
-      if (!ctx.json) for (const l of result.already ? [`${sym.ok} the playground is already running; watching its worker's sources`] : [...summary(result.state), c.dim(`ready in ${humanDuration(result.ms)}`)]) note(l);
+      if (!ctx.json) for (const l of result.already ? [`${sym.ok} the playground is already running; watching its worker's sources`] : [...summary(result.state), c.dim(readyIn(result.ms))]) note(l);
       return watchInForeground(result.state.stateDir, watchSrcRoot(ctx.opts)!, ctx.json, result.already);
     }
-    return { ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied };
+    return { ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied, ...(result.nodesNotApplied ? { nodesNotApplied: result.nodesNotApplied } : {}) };
   },
   // the summary is for the person at the terminal: stderr; stdout carries only --json's document
   render: () => [],
   notes: (r, ctx) => {
-    if (!r.alreadyRunning) return [...summary(r), c.dim(`ready in ${humanDuration(r.startMs)}`)];
+    if (!r.alreadyRunning) return [...summary(r), c.dim(readyIn(r.startMs))];
     const lines = [`${sym.ok} the playground is already running (supervisor pid ${r.supervisorPid}); ${c.cmd("npx patterns status")} shows it`];
     if (r.portsNotApplied.length > 0) {
       const asked = r.portsNotApplied.map((p) => `${p.from} ${p.requested}`).join(", ");
       const runs = r.portsNotApplied.map((p) => `${p.component} on ${p.running}`).join(", ");
       lines.push(`${sym.warn} it runs with ${runs}; ${asked} ${r.portsNotApplied.length === 1 ? "was" : "were"} not applied`);
       lines.push(c.dim(`  to use ${r.portsNotApplied.length === 1 ? "it" : "them"}: ${c.cmd("npx patterns stop")}, then start again with the same options`));
+    }
+    const n = r.nodesNotApplied;
+    if (n) {
+      const size = (k: number) => (k === 1 ? "a single node" : `a ${k}-node cluster`);
+      lines.push(`${sym.warn} it runs as ${size(n.running)}; --nodes ${n.requested} was not applied`);
+      lines.push(c.dim(`  to run ${size(n.requested)}: ${c.cmd("npx patterns stop")}, then ${c.cmd(`npx patterns start --nodes ${n.requested}`)} (switching empties the Kafka topics)`));
     }
     if (!!ctx.opts.alwaysReplay !== !!r.alwaysReplay) lines.push(`${sym.warn} it runs with always replay ${r.alwaysReplay ? "on" : "off"}; to change that: ${c.cmd("npx patterns stop")}, then start again`);
     return lines;

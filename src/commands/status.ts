@@ -1,7 +1,7 @@
 // `patterns status`: one row per component (pid, port, health, uptime), plus registration and subscriptions.
 import path from "node:path";
 import { describeStateDir, resolveStateDir, statePaths } from "../runtime/paths.js";
-import { COMPONENT_NAMES, isAlive, liveNode, liveState, type DeploymentState, type StackState, type WatchState } from "../runtime/state.js";
+import { COMPONENT_NAMES, isAlive, liveNode, liveState, type ComponentState, type CrashLoop, type DeploymentState, type StackState, type WatchState } from "../runtime/state.js";
 import { pinnedInvocations } from "../observe/deployments.js";
 import { clusterProblems, readCluster, type ClusterView } from "../runtime/cluster.js";
 import { toleratedDown } from "../runtime/config.js";
@@ -25,6 +25,14 @@ export interface ComponentStatus {
   uptimeMs?: number;
   restarts: number;
   log: string;
+  /** deaths and failed restarts in a row since it last stayed up */
+  failures?: number;
+  /** the delays of the restarts since it last stayed up: growing while it keeps dying */
+  backoff?: number[];
+  /** while down: how long until the next restart */
+  nextRestartInMs?: number;
+  /** it keeps dying: its last error and log lines */
+  crashLoop?: CrashLoop;
 }
 
 export interface StatusReport {
@@ -149,6 +157,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
       uptimeMs: n.startedAt && n.phase === "up" ? now - Date.parse(n.startedAt) : undefined,
       restarts: n.restarts,
       log: n.log,
+      ...restartInfo(n, now),
     });
   }
   for (const name of COMPONENT_NAMES) {
@@ -171,6 +180,7 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
       uptimeMs: comp.startedAt && comp.phase === "up" ? now - Date.parse(comp.startedAt) : undefined,
       restarts: comp.restarts,
       log: comp.log,
+      ...restartInfo(comp, now),
     });
   }
   let services: string[] = [];
@@ -205,6 +215,31 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
   };
 }
 
+/** What the supervisor's restarts say about a component: its backoff, and a crash loop. */
+function restartInfo(comp: ComponentState, now: number): Pick<ComponentStatus, "failures" | "backoff" | "nextRestartInMs" | "crashLoop"> {
+  return {
+    ...(comp.failures ? { failures: comp.failures } : {}),
+    ...(comp.backoff?.length ? { backoff: comp.backoff } : {}),
+    ...(comp.nextRestartAt && comp.phase === "down" ? { nextRestartInMs: Math.max(0, Date.parse(comp.nextRestartAt) - now) } : {}),
+    ...(comp.crashLoop ? { crashLoop: comp.crashLoop } : {}),
+  };
+}
+
+/** A component that keeps dying: how often, when it is tried again, what it said last. */
+export function renderCrashLoop(x: ComponentStatus): string[] {
+  const loop = x.crashLoop;
+  if (!loop) return [];
+  const delays = (x.backoff ?? []).map((ms) => humanDuration(ms)).join(", ");
+  const when = x.phase === "up" ? "up again; its backoff starts over once it stays up" : x.nextRestartInMs !== undefined ? `next restart in ${humanDuration(x.nextRestartInMs)}` : "restarting";
+  return [
+    "",
+    `${sym.fail} ${c.bold(x.name)} is in a crash loop: ${loop.failures} failures in a row, restarts waited ${delays || "-"}; ${when}`,
+    `  last error: ${loop.lastError}`,
+    ...loop.lastLines.slice(-5).map((l) => c.dim(`  │ ${l}`)),
+    c.dim(`  whole log: ${x.log} (npx patterns logs ${x.name.replace(/-\d+$/, "")})`),
+  ];
+}
+
 /** The cluster as Restate sees it: per node its roles, the partitions it leads and holds; the log's replication. */
 export function renderCluster(cl: ClusterStatus): string[] {
   const lines = ["", c.bold(`cluster: ${cl.nodes} nodes, replication ${cl.replication}, tolerates ${cl.tolerates} down at once`) + c.dim("  (restatectl)")];
@@ -230,13 +265,14 @@ export function renderStatus(r: StatusReport): string[] {
   if (!r.running) return [`${c.dim("not running")} ${c.dim(`(${describeStateDir(r.stateDir)})`)}; start it with ${c.cmd("npx patterns start")}`];
   const rows = r.components.map((x) => [
     x.name,
-    x.phase === "disabled" ? c.dim("off") : x.healthy ? c.ok("healthy") : c.fail(x.phase === "down" ? "down (restarting)" : "unhealthy"),
+    x.phase === "disabled" ? c.dim("off") : x.healthy ? c.ok("healthy") : c.fail(x.crashLoop ? "crash loop" : x.phase === "down" ? "down (restarting)" : "unhealthy"),
     x.pid ? String(x.pid) : "-",
     x.phase === "disabled" ? "-" : x.name === "broker" && x.phase === "external" ? (r.brokers ?? []).join(",") : `127.0.0.1:${x.port}`,
     x.uptimeMs !== undefined ? humanDuration(x.uptimeMs) : "-",
     String(x.restarts),
   ]);
   const lines = table(["component", "health", "pid", "address", "uptime", "restarts"], rows);
+  for (const x of r.components) lines.push(...renderCrashLoop(x));
   lines.push("", `services       ${r.services.length ? r.services.join(", ") : c.dim("none registered")}`);
   lines.push(`subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`);
   if (r.brokerLogBytes !== undefined) lines.push(`broker log     ${humanBytes(r.brokerLogBytes)} on disk ${c.dim("(per partition: npx patterns topics)")}`);

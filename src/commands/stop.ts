@@ -2,7 +2,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { describeStateDir, resolveStateDir, statePaths } from "../runtime/paths.js";
 import { COMPONENT_NAMES, isAlive, liveState, removeState, type StackState } from "../runtime/state.js";
-import { terminate, sleep } from "../runtime/supervisor.js";
+import { terminate, sleep } from "../runtime/process-group.js";
 import { isPortFree } from "../runtime/ports.js";
 import { removeCliEnv } from "../runtime/restate-cli-env.js";
 import { note } from "../ui/output.js";

@@ -2,8 +2,9 @@
 // `render(data) → lines`. `mount` turns them into commander commands and owns, in one place, what every verb shares:
 // the global options, finding the running stack, `--json` (one document on stdout), colour, the "same with curl"
 // hints (from the calls `run` reported), help groups and examples. Errors are mapped to messages and exit codes in
-// src/cli.ts only.
-import { Argument, Command, Option } from "commander";
+// src/cli.ts (src/report.ts) only.
+import type { Command } from "commander";
+import { declareVerb, mountWith, type HelpGroup } from "./mount.js";
 import { requireStack, type RunningStack } from "../runtime/stack.js";
 import { liveState } from "../runtime/state.js";
 import { stopWaitingWhen } from "../observe/eventually.js";
@@ -11,10 +12,9 @@ import { note, out, printJson } from "../ui/output.js";
 import { configureColor } from "../ui/palette.js";
 import { spinner, type Step } from "../ui/spinner.js";
 import { printEquivalent, type RawCall } from "../ui/curl.js";
-import { formatDuration } from "../lib/duration.js";
-import { isDurationParser } from "../lib/parse.js";
-import { terminalWidth } from "../ui/text.js";
-import { fitHelpText } from "./lib/help.js";
+
+export { HELP_GROUPS, examples, type HelpGroup } from "./mount.js";
+export { helpWidth } from "./lib/help.js";
 
 export interface GlobalOptions {
   stateDir?: string;
@@ -22,22 +22,14 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
-/** The headings of `patterns --help`, in this order. */
-export const HELP_GROUPS = {
-  stack: "Stack:",
-  play: "Play (guided):",
-  patterns: "Patterns (one verb per pattern):",
-  inspect: "Inspect:",
-  faults: "Faults:",
-} as const;
-export type HelpGroup = keyof typeof HELP_GROUPS;
-
 export interface OptionSpec {
   /** as commander writes them: "--trip <id>", "-n, --lines <n>", "--no-wait" */
   flags: string;
   description: string;
   parse?: (raw: string) => unknown;
   default?: unknown;
+  /** the default as --help shows it, when not the value itself (set for durations when mounted; see mount.ts) */
+  defaultShown?: string;
   /** the only values accepted (commander checks them; completion offers them) */
   choices?: readonly string[];
   /** values completion offers when the verb checks them itself (case-insensitive step names, for example) */
@@ -115,25 +107,6 @@ export function verbGroup(spec: Omit<GroupSpec, "kind">): GroupSpec {
   return { ...spec, kind: "group" };
 }
 
-export function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
-}
-
-/** The width `--help` is laid out in: the terminal's, COLUMNS when piped, else 80 (commander's own default). */
-export function helpWidth(error = false): number {
-  return terminalWidth(error ? process.stderr : process.stdout, 80);
-}
-
-function parentOf(program: Command, words: string[]): Command {
-  let at = program;
-  for (const w of words) {
-    const next = at.commands.find((c) => c.name() === w);
-    if (!next) throw new Error(`declare the group "${words.join(" ")}" before its verbs`);
-    at = next;
-  }
-  return at;
-}
-
 /** From now on every wait of this verb ends at once when this stack is stopped (from another terminal, or it died). */
 function watched(stack: RunningStack): RunningStack {
   stopWaitingWhen(() => {
@@ -168,32 +141,9 @@ function context<O>(command: Command): VerbContext<O> {
   return ctx;
 }
 
-function addVerb(parent: Command, spec: VerbSpec): Command {
-  const words = spec.path.split(" ");
-  const cmd = parent.command(words.at(-1)!, { hidden: !!spec.hidden }).description(spec.summary);
-  for (const a of spec.args ?? []) {
-    const arg = new Argument(a.name, a.description);
-    if (a.choices) arg.choices(a.choices);
-    if (a.parse) arg.argParser(a.parse);
-    if (a.default !== undefined) arg.default(a.default);
-    cmd.addArgument(arg);
-  }
-  for (const o of spec.options ?? []) {
-    const opt = new Option(o.flags, o.description);
-    if (o.choices) opt.choices(o.choices);
-    if (o.suggest) Object.assign(opt, { suggestions: [...o.suggest] });
-    if (o.parse) opt.argParser(o.parse);
-    // a duration's default is shown as a duration ("2s"), the form the option accepts back
-    if (o.default !== undefined) opt.default(o.default, isDurationParser(o.parse) && typeof o.default === "number" ? formatDuration(o.default) : undefined);
-    if (o.hidden) opt.hideHelp();
-    if (o.required) opt.makeOptionMandatory();
-    cmd.addOption(opt);
-  }
-  for (const alias of spec.aliases ?? []) cmd.alias(alias);
-  if (spec.examples?.length || spec.help) {
-    const after = `${spec.examples?.length ? examples(...spec.examples) : ""}${spec.help ?? ""}`;
-    cmd.addHelpText("after", (context) => fitHelpText(after, helpWidth(context.error)));
-  }
+/** A verb's command that runs its declaration. */
+export function addVerb(parent: Command, spec: VerbSpec): Command {
+  const cmd = declareVerb(parent, spec);
   cmd.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
     const positional = params.slice(0, -2);
@@ -216,18 +166,7 @@ function addVerb(parent: Command, spec: VerbSpec): Command {
   return cmd;
 }
 
-/** Build commander commands from the declarations (groups before their verbs). */
+/** Build commander commands from the declarations (groups before their verbs), each verb running its declaration. */
 export function mount(program: Command, declarations: readonly Declaration[]): void {
-  for (const d of declarations) {
-    const words = d.path.split(" ");
-    const parent = parentOf(program, words.slice(0, -1));
-    let cmd: Command;
-    if (d.kind === "group") {
-      cmd = parent.command(words.at(-1)!).description(d.summary);
-      for (const alias of d.aliases ?? []) cmd.alias(alias);
-      if (d.examples?.length) cmd.addHelpText("after", (context) => fitHelpText(examples(...d.examples!), helpWidth(context.error)));
-    } else cmd = addVerb(parent, d as VerbSpec);
-    if (d.group && parent === program) cmd.helpGroup(HELP_GROUPS[d.group]);
-    cmd.exitOverride();
-  }
+  mountWith(program, declarations, addVerb);
 }

@@ -197,6 +197,11 @@ export function stuckInvocationsSql(minRetries: number): string {
   return `SELECT id, target, status, retry_count, last_failure FROM sys_invocation WHERE status = 'paused' OR (status = 'backing-off' AND retry_count >= ${minRetries}) ORDER BY modified_at LIMIT 20`;
 }
 
+/** Invocations waiting out a retry backoff, with the failure that put them there (the supervisor retries them now). */
+export function backingOffSql(limit = 500): string {
+  return `SELECT id, last_failure FROM sys_invocation WHERE status = 'backing-off' LIMIT ${limit}`;
+}
+
 export interface JournalQuery {
   /** the smaller entry_lite_json instead of entry_json (what people paste) */
   lite?: boolean;

@@ -135,6 +135,17 @@ export class AdminClient {
 }
 
 /** Quote a value for Restate's SQL (DataFusion): single quotes doubled. */
+/** The HTTP status of a page of Restate's web UI (on the admin port), or undefined when nothing answers in 3 s. */
+export async function probeUi(url: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000), redirect: "follow" });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return undefined;
+  }
+}
+
 export function sqlString(v: string): string {
   return `'${v.replace(/'/g, "''")}'`;
 }

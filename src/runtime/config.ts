@@ -42,6 +42,15 @@ export interface StackConfig {
   /** `start --always-replay`: restate-server's invoker inactivity timeout is 0, so an invocation suspends at every
    *  await and the next step runs after a replay of the whole journal (what Restate's test harness calls alwaysReplay) */
   alwaysReplay?: boolean;
+  /** the Kafka subscriptions to wire (topic → handler), as data from the pattern registry */
+  subscriptions?: SubscriptionSpec[];
+}
+
+/** One Kafka subscription: records of `topic` become calls of `service`/`handler`, keyed by the record's key. */
+export interface SubscriptionSpec {
+  topic: string;
+  service: string;
+  handler: string;
 }
 
 export const PORT_ENV: Record<keyof Ports, string> = {

@@ -34,7 +34,8 @@ export const workerEntry = path.join(projectRoot, "dist", "worker", "main.js");
 /** The embedded Kafka broker (src/broker), run by the same Node as the CLI: `main.js <port> <data-dir> <spec>`. */
 export const brokerEntry = path.join(projectRoot, "dist", "broker", "main.js");
 export const clientAppEntry = path.join(projectRoot, "dist", "services", "durable-rpc", "client-app-main.js");
-export const supervisorEntry = path.join(projectRoot, "dist", "runtime", "supervisor-main.js");
+/** The background supervisor's entry (it sits above the runtime: it hands the supervisor the readers it needs). */
+export const supervisorEntry = path.join(projectRoot, "dist", "supervisor-main.js");
 
 /**
  * The project's own state dir: `.patterns` in the project folder (the one whose package.json declares `patterns`),
@@ -67,6 +68,9 @@ export interface StatePaths {
   privateKey: string;
   stepLog: string;
   crashArm: string;
+  /** a test hook: while this file exists, a starting worker throws its content at load (a crash loop, armed), or
+   * waits at load when it says "hold" (a start held half way) */
+  workerFailAtLoad: string;
 }
 
 export function statePaths(root: string): StatePaths {

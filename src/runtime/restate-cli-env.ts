@@ -1,7 +1,9 @@
 // The restate CLI (`npx restate …`) reads a `.env` file in its current folder or a parent folder. While the
 // project's own stack runs, the supervisor keeps one in the project folder that points it at the playground's admin
-// port, so the seeds' `restate kv get …` / `restate inv list` reach it whatever port it runs on (restatectl does not
-// read `.env`: it takes RESTATECTL_ADDRESS, and its default, localhost:5122, is the playground's default fabric port).
+// port, so the seeds' `restate kv get …` / `restate inv list` reach it whatever port it runs on. restatectl cannot be
+// pointed the same way: it loads `.env` only after it has parsed its options (RESTATECTL_ADDRESS from `.env` is never
+// seen; checked with restatectl 1.7.12 -vvv), so on a fabric port other than its default 5122 the start prints the
+// command to use instead of letting it silently show another stack's node.
 // A `.env` that is not ours is never touched.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -17,6 +19,16 @@ export function cliEnvPath(root = projectRoot): string {
 /** The file's text for these ports. Pure. */
 export function cliEnvText(ports: Pick<Ports, "admin">): string {
   return [`${CLI_ENV_MARKER} for the restate CLI (npx restate …); \`npx patterns stop\` removes it`, `RESTATE_ADMIN_URL=http://127.0.0.1:${ports.admin}`, ""].join("\n");
+}
+
+/** restatectl's own default address: the fabric port of a playground on default ports. */
+export const RESTATECTL_DEFAULT_PORT = 5122;
+
+/** How to point restatectl at this playground, when its default address is not the playground's fabric port. Pure. */
+export function restatectlNote(fabricPort: number): string | undefined {
+  if (fabricPort === RESTATECTL_DEFAULT_PORT) return undefined;
+  const url = `http://127.0.0.1:${fabricPort}`;
+  return `restatectl does not follow the fabric port ${fabricPort} (it reads .env only after its options): \`npx restatectl -s ${url} status\`, or export RESTATECTL_ADDRESS=${url}`;
 }
 
 function ours(file: string): boolean {

@@ -17,6 +17,24 @@ export interface ComponentState {
   /** what the component is doing: starting, up, down (being restarted), stopped, external */
   phase: "starting" | "up" | "down" | "stopped" | "external" | "disabled";
   command?: string;
+  /** deaths and failed restarts in a row since it last stayed up (then it is 0 again) */
+  failures?: number;
+  /** the delays of the restarts scheduled since it last stayed up, oldest first: they grow while it keeps dying */
+  backoff?: number[];
+  /** while it is down: when the next restart is due */
+  nextRestartAt?: string;
+  /** it keeps dying: set after a few failures in a row, cleared once it has stayed up */
+  crashLoop?: CrashLoop;
+}
+
+/** A component that keeps dying: what it said last, for `status` and `doctor`. */
+export interface CrashLoop {
+  since: string;
+  failures: number;
+  /** the error line of its last attempt (for a worker that fails at load: the exception and its file:line) */
+  lastError: string;
+  /** the last lines its last attempt wrote to its log */
+  lastLines: string[];
 }
 
 /** One restate-server of a cluster (`start --nodes N`, N > 1). Node 1 is also `components.restate`. */
@@ -130,9 +148,22 @@ export function isAlive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A process that has exited but was not reaped yet still answers kill(pid, 0). The supervisor outlives the `start`
+ * that spawned it, so whoever reaps it may take its time: on Linux its state in /proc says it is gone already.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false;
   }
 }
 

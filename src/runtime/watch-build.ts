@@ -114,3 +114,14 @@ export async function createWorkerBuilder(srcRoot: string, outRoot: string): Pro
     },
   };
 }
+
+/** A worker that did not load: the error, and the source file and line it names when it names one. */
+export class LoadError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}

@@ -57,15 +57,9 @@ export interface ReloadOutcome {
   previousInFlight?: number;
 }
 
-export class LoadError extends Error {
-  constructor(
-    message: string,
-    readonly file?: string,
-    readonly line?: number,
-  ) {
-    super(message);
-  }
-}
+import { LoadError } from "./watch-build.js";
+
+export { LoadError };
 
 export interface WatcherOptions {
   srcRoot: string;

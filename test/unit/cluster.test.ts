@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PORTS, checkNodePorts, nodePorts, parseNodes, replicationFor, toleratedDown } from "../../src/runtime/config.js";
 import { buildClusterView, clusterProblems, replicationFactor } from "../../src/runtime/cluster.js";
-import { clusterEnv } from "../../src/runtime/supervisor.js";
+import { clusterEnv } from "../../src/runtime/component-specs.js";
 import { checkNode, killWarning } from "../../src/commands/timeline/kill.js";
 import type { NodeState, StackState } from "../../src/runtime/state.js";
 import { UsageError } from "../../src/errors.js";

@@ -13,7 +13,7 @@ import { DEFAULT_PORTS, resolvePorts } from "../../src/runtime/config.js";
 import { fromGoBooking } from "../../src/services/seed-aliases/booking.js";
 import { ALIAS_SERVICES, SEED_ALIASES, services as aliasServices } from "../../src/services/seed-aliases/index.js";
 import { reserveRoute } from "../../src/services/durable-rpc/client-app.js";
-import { cliEnvText, CLI_ENV_MARKER } from "../../src/runtime/restate-cli-env.js";
+import { cliEnvText, CLI_ENV_MARKER, restatectlNote } from "../../src/runtime/restate-cli-env.js";
 import { BookingSchema } from "../../src/services/sagas/schema.js";
 const parseBooking = (v: unknown) => BookingSchema.parse(v);
 import { paymentExpiryMs } from "../../src/services/payment-state-machine/model.js";
@@ -162,6 +162,11 @@ describe("restate CLI environment", () => {
     const text = cliEnvText({ admin: 22070 });
     expect(text.startsWith(CLI_ENV_MARKER)).toBe(true);
     expect(text).toMatch(/^RESTATE_ADMIN_URL=http:\/\/127\.0\.0\.1:22070$/m);
+  });
+
+  it("says how to point restatectl at a fabric port other than its default, and nothing on the default", () => {
+    expect(restatectlNote(5122)).toBeUndefined();
+    expect(restatectlNote(25004)).toContain("npx restatectl -s http://127.0.0.1:25004 status");
   });
 });
 

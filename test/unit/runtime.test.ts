@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { base58, ensureIdentityKey, publicKeyId } from "../../src/runtime/keys.js";
 import { parseSsOwner } from "../../src/runtime/ports.js";
-import { duplicateSubscriptions } from "../../src/runtime/health.js";
+import { duplicateSubscriptions } from "../../src/observe/health.js";
 import { liveState, readState, writeState, type StackState } from "../../src/runtime/state.js";
 import { humanDuration, shortId } from "../../src/ui/output.js";
 import { table } from "../../src/ui/text.js";

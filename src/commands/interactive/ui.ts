@@ -39,15 +39,7 @@ export function opener(platform: NodeJS.Platform = process.platform, env: NodeJS
   return { cmd: "xdg-open", args: [] };
 }
 
-export async function probe(url: string): Promise<number | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(3000), redirect: "follow" });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return undefined;
-  }
-}
+export { probeUi as probe } from "../../runtime/admin.js";
 
 export function openUrl(url: string): Promise<{ opened: boolean; reason?: string }> {
   const how = opener();

@@ -1,7 +1,12 @@
 // The text after a verb's options in `--help` (examples, notes, lists), laid out for the help's width: prose lines
 // are joined into paragraphs and re-wrapped, list lines hang under their first column, an example's comment moves
 // under its command when both do not fit. Nothing is cut and no word is broken (a word wider than the line stays whole).
-import { displayWidth, hanging, indented, keepTogether } from "../../ui/text.js";
+import { displayWidth, hanging, indented, keepTogether, terminalWidth } from "../../ui/text.js";
+
+/** The width `--help` is laid out in: the terminal's, COLUMNS when piped, else 80 (commander's own default). */
+export function helpWidth(error = false): number {
+  return terminalWidth(error ? process.stderr : process.stdout, 80);
+}
 
 /** Lay out a help text block for `width` columns. */
 export function fitHelpText(text: string, width: number): string {

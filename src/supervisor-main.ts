@@ -1,14 +1,16 @@
-// Entry of the detached supervisor: reads its config from argv, reports progress to the `start` command over IPC,
+// Entry of the detached supervisor: reads its config from argv, hands the supervisor what it needs from above the
+// runtime (the observation layer's count of pinned invocations), reports progress to the `start` command over IPC,
 // then keeps running until `stop` (SIGTERM or the control socket).
-import { Supervisor, StartError, logTail, type ProgressEvent } from "./supervisor.js";
-import type { StackConfig } from "./config.js";
-import { errorMessage } from "../errors.js";
+import { errorMessage } from "./errors.js";
+import { supervisorDeps } from "./observe/supervisor-deps.js";
+import type { StackConfig } from "./runtime/config.js";
+import { Supervisor, StartError, logTail, type ProgressEvent } from "./runtime/supervisor.js";
 
 const config = JSON.parse(process.argv[2] ?? "{}") as StackConfig;
 const send = (e: ProgressEvent) => {
   if (process.connected) process.send?.(e);
 };
-const supervisor = new Supervisor(config, send);
+const supervisor = new Supervisor(config, supervisorDeps, send);
 
 let shuttingDown = false;
 const shutdown = async () => {

@@ -1,8 +1,8 @@
 // Two things that quietly stop a playground, found for `doctor`: a Kafka subscription that cannot get past a record
 // (its consumer group's committed offset stays behind the topic's end and does not move), and invocations stuck
 // retrying or paused (they hold their object key: every later call on it queues behind them).
-import type { AdminClient, Subscription } from "./admin.js";
-import { countInvocations } from "../observe/index.js";
+import type { AdminClient, Subscription } from "../runtime/admin.js";
+import { countInvocations } from "./index.js";
 
 export interface SubscriptionLag {
   subscription: string;
