@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { checkName, namesOf, stepNames, type Taken } from "../../src/scaffold/names.js";
 import { findEntry, insertEntry, registryEntry, removeEntry, scaffoldedNames } from "../../src/scaffold/registry-edit.js";
 import { REGISTRY_TARGETS } from "../../src/scaffold/plan.js";
-import { apiTs, handlerTs, SCAFFOLD_MARK, stepsTs } from "../../src/scaffold/worker-templates.js";
-import { cliIndexTs } from "../../src/scaffold/cli-templates.js";
+import { apiTs, handlerTs, SCAFFOLD_MARK, schemaTs, stepsTs } from "../../src/scaffold/worker-templates.js";
+import { cliIndexTs, tourTs, verbsTs } from "../../src/scaffold/cli-templates.js";
+import { testTs } from "../../src/scaffold/test-template.js";
 import { distPathOf } from "../../src/scaffold/apply.js";
 import { rewrite, rewritePresentation, type FromPattern } from "../../src/scaffold/from.js";
 
@@ -66,6 +67,23 @@ describe("the templates", () => {
       expect([...text.matchAll(/ctx\.run\(([A-Z_.a-z]+),/g)].map((m) => m[1])).toEqual(["GREETER_STEPS.first", "GREETER_STEPS.second"]);
       expect(text).toMatch(/await ctx\.sleep\(/);
       expect(text.split("\n", 1)[0]).toContain(SCAFFOLD_MARK);
+    }
+  });
+
+  it("follow the call conventions: a contract in api.ts, the input in schema.ts, calls through the one ingress factory", () => {
+    const n = namesOf("greeter");
+    for (const kind of ["service", "object", "workflow"] as const) {
+      const api = apiTs(n, kind);
+      expect(api).toContain(`import type { greeter } from "./greeter.js";`);
+      expect(api).toContain("export const greeterApi = contract<typeof greeter>(GREETER);");
+      expect(schemaTs(n, kind)).toContain("export const GreeterRequestSchema = z.object(");
+      expect(handlerTs(n, kind)).toContain("({ input: validInput(GreeterRequestSchema) }, async (ctx");
+      const verbs = verbsTs(n, kind);
+      expect(verbs).toMatch(/import \{ callError, ingress(, sendOpts)? \} from "\.\.\/\.\.\/runtime\/ingress\.js";/);
+      expect(verbs).toContain(kind === "workflow" ? "client.workflowClient(greeterApi, key).workflowSubmit(" : "SendClient(greeterApi");
+      expect(testTs(n, kind)).toContain("const client = s().ingress();");
+      // nothing generated talks to the client library itself: src/runtime/ingress.ts is the one place that does
+      for (const text of [api, verbs, tourTs(n, kind), testTs(n, kind)]) expect(text).not.toContain("@restatedev/restate-sdk-clients");
     }
   });
 
