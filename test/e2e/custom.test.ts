@@ -119,11 +119,13 @@ async function pqStatus(queue: string): Promise<QueueStatus> {
 }
 
 describe.concurrent("priority queue", () => {
-  it("pq max 0 is refused (no call would ever be served), naming the range", async () => {
+  it("pq max 0 is refused by the CLI (no call would ever be served), naming the range; the handler takes 0 as a pause, and refuses -1", async () => {
     const r = await cli(["pq", "max", "0", "--queue", uniqueKey("pq")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/<n> is invalid: expected a whole number from 1 to 1000/);
-    const bad = await ingress(`/priorityQueue/${uniqueKey("pq")}/configure`, { maxInFlight: 0 });
+    const paused = await ingress(`/priorityQueue/${uniqueKey("pq")}/configure`, { maxInFlight: 0 });
+    expect(paused.status, paused.text).toBe(200);
+    const bad = await ingress(`/priorityQueue/${uniqueKey("pq")}/configure`, { maxInFlight: -1 });
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/maxInFlight is invalid/);
   });

@@ -27,10 +27,12 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
       : undefined;
     const firstPaid = await sendFailure(stack, paid, makeEvent("failed"));
     say(`reminder #1 sent for both; next one scheduled as ${first.nextReminder?.invocationId}`);
-    // on a slow machine the timer may already have fired: then it must have waited about a day before completing
+    // on a slow machine the timer may already have fired (the reminder running or done): then it must have waited
+    // about a day from its creation before it first ran
+    const firstRan = scheduledRow?.running_at ?? scheduledRow?.last_start_at ?? scheduledRow?.completed_at;
     const heldByTimer =
       scheduledRow?.status === "scheduled" ||
-      (scheduledRow?.status === "completed" && !!scheduledRow.created_at && !!scheduledRow.completed_at && Date.parse(scheduledRow.completed_at) - Date.parse(scheduledRow.created_at) >= scaledDay * 0.8);
+      (!!scheduledRow && !!firstRan && Date.parse(firstRan) - Date.parse(scheduledRow.created_at) >= scaledDay * 0.8);
     const success = await sendSuccess(stack, paid, makeEvent("succeeded"));
     say(`${paid} paid; cancelled ${success.cancelledReminder ?? "nothing"}`);
 

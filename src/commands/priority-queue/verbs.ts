@@ -150,8 +150,8 @@ const pqMax = verb({
 /** `pq max <n>`: a whole number the queue's own schema accepts (0 is refused: no call would ever be served). */
 async function checkMaxInFlight(what: string, raw: string): Promise<number> {
   const n = /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  const { ConfigureSchema } = await import("../../services/priority-queue/schema.js");
-  checkArgs(ConfigureSchema, { maxInFlight: n }, { maxInFlight: what }, { maxInFlight: raw }, "for example `npx patterns pq max 5`");
+  const { LimitSchema } = await import("../../services/priority-queue/schema.js");
+  checkArgs(LimitSchema, { maxInFlight: n }, { maxInFlight: what }, { maxInFlight: raw }, "for example `npx patterns pq max 5`");
   return n;
 }
 

@@ -11,7 +11,15 @@ const priority = z.number({ error: "expected a number" }).min(-1e9).max(1e9);
  */
 export const MaxInFlight = z.number({ error: "expected a whole number from 1 to 1000" }).int({ error: "expected a whole number from 1 to 1000" }).min(1, { error: "expected a whole number from 1 to 1000 (0 would hold every call for good)" }).max(1000, { error: "expected a whole number from 1 to 1000" });
 
-export const ConfigureSchema = z.object({ maxInFlight: MaxInFlight });
+/** What `pq max` and `pq add --max-in-flight` accept. */
+export const LimitSchema = z.object({ maxInFlight: MaxInFlight });
+
+/**
+ * What the queue's configure handler accepts: a limit as above, or 0, which pauses the queue (no permit is granted
+ * until a later configure raises it; the tour holds its queue that way while calls arrive). The CLI offers no pause:
+ * there, 0 would read as a limit, and every later call would wait for good.
+ */
+export const ConfigureSchema = z.object({ maxInFlight: z.union([z.literal(0), MaxInFlight]) });
 
 export const PushSchema = z.object({
   awakeableId: z.string({ error: "expected the waiter's awakeable id" }).min(1),
