@@ -13,7 +13,12 @@ const upward = layers.slice(1).map((layer, i) => ({
     .join(", ")}: imports point down the layers of CONTRIBUTING.md`,
   severity: "error",
   from: { path: layer.path },
-  to: { path: layers.slice(0, i + 1).map((l) => l.path).join("|") },
+  to: {
+    path: layers
+      .slice(0, i + 1)
+      .map((l) => l.path)
+      .join("|"),
+  },
 }));
 
 module.exports = {

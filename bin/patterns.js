@@ -20,7 +20,10 @@ if (major < 22 && !existsSync(pinnedNode)) {
   );
 }
 if (major < 22) {
-  refuse(`patterns needs Node 22 or newer (this is Node ${process.versions.node})`, "run it through npm so the project's pinned Node 22 is used: `npx patterns …` or `npm run …` from the project folder");
+  refuse(
+    `patterns needs Node 22 or newer (this is Node ${process.versions.node})`,
+    "run it through npm so the project's pinned Node 22 is used: `npx patterns …` or `npm run …` from the project folder",
+  );
 }
 if (!existsSync(built)) {
   refuse(`the CLI is not built (${built} is missing; npm ran with install scripts off?)`, `in ${root}: \`npm rebuild node && npm run build\``);

@@ -53,4 +53,3 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(e, { json, program, args: argv.slice(2) });
   }
 }
-

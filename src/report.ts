@@ -42,7 +42,10 @@ export function nearestOption(unknown: string, options: readonly Pick<Option, "l
 export function usageFromCommander(e: CommanderError, program: Command, args: string[]): PlaygroundError {
   const cmd = commandFor(program, args);
   const help = `see \`npx ${fullName(cmd)} --help\``;
-  const message = e.message.replace(/^error: /, "").split("\n")[0]!.replace(/\s*\(Did you mean .*\)$/, "");
+  const message = e.message
+    .replace(/^error: /, "")
+    .split("\n")[0]!
+    .replace(/\s*\(Did you mean .*\)$/, "");
   let fix = help;
   const unknownOption = /unknown option '([^']+)'/.exec(e.message);
   if (unknownOption) {
@@ -62,8 +65,7 @@ export function reportError(e: unknown, o: { json?: boolean; program?: Command; 
     e = o.program ? usageFromCommander(e, o.program, o.args ?? []) : new PlaygroundError(e.message.replace(/^error: /, ""), undefined, 2);
   }
   if (e instanceof Error && e.name === "ExitPromptError") return 130;
-  const err =
-    e instanceof PlaygroundError ? e : new PlaygroundError(e instanceof Error ? e.message : String(e), "unexpected: rerun with PATTERNS_DEBUG=1 to see the stack trace, and report it");
+  const err = e instanceof PlaygroundError ? e : new PlaygroundError(e instanceof Error ? e.message : String(e), "unexpected: rerun with PATTERNS_DEBUG=1 to see the stack trace, and report it");
   if (!(e instanceof PlaygroundError) && process.env.PATTERNS_DEBUG) process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
   // with --json the error is the document on stdout; the line for people still goes to stderr
   if (o.json) process.stdout.write(JSON.stringify({ error: { message: err.message, fix: err.fix ?? null, exitCode: err.exitCode } }, null, 2) + "\n");
@@ -71,4 +73,3 @@ export function reportError(e: unknown, o: { json?: boolean; program?: Command; 
   if (err.fix) process.stderr.write(`${c.dim("fix:")} ${err.fix}\n`);
   return err.exitCode;
 }
-

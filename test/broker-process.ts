@@ -154,7 +154,6 @@ export class RawClient {
     });
   }
 
-   
   async call(apiKey: number, version: number, body: Record<string, unknown>): Promise<Record<string, any>> {
     const id = this.send(apiKey, version, body);
     const res = decodeResponse(apiKey, version, await this.frame());
@@ -186,7 +185,8 @@ export const fetchBody = (topic: string, partition: number, fetchOffset: number,
 /** [log start, log end] of a partition, through ListOffsets */
 export async function offsets(c: RawClient, topic: string, partition: number): Promise<[number, number]> {
   const at = async (timestamp: number) =>
-    (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp }] }] })).topics[0].partitions[0].offset as number;
+    (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp }] }] })).topics[0].partitions[0]
+      .offset as number;
   return [await at(-2), await at(-1)];
 }
 

@@ -83,7 +83,11 @@ export async function startPair(): Promise<Pair> {
 
 /** Until a ListOffsets for every partition of every topic is answered without an error (a deadline names what is not). */
 async function waitForPartitions(port: number): Promise<void> {
-  const body = { replicaId: -1, isolationLevel: 0, topics: DIFF_TOPICS.map((t) => ({ name: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => ({ partitionIndex: i, currentLeaderEpoch: -1, timestamp: -1 })) })) };
+  const body = {
+    replicaId: -1,
+    isolationLevel: 0,
+    topics: DIFF_TOPICS.map((t) => ({ name: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => ({ partitionIndex: i, currentLeaderEpoch: -1, timestamp: -1 })) })),
+  };
   const deadline = Date.now() + 60_000;
   let last = "";
   while (Date.now() < deadline) {
@@ -91,7 +95,9 @@ async function waitForPartitions(port: number): Promise<void> {
     const res = await c.call(ApiKey.ListOffsets, 5, body).finally(() => c.close());
     if (res === "closed") last = "connection closed";
     else {
-      const bad = (res.topics as { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[]).flatMap((t) => t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.name}/${p.partitionIndex}: error ${p.errorCode}`));
+      const bad = (res.topics as { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[]).flatMap((t) =>
+        t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.name}/${p.partitionIndex}: error ${p.errorCode}`),
+      );
       if (bad.length === 0) return;
       last = bad.join(", ");
     }
@@ -144,7 +150,7 @@ export class RawClient {
     if (!frame) return "closed";
     const res = decodeResponse(apiKey, version, frame);
     if (res.correlationId !== id) throw new Error(`answer ${res.correlationId} to request ${id}`);
-    return res.body as Record<string, any>;  
+    return res.body as Record<string, any>;
   }
   close(): void {
     this.socket.destroy();
@@ -210,7 +216,12 @@ export function readRecords(records: Buffer | null): { offset: number; timestamp
   return out;
 }
 
-export const produceBody = (topic: string, records: Buffer, partition = 0) => ({ transactionalId: null, acks: -1, timeoutMs: 5000, topics: [{ name: topic, partitions: [{ index: partition, records }] }] });
+export const produceBody = (topic: string, records: Buffer, partition = 0) => ({
+  transactionalId: null,
+  acks: -1,
+  timeoutMs: 5000,
+  topics: [{ name: topic, partitions: [{ index: partition, records }] }],
+});
 
 export const fetchBody = (topic: string, fetchOffset: number, partition = 0, maxWaitMs = 0) => ({
   replicaId: -1,

@@ -1,7 +1,6 @@
 // `npm run bench [-- --quick] [-- --records N]`: measures the playground itself, side by side with its floor, as
 // ratios (these machines are noisy). Starts its own stacks on free ports; prints a table and writes
 // bench/results.json. Not part of `npm test`.
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +19,7 @@ import { readNdjson } from "../lib/ndjson.js";
 import { table } from "../ui/text.js";
 import { clusterBench } from "./cluster.js";
 import { reloadBench } from "./reload.js";
+import { cliStartup } from "./cli-start.js";
 import type { Ports } from "../runtime/config.js";
 import { freePorts, runCli, startStack, type StartedStack } from "../lab/stack.js";
 import { cpuTicks, kafkaProducer, rssMb, sleep } from "../lab/measure.js";
@@ -79,29 +79,6 @@ async function startFloor(): Promise<number> {
   await sleep(300);
   rmSync(dir, { recursive: true, force: true });
   return ms;
-}
-
-/** The CLI's own start: a bare `node -e 0` beside `--version` and `--help` of the built entry, each the median of RUNS. */
-async function cliStartup(): Promise<{ nodeBaselineMs: number; versionMs: number; helpMs: number }> {
-  const main = path.join(projectRoot, "dist", "main.js");
-  const wall = (args: string[]) =>
-    new Promise<number>((resolve, reject) => {
-      const t0 = performance.now();
-      const child = spawn(process.execPath, args, { stdio: "ignore" });
-      child.on("error", reject);
-      child.on("exit", () => resolve(performance.now() - t0));
-    });
-  // the first --help after a build writes the help cache (and V8's compile cache): not what a user meets next
-  await wall([main, "--help"]);
-  const node: number[] = [];
-  const version: number[] = [];
-  const help: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    node.push(await wall(["-e", "0"]));
-    version.push(await wall([main, "--version"]));
-    help.push(await wall([main, "--help"]));
-  }
-  return { nodeBaselineMs: median(node), versionMs: median(version), helpMs: median(help) };
 }
 
 /** idle CPU: how long nothing is sent before the window, and the window */
@@ -313,7 +290,7 @@ async function benchStartup({ results, rows }: Report): Promise<number[]> {
 /** The CLI's own start (--version, --help) against a bare Node. */
 async function benchCliStartup({ results, rows }: Report): Promise<void> {
   log(`CLI start: ${RUNS} × node -e 0, dist/main.js --version, dist/main.js --help`);
-  const cli = await cliStartup();
+  const cli = await cliStartup(RUNS);
   results.cliStartMs = cli;
   rows.push(["node dist/main.js --version", `${Math.round(cli.versionMs)} ms`, `node -e 0 ${Math.round(cli.nodeBaselineMs)} ms`, `+${Math.round(cli.versionMs - cli.nodeBaselineMs)} ms`]);
   rows.push(["node dist/main.js --help", `${Math.round(cli.helpMs)} ms`, `node -e 0 ${Math.round(cli.nodeBaselineMs)} ms`, `+${Math.round(cli.helpMs - cli.nodeBaselineMs)} ms`]);
@@ -462,7 +439,15 @@ async function benchCluster({ results, rows }: Report, singleStartMs: number): P
     rows.push([`cluster start-up (${cl.nodes} nodes)`, `${Math.round(cl.startupMs)} ms`, `single node ${Math.round(singleStartMs)} ms`, `${ratio(cl.startupMs, singleStartMs)}×`]);
     rows.push([`cluster ingress, 100 keys (${N})`, `${Math.round(cl.ingress100)}/s`, single ? `single node ${Math.round(single)}/s` : "", single ? `${ratio(cl.ingress100, single)}×` : ""]);
     rows.push(["failover (node kill → first completion)", `${Math.round(cl.failoverMs.median)} ms`, `max ${Math.round(Math.max(...cl.failoverMs.all))} ms`, ""]);
-    rows.push([`RSS idle (${cl.nodes} nodes + worker + broker)`, `${cl.memoryIdleMb.total} MB`, Object.entries(cl.memoryIdleMb).filter(([k]) => k !== "total").map(([k, v]) => `${k} ${v}`).join(", "), ""]);
+    rows.push([
+      `RSS idle (${cl.nodes} nodes + worker + broker)`,
+      `${cl.memoryIdleMb.total} MB`,
+      Object.entries(cl.memoryIdleMb)
+        .filter(([k]) => k !== "total")
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", "),
+      "",
+    ]);
   } catch (e) {
     log(`cluster measures failed: ${e instanceof Error ? e.message : String(e)}`);
     results.cluster = { error: e instanceof Error ? e.message : String(e) };

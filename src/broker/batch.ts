@@ -197,10 +197,14 @@ export function encodeBatch(records: NewRecord[], opts: { baseOffset?: number; c
   const body = new Writer();
   records.forEach((rec, i) => {
     const w = new Writer();
-    w.int8(0).varint(times[i]! - base).varint(i);
+    w.int8(0)
+      .varint(times[i]! - base)
+      .varint(i);
     const key = rec.key === null ? null : Buffer.from(rec.key);
     const value = rec.value === null ? null : Buffer.from(rec.value);
-    w.varBytes(key).varBytes(value).varint(rec.headers?.length ?? 0);
+    w.varBytes(key)
+      .varBytes(value)
+      .varint(rec.headers?.length ?? 0);
     for (const hd of rec.headers ?? []) w.varBytes(Buffer.from(hd.key)).varBytes(hd.value);
     body.varint(w.length).raw(w.toBuffer());
   });

@@ -26,15 +26,7 @@ export function crc32c(buf: Uint8Array, start = 0, end = buf.length, seed = 0): 
   let i = start;
   while (end - i >= 8) {
     const a = (crc ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24))) >>> 0;
-    crc =
-      T7[a & 0xff]! ^
-      T6[(a >>> 8) & 0xff]! ^
-      T5[(a >>> 16) & 0xff]! ^
-      T4[a >>> 24]! ^
-      T3[buf[i + 4]!]! ^
-      T2[buf[i + 5]!]! ^
-      T1[buf[i + 6]!]! ^
-      T0[buf[i + 7]!]!;
+    crc = T7[a & 0xff]! ^ T6[(a >>> 8) & 0xff]! ^ T5[(a >>> 16) & 0xff]! ^ T4[a >>> 24]! ^ T3[buf[i + 4]!]! ^ T2[buf[i + 5]!]! ^ T1[buf[i + 6]!]! ^ T0[buf[i + 7]!]!;
     i += 8;
   }
   while (i < end) crc = T0[(crc ^ buf[i++]!) & 0xff]! ^ (crc >>> 8);

@@ -119,8 +119,7 @@ export class GroupCoordinator {
   }
 
   join(req: JoinRequest, conn: object): Promise<JoinResult> {
-    const fail = (errorCode: number, memberId = req.memberId): Promise<JoinResult> =>
-      Promise.resolve({ errorCode, generationId: -1, protocolName: "", leader: "", memberId, members: [] });
+    const fail = (errorCode: number, memberId = req.memberId): Promise<JoinResult> => Promise.resolve({ errorCode, generationId: -1, protocolName: "", leader: "", memberId, members: [] });
     if (!req.groupId) return fail(ErrorCode.INVALID_GROUP_ID);
     if (req.protocols.length === 0) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     const g = this.group(req.groupId);

@@ -49,8 +49,7 @@ async function inflate(body: Buffer, maxOutput: number): Promise<Buffer> {
     return await new Promise<Buffer>((resolve, reject) =>
       gunzip(body, { maxOutputLength: maxOutput }, (err, out) => {
         if (!err) return resolve(out);
-        if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE")
-          reject(new BatchError(`the gzip batch inflates past the ${maxOutput} bytes allowed`, ErrorCode.MESSAGE_TOO_LARGE));
+        if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") reject(new BatchError(`the gzip batch inflates past the ${maxOutput} bytes allowed`, ErrorCode.MESSAGE_TOO_LARGE));
         else reject(new BatchError(`the batch is flagged gzip but does not inflate: ${err.message}`, ErrorCode.CORRUPT_MESSAGE));
       }),
     );
@@ -72,7 +71,6 @@ export async function checkProduced(records: Buffer | null, limits: ProduceLimit
   const codec = header.attributes & Attr.codec;
   let body = bytes.subarray(BATCH_HEADER_BYTES);
   if (codec === Compression.gzip) body = await inflate(body, limits.maxDecompressedBytes);
-  else if (codec !== Compression.none)
-    throw new BatchError(`compression codec ${codec} is not supported (send none or gzip)`, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  else if (codec !== Compression.none) throw new BatchError(`compression codec ${codec} is not supported (send none or gzip)`, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
   return { header, bytes, records: parseRecords(body, header.recordCount) };
 }

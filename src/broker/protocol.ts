@@ -193,13 +193,7 @@ export const REQUESTS: Record<Exclude<ApiKeyNumber, 18>, Field[]> = {
         f("topic", "string"),
         f(
           "partitions",
-          arr([
-            f("partition", "int32"),
-            f("currentLeaderEpoch", "int32", 9, ALL, -1),
-            f("fetchOffset", "int64"),
-            f("logStartOffset", "int64", 5, ALL, -1),
-            f("partitionMaxBytes", "int32"),
-          ]),
+          arr([f("partition", "int32"), f("currentLeaderEpoch", "int32", 9, ALL, -1), f("fetchOffset", "int64"), f("logStartOffset", "int64", 5, ALL, -1), f("partitionMaxBytes", "int32")]),
         ),
       ]),
     ),
@@ -209,10 +203,7 @@ export const REQUESTS: Record<Exclude<ApiKeyNumber, 18>, Field[]> = {
   [ApiKey.ListOffsets]: [
     f("replicaId", "int32", 0, ALL, -1),
     f("isolationLevel", "int8", 2),
-    f(
-      "topics",
-      arr([f("name", "string"), f("partitions", arr([f("partitionIndex", "int32"), f("currentLeaderEpoch", "int32", 4, ALL, -1), f("timestamp", "int64")]))]),
-    ),
+    f("topics", arr([f("name", "string"), f("partitions", arr([f("partitionIndex", "int32"), f("currentLeaderEpoch", "int32", 4, ALL, -1), f("timestamp", "int64")]))])),
   ],
   [ApiKey.Metadata]: [
     f("topics", arr([f("name", "string")], true)),
@@ -271,16 +262,7 @@ export const RESPONSES: Record<Exclude<ApiKeyNumber, 18>, Field[]> = {
       "responses",
       arr([
         f("name", "string"),
-        f(
-          "partitions",
-          arr([
-            f("index", "int32"),
-            f("errorCode", "int16"),
-            f("baseOffset", "int64"),
-            f("logAppendTimeMs", "int64", 2, ALL, -1),
-            f("logStartOffset", "int64", 5, ALL, -1),
-          ]),
-        ),
+        f("partitions", arr([f("index", "int32"), f("errorCode", "int16"), f("baseOffset", "int64"), f("logAppendTimeMs", "int64", 2, ALL, -1), f("logStartOffset", "int64", 5, ALL, -1)])),
       ]),
     ),
     throttle(1),
@@ -315,10 +297,7 @@ export const RESPONSES: Record<Exclude<ApiKeyNumber, 18>, Field[]> = {
       "topics",
       arr([
         f("name", "string"),
-        f(
-          "partitions",
-          arr([f("partitionIndex", "int32"), f("errorCode", "int16"), f("timestamp", "int64", 1, ALL, -1), f("offset", "int64", 1, ALL, -1), f("leaderEpoch", "int32", 4, ALL, -1)]),
-        ),
+        f("partitions", arr([f("partitionIndex", "int32"), f("errorCode", "int16"), f("timestamp", "int64", 1, ALL, -1), f("offset", "int64", 1, ALL, -1), f("leaderEpoch", "int32", 4, ALL, -1)])),
       ]),
     ),
   ],
@@ -357,16 +336,7 @@ export const RESPONSES: Record<Exclude<ApiKeyNumber, 18>, Field[]> = {
       "topics",
       arr([
         f("name", "string"),
-        f(
-          "partitions",
-          arr([
-            f("partitionIndex", "int32"),
-            f("committedOffset", "int64"),
-            f("committedLeaderEpoch", "int32", 5, ALL, -1),
-            f("metadata", "nullableString"),
-            f("errorCode", "int16"),
-          ]),
-        ),
+        f("partitions", arr([f("partitionIndex", "int32"), f("committedOffset", "int64"), f("committedLeaderEpoch", "int32", 5, ALL, -1), f("metadata", "nullableString"), f("errorCode", "int16")])),
       ]),
     ),
     f("errorCode", "int16", 2),

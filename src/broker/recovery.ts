@@ -78,7 +78,13 @@ export function recoverSegment(dir: string, base: number, opts: { last: boolean;
   if (clean || (walk.skipped === 0 && walk.torn && opts.last)) {
     if (!clean) {
       seg.truncate(walk.stop);
-      findings.push({ kind: "torn-tail", segment: name, detail: `a write cut short at the end of the log (${st.size - walk.stop} bytes after offset ${walk.next - 1}) was cut off`, bytes: st.size - walk.stop, fromOffset: walk.next });
+      findings.push({
+        kind: "torn-tail",
+        segment: name,
+        detail: `a write cut short at the end of the log (${st.size - walk.stop} bytes after offset ${walk.next - 1}) was cut off`,
+        bytes: st.size - walk.stop,
+        fromOffset: walk.next,
+      });
     }
     index(seg, walk.kept, walk.stop, walk.next);
     seg.lastWrite = st.mtimeMs;
@@ -95,7 +101,12 @@ export function recoverSegment(dir: string, base: number, opts: { last: boolean;
   writeFileSync(`${movedTo}.json`, JSON.stringify({ ...finding, partition: path.basename(dir), at: new Date().toISOString() }, null, 2));
   findings.push(finding);
   const rewritten = rewrite(seg, walk.kept);
-  index(rewritten, walk.kept.map((k, i, all) => ({ ...k, pos: all.slice(0, i).reduce((n, p) => n + p.size, 0) })), keptBytes, walk.next);
+  index(
+    rewritten,
+    walk.kept.map((k, i, all) => ({ ...k, pos: all.slice(0, i).reduce((n, p) => n + p.size, 0) })),
+    keptBytes,
+    walk.next,
+  );
   return { seg: rewritten, findings, checked: true };
 }
 

@@ -55,7 +55,6 @@ function advertisedVersions(): { apiKey: number; minVersion: number; maxVersion:
   return Object.entries(SUPPORTED).map(([k, [min, max]]) => ({ apiKey: Number(k), minVersion: ADVERTISED_MIN[Number(k) as ApiKeyNumber] ?? min, maxVersion: max }));
 }
 
-
 export class Broker {
   readonly logs = new Map<string, PartitionLog[]>();
   readonly groups: GroupCoordinator;
@@ -341,10 +340,11 @@ export class Broker {
     const minBytes = Math.max(1, Number(body.minBytes));
     if (first.bytes >= minBytes || first.error || body.maxWaitMs <= 0) return first.res;
     const logs: PartitionLog[] = [];
-    for (const t of body.topics as Body[]) for (const p of t.partitions as Body[]) {
-      const log = this.partition(t.topic, p.partition);
-      if (log) logs.push(log);
-    }
+    for (const t of body.topics as Body[])
+      for (const p of t.partitions as Body[]) {
+        const log = this.partition(t.topic, p.partition);
+        if (log) logs.push(log);
+      }
     return new Promise<Body>((resolve) => {
       let done = false;
       const finish = () => {

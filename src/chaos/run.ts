@@ -220,6 +220,18 @@ function chaosStack(o: ChaosOptions): Promise<StartedStack> {
   return startStack({ prefix: "chaos", env: { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: `${INACTIVITY_TIMEOUT_MS / 1000}s` }, nodes: o.nodes });
 }
 
+/** Wait until every event has its effect and nothing is left running: ms after the last fault, or null past the limit. */
+async function drained(lab: StartedStack, admin: () => AdminClient, produced: number, lastFaultEnd: number, signal: AbortSignal): Promise<number | null> {
+  const deadline = Date.now() + DRAIN_LIMIT_MS * 2;
+  for (;;) {
+    const counts = sinkCount(lab);
+    const open = await notFinished(admin()).catch(() => [{ status: "unknown", n: 1 }]);
+    if (counts.effects >= produced && open.length === 0) return Date.now() - lastFaultEnd;
+    if (Date.now() > deadline || signal.aborted) return null;
+    await sleep(500);
+  }
+}
+
 export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortController().signal): Promise<ChaosReport> {
   const wall0 = Date.now();
   const runId = `c${randomBytes(3).toString("hex")}`;
@@ -227,7 +239,9 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   const minFaults = minimumFaults(o);
   const faults = faultSchedule({ seed: o.seed, windowMs: o.durationMs, gapMs: o.smoke ? [4000, 8000] : [5000, 10_000], inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, minFaults, nodes: o.nodes });
   say(`chaos run ${runId}: ${o.events} events over ${o.keys} keys in ${humanDuration(o.durationMs)}${o.nodes > 1 ? ` on a ${o.nodes}-node cluster` : ""}, ${faults.length} faults, seed ${o.seed}`);
-  say(`  replay it with: npm run chaos -- --events ${o.events} --keys ${o.keys} --duration ${Math.round(o.durationMs / 1000)}s --seed ${o.seed}${o.nodes > 1 ? ` --nodes ${o.nodes}` : ""}${o.alwaysReplay ? " --always-replay" : ""}`);
+  say(
+    `  replay it with: npm run chaos -- --events ${o.events} --keys ${o.keys} --duration ${Math.round(o.durationMs / 1000)}s --seed ${o.seed}${o.nodes > 1 ? ` --nodes ${o.nodes}` : ""}${o.alwaysReplay ? " --always-replay" : ""}`,
+  );
 
   const lab = await chaosStack(o);
   // node 1's admin, or a live node's while node 1 is the one killed
@@ -235,7 +249,7 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
   const ledger: LedgerEntry[] = [];
   const done: FaultRecord[] = [];
   let teardown: Teardown;
-  let drainMs: number | null = null;
+  let drainMs: number | null;
   let stuck: number;
   let states: Map<string, ChaosState>;
   try {
@@ -248,17 +262,7 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
     if (pr.status === "rejected") throw pr.reason;
     const lastFaultEnd = done.length ? Math.max(...done.map((f) => f.endedAt)) : t0;
     say(`  produced ${ledger.length}; draining…`);
-    const deadline = Date.now() + DRAIN_LIMIT_MS * 2;
-    for (;;) {
-      const counts = sinkCount(lab);
-      const open = await notFinished(admin()).catch(() => [{ status: "unknown", n: 1 }]);
-      if (counts.effects >= ledger.length && open.length === 0) {
-        drainMs = Date.now() - lastFaultEnd;
-        break;
-      }
-      if (Date.now() > deadline || signal.aborted) break;
-      await sleep(500);
-    }
+    drainMs = await drained(lab, admin, ledger.length, lastFaultEnd, signal);
     // Anything still not completed a minute later is stuck (backing-off, paused, suspended on nothing).
     const open = await notFinished(admin()).catch(() => []);
     stuck = open.reduce((n, r) => n + Number(r.n), 0);
@@ -280,7 +284,11 @@ export async function runChaos(o: ChaosOptions, signal: AbortSignal = new AbortC
     { name: "duplicate body executions only within 60 s after a fault", ok: v.duplicatesOutsideFaultWindow === 0, value: `${v.duplicateBodyExecutions} (${v.duplicatesOutsideFaultWindow} outside)` },
     { name: "drained within 120 s after the last fault", ok: drainMs !== null && drainMs <= DRAIN_LIMIT_MS, value: drainMs === null ? "never" : humanDuration(drainMs) },
     { name: "no invocation left backing-off, paused or running", ok: stuck === 0, value: String(stuck) },
-    { name: "no orphan process and no listener after teardown", ok: teardown.orphans.length === 0 && teardown.listeners.length === 0, value: `${teardown.orphans.length} processes, ${teardown.listeners.length} ports` },
+    {
+      name: "no orphan process and no listener after teardown",
+      ok: teardown.orphans.length === 0 && teardown.listeners.length === 0,
+      value: `${teardown.orphans.length} processes, ${teardown.listeners.length} ports`,
+    },
     { name: `at least ${minFaults} faults injected`, ok: done.length >= minFaults, value: String(done.length) },
     { name: "every event was acknowledged by the broker", ok: ledger.length === o.events, value: `${ledger.length}/${o.events}` },
   ];
@@ -303,12 +311,16 @@ export function renderReport(r: ChaosReport): string[] {
   const v = r.verdict;
   const lines = [
     `events produced ${v.eventsProduced}, effects committed ${v.effectsCommitted}, body executions ${v.bodyExecutions}, idempotent RPCs ${v.rpcEvents} (${v.rpcExtraExecutions} re-executed bodies)`,
-    `faults ${r.faults.total}: ${Object.entries(r.faults.byKind).map(([k, n]) => `${k} ${n}`).join(", ")}`,
+    `faults ${r.faults.total}: ${Object.entries(r.faults.byKind)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ")}`,
     "",
-    ...table(["invariant", "value", "result"], r.invariants.map((i) => [i.name, i.value, i.ok ? "pass" : "FAIL"])),
+    ...table(
+      ["invariant", "value", "result"],
+      r.invariants.map((i) => [i.name, i.value, i.ok ? "pass" : "FAIL"]),
+    ),
     "",
     r.ok ? `all invariants hold (seed ${r.seed}, ${humanDuration(r.wallMs)})` : `INVARIANT FAILED (seed ${r.seed}; replay with --seed ${r.seed})`,
   ];
   return lines;
 }
-

@@ -25,9 +25,6 @@ export const demo = verb({
     const result = await p.demo({ stack, json: ctx.json, say: ctx.say });
     return { pattern: p.name, passed: result.checks.every((x) => x.ok), ...result };
   },
-  render: (r) => [
-    ...renderChecks(r),
-    r.passed ? c.ok(`all ${r.checks.length} checks passed`) : c.fail(`${r.checks.filter((x) => !x.ok).length} of ${r.checks.length} checks failed`),
-  ],
+  render: (r) => [...renderChecks(r), r.passed ? c.ok(`all ${r.checks.length} checks passed`) : c.fail(`${r.checks.filter((x) => !x.ok).length} of ${r.checks.length} checks failed`)],
   exitCode: (r) => (r.passed ? 0 : 1),
 });

@@ -58,12 +58,14 @@ async function installChecks(dir: string): Promise<Check[]> {
     }),
   );
   checks.push(await check("restate-server binary", () => ({ ok: true, detail: restateServerBinary() })));
-  checks.push(await check("embedded broker", () => (existsSync(brokerEntry) ? { ok: true, detail: brokerEntry } : { ok: false, detail: `${brokerEntry} is missing`, fix: "run `npm run build` in the project folder" })));
+  checks.push(
+    await check("embedded broker", () =>
+      existsSync(brokerEntry) ? { ok: true, detail: brokerEntry } : { ok: false, detail: `${brokerEntry} is missing`, fix: "run `npm run build` in the project folder" },
+    ),
+  );
   checks.push(
     await check("state dir", () =>
-      existsSync(dir) && !statSync(dir).isDirectory()
-        ? { ok: false, detail: `${dir} is a file`, fix: "pass another --state-dir" }
-        : { ok: true, detail: describeStateDir(dir) },
+      existsSync(dir) && !statSync(dir).isDirectory() ? { ok: false, detail: `${dir} is a file`, fix: "pass another --state-dir" } : { ok: true, detail: describeStateDir(dir) },
     ),
   );
   checks.push(...brokerLogChecks(dir));
@@ -90,7 +92,12 @@ function brokerLogChecks(dir: string): Check[] {
 async function notRunningChecks(dir: string): Promise<Check[]> {
   const checks: Check[] = [];
   const { stale } = liveState(statePaths(dir).stateFile);
-  checks.push({ name: "stack", ok: false, detail: stale ? "stale state file (supervisor gone)" : "not running", fix: stale ? "`npx patterns stop` cleans it, then `npx patterns start`" : "`npx patterns start`" });
+  checks.push({
+    name: "stack",
+    ok: false,
+    detail: stale ? "stale state file (supervisor gone)" : "not running",
+    fix: stale ? "`npx patterns stop` cleans it, then `npx patterns start`" : "`npx patterns start`",
+  });
   // the ports `npx patterns start` would use here: PATTERNS_*_PORT where set, else the defaults
   let ports: Ports;
   try {
@@ -118,14 +125,18 @@ async function kafkaChecks(state: Stack["state"], admin: Stack["admin"]): Promis
     await check("broker", async () => {
       if (state.kafka.kind === "none") return { ok: true, warn: true, detail: "no broker (--no-kafka)" };
       const [host, port] = state.brokers[0]!.split(":");
-      return (await canConnect(Number(port), host)) ? { ok: true, detail: `${state.brokers.join(",")} reachable` } : { ok: false, detail: `${state.brokers[0]} unreachable`, fix: "`npx patterns logs broker`" };
+      return (await canConnect(Number(port), host))
+        ? { ok: true, detail: `${state.brokers.join(",")} reachable` }
+        : { ok: false, detail: `${state.brokers[0]} unreachable`, fix: "`npx patterns logs broker`" };
     }),
   );
   checks.push(
     await check("registration", async () => {
       const names = new Set((await admin.services()).services.map((s) => s.name));
       const missing = allServiceNames.filter((n) => !names.has(n));
-      return missing.length === 0 ? { ok: true, detail: `${names.size} services registered` } : { ok: false, detail: `missing: ${missing.join(", ")}`, fix: "`npx patterns stop && npx patterns start` re-registers the worker" };
+      return missing.length === 0
+        ? { ok: true, detail: `${names.size} services registered` }
+        : { ok: false, detail: `missing: ${missing.join(", ")}`, fix: "`npx patterns stop && npx patterns start` re-registers the worker" };
     }),
   );
   if (state.kafka.kind !== "none") {
@@ -203,7 +214,12 @@ async function deploymentChecks(state: Stack["state"], admin: Stack["admin"]): P
         const list = (await collectDeployments(state, admin)) ?? [];
         const current = list.find((d) => d.phase === "current");
         if (!current) return { ok: false, detail: "the supervisor has no current deployment", fix: "`npx patterns stop && npx patterns start`" };
-        if (!current.registered) return { ok: false, detail: `the current deployment ${current.id} (${current.uri}) is not registered in Restate`, fix: "`npx patterns stop && npx patterns start` registers the worker again" };
+        if (!current.registered)
+          return {
+            ok: false,
+            detail: `the current deployment ${current.id} (${current.uri}) is not registered in Restate`,
+            fix: "`npx patterns stop && npx patterns start` registers the worker again",
+          };
         const draining = list.filter((d) => d.phase === "draining");
         const others = list.filter((d) => d.phase === "other");
         const older = draining.length
@@ -244,7 +260,9 @@ async function runningChecks(state: Stack["state"], admin: Stack["admin"]): Prom
       const { callOpts, httpStatus, ingress } = await import("../runtime/ingress.js");
       const { playgroundApi } = await import("../services/system/api.js");
       try {
-        const body = await ingress(state.ingressUrl).serviceClient(playgroundApi).ping(callOpts({ timeoutMs: 10_000 }));
+        const body = await ingress(state.ingressUrl)
+          .serviceClient(playgroundApi)
+          .ping(callOpts({ timeoutMs: 10_000 }));
         return { ok: true, detail: `worker pid ${body.workerPid} on Node ${body.node} answered` };
       } catch (e) {
         const status = httpStatus(e);
@@ -267,7 +285,9 @@ async function runningChecks(state: Stack["state"], admin: Stack["admin"]): Prom
         req.on("error", reject);
         req.end();
       });
-      return status === 401 ? { ok: true, detail: "unsigned request to the worker refused (401)" } : { ok: false, detail: `unsigned request got ${status}`, fix: "the worker must be started by the supervisor with the identity key" };
+      return status === 401
+        ? { ok: true, detail: "unsigned request to the worker refused (401)" }
+        : { ok: false, detail: `unsigned request got ${status}`, fix: "the worker must be started by the supervisor with the identity key" };
     }),
   );
   checks.push(
@@ -298,7 +318,11 @@ export async function runDoctor(stateDirFlag?: string): Promise<Check[]> {
   }
   const { state, admin } = stack;
   checks.push(...crashLoops(state));
-  checks.push(await check("restate-server", async () => ((await admin.healthy()) ? { ok: true, detail: `admin ${state.adminUrl} healthy` } : { ok: false, detail: "admin /health failed", fix: "`npx patterns logs restate`" })));
+  checks.push(
+    await check("restate-server", async () =>
+      (await admin.healthy()) ? { ok: true, detail: `admin ${state.adminUrl} healthy` } : { ok: false, detail: "admin /health failed", fix: "`npx patterns logs restate`" },
+    ),
+  );
   checks.push(...(await clusterChecks(state)));
   checks.push(...(await kafkaChecks(state, admin)));
   checks.push(...(await deploymentChecks(state, admin)));

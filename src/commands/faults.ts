@@ -13,15 +13,7 @@ import { c, sym } from "../ui/palette.js";
 import { spinner } from "../ui/spinner.js";
 import { defaultWidth } from "../observe/render.js";
 import { invocation } from "../observe/index.js";
-import {
-  armAtStep,
-  FOLLOW_TIMEOUT_MS,
-  killAndFollow,
-  renderKillFollow,
-  type ArmResult,
-  type KillFollowResult,
-  type Killable,
-} from "./timeline/kill.js";
+import { armAtStep, FOLLOW_TIMEOUT_MS, killAndFollow, renderKillFollow, type ArmResult, type KillFollowResult, type Killable } from "./timeline/kill.js";
 import { CRASH_STEPS, CRASH_STEPS_BY_FOLDER, crashStepName } from "./timeline/steps.js";
 import { verb, type OptionSpec, type VerbContext } from "./verb.js";
 
@@ -69,7 +61,11 @@ function hints(r: KillFollowResult): string[] {
   }
   const cluster =
     r.component === "restate" && r.node && !r.warning
-      ? [c.dim(`the other nodes keep serving: the partitions node ${r.node} led move to a replica on another node, and the node comes back on its data and catches up; ${c.cmd("npx patterns status")} shows who leads what`)]
+      ? [
+          c.dim(
+            `the other nodes keep serving: the partitions node ${r.node} led move to a replica on another node, and the node comes back on its data and catches up; ${c.cmd("npx patterns status")} shows who leads what`,
+          ),
+        ]
       : [];
   const see = r.inFlight.length ? `; see what it did to your invocations: ${c.cmd("npx patterns timeline --follow")}` : "";
   return [...cluster, c.dim(`the same by hand: kill -9 ${r.pid} (the supervisor restarts it)${see}`)];
@@ -156,7 +152,10 @@ export const killWorker = verb<KillFlags & { atStep?: string; when: string; invo
         // a crash armed for a finished invocation could never strike it, and would sit armed until --disarm
         const row = await invocation(stack.admin, o.invocation).catch(() => undefined);
         if (row?.status === "completed") {
-          throw new UsageError(`invocation ${o.invocation} has already completed: a crash armed for it could never strike`, "arm it for an invocation still running (see `npx patterns timeline --status active`), or drop --invocation");
+          throw new UsageError(
+            `invocation ${o.invocation} has already completed: a crash armed for it could never strike`,
+            "arm it for an invocation still running (see `npx patterns timeline --status active`), or drop --invocation",
+          );
         }
       }
       return armAtStep(stack, step, o.when, o.invocation);
@@ -167,14 +166,20 @@ export const killWorker = verb<KillFlags & { atStep?: string; when: string; invo
     if ("disarmed" in r) return r.disarmed ? [`${sym.ok} disarmed: the worker no longer exits at the next "${r.disarmed.step}" step`] : [c.dim("no crash was armed")];
     if ("armed" in r) {
       const a = r.armed;
-      return [`${sym.warn} armed: the worker (pid ${r.workerPid ?? "?"}) exits ${a.when === "after" ? "right after" : "inside"} the next ${c.bold(`"${a.step}"`)} step${a.invocationId ? ` of ${a.invocationId}` : ""}`];
+      return [
+        `${sym.warn} armed: the worker (pid ${r.workerPid ?? "?"}) exits ${a.when === "after" ? "right after" : "inside"} the next ${c.bold(`"${a.step}"`)} step${a.invocationId ? ` of ${a.invocationId}` : ""}`,
+      ];
     }
     return renderComponentKill(r);
   },
   notes(r) {
     if ("armed" in r) {
       return [
-        c.dim(r.armed.when === "after" ? "its result is journaled first: the retry replays it instead of running it again" : "its result is not journaled yet: the retry runs the body again (at-least-once)"),
+        c.dim(
+          r.armed.when === "after"
+            ? "its result is journaled first: the retry replays it instead of running it again"
+            : "its result is not journaled yet: the retry runs the body again (at-least-once)",
+        ),
         c.dim(`${c.cmd("npx patterns status")} shows it until it fires; ${c.cmd("npx patterns kill-worker --disarm")} removes it`),
       ];
     }
@@ -186,10 +191,7 @@ export const killRestate = verb<KillFlags, KillFollowResult>({
   path: "kill-restate",
   group: "faults",
   summary: "SIGKILL the real restate-server and follow what it interrupted; the supervisor restarts it on the same data after --down",
-  options: [
-    ...killOptions("the server", 3000),
-    { flags: "--node <k>", description: "in a cluster (start --nodes N): which node to kill (default 1)", parse: intOption("--node", 1, MAX_NODES) },
-  ],
+  options: [...killOptions("the server", 3000), { flags: "--node <k>", description: "in a cluster (start --nodes N): which node to kill (default 1)", parse: intOption("--node", 1, MAX_NODES) }],
   examples: ["npx patterns kill-restate", "npx patterns kill-restate --down 5s --json", "npx patterns kill-restate --node 2        # in a cluster: the others keep serving"],
   help: FOLLOW_HELP,
   run: (ctx) => killComponentVerb(ctx, "restate"),
@@ -206,4 +208,3 @@ export const killBroker = verb<KillFlags, KillFollowResult>({
   run: (ctx) => killComponentVerb(ctx, "broker"),
   render: renderComponentKill,
 });
-

@@ -42,4 +42,3 @@ export const declarations: Declaration[] = [
   killBroker,
   readme,
 ];
-

@@ -13,7 +13,19 @@ import { closest } from "../ui/text.js";
 import { collectList, renderList, type ListReport } from "./interactive/list.js";
 import { fetchState, renderState, stateJson, type StateReport } from "./interactive/state.js";
 import { invocationsSql, stateSql } from "../observe/sql.js";
-import { actOn, invocationsQuery, listInvocations, renderAction, renderInvocations, validateStatus, STATUSES, STATUS_ALIASES, type Action, type ActionResult, type InvocationListRow } from "./interactive/invocations.js";
+import {
+  actOn,
+  invocationsQuery,
+  listInvocations,
+  renderAction,
+  renderInvocations,
+  validateStatus,
+  STATUSES,
+  STATUS_ALIASES,
+  type Action,
+  type ActionResult,
+  type InvocationListRow,
+} from "./interactive/invocations.js";
 import { interactiveTerminal, presentAll, presentTour, summaryLines, TourStopped, type PresentedTour, type TourAllResult } from "./interactive/tour.js";
 import { openUrl, probe, uiUrl } from "./interactive/ui.js";
 import { bashScript, completionTree, zshScript } from "./interactive/completion.js";
@@ -90,7 +102,13 @@ export const tour = verb<{ all?: boolean; yes?: boolean; crash?: boolean }, Tour
       return presentAll(allTours(registry), { stack: ctx.stack(), json: ctx.json, yes: true, crash: o.crash !== false, hasVerb });
     }
     if (!name) {
-      if (ctx.json || !interactiveTerminal()) throw new UsageError("which tour?", `npx patterns tour <pattern>, one of: ${allTours(registry).map((t) => t.name).join(", ")}`);
+      if (ctx.json || !interactiveTerminal())
+        throw new UsageError(
+          "which tour?",
+          `npx patterns tour <pattern>, one of: ${allTours(registry)
+            .map((t) => t.name)
+            .join(", ")}`,
+        );
       const { select } = await import("@inquirer/prompts");
       name = await select(
         {
@@ -225,14 +243,13 @@ export const completion = verb({
   group: "stack",
   summary: "print a shell completion script for every verb and option",
   args: [{ name: "<shell>", description: "bash or zsh", choices: ["bash", "zsh"] }],
-  examples: [
-    "source <(npx patterns completion bash)",
-    "npx patterns completion bash > ~/.local/share/bash-completion/completions/patterns",
-    'npx patterns completion zsh > "${fpath[1]}/_patterns"',
-  ],
+  examples: ["source <(npx patterns completion bash)", "npx patterns completion bash > ~/.local/share/bash-completion/completions/patterns", 'npx patterns completion zsh > "${fpath[1]}/_patterns"'],
   run(ctx, shell: "bash" | "zsh") {
     // a script, not data: the same with or without --json
-    const nodes = completionTree(rootOf(ctx.command), allTours(registry).map((t) => t.name));
+    const nodes = completionTree(
+      rootOf(ctx.command),
+      allTours(registry).map((t) => t.name),
+    );
     process.stdout.write(shell === "bash" ? bashScript(nodes) : zshScript(nodes));
   },
 });

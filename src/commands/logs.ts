@@ -22,7 +22,13 @@ export const logs = verb<{ follow?: boolean; lines: number }>({
     { flags: "-f, --follow", description: "keep printing new lines until Ctrl+C" },
     { flags: "-n, --lines <n>", description: "how many lines from the end", parse: intOption("--lines", 1, 100_000), default: 40 },
   ],
-  examples: ["npx patterns logs worker", "npx patterns logs restate -f", "npx patterns logs restate-2      # node 2 of a cluster", "npx patterns logs -n 200", "npx patterns logs --json | jq -r 'select(.component==\"worker\") | .line'"],
+  examples: [
+    "npx patterns logs worker",
+    "npx patterns logs restate -f",
+    "npx patterns logs restate-2      # node 2 of a cluster",
+    "npx patterns logs -n 200",
+    "npx patterns logs --json | jq -r 'select(.component==\"worker\") | .line'",
+  ],
   async run(ctx, component: string | undefined) {
     const o = ctx.opts;
     if (component && !(NAMES as readonly string[]).includes(component) && !NODE_LOG.test(component)) {

@@ -83,7 +83,12 @@ async function liveStatus(stateDir: string | undefined, services: string[], wait
 
 function renderNew(r: NewData): string[] {
   if (r.action === "remove") {
-    return [`${sym.ok} removed ${c.bold(r.name)}`, ...r.removed.map((f) => `  removed  ${f}`), ...r.edited.map((f) => `  edited   ${f} (its entry taken out)`), c.dim(`  dist/: ${r.dist.length} file(s) and folder(s) removed or rebuilt`)];
+    return [
+      `${sym.ok} removed ${c.bold(r.name)}`,
+      ...r.removed.map((f) => `  removed  ${f}`),
+      ...r.edited.map((f) => `  edited   ${f} (its entry taken out)`),
+      c.dim(`  dist/: ${r.dist.length} file(s) and folder(s) removed or rebuilt`),
+    ];
   }
   const live =
     r.live.stack === "watching"
@@ -141,8 +146,14 @@ export const newPattern = verb<{ kind?: Kind; from?: string; remove?: string; wa
     const applied = await applyPlan(projectRoot, plan);
     const broken = cliLoadError(projectRoot);
     if (broken) {
-      await applyRemoval(projectRoot, planRemoval(projectRoot, name, () => false));
-      throw new PlaygroundError(`with ${name} the CLI does not start (${broken}), so nothing was kept`, from ? `start from another pattern, or write it with npx patterns new ${name}` : "report it: a generated pattern must load");
+      await applyRemoval(
+        projectRoot,
+        planRemoval(projectRoot, name, () => false),
+      );
+      throw new PlaygroundError(
+        `with ${name} the CLI does not start (${broken}), so nothing was kept`,
+        from ? `start from another pattern, or write it with npx patterns new ${name}` : "report it: a generated pattern must load",
+      );
     }
     const live = await liveStatus(o.stateDir, plan.services, o.wait, before);
     const next = from

@@ -53,7 +53,11 @@ export const produce = verb({
     lines.forEach((line, i) => {
       if (line.trim() === "") return;
       const parts = splitConsoleLine(line, o.separator);
-      if (!parts) throw new UsageError(`line ${i + 1} has no key separator "${o.separator}": ${line.slice(0, 60)}`, `write <key>${o.separator}<json>, e.g. userid1${o.separator}{"content": "Hi!", "metadata": "public"}`);
+      if (!parts)
+        throw new UsageError(
+          `line ${i + 1} has no key separator "${o.separator}": ${line.slice(0, 60)}`,
+          `write <key>${o.separator}<json>, e.g. userid1${o.separator}{"content": "Hi!", "metadata": "public"}`,
+        );
       records.push({ key: parts.key, value: parts.value });
     });
     if (records.length === 0) throw new UsageError("no records given", `pass lines like 'userid1:{"content": "Hi!", "metadata": "public"}' or pipe them on stdin`);

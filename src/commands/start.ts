@@ -1,7 +1,7 @@
 // `patterns start`: check ports, then spawn the supervisor in the background and show each component coming up.
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants, readFileSync } from "node:fs";
-import { IGNORED_PORT_FLAG, PORT_ENV, PORT_FLAGS, checkNodePorts, parseNodes, parseTimeScale, replicationFor, resolveKafka, resolvePorts, toleratedDown, type Ports, type StackConfig } from "../runtime/config.js";
+import { IGNORED_PORT_FLAG, PORT_ENV, PORT_FLAGS, checkNodePorts, parseNodes, parseTimeScale, resolveKafka, resolvePorts, type Ports, type StackConfig } from "../runtime/config.js";
 import { LogFilter } from "../runtime/log-filter.js";
 import path from "node:path";
 import { projectRoot, resolveStateDir, statePaths, supervisorEntry, type StatePaths } from "../runtime/paths.js";
@@ -125,34 +125,8 @@ export async function checkPorts(config: StackConfig): Promise<void> {
   }
 }
 
-export function summary(state: StackState): string[] {
-  const lines = [
-    `${sym.ok} ${c.bold("playground ready")}`,
-    `  ingress   ${c.info(state.ingressUrl)}`,
-    `  admin     ${c.info(state.adminUrl)}   UI ${c.info(`${state.adminUrl}/ui/`)}`,
-    `  worker    ${c.info(`http://127.0.0.1:${state.components.worker.port}`)} (signed requests only)`,
-    `  client    ${c.info(`http://127.0.0.1:${state.ports.clientApp}/reserve/<product>/<reservation>`)} ${c.dim("(the TypeScript seed's client app)")}`,
-    `  kafka     ${state.kafka.kind === "none" ? c.warn("none (--no-kafka)") : c.info(state.brokers.join(","))}${state.kafka.kind === "embedded" ? c.dim(" embedded broker, 127.0.0.1 only") : ""}`,
-    `  state     ${c.dim(state.stateDir)}`,
-  ];
-  if (state.nodes && state.nodes.length > 1) lines.splice(3, 0, ...clusterLines(state));
-  for (const n of state.notes) lines.push(`  ${sym.warn} ${c.dim(n)}`);
-  // where a newcomer goes next: the menu, or straight to the first tour; the stack verbs after
-  lines.push(`  next: ${c.cmd("npx patterns")} ${c.dim("(the menu: pick a pattern and a tour)")}`);
-  lines.push(`        ${c.cmd("npx patterns tour crash-and-resume")} ${c.dim("(the first tour: a worker killed mid-invocation, resumed)")}`);
-  lines.push(`        ${c.dim("then")} ${c.cmd("npx patterns list")}${c.dim(",")} ${c.cmd("npx patterns status")}${c.dim(",")} ${c.cmd("npx patterns stop")}`);
-  return lines;
-}
-
-/** One line per node of a cluster: its ports and data dir, and what the cluster tolerates. */
-export function clusterLines(state: StackState): string[] {
-  const nodes = state.nodes ?? [];
-  const lines = [`  cluster   ${nodes.length} nodes, replication ${state.replication ?? replicationFor(nodes.length)} ${c.dim(`(tolerates ${toleratedDown(nodes.length)} node${toleratedDown(nodes.length) === 1 ? "" : "s"} down at once)`)}`];
-  for (const n of nodes) {
-    lines.push(`    ${n.name.padEnd(3)} ingress ${c.info(n.ingressUrl)}  admin ${c.info(n.adminUrl)}  fabric ${c.dim(`127.0.0.1:${n.fabricPort}`)}`);
-  }
-  return lines;
-}
+import { summary } from "./start-summary.js";
+export { clusterLines, summary } from "./start-summary.js";
 
 class ProgressView {
   private steps = new Map<string, Step>();
@@ -433,11 +407,21 @@ export const start = verb<StartOptions, StartReport>({
     { flags: "--nodes <n>", description: "run a Restate cluster of n restate-server nodes (1 to 5; node k uses each of node 1's ingress, admin and fabric ports + k-1)" },
     { flags: "--watch", description: "stay attached and watch src/services: each saved change is rebuilt (esbuild) and served by a new deployment; Ctrl+C stops watching" },
     { flags: "--watch-src <dir>", description: "with --watch: the source folder to watch and build, laid out like the project's src/ (default: the project's)" },
-    { flags: "--always-replay", description: "suspend at every await (restate-server's inactivity timeout 0, as Restate's test harness does): every step after one runs after a replay, so non-determinism shows at once" },
+    {
+      flags: "--always-replay",
+      description: "suspend at every await (restate-server's inactivity timeout 0, as Restate's test harness does): every step after one runs after a replay, so non-determinism shows at once",
+    },
     ...Object.entries(PORT_FLAGS).map(([key, flag]) => ({ flags: `${flag} <port>`, description: `port for ${key}` })),
     { flags: `${IGNORED_PORT_FLAG} <port>`, description: "ignored: the embedded broker has no HTTP API any more", hidden: true },
   ],
-  examples: ["npx patterns start", "npx patterns start --foreground", "npx patterns start --watch", "npx patterns start --nodes 3", "npx patterns start --kafka-brokers 127.0.0.1:9092", "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080"],
+  examples: [
+    "npx patterns start",
+    "npx patterns start --foreground",
+    "npx patterns start --watch",
+    "npx patterns start --nodes 3",
+    "npx patterns start --kafka-brokers 127.0.0.1:9092",
+    "PATTERNS_STATE_DIR=/tmp/p npx patterns start --ingress-port 18080",
+  ],
   async run(ctx) {
     if (ctx.opts.brokerApiPort !== undefined) ctx.say(c.dim(`${IGNORED_PORT_FLAG} is ignored: the embedded broker has no HTTP API any more`));
     // --foreground streams the components' logs until Ctrl+C and never returns
@@ -446,7 +430,13 @@ export const start = verb<StartOptions, StartReport>({
       if (!ctx.json) for (const l of result.already ? [`${sym.ok} the playground is already running; watching its worker's sources`] : [...summary(result.state), c.dim(readyIn(result.ms))]) note(l);
       return watchInForeground(result.state.stateDir, watchSrcRoot(ctx.opts)!, ctx.json, result.already);
     }
-    return { ...result.state, alreadyRunning: result.already, startMs: result.ms, portsNotApplied: result.portsNotApplied, ...(result.nodesNotApplied ? { nodesNotApplied: result.nodesNotApplied } : {}) };
+    return {
+      ...result.state,
+      alreadyRunning: result.already,
+      startMs: result.ms,
+      portsNotApplied: result.portsNotApplied,
+      ...(result.nodesNotApplied ? { nodesNotApplied: result.nodesNotApplied } : {}),
+    };
   },
   // the summary is for the person at the terminal: stderr; stdout carries only --json's document
   render: () => [],
@@ -465,7 +455,8 @@ export const start = verb<StartOptions, StartReport>({
       lines.push(`${sym.warn} it runs as ${size(n.running)}; --nodes ${n.requested} was not applied`);
       lines.push(c.dim(`  to run ${size(n.requested)}: ${c.cmd("npx patterns stop")}, then ${c.cmd(`npx patterns start --nodes ${n.requested}`)} (switching empties the Kafka topics)`));
     }
-    if (!!ctx.opts.alwaysReplay !== !!r.alwaysReplay) lines.push(`${sym.warn} it runs with always replay ${r.alwaysReplay ? "on" : "off"}; to change that: ${c.cmd("npx patterns stop")}, then start again`);
+    if (!!ctx.opts.alwaysReplay !== !!r.alwaysReplay)
+      lines.push(`${sym.warn} it runs with always replay ${r.alwaysReplay ? "on" : "off"}; to change that: ${c.cmd("npx patterns stop")}, then start again`);
     return lines;
   },
 });

@@ -79,31 +79,56 @@ export async function collectDeployments(state: StackState, admin: AdminClient):
   const [listed, pinned] = await Promise.all([admin.deployments().catch(() => undefined), pinnedInvocations(admin).catch(() => undefined)]);
   const out: DeploymentStatus[] = mine.map((d) => {
     const p = pinned?.get(d.id);
-    return { ...d, registered: listed ? listed.some((x) => x.id === d.id) : d.phase !== "drained", running: p?.byStatus ?? {}, inFlight: p ? p.total : d.phase === "drained" ? 0 : (pinned ? 0 : d.inFlight) };
+    return {
+      ...d,
+      registered: listed ? listed.some((x) => x.id === d.id) : d.phase !== "drained",
+      running: p?.byStatus ?? {},
+      inFlight: p ? p.total : d.phase === "drained" ? 0 : pinned ? 0 : d.inFlight,
+    };
   });
   for (const x of listed ?? []) {
     if (mine.some((d) => d.id === x.id)) continue;
     const p = pinned?.get(x.id);
-    out.push({ id: x.id, uri: x.uri ?? "?", port: Number(/:(\d+)\/?$/.exec(x.uri ?? "")?.[1] ?? 0), phase: "other", code: "-", registeredAt: "", registered: true, running: p?.byStatus ?? {}, inFlight: p?.total ?? 0 });
+    out.push({
+      id: x.id,
+      uri: x.uri ?? "?",
+      port: Number(/:(\d+)\/?$/.exec(x.uri ?? "")?.[1] ?? 0),
+      phase: "other",
+      code: "-",
+      registeredAt: "",
+      registered: true,
+      running: p?.byStatus ?? {},
+      inFlight: p?.total ?? 0,
+    });
   }
   return out;
 }
 
 /** One row per deployment: which is current, what still runs on the older ones. */
 export function renderDeployments(list: DeploymentStatus[], watch?: WatchState): string[] {
-  const phase = (d: DeploymentStatus) =>
-    d.phase === "current" ? c.ok("current") : d.phase === "draining" ? c.warn("draining") : d.phase === "drained" ? c.dim("drained") : c.dim("other");
+  const phase = (d: DeploymentStatus) => (d.phase === "current" ? c.ok("current") : d.phase === "draining" ? c.warn("draining") : d.phase === "drained" ? c.dim("drained") : c.dim("other"));
   const runs = (d: DeploymentStatus) => {
     const n = d.inFlight ?? 0;
     if (d.phase === "drained") return c.dim(d.registered ? "stopped, still registered" : "stopped, removed");
     if (n === 0) return d.phase === "current" ? "new invocations" : "nothing left";
-    return `${n} in flight (${Object.entries(d.running).map(([s, k]) => `${k} ${s}`).join(", ")})`;
+    return `${n} in flight (${Object.entries(d.running)
+      .map(([s, k]) => `${k} ${s}`)
+      .join(", ")})`;
   };
-  const code = (d: DeploymentStatus) => `${d.code}${d.env && Object.keys(d.env).length ? ` ${Object.entries(d.env).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""}${d.replacedInPlace ? c.warn(" (code replaced in place)") : ""}`;
+  const code = (d: DeploymentStatus) =>
+    `${d.code}${
+      d.env && Object.keys(d.env).length
+        ? ` ${Object.entries(d.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(" ")}`
+        : ""
+    }${d.replacedInPlace ? c.warn(" (code replaced in place)") : ""}`;
   const rows = list.map((d) => [d.id, phase(d), code(d), d.uri.replace(/^http:\/\//, "").replace(/\/$/, ""), d.pid && d.phase !== "drained" ? String(d.pid) : "-", runs(d)]);
   const lines = ["", ...table(["deployment", "phase", "code", "address", "pid", "runs"], rows)];
   if (watch) {
-    lines.push(`watching       ${path.join(watch.srcRoot, "services")} since ${watch.since.slice(11, 19)}: ${watch.builds} reload${watch.builds === 1 ? "" : "s"}, ${watch.failures} failed${watch.lastError ? `; ${c.fail("last error:")} ${watch.lastError}` : ""}`);
+    lines.push(
+      `watching       ${path.join(watch.srcRoot, "services")} since ${watch.since.slice(11, 19)}: ${watch.builds} reload${watch.builds === 1 ? "" : "s"}, ${watch.failures} failed${watch.lastError ? `; ${c.fail("last error:")} ${watch.lastError}` : ""}`,
+    );
   }
   return lines;
 }
@@ -142,7 +167,8 @@ export async function collectStatus(stateDirFlag?: string): Promise<StatusReport
   const { state, stale } = liveState(paths.stateFile);
   const armedCrash = readCrashArm(paths.crashArm);
   const armed = armedCrash ? { armedCrash } : {};
-  if (!state || stale) return { running: false, stateDir: dir, components: [], services: [], subscriptions: [], notes: stale ? ["a stale state file was found; `npx patterns stop` cleans it"] : [], ...armed };
+  if (!state || stale)
+    return { running: false, stateDir: dir, components: [], services: [], subscriptions: [], notes: stale ? ["a stale state file was found; `npx patterns stop` cleans it"] : [], ...armed };
   const live = liveNode(state);
   const admin = new AdminClient(live?.adminUrl ?? state.adminUrl);
   const now = Date.now();
@@ -274,10 +300,14 @@ export function renderStatus(r: StatusReport): string[] {
   const lines = table(["component", "health", "pid", "address", "uptime", "restarts"], rows);
   for (const x of r.components) lines.push(...renderCrashLoop(x));
   lines.push("", `services       ${r.services.length ? r.services.join(", ") : c.dim("none registered")}`);
-  lines.push(`subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`);
+  lines.push(
+    `subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`,
+  );
   if (r.brokerLogBytes !== undefined) lines.push(`broker log     ${humanBytes(r.brokerLogBytes)} on disk ${c.dim("(per partition: npx patterns topics)")}`);
   for (const n of r.brokerRecovery ?? [])
-    lines.push(`${sym.warn} broker recovery: ${n.partition} ${n.segment}: ${n.detail}; ${humanBytes(n.bytes)} from offset ${n.fromOffset ?? "?"} no longer served, kept in ${n.movedTo} ${c.dim("(npx patterns doctor)")}`);
+    lines.push(
+      `${sym.warn} broker recovery: ${n.partition} ${n.segment}: ${n.detail}; ${humanBytes(n.bytes)} from offset ${n.fromOffset ?? "?"} no longer served, kept in ${n.movedTo} ${c.dim("(npx patterns doctor)")}`,
+    );
   lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}   UI ${r.adminUrl}/ui/`);
   if (r.alwaysReplay) lines.push(`always replay  ${c.warn("on")}: every await suspends; each step after it runs after a replay of the journal (start --always-replay)`);
   if (r.deployments) lines.push(...renderDeployments(r.deployments, r.watch));
@@ -298,10 +328,7 @@ export const status = verb<Record<string, never>, StatusReport>({
   run: (ctx) => collectStatus(ctx.opts.stateDir),
   render: (r) => [...renderStatus(r), ...(r.armedCrash ? [renderArm(r.armedCrash)] : [])],
   // notes are advice, not the status: stderr (they are in --json's "notes")
-  notes: (r) => [
-    ...r.notes.map((n) => `${sym.warn} ${c.dim(n)}`),
-    ...(unhealthy(r) ? [c.dim("a component is not healthy: see `npx patterns logs <component>` or `npx patterns doctor`")] : []),
-  ],
+  notes: (r) => [...r.notes.map((n) => `${sym.warn} ${c.dim(n)}`), ...(unhealthy(r) ? [c.dim("a component is not healthy: see `npx patterns logs <component>` or `npx patterns doctor`")] : [])],
   exitCode: (r) => (unhealthy(r) ? 1 : 0),
 });
 

@@ -88,5 +88,9 @@ export const stop = verb<{ purge?: boolean }, Awaited<ReturnType<typeof runStop>
   // what happened is said on stderr (the spinner, the notes); stdout carries only --json's document
   render: () => [],
   notes: (r) =>
-    !r.wasRunning && !r.stale ? [`${c.dim(`the playground was not running (${describeStateDir(r.stateDir)})`)}${r.purged ? "; state dir deleted" : ""}`] : r.purged ? [`${sym.ok} state dir deleted`] : [],
+    !r.wasRunning && !r.stale
+      ? [`${c.dim(`the playground was not running (${describeStateDir(r.stateDir)})`)}${r.purged ? "; state dir deleted" : ""}`]
+      : r.purged
+        ? [`${sym.ok} state dir deleted`]
+        : [],
 });

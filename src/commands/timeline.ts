@@ -109,7 +109,11 @@ export const timeline = verb<TimelineFlags, TimelineData>({
       case "one":
         return timelineLines((data as TimelinesResult).timelines, width, "");
       case "keyed":
-        return timelineLines((data as TimelinesResult).timelines, width, `no invocations for key "${o.key}"${o.service ? ` on ${o.service}` : ""}${o.all ? "" : " (the playground's own are hidden: --all shows them)"}`);
+        return timelineLines(
+          (data as TimelinesResult).timelines,
+          width,
+          `no invocations for key "${o.key}"${o.service ? ` on ${o.service}` : ""}${o.all ? "" : " (the playground's own are hidden: --all shows them)"}`,
+        );
       case "lanes":
         return fitLines(renderLanes(data as LanesView, width), width);
       case "list":

@@ -56,7 +56,10 @@ export async function collectTopics(stack: RunningStack): Promise<TopicsReport> 
   try {
     await client.connect();
   } catch (e) {
-    throw new PlaygroundError(`the Kafka broker at ${state.brokers.join(",")} is not reachable (${(e as Error).message})`, "check `npx patterns status`; the supervisor brings a killed broker back within a few seconds");
+    throw new PlaygroundError(
+      `the Kafka broker at ${state.brokers.join(",")} is not reachable (${(e as Error).message})`,
+      "check `npx patterns status`; the supervisor brings a killed broker back within a few seconds",
+    );
   }
   try {
     const disk = embedded ? partitionsOnDisk(paths.brokerData) : [];
@@ -138,7 +141,13 @@ export function subscriptionLines(subscriptions: TopicsReport["subscriptions"], 
   const out: string[] = [];
   for (const s of subscriptions) {
     out.push(...hanging("", `${c.id(s.id)}  ${s.topic} ${sym.arrow} ${s.sink}`, width, 2));
-    out.push(...table(["  partition", "committed", "end", "lag"], s.partitions.map((p) => [`  ${nums(p)[0]}`, ...nums(p).slice(1)]), { width, right: [0, 1, 2, 3] }));
+    out.push(
+      ...table(
+        ["  partition", "committed", "end", "lag"],
+        s.partitions.map((p) => [`  ${nums(p)[0]}`, ...nums(p).slice(1)]),
+        { width, right: [0, 1, 2, 3] },
+      ),
+    );
   }
   return out;
 }

@@ -6,11 +6,7 @@ import { scaleDuration } from "../lib/time-scale.js";
 import { findComparison } from "./index.js";
 import type { PlainIo } from "./types.js";
 
-export type ChildMessage =
-  | { t: "step"; step: string }
-  | { t: "answer"; id: string; ok: boolean; value?: unknown }
-  | { t: "done" }
-  | { t: "error"; message: string };
+export type ChildMessage = { t: "step"; step: string } | { t: "answer"; id: string; ok: boolean; value?: unknown } | { t: "done" } | { t: "error"; message: string };
 
 const send = (m: ChildMessage) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
 

@@ -15,9 +15,7 @@ export function queueVerdict(facts: Pick<RunFacts, "entries" | "key" | "answers"
   const done = facts.answers.filter((a) => a.id === facts.key && a.ok);
   const effects = [`task accepted`, times(runs.length, "task body ran"), ...(done.length ? [times(done.length, "result kept")] : [])];
   const consistent = done.length === 1 && runs.length >= 1;
-  const leftBehind = consistent
-    ? []
-    : [`task ${facts.key} was accepted (its caller was told so) but never completed: the queue lived in the killed process, and the restarted one started empty`];
+  const leftBehind = consistent ? [] : [`task ${facts.key} was accepted (its caller was told so) but never completed: the queue lived in the killed process, and the restarted one started empty`];
   return {
     consistent,
     why: consistent

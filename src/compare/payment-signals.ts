@@ -16,7 +16,10 @@ export function paymentVerdict(facts: Pick<RunFacts, "entries" | "key" | "answer
   const replays = mine.filter((e) => e.action === "idempotent replay");
   const keys = [...new Set(charges.map((e) => e.key))];
   const answered = facts.answers.filter((a) => a.ok).length;
-  const effects = [times(charges.length, `payment intent created (charged ${AMOUNT})`), ...(replays.length ? [times(replays.length, "repeated request answered from the provider's idempotency store")] : [])];
+  const effects = [
+    times(charges.length, `payment intent created (charged ${AMOUNT})`),
+    ...(replays.length ? [times(replays.length, "repeated request answered from the provider's idempotency store")] : []),
+  ];
   const leftBehind = charges.slice(1).map((e) => `a second charge of ${AMOUNT} under a new idempotency key ${e.key.slice(0, 8)}: the customer paid ${charges.length} times for one payment`);
   const consistent = charges.length === 1 && answered >= 1;
   const why = consistent

@@ -89,7 +89,9 @@ export async function runWithoutRestate(cmp: Comparison, stack: RunningStack, ke
   say(`${PLAIN_LABEL}: the same steps in an ordinary async function, in a child process killed (SIGKILL) after step "${cmp.crash.step}"; then started again once`);
   const { killed, retry }: { killed: PlainAttempt; retry: PlainAttempt } = await runPlain(cmp, { stack, runId, key });
   for (const a of [killed, retry]) {
-    say(`${PLAIN_LABEL}, ${a.attempt === 1 ? "first run" : "started again"} (pid ${a.pid ?? "?"})${a.killedAt ? `: SIGKILLed once "${a.killedAt}" had run` : `: exited ${a.exit.code ?? a.exit.signal}`}`);
+    say(
+      `${PLAIN_LABEL}, ${a.attempt === 1 ? "first run" : "started again"} (pid ${a.pid ?? "?"})${a.killedAt ? `: SIGKILLed once "${a.killedAt}" had run` : `: exited ${a.exit.code ?? a.exit.signal}`}`,
+    );
     for (const l of a.log.filter((x) => x.startsWith("[SIMULATED"))) say(`  ${l}`);
   }
   const verdict = cmp.verdict({ entries: readLedger(stack.paths.root, { run: runId }), key, answers: [...killed.answers, ...retry.answers] });

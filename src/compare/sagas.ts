@@ -33,15 +33,20 @@ export function sagaVerdict(facts: Pick<RunFacts, "entries" | "key">): Verdict {
     ...flights.cancelled.map((id) => `flight ${short(id)} cancelled`),
   ];
 
-  const open = (kind: string, b: typeof flights) => b.reserved.filter((id) => !b.confirmed.includes(id) && !b.cancelled.includes(id)).map((id) => `${kind} ${short(id)} reserved, neither confirmed nor cancelled`);
+  const open = (kind: string, b: typeof flights) =>
+    b.reserved.filter((id) => !b.confirmed.includes(id) && !b.cancelled.includes(id)).map((id) => `${kind} ${short(id)} reserved, neither confirmed nor cancelled`);
   const held = (b: typeof flights) => b.confirmed.filter((id) => !b.cancelled.includes(id));
   const unrefunded = charged.filter((id) => !refunded.includes(id));
   const booked = held(flights).length >= 1 && held(cars).length >= 1;
   const leftBehind = [...open("flight", flights), ...open("car", cars)];
   if (booked) {
     // the booking that stands is the latest one (ledger order); any earlier one is extra
-    held(flights).slice(0, -1).forEach((id) => leftBehind.push(`flight ${short(id)} confirmed too: a second flight for the same trip`));
-    held(cars).slice(0, -1).forEach((id) => leftBehind.push(`car ${short(id)} confirmed too: a second car for the same trip`));
+    held(flights)
+      .slice(0, -1)
+      .forEach((id) => leftBehind.push(`flight ${short(id)} confirmed too: a second flight for the same trip`));
+    held(cars)
+      .slice(0, -1)
+      .forEach((id) => leftBehind.push(`car ${short(id)} confirmed too: a second car for the same trip`));
     unrefunded.slice(0, -1).forEach((id) => leftBehind.push(`payment ${short(id)} charged ${amount(id) ?? "?"} and never refunded: the trip is paid ${unrefunded.length} times`));
   } else {
     unrefunded.forEach((id) => leftBehind.push(`payment ${short(id)} charged ${amount(id) ?? "?"}, never refunded, for a trip that was not booked`));

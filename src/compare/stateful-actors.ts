@@ -3,7 +3,17 @@
 // machine's state at the same time, so their transitions interleave; the process is killed after the first "complete
 // transition to UP", and its in-memory state dies with it.
 import { beginTransition, completeTransition } from "../services/stateful-actors/machine-operator.js";
-import { MACHINE_RUN_STEPS, MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, machineStep, replayMachine, serialPerKey, type Interval, type MachineAction, type MachineStatus } from "../services/stateful-actors/model.js";
+import {
+  MACHINE_RUN_STEPS,
+  MACHINE_SYSTEM,
+  MACHINE_TRANSITION_NOMINAL_MS,
+  machineStep,
+  replayMachine,
+  serialPerKey,
+  type Interval,
+  type MachineAction,
+  type MachineStatus,
+} from "../services/stateful-actors/model.js";
 import { compareKey, times, type Comparison, type RunFacts, type Verdict } from "./types.js";
 import { machineOperatorApi } from "../services/stateful-actors/api.js";
 

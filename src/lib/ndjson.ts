@@ -82,6 +82,10 @@ export function lineCursor(file: string, from?: number): LineCursor {
 export function ndjsonCursor<T>(file: string, from?: number): { next(): T[] } {
   const lines = lineCursor(file, from);
   return {
-    next: () => lines.next().map((l) => parse<T>(l)).filter((r): r is T => r !== undefined),
+    next: () =>
+      lines
+        .next()
+        .map((l) => parse<T>(l))
+        .filter((r): r is T => r !== undefined),
   };
 }

@@ -28,7 +28,12 @@ export function durationOption(name: string, bounds: { min?: number; max?: numbe
     const ms = parseDuration(raw, name);
     const { min, max } = bounds;
     if ((min !== undefined && ms < min) || (max !== undefined && ms > max)) {
-      const range = min !== undefined && max !== undefined ? `between ${formatDuration(min)} and ${formatDuration(max)}` : min !== undefined ? `at least ${formatDuration(min)}` : `at most ${formatDuration(max!)}`;
+      const range =
+        min !== undefined && max !== undefined
+          ? `between ${formatDuration(min)} and ${formatDuration(max)}`
+          : min !== undefined
+            ? `at least ${formatDuration(min)}`
+            : `at most ${formatDuration(max!)}`;
       throw new UsageError(`${name} must be ${range}, got ${raw}`, `for example ${name} ${formatDuration(Math.min(max ?? Infinity, Math.max(min ?? 0, 2000)))}`);
     }
     return ms;

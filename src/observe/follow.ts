@@ -83,7 +83,12 @@ export async function follow(admin: AdminClient, paths: StatePaths, o: FollowOpt
         const startKey = `${id}:${e.index}:start`;
         const doneKey = `${id}:${e.index}:done`;
         if (e.pending) items.push({ key: startKey, at: e.at, emit: () => emit({ type: "entry", phase: "start", invocationId: id, target, at: e.at, offsetMs: e.offsetMs, entry: e }) });
-        else items.push({ key: doneKey, at: e.completedAt ?? e.at, emit: () => emit({ type: "entry", phase: "done", invocationId: id, target, at: e.completedAt ?? e.at, offsetMs: e.offsetMs, entry: e }) });
+        else
+          items.push({
+            key: doneKey,
+            at: e.completedAt ?? e.at,
+            emit: () => emit({ type: "entry", phase: "done", invocationId: id, target, at: e.completedAt ?? e.at, offsetMs: e.offsetMs, entry: e }),
+          });
       }
       for (const m of t.markers) {
         items.push({ key: `${id}:m:${m.kind}:${m.at}:${m.attempt ?? ""}`, at: m.at, emit: () => emit({ type: "marker", invocationId: id, target, at: m.at, offsetMs: m.offsetMs, marker: m }) });
@@ -138,7 +143,10 @@ function liveLine(e: FollowEvent, width: number): string | undefined {
       return fitLines([`${c.dim(clock(e.at))}  ${verb} ${who(e.invocationId, e.target)} ${c.dim(e.entry.kind)} ${entryText(e.entry, width - 20)}`], width).join("\n");
     }
     case "marker":
-      return fitLines([`${c.dim(clock(e.at))}  ${e.marker.kind.endsWith("exit") ? c.fail("✕") : e.marker.kind === "transient-error" ? c.fail("✗") : "▸"} ${who(e.invocationId, e.target)} ${markerText(e.marker)}`], width).join("\n");
+      return fitLines(
+        [`${c.dim(clock(e.at))}  ${e.marker.kind.endsWith("exit") ? c.fail("✕") : e.marker.kind === "transient-error" ? c.fail("✗") : "▸"} ${who(e.invocationId, e.target)} ${markerText(e.marker)}`],
+        width,
+      ).join("\n");
     case "end":
       return undefined;
   }
@@ -183,7 +191,8 @@ export async function followLive(admin: AdminClient, paths: StatePaths, o: LiveF
     for (const t of r.timelines) {
       const inv = t.invocation;
       if (inv.status !== "completed") continue;
-      if (o.json) printNdjson({ type: "completed", event: "completed", invocationId: inv.id, target: inv.target, status: inv.status, result: inv.result, failure: inv.failure, tookMs: inv.durationMs });
+      if (o.json)
+        printNdjson({ type: "completed", event: "completed", invocationId: inv.id, target: inv.target, status: inv.status, result: inv.result, failure: inv.failure, tookMs: inv.durationMs });
     }
     if (o.json) {
       if (ended) printNdjson(ended);

@@ -44,7 +44,11 @@ export async function stalledSubscriptions(brokers: string[], admin: AdminClient
   const first = (await subscriptionLags(brokers, admin, subs)).filter((l) => l.records > l.taken);
   if (first.length === 0) return [];
   await new Promise((r) => setTimeout(r, waitMs));
-  const again = await subscriptionLags(brokers, admin, subs.filter((s) => first.some((f) => f.subscription === s.id)));
+  const again = await subscriptionLags(
+    brokers,
+    admin,
+    subs.filter((s) => first.some((f) => f.subscription === s.id)),
+  );
   return again.filter((b) => b.records > b.taken && first.some((a) => a.subscription === b.subscription && a.taken === b.taken));
 }
 

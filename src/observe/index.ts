@@ -31,7 +31,8 @@ export { eventually, StackGoneError, TimedOutError } from "./eventually.js";
 /** Right after a restate-server restart, queries fail for a few seconds until its partitions are loaded. */
 /** In a cluster, while a killed node's partitions move to another leader, a query is refused as "connect throttled",
  * "node lookup for partition N failed" (also right after a single node restarts) or DataFusion's "No such scanner". */
-const TRANSIENT_QUERY = /expecting a partition store|partition.*not (?:yet )?(?:available|running)|connection refused|fetch failed|not reachable|connect throttled|node lookup for partition|no such scanner/i;
+const TRANSIENT_QUERY =
+  /expecting a partition store|partition.*not (?:yet )?(?:available|running)|connection refused|fetch failed|not reachable|connect throttled|node lookup for partition|no such scanner/i;
 
 /** Run a query, retrying for a while through the errors a restarting restate-server gives. */
 export async function query<T>(admin: AdminClient, sql: string, retryForMs = 20_000): Promise<T[]> {
@@ -188,10 +189,7 @@ export async function completedOrLatest(admin: AdminClient, ids: string[], opts:
 
 export class UnknownInvocationIdError extends PlaygroundError {
   constructor(id: string) {
-    super(
-      `no invocation ${id} in sys_invocation (unknown id, or its record was already purged)`,
-      "list recent ones with `npx patterns timeline`, or check the id with `npx patterns timeline --json`",
-    );
+    super(`no invocation ${id} in sys_invocation (unknown id, or its record was already purged)`, "list recent ones with `npx patterns timeline`, or check the id with `npx patterns timeline --json`");
   }
 }
 

@@ -150,9 +150,7 @@ export function replayedAfter(t: Timeline, killedAtMs: number): string[] {
 /** ctx.run bodies that ran again after the kill because the kill cut them off before their result was journaled. */
 export function ranAgainAfter(t: Timeline, killedAtMs: number): string[] {
   const after = new Set(attemptsAfter(t, killedAtMs));
-  return t.entries
-    .filter((e) => e.kind === "run" && e.execution?.verdict === "ran-again" && e.execution.bodyRuns.some((b) => after.has(b.attempt)))
-    .map((e) => e.name ?? "");
+  return t.entries.filter((e) => e.kind === "run" && e.execution?.verdict === "ran-again" && e.execution.bodyRuns.some((b) => after.has(b.attempt))).map((e) => e.name ?? "");
 }
 
 /** It went on after the kill: an attempt started, an entry was journaled, or it completed, after the kill. */
@@ -322,7 +320,10 @@ export async function timelinesOf(admin: AdminClient, paths: StatePaths, ids: st
   if (!ids.length) return [];
   const rows = await findInvocations(admin, { ids, limit: ids.length });
   const snap = await gatherSnapshot(admin, paths, rows);
-  return timelinesFrom(snap, rows.map((r) => r.id));
+  return timelinesFrom(
+    snap,
+    rows.map((r) => r.id),
+  );
 }
 
 /** Started and unfinished invocations (oldest first), and how many more are queued or scheduled, not started. */

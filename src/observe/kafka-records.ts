@@ -50,7 +50,6 @@ export async function subscriptionIds(admin: AdminClient, topic: string, sink: S
   return subs.filter((s) => s.source.endsWith(`/${topic}`) && s.sink === `service://${sink.service}/${sink.handler}`).map((s) => s.id);
 }
 
-
 /** One lookup round: the records that already have an invocation get its id. */
 export async function matchRecords(admin: AdminClient, records: ProducedRecord[], sink: Sink, subs: string[]): Promise<RecordInvocation[]> {
   if (records.length === 0) return [];

@@ -135,7 +135,13 @@ function judgeRun(e: TimelineEntry, attempts: Attempt[], hasStepLog: boolean): R
     const cur = runs[runs.length - 1]!;
     verdict = cur.outcome === "running" ? "running" : "pending";
     summary = cur.outcome === "running" ? `body running now (${where(cur)})` : `body ran ${runs.length}×, result not journaled yet`;
-    if (runs.length > 1 || cur.outcome !== "running") summary += `; earlier: ${runs.slice(0, -1).map((r) => `${where(r)} ${r.outcome}`).join(", ") || cur.outcome}`;
+    if (runs.length > 1 || cur.outcome !== "running")
+      summary += `; earlier: ${
+        runs
+          .slice(0, -1)
+          .map((r) => `${where(r)} ${r.outcome}`)
+          .join(", ") || cur.outcome
+      }`;
   } else if (lost.length > 0) {
     verdict = "ran-again";
     const first = lost[0]!;

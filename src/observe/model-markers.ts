@@ -124,8 +124,7 @@ function componentMarkers(components: Snapshot["components"], attempts: Attempt[
       if (c.kind === "exit") {
         const ran = attempts.filter((a) => a.pid === c.pid && ms(a.startedAt) <= t).map((a) => a.n);
         mark({ kind: "worker-exit", at: c.at, pid: c.pid, text: `worker pid ${c.pid} died (${c.detail ?? "exit"})${ran.length ? `; it ran attempt ${ran.join(", ")}` : ""}` });
-      }
-      else mark({ kind: "worker-back", at: c.at, pid: c.pid, text: `worker back as pid ${c.pid}`, downMs: downFor(components, c) });
+      } else mark({ kind: "worker-back", at: c.at, pid: c.pid, text: `worker back as pid ${c.pid}`, downMs: downFor(components, c) });
     } else if (c.component === "restate") {
       if (c.kind === "exit") mark({ kind: "restate-exit", at: c.at, pid: c.pid, text: `restate-server pid ${c.pid} died (${c.detail ?? "exit"})` });
       else mark({ kind: "restate-back", at: c.at, pid: c.pid, text: `restate-server back as pid ${c.pid}`, downMs: downFor(components, c) });
@@ -154,7 +153,10 @@ function endMarkers(inv: InvocationRow, snap: Snapshot, mark: Mark): void {
 /** How long a component was down before this "back" event (from its last exit). */
 function downFor(components: Snapshot["components"], back: Snapshot["components"][number]): number | undefined {
   const t = ms(back.at);
-  const exit = lastBefore(components.filter((x) => x.component === back.component && x.kind === "exit").map((x) => x.at), t);
+  const exit = lastBefore(
+    components.filter((x) => x.component === back.component && x.kind === "exit").map((x) => x.at),
+    t,
+  );
   return exit !== undefined ? t - exit : undefined;
 }
 

@@ -45,10 +45,7 @@ export function buildTimeline(snap: Snapshot, id: string, depth = 0): Timeline {
 }
 
 /** The header facts of a timeline: status, times, retries and attempts (from the step log when there is one). */
-function invocationInfo(
-  inv: InvocationRow,
-  x: { entries: TimelineEntry[]; attempts: Attempt[]; events: JournalEventRow[]; hasStepLog: boolean; end: number },
-): InvocationInfo {
+function invocationInfo(inv: InvocationRow, x: { entries: TimelineEntry[]; attempts: Attempt[]; events: JournalEventRow[]; hasStepLog: boolean; end: number }): InvocationInfo {
   const { entries, attempts, events, hasStepLog, end } = x;
   const origin = ms(inv.created_at);
   const errorEvents = events.filter((e) => e.event_type === "TransientError").length;

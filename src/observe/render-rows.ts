@@ -86,12 +86,7 @@ function entryRow(e: TimelineEntry, endOfView: number): Row {
   for (const b of bodies) points.push(b.from, b.to);
   const waitFrom = e.waitFrom ? ms(e.waitFrom) : undefined;
   if (waitFrom !== undefined) points.push(waitFrom);
-  const waiting =
-    waitFrom !== undefined
-      ? { from: waitFrom, to: start, label: waitLabel(e) }
-      : k.wait && stop !== undefined
-        ? { from: start, to: stop, label: waitLabel(e) }
-        : undefined;
+  const waiting = waitFrom !== undefined ? { from: waitFrom, to: start, label: waitLabel(e) } : k.wait && stop !== undefined ? { from: start, to: stop, label: waitLabel(e) } : undefined;
   const paint = e.failure ? c.fail : e.kind === "run" ? runPaint(e) : k.wait ? c.info : (s: string) => s;
   const x = e.execution;
   return {
@@ -180,7 +175,10 @@ function markerRow(m: TimelineMarker): Row {
 function childNotes(t: Timeline): string[] {
   const notes: string[] = [];
   const crashes = t.markers.filter((m) => m.kind === "worker-exit" || m.kind === "restate-exit");
-  if (crashes.length) notes.push(`${crashes.length} crash${crashes.length === 1 ? "" : "es"} while it ran (${crashes.map((m) => (m.kind === "worker-exit" ? `worker pid ${m.pid ?? "?"}` : "restate-server")).join(", ")})`);
+  if (crashes.length)
+    notes.push(
+      `${crashes.length} crash${crashes.length === 1 ? "" : "es"} while it ran (${crashes.map((m) => (m.kind === "worker-exit" ? `worker pid ${m.pid ?? "?"}` : "restate-server")).join(", ")})`,
+    );
   for (const e of t.entries) {
     const v = e.execution?.verdict;
     if (e.kind !== "run" || !v || v === "live" || v === "unknown") continue;

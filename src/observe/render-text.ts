@@ -127,7 +127,12 @@ export function entryText(e: TimelineEntry, maxValue?: number): string {
       return join(e.name ? c.bold(e.name) : undefined, planned !== undefined ? humanDuration(planned) : undefined, e.dueAt ? c.dim(`wake-up ${clock(e.dueAt)}`) : undefined, sleepOutcome(e));
     }
     case "call":
-      return join(c.bold(e.target ?? "?"), e.pending ? c.info(`waiting for it${dur ? ` ${dur}` : ""}`) : dur, e.failure ? valueText(e, maxValue) : arrow(e.value), e.childId ? c.id(shortRef(e.childId)) : undefined);
+      return join(
+        c.bold(e.target ?? "?"),
+        e.pending ? c.info(`waiting for it${dur ? ` ${dur}` : ""}`) : dur,
+        e.failure ? valueText(e, maxValue) : arrow(e.value),
+        e.childId ? c.id(shortRef(e.childId)) : undefined,
+      );
     case "send":
       return join(
         c.bold(e.target ?? "?"),

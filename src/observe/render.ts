@@ -50,7 +50,6 @@ function layoutFor(width: number, barWidth?: number): Layout {
   return { width, bar, textCol: narrow ? NARROW_INDENT : textCol, narrow };
 }
 
-
 export function barWidthFor(lineWidth: number): number {
   return Math.max(12, Math.min(36, Math.floor(lineWidth * 0.2)));
 }
@@ -79,7 +78,14 @@ export function renderTimeline(t: Timeline, opts: RenderOptions = {}): string[] 
   const endOfView = Math.max(opts.now ?? 0, origin + t.invocation.durationMs, ...times);
   const rows = rowsOf(t, endOfView);
   const points = rows.flatMap((r) => r.points);
-  const scale = new TimeScale(origin, endOfView, points, L.bar, undefined, rows.flatMap((r) => r.busy ?? []));
+  const scale = new TimeScale(
+    origin,
+    endOfView,
+    points,
+    L.bar,
+    undefined,
+    rows.flatMap((r) => r.busy ?? []),
+  );
   const out: string[] = [headerLine(t.invocation, lineWidth, opts.now)];
   const labelled = new Set<Gap>();
   const downs = downIntervals(t, endOfView);

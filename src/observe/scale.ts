@@ -42,7 +42,11 @@ export class TimeScale {
     }
     // keep at least half the columns for linear time: squeeze only the longest gaps
     const maxGaps = Math.floor(width / 4);
-    if (gaps.length > maxGaps) gaps = [...gaps].sort((x, y) => y.to - y.from - (x.to - x.from)).slice(0, maxGaps).sort((x, y) => x.from - y.from);
+    if (gaps.length > maxGaps)
+      gaps = [...gaps]
+        .sort((x, y) => y.to - y.from - (x.to - x.from))
+        .slice(0, maxGaps)
+        .sort((x, y) => x.from - y.from);
     this.gaps = gaps;
 
     const raw: Omit<Segment, "firstCol" | "cols">[] = [];

@@ -19,7 +19,10 @@ export async function gatherSnapshot(admin: AdminClient, paths: StatePaths, root
   const takenAt = new Date().toISOString();
   const invocations = [...roots];
   if (opts.children !== false && roots.length) {
-    const kids = await descendants(admin, roots.map((r) => r.id));
+    const kids = await descendants(
+      admin,
+      roots.map((r) => r.id),
+    );
     const known = new Set(invocations.map((i) => i.id));
     for (const k of kids) if (!known.has(k.id)) invocations.push(k);
   }

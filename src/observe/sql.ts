@@ -182,9 +182,7 @@ export function invocationsSql(q: InvocationQuery, columns: readonly string[] = 
 
 /** How many invocations match, per value of one column (or in total). */
 export function countInvocationsSql(q: InvocationQuery, groupBy?: "target_service_key" | "status"): string {
-  return groupBy
-    ? `SELECT ${groupBy} AS grp, COUNT(*) AS n FROM sys_invocation${invocationWhere(q)} GROUP BY ${groupBy}`
-    : `SELECT COUNT(*) AS n FROM sys_invocation${invocationWhere(q)}`;
+  return groupBy ? `SELECT ${groupBy} AS grp, COUNT(*) AS n FROM sys_invocation${invocationWhere(q)} GROUP BY ${groupBy}` : `SELECT COUNT(*) AS n FROM sys_invocation${invocationWhere(q)}`;
 }
 
 /** Which partition key each invocation lives under (sys_invocation_status; a decimal string, u64 does not fit JSON). */

@@ -31,4 +31,3 @@ export async function invocationTimeline(stack: RunningStack, invocationId: stri
 export async function renderInvocationTimeline(stack: RunningStack, invocationId: string, opts: RenderOptions & InvocationTimelineOptions = {}): Promise<string[]> {
   return renderTimeline(await invocationTimeline(stack, invocationId, opts), opts);
 }
-

@@ -33,22 +33,7 @@ export interface Snapshot {
 
 // ---- the model ------------------------------------------------------------------------------------------------
 
-export type EntryKind =
-  | "input"
-  | "output"
-  | "run"
-  | "sleep"
-  | "call"
-  | "send"
-  | "get-state"
-  | "set-state"
-  | "clear-state"
-  | "state-keys"
-  | "promise"
-  | "awakeable"
-  | "signal"
-  | "attach"
-  | "other";
+export type EntryKind = "input" | "output" | "run" | "sleep" | "call" | "send" | "get-state" | "set-state" | "clear-state" | "state-keys" | "promise" | "awakeable" | "signal" | "attach" | "other";
 
 /** One execution of a ctx.run body, from the step log. */
 export interface BodyRun {
@@ -123,19 +108,7 @@ export interface TimelineEntry {
   execution?: RunExecution;
 }
 
-export type MarkerKind =
-  | "scheduled"
-  | "queued"
-  | "started"
-  | "attempt"
-  | "transient-error"
-  | "paused"
-  | "worker-exit"
-  | "worker-back"
-  | "restate-exit"
-  | "restate-back"
-  | "last-failure"
-  | "completed";
+export type MarkerKind = "scheduled" | "queued" | "started" | "attempt" | "transient-error" | "paused" | "worker-exit" | "worker-back" | "restate-exit" | "restate-back" | "last-failure" | "completed";
 
 export interface TimelineMarker {
   kind: MarkerKind;

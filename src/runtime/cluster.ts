@@ -170,7 +170,16 @@ function runCtl(address: string, sql: string, timeoutMs: number): Promise<unknow
       ["--address", address, "--connect-timeout", "1000", "--request-timeout", String(timeoutMs), "sql", "--json", sql],
       { timeout: timeoutMs + 2000, env: { ...process.env, NO_COLOR: "1" } },
       (err, stdout, stderr) => {
-        if (err) return reject(new Error(`restatectl via ${address}: ${stripAnsi(stderr || err.message).split("\n").filter(Boolean).slice(0, 3).join(" ")}`));
+        if (err)
+          return reject(
+            new Error(
+              `restatectl via ${address}: ${stripAnsi(stderr || err.message)
+                .split("\n")
+                .filter(Boolean)
+                .slice(0, 3)
+                .join(" ")}`,
+            ),
+          );
         try {
           const text = stdout.trim();
           resolve(text ? (JSON.parse(text) as unknown[]) : []);
@@ -189,8 +198,16 @@ export async function readCluster(nodes: Pick<NodeState, "fabricPort">[], timeou
     const address = `http://127.0.0.1:${n.fabricPort}`;
     try {
       const [rows, parts, logs] = await Promise.all([
-        runCtl(address, "SELECT plain_node_id, name, state, has_admin_role, has_worker_role, has_metadata_server_role, has_log_server_role, has_ingress_role, metadata_server_state, worker_state FROM nodes", timeoutMs),
-        runCtl(address, "SELECT partition_id, leader_plain_node_id, leader_epoch, current_replica_set, CAST(start_key AS VARCHAR) AS start_key, CAST(end_key AS VARCHAR) AS end_key FROM partitions", timeoutMs),
+        runCtl(
+          address,
+          "SELECT plain_node_id, name, state, has_admin_role, has_worker_role, has_metadata_server_role, has_log_server_role, has_ingress_role, metadata_server_state, worker_state FROM nodes",
+          timeoutMs,
+        ),
+        runCtl(
+          address,
+          "SELECT partition_id, leader_plain_node_id, leader_epoch, current_replica_set, CAST(start_key AS VARCHAR) AS start_key, CAST(end_key AS VARCHAR) AS end_key FROM partitions",
+          timeoutMs,
+        ),
         runCtl(address, "SELECT log_id, kind, replication, nodeset, sequencer FROM logs_tail_segments", timeoutMs),
       ]);
       return buildClusterView(address, rows as NodeRow[], parts as PartitionRow[], logs as LogRow[]);

@@ -24,10 +24,7 @@ export const DEFAULT_PORTS: Ports = {
   clientApp: 5000,
 };
 
-export type KafkaMode =
-  | { kind: "embedded" }
-  | { kind: "external"; brokers: string[] }
-  | { kind: "none" };
+export type KafkaMode = { kind: "embedded" } | { kind: "external"; brokers: string[] } | { kind: "none" };
 
 export interface StackConfig {
   stateDir: string;
@@ -102,7 +99,10 @@ export function resolvePorts(flags: Partial<Record<keyof Ports, string | number 
 
 /** host:port[,host:port…] → list; every entry must have a port. */
 export function parseBrokers(raw: string): string[] {
-  const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new UsageError("--kafka-brokers is empty", "pass host:port, for example --kafka-brokers 127.0.0.1:9092");
   for (const b of list) {
     const m = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d+)$/.exec(b);

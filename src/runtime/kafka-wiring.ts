@@ -117,7 +117,10 @@ export class KafkaWiring {
       this.ctx.log(`topics on ${kafka.brokers.join(",")}: created ${r.created.join(", ") || "none"}; already there: ${r.existing.join(", ") || "none"}`);
       for (const note of r.notes) this.ctx.log(note);
     } catch (e) {
-      throw new StartError(`could not create the playground's topics on ${kafka.brokers.join(",")}: ${errorMessage(e)} (create them as kafka/asyncapi.yaml declares, or allow CreateTopics for this client)`, "broker");
+      throw new StartError(
+        `could not create the playground's topics on ${kafka.brokers.join(",")}: ${errorMessage(e)} (create them as kafka/asyncapi.yaml declares, or allow CreateTopics for this client)`,
+        "broker",
+      );
     }
   }
 

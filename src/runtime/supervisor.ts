@@ -34,7 +34,10 @@ export type { ProgressEvent, SupervisorDeps } from "./supervisor-context.js";
  * broker, so its Kafka consumers let go of a live broker instead of holding restate-server until the grace period
  * runs out; and before the worker, whose HTTP/2 server then closes at once instead of waiting on Restate's connections.
  */
-const STOP_ORDER: readonly (readonly ComponentName[])[] = [["client-app", "restate"], ["worker", "broker"]];
+const STOP_ORDER: readonly (readonly ComponentName[])[] = [
+  ["client-app", "restate"],
+  ["worker", "broker"],
+];
 
 export class Supervisor implements SupervisorContext, Controlled {
   readonly paths: StatePaths;

@@ -16,9 +16,7 @@ export interface BuildProblem {
   lineText?: string;
 }
 
-export type BuildResult =
-  | { ok: true; n: number; entry: string; dir: string; ms: number }
-  | { ok: false; n: number; ms: number; errors: BuildProblem[] };
+export type BuildResult = { ok: true; n: number; entry: string; dir: string; ms: number } | { ok: false; n: number; ms: number; errors: BuildProblem[] };
 
 export interface WorkerBuilder {
   build(): Promise<BuildResult>;
@@ -48,8 +46,7 @@ export function shortPath(file: string, root = projectRoot): string {
  */
 export function loadFailure(logText: string, root = projectRoot): { message: string; file?: string; line?: number; column?: number } {
   const lines = logText.split("\n").map((l) => l.trimEnd());
-  const errorLine =
-    lines.find((l) => /^\s*\w*(Error|Exception)\b[^:]*:/.test(l)) ?? lines.find((l) => /error/i.test(l) && !/^\s*at /.test(l)) ?? lines.filter(Boolean).at(-1) ?? "the worker exited";
+  const errorLine = lines.find((l) => /^\s*\w*(Error|Exception)\b[^:]*:/.test(l)) ?? lines.find((l) => /error/i.test(l) && !/^\s*at /.test(l)) ?? lines.filter(Boolean).at(-1) ?? "the worker exited";
   for (const l of lines) {
     const m = /\(?((?:file:\/\/)?[^\s()]+\.ts):(\d+):(\d+)\)?/.exec(l);
     if (m) {
@@ -97,15 +94,13 @@ export async function createWorkerBuilder(srcRoot: string, outRoot: string): Pro
         for (const f of result.outputFiles ?? []) writeFileSync(path.join(dir, path.basename(f.path)), f.contents);
         return { ok: true, n, entry: path.join(dir, "worker.mjs"), dir, ms: Math.round(performance.now() - t0) };
       } catch (e) {
-        const errors = ((e as { errors?: { text: string; location?: { file: string; line: number; column: number; lineText: string } | null }[] }).errors ?? []).map(
-          (m): BuildProblem => ({
-            text: m.text,
-            file: m.location ? shortPath(path.resolve(srcRoot, m.location.file), path.dirname(srcRoot)) : undefined,
-            line: m.location?.line,
-            column: m.location?.column,
-            lineText: m.location?.lineText,
-          }),
-        );
+        const errors = ((e as { errors?: { text: string; location?: { file: string; line: number; column: number; lineText: string } | null }[] }).errors ?? []).map((m): BuildProblem => ({
+          text: m.text,
+          file: m.location ? shortPath(path.resolve(srcRoot, m.location.file), path.dirname(srcRoot)) : undefined,
+          line: m.location?.line,
+          column: m.location?.column,
+          lineText: m.location?.lineText,
+        }));
         return { ok: false, n, ms: Math.round(performance.now() - t0), errors: errors.length ? errors : [{ text: (e as Error).message }] };
       }
     },

@@ -32,7 +32,13 @@ export async function compileToDist(root: string, files: FileText[]): Promise<st
   for (const f of files) {
     const out = distPathOf(f.path);
     if (!out) continue;
-    const r = await esbuild.transform(f.text, { loader: "ts", format: "esm", target: "node22", sourcemap: "external", sourcefile: path.relative(path.dirname(path.join(root, out)), path.join(root, f.path)) });
+    const r = await esbuild.transform(f.text, {
+      loader: "ts",
+      format: "esm",
+      target: "node22",
+      sourcemap: "external",
+      sourcefile: path.relative(path.dirname(path.join(root, out)), path.join(root, f.path)),
+    });
     const file = path.join(root, out);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${r.code}//# sourceMappingURL=${path.basename(file)}.map\n`);
@@ -93,6 +99,9 @@ export function cliLoadError(root: string): string | undefined {
   if (!existsSync(path.join(root, "dist")) || !existsSync(bin)) return undefined;
   const r = spawnSync(process.execPath, [bin, "--help"], { cwd: root, env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8", timeout: 120_000 });
   if (r.status === 0) return undefined;
-  const lines = `${r.stderr ?? ""}`.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = `${r.stderr ?? ""}`
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /^\w*Error:/.test(l)) ?? lines.at(-1) ?? `exit ${r.status}`;
 }

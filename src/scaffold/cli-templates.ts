@@ -56,9 +56,13 @@ export function ${n.camel}RawCall(ingressUrl: string, who: string${keyed ? ", ke
 /** One call of ${n.name}, to its result. With crashAfter the worker is SIGKILLed once right after that step. */
 export async function call${n.pascal}(stack: RunningStack, o: { who: string;${keyed ? " key: string;" : ""} crashAfter?: string }): Promise<${n.pascal}Call> {
   if (o.crashAfter) armCrash(stack.paths, { step: o.crashAfter, when: "after" });${keyed ? "\n  const key = o.key;" : ""}
-  const client = ingress(stack.ingressUrl);${kind === "workflow" ? "" : `
+  const client = ingress(stack.ingressUrl);${
+    kind === "workflow"
+      ? ""
+      : `
   // Restate keeps the result of a one-way send for later only with an idempotency key
-  const idempotencyKey = \`${n.name}-\${randomSuffix()}\`;`}
+  const idempotencyKey = \`${n.name}-\${randomSuffix()}\`;`
+  }
   try {
     const send = await ${sendCall(n, kind, "client", "o.who", "idempotencyKey")};
     const result = await client.result(send);

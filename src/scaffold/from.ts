@@ -33,9 +33,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** One copied file's text for the copy: imports of the pattern's folders, service names, verbs, its name. */
 export function rewrite(text: string, from: FromPattern, to: string): string {
-  let t = text
-    .replaceAll(`/services/${from.name}/`, `/services/${to}/`)
-    .replaceAll(`/commands/${from.name}/`, `/commands/${to}/`);
+  let t = text.replaceAll(`/services/${from.name}/`, `/services/${to}/`).replaceAll(`/commands/${from.name}/`, `/commands/${to}/`);
   for (const s of from.services) {
     // a service name as a whole string literal, or as a segment of a URL or of a template literal
     t = t.replace(new RegExp(`(["'\`/])${escape(s)}(?=["'\`/])`, "g"), `$1${to}-${s}`);

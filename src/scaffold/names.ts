@@ -46,18 +46,21 @@ export interface Taken {
 export function checkName(raw: string, taken: Taken, services: string[] = [raw]): UsageError | undefined {
   const example = "for example npx patterns new greeter";
   if (!KEBAB.test(raw)) {
-    return new UsageError(
-      `"${raw}" is not a pattern name: use lower-case letters, digits and single dashes, starting with a letter`,
-      `${example}, or new my-pattern`,
-    );
+    return new UsageError(`"${raw}" is not a pattern name: use lower-case letters, digits and single dashes, starting with a letter`, `${example}, or new my-pattern`);
   }
   if (raw.length > MAX_NAME) return new UsageError(`"${raw}" is too long (${raw.length} characters, at most ${MAX_NAME})`, example);
-  if (taken.scaffolded?.includes(raw)) return new UsageError(`there is already a pattern "${raw}" (made by \`patterns new\`)`, `pick another name, or take it out first: npx patterns new --remove ${raw}`);
+  if (taken.scaffolded?.includes(raw))
+    return new UsageError(`there is already a pattern "${raw}" (made by \`patterns new\`)`, `pick another name, or take it out first: npx patterns new --remove ${raw}`);
   if (taken.patterns.includes(raw)) return new UsageError(`there is already a pattern "${raw}"`, `pick another name, or start from a copy of it: npx patterns new my-${raw} --from ${raw}`);
   const clash = taken.services.find((t) => services.some((s) => s.toLowerCase() === t.toLowerCase()));
-  if (clash) return new UsageError(`the worker already serves a Restate service "${clash}"${services.includes(clash) ? "" : " (Restate names differing only in case are confusing)"}`, `pick a name no service uses, e.g. npx patterns new my-${raw}`);
+  if (clash)
+    return new UsageError(
+      `the worker already serves a Restate service "${clash}"${services.includes(clash) ? "" : " (Restate names differing only in case are confusing)"}`,
+      `pick a name no service uses, e.g. npx patterns new my-${raw}`,
+    );
   if (taken.verbs.includes(raw)) return new UsageError(`"${raw}" is already a verb of the CLI (npx patterns ${raw})`, `pick a name that is not a verb, e.g. npx patterns new my-${raw}`);
   const existing = taken.paths.filter((p) => p === `src/services/${raw}` || p === `src/commands/${raw}` || p === `test/e2e/${raw}.test.ts`);
-  if (existing.length) return new UsageError(`${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}`, `pick another name, or take a scaffolded pattern out first: npx patterns new --remove ${raw}`);
+  if (existing.length)
+    return new UsageError(`${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}`, `pick another name, or take a scaffolded pattern out first: npx patterns new --remove ${raw}`);
   return undefined;
 }

@@ -46,7 +46,11 @@ export interface PlanInput {
 export function existingPaths(root: string): string[] {
   const list = (rel: string, keep: (f: string) => boolean) => {
     const dir = path.join(root, rel);
-    return existsSync(dir) ? readdirSync(dir).filter(keep).map((f) => `${rel}/${f}`) : [];
+    return existsSync(dir)
+      ? readdirSync(dir)
+          .filter(keep)
+          .map((f) => `${rel}/${f}`)
+      : [];
   };
   const isDir = (rel: string) => (f: string) => statSync(path.join(root, rel, f)).isDirectory();
   return [...list("src/services", isDir("src/services")), ...list("src/commands", isDir("src/commands")), ...list("test/e2e", (f) => f.endsWith(".test.ts"))];

@@ -20,7 +20,8 @@ export const endMarker = (name: string) => `  // end of patterns new: ${name}`;
 export function insertEntry(text: string, target: RegistryTarget, name: string, entryLines: string[]): string {
   const lines = text.split("\n");
   const open = lines.findIndex((l) => target.listOpens.test(l));
-  if (open < 0) throw new UsageError(`${target.file} has no line matching ${target.listOpens}: the registry is not laid out as patterns new expects`, "add the pattern by hand (CONTRIBUTING.md: Add a pattern)");
+  if (open < 0)
+    throw new UsageError(`${target.file} has no line matching ${target.listOpens}: the registry is not laid out as patterns new expects`, "add the pattern by hand (CONTRIBUTING.md: Add a pattern)");
   lines.splice(open + 1, 0, beginMarker(name), ...entryLines.map((l) => `  ${l}`), endMarker(name));
   return lines.join("\n");
 }
@@ -51,7 +52,5 @@ const q = JSON.stringify;
 
 /** The worker registry's entry (src/services/registry.ts): its services and how to load its folder and its steps. */
 export function registryEntry(o: { name: string; services: string[]; steps: boolean }): string[] {
-  return [
-    `{ name: ${q(o.name)}, services: ${q(o.services)}, subscriptions: [], worker: () => import("./${o.name}/index.js")${o.steps ? `, steps: () => import("./${o.name}/steps.js")` : ""} },`,
-  ];
+  return [`{ name: ${q(o.name)}, services: ${q(o.services)}, subscriptions: [], worker: () => import("./${o.name}/index.js")${o.steps ? `, steps: () => import("./${o.name}/steps.js")` : ""} },`];
 }

@@ -39,12 +39,20 @@ export function planRemoval(root: string, name: string, builtIn: (name: string) 
   const blocks = texts.filter((x) => findEntry(x.text, name));
   if (blocks.length === 0) {
     const made = [...new Set(texts.flatMap((x) => scaffoldedNames(x.text)))];
-    if (builtIn(name)) throw new UsageError(`"${name}" is one of the playground's own patterns, not one made by \`patterns new\`: it is not removed`, made.length ? `remove one you made: ${made.join(", ")}` : "nothing to remove");
+    if (builtIn(name))
+      throw new UsageError(
+        `"${name}" is one of the playground's own patterns, not one made by \`patterns new\`: it is not removed`,
+        made.length ? `remove one you made: ${made.join(", ")}` : "nothing to remove",
+      );
     throw new UsageError(`there is no pattern "${name}" made by \`patterns new\``, made.length ? `the ones made by it: ${made.join(", ")}` : "nothing made by `patterns new` is registered");
   }
   const folders = [`src/services/${name}`, `src/commands/${name}`].filter((d) => existsSync(path.join(root, d)));
   const unmarked = folders.filter((d) => !marked(root, `${d}/index.ts`));
-  if (unmarked.length) throw new UsageError(`${unmarked.join(" and ")} ${unmarked.length === 1 ? "was" : "were"} not made by \`patterns new\` (no mark in index.ts): nothing removed`, "remove the pattern by hand (CONTRIBUTING.md: Add a pattern, backwards)");
+  if (unmarked.length)
+    throw new UsageError(
+      `${unmarked.join(" and ")} ${unmarked.length === 1 ? "was" : "were"} not made by \`patterns new\` (no mark in index.ts): nothing removed`,
+      "remove the pattern by hand (CONTRIBUTING.md: Add a pattern, backwards)",
+    );
   const test = `test/e2e/${name}.test.ts`;
   const files = [...folders.flatMap((d) => filesUnder(root, d)), ...(marked(root, test) ? [test] : [])];
   return { name, files, folders, edit: blocks.map((x) => ({ path: x.t.file, text: removeEntry(x.text, name) })) };

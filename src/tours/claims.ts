@@ -108,12 +108,7 @@ export function ranAgain(invocationId: string | undefined, step: string, says = 
  * in a worker process other than the ones that ran the attempts before the crash, and it is in the journal once. (An
  * invocation it called may resume on the new worker before the caller's own next attempt does.)
  */
-export function ranAfterRestart(
-  invocationId: string | undefined,
-  step: string,
-  says = `"${step}" ran once, after the restart`,
-  o: { interruptedBefore?: boolean } = {},
-): JournalClaim {
+export function ranAfterRestart(invocationId: string | undefined, step: string, says = `"${step}" ran once, after the restart`, o: { interruptedBefore?: boolean } = {}): JournalClaim {
   return claim(says, invocationId, (t) => {
     const restart = t.attempts.find((a) => a.cause === "crash-restart");
     const found = runsNamed(t, step);
@@ -163,7 +158,10 @@ export function waitedOnAwakeable(invocationId: string | undefined, says: string
     const signals = t.entries.filter((e) => e.kind === "awakeable" && !e.name?.startsWith("resolve") && !e.name?.startsWith("reject"));
     if (!signals.length) return { ok: false, detail: `no awakeable resolution in the journal of ${t.invocation.target}` };
     const s = signals[0]!;
-    const before = t.entries.filter((e) => e.index < s.index && e.kind !== "awakeable" && e.kind !== "output").map((e) => ms(e.completedAt ?? e.at)).filter(Number.isFinite);
+    const before = t.entries
+      .filter((e) => e.index < s.index && e.kind !== "awakeable" && e.kind !== "output")
+      .map((e) => ms(e.completedAt ?? e.at))
+      .filter(Number.isFinite);
     const since = before.length ? Math.max(...before) : ms(t.invocation.runningAt ?? t.invocation.createdAt);
     const waited = ms(s.at) - since;
     const valueOk = o.valueIncludes === undefined || (s.value ?? "").includes(o.valueIncludes);
@@ -181,7 +179,9 @@ export function waitedOnPromise(invocationId: string | undefined, name: string, 
     const waited = found.filter((e) => !e.pending && (e.durationMs ?? 0) >= (o.minMs ?? 1) && !e.failure);
     return {
       ok: waited.length > 0,
-      detail: found.length ? found.map((e) => `await ${name}: ${e.pending ? "pending" : `${secs(e.durationMs ?? 0)}${e.value ? `, value ${e.value}` : ""}`}`).join(", ") + ` in ${t.invocation.target}` : `no await of promise "${name}" in the journal of ${t.invocation.target}`,
+      detail: found.length
+        ? found.map((e) => `await ${name}: ${e.pending ? "pending" : `${secs(e.durationMs ?? 0)}${e.value ? `, value ${e.value}` : ""}`}`).join(", ") + ` in ${t.invocation.target}`
+        : `no await of promise "${name}" in the journal of ${t.invocation.target}`,
     };
   });
 }
@@ -193,7 +193,9 @@ export function sleptOnTimer(invocationId: string | undefined, says: string, o: 
     const done = sleeps.filter((e) => !e.pending && (e.durationMs ?? 0) >= (o.minMs ?? 1));
     return {
       ok: done.length > 0,
-      detail: sleeps.length ? sleeps.map((e) => `sleep${e.name ? ` "${e.name}"` : ""} ${e.pending ? "pending" : secs(e.durationMs ?? 0)}`).join(", ") + ` in ${t.invocation.target}` : `no sleep in the journal of ${t.invocation.target}`,
+      detail: sleeps.length
+        ? sleeps.map((e) => `sleep${e.name ? ` "${e.name}"` : ""} ${e.pending ? "pending" : secs(e.durationMs ?? 0)}`).join(", ") + ` in ${t.invocation.target}`
+        : `no sleep in the journal of ${t.invocation.target}`,
     };
   });
 }
@@ -222,10 +224,14 @@ export async function journalChecks(stack: RunningStack, claims: JournalClaim[],
   for (const id of ids) {
     // children still due later (a scheduled reminder) do not hold the judgement up
     const done = (t: Timeline) => t.invocation.status === "completed" && [...walk(t)].every((x) => x.invocation.status === "completed" || x.invocation.status === "scheduled");
-    const t = await eventually(`the journal of ${id} to be complete`, async () => {
-      const x = await invocationTimeline(stack, id).catch(() => undefined);
-      return x && done(x) ? x : undefined;
-    }, { timeoutMs: o.timeoutMs ?? 30_000, everyMs: 300 }).catch(() => invocationTimeline(stack, id).catch(() => undefined));
+    const t = await eventually(
+      `the journal of ${id} to be complete`,
+      async () => {
+        const x = await invocationTimeline(stack, id).catch(() => undefined);
+        return x && done(x) ? x : undefined;
+      },
+      { timeoutMs: o.timeoutMs ?? 30_000, everyMs: 300 },
+    ).catch(() => invocationTimeline(stack, id).catch(() => undefined));
     if (t) timelines.set(id, t);
   }
   return judgeClaims(claims, timelines);
@@ -236,8 +242,7 @@ export async function journalChecks(stack: RunningStack, claims: JournalClaim[],
 /** One key at a time per lane (no two running spans of a lane overlap), and different lanes running side by side. */
 export function lanesSerialAndParallel(v: LanesView): Verdict {
   const overlaps = (a: [number, number], b: [number, number]) => a[0] < b[1] && b[0] < a[1];
-  const running = (s: LanesView["lanes"][number]["spans"][number]): [number, number] | undefined =>
-    s.runningAt && s.completedAt ? [ms(s.runningAt), ms(s.completedAt)] : undefined;
+  const running = (s: LanesView["lanes"][number]["spans"][number]): [number, number] | undefined => (s.runningAt && s.completedAt ? [ms(s.runningAt), ms(s.completedAt)] : undefined);
   const clashes: string[] = [];
   const spansOf = v.lanes.map((l) => l.spans.map(running).filter((x): x is [number, number] => !!x));
   v.lanes.forEach((l, i) => {
@@ -245,8 +250,7 @@ export function lanesSerialAndParallel(v: LanesView): Verdict {
     for (let a = 0; a < s.length; a++) for (let b = a + 1; b < s.length; b++) if (overlaps(s[a]!, s[b]!)) clashes.push(l.label);
   });
   let sideBySide = false;
-  for (let i = 0; i < spansOf.length && !sideBySide; i++)
-    for (let j = i + 1; j < spansOf.length && !sideBySide; j++) sideBySide = spansOf[i]!.some((a) => spansOf[j]!.some((b) => overlaps(a, b)));
+  for (let i = 0; i < spansOf.length && !sideBySide; i++) for (let j = i + 1; j < spansOf.length && !sideBySide; j++) sideBySide = spansOf[i]!.some((a) => spansOf[j]!.some((b) => overlaps(a, b)));
   return {
     ok: v.lanes.length > 1 && clashes.length === 0 && sideBySide,
     detail: `${v.lanes.length} lanes, ${v.invocations} invocations, up to ${v.maxParallel} running at once, ${v.queued} queued behind their key${clashes.length ? `; overlapping on ${[...new Set(clashes)].join(", ")}` : ""}${sideBySide ? "" : "; no two lanes ran at the same time"}`,

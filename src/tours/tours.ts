@@ -146,7 +146,8 @@ async function recoveryScenario(ctx: TourContext): Promise<DemoResult> {
     row = await invocationRow(stack, id).catch(() => undefined);
     if (row?.status && row.status !== lastStatus) {
       lastStatus = row.status;
-      if (row.status !== "completed") ctx.say(`status ${row.status}${row.status === "backing-off" && row.last_failure_error_code ? ` (${row.last_failure_error_code}: Restate retries until the worker answers)` : ""}`);
+      if (row.status !== "completed")
+        ctx.say(`status ${row.status}${row.status === "backing-off" && row.last_failure_error_code ? ` (${row.last_failure_error_code}: Restate retries until the worker answers)` : ""}`);
     }
     if (row?.status === "completed") break;
     await wait(200);
@@ -168,7 +169,10 @@ async function recoveryScenario(ctx: TourContext): Promise<DemoResult> {
   if (ctx.crash) {
     const resumed = claim("the invocation carried on by itself: a new attempt on the restarted worker replayed the journal", id, (t) => {
       const a = t.attempts.find((x) => x.cause === "crash-restart");
-      return { ok: !!a && t.invocation.result === "success", detail: a ? `attempt ${a.n} on pid ${a.pid} (${t.attempts.length} attempts), ${t.invocation.result ?? t.invocation.status}` : `no attempt after a crash among ${t.attempts.length}` };
+      return {
+        ok: !!a && t.invocation.result === "success",
+        detail: a ? `attempt ${a.n} on pid ${a.pid} (${t.attempts.length} attempts), ${t.invocation.result ?? t.invocation.status}` : `no attempt after a crash among ${t.attempts.length}`,
+      };
     });
     ctx.say(`  journal: ${resumed.says}`);
     checks.push(...(await journalChecks(stack, [resumed])));
@@ -296,13 +300,7 @@ export async function runTour(tour: Tour, o: RunTourOptions): Promise<TourReport
   return { name: tour.name, title: tour.title, passed, checks, data, crash: crashReport, keyInvocation, ms: Date.now() - t0, error };
 }
 
-async function verifyCrash(
-  stack: RunningStack,
-  crash: TourCrash,
-  before: { pid?: number; restarts: number } | undefined,
-  log: StepLogCursor,
-  checks: Check[],
-): Promise<CrashReport> {
+async function verifyCrash(stack: RunningStack, crash: TourCrash, before: { pid?: number; restarts: number } | undefined, log: StepLogCursor, checks: Check[]): Promise<CrashReport> {
   const paths = stack.paths;
   const fired = !existsSync(paths.crashArm);
   const report: CrashReport = { step: crash.step, when: crash.when, fired, workerPidBefore: before?.pid, restartsBefore: before?.restarts ?? 0, restartsAfter: before?.restarts ?? 0 };

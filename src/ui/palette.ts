@@ -5,7 +5,7 @@ let chalk: ChalkInstance = new Chalk({ level: 0 });
 
 export function configureColor(opts: { json?: boolean; color?: boolean; stream?: NodeJS.WriteStream }): void {
   const stream = opts.stream ?? process.stdout;
-  const off = opts.json || opts.color === false || "NO_COLOR" in process.env && process.env.NO_COLOR !== "" || !stream.isTTY;
+  const off = opts.json || opts.color === false || ("NO_COLOR" in process.env && process.env.NO_COLOR !== "") || !stream.isTTY;
   chalk = new Chalk({ level: off ? 0 : 2 });
 }
 

@@ -48,9 +48,7 @@ export function wrap(text: string, width: number): string[] {
 const NBSP = "\u00a0";
 const PAIRS = /\b(pid|attempt|attempts|key) (\d+|")|(→) /g;
 function glue(text: string): string {
-  return text.replace(PAIRS, (m, w: string | undefined, n: string | undefined, a: string | undefined) =>
-    w !== undefined ? `${w}${NBSP}${n}` : a !== undefined ? `${a}${NBSP}` : m,
-  );
+  return text.replace(PAIRS, (m, w: string | undefined, n: string | undefined, a: string | undefined) => (w !== undefined ? `${w}${NBSP}${n}` : a !== undefined ? `${a}${NBSP}` : m));
 }
 
 /** Text joined so it breaks only where `nbsp` is not: "a b" stays on one line. */
@@ -82,7 +80,7 @@ export function cut(line: string, width: number): string {
   let shown = 0;
   let out = "";
   let coloured = false;
-  for (let i = 0; i < line.length; ) {
+  for (let i = 0; i < line.length;) {
     SGR.lastIndex = i;
     const m = line[i] === "\x1b" ? SGR.exec(line) : null;
     if (m) {

@@ -97,33 +97,57 @@ describe("adding a pattern is two folders and one registry entry", () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("`list --json` shows it with its title and services", async () => {
-    const r = await cli("list", "--json");
-    expect(r.code, r.stderr).toBe(0);
-    const listed = (JSON.parse(r.stdout) as { patterns: { name: string; title: string; services: { name: string }[] | string[] }[] }).patterns.find((p) => p.name === NAME);
-    expect(listed?.title).toBe("Throwaway counter");
-    expect(JSON.stringify(listed?.services)).toContain(SERVICE);
-  }, TIMEOUT.cli);
+  it(
+    "`list --json` shows it with its title and services",
+    async () => {
+      const r = await cli("list", "--json");
+      expect(r.code, r.stderr).toBe(0);
+      const listed = (JSON.parse(r.stdout) as { patterns: { name: string; title: string; services: { name: string }[] | string[] }[] }).patterns.find((p) => p.name === NAME);
+      expect(listed?.title).toBe("Throwaway counter");
+      expect(JSON.stringify(listed?.services)).toContain(SERVICE);
+    },
+    TIMEOUT.cli,
+  );
 
-  it("the README table generated from the registry has its row", async () => {
-    const r = await cli("readme");
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`npx patterns tour ${NAME}`);
-  }, TIMEOUT.cli);
+  it(
+    "the README table generated from the registry has its row",
+    async () => {
+      const r = await cli("readme");
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`npx patterns tour ${NAME}`);
+    },
+    TIMEOUT.cli,
+  );
 
-  it("`kill-worker --at-step` knows its step (help, validation) and completion offers the step and the verb", async () => {
-    const help = await cli("kill-worker", "--help");
-    expect(help.stdout).toMatch(new RegExp(`${NAME}\\s+"${STEP}"`));
-    const unknown = await cli("kill-worker", "--at-step", "no such step", "--state-dir", path.join(work, ".patterns"));
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain(`"${STEP}"`);
-    const bash = await cli("completion", "bash");
-    expect(bash.stdout).toContain(`'${STEP}'`);
-    expect(bash.stdout).toMatch(/"zz"\) echo "add/);
-  }, TIMEOUT.cli);
+  it(
+    "`kill-worker --at-step` knows its step (help, validation) and completion offers the step and the verb",
+    async () => {
+      const help = await cli("kill-worker", "--help");
+      expect(help.stdout).toMatch(new RegExp(`${NAME}\\s+"${STEP}"`));
+      const unknown = await cli("kill-worker", "--at-step", "no such step", "--state-dir", path.join(work, ".patterns"));
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain(`"${STEP}"`);
+      const bash = await cli("completion", "bash");
+      expect(bash.stdout).toContain(`'${STEP}'`);
+      expect(bash.stdout).toMatch(/"zz"\) echo "add/);
+    },
+    TIMEOUT.cli,
+  );
 
-  it("the worker's catalogue serves its service", async () => {
-    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", `const { allServices } = await import(${JSON.stringify(path.join(work, "dist", "services", "catalog.js"))}); console.log(JSON.stringify(allServices.map((s) => s.name)));`], { cwd: work });
-    expect(JSON.parse(stdout)).toContain(SERVICE);
-  }, TIMEOUT.cli);
+  it(
+    "the worker's catalogue serves its service",
+    async () => {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `const { allServices } = await import(${JSON.stringify(path.join(work, "dist", "services", "catalog.js"))}); console.log(JSON.stringify(allServices.map((s) => s.name)));`,
+        ],
+        { cwd: work },
+      );
+      expect(JSON.parse(stdout)).toContain(SERVICE);
+    },
+    TIMEOUT.cli,
+  );
 });

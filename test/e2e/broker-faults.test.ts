@@ -28,7 +28,7 @@ async function readPartition(port: number, topic: string, partition: number): Pr
       if (p.errorCode !== 0) throw new Error(`fetch at ${next}: error ${p.errorCode}`);
       const buf = p.records as Buffer;
       if (buf.length === 0) break;
-      for (let at = 0; at < buf.length; ) {
+      for (let at = 0; at < buf.length;) {
         const h = readBatchHeader(buf, at);
         for (const r of decodeRecords(buf.subarray(at, at + h.size))) {
           const offset = h.baseOffset + r.offsetDelta;
@@ -114,7 +114,8 @@ describe("a corrupt byte in an older segment of a running playground", () => {
       await producer.connect();
       // 60 records of ~50 KB under one key: one partition, three segments of 1 MiB
       const n = 60;
-      for (let seq = 1; seq <= n; seq++) await producer.send({ topic: "bench-events", acks: -1, messages: [{ key: "faults", value: JSON.stringify({ run: "faults", seq, sentAt: Date.now(), pad: "p".repeat(50_000) }) }] });
+      for (let seq = 1; seq <= n; seq++)
+        await producer.send({ topic: "bench-events", acks: -1, messages: [{ key: "faults", value: JSON.stringify({ run: "faults", seq, sentAt: Date.now(), pad: "p".repeat(50_000) }) }] });
       await producer.disconnect();
       const dataDir = statePaths(stack.stateDir).brokerData;
       const partDir = readdirSync(path.join(dataDir, "topics"))
@@ -126,7 +127,12 @@ describe("a corrupt byte in an older segment of a running playground", () => {
       const before = await readPartition(port, "bench-events", partition);
       expect(before).toHaveLength(n);
       // one byte flipped inside a record of the oldest segment
-      const oldest = path.join(partDir!, readdirSync(partDir!).filter((f) => f.endsWith(".log")).sort()[0]!);
+      const oldest = path.join(
+        partDir!,
+        readdirSync(partDir!)
+          .filter((f) => f.endsWith(".log"))
+          .sort()[0]!,
+      );
       const bytes = readFileSync(oldest);
       const hit = 20_000;
       bytes[hit] = bytes[hit]! ^ 0x40;

@@ -44,17 +44,41 @@ afterAll(async () => {
 
 /** Valid requests of every API the broker speaks, to mutate. */
 function validFrames(rand: () => number): Buffer[] {
-  const batch = encodeBatch([{ key: "f", value: JSON.stringify({ r: rand() }) }, { key: "g", value: "x" }], { compression: rand() < 0.3 ? 1 : 0 });
-  const group = { groupId: "fz", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: "", groupInstanceId: null, protocolType: "consumer", protocols: [{ name: "range", metadata: Buffer.from("m") }] };
+  const batch = encodeBatch(
+    [
+      { key: "f", value: JSON.stringify({ r: rand() }) },
+      { key: "g", value: "x" },
+    ],
+    { compression: rand() < 0.3 ? 1 : 0 },
+  );
+  const group = {
+    groupId: "fz",
+    sessionTimeoutMs: 10_000,
+    rebalanceTimeoutMs: 10_000,
+    memberId: "",
+    groupInstanceId: null,
+    protocolType: "consumer",
+    protocols: [{ name: "range", metadata: Buffer.from("m") }],
+  };
   const p = Math.floor(rand() * 3);
   return [
     encodeRequest(ApiKey.ApiVersions, 3, 1, "fz", {}),
     encodeRequest(ApiKey.Metadata, 8, 2, "fz", { topics: null }),
     encodeRequest(ApiKey.Produce, 7, 3, "fz", produceBody("fuzz", p, batch)),
     encodeRequest(ApiKey.Fetch, 11, 4, "fz", fetchBody("fuzz", p, Math.floor(rand() * 50), 10_000, 0)),
-    encodeRequest(ApiKey.ListOffsets, 5, 5, "fz", { replicaId: -1, isolationLevel: 1, topics: [{ name: "fuzz", partitions: [{ partitionIndex: p, timestamp: rand() < 0.5 ? -1 : Date.now() - 5000 }] }] }),
+    encodeRequest(ApiKey.ListOffsets, 5, 5, "fz", {
+      replicaId: -1,
+      isolationLevel: 1,
+      topics: [{ name: "fuzz", partitions: [{ partitionIndex: p, timestamp: rand() < 0.5 ? -1 : Date.now() - 5000 }] }],
+    }),
     encodeRequest(ApiKey.JoinGroup, 5, 6, "fz", group),
-    encodeRequest(ApiKey.OffsetCommit, 7, 7, "fz", { groupId: "fz", generationId: -1, memberId: "", groupInstanceId: null, topics: [{ name: "fuzz", partitions: [{ partitionIndex: p, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }] }] }),
+    encodeRequest(ApiKey.OffsetCommit, 7, 7, "fz", {
+      groupId: "fz",
+      generationId: -1,
+      memberId: "",
+      groupInstanceId: null,
+      topics: [{ name: "fuzz", partitions: [{ partitionIndex: p, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    }),
     encodeRequest(ApiKey.OffsetFetch, 5, 8, "fz", { groupId: "fz", topics: null }),
     encodeRequest(ApiKey.Heartbeat, 3, 9, "fz", { groupId: "fz", generationId: 1, memberId: "m", groupInstanceId: null }),
   ];
@@ -144,7 +168,7 @@ describe(`the broker under fuzzed frames (seed ${SEED})`, () => {
       while (next < end) {
         const buf = (await good.call(ApiKey.Fetch, 11, fetchBody("fuzz", p, next, 1 << 20))).responses[0].partitions[0].records as Buffer;
         let last = next - 1;
-        for (let at = 0; at < buf.length; ) {
+        for (let at = 0; at < buf.length;) {
           const h = readBatchHeader(buf, at);
           for (const r of decodeRecords(buf.subarray(at, at + h.size))) {
             seen.set(h.baseOffset + r.offsetDelta, r.value?.toString() ?? "");

@@ -88,7 +88,13 @@ describe.skipIf(!haveKcat)("a librdkafka consumer out of range (kcat)", () => {
     expect(pastEarliest.stdout.trim().split("\n")).toEqual(all);
     // a group whose committed offset fell below the log start (retention, as for a lagging Restate subscription)
     const raw = await RawClient.open(broker.port);
-    const commit = await raw.call(ApiKey.OffsetCommit, 7, { groupId: "lagging", generationId: -1, memberId: "", groupInstanceId: null, topics: [{ name: "reset", partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: "" }] }] });
+    const commit = await raw.call(ApiKey.OffsetCommit, 7, {
+      groupId: "lagging",
+      generationId: -1,
+      memberId: "",
+      groupInstanceId: null,
+      topics: [{ name: "reset", partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: "" }] }],
+    });
     raw.close();
     expect(commit.topics[0].partitions[0].errorCode).toBe(0);
     const group = await kcat(["-G", "lagging", "-e", "-q", "-f", "%o\n", "-X", "auto.offset.reset=earliest", "reset"], 20_000);
@@ -221,7 +227,14 @@ describe("forged batch headers", () => {
     const [ack] = await producer.send({ topic: "forged", messages: [{ key: "k", value: JSON.stringify({ n: 12 }) }] });
     expect(Number(ack!.baseOffset)).toBe(end);
     // kafkajs asked for gzip sends gzip, stored as it came
-    const [zipped] = await producer.send({ topic: "forged", compression: CompressionTypes.GZIP, messages: [{ key: "z1", value: "{}" }, { key: "z2", value: "{}" }] });
+    const [zipped] = await producer.send({
+      topic: "forged",
+      compression: CompressionTypes.GZIP,
+      messages: [
+        { key: "z1", value: "{}" },
+        { key: "z2", value: "{}" },
+      ],
+    });
     await producer.disconnect();
     const raw = await RawClient.open(broker.port);
     const stored = (await raw.call(ApiKey.Fetch, 11, fetchBody("forged", 0, Number(zipped!.baseOffset)))).responses[0].partitions[0].records as Buffer;
@@ -287,7 +300,10 @@ describe("backpressure and bounds", () => {
       expect((await fine.call(ApiKey.ApiVersions, 2, {})).errorCode).toBe(0);
       fine.close();
       await eventually("the count of the bad-frame lines left out", async () => /\d+ more "bad frame" lines were not logged/.test(own.log()), 15_000);
-      const lines = own.log().split("\n").filter((l) => /a frame of -1 bytes/.test(l));
+      const lines = own
+        .log()
+        .split("\n")
+        .filter((l) => /a frame of -1 bytes/.test(l));
       // at most 3 per 5 s window (the 40 bad frames took `windows` of them), not one per frame
       expect(lines.length).toBeLessThanOrEqual(3 * windows);
       expect(3 * windows).toBeLessThan(40);

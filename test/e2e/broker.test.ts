@@ -77,7 +77,11 @@ describe("the embedded broker with kafkajs", () => {
     const first = await consume("group-1", 30);
     // each partition's offsets arrive in order, and each key's events in their sequence
     for (const [p, offsets] of first.byPartition) expect(offsets, `partition ${p}`).toEqual([...offsets].sort((x, y) => x - y));
-    for (const k of keys) expect(first.seen.filter((e) => e.startsWith(`${k}-`)), `key ${k}`).toEqual([1, 2, 3, 4, 5].map((s) => `${k}-${s}`));
+    for (const k of keys)
+      expect(
+        first.seen.filter((e) => e.startsWith(`${k}-`)),
+        `key ${k}`,
+      ).toEqual([1, 2, 3, 4, 5].map((s) => `${k}-${s}`));
     // the commit is visible from outside the group
     const admin = kafka.admin();
     await admin.connect();
@@ -93,6 +97,10 @@ describe("the embedded broker with kafkajs", () => {
     const second = await consume("group-1", 18);
     await second.consumer.disconnect();
     expect(second.seen.length, "records after the restart (more means some were repeated)").toBe(18);
-    for (const k of keys) expect(second.seen.filter((e) => e.startsWith(`${k}-`)), `key ${k}`).toEqual([6, 7, 8].map((s) => `${k}-${s}`));
+    for (const k of keys)
+      expect(
+        second.seen.filter((e) => e.startsWith(`${k}-`)),
+        `key ${k}`,
+      ).toEqual([6, 7, 8].map((s) => `${k}-${s}`));
   });
 });

@@ -62,7 +62,11 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const cl = r.cluster!;
     expect(cl.view, cl.error).toBeDefined();
     // named as restatectl names them, and Restate's N<k> is `--node k`
-    expect(cl.view!.nodes.map((n) => [n.name, n.node])).toEqual([["N1", 1], ["N2", 2], ["N3", 3]]);
+    expect(cl.view!.nodes.map((n) => [n.name, n.node])).toEqual([
+      ["N1", 1],
+      ["N2", 2],
+      ["N3", 3],
+    ]);
     for (const name of ["N1", "N2", "N3"]) {
       const node = cl.view!.nodes.find((n) => n.name === name);
       expect(node?.alive, `node ${name}`).toBe(true);
@@ -113,7 +117,10 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const keys_ = await invocationPartitionKeys(s.admin, ids);
     const partitionOfKey = (key: string) => view.partitions.find((p) => BigInt(p.start!) <= BigInt(key) && BigInt(key) <= BigInt(p.end!))?.id;
     const onLed = new Set(keys_.filter((r) => report.partitions!.led.includes(partitionOfKey(r.partition_key) ?? -1)).map((r) => r.id));
-    expect(report.inFlight.filter((i) => ids.includes(i.id) && !onLed.has(i.id)).map((i) => i.id), "listed but not on a partition N2 led").toEqual([]);
+    expect(
+      report.inFlight.filter((i) => ids.includes(i.id) && !onLed.has(i.id)).map((i) => i.id),
+      "listed but not on a partition N2 led",
+    ).toEqual([]);
     // while node 2 is down: per-key counted events through node 1 and node 3 (one object key is one queue: in order)
     const keys = Array.from({ length: 50 }, (_, i) => `${run}-${i}`);
     for (const seq of [1, 2]) await Promise.all(keys.map((key, i) => send(i % 2 ? n3!.ingressUrl : n1!.ingressUrl, key, seq, `${key}-${seq}`)));
@@ -135,10 +142,15 @@ describe("a three-node cluster (start --nodes 3)", () => {
     // node 2 rejoins: alive again in Restate's own view, and the cluster is whole. Until then partition leadership
     // may move (away from node 2 at the kill, and again as it comes back): that is the window in which Restate can lose
     // an attempt's journal write.
-    const back = await eventually("node 2 to rejoin and the cluster to be whole", async () => {
-      const r = await status();
-      return r.cluster?.view?.nodes.find((n) => n.name === "N2")?.alive && r.cluster.problems.length === 0 ? r : undefined;
-    }, 120_000, 500);
+    const back = await eventually(
+      "node 2 to rejoin and the cluster to be whole",
+      async () => {
+        const r = await status();
+        return r.cluster?.view?.nodes.find((n) => n.name === "N2")?.alive && r.cluster.problems.length === 0 ? r : undefined;
+      },
+      120_000,
+      500,
+    );
     const wholeAt = Date.now();
     // the worker's step ledger: every run committed; a step body runs again only when an attempt's journal write was
     // lost (ctx.run is at-least-once), so every commit but the journaled last one must have started in that window
@@ -147,7 +159,10 @@ describe("a three-node cluster (start --nodes 3)", () => {
       const commits = readLedger(s.stateDir, { system: "recovery", action: "commit", key: t.key });
       expect(commits.length, `run ${t.key}`).toBeGreaterThanOrEqual(1);
       if (commits.length > 1) reruns++;
-      const outside = commits.slice(0, -1).map((c) => c.at).filter((at) => Date.parse(at) < killFrom - 1000 || Date.parse(at) > wholeAt);
+      const outside = commits
+        .slice(0, -1)
+        .map((c) => c.at)
+        .filter((at) => Date.parse(at) < killFrom - 1000 || Date.parse(at) > wholeAt);
       expect(outside, `run ${t.key}: commits run again outside the kill-to-whole window`).toEqual([]);
     }
     expect(reruns, "re-run commit bodies").toBeLessThan(timers.length / 4);
@@ -188,11 +203,16 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const st = readStackState(s.stateDir);
     // Restate 1.7 runs the subscriptions' consumers on every node with the worker role (one consumer group per
     // subscription): each node holds its own connections to the broker
-    const consumers = await eventually("every node to connect to the broker", async () => {
-      const out = execFileSync("ss", ["-tnpH", "state", "established", `( dport = :${s.ports.broker} )`], { encoding: "utf8" });
-      const pids = new Set([...out.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])));
-      return st.nodes!.every((n) => pids.has(n.pid!)) ? pids : undefined;
-    }, 60_000, 500);
+    const consumers = await eventually(
+      "every node to connect to the broker",
+      async () => {
+        const out = execFileSync("ss", ["-tnpH", "state", "established", `( dport = :${s.ports.broker} )`], { encoding: "utf8" });
+        const pids = new Set([...out.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])));
+        return st.nodes!.every((n) => pids.has(n.pid!)) ? pids : undefined;
+      },
+      60_000,
+      500,
+    );
     expect(consumers.size).toBeGreaterThanOrEqual(3);
     const run = `k${Date.now().toString(36)}`;
     const keys = Array.from({ length: 20 }, (_, i) => `${run}-${i}`);
@@ -258,17 +278,26 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const key = `two-down-${Date.now().toString(36)}`;
     // a write sent while two of three nodes are down: accepted or held, and completed once a node is back
     await eventually("node 3 to be killed", async () => !isAlive(st.nodes![2]!.pid), 30_000, 100);
-    const sent = fetch(`${st.nodes![0]!.ingressUrl}/playground/recovery/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, sleepMs: 0, workMs: 0 }) });
+    const sent = fetch(`${st.nodes![0]!.ingressUrl}/playground/recovery/send`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ key, sleepMs: 0, workMs: 0 }),
+    });
     const r = await second;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/2 of 3 nodes will be down \(N2 already\).*tolerates 1.*wait \(they are not lost\)/s);
     const res = await sent;
     expect(res.status).toBeLessThan(300);
     const { invocationId } = (await res.json()) as { invocationId: string };
-    await eventually("the write sent with two nodes down to complete", async () => {
-      const rows = await s.admin.query<{ status: string }>(`SELECT status FROM sys_invocation WHERE id = '${invocationId}'`);
-      return rows[0]?.status === "completed";
-    }, 120_000, 500);
+    await eventually(
+      "the write sent with two nodes down to complete",
+      async () => {
+        const rows = await s.admin.query<{ status: string }>(`SELECT status FROM sys_invocation WHERE id = '${invocationId}'`);
+        return rows[0]?.status === "completed";
+      },
+      120_000,
+      500,
+    );
     // A ctx.run body is at-least-once: when the node that led the partition goes (or leadership moves as nodes come
     // back), an attempt whose result never reached the log runs its body again. So the effect may be there twice, but
     // only if the journal says the body ran again, and never more; the result itself is journaled once.

@@ -33,7 +33,11 @@ describe("compare <pattern>", () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as CompareReport;
     expect(out.pattern).toBe(pattern);
-    expect({ fired: out.withRestate.crash.fired, consistent: out.withRestate.consistent, leftBehind: out.withRestate.leftBehind, why: out.withRestate.why }).toMatchObject({ fired: true, consistent: true, leftBehind: [] });
+    expect({ fired: out.withRestate.crash.fired, consistent: out.withRestate.consistent, leftBehind: out.withRestate.leftBehind, why: out.withRestate.why }).toMatchObject({
+      fired: true,
+      consistent: true,
+      leftBehind: [],
+    });
     expect(out.withRestate.crash.workerPidAfter).not.toBe(out.withRestate.crash.workerPidBefore);
     const plain = out.withoutRestate;
     expect(plain.label).toBe("plain Node (no Restate)");

@@ -37,10 +37,14 @@ describe("a worker that keeps failing at load", () => {
       try {
         // the kill only makes the supervisor start a new worker: that one (and each retry) fails at load
         await s.kill("worker", { downMs: 0, wait: false });
-        const looping = await eventually("the supervisor to report the worker in a crash loop after three delays", async () => {
-          const w = worker();
-          return w.crashLoop && (w.backoff?.length ?? 0) >= 3 ? w : undefined;
-        }, 120_000);
+        const looping = await eventually(
+          "the supervisor to report the worker in a crash loop after three delays",
+          async () => {
+            const w = worker();
+            return w.crashLoop && (w.backoff?.length ?? 0) >= 3 ? w : undefined;
+          },
+          120_000,
+        );
         const delays = looping.backoff!;
         firstDelay = delays[0]!;
         const notGrowing = delays.slice(1).filter((d, i) => d <= delays[i]!);
@@ -64,10 +68,14 @@ describe("a worker that keeps failing at load", () => {
 
       // fixed: the next scheduled restart brings it back, and once it has stayed up the loop is over
       await eventually("the fixed worker to be up again", async () => (worker().phase === "up" ? true : undefined), 120_000);
-      await eventually("the worker's backoff to start over after it stayed up", async () => {
-        const w = worker();
-        return w.phase === "up" && !w.failures && !w.crashLoop && !w.backoff?.length ? true : undefined;
-      }, 120_000);
+      await eventually(
+        "the worker's backoff to start over after it stayed up",
+        async () => {
+          const w = worker();
+          return w.phase === "up" && !w.failures && !w.crashLoop && !w.backoff?.length ? true : undefined;
+        },
+        120_000,
+      );
       const after = json<{ components: WorkerStatus[] }>(await s.cli(["status", "--json"])).components.find((c) => c.name === "worker");
       expect(after).toMatchObject({ healthy: true, phase: "up" });
       expect(after?.crashLoop).toBeUndefined();
@@ -76,10 +84,14 @@ describe("a worker that keeps failing at load", () => {
       writeFileSync(arm, ARMED);
       try {
         await s.kill("worker", { downMs: 0, wait: false });
-        const again = await eventually("one failed restart after the reset", async () => {
-          const w2 = worker();
-          return w2.backoff?.length ? w2.backoff : undefined;
-        }, 120_000);
+        const again = await eventually(
+          "one failed restart after the reset",
+          async () => {
+            const w2 = worker();
+            return w2.backoff?.length ? w2.backoff : undefined;
+          },
+          120_000,
+        );
         expect(again[0]).toBe(firstDelay);
       } finally {
         rmSync(arm, { force: true });

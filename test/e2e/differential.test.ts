@@ -14,7 +14,11 @@ import { corrupt, diffCase, fetchBody, forge, kcat, listOffsetsBody, mustCall, p
 
 const haveKcat = spawnSync("kcat", ["-V"]).status === 0;
 let pair: Pair | undefined;
-const getPair = () => pair ?? (() => { throw new Error("the two brokers did not start (see beforeAll)"); })();
+const getPair = () =>
+  pair ??
+  (() => {
+    throw new Error("the two brokers did not start (see beforeAll)");
+  })();
 
 beforeAll(async () => {
   if (!kafkaReference.ok) return;
@@ -62,7 +66,13 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "raw 
       const b = await produced(t, "diff-records", encodeBatch(recs(2, "b")));
       return [a, b].map((p) => ({ errorCode: p.errorCode, baseOffset: p.baseOffset }));
     },
-    { kafka: (k) => expect(k).toEqual([{ errorCode: 0, baseOffset: 0 }, { errorCode: 0, baseOffset: 3 }]) },
+    {
+      kafka: (k) =>
+        expect(k).toEqual([
+          { errorCode: 0, baseOffset: 0 },
+          { errorCode: 0, baseOffset: 3 },
+        ]),
+    },
   );
 
   diffCase(
@@ -149,21 +159,61 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "host
   const UNKNOWN_SERVER_ERROR = -1;
   const TRANSACTIONAL_ID_AUTHORIZATION_FAILED = 53;
 
-  diffCase(getPair, "a batch whose lastOffsetDelta claims more records than it holds", hostile(() => forgeBatch(3, { lastOffsetDelta: 9 })), { kafka: refused(INVALID_RECORD) });
-  diffCase(getPair, "a batch whose lastOffsetDelta claims fewer records than it holds", hostile(() => forgeBatch(3, { lastOffsetDelta: 0 })), { kafka: refused(INVALID_RECORD) });
-  diffCase(getPair, "a batch with a negative lastOffsetDelta", hostile(() => forgeBatch(3, { lastOffsetDelta: -7 })), { kafka: refused(INVALID_RECORD) });
+  diffCase(
+    getPair,
+    "a batch whose lastOffsetDelta claims more records than it holds",
+    hostile(() => forgeBatch(3, { lastOffsetDelta: 9 })),
+    { kafka: refused(INVALID_RECORD) },
+  );
+  diffCase(
+    getPair,
+    "a batch whose lastOffsetDelta claims fewer records than it holds",
+    hostile(() => forgeBatch(3, { lastOffsetDelta: 0 })),
+    { kafka: refused(INVALID_RECORD) },
+  );
+  diffCase(
+    getPair,
+    "a batch with a negative lastOffsetDelta",
+    hostile(() => forgeBatch(3, { lastOffsetDelta: -7 })),
+    { kafka: refused(INVALID_RECORD) },
+  );
   // encodeBatch of no records: record count 0, lastOffsetDelta -1
-  diffCase(getPair, "an empty batch (no records)", hostile(() => forgeBatch(0, {})), { kafka: refused(INVALID_RECORD) });
-  diffCase(getPair, "a control batch from a client", hostile(() => forgeBatch(1, { attributes: 0x20 })), { kafka: refused(INVALID_RECORD) });
+  diffCase(
+    getPair,
+    "an empty batch (no records)",
+    hostile(() => forgeBatch(0, {})),
+    { kafka: refused(INVALID_RECORD) },
+  );
+  diffCase(
+    getPair,
+    "a control batch from a client",
+    hostile(() => forgeBatch(1, { attributes: 0x20 })),
+    { kafka: refused(INVALID_RECORD) },
+  );
   // Kafka refuses transactional records in a produce request without a transactional id (the id is not authorised)
-  diffCase(getPair, "a transactional batch without a transactional id", hostile(() => forgeBatch(1, { attributes: 0x10 })), { kafka: refused(TRANSACTIONAL_ID_AUTHORIZATION_FAILED) });
+  diffCase(
+    getPair,
+    "a transactional batch without a transactional id",
+    hostile(() => forgeBatch(1, { attributes: 0x10 })),
+    { kafka: refused(TRANSACTIONAL_ID_AUTHORIZATION_FAILED) },
+  );
   // Kafka 4.4 answers UNKNOWN_SERVER_ERROR (-1) here (its decompression error is not mapped); CORRUPT_MESSAGE says
   // more and is as good a refusal: the comparison asks for a refusal with one of the two and nothing written
-  diffCase(getPair, "a gzip-flagged batch whose records are not gzip", hostile(() => forgeBatch(2, { attributes: 0x01 })), {
-    kafka: refused(UNKNOWN_SERVER_ERROR),
-    same: (e) => expect([UNKNOWN_SERVER_ERROR, CORRUPT_MESSAGE].includes(e.errorCode as number) && e.logEndMoved === 0, JSON.stringify(e)).toBe(true),
-  });
-  diffCase(getPair, "a batch with one byte flipped (CRC mismatch)", hostile(() => corruptBatch(2)), { kafka: refused(CORRUPT_MESSAGE) });
+  diffCase(
+    getPair,
+    "a gzip-flagged batch whose records are not gzip",
+    hostile(() => forgeBatch(2, { attributes: 0x01 })),
+    {
+      kafka: refused(UNKNOWN_SERVER_ERROR),
+      same: (e) => expect([UNKNOWN_SERVER_ERROR, CORRUPT_MESSAGE].includes(e.errorCode as number) && e.logEndMoved === 0, JSON.stringify(e)).toBe(true),
+    },
+  );
+  diffCase(
+    getPair,
+    "a batch with one byte flipped (CRC mismatch)",
+    hostile(() => corruptBatch(2)),
+    { kafka: refused(CORRUPT_MESSAGE) },
+  );
 });
 
 describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "consumer groups and kafkajs"), () => {
@@ -175,7 +225,15 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
       const c = await RawClient.open(t.port);
       const call1 = (apiKey: number, version: number, body: Record<string, unknown>) => mustCall(c, t, apiKey, version, body);
       try {
-        const join = (memberId: string) => ({ groupId: group, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId, groupInstanceId: null, protocolType: "consumer", protocols: [{ name: "range", metadata: Buffer.from([0, 0, 0, 0, 0, 0]) }] });
+        const join = (memberId: string) => ({
+          groupId: group,
+          sessionTimeoutMs: 10_000,
+          rebalanceTimeoutMs: 10_000,
+          memberId,
+          groupInstanceId: null,
+          protocolType: "consumer",
+          protocols: [{ name: "range", metadata: Buffer.from([0, 0, 0, 0, 0, 0]) }],
+        });
         let joined = await firstJoin(c, t, join(""));
         const coordinator = await call1(ApiKey.FindCoordinator, 2, { key: group, keyType: 0 });
         const first = joined.errorCode as number;
@@ -185,9 +243,20 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
         const gen = joined.generationId as number;
         const sync = await call1(ApiKey.SyncGroup, 3, { groupId: group, generationId: gen, memberId: me, groupInstanceId: null, assignments: [{ memberId: me, assignment: Buffer.alloc(0) }] });
         const commit = async (generationId: number, memberId: string) =>
-          (await call1(ApiKey.OffsetCommit, 7, { groupId: group, generationId, memberId, groupInstanceId: null, topics: [{ name: "diff-groups", partitions: [{ partitionIndex: 1, committedOffset: 7, committedLeaderEpoch: -1, committedMetadata: "m" }] }] })).topics[0].partitions[0].errorCode;
+          (
+            await call1(ApiKey.OffsetCommit, 7, {
+              groupId: group,
+              generationId,
+              memberId,
+              groupInstanceId: null,
+              topics: [{ name: "diff-groups", partitions: [{ partitionIndex: 1, committedOffset: 7, committedLeaderEpoch: -1, committedMetadata: "m" }] }],
+            })
+          ).topics[0].partitions[0].errorCode;
         const hb = async (generationId: number, memberId: string) => (await call1(ApiKey.Heartbeat, 3, { groupId: group, generationId, memberId, groupInstanceId: null })).errorCode;
-        const offsets = async (g: string) => (await call1(ApiKey.OffsetFetch, 5, { groupId: g, topics: [{ name: "diff-groups", partitionIndexes: [0, 1] }] })).topics[0].partitions.map((p: { committedOffset: number; errorCode: number }) => [p.committedOffset, p.errorCode]);
+        const offsets = async (g: string) =>
+          (await call1(ApiKey.OffsetFetch, 5, { groupId: g, topics: [{ name: "diff-groups", partitionIndexes: [0, 1] }] })).topics[0].partitions.map(
+            (p: { committedOffset: number; errorCode: number }) => [p.committedOffset, p.errorCode],
+          );
         return {
           first,
           coordinator: coordinator.errorCode,
@@ -219,8 +288,14 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
           commit: 0,
           commitWrongGeneration: 22,
           commitUnknownMember: 25,
-          offsets: [[-1, 0], [7, 0]],
-          offsetsOfUnknownGroup: [[-1, 0], [-1, 0]],
+          offsets: [
+            [-1, 0],
+            [7, 0],
+          ],
+          offsetsOfUnknownGroup: [
+            [-1, 0],
+            [-1, 0],
+          ],
           leave: 0,
           heartbeatAfterLeave: 25,
         }),
@@ -236,7 +311,15 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
     for (const t of [p.embedded, p.kafka]) {
       const c = await RawClient.open(t.port);
       try {
-        const join = { groupId: "diff-member-id", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: "", groupInstanceId: null, protocolType: "consumer", protocols: [{ name: "range", metadata: Buffer.alloc(0) }] };
+        const join = {
+          groupId: "diff-member-id",
+          sessionTimeoutMs: 10_000,
+          rebalanceTimeoutMs: 10_000,
+          memberId: "",
+          groupInstanceId: null,
+          protocolType: "consumer",
+          protocols: [{ name: "range", metadata: Buffer.alloc(0) }],
+        };
         first[t.name] = (await firstJoin(c, t, join)).errorCode;
       } finally {
         c.close();
@@ -251,7 +334,15 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
     const out: Record<string, number> = {};
     for (const t of [p.embedded, p.kafka]) {
       const group = "diff-evict";
-      const join = (memberId: string) => ({ groupId: group, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId, groupInstanceId: null, protocolType: "consumer", protocols: [{ name: "range", metadata: Buffer.alloc(0) }] });
+      const join = (memberId: string) => ({
+        groupId: group,
+        sessionTimeoutMs: 30_000,
+        rebalanceTimeoutMs: 30_000,
+        memberId,
+        groupInstanceId: null,
+        protocolType: "consumer",
+        protocols: [{ name: "range", metadata: Buffer.alloc(0) }],
+      });
       const c = await RawClient.open(t.port);
       let joined = await firstJoin(c, t, join(""));
       if (joined.errorCode === 79) joined = await mustCall(c, t, ApiKey.JoinGroup, 5, join(joined.memberId));
@@ -331,47 +422,50 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
 
   it("differs on purpose: CreateTopics is refused (topics come from kafka/asyncapi.yaml); Kafka creates the topic", async () => {
     const p = getPair();
-    const create = (t: Target) => attempt(async () => {
-      const admin = t.kafka.admin();
-      await admin.connect();
-      try {
-        await admin.createTopics({ topics: [{ topic: "diff-created", numPartitions: 1 }] });
-      } finally {
-        await admin.disconnect();
-      }
-    });
+    const create = (t: Target) =>
+      attempt(async () => {
+        const admin = t.kafka.admin();
+        await admin.connect();
+        try {
+          await admin.createTopics({ topics: [{ topic: "diff-created", numPartitions: 1 }] });
+        } finally {
+          await admin.disconnect();
+        }
+      });
     expect(await create(p.kafka)).toBe("ok");
     expect(await create(p.embedded)).not.toBe("ok");
   });
 
   it("differs on purpose: no idempotent producer (InitProducerId); Kafka accepts one", async () => {
     const p = getPair();
-    const send = (t: Target) => attempt(async () => {
-      const producer = t.kafka.producer({ idempotent: true, retry: { retries: 1 } });
-      await producer.connect();
-      try {
-        await producer.send({ topic: "diff-clients", messages: [{ key: "i", value: "idempotent" }] });
-      } finally {
-        await producer.disconnect();
-      }
-    });
+    const send = (t: Target) =>
+      attempt(async () => {
+        const producer = t.kafka.producer({ idempotent: true, retry: { retries: 1 } });
+        await producer.connect();
+        try {
+          await producer.send({ topic: "diff-clients", messages: [{ key: "i", value: "idempotent" }] });
+        } finally {
+          await producer.disconnect();
+        }
+      });
     expect(await send(p.kafka)).toBe("ok");
     expect(await send(p.embedded)).not.toBe("ok");
   });
 
   it("differs on purpose: no transactions; Kafka commits one", async () => {
     const p = getPair();
-    const send = (t: Target) => attempt(async () => {
-      const producer = t.kafka.producer({ transactionalId: `diff-tx-${t.name}`, idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
-      await producer.connect();
-      try {
-        const tx = await producer.transaction();
-        await tx.send({ topic: "diff-clients", messages: [{ key: "t", value: "transactional" }] });
-        await tx.commit();
-      } finally {
-        await producer.disconnect();
-      }
-    });
+    const send = (t: Target) =>
+      attempt(async () => {
+        const producer = t.kafka.producer({ transactionalId: `diff-tx-${t.name}`, idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+        await producer.connect();
+        try {
+          const tx = await producer.transaction();
+          await tx.send({ topic: "diff-clients", messages: [{ key: "t", value: "transactional" }] });
+          await tx.commit();
+        } finally {
+          await producer.disconnect();
+        }
+      });
     expect(await send(p.kafka)).toBe("ok");
     expect(await send(p.embedded)).not.toBe("ok");
   });

@@ -41,7 +41,10 @@ describe("broker restart mid-stream", () => {
     expect((await own.cli(["package", "register", id, "--to", "Bridge 6, Amsterdam"])).code).toBe(0);
 
     // before: 5 location updates and 2 posts, all handled
-    const before = await produce("package-location-updates", [1, 2, 3, 4, 5].map((i) => move(id, i)));
+    const before = await produce(
+      "package-location-updates",
+      [1, 2, 3, 4, 5].map((i) => move(id, i)),
+    );
     expect(before.records.map((r) => r.outcome)).toEqual(Array(5).fill("done"));
     const postsBefore = await produce("social-media-posts", [`${user}:{"content": "before 1", "pendingChecks": 0}`, `${user}:{"content": "before 2", "pendingChecks": 0}`]);
     expect(postsBefore.records.map((r) => r.outcome)).toEqual(["done", "done"]);
@@ -57,8 +60,14 @@ describe("broker restart mid-stream", () => {
     expect(await subscriptionIds(), "the same subscriptions after the broker restart").toEqual(subsBefore);
 
     // after: offsets continue where the log ended, in two batches
-    const after1 = await produce("package-location-updates", [6, 7, 8, 9, 10].map((i) => move(id, i)));
-    const after2 = await produce("package-location-updates", [11, 12, 13, 14, 15].map((i) => move(id, i)));
+    const after1 = await produce(
+      "package-location-updates",
+      [6, 7, 8, 9, 10].map((i) => move(id, i)),
+    );
+    const after2 = await produce(
+      "package-location-updates",
+      [11, 12, 13, 14, 15].map((i) => move(id, i)),
+    );
     const postsAfter = await produce("social-media-posts", [`${user}:{"content": "after 1", "pendingChecks": 0}`, `${user}:{"content": "after 2", "pendingChecks": 0}`]);
     expect(after1.records[0]!.offset, "the first offset after the restart").toBe(before.records[4]!.offset + 1);
     expect([...after1.records, ...after2.records, ...postsAfter.records].map((r) => r.outcome)).toEqual(Array(12).fill("done"));
@@ -68,7 +77,9 @@ describe("broker restart mid-stream", () => {
     const show = await own.cli(["package", "show", id, "--json"]);
     const info = JSON.parse(show.stdout) as { locations: { location: string }[] };
     expect(info.locations.map((l) => l.location)).toEqual(Array.from({ length: 15 }, (_, i) => `stop ${i + 1}`));
-    const rows = await own.admin.query<{ n: number }>(`SELECT COUNT(*) AS n FROM sys_invocation WHERE target_service_name = 'package-tracker' AND target_handler_name = 'updateLocation' AND target_service_key = '${id}'`);
+    const rows = await own.admin.query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM sys_invocation WHERE target_service_name = 'package-tracker' AND target_handler_name = 'updateLocation' AND target_service_key = '${id}'`,
+    );
     expect(Number(rows[0]?.n)).toBe(15);
 
     const feed = JSON.parse((await own.cli(["feed", user, "--json"])).stdout) as { posts: { content: string }[] };
@@ -78,12 +89,18 @@ describe("broker restart mid-stream", () => {
   it("a restate-server SIGKILL: its consumers rejoin their groups and every record, before and after, is handled once", async () => {
     const id = `package-${randomBytes(3).toString("hex")}`;
     expect((await own.cli(["package", "register", id, "--to", "Bridge 6, Amsterdam"])).code).toBe(0);
-    const before = await produce("package-location-updates", [1, 2, 3].map((i) => move(id, i)));
+    const before = await produce(
+      "package-location-updates",
+      [1, 2, 3].map((i) => move(id, i)),
+    );
     expect(before.records.map((r) => r.outcome)).toEqual(Array(3).fill("done"));
     const subsBefore = await subscriptionIds();
     const kill = await own.cli(["kill-restate", "--down", "1s", "--json"], { timeoutMs: 180_000 });
     expect(kill.code, kill.stderr).toBe(0);
-    const after = await produce("package-location-updates", [4, 5, 6].map((i) => move(id, i)));
+    const after = await produce(
+      "package-location-updates",
+      [4, 5, 6].map((i) => move(id, i)),
+    );
     expect(after.records.map((r) => r.outcome)).toEqual(Array(3).fill("done"));
     expect(await subscriptionIds(), "the same subscriptions after the restate-server restart").toEqual(subsBefore);
     const info = JSON.parse((await own.cli(["package", "show", id, "--json"])).stdout) as { locations: { location: string }[] };
@@ -91,7 +108,9 @@ describe("broker restart mid-stream", () => {
   }, 480_000);
 
   it("doctor finds a subscription made twice (the seed's curl on a wired playground) and names the one to delete", async () => {
-    interface Doctor { checks: { name: string; ok: boolean; detail: string; fix?: string }[] }
+    interface Doctor {
+      checks: { name: string; ok: boolean; detail: string; fix?: string }[];
+    }
     const doctor = async () => JSON.parse((await own.cli(["doctor", "--json"], { timeoutMs: 120_000 })).stdout) as Doctor;
     const sink = "service://package-tracker/updateLocation";
     const source = (await own.admin.subscriptions()).find((s) => s.sink === sink)!.source;
@@ -106,7 +125,9 @@ describe("broker restart mid-stream", () => {
   }, 300_000);
 
   it("doctor flags a subscription that stopped taking records in (a backlog it will never read)", async () => {
-    interface Doctor { checks: { name: string; ok: boolean; detail: string; fix?: string }[] }
+    interface Doctor {
+      checks: { name: string; ok: boolean; detail: string; fix?: string }[];
+    }
     const moving = async () => (JSON.parse((await own.cli(["doctor", "--json"], { timeoutMs: 120_000 })).stdout) as Doctor).checks.find((c) => c.name === "subscriptions moving")!;
     expect(await moving()).toMatchObject({ ok: true });
     // records produced while the topic has no subscription, which is then made reading from the end: they stay unread

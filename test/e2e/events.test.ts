@@ -34,13 +34,19 @@ describe("user feed", { timeout: 300_000 }, () => {
 
     const second = await patterns(["send-post", user, "Hi! This is my second post!", "--pending", "0", "--follow", "--json"]);
     expect(second.code, second.stderr).toBe(0);
-    const events = second.stdout.trim().split("\n").map((l) => JSON.parse(l) as { event: string; name?: string; result?: string });
+    const events = second.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { event: string; name?: string; result?: string });
     expect(events.find((e) => e.event === "completed")?.result).toBe("success");
     expect(events.filter((e) => e.event === "step").map((e) => e.name)).toEqual(expect.arrayContaining(["create post", "check moderation", "update feed"]));
 
     const f = await feed(user);
     expect(f.posts.map((p) => p.content)).toEqual(["Hi! This is my first post!", "Hi! This is my second post!"]);
-    expect(f.posts.filter((p) => p.via !== "kafka"), "posts not delivered via kafka").toEqual([]);
+    expect(
+      f.posts.filter((p) => p.via !== "kafka"),
+      "posts not delivered via kafka",
+    ).toEqual([]);
     expect(f.posts[0]!.offset).toBeLessThan(f.posts[1]!.offset!);
   });
 
@@ -69,7 +75,10 @@ describe("user feed", { timeout: 300_000 }, () => {
 
   it("produce takes the seed's kafka-console-producer lines unchanged; users do not block each other", async () => {
     const [u1, u2] = [uniqueKey("userid1"), uniqueKey("userid2")];
-    const res = await patterns(["produce", "social-media-posts", "--wait", "30s", "--json", seedLine(u1, "Hi! This is my first post!"), seedLine(u2, "Hi! This is my first post!"), seedLine(u1, "Hi! This is my second post!")], { timeoutMs: 90_000 });
+    const res = await patterns(
+      ["produce", "social-media-posts", "--wait", "30s", "--json", seedLine(u1, "Hi! This is my first post!"), seedLine(u2, "Hi! This is my first post!"), seedLine(u1, "Hi! This is my second post!")],
+      { timeoutMs: 90_000 },
+    );
     expect(res.code, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as SentJson;
     expect(out.records.map((r) => r.key)).toEqual([u1, u2, u1]);
@@ -180,7 +189,18 @@ describe("bad records", { timeout: 300_000 }, () => {
     const ghost = uniqueKey("package");
     const id = uniqueKey("package");
     await patterns(["package", "register", id, "--to", "Bridge 6, Amsterdam"]);
-    const res = await patterns(["produce", "package-location-updates", "--json", "--wait", "20s", `${ghost}:{"timestamp": "2024-10-10 13:00", "location": "Pinetree Road 5, Paris"}`, `${id}:{"timestamp": "2024-10-10 13:00", "location": "Pinetree Road 5, Paris"}`], { timeoutMs: 60_000 });
+    const res = await patterns(
+      [
+        "produce",
+        "package-location-updates",
+        "--json",
+        "--wait",
+        "20s",
+        `${ghost}:{"timestamp": "2024-10-10 13:00", "location": "Pinetree Road 5, Paris"}`,
+        `${id}:{"timestamp": "2024-10-10 13:00", "location": "Pinetree Road 5, Paris"}`,
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(res.code).toBe(1);
     const out = JSON.parse(res.stdout) as SentJson;
     expect(out.records.map((r) => r.outcome)).toEqual(["rejected", "done"]);

@@ -56,10 +56,15 @@ describe("pause, fix under start --watch, resume --on latest", () => {
           body: JSON.stringify({ orderId, items: ["kettle"] }),
         });
         const { invocationId: id } = (await sent.json()) as { invocationId: string };
-        await eventually(`${id} retrying at "${FIX_STEPS.label}"`, async () => {
-          const t = json<{ timelines: Timeline[] }>(await cli(["timeline", id, "--json"])).timelines[0]!;
-          return t.attempts.length >= 2 && t.invocation.lastFailure?.step === FIX_STEPS.label;
-        }, 60_000, 300);
+        await eventually(
+          `${id} retrying at "${FIX_STEPS.label}"`,
+          async () => {
+            const t = json<{ timelines: Timeline[] }>(await cli(["timeline", id, "--json"])).timelines[0]!;
+            return t.attempts.length >= 2 && t.invocation.lastFailure?.step === FIX_STEPS.label;
+          },
+          60_000,
+          300,
+        );
         const p = await cli(["pause", id, "--json"]);
         expect(p.code, p.stderr).toBe(0);
 
@@ -75,7 +80,12 @@ describe("pause, fix under start --watch, resume --on latest", () => {
         const attempts = d.outcome.timeline.attempts;
         expect(attempts.at(-1)?.cause, attempts.map((a) => `${a.n} ${a.cause} pid ${a.pid}`).join(", ")).toBe("resume");
         expect(attempts.at(-1)?.pid, "the last attempt ran on the watcher's new worker").toBe(reload.pid);
-        for (const [system, action] of [["payments", "charge"], ["warehouse", "reserve"], ["shipping", "label"], ["email", "confirm"]] as const) {
+        for (const [system, action] of [
+          ["payments", "charge"],
+          ["warehouse", "reserve"],
+          ["shipping", "label"],
+          ["email", "confirm"],
+        ] as const) {
           expect(readLedger(dir, { system, action, key: orderId }), `${system} ${action}`).toHaveLength(1);
         }
       } finally {

@@ -22,7 +22,10 @@ describe("start --foreground", () => {
       await eventually("`ready in` on the foreground start's stderr", async () => /ready in/.test(stderr), 60_000);
       const status = json<{ running: boolean; components: { pid: number; healthy: boolean }[] }>(await runCli(["status", "--json", "--state-dir", dir]));
       expect(status.running).toBe(true);
-      expect(status.components.filter((c) => !c.healthy), "unhealthy components").toEqual([]);
+      expect(
+        status.components.filter((c) => !c.healthy),
+        "unhealthy components",
+      ).toEqual([]);
       const ping = await fetch(`http://127.0.0.1:${ports.ingress}/playground/ping`, { method: "POST" });
       expect(ping.status).toBe(200);
       await eventually("log lines prefixed `worker  │` and `restate │` on stderr", async () => /^worker {2}│ /m.test(stderr) && /^restate │ /m.test(stderr));

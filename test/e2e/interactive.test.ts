@@ -164,9 +164,24 @@ describe("tour --all on a private stack (it kills the worker)", () => {
     own = await startOwnStack();
     const r = await own.cli(["tour", "--all", "--yes", "--json"], { timeoutMs: 540_000 });
     const report = JSON.parse(r.stdout) as { passed: boolean; tours: { name: string; passed: boolean; checks: { name: string; ok: boolean; detail: string }[]; error?: string }[] };
-    const failed = report.tours.filter((t) => !t.passed).map((t) => `${t.name}: ${t.error ?? t.checks.filter((c) => !c.ok).map((c) => `${c.name} (${c.detail})`).join("; ")}`);
+    const failed = report.tours
+      .filter((t) => !t.passed)
+      .map(
+        (t) =>
+          `${t.name}: ${
+            t.error ??
+            t.checks
+              .filter((c) => !c.ok)
+              .map((c) => `${c.name} (${c.detail})`)
+              .join("; ")
+          }`,
+      );
     expect(failed).toEqual([]);
-    expect(report.tours.map((t) => t.name).sort()).toEqual(allTours(registry).map((t) => t.name).sort());
+    expect(report.tours.map((t) => t.name).sort()).toEqual(
+      allTours(registry)
+        .map((t) => t.name)
+        .sort(),
+    );
     expect(report.passed).toBe(true);
     expect(r.code).toBe(0);
   }, 600_000);

@@ -26,7 +26,11 @@ afterAll(async () => {
   }
 }, TIMEOUT.stop);
 
-const s = () => own ?? (() => { throw new Error("the stack on Apache Kafka did not start (see beforeAll)"); })();
+const s = () =>
+  own ??
+  (() => {
+    throw new Error("the stack on Apache Kafka did not start (see beforeAll)");
+  })();
 
 describe.skipIf(!kafkaReference.ok)(referenceTitle("kafka-brokers.test.ts", "the playground on Apache Kafka (start --kafka-brokers)"), { timeout: 300_000 }, () => {
   it("start created the playground's topics on Kafka, with kafka/asyncapi.yaml's partition counts", async () => {
@@ -65,7 +69,10 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("kafka-brokers.test.ts", "the
       expect(mv.code, mv.stderr).toBe(0);
       expect(JSON.parse(mv.stdout)).toMatchObject({ via: "kafka", outcome: "applied" });
     }
-    expect(json<{ locations: { location: string }[] }>(await s().cli(["package", "show", id, "--json"])).locations.map((l) => l.location)).toEqual(["Pinetree Road 5, Paris", "Mountain Road 155, Brussels"]);
+    expect(json<{ locations: { location: string }[] }>(await s().cli(["package", "show", id, "--json"])).locations.map((l) => l.location)).toEqual([
+      "Pinetree Road 5, Paris",
+      "Mountain Road 155, Brussels",
+    ]);
   });
 
   it("topics reads the external cluster: its topics, ends, and the subscriptions' groups", async () => {
@@ -89,7 +96,11 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("kafka-brokers.test.ts", "the
     expect(text.stderr).toMatch(/npx patterns stop && npx patterns start/);
     const asJson = await s().cli(["kill-broker", "--json"]);
     expect(asJson.code).toBe(1);
-    expect(json<{ error: { message: string; fix: string; exitCode: number } }>(asJson).error).toMatchObject({ message: expect.stringMatching(/does not own it/), fix: expect.stringMatching(/docker compose stop broker/), exitCode: 1 });
+    expect(json<{ error: { message: string; fix: string; exitCode: number } }>(asJson).error).toMatchObject({
+      message: expect.stringMatching(/does not own it/),
+      fix: expect.stringMatching(/docker compose stop broker/),
+      exitCode: 1,
+    });
     expect(apache!.log()).not.toMatch(/shutting down/);
   });
 });

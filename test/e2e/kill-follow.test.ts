@@ -29,18 +29,28 @@ async function approve(user: string): Promise<void> {
 
 /** Resolves once the supervisor has replaced the component's process (the kill happened), with the new pid. */
 const replaced = (component: "worker" | "restate", before: number) =>
-  eventually(`${component} pid ${before} replaced by a new process`, async () => {
-    const now = s().pids()[component];
-    return now && now !== before ? now : undefined;
-  }, 120_000, 100);
+  eventually(
+    `${component} pid ${before} replaced by a new process`,
+    async () => {
+      const now = s().pids()[component];
+      return now && now !== before ? now : undefined;
+    },
+    120_000,
+    100,
+  );
 
 const quoted = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const completed = (id: string) =>
-  eventually(`${id} completed`, async () => {
-    const [row] = await s().admin.query<{ status: string }>(`SELECT status FROM sys_invocation WHERE id = '${id}'`);
-    return row?.status === "completed";
-  }, 60_000, 200);
+  eventually(
+    `${id} completed`,
+    async () => {
+      const [row] = await s().admin.query<{ status: string }>(`SELECT status FROM sys_invocation WHERE id = '${id}'`);
+      return row?.status === "completed";
+    },
+    60_000,
+    200,
+  );
 
 describe("kill verbs follow what they interrupted", () => {
   it("nothing in flight: kill-worker says so in one line, suggests a scenario, and exits 0", async () => {
@@ -91,11 +101,16 @@ describe("kill verbs follow what they interrupted", () => {
   it("send-post --follow with a worker kill in the middle shows the crash, the restart and the replayed steps", async () => {
     const user = uniqueKey("follow");
     const following = s().cli(["send-post", user, "kill me", "--hold", "--follow"], { timeoutMs: 120_000, env: { COLUMNS: "200" } });
-    const id = await eventually(`${user}'s post in its moderation sleep`, async () => {
-      const [row] = await s().admin.query<{ id: string }>(`SELECT id FROM sys_invocation WHERE target = 'userFeed/${user}/processPost'`);
-      if (!row) return undefined;
-      return (await s().admin.query(`SELECT index FROM sys_journal WHERE id = '${row.id}' AND entry_type = 'Command: Sleep'`)).length > 0 ? row.id : undefined;
-    }, 60_000, 100);
+    const id = await eventually(
+      `${user}'s post in its moderation sleep`,
+      async () => {
+        const [row] = await s().admin.query<{ id: string }>(`SELECT id FROM sys_invocation WHERE target = 'userFeed/${user}/processPost'`);
+        if (!row) return undefined;
+        return (await s().admin.query(`SELECT index FROM sys_journal WHERE id = '${row.id}' AND entry_type = 'Command: Sleep'`)).length > 0 ? row.id : undefined;
+      },
+      60_000,
+      100,
+    );
     const kill = await s().cli(["kill-worker", "--down", "500ms", "--no-follow", "--json"], { timeoutMs: 60_000 });
     const killed = json<KillFollowResult>(kill);
     await approve(user);

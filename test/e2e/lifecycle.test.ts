@@ -27,7 +27,12 @@ const tempDir = (prefix: string) => {
 
 function componentPids(stateDir: string): number[] {
   const st = readState(statePaths(stateDir).stateFile)!;
-  return [st.supervisorPid, ...Object.values(st.components).map((c) => c.pid!).filter(Boolean)];
+  return [
+    st.supervisorPid,
+    ...Object.values(st.components)
+      .map((c) => c.pid!)
+      .filter(Boolean),
+  ];
 }
 
 const node20 = ["/usr/local/bin/node", "/usr/bin/node"].find((p) => {
@@ -61,7 +66,21 @@ describe("lifecycle", () => {
     const others = { admin: await freePort(), worker: await freePort(), broker: await freePort() };
     const dir = tempDir("patterns-conflict-");
     try {
-      const r = await runCli(["start", "--state-dir", dir, "--ingress-port", String(taken), "--admin-port", String(others.admin), "--worker-port", String(others.worker), "--broker-port", String(others.broker), "--fabric-port", String(await freePort())]);
+      const r = await runCli([
+        "start",
+        "--state-dir",
+        dir,
+        "--ingress-port",
+        String(taken),
+        "--admin-port",
+        String(others.admin),
+        "--worker-port",
+        String(others.worker),
+        "--broker-port",
+        String(others.broker),
+        "--fabric-port",
+        String(await freePort()),
+      ]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`port ${taken} \\(ingress\\) is already in use`));
       expect(r.stderr).toMatch(new RegExp(`pid ${process.pid}`));

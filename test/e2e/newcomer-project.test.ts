@@ -58,7 +58,8 @@ function copyProject(withDist = true): string {
 describe("a stack started in the project root, from docs/", () => {
   let root = "";
   let ports: Ports;
-  const cli = (args: string[], where: "root" | "docs", env: NodeJS.ProcessEnv = {}) => run(process.execPath, [path.join(root, "bin", "patterns.js"), ...args], where === "root" ? root : path.join(root, "docs"), env);
+  const cli = (args: string[], where: "root" | "docs", env: NodeJS.ProcessEnv = {}) =>
+    run(process.execPath, [path.join(root, "bin", "patterns.js"), ...args], where === "root" ? root : path.join(root, "docs"), env);
 
   beforeAll(async () => {
     root = copyProject();
@@ -136,7 +137,10 @@ describe("doctor on a stopped stack", () => {
       expect(check, JSON.stringify(d.checks.map((c) => c.name))).toBeDefined();
       expect(check!.ok).toBe(false);
       expect(check!.fix).toContain("--client-app-port");
-      expect(d.checks.some((c) => c.name.startsWith("port 5000 ")), "the default client app port is not checked instead").toBe(false);
+      expect(
+        d.checks.some((c) => c.name.startsWith("port 5000 ")),
+        "the default client app port is not checked instead",
+      ).toBe(false);
     } finally {
       srv.close();
       rmSync(dir, { recursive: true, force: true });

@@ -147,8 +147,11 @@ describe("the package tracker, Go then Kotlin spelling, with the seeds' subscrip
       ),
     ) as { id: string; sink: string };
     expect(sub.sink).toBe("service://PackageTracker/UpdateLocation");
-    await seed(s, `curl localhost:8080/PackageTracker/package123/RegisterPackage \\
-      -H 'content-type: application/json' -d '{"finalDestination": "Bridge 6, Amsterdam"}'`);
+    await seed(
+      s,
+      `curl localhost:8080/PackageTracker/package123/RegisterPackage \\
+      -H 'content-type: application/json' -d '{"finalDestination": "Bridge 6, Amsterdam"}'`,
+    );
     const produced = await s.cli([
       "produce",
       "package-location-updates",
@@ -182,8 +185,11 @@ describe("the package tracker, Go then Kotlin spelling, with the seeds' subscrip
       ),
     ) as { sink: string };
     expect(kotlinSub.sink).toBe("service://PackageTracker/updateLocation");
-    await seed(s, `curl localhost:8080/PackageTracker/package1/registerPackage \\
-      -H 'content-type: application/json' -d '{"finalDestination": "Bridge 6, Amsterdam"}'`);
+    await seed(
+      s,
+      `curl localhost:8080/PackageTracker/package1/registerPackage \\
+      -H 'content-type: application/json' -d '{"finalDestination": "Bridge 6, Amsterdam"}'`,
+    );
     const again = await s.cli([
       "produce",
       "package-location-updates",

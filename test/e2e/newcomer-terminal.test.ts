@@ -58,7 +58,11 @@ describe("start --foreground", () => {
   it("streams only warnings and errors by default, and Ctrl+C stops restate-server and the client app, then the worker and the broker", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-fg-quiet-"));
     const ports = await freePorts();
-    const child = spawn(process.execPath, [cliPath, "start", "--foreground", "--state-dir", dir, ...portArgs(ports)], { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cliPath, "start", "--foreground", "--state-dir", dir, ...portArgs(ports)], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : -1))));
@@ -67,7 +71,10 @@ describe("start --foreground", () => {
       expect(stderr).toMatch(/streaming warnings and errors \(--verbose for every log line\)/);
       const status = JSON.parse((await runCli(["status", "--json", "--state-dir", dir])).stdout) as { components: { name: string; pid: number; healthy: boolean }[] };
       expect(status.components.map((c) => c.name)).toEqual(["restate", "broker", "worker", "client-app"]);
-      expect(status.components.filter((c) => !c.healthy).map((c) => c.name), "components not healthy").toEqual([]);
+      expect(
+        status.components.filter((c) => !c.healthy).map((c) => c.name),
+        "components not healthy",
+      ).toEqual([]);
       // restate-server alone writes hundreds of INFO lines at start: none of them is streamed
       const restateLog = readFileSync(path.join(dir, "logs", "restate.log"), "utf8");
       expect(restateLog).toMatch(/ INFO /);
@@ -96,7 +103,11 @@ describe("start --foreground when its terminal closes", () => {
   it("SIGHUP stops the children too (they no longer share the terminal's process group)", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "patterns-fg-hup-"));
     const ports = await freePorts();
-    const child = spawn(process.execPath, [cliPath, "start", "--foreground", "--state-dir", dir, ...portArgs(ports)], { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cliPath, "start", "--foreground", "--state-dir", dir, ...portArgs(ports)], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : -1))));

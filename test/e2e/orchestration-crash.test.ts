@@ -52,18 +52,28 @@ describe("sagas killed during compensation", () => {
 describe("a crash armed after a step strikes before the next journaled action", () => {
   // The saga's next action after "Refund payment" is a call to CarRentals/cancel: the crash must land before that
   // call's body runs in the doomed worker, so no step of the trip (the workflow's or its children's) runs twice.
-  it.each([1, 2, 3])('--fail payment --crash-after "Refund payment" (run %i): no step ran again', async () => {
-    const trip = `trip-${randomUUID().slice(0, 8)}`;
-    const r = await s().cli(["saga", "book", "--trip", trip, "--fail", "payment", "--crash-after", "Refund payment", "--json"], { timeoutMs: 110_000 });
-    expect(r.code, r.stderr).toBe(0);
-    const t = await s().cli(["timeline", "--key", trip, "--json"], { timeoutMs: 60_000 });
-    expect(t.code, t.stderr).toBe(0);
-    type Node = { invocation: { target: string }; entries: { name?: string; execution?: { verdict: string } }[]; children: Node[] };
-    const all = (n: Node): Node[] => [n, ...n.children.flatMap(all)];
-    const timelines = (JSON.parse(t.stdout) as { timelines: Node[] }).timelines.flatMap(all);
-    const ranAgain = timelines.flatMap((n) => n.entries.filter((e) => e.execution?.verdict === "ran-again").map((e) => `${n.invocation.target}: ${e.name}`));
-    expect(ranAgain).toEqual([]);
-    // and the crash happened: some step was replayed from the journal after it
-    expect(timelines.flatMap((n) => n.entries).filter((e) => e.execution?.verdict === "replayed").map((e) => e.name), "steps replayed").not.toEqual([]);
-  }, 150_000);
+  it.each([1, 2, 3])(
+    '--fail payment --crash-after "Refund payment" (run %i): no step ran again',
+    async () => {
+      const trip = `trip-${randomUUID().slice(0, 8)}`;
+      const r = await s().cli(["saga", "book", "--trip", trip, "--fail", "payment", "--crash-after", "Refund payment", "--json"], { timeoutMs: 110_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const t = await s().cli(["timeline", "--key", trip, "--json"], { timeoutMs: 60_000 });
+      expect(t.code, t.stderr).toBe(0);
+      type Node = { invocation: { target: string }; entries: { name?: string; execution?: { verdict: string } }[]; children: Node[] };
+      const all = (n: Node): Node[] => [n, ...n.children.flatMap(all)];
+      const timelines = (JSON.parse(t.stdout) as { timelines: Node[] }).timelines.flatMap(all);
+      const ranAgain = timelines.flatMap((n) => n.entries.filter((e) => e.execution?.verdict === "ran-again").map((e) => `${n.invocation.target}: ${e.name}`));
+      expect(ranAgain).toEqual([]);
+      // and the crash happened: some step was replayed from the journal after it
+      expect(
+        timelines
+          .flatMap((n) => n.entries)
+          .filter((e) => e.execution?.verdict === "replayed")
+          .map((e) => e.name),
+        "steps replayed",
+      ).not.toEqual([]);
+    },
+    150_000,
+  );
 });

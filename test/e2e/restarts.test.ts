@@ -39,13 +39,21 @@ describe("restarts", () => {
       // time must pass here: the second kill is meant to land at another point of the timers' schedule
       await new Promise((r) => setTimeout(r, pause));
     }
-    const results = await eventually("every timer's invocation to complete", async () => {
-      const rows = await stack.admin.query<{ id: string; status: string; completion_result?: string }>(
-        `SELECT id, status, completion_result FROM sys_invocation WHERE target = 'playground/recovery' AND status = 'completed' AND id IN (${ids.map((id) => `'${id}'`).join(",")})`,
-      );
-      return rows.length === ids.length ? rows : undefined;
-    }, 300_000, 1000);
-    expect(results.filter((r) => r.completion_result !== "success"), "timers that did not succeed").toEqual([]);
+    const results = await eventually(
+      "every timer's invocation to complete",
+      async () => {
+        const rows = await stack.admin.query<{ id: string; status: string; completion_result?: string }>(
+          `SELECT id, status, completion_result FROM sys_invocation WHERE target = 'playground/recovery' AND status = 'completed' AND id IN (${ids.map((id) => `'${id}'`).join(",")})`,
+        );
+        return rows.length === ids.length ? rows : undefined;
+      },
+      300_000,
+      1000,
+    );
+    expect(
+      results.filter((r) => r.completion_result !== "success"),
+      "timers that did not succeed",
+    ).toEqual([]);
     // Every timer's step after the sleep committed. A ctx.run body is at-least-once: when the server dies between the
     // body's end and the journal write, the body runs again after the restart. So a second commit is allowed only
     // for a body that ended inside a kill window, and never a third.
@@ -57,14 +65,15 @@ describe("restarts", () => {
       if (commits.length === 2) {
         reruns++;
         const first = Date.parse(commits[0]!.at);
-        expect(kills.some((k) => first >= k.from - 1000 && first <= k.to), `timer ${t.key}: first commit at ${commits[0]!.at}, outside every kill window`).toBe(true);
+        expect(
+          kills.some((k) => first >= k.from - 1000 && first <= k.to),
+          `timer ${t.key}: first commit at ${commits[0]!.at}, outside every kill window`,
+        ).toBe(true);
       }
     }
     expect(reruns, "re-run commit bodies").toBeLessThan(timers.length / 4);
     // none early: each invocation reports the wall time between its two steps, which spans the sleep
-    const outputs = await Promise.all(
-      ids.map(async (id) => (await (await fetch(`${stack.ingressUrl}/restate/invocation/${id}/output`)).json()) as RecoveryResult),
-    );
+    const outputs = await Promise.all(ids.map(async (id) => (await (await fetch(`${stack.ingressUrl}/restate/invocation/${id}/output`)).json()) as RecoveryResult));
     for (const [i, o] of outputs.entries()) expect(o.gapMs, `timer ${timers[i]!.key}`).toBeGreaterThanOrEqual(timers[i]!.sleepMs - 5);
   }, 600_000);
 
@@ -72,10 +81,15 @@ describe("restarts", () => {
     const stack = await own();
     const name = `down-${Date.now().toString(36)}`;
     const awaiters = [1, 2].map(() => stack.cli(["promise", "await", name, "--timeout", "240s", "--json"], { timeoutMs: 300_000 }));
-    await eventually(`both awaiters of promise ${name} to be registered (peek: waiting >= 2)`, async () => {
-      const r = await stack.cli(["promise", "peek", name, "--json"], { timeoutMs: 120_000 });
-      return r.code === 0 && json<{ waiting: number }>(r).waiting >= 2;
-    }, 120_000, 1000);
+    await eventually(
+      `both awaiters of promise ${name} to be registered (peek: waiting >= 2)`,
+      async () => {
+        const r = await stack.cli(["promise", "peek", name, "--json"], { timeoutMs: 120_000 });
+        return r.code === 0 && json<{ waiting: number }>(r).waiting >= 2;
+      },
+      120_000,
+      1000,
+    );
     expect((await stack.cli(["kill-restate", "--down", "6s", "--no-wait"], { timeoutMs: 120_000 })).code).toBe(0);
     const resolved = await stack.cli(["promise", "resolve", name, '{"while":"down"}', "--json"], { timeoutMs: 300_000 });
     expect(resolved.code, resolved.stderr).toBe(0);
@@ -98,12 +112,17 @@ describe("restarts", () => {
     const res = await stack.cli(["queue", "result", key, "--json"], { timeoutMs: 300_000 });
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ completed: true, invocationId });
-    const rows = await eventually("the task's invocation row", async () => {
-      const r = await stack.admin.query<{ id: string; running_at: string; status: string }>(
-        `SELECT id, running_at, status FROM sys_invocation WHERE target = 'asyncTaskWorker/runTask' AND idempotency_key = '${key}'`,
-      );
-      return r.length > 0 ? r : undefined;
-    }, 120_000, 1000);
+    const rows = await eventually(
+      "the task's invocation row",
+      async () => {
+        const r = await stack.admin.query<{ id: string; running_at: string; status: string }>(
+          `SELECT id, running_at, status FROM sys_invocation WHERE target = 'asyncTaskWorker/runTask' AND idempotency_key = '${key}'`,
+        );
+        return r.length > 0 ? r : undefined;
+      },
+      120_000,
+      1000,
+    );
     expect(rows.map((r) => r.id)).toEqual([invocationId]);
     // not before its due time (timers may fire a few ms early), whatever the downtime
     expect(Date.parse(rows[0]!.running_at)).toBeGreaterThanOrEqual(Date.parse(executionTime) - 1000);

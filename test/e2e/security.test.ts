@@ -41,7 +41,10 @@ describe("security", () => {
     const paths = statePaths(stack().stateDir);
     expect(statSync(paths.privateKey).mode & 0o777).toBe(0o600);
     const pem = readFileSync(paths.privateKey, "utf8");
-    const body = pem.split("\n").filter((l) => l && !l.startsWith("-----")).join("");
+    const body = pem
+      .split("\n")
+      .filter((l) => l && !l.startsWith("-----"))
+      .join("");
     expect(body.length).toBeGreaterThan(20);
     for (const f of readdirSync(paths.logsDir)) {
       const log = readFileSync(path.join(paths.logsDir, f), "utf8");

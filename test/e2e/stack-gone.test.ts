@@ -10,7 +10,11 @@ describe("the stack stopped under a waiting verb", () => {
     async () => {
       const s = await startOwnStack();
       let stderr = "";
-      const child = spawn(process.execPath, [cliPath, "timeline", "--follow", "--timeout", "1h", "--state-dir", s.stateDir], { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [cliPath, "timeline", "--follow", "--timeout", "1h", "--state-dir", s.stateDir], {
+        cwd: repoRoot,
+        env: { ...process.env, NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       child.stderr.on("data", (d) => (stderr += d));
       child.stdout.on("data", () => {});
       const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));

@@ -101,7 +101,10 @@ describe("the running stack", () => {
     }
     expect(new Set(objects.map((o) => o.component))).toEqual(new Set(["restate", "broker", "worker", "client-app", "supervisor"]));
     const worker = await patterns(["logs", "worker", "-n", "3", "--json"]);
-    const w = worker.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { component: string });
+    const w = worker.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { component: string });
     expect(w.length).toBe(3);
     expect(w.map((o) => o.component)).toEqual(["worker", "worker", "worker"]);
   });

@@ -27,15 +27,22 @@ describe("start", () => {
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       try {
         // interrupted once restate-server is up and the worker is held: something to stop, and the start not done
-        const held = await eventually("restate-server up and the worker started but held at load", async () => {
-          const st = readState(paths.stateFile);
-          return st?.components.restate.phase === "up" && st.components.worker.pid ? st : undefined;
-        }, 120_000);
+        const held = await eventually(
+          "restate-server up and the worker started but held at load",
+          async () => {
+            const st = readState(paths.stateFile);
+            return st?.components.restate.phase === "up" && st.components.worker.pid ? st : undefined;
+          },
+          120_000,
+        );
         const pids = [held.supervisorPid, ...Object.values(held.components).map((c) => c.pid)].filter((p): p is number => !!p);
         child.kill("SIGINT");
         expect(await exited, stderr).toBe(130);
         expect(stderr).toMatch(/start interrupted: stopped what it had started/);
-        expect(pids.filter((pid) => isAlive(pid)), "processes left running").toEqual([]);
+        expect(
+          pids.filter((pid) => isAlive(pid)),
+          "processes left running",
+        ).toEqual([]);
         expect(readState(paths.stateFile), "state file left behind").toBeUndefined();
         const taken: number[] = [];
         for (const port of Object.values(ports)) if (!(await isPortFree(port))) taken.push(port);

@@ -84,7 +84,7 @@ describe("crash demos", () => {
     expect(text.stdout).toMatch(/1 replayed from the journal/);
   }, 120_000);
 
-  it('kill-worker --at-step prepare --when during: the body ran twice (at-least-once), the timeline says so', async () => {
+  it("kill-worker --at-step prepare --when during: the body ran twice (at-least-once), the timeline says so", async () => {
     const arm = await s().cli(["kill-worker", "--at-step", "prepare", "--when", "during", "--json"]);
     expect(arm.code, arm.stderr).toBe(0);
     expect(JSON.parse(arm.stdout)).toMatchObject({ armed: { step: "prepare", when: "during" } });
@@ -106,7 +106,7 @@ describe("crash demos", () => {
     expect(text.stdout).toMatch(/prepare .*RAN 2×/);
   }, 120_000);
 
-  it('kill-worker --at-step prepare (after): the result was journaled first, so it is replayed; one effect', async () => {
+  it("kill-worker --at-step prepare (after): the result was journaled first, so it is replayed; one effect", async () => {
     const arm = await s().cli(["kill-worker", "--at-step", "prepare"]);
     expect(arm.code, arm.stderr).toBe(0);
     expect(arm.stdout).toMatch(/armed: the worker \(pid \d+\) exits right after the next "prepare" step/);

@@ -41,7 +41,17 @@ describe("timeline of one invocation", () => {
     expect(doc.filter).toEqual({ id });
     expect(doc.timelines).toHaveLength(1);
     const t = doc.timelines[0]!;
-    expect(t.invocation).toMatchObject({ id, target: "playground/recovery", service: "playground", handler: "recovery", status: "completed", result: "success", invokedBy: "ingress", steps: 5, retries: 0 });
+    expect(t.invocation).toMatchObject({
+      id,
+      target: "playground/recovery",
+      service: "playground",
+      handler: "recovery",
+      status: "completed",
+      result: "success",
+      invokedBy: "ingress",
+      steps: 5,
+      retries: 0,
+    });
     expect(t.invocation.durationMs).toBeGreaterThanOrEqual(1000);
     expect(t.stepLog).toBe(true);
     expect(t.entries.map((e) => [e.kind, e.name ?? e.target])).toEqual([
@@ -80,7 +90,10 @@ describe("timeline of one invocation", () => {
     expect(text.code).toBe(0);
     const lines = text.stdout.trimEnd().split("\n");
     expect(lines[0]).toContain(id);
-    expect(lines.filter((l) => l.length > 120), "lines wider than 120").toEqual([]);
+    expect(
+      lines.filter((l) => l.length > 120),
+      "lines wider than 120",
+    ).toEqual([]);
     expect(text.stdout).toMatch(/run +prepare .*live/);
     expect(text.stdout).toMatch(/sleep +cool-off +1s +wake-up \d\d:\d\d:\d\d/);
     expect(text.stdout).toMatch(/└─ playgroundLane\/recovery-/);
@@ -91,12 +104,18 @@ describe("timeline of one invocation", () => {
     const narrow = await patterns(["timeline", id], { env: { COLUMNS: "80" } });
     expect(narrow.code, narrow.stderr).toBe(0);
     const narrowLines = narrow.stdout.trimEnd().split("\n");
-    expect(narrowLines.filter((l) => [...l].length > 80), "lines wider than 80").toEqual([]);
+    expect(
+      narrowLines.filter((l) => [...l].length > 80),
+      "lines wider than 80",
+    ).toEqual([]);
     const offsets = narrowLines.flatMap((l) => {
       const m = /^ *\+(\d+(?:\.\d+)?) (ms|s)\b/.exec(l);
       return m ? [Number(m[1]) * (m[2] === "s" ? 1000 : 1)] : [];
     });
-    expect(offsets.filter((x, i) => i > 0 && x + 10 < offsets[i - 1]!), "offsets that go back in time").toEqual([]);
+    expect(
+      offsets.filter((x, i) => i > 0 && x + 10 < offsets[i - 1]!),
+      "offsets that go back in time",
+    ).toEqual([]);
     expect(narrow.stdout.match(/└─ playgroundLane\//g)).toHaveLength(2);
     // the shortened id from the text is accepted back
     const short = /└─ \S+ (inv_\S+…\S+)/.exec(text.stdout)![1]!;
@@ -147,7 +166,10 @@ describe("timeline --lanes", () => {
     // a span reports is its own queued → running time (no threshold on how long: that depends on the machine)
     const ms = (t: string | undefined) => Date.parse(t!);
     const byStart = [...a.spans].sort((x, y) => ms(x.runningAt) - ms(y.runningAt));
-    const overlaps = byStart.slice(1).filter((sp, i) => ms(sp.runningAt) < ms(byStart[i]!.completedAt)).map((sp) => sp.id);
+    const overlaps = byStart
+      .slice(1)
+      .filter((sp, i) => ms(sp.runningAt) < ms(byStart[i]!.completedAt))
+      .map((sp) => sp.id);
     expect(overlaps, "a's calls that started before the previous one completed").toEqual([]);
     const wrongWait = a.spans.filter((sp) => sp.queuedAt && Math.abs(sp.waitedMs - (ms(sp.runningAt) - ms(sp.queuedAt))) > 1).map((sp) => sp.id);
     expect(wrongWait, "spans whose waitedMs is not running − queued").toEqual([]);
@@ -169,7 +191,10 @@ describe("timeline list and --follow", () => {
     const doc = JSON.parse(r.stdout) as ListResult;
     const mine = doc.invocations.find((i) => i.id === id);
     expect(mine).toMatchObject({ target: "playground/recovery", status: "completed", steps: 3, retries: 0 });
-    expect(doc.invocations.filter((i) => i.service !== "playground" || i.handler !== "recovery").map((i) => `${i.id} ${i.service}/${i.handler}`), "invocations the filters should have left out").toEqual([]);
+    expect(
+      doc.invocations.filter((i) => i.service !== "playground" || i.handler !== "recovery").map((i) => `${i.id} ${i.service}/${i.handler}`),
+      "invocations the filters should have left out",
+    ).toEqual([]);
     // a status read the CLI makes (playground/ping is doctor's): left out unless --all
     const ping = await ingress("/playground/ping", {});
     expect(ping.status).toBe(200);
@@ -179,9 +204,15 @@ describe("timeline list and --follow", () => {
     expect(text.stdout).toContain(id);
     expect(text.stdout, "--all lists the status read").toContain(pingId);
     const listed = (JSON.parse(own.stdout) as ListResult).invocations;
-    expect(listed.map((i) => i.id), "the crash demo is a person's: listed without --all").toContain(id);
+    expect(
+      listed.map((i) => i.id),
+      "the crash demo is a person's: listed without --all",
+    ).toContain(id);
     const shown = listed.filter((i) => ["ping", "getStatus", "GetStatus"].includes(i.handler) || ["BenchSink", "chaosProof"].includes(i.service));
-    expect(shown.map((i) => `${i.id} ${i.target}`), "the playground's own invocations listed without --all").toEqual([]);
+    expect(
+      shown.map((i) => `${i.id} ${i.target}`),
+      "the playground's own invocations listed without --all",
+    ).toEqual([]);
   }, 150_000);
 
   it("--follow --json: NDJSON events until the invocation finishes, then its timeline", async () => {
@@ -189,10 +220,19 @@ describe("timeline list and --follow", () => {
     const id = (r0.json as { invocationId: string }).invocationId;
     const r = await patterns(["timeline", id, "--follow", "--json", "--timeout", "60s"], { timeoutMs: 90_000 });
     expect(r.code, r.stderr).toBe(0);
-    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; reason?: string; entry?: { kind: string; name?: string }; timelines?: Timeline[] });
+    const events = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; reason?: string; entry?: { kind: string; name?: string }; timelines?: Timeline[] });
     expect(events[0]).toMatchObject({ type: "watch", invocationId: id });
-    expect(events.find((e) => e.type === "entry" && e.entry?.kind === "sleep"), "a sleep entry among the followed events").toBeDefined();
-    expect(events.find((e) => e.type === "entry" && e.entry?.name === "commit"), "the commit step among the followed events").toBeDefined();
+    expect(
+      events.find((e) => e.type === "entry" && e.entry?.kind === "sleep"),
+      "a sleep entry among the followed events",
+    ).toBeDefined();
+    expect(
+      events.find((e) => e.type === "entry" && e.entry?.name === "commit"),
+      "the commit step among the followed events",
+    ).toBeDefined();
     expect(events.at(-2)).toMatchObject({ type: "end", reason: "finished" });
     const last = events.at(-1)!;
     expect(last.type).toBe("timelines");

@@ -32,10 +32,15 @@ describe("patterns topics", () => {
     expect(part!.bytes).toBeGreaterThan(0);
     expect(t.topics.find((x) => x.name === "chaos-events")?.partitions).toHaveLength(4);
 
-    const sub = await eventually("the package-location-updates subscription to commit past the records", async () => {
-      const s = (await topics()).subscriptions.find((x) => x.topic === "package-location-updates" && x.sink === "package-tracker/updateLocation");
-      return s && (s.partitions[0]?.committed ?? -1) > last ? s : undefined;
-    }, 60_000, 1000);
+    const sub = await eventually(
+      "the package-location-updates subscription to commit past the records",
+      async () => {
+        const s = (await topics()).subscriptions.find((x) => x.topic === "package-location-updates" && x.sink === "package-tracker/updateLocation");
+        return s && (s.partitions[0]?.committed ?? -1) > last ? s : undefined;
+      },
+      60_000,
+      1000,
+    );
     expect(sub.group).toBe(sub.id);
 
     const status = await patterns(["status", "--json"]);

@@ -105,7 +105,10 @@ describe("start --watch", () => {
         const pids = (later.deployments ?? []).filter((d) => d.phase !== "drained").map((d) => d.pid!);
         const stop = await runCli(["stop", "--state-dir", dir]);
         expect(stop.code, stop.stderr).toBe(0);
-        expect(pids.filter((p) => isAlive(p)), "worker pids left after stop").toEqual([]);
+        expect(
+          pids.filter((p) => isAlive(p)),
+          "worker pids left after stop",
+        ).toEqual([]);
       } finally {
         if (child.exitCode === null) child.kill("SIGKILL");
       }

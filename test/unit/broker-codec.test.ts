@@ -4,19 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { crc32c } from "../../src/broker/crc32c.js";
 import { Reader, Writer } from "../../src/broker/codec.js";
-import {
-  ApiKey,
-  API_NAMES,
-  REQUESTS,
-  RESPONSES,
-  SUPPORTED,
-  decodeRequestBody,
-  decodeRequestHeader,
-  decodeResponse,
-  encodeRequest,
-  encodeResponse,
-  type Field,
-} from "../../src/broker/protocol.js";
+import { ApiKey, API_NAMES, REQUESTS, RESPONSES, SUPPORTED, decodeRequestBody, decodeRequestHeader, decodeResponse, encodeRequest, encodeResponse, type Field } from "../../src/broker/protocol.js";
 import { repoRoot } from "../helpers.js";
 
 /** A bit-at-a-time CRC-32C, the textbook definition, to check the table-driven one against. */
@@ -56,7 +44,14 @@ describe("primitive codec", () => {
     const sv = [0, -1, 1, -64, 64, -(2 ** 31), 2 ** 31 - 1, -(2 ** 40)];
     for (const v of uv) w.uvarint(v);
     for (const v of sv) w.varint(v);
-    w.compactString("héllo").compactString(null).nullableString(null).nullableBytes(null).varBytes(null).varBytes(Buffer.from("ab")).int64(2 ** 50).int64(-1);
+    w.compactString("héllo")
+      .compactString(null)
+      .nullableString(null)
+      .nullableBytes(null)
+      .varBytes(null)
+      .varBytes(Buffer.from("ab"))
+      .int64(2 ** 50)
+      .int64(-1);
     const r = new Reader(w.toBuffer());
     for (const v of uv) expect(r.uvarint()).toBe(v);
     for (const v of sv) expect(r.varint()).toBe(v);
@@ -213,10 +208,11 @@ describe("layouts against bytes written from the protocol guide", () => {
   });
 
   it("Produce v7 response: per-partition base offset, append time, log start; throttle last", () => {
-    const out = encodeResponse(ApiKey.Produce, 7, 2, { responses: [{ name: "t", partitions: [{ index: 0, errorCode: 87, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: 5 }] }], throttleTimeMs: 0 });
-    expect(hex(out.subarray(4))).toBe(
-      "00000002" + "00000001" + "0001" + "74" + "00000001" + "00000000" + "0057" + "ffffffffffffffff" + "ffffffffffffffff" + "0000000000000005" + "00000000",
-    );
+    const out = encodeResponse(ApiKey.Produce, 7, 2, {
+      responses: [{ name: "t", partitions: [{ index: 0, errorCode: 87, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: 5 }] }],
+      throttleTimeMs: 0,
+    });
+    expect(hex(out.subarray(4))).toBe("00000002" + "00000001" + "0001" + "74" + "00000001" + "00000000" + "0057" + "ffffffffffffffff" + "ffffffffffffffff" + "0000000000000005" + "00000000");
   });
 
   it("Fetch v4 response: throttle first; high watermark, last stable offset, aborted transactions, records", () => {
@@ -224,9 +220,7 @@ describe("layouts against bytes written from the protocol guide", () => {
       throttleTimeMs: 0,
       responses: [{ topic: "t", partitions: [{ partitionIndex: 1, errorCode: 1, highWatermark: 9, lastStableOffset: 9, abortedTransactions: null, records: null }] }],
     });
-    expect(hex(out.subarray(4))).toBe(
-      "00000003" + "00000000" + "00000001" + "0001" + "74" + "00000001" + "00000001" + "0001" + "0000000000000009" + "0000000000000009" + "ffffffff" + "ffffffff",
-    );
+    expect(hex(out.subarray(4))).toBe("00000003" + "00000000" + "00000001" + "0001" + "74" + "00000001" + "00000001" + "0001" + "0000000000000009" + "0000000000000009" + "ffffffff" + "ffffffff");
   });
 
   it("FindCoordinator v0 response: error, node, host, port; v1 adds throttle first and an error message", () => {
@@ -238,13 +232,27 @@ describe("layouts against bytes written from the protocol guide", () => {
 
   it("JoinGroup v0 request has no rebalance timeout (it reads as −1); v1 has it after the session timeout", () => {
     const v0 = decodeRequestHeader(Buffer.from("000b" + "0000" + "00000001" + "ffff" + "0001" + "67" + "00007530" + "0000" + "0008" + Buffer.from("consumer").toString("hex") + "00000000", "hex"));
-    expect(decodeRequestBody(11, 0, v0.reader)).toEqual({ groupId: "g", sessionTimeoutMs: 30000, rebalanceTimeoutMs: -1, memberId: "", groupInstanceId: null, protocolType: "consumer", protocols: [] });
-    const v1 = decodeRequestHeader(Buffer.from("000b" + "0001" + "00000001" + "ffff" + "0001" + "67" + "00007530" + "0000ea60" + "0000" + "0008" + Buffer.from("consumer").toString("hex") + "00000000", "hex"));
+    expect(decodeRequestBody(11, 0, v0.reader)).toEqual({
+      groupId: "g",
+      sessionTimeoutMs: 30000,
+      rebalanceTimeoutMs: -1,
+      memberId: "",
+      groupInstanceId: null,
+      protocolType: "consumer",
+      protocols: [],
+    });
+    const v1 = decodeRequestHeader(
+      Buffer.from("000b" + "0001" + "00000001" + "ffff" + "0001" + "67" + "00007530" + "0000ea60" + "0000" + "0008" + Buffer.from("consumer").toString("hex") + "00000000", "hex"),
+    );
     expect(decodeRequestBody(11, 1, v1.reader)).toMatchObject({ sessionTimeoutMs: 30000, rebalanceTimeoutMs: 60000 });
   });
 
   it("OffsetFetch v5 response: committed leader epoch after the offset; top-level error last", () => {
-    const out = encodeResponse(9, 5, 1, { throttleTimeMs: 0, topics: [{ name: "t", partitions: [{ partitionIndex: 0, committedOffset: 3, committedLeaderEpoch: -1, metadata: "", errorCode: 0 }] }], errorCode: 0 });
+    const out = encodeResponse(9, 5, 1, {
+      throttleTimeMs: 0,
+      topics: [{ name: "t", partitions: [{ partitionIndex: 0, committedOffset: 3, committedLeaderEpoch: -1, metadata: "", errorCode: 0 }] }],
+      errorCode: 0,
+    });
     expect(hex(out.subarray(8))).toBe("00000000" + "00000001" + "0001" + "74" + "00000001" + "00000000" + "0000000000000003" + "ffffffff" + "0000" + "0000" + "0000");
   });
 
@@ -254,7 +262,10 @@ describe("layouts against bytes written from the protocol guide", () => {
     expect(hex(v2.subarray(4 + 10))).toBe("0001" + "67" + "00000001" + "0001" + "6d" + "ffffffffffffffff" + "00000000");
     const v7 = encodeRequest(8, 7, 1, null, { groupId: "g", generationId: 1, memberId: "m", groupInstanceId: null, topics: [] });
     expect(hex(v7.subarray(4 + 10))).toBe("0001" + "67" + "00000001" + "0001" + "6d" + "ffff" + "00000000");
-    expect(schema.find((f) => f.name === "retentionTimeMs"), "the retentionTimeMs field").toMatchObject({ max: 4 });
+    expect(
+      schema.find((f) => f.name === "retentionTimeMs"),
+      "the retentionTimeMs field",
+    ).toMatchObject({ max: 4 });
   });
 });
 

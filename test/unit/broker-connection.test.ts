@@ -21,7 +21,10 @@ describe("frame assembly", () => {
       const r = new FrameReader(1000);
       const out: Buffer[] = [];
       for (let at = 0; at < stream.length; at += step) r.push(stream.subarray(at, at + step), out);
-      expect(out.map((b) => b.toString("hex")), `chunks of ${step}`).toEqual(bodies.map((b) => b.toString("hex")));
+      expect(
+        out.map((b) => b.toString("hex")),
+        `chunks of ${step}`,
+      ).toEqual(bodies.map((b) => b.toString("hex")));
     }
   });
 
@@ -65,7 +68,12 @@ describe("rate-limited log lines", () => {
   it("writes `burst` lines per kind per window, then one line counting the rest", () => {
     let now = 0;
     const lines: string[] = [];
-    const log = new RateLog((l) => lines.push(l), 3, 10_000, () => now);
+    const log = new RateLog(
+      (l) => lines.push(l),
+      3,
+      10_000,
+      () => now,
+    );
     for (let i = 0; i < 100; i++) log.line("bad frame", `bad ${i}`);
     log.line("idle", "idle 1");
     expect(lines).toEqual(["bad 0", "bad 1", "bad 2", "idle 1"]);

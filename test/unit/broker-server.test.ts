@@ -79,7 +79,7 @@ class Client {
     const id = this.send(apiKey, version, body);
     const res = decodeResponse(apiKey, version, await this.frame());
     expect(res.correlationId).toBe(id);
-    return res.body as Record<string, any>;  
+    return res.body as Record<string, any>;
   }
   close(): void {
     this.socket.destroy();
@@ -126,7 +126,8 @@ describe("the broker over raw frames", () => {
   it("parks a fetch with nothing new and answers it with the record a produce then appends", async () => {
     const consumer = await Client.open();
     const producer = await Client.open();
-    const end = (await producer.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 1, timestamp: -1 }] }] })).topics[0].partitions[0].offset as number;
+    const end = (await producer.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 1, timestamp: -1 }] }] })).topics[0].partitions[0]
+      .offset as number;
     // a minute of max wait: only a wake-up by the produce brings the record back in this answer
     const fetchId = consumer.send(ApiKey.Fetch, 11, fetchBody(1, end, 60_000));
     const answered = consumer.frame();
@@ -134,7 +135,7 @@ describe("the broker over raw frames", () => {
     expect(prod.responses[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: end });
     const res = decodeResponse(ApiKey.Fetch, 11, await answered);
     expect(res.correlationId).toBe(fetchId);
-    const p = (res.body.responses as any[])[0].partitions[0];  
+    const p = (res.body.responses as any[])[0].partitions[0];
     expect(p).toMatchObject({ errorCode: 0, highWatermark: end + 1, lastStableOffset: end + 1 });
     const h = readBatchHeader(p.records as Buffer);
     expect([h.baseOffset, h.leaderEpoch, h.recordCount]).toEqual([end, -1, 1]);
@@ -157,17 +158,27 @@ describe("the broker over raw frames", () => {
 
   it("refuses a record against the schema with INVALID_RECORD and writes nothing of its batch", async () => {
     const c = await Client.open();
-    const before = (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1 }] }] })).topics[0].partitions[0].offset;
+    const before = (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1 }] }] })).topics[0].partitions[0]
+      .offset;
     const bad = encodeBatch([rec(1), { key: "k", value: JSON.stringify({ n: "one" }) }]);
     const res = await c.call(ApiKey.Produce, 7, produceBody(0, bad));
     expect(res.responses[0].partitions[0].errorCode).toBe(ErrorCode.INVALID_RECORD);
-    const after = (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1 }] }] })).topics[0].partitions[0].offset;
+    const after = (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1 }] }] })).topics[0].partitions[0]
+      .offset;
     expect(after).toBe(before);
     c.close();
   });
 
   it("holds a JoinGroup until the rebalance completes, and evicts a member whose connection closes", async () => {
-    const join = (memberId = "") => ({ groupId: "g", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId, groupInstanceId: null, protocolType: "consumer", protocols: [{ name: "range", metadata: Buffer.from("x") }] });
+    const join = (memberId = "") => ({
+      groupId: "g",
+      sessionTimeoutMs: 30_000,
+      rebalanceTimeoutMs: 30_000,
+      memberId,
+      groupInstanceId: null,
+      protocolType: "consumer",
+      protocols: [{ name: "range", metadata: Buffer.from("x") }],
+    });
     const a = await Client.open();
     const b = await Client.open();
     const first = await a.call(ApiKey.JoinGroup, 5, join());
@@ -184,15 +195,23 @@ describe("the broker over raw frames", () => {
     // a's connection goes: b is asked to rejoin and is then alone
     a.close();
     const hb = async () => (await b.call(ApiKey.Heartbeat, 3, { groupId: "g", generationId: 2, memberId: second.body.memberId, groupInstanceId: null })).errorCode;
-    expect(await eventually("b to hear of the rebalance after a's connection closed", async () => {
-      const code = await hb();
-      return code === 0 ? undefined : code;
-    })).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect(
+      await eventually("b to hear of the rebalance after a's connection closed", async () => {
+        const code = await hb();
+        return code === 0 ? undefined : code;
+      }),
+    ).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     const alone = await b.call(ApiKey.JoinGroup, 5, join(second.body.memberId as string));
     expect(alone.members.map((m: { memberId: string }) => m.memberId)).toEqual([second.body.memberId]);
     // a commit from the member of the current generation is kept, and read back from outside the group
     await b.call(ApiKey.SyncGroup, 3, { groupId: "g", generationId: alone.generationId, memberId: alone.memberId, groupInstanceId: null, assignments: [] });
-    const commit = await b.call(ApiKey.OffsetCommit, 7, { groupId: "g", generationId: alone.generationId, memberId: alone.memberId, groupInstanceId: null, topics: [{ name: "t", partitions: [{ partitionIndex: 1, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: "" }] }] });
+    const commit = await b.call(ApiKey.OffsetCommit, 7, {
+      groupId: "g",
+      generationId: alone.generationId,
+      memberId: alone.memberId,
+      groupInstanceId: null,
+      topics: [{ name: "t", partitions: [{ partitionIndex: 1, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: "" }] }],
+    });
     expect(commit.topics[0].partitions[0].errorCode).toBe(0);
     const fetched = await b.call(ApiKey.OffsetFetch, 5, { groupId: "g", topics: null });
     expect(fetched.topics).toEqual([{ name: "t", partitions: [{ partitionIndex: 1, committedOffset: 1, committedLeaderEpoch: -1, metadata: "", errorCode: 0 }] }]);
@@ -200,7 +219,8 @@ describe("the broker over raw frames", () => {
   });
 
   const listEnd = async (c: Client, partition: number) =>
-    (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: partition, timestamp: -1 }] }] })).topics[0].partitions[0].offset as number;
+    (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: partition, timestamp: -1 }] }] })).topics[0].partitions[0]
+      .offset as number;
 
   it("answers a fetch in error with an empty records field, never null (librdkafka cannot reset past a null one)", async () => {
     const c = await Client.open();
@@ -208,7 +228,8 @@ describe("the broker over raw frames", () => {
     const beyond = (await c.call(ApiKey.Fetch, 11, fetchBody(0, end + 5, 0))).responses[0].partitions[0];
     expect(beyond.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
     expect(beyond.records).toEqual(Buffer.alloc(0));
-    const unknown = (await c.call(ApiKey.Fetch, 11, { ...fetchBody(0, 0, 0), topics: [{ topic: "nope", partitions: [{ partition: 0, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 100 }] }] })).responses[0].partitions[0];
+    const unknown = (await c.call(ApiKey.Fetch, 11, { ...fetchBody(0, 0, 0), topics: [{ topic: "nope", partitions: [{ partition: 0, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 100 }] }] }))
+      .responses[0].partitions[0];
     expect(unknown.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     expect(unknown.records).toEqual(Buffer.alloc(0));
     c.close();
@@ -241,7 +262,8 @@ describe("the broker over raw frames", () => {
 
   it("answers an offset for a time with the first record at or after it and that record's timestamp; −1 when none is that late", async () => {
     const c = await Client.open();
-    const base = (await c.call(ApiKey.Produce, 7, produceBody(1, encodeBatch([1, 2, 3].map((n) => ({ ...rec(n), timestamp: 4_000_000_000_000 + n * 1000 })))))).responses[0].partitions[0].baseOffset as number;
+    const base = (await c.call(ApiKey.Produce, 7, produceBody(1, encodeBatch([1, 2, 3].map((n) => ({ ...rec(n), timestamp: 4_000_000_000_000 + n * 1000 })))))).responses[0].partitions[0]
+      .baseOffset as number;
     const at = async (timestamp: number) =>
       (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 1, timestamp }] }] })).topics[0].partitions[0];
     expect(await at(4_000_000_001_500)).toMatchObject({ errorCode: 0, offset: base + 1, timestamp: 4_000_000_002_000 });
@@ -270,7 +292,13 @@ describe("the broker over raw frames", () => {
   it("answers a commit the disk refuses with KAFKA_STORAGE_ERROR, and the group keeps the offset it had", async () => {
     const c = await Client.open();
     const commit = (offset: number) =>
-      c.call(ApiKey.OffsetCommit, 7, { groupId: "disk", generationId: -1, memberId: "", groupInstanceId: null, topics: [{ name: "t", partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: "" }] }] });
+      c.call(ApiKey.OffsetCommit, 7, {
+        groupId: "disk",
+        generationId: -1,
+        memberId: "",
+        groupInstanceId: null,
+        topics: [{ name: "t", partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: "" }] }],
+      });
     expect((await commit(1)).topics[0].partitions[0].errorCode).toBe(0);
     faults.beforeWrite = () => {
       throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });

@@ -193,7 +193,19 @@ describe("segmented partition log", () => {
 
 describe("consumer groups", () => {
   const join = (g: GroupCoordinator, conn: object, memberId = "") =>
-    g.join({ groupId: "g", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId, groupInstanceId: null, protocolType: "consumer", protocols: [{ name: "range", metadata: Buffer.from("m") }], clientId: "c" }, conn);
+    g.join(
+      {
+        groupId: "g",
+        sessionTimeoutMs: 30_000,
+        rebalanceTimeoutMs: 30_000,
+        memberId,
+        groupInstanceId: null,
+        protocolType: "consumer",
+        protocols: [{ name: "range", metadata: Buffer.from("m") }],
+        clientId: "c",
+      },
+      conn,
+    );
 
   it("holds JoinGroup until every member has rejoined, then hands out the leader's assignment", async () => {
     const g = new GroupCoordinator(tempDir());

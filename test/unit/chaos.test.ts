@@ -26,7 +26,10 @@ describe("seeded plan and schedule", () => {
     const faults = faultSchedule({ seed, windowMs: 360_000, gapMs: [5000, 10_000], inactivityTimeoutMs: 10_000, minFaults: 25 });
     expect(faults.length).toBeGreaterThanOrEqual(25);
     for (let i = 1; i < faults.length; i++) expect(faults[i]!.at).toBeGreaterThanOrEqual(faults[i - 1]!.at + faults[i - 1]!.downMs);
-    expect(faults.filter((f) => f.at >= 360_000), "faults outside the window").toEqual([]);
+    expect(
+      faults.filter((f) => f.at >= 360_000),
+      "faults outside the window",
+    ).toEqual([]);
     expect(new Set(faults.map((f) => f.kind))).toEqual(new Set(["kill-worker", "kill-restate", "kill-broker", "stop-worker", "restart-restate"]));
     for (const f of faults.filter((x) => x.kind === "stop-worker")) expect(f.downMs).toBeGreaterThan(10_000);
   });
@@ -59,12 +62,9 @@ describe("flags", () => {
     expect(parseChaosArgs([])).toMatchObject({ events: 5000, keys: 50, durationMs: 360_000, smoke: false });
     expect(parseChaosArgs(["--smoke", "--seed", "5"])).toMatchObject({ events: 500, keys: 10, durationMs: 90_000, seed: 5 });
   });
-  it.each([[["--events", "-5"]], [["--events", "abc"]], [["--keys", "0"]], [["--keys", "60", "--events", "50"]], [["--duration", "5s"]], [["--duration", "soon"]]])(
-    "%j is a usage error",
-    (argv) => {
-      expect(() => parseChaosArgs(argv)).toThrow(UsageError);
-    },
-  );
+  it.each([[["--events", "-5"]], [["--events", "abc"]], [["--keys", "0"]], [["--keys", "60", "--events", "50"]], [["--duration", "5s"]], [["--duration", "soon"]]])("%j is a usage error", (argv) => {
+    expect(() => parseChaosArgs(argv)).toThrow(UsageError);
+  });
 });
 
 function evidence(): Evidence {

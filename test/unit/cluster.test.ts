@@ -94,7 +94,12 @@ describe("cluster view from restatectl's tables", () => {
   it("names each problem: a dead node, a partition led by a dead node, too few live replicas", () => {
     const v = buildClusterView("x", rows, parts, logs);
     expect(clusterProblems(v, 3, 2)).toEqual(["2 of 3 nodes alive (N3 down)", "partition 0 without a live leader", "partition 0 with fewer than 2 live replicas"]);
-    const healthy = buildClusterView("x", rows.map((r) => ({ ...r, state: "alive" })), parts, logs);
+    const healthy = buildClusterView(
+      "x",
+      rows.map((r) => ({ ...r, state: "alive" })),
+      parts,
+      logs,
+    );
     expect(clusterProblems(healthy, 3, 2)).toEqual([]);
     expect(clusterProblems(healthy, 3, 3)).toContain("log 0 replicated fewer than 3 times");
   });

@@ -37,7 +37,12 @@ describe("sagas verdict", () => {
   });
 
   it("a full rollback (every reservation cancelled, the charge refunded) is consistent and lists the compensations", () => {
-    const entries = [...saga("f1", "c1", "p1", false), e("payment-provider", "refund", "p1", { tripId: trip }), e("car-rentals", "cancel", "c1", { tripId: trip }), e("flights", "cancel", "f1", { tripId: trip })];
+    const entries = [
+      ...saga("f1", "c1", "p1", false),
+      e("payment-provider", "refund", "p1", { tripId: trip }),
+      e("car-rentals", "cancel", "c1", { tripId: trip }),
+      e("flights", "cancel", "f1", { tripId: trip }),
+    ];
     const v = sagaVerdict({ key: trip, entries });
     expect(v.consistent).toBe(true);
     expect(v.compensations).toEqual(["payment p1 refunded", "car c1 cancelled", "flight f1 cancelled"]);
@@ -46,7 +51,11 @@ describe("sagas verdict", () => {
   it("killed after the charge, then booked again: not consistent, the first run's flight, car and charge are left behind", () => {
     const v = sagaVerdict({ key: trip, entries: [...saga("f1", "c1", "p1", false), ...saga("f2", "c2", "p2", true)] });
     expect(v.consistent).toBe(false);
-    expect(v.leftBehind).toEqual(["flight f1 reserved, neither confirmed nor cancelled", "car c1 reserved, neither confirmed nor cancelled", "payment p1 charged 1500 and never refunded: the trip is paid 2 times"]);
+    expect(v.leftBehind).toEqual([
+      "flight f1 reserved, neither confirmed nor cancelled",
+      "car c1 reserved, neither confirmed nor cancelled",
+      "payment p1 charged 1500 and never refunded: the trip is paid 2 times",
+    ]);
     expect(v.effects).toContain("2 × payment charged");
   });
 
@@ -60,12 +69,17 @@ describe("sagas verdict", () => {
 describe("payment-signals verdict", () => {
   const created = (key: string, by: string) => e("payment-provider", "payment intent created", key, { invocationId: by });
   it("one charge and a replay answered from the idempotency store: consistent", () => {
-    const v = paymentVerdict({ key: "k", entries: [created("idem-1", "inv_a"), e("payment-provider", "idempotent replay", "idem-1", { invocationId: "inv_a" })], answers: [{ id: "inv_a", ok: true }] }, ["inv_a"]);
+    const v = paymentVerdict(
+      { key: "k", entries: [created("idem-1", "inv_a"), e("payment-provider", "idempotent replay", "idem-1", { invocationId: "inv_a" })], answers: [{ id: "inv_a", ok: true }] },
+      ["inv_a"],
+    );
     expect(v.consistent).toBe(true);
     expect(v.leftBehind).toEqual([]);
   });
   it("two charges under two keys for one payment: not consistent, the second charge is left behind", () => {
-    const v = paymentVerdict({ key: "k", entries: [created("idem-1", "plain:k"), created("idem-2", "plain:k"), created("idem-3", "someone-else")], answers: [{ id: "plain:k", ok: true }] }, ["plain:k"]);
+    const v = paymentVerdict({ key: "k", entries: [created("idem-1", "plain:k"), created("idem-2", "plain:k"), created("idem-3", "someone-else")], answers: [{ id: "plain:k", ok: true }] }, [
+      "plain:k",
+    ]);
     expect(v.consistent).toBe(false);
     expect(v.leftBehind).toHaveLength(1);
     expect(v.leftBehind[0]).toMatch(/second charge of 109 under a new idempotency key idem-2/);
@@ -113,7 +127,10 @@ describe("stateful-actors verdict", () => {
     const v = machineVerdict({ key: "m", entries: [begin("UP", "a"), begin("UP", "c"), done("UP", "a"), begin("UP", "a2"), begin("UP", "c2"), done("UP", "a2"), done("UP", "c2")] });
     expect(v.consistent).toBe(false);
     expect(v.leftBehind).toContain("a transition of m to UP began and never completed");
-    expect(v.leftBehind.find((l) => l.startsWith("transitions overlapped on m")), JSON.stringify(v.leftBehind)).toBeDefined();
+    expect(
+      v.leftBehind.find((l) => l.startsWith("transitions overlapped on m")),
+      JSON.stringify(v.leftBehind),
+    ).toBeDefined();
     expect(v.leftBehind).toContain("transitions UP → UP → UP instead of UP → DOWN → UP (the requests one at a time, in arrival order)");
   });
 });
@@ -151,7 +168,10 @@ describe("side by side", () => {
     const lines = sideBySide([["why", "one two three four five six seven eight nine ten eleven", "a b"]], 50);
     expect(lines[0]!.startsWith("why")).toBe(true);
     expect(lines.length).toBeGreaterThan(1);
-    expect(lines.slice(1).filter((l) => !l.startsWith(" ")), "continuation lines not indented").toEqual([]);
+    expect(
+      lines.slice(1).filter((l) => !l.startsWith(" ")),
+      "continuation lines not indented",
+    ).toEqual([]);
   });
 });
 
@@ -188,7 +208,14 @@ describe("the report as text", () => {
       invariant: "booked or rolled back",
       key: trip,
       withRestate: { label: "Restate", ...withRestate, crash, invocationIds: ["inv_1"], ms: 1 },
-      withoutRestate: { label: "plain Node (no Restate)", runId: "compare-plain-x", ...withoutRestate, crash: { ...crash, stepsDone: [] }, retry: { what: "the same booking started again from the top, as a user retrying by hand would", exitCode: 0, stepsDone: [] }, ms: 1 },
+      withoutRestate: {
+        label: "plain Node (no Restate)",
+        runId: "compare-plain-x",
+        ...withoutRestate,
+        crash: { ...crash, stepsDone: [] },
+        retry: { what: "the same booking started again from the top, as a user retrying by hand would", exitCode: 0, stepsDone: [] },
+        ms: 1,
+      },
     };
     const text = renderReport(report, 120).join("\n");
     expect(text).toMatch(/^\s+Restate\s+plain Node \(no Restate\)$/m);
@@ -198,7 +225,10 @@ describe("the report as text", () => {
     expect(text).toContain("payment p2 charged 1500 and never refunded: the trip is paid 2 times");
     expect(text).not.toContain("left behind by the Restate run");
     const narrow = renderReport(report, 80);
-    expect(narrow.filter((l) => stripVTControlCharacters(l).length > 80), "lines wider than 80 columns").toEqual([]);
+    expect(
+      narrow.filter((l) => stripVTControlCharacters(l).length > 80),
+      "lines wider than 80 columns",
+    ).toEqual([]);
     expect(narrow.join("\n")).toMatch(/^verdict\s+consistent\s+NOT consistent$/m);
   });
 });

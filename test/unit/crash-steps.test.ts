@@ -33,7 +33,13 @@ function runCalls(): RunCall[] {
     if (!file.startsWith(servicesDir + path.sep)) continue;
     const rel = path.relative(servicesDir, file);
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "run" && node.expression.expression.getText(sf) === "ctx" && node.arguments.length >= 2) {
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.name.text === "run" &&
+        node.expression.expression.getText(sf) === "ctx" &&
+        node.arguments.length >= 2
+      ) {
         const seen = checker.getTypeAtLocation(node.arguments[0]!);
         const type = checker.getBaseConstraintOfType(seen) ?? seen;
         const parts = type.isUnion() ? type.types : [type];

@@ -12,7 +12,13 @@ function pushAll(s: QueueState, items: [string, number][]): QueueState {
 
 describe("priority queue logic", () => {
   it("grants at most maxInFlight permits, lowest priority number first, FIFO within a priority", () => {
-    let s = pushAll(emptyQueue(2), [["a5", 5], ["b1", 1], ["c5", 5], ["d1", 1], ["e3", 3]]);
+    let s = pushAll(emptyQueue(2), [
+      ["a5", 5],
+      ["b1", 1],
+      ["c5", 5],
+      ["d1", 1],
+      ["e3", 3],
+    ]);
     const first = tick(s, 10);
     expect(first.granted.map((p) => p.awakeableId)).toEqual(["b1", "d1"]);
     s = first.state;
@@ -26,12 +32,22 @@ describe("priority queue logic", () => {
   });
 
   it("a repeated push of the same waiter changes nothing", () => {
-    const s = pushAll(emptyQueue(0), [["a", 1], ["a", 1]]);
+    const s = pushAll(emptyQueue(0), [
+      ["a", 1],
+      ["a", 1],
+    ]);
     expect(s.items).toHaveLength(1);
   });
 
   it("maxInFlight 0 holds everyone; raising it releases them", () => {
-    let s = tick(pushAll(emptyQueue(0), [["a", 1], ["b", 2], ["c", 1]]), 0).state;
+    let s = tick(
+      pushAll(emptyQueue(0), [
+        ["a", 1],
+        ["b", 2],
+        ["c", 1],
+      ]),
+      0,
+    ).state;
     expect(s.inFlight).toHaveLength(0);
     const r = tick({ ...s, maxInFlight: 2 }, 1);
     expect(r.granted.map((p) => p.awakeableId)).toEqual(["a", "c"]);
@@ -40,7 +56,14 @@ describe("priority queue logic", () => {
   });
 
   it("drop removes a queued waiter, or gives back a permit it already had", () => {
-    let s = tick(pushAll(emptyQueue(1), [["a", 1], ["b", 1], ["c", 1]]), 0).state;
+    let s = tick(
+      pushAll(emptyQueue(1), [
+        ["a", 1],
+        ["b", 1],
+        ["c", 1],
+      ]),
+      0,
+    ).state;
     const queued = drop(s, "b");
     expect(queued.wasQueued).toBe(true);
     expect(queued.state.items.map((i) => i.awakeableId)).toEqual(["c"]);

@@ -5,7 +5,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers.js";
 
-const documents = ["README.md", "CONTRIBUTING.md", ...readdirSync(path.join(repoRoot, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const documents = [
+  "README.md",
+  "CONTRIBUTING.md",
+  ...readdirSync(path.join(repoRoot, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 // CONTRIBUTING's worked example adds an imaginary pattern named counter, and the README's "Your first pattern" makes
 // greeter with `patterns new`: their folders do not exist in the repository, by design
@@ -34,7 +40,9 @@ describe("the documents' paths", () => {
           for (const p of pathsIn(line)) {
             if (p.split("/").some((part) => EXAMPLE_PATTERNS.includes(part) || EXAMPLE_PATTERNS.some((n) => part === `${n}.ts` || part === `${n}.test.ts`))) continue;
             const concrete = concretePart(p).replace(/\/$/, "");
-            const exists = existsSync(path.join(repoRoot, concrete)) || (concrete !== p.replace(/\/$/, "") && readdirSync(path.join(repoRoot, path.dirname(concrete))).some((f) => f.startsWith(path.basename(concrete))));
+            const exists =
+              existsSync(path.join(repoRoot, concrete)) ||
+              (concrete !== p.replace(/\/$/, "") && readdirSync(path.join(repoRoot, path.dirname(concrete))).some((f) => f.startsWith(path.basename(concrete))));
             if (!exists) missing.push(`${doc}:${i + 1} ${p}`);
           }
         });

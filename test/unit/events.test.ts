@@ -53,7 +53,10 @@ describe("input serde of the Kafka-fed handlers", () => {
 describe("record outcomes", () => {
   it("done, rejected with the handler's message, or in flight", () => {
     expect(outcomeOf({ status: "completed", completion_result: "success" }).outcome).toBe("done");
-    expect(outcomeOf({ status: "completed", completion_result: "failure", completion_failure: "[404] Package x not found" })).toMatchObject({ outcome: "rejected", error: "[404] Package x not found" });
+    expect(outcomeOf({ status: "completed", completion_result: "failure", completion_failure: "[404] Package x not found" })).toMatchObject({
+      outcome: "rejected",
+      error: "[404] Package x not found",
+    });
     expect(outcomeOf({ status: "suspended" }).outcome).toBe("in flight");
     expect(outcomeOf(undefined).outcome).toBe("in flight");
   });

@@ -95,7 +95,12 @@ describe("replay-check", () => {
     expect(describeMismatch({ last_failure: "[500] boom", last_failure_error_code: "RT0007" }, journal)).toBeUndefined();
     // the same command with another value: said as such
     const value = describeMismatch(
-      { last_failure: "[570 Journal mismatch] …\n- The mismatch happened while executing 'set state' (index '1')\n- Difference:\n   value: '[1]' != '[2]'", last_failure_error_code: "RT0016", last_failure_related_command_index: 1, last_failure_related_command_type: "Run" },
+      {
+        last_failure: "[570 Journal mismatch] …\n- The mismatch happened while executing 'set state' (index '1')\n- Difference:\n   value: '[1]' != '[2]'",
+        last_failure_error_code: "RT0016",
+        last_failure_related_command_index: 1,
+        last_failure_related_command_type: "Run",
+      },
       journal,
     )!;
     expect(value.now).toMatch(/with a different value$/);
@@ -123,12 +128,17 @@ describe("a restarted invocation's timeline", () => {
   it("at 80 columns the UI address stays whole, on a line of its own", () => {
     const withUi = { ...snap, uiBase: "http://127.0.0.1:28001/ui" };
     const lines = renderTimeline(buildTimeline(withUi, restarted!.id), { width: 80 });
-    expect(lines.filter((l) => [...l].length > 80), "lines wider than 80").toEqual([]);
+    expect(
+      lines.filter((l) => [...l].length > 80),
+      "lines wider than 80",
+    ).toEqual([]);
     expect(lines).toContain(`  http://127.0.0.1:28001/ui/invocations/${restarted!.id}`);
   });
   it("without the restart, the same copied entries would not be called replayed", () => {
     const plain = { ...snap, invocations: snap.invocations.map((i) => (i.id === restarted!.id ? { ...i, restarted_from: undefined } : i)) };
-    const verdicts = buildTimeline(plain, restarted!.id).entries.filter((e) => e.kind === "run").map((e) => e.execution?.verdict);
+    const verdicts = buildTimeline(plain, restarted!.id)
+      .entries.filter((e) => e.kind === "run")
+      .map((e) => e.execution?.verdict);
     expect(verdicts).not.toContain("replayed");
   });
 });

@@ -152,11 +152,21 @@ describe("topics at 80 columns", () => {
     const { subscriptionLines } = await import("../../src/commands/topics.js");
     const subs = [
       { id: "sub_15Gr3pu5f7mRuxdHWzQnVsJ", topic: "social-media-posts", sink: "userFeed/processPost", group: "g", lag: 0, partitions: [{ partition: 0, committed: 12, logEnd: 12, lag: 0 }] },
-      { id: "sub_12D0OjQ87ZEgZh9gkzKgsLL", topic: "package-location-updates", sink: "package-tracker/updateLocation", group: "g", lag: 3, partitions: [0, 1].map((p) => ({ partition: p, committed: null, logEnd: 3, lag: 3 })) },
+      {
+        id: "sub_12D0OjQ87ZEgZh9gkzKgsLL",
+        topic: "package-location-updates",
+        sink: "package-tracker/updateLocation",
+        group: "g",
+        lag: 3,
+        partitions: [0, 1].map((p) => ({ partition: p, committed: null, logEnd: 3, lag: 3 })),
+      },
     ];
     for (const width of [80, 40]) {
       const lines = subscriptionLines(subs, width);
-      expect(lines.filter((l) => displayWidth(l) > width), `wider than ${width}`).toEqual([]);
+      expect(
+        lines.filter((l) => displayWidth(l) > width),
+        `wider than ${width}`,
+      ).toEqual([]);
       const text = lines.join(" ");
       for (const word of ["sub_15Gr3pu5f7mRuxdHWzQnVsJ", "sub_12D0OjQ87ZEgZh9gkzKgsLL", "package-tracker/updateLocation", "userFeed/processPost"]) expect(text, `${word} at ${width}`).toContain(word);
     }

@@ -105,7 +105,10 @@ describe("menu and list", () => {
   it("names the equivalent command for every choice", () => {
     for (const t of tours) {
       const picks = patternChoices(tours, t.category);
-      expect(picks.some((p) => p.value.kind === "tour" && p.value.name === t.name), `tour ${t.name} among the ${t.category} choices`).toBe(true);
+      expect(
+        picks.some((p) => p.value.kind === "tour" && p.value.name === t.name),
+        `tour ${t.name} among the ${t.category} choices`,
+      ).toBe(true);
       for (const a of actionChoices(t)) if (a.value !== "back") expect(a.description ?? "").not.toBe("");
       expect(actionChoices(t).some((a) => a.value === "demo")).toBe(!t.builtIn);
     }
@@ -116,14 +119,23 @@ describe("menu and list", () => {
   });
   it("marks registration from the registered services", () => {
     const r = listPatterns(registry, [...served]);
-    expect(r.patterns.filter((p) => p.registered !== true).map((p) => p.name), "patterns not marked registered").toEqual([]);
+    expect(
+      r.patterns.filter((p) => p.registered !== true).map((p) => p.name),
+      "patterns not marked registered",
+    ).toEqual([]);
     const none = listPatterns(registry, []);
-    expect(none.patterns.filter((p) => p.registered !== false).map((p) => p.name), "patterns not marked unregistered").toEqual([]);
+    expect(
+      none.patterns.filter((p) => p.registered !== false).map((p) => p.name),
+      "patterns not marked unregistered",
+    ).toEqual([]);
   });
 });
 
 describe("completion", () => {
-  const nodes = completionTree(program, allTours(registry).map((t) => t.name));
+  const nodes = completionTree(
+    program,
+    allTours(registry).map((t) => t.name),
+  );
   it.each(["bash", "zsh"] as const)("%s completes every verb", (shell) => {
     const script = shell === "bash" ? bashScript(nodes) : zshScript(nodes);
     for (const cmd of program.commands) if (!(cmd as unknown as { _hidden?: boolean })._hidden) expect(script).toContain(cmd.name());
@@ -135,7 +147,9 @@ describe("completion", () => {
     try {
       writeFileSync(path.join(dir, "c.bash"), bashScript(nodes));
       const complete = (words: string[]) =>
-        spawnSync("bash", ["-c", `source ${dir}/c.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _patterns_npx; echo "\${COMPREPLY[@]}"`], { encoding: "utf8" }).stdout.trim();
+        spawnSync("bash", ["-c", `source ${dir}/c.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _patterns_npx; echo "\${COMPREPLY[@]}"`], {
+          encoding: "utf8",
+        }).stdout.trim();
       expect(complete(["npx", "patterns", "kill-w"])).toBe("kill-worker");
       expect(complete(["npx", "patterns", "kill-worker", "--do"]).split(" ")).toEqual(["--down"]);
       expect(complete(["npx", "cowsay", "kil"])).toBe("");
@@ -156,7 +170,10 @@ describe("small pure helpers", () => {
   });
   it("wraps prose on word boundaries within the width", () => {
     const lines = indented("the quick brown fox jumps over the lazy dog", 16, "  ");
-    expect(lines.filter((l) => l.length > 16), "lines wider than 16").toEqual([]);
+    expect(
+      lines.filter((l) => l.length > 16),
+      "lines wider than 16",
+    ).toEqual([]);
     expect(lines.join(" ").replace(/\s+/g, " ").trim()).toBe("the quick brown fox jumps over the lazy dog");
   });
   it("suggests the closest names for typos", () => {

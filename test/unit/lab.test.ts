@@ -11,8 +11,16 @@ describe("startStack's ports", () => {
     const declared = new Set(start.options.map((o) => o.long));
     const args = portArgs(DEFAULT_PORTS);
     const flags = args.filter((_, i) => i % 2 === 0);
-    expect(flags.filter((f) => !declared.has(f)), "flags `patterns start` does not know").toEqual([]);
-    expect(args.filter((_, i) => i % 2 === 1).map(Number).sort((a, b) => a - b)).toEqual(Object.values(DEFAULT_PORTS).sort((a, b) => a - b));
+    expect(
+      flags.filter((f) => !declared.has(f)),
+      "flags `patterns start` does not know",
+    ).toEqual([]);
+    expect(
+      args
+        .filter((_, i) => i % 2 === 1)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(Object.values(DEFAULT_PORTS).sort((a, b) => a - b));
     expect(flags).toHaveLength(Object.keys(DEFAULT_PORTS).length);
   });
 
@@ -21,6 +29,9 @@ describe("startStack's ports", () => {
     const ephemeralLow = existsSync(range) ? Number(readFileSync(range, "utf8").trim().split(/\s+/)[0]) : 32_768;
     const ports = Object.values(await freePorts());
     expect(new Set(ports).size).toBe(ports.length);
-    expect(ports.filter((p) => p < 10_000 || p >= ephemeralLow), `ports outside 10000–${ephemeralLow - 1}`).toEqual([]);
+    expect(
+      ports.filter((p) => p < 10_000 || p >= ephemeralLow),
+      `ports outside 10000–${ephemeralLow - 1}`,
+    ).toEqual([]);
   });
 });

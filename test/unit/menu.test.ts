@@ -103,12 +103,19 @@ describe("list wraps at word boundaries", () => {
 
   it.each([80, 160])("at %i columns: no line wider, nothing cut, every word of every summary kept", (width) => {
     const lines = renderList(report, width).map((l) => stripVTControlCharacters(l));
-    expect(lines.filter((l) => l.length > width), `lines wider than ${width}`).toEqual([]);
+    expect(
+      lines.filter((l) => l.length > width),
+      `lines wider than ${width}`,
+    ).toEqual([]);
     // an ellipsis only where the registry itself has one (a verb's example value), never from cutting
     const inData = [...report.patterns.flatMap((p) => [p.summary, ...p.verbs]), ...report.tours.map((t) => t.summary)].join(" ").split("…").length - 1;
     expect(lines.join("\n").split("…").length - 1, "ellipses (cut text)").toBe(inData);
     const text = lines.join(" ").split(/\s+/);
-    const lost = report.patterns.flatMap((p) => words(p.summary).filter((w) => !text.includes(w)).map((w) => `${p.name}: ${w}`));
+    const lost = report.patterns.flatMap((p) =>
+      words(p.summary)
+        .filter((w) => !text.includes(w))
+        .map((w) => `${p.name}: ${w}`),
+    );
     expect(lost).toEqual([]);
   });
 

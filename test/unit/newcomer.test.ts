@@ -63,7 +63,7 @@ describe("foreground log filter", () => {
     const lines = [
       "2026-11-29T13:06:55.250761Z INFO restate_server",
       "  Starting Restate Server 1.7.12",
-      "    node_name: \"playground\"",
+      '    node_name: "playground"',
       "2026-11-29T13:11:08.305746Z WARN restate_ingress_kafka::subscription_controller::task_orchestrator",
       "  Consumer task for subscription sub_1 unexpectedly returned error",
       "2026-11-29T13:11:09.000000Z INFO restate_core",
@@ -80,8 +80,8 @@ describe("foreground log filter", () => {
       "[playground] worker listening on 127.0.0.1:9080",
       "Error: boom",
       "    at main (file:///x.js:1:1)",
-      "time=\"2026\" level=warning msg=\"slow\"",
-      "time=\"2026\" level=info msg=\"fine\"",
+      'time="2026" level=warning msg="slow"',
+      'time="2026" level=info msg="fine"',
     ];
     expect(kept(lines)).toEqual([lines[3], lines[5], lines[6], lines[7]]);
   });
@@ -123,7 +123,10 @@ describe("seed aliases", () => {
     for (const a of SEED_ALIASES) {
       const service = a.spelling.split("/")[0]!;
       if (!ALIAS_SERVICES.has(service)) continue;
-      const names = a.spelling.slice(a.spelling.lastIndexOf("/") + 1).split(/,\s*/).map((h) => h.split(" ")[0]!);
+      const names = a.spelling
+        .slice(a.spelling.lastIndexOf("/") + 1)
+        .split(/,\s*/)
+        .map((h) => h.split(" ")[0]!);
       for (const h of names) {
         expect(handlers.get(service), `${service}/${h}`).toContain(h);
         checked += 1;
@@ -136,7 +139,7 @@ describe("seed aliases", () => {
 });
 
 describe("README", () => {
-  it("lists every seed alias in its \"Coming from the Go/Kotlin seed\" table; reads top-down: start, the first tour, what you see, the seeds further down", () => {
+  it('lists every seed alias in its "Coming from the Go/Kotlin seed" table; reads top-down: start, the first tour, what you see, the seeds further down', () => {
     const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
     const table = readme.slice(readme.indexOf("<!-- seed-aliases:start -->"), readme.indexOf("<!-- seed-aliases:end -->"));
     for (const a of SEED_ALIASES) expect(table, a.spelling).toContain(`| ${a.seed} | \`${a.spelling}\` | \`${a.same}\` |`);

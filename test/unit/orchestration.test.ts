@@ -137,8 +137,17 @@ describe("payment state machine", () => {
     const base = { paymentId: id, accountId: "acc", amount: 100, startBalance: INITIAL_BALANCE_CENTS };
 
     it("pass for a linearizable history", () => {
-      const executed = [op(0, "make", paymentMessages.successful(id, true), 0), op(1, "cancel", paymentMessages.cancelledRefunded(id, 100, "acc"), 10), op(2, "make", paymentMessages.cancelledBefore(id), 20)];
-      const { checks } = paymentStormChecks({ ...base, executed, answers: { made: 1, refused: 1, refunded: 1, cancelledUnpaid: 0, alreadyCancelled: 0 }, final: { status: "CANCELLED", payment: { accountId: "acc", amount: 100 }, balance: INITIAL_BALANCE_CENTS } });
+      const executed = [
+        op(0, "make", paymentMessages.successful(id, true), 0),
+        op(1, "cancel", paymentMessages.cancelledRefunded(id, 100, "acc"), 10),
+        op(2, "make", paymentMessages.cancelledBefore(id), 20),
+      ];
+      const { checks } = paymentStormChecks({
+        ...base,
+        executed,
+        answers: { made: 1, refused: 1, refunded: 1, cancelledUnpaid: 0, alreadyCancelled: 0 },
+        final: { status: "CANCELLED", payment: { accountId: "acc", amount: 100 }, balance: INITIAL_BALANCE_CENTS },
+      });
       expect(checks.filter((c) => !c.ok)).toEqual([]);
     });
 
@@ -157,19 +166,36 @@ describe("payment state machine", () => {
         t(11, "cancel", paymentMessages.cancelledRefunded(id, 100, "acc"), 969, 969),
         t(7, "cancel", paymentMessages.alreadyCancelled(id), 969, 1013),
       ];
-      const { checks } = paymentStormChecks({ ...base, executed, answers: { made: 1, refused: 0, refunded: 1, cancelledUnpaid: 0, alreadyCancelled: 2 }, final: { status: "CANCELLED", payment: { accountId: "acc", amount: 100 }, balance: INITIAL_BALANCE_CENTS } });
+      const { checks } = paymentStormChecks({
+        ...base,
+        executed,
+        answers: { made: 1, refused: 0, refunded: 1, cancelledUnpaid: 0, alreadyCancelled: 2 },
+        final: { status: "CANCELLED", payment: { accountId: "acc", amount: 100 }, balance: INITIAL_BALANCE_CENTS },
+      });
       expect(checks.filter((c) => !c.ok)).toEqual([]);
       // but an answer no order explains still fails
       const wrong = [...executed.slice(0, 3), t(7, "cancel", paymentMessages.cancelledRefunded(id, 100, "acc"), 969, 1013)];
-      const bad = paymentStormChecks({ ...base, executed: wrong, answers: { made: 1, refused: 0, refunded: 2, cancelledUnpaid: 0, alreadyCancelled: 1 }, final: { status: "CANCELLED", payment: null, balance: INITIAL_BALANCE_CENTS } });
+      const bad = paymentStormChecks({
+        ...base,
+        executed: wrong,
+        answers: { made: 1, refused: 0, refunded: 2, cancelledUnpaid: 0, alreadyCancelled: 1 },
+        final: { status: "CANCELLED", payment: null, balance: INITIAL_BALANCE_CENTS },
+      });
       expect(bad.checks.filter((c) => !c.ok).map((c) => c.name)).toContain("every answer matches a one-at-a-time replay");
     });
 
     it("fail for a double payment, a wrong balance and overlapping requests", () => {
       const executed = [op(0, "make", paymentMessages.successful(id, true), 0), op(1, "make", paymentMessages.successful(id, true), 3)];
-      const { checks } = paymentStormChecks({ ...base, executed, answers: { made: 2, refused: 0, refunded: 0, cancelledUnpaid: 0, alreadyCancelled: 0 }, final: { status: "COMPLETED", payment: null, balance: INITIAL_BALANCE_CENTS - 100 } });
+      const { checks } = paymentStormChecks({
+        ...base,
+        executed,
+        answers: { made: 2, refused: 0, refunded: 0, cancelledUnpaid: 0, alreadyCancelled: 0 },
+        final: { status: "COMPLETED", payment: null, balance: INITIAL_BALANCE_CENTS - 100 },
+      });
       const failed = checks.filter((c) => !c.ok).map((c) => c.name);
-      expect(failed).toEqual(expect.arrayContaining(["one request at a time on the payment", "every answer matches a one-at-a-time replay", "the balance agrees with the answers", "never paid twice with one token"]));
+      expect(failed).toEqual(
+        expect.arrayContaining(["one request at a time on the payment", "every answer matches a one-at-a-time replay", "the balance agrees with the answers", "never paid twice with one token"]),
+      );
     });
   });
 });

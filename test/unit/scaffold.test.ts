@@ -10,7 +10,13 @@ import { testTs } from "../../src/scaffold/test-template.js";
 import { distPathOf } from "../../src/scaffold/apply.js";
 import { rewrite, rewritePresentation, type FromPattern } from "../../src/scaffold/from.js";
 
-const taken: Taken = { patterns: ["sagas", "crash-and-resume"], services: ["BookingWorkflow", "playground", "greeter-x"], verbs: ["saga", "list", "new"], paths: ["src/services/lib", "src/commands/timeline", "test/e2e/custom.test.ts"], scaffolded: ["mine"] };
+const taken: Taken = {
+  patterns: ["sagas", "crash-and-resume"],
+  services: ["BookingWorkflow", "playground", "greeter-x"],
+  verbs: ["saga", "list", "new"],
+  paths: ["src/services/lib", "src/commands/timeline", "test/e2e/custom.test.ts"],
+  scaffolded: ["mine"],
+};
 
 describe("a new pattern's name", () => {
   it("is kebab-case, not too long; each refusal is a usage error naming the fix", () => {
@@ -149,14 +155,30 @@ describe("writing a plan", () => {
       mkdirSync(path.join(root, "dist"));
       mkdirSync(path.join(root, "src"));
       writeFileSync(path.join(root, "src/reg.ts"), "before\n");
-      const plan = (create: { path: string; text: string }[]) => ({ name: "x", kind: "service" as const, services: [], steps: [], verb: "x", create, edit: [{ path: "src/reg.ts", text: "export const a: number = 1;\n" }] });
+      const plan = (create: { path: string; text: string }[]) => ({
+        name: "x",
+        kind: "service" as const,
+        services: [],
+        steps: [],
+        verb: "x",
+        create,
+        edit: [{ path: "src/reg.ts", text: "export const a: number = 1;\n" }],
+      });
       const ok = await applyPlan(root, plan([{ path: "src/x/a.ts", text: "export const b: string = 'b';\n" }]));
       expect(ok.compiled).toEqual(["dist/x/a.js", "dist/reg.js"]);
       expect(readFileSync(path.join(root, "dist/x/a.js"), "utf8")).toMatch(/const b = "b";[^]*export \{\s*b\s*\}/);
 
       writeFileSync(path.join(root, "src/reg.ts"), "before\n");
       writeFileSync(path.join(root, "src/taken.ts"), "mine\n");
-      await expect(applyPlan(root, plan([{ path: "src/y/new.ts", text: "1" }, { path: "src/taken.ts", text: "2" }]))).rejects.toThrow(/EEXIST/);
+      await expect(
+        applyPlan(
+          root,
+          plan([
+            { path: "src/y/new.ts", text: "1" },
+            { path: "src/taken.ts", text: "2" },
+          ]),
+        ),
+      ).rejects.toThrow(/EEXIST/);
       expect(existsSync(path.join(root, "src/y/new.ts")), "a file it wrote is taken back").toBe(false);
       expect(existsSync(path.join(root, "src/y")), "and its folder").toBe(false);
       expect(readFileSync(path.join(root, "src/taken.ts"), "utf8")).toBe("mine\n");

@@ -45,7 +45,11 @@ describe("a pattern is two folders and one registry entry", () => {
   it("the registry's service names are what the worker folders define, and its subscriptions point at served handlers", async () => {
     const served = new Map<string, string[]>();
     for (const p of workerFolders) {
-      for (const s of (await p.worker()).services) served.set(s.name, Object.keys((s as unknown as { service?: object; object?: object; workflow?: object }).service ?? (s as { object?: object }).object ?? (s as { workflow?: object }).workflow ?? {}));
+      for (const s of (await p.worker()).services)
+        served.set(
+          s.name,
+          Object.keys((s as unknown as { service?: object; object?: object; workflow?: object }).service ?? (s as { object?: object }).object ?? (s as { workflow?: object }).workflow ?? {}),
+        );
     }
     expect([...served.keys()].filter((n) => !allServiceNames.includes(n))).toEqual([]);
     expect(allServiceNames.filter((n) => !served.has(n))).toEqual([]);

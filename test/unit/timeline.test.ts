@@ -49,7 +49,11 @@ describe("decode", () => {
     expect(decodeResult({ Failure: { code: 409, message: "killed" } })).toEqual({ ok: false, failure: { code: 409, message: "killed" } });
     expect(decodeResult("Void")).toEqual({ ok: true });
     const call = decodeEntry(
-      JSON.stringify({ Command: { Call: { request: { invocation_id: "inv_1x", invocation_target: { VirtualObject: { name: "playgroundLane", key: "k", handler: "work" } }, parameter: [] }, result_completion_id: 4 } } }),
+      JSON.stringify({
+        Command: {
+          Call: { request: { invocation_id: "inv_1x", invocation_target: { VirtualObject: { name: "playgroundLane", key: "k", handler: "work" } }, parameter: [] }, result_completion_id: 4 },
+        },
+      }),
     );
     expect(targetString(callRequest(call!).invocation_target)).toBe("playgroundLane/k/work");
     expect(shortValue([104, 105])).toBe("hi");
@@ -180,7 +184,10 @@ describe("model: what ran live, what was replayed", () => {
 describe("render", () => {
   it("prints the verdicts, the crash and fits the width (no colour outside a terminal)", () => {
     const text = renderTimeline(timelineOf("after"), { width: 100 });
-    expect(text.filter((l) => l.length > 100), "lines wider than 100").toEqual([]);
+    expect(
+      text.filter((l) => l.length > 100),
+      "lines wider than 100",
+    ).toEqual([]);
     const all = text.join("\n");
     expect(all).toMatch(/prepare .*REPLAYED/);
     // the explanation is wrapped, not cut
@@ -198,7 +205,10 @@ describe("render", () => {
     expect(lines[1]).toContain(snap.invocations[0]!.id);
     // at 80 columns the ids take the shortened form (accepted back by `timeline`) and every line fits
     const narrow = renderList([summarize(snap, snap.invocations[0]!.id)], 80);
-    expect(narrow.filter((l) => stringWidth(l) > 80), "list lines wider than 80").toEqual([]);
+    expect(
+      narrow.filter((l) => stringWidth(l) > 80),
+      "list lines wider than 80",
+    ).toEqual([]);
     expect(cleanIdArg(narrow[1]!.trim().split(/\s+/).at(-1)!)).toEqual({ head: snap.invocations[0]!.id.slice(0, 12), tail: snap.invocations[0]!.id.slice(-4) });
   });
 
@@ -222,7 +232,10 @@ describe("lanes", () => {
     const text = renderLanes(v, 120).join("\n");
     expect(text).toMatch(/playgroundLane\/lane-a .*3 invocations, 2 queued/);
     const narrow = renderLanes(v, 80);
-    expect(narrow.filter((l) => stringWidth(l) > 80), "lane lines wider than 80").toEqual([]);
+    expect(
+      narrow.filter((l) => stringWidth(l) > 80),
+      "lane lines wider than 80",
+    ).toEqual([]);
   });
 });
 
@@ -251,7 +264,9 @@ describe("scale", () => {
 
 describe("queries, ids, flags", () => {
   it("builds the filter SQL with quoting", () => {
-    expect(invocationWhere({ key: "it's", service: "userFeed", status: "active", limit: 5 })).toBe(" WHERE target_service_name = 'userFeed' AND target_service_key = 'it''s' AND status <> 'completed'");
+    expect(invocationWhere({ key: "it's", service: "userFeed", status: "active", limit: 5 })).toBe(
+      " WHERE target_service_name = 'userFeed' AND target_service_key = 'it''s' AND status <> 'completed'",
+    );
     expect(invocationQuery({ limit: 3 })).toMatch(/ORDER BY created_at DESC LIMIT 3$/);
     expect(eventsQuery(["inv_1a"])).toMatch(/FROM sys_journal_events WHERE id IN \('inv_1a'\)/);
   });
@@ -304,7 +319,10 @@ describe("a timeline read in one pass", () => {
   it("at 80 columns: no line wider than 80, offsets never go back, on every recorded journal", () => {
     for (const name of ALL_FIXTURES) {
       const lines = renderTimeline(timelineOf(name), { width: 80 });
-      expect(lines.filter((l) => stringWidth(l) > 80).map((l) => `${name}: ${l}`), "lines wider than 80").toEqual([]);
+      expect(
+        lines.filter((l) => stringWidth(l) > 80).map((l) => `${name}: ${l}`),
+        "lines wider than 80",
+      ).toEqual([]);
       const off = offsets(lines);
       const backwards = off.flatMap((x, i) => (i > 0 && x + 10 < off[i - 1]! ? [`${name}: +${off[i - 1]} then +${x}`] : []));
       expect(backwards, "rows out of time order").toEqual([]);
@@ -315,10 +333,16 @@ describe("a timeline read in one pass", () => {
   it("at 40 columns: no line wider than 40, and the bar column never shares a line with a row's text", () => {
     for (const name of ALL_FIXTURES) {
       const lines = renderTimeline(timelineOf(name), { width: 40 });
-      expect(lines.filter((l) => stringWidth(l) > 40).map((l) => `${name}: ${l}`), "lines wider than 40").toEqual([]);
+      expect(
+        lines.filter((l) => stringWidth(l) > 40).map((l) => `${name}: ${l}`),
+        "lines wider than 40",
+      ).toEqual([]);
       // a bar row holds the offset, the bar, and at most an icon and a label: the text is on the lines under it
       const crowded = lines.filter((l) => /│.*│/.test(l) && !/│[^│]*│ (\S+ \S+|└─|┊)$/.test(l.trimEnd()) && !/│[^│]*│ \S$/.test(l.trimEnd()));
-      expect(crowded.map((l) => `${name}: ${l}`), "text beside the bar").toEqual([]);
+      expect(
+        crowded.map((l) => `${name}: ${l}`),
+        "text beside the bar",
+      ).toEqual([]);
       expect(offsets(lines).length, `${name}: rows`).toBeGreaterThan(0);
     }
   });
@@ -331,7 +355,10 @@ describe("a timeline read in one pass", () => {
       for (const name of ["saga-crash", "late-sleep", "fail"]) {
         const lines = renderTimeline(timelineOf(name), { width: 80 });
         expect(lines.filter((l) => l.includes("\x1b[")).length, `${name}: coloured lines`).toBeGreaterThan(lines.length / 2);
-        expect(lines.filter((l) => stringWidth(l) > 80).map((l) => `${name}: ${l}`), "lines wider than 80").toEqual([]);
+        expect(
+          lines.filter((l) => stringWidth(l) > 80).map((l) => `${name}: ${l}`),
+          "lines wider than 80",
+        ).toEqual([]);
       }
     } finally {
       configureColor({ color: false });
@@ -368,8 +395,14 @@ describe("a timeline read in one pass", () => {
     expect(restart).toBeGreaterThan(crash);
     expect(lines.slice(cancel, crash).join(" ")).toMatch(/1 crash while it ran/);
     // the tours' verdicts stay on the model: no compensation ran again
-    const verdicts = [t, ...t.children].flatMap((x) => x.entries).filter((e) => e.execution).map((e) => `${e.name}: ${e.execution!.verdict}`);
-    expect(verdicts.filter((v) => v.endsWith("ran-again")), "compensations that ran again").toEqual([]);
+    const verdicts = [t, ...t.children]
+      .flatMap((x) => x.entries)
+      .filter((e) => e.execution)
+      .map((e) => `${e.name}: ${e.execution!.verdict}`);
+    expect(
+      verdicts.filter((v) => v.endsWith("ran-again")),
+      "compensations that ran again",
+    ).toEqual([]);
   });
 
   it("a step's bar is its own work: after a crash inside it, the downtime is not drawn as step time", () => {
@@ -447,7 +480,12 @@ describe("lanes while a key runs and others wait", () => {
 
 describe("invocations agree with the timeline", () => {
   it("retries: 0 for a first attempt, the timeline's count after a crash; durations; due in … for a scheduled one", () => {
-    for (const [name, retries] of [["plain", 0], ["late-sleep", 1], ["fail", 2], ["after", 1]] as const) {
+    for (const [name, retries] of [
+      ["plain", 0],
+      ["late-sleep", 1],
+      ["fail", 2],
+      ["after", 1],
+    ] as const) {
       const snap = load(name);
       const row = listRow(snap.invocations[0]!, summarize(snap, snap.invocations[0]!.id));
       expect(row.retries, name).toBe(retries);
@@ -462,7 +500,18 @@ describe("invocations agree with the timeline", () => {
     const scheduled: Snapshot = {
       ...snap,
       takenAt: new Date(now).toISOString(),
-      invocations: [{ ...snap.invocations[0]!, status: "scheduled", scheduled_at: due, scheduled_start_at: due, running_at: undefined, completed_at: undefined, completion_result: undefined, retry_count: undefined }],
+      invocations: [
+        {
+          ...snap.invocations[0]!,
+          status: "scheduled",
+          scheduled_at: due,
+          scheduled_start_at: due,
+          running_at: undefined,
+          completed_at: undefined,
+          completion_result: undefined,
+          retry_count: undefined,
+        },
+      ],
       journal: snap.journal.filter((r) => r.index === 0),
       steps: [],
     };

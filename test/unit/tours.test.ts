@@ -110,7 +110,10 @@ describe("journal claims on recorded journals", () => {
 
   it("a durable sleep is seen in the journal; a sleep the journal does not have fails", () => {
     const plain = recorded("plain");
-    const [slept, missing] = judge([sleptOnTimer(plain.invocation.id, "it slept", { name: "cool-off", minMs: 100 }), sleptOnTimer(plain.invocation.id, "it slept elsewhere", { name: "no-such-sleep" })], plain);
+    const [slept, missing] = judge(
+      [sleptOnTimer(plain.invocation.id, "it slept", { name: "cool-off", minMs: 100 }), sleptOnTimer(plain.invocation.id, "it slept elsewhere", { name: "no-such-sleep" })],
+      plain,
+    );
     expect(slept!.ok, slept!.detail).toBe(true);
     expect(missing!.ok).toBe(false);
   });
@@ -203,7 +206,10 @@ describe("the tour's check lines", () => {
     const detail = "machineOperator/m-abc/setUp: replayed (attempt 1 pid 30151); attempts 2, 3 took its result from the journal without running it";
     const report = { name: "x", title: "X", passed: false, ms: 1200, checks: [{ name: '"begin transition to UP" was replayed from the journal, not run again', ok: false, detail }] };
     const lines = checkLines(report, 80).map((l) => stripVTControlCharacters(l));
-    expect(lines.filter((l) => l.length > 80), "lines wider than 80").toEqual([]);
+    expect(
+      lines.filter((l) => l.length > 80),
+      "lines wider than 80",
+    ).toEqual([]);
     expect(lines.length).toBeGreaterThan(2);
     const words = lines.join(" ").split(/\s+/);
     expect(detail.split(" ").filter((w) => !words.includes(w))).toEqual([]);

@@ -31,16 +31,43 @@ describe("what start --watch reports", () => {
     expect(loadFailure("TypeError [ERR_X]: bad thing\n    at x (file:///a/b.mjs:1:1)").message).toBe("TypeError [ERR_X]: bad thing");
   });
   it("counts TypeScript and JSON sources, not editor temp files", () => {
-    expect(relevantChanges(["services/a/x.ts", "services/a/x.ts", "services/a/.x.ts.swp", "services/a/sedAbC12", "services/a/x.ts~", "services/b/c.json", "services/a"])).toEqual(["services/a/x.ts", "services/b/c.json"]);
+    expect(relevantChanges(["services/a/x.ts", "services/a/x.ts", "services/a/.x.ts.swp", "services/a/sedAbC12", "services/a/x.ts~", "services/b/c.json", "services/a"])).toEqual([
+      "services/a/x.ts",
+      "services/b/c.json",
+    ]);
   });
   it("prints one line per reload with what changed, the build time, the deployment and where the old invocations finish", () => {
-    const line = watchEventLine({ type: "reload", at: "", changed: ["services/sagas/booking.ts"], buildMs: 42, ms: 700, deployment: "dp_new", port: 30000, pid: 7, code: "build 2", previous: "dp_old", previousInFlight: 2 });
+    const line = watchEventLine({
+      type: "reload",
+      at: "",
+      changed: ["services/sagas/booking.ts"],
+      buildMs: 42,
+      ms: 700,
+      deployment: "dp_new",
+      port: 30000,
+      pid: 7,
+      code: "build 2",
+      previous: "dp_old",
+      previousInFlight: 2,
+    });
     expect(line).toContain("services/sagas/booking.ts changed: built in 42 ms, deployment dp_new");
     expect(line).toContain("2 invocations in flight finish on dp_old, the deployment they started on");
-    expect(watchEventLine({ type: "build-failed", at: "", changed: ["services/x.ts"], ms: 5, errors: [{ file: "src/services/x.ts", line: 3, column: 0, text: "boom" }], serving: "dp_a" })).toMatch(/the build failed, dp_a keeps serving\n {4}src\/services\/x\.ts:3:1: boom/);
+    expect(watchEventLine({ type: "build-failed", at: "", changed: ["services/x.ts"], ms: 5, errors: [{ file: "src/services/x.ts", line: 3, column: 0, text: "boom" }], serving: "dp_a" })).toMatch(
+      /the build failed, dp_a keeps serving\n {4}src\/services\/x\.ts:3:1: boom/,
+    );
   });
   it("shows which deployment is current and what still runs on the older ones", () => {
-    const d = (x: Partial<DeploymentStatus>): DeploymentStatus => ({ id: "dp_x", uri: "http://127.0.0.1:1/", port: 1, phase: "current", code: "dist", registeredAt: "", registered: true, running: {}, ...x });
+    const d = (x: Partial<DeploymentStatus>): DeploymentStatus => ({
+      id: "dp_x",
+      uri: "http://127.0.0.1:1/",
+      port: 1,
+      phase: "current",
+      code: "dist",
+      registeredAt: "",
+      registered: true,
+      running: {},
+      ...x,
+    });
     const text = renderDeployments([d({ id: "dp_old", phase: "draining", inFlight: 2, running: { suspended: 2 }, pid: 5 }), d({ id: "dp_new", code: "build 3", pid: 6 })]).join("\n");
     expect(text).toMatch(/dp_old\s+draining\s+dist\s+127\.0\.0\.1:1\s+5\s+2 in flight \(2 suspended\)/);
     expect(text).toMatch(/dp_new\s+current\s+build 3/);

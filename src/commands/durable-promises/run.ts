@@ -60,7 +60,6 @@ export interface PeekResult {
   notified: number;
 }
 
-
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export async function awaitPromise(url: string, name: string, timeoutMs?: number): Promise<AwaitResult> {

@@ -36,7 +36,11 @@ async function durableRpc(ctx: DemoContext): Promise<DemoResult> {
   const checks: Check[] = [
     check(`the first reservation (${r1}) gets true`, a.reserved === true, `answer ${a.reserved}`),
     check(`a second reservation (${r2}) gets false`, b.reserved === false, `answer ${b.reserved}`),
-    check(`${r1} again gets the first answer, true`, again.reserved === true && again.invocationId === a.invocationId, `answer ${again.reserved}, invocation ${again.invocationId} (first was ${a.invocationId})`),
+    check(
+      `${r1} again gets the first answer, true`,
+      again.reserved === true && again.invocationId === a.invocationId,
+      `answer ${again.reserved}, invocation ${again.invocationId} (first was ${a.invocationId})`,
+    ),
     check(
       "Restate holds one invocation per reservation id",
       rows.length === 2 && new Set(rows.map((r) => r.idempotency_key)).size === 2,

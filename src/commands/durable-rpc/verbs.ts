@@ -67,7 +67,11 @@ export const declarations: Declaration[] = [
       { name: "<product>", description: "product id (the Virtual Object key)" },
       { name: "<reservation>", description: "reservation id, sent as the idempotency key" },
     ],
-    examples: ["npx patterns rpc reserve product1 reservation1   # true", "npx patterns rpc reserve product1 reservation2   # false: already reserved", "npx patterns rpc reserve product1 reservation1   # true again: the first answer, not a second run"],
+    examples: [
+      "npx patterns rpc reserve product1 reservation1   # true",
+      "npx patterns rpc reserve product1 reservation2   # false: already reserved",
+      "npx patterns rpc reserve product1 reservation1   # true again: the first answer, not a second run",
+    ],
     async run(ctx, productArg: string, reservationArg: string) {
       const product = checkKeyArg(productArg, "<product>", "product1");
       const reservation = checkKeyArg(reservationArg, "<reservation>", "reservation1");

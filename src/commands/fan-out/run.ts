@@ -61,7 +61,16 @@ export async function readFanOut(stack: RunningStack, parentId: string, expected
   const read = async () => ({ parent: await invocation(stack.admin, parentId), children: await invocations(stack.admin, { invokedById: [parentId], order: "oldest" }) });
   const done = (r: { parent?: ChildRow; children: ChildRow[] }) => !!r.parent?.completed_at && r.children.length >= expectedChildren && r.children.every((c) => c.completed_at);
   // what there is after 10 s is drawn even when a child is still running
-  return (await eventually("the fan-out's children to complete", async () => { const r = await read(); return done(r) ? r : undefined; }, { timeoutMs: 10_000 }).catch(() => undefined)) ?? read();
+  return (
+    (await eventually(
+      "the fan-out's children to complete",
+      async () => {
+        const r = await read();
+        return done(r) ? r : undefined;
+      },
+      { timeoutMs: 10_000 },
+    ).catch(() => undefined)) ?? read()
+  );
 }
 
 export async function collectFanOut(stack: RunningStack, parentId: string, description: string, result: FanOutResult): Promise<FanOutRun> {

@@ -37,11 +37,7 @@ const fanout = verb({
     { flags: "--chaos", description: "random work times (0.5–4.5 s) instead of the deterministic 1, 2, 3, 4 s by position" },
     { flags: "--crash-after <step>", description: `crash the worker once right after a step (${FANOUT_CRASH_STEPS.map((s) => `"${s}"`).join(" or ")})`, suggest: FANOUT_CRASH_STEPS },
   ],
-  examples: [
-    `npx patterns fanout "get out of bed,shower,make coffee,have breakfast"`,
-    `npx patterns fanout "a,b,c,d" --json`,
-    `npx patterns fanout "a,b,c,d" --crash-after "finish subtask"`,
-  ],
+  examples: [`npx patterns fanout "get out of bed,shower,make coffee,have breakfast"`, `npx patterns fanout "a,b,c,d" --json`, `npx patterns fanout "a,b,c,d" --crash-after "finish subtask"`],
   async run(ctx: VerbContext<{ chaos?: boolean; crashAfter?: string }>, description: string) {
     const o = ctx.opts;
     const parts = validateDescription(description);

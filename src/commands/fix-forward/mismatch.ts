@@ -18,7 +18,17 @@ export interface Mismatch {
   restateSays: string[];
 }
 
-const COMMAND_WORDS: Record<string, string> = { Run: "step", Sleep: "sleep", Call: "call", OneWayCall: "send", SetState: "set state", GetEagerState: "get state", GetLazyState: "get state", ClearState: "clear state", Output: "return" };
+const COMMAND_WORDS: Record<string, string> = {
+  Run: "step",
+  Sleep: "sleep",
+  Call: "call",
+  OneWayCall: "send",
+  SetState: "set state",
+  GetEagerState: "get state",
+  GetLazyState: "get state",
+  ClearState: "clear state",
+  Output: "return",
+};
 
 /** `step "reserve stock"` for a journal row. */
 export function describeEntry(r: Pick<JournalRow, "entry_type" | "name"> | undefined): string {
@@ -45,7 +55,10 @@ export function differences(message: string): { field: string; recorded: string;
 
 /** Pure: a failed check's row and the original's journal → the mismatch, or undefined when the failure is another. */
 export function describeMismatch(
-  check: Pick<InvocationRow, "last_failure" | "last_failure_error_code" | "last_failure_related_command_index" | "last_failure_related_command_name" | "last_failure_related_command_type" | "completion_failure">,
+  check: Pick<
+    InvocationRow,
+    "last_failure" | "last_failure_error_code" | "last_failure_related_command_index" | "last_failure_related_command_name" | "last_failure_related_command_type" | "completion_failure"
+  >,
   original: Pick<JournalRow, "index" | "entry_type" | "name">[],
 ): Mismatch | undefined {
   const message = check.last_failure ?? check.completion_failure ?? "";
@@ -72,6 +85,9 @@ export function describeMismatch(
     recorded,
     now: valueDiff ? `${now} with a different ${valueDiff.field}` : now,
     explanation,
-    restateSays: message.split("\n").map((l) => l.trim()).filter((l) => /mismatch happened|Difference|!=/.test(l)),
+    restateSays: message
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => /mismatch happened|Difference|!=/.test(l)),
   };
 }

@@ -24,7 +24,10 @@ async function servicesOf(stack: RunningStack, pattern: string | undefined, say:
   const { registry, findPattern } = await import("../../registry.js");
   if (pattern === undefined) {
     const changed = readState(stack.paths.stateFile)?.deployments?.find((d) => d.phase === "current")?.changed;
-    const names = changedPatterns(changed, registry.map((p) => p.name));
+    const names = changedPatterns(
+      changed,
+      registry.map((p) => p.name),
+    );
     if (names.length) {
       say(`the current deployment changed ${names.join(", ")}: checking ${names.length === 1 ? "its" : "their"} services`);
       return [...new Set(names.flatMap((n) => findPattern(n)!.services))];

@@ -59,10 +59,14 @@ function reload(stack: RunningStack, env: Record<string, string>): Promise<Reloa
 async function settle(stack: RunningStack, ids: string[], timeoutMs: number): Promise<Map<string, InvocationRow>> {
   const settled = (r?: InvocationRow) => !!r && (r.status === "completed" || (!!r.last_failure && (r.retry_count ?? 0) >= 1) || r.status === "paused");
   let rows: InvocationRow[] = [];
-  await eventually(`${ids.length} replay checks to complete or fail`, async () => {
-    rows = await invocations(stack.admin, { ids });
-    return ids.every((id) => settled(rows.find((r) => r.id === id))) ? true : undefined;
-  }, { timeoutMs }).catch(() => undefined);
+  await eventually(
+    `${ids.length} replay checks to complete or fail`,
+    async () => {
+      rows = await invocations(stack.admin, { ids });
+      return ids.every((id) => settled(rows.find((r) => r.id === id))) ? true : undefined;
+    },
+    { timeoutMs },
+  ).catch(() => undefined);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -73,12 +77,19 @@ function judge(original: InvocationRow, rows: JournalRow[], check: InvocationRow
   const mismatch = describeMismatch(check, rows);
   if (mismatch) return { verdict: "mismatch", mismatch };
   if (!failure) return { verdict: "unfinished", reason: `still ${check.status} when the time ran out` };
-  return { verdict: "failed", reason: `the current code fails where the recorded run succeeded: ${failure.split("\n")[0]}${check.last_failure_error_code ? ` [${check.last_failure_error_code}]` : ""}` };
+  return {
+    verdict: "failed",
+    reason: `the current code fails where the recorded run succeeded: ${failure.split("\n")[0]}${check.last_failure_error_code ? ` [${check.last_failure_error_code}]` : ""}`,
+  };
 }
 
 /** Restart each invocation from its whole journal on the check deployment; collect verdicts; kill what still retries. */
 async function runChecks(stack: RunningStack, originals: InvocationRow[], deployment: string, timeoutMs: number): Promise<InvocationCheck[]> {
-  const journals = await journal(stack.admin, originals.map((o) => o.id), { lite: true });
+  const journals = await journal(
+    stack.admin,
+    originals.map((o) => o.id),
+    { lite: true },
+  );
   const results: InvocationCheck[] = [];
   const started: { res: InvocationCheck; rows: JournalRow[]; original: InvocationRow }[] = [];
   for (const o of originals) {

@@ -55,7 +55,10 @@ export function restartRefusal(e: unknown, inv: Pick<InvocationRow, "id" | "targ
       );
     case 409:
     case 425:
-      return new PlaygroundError(`${inv.id} cannot be rerun yet: it has not completed ${said}`, `wait for it, or fix it in place: npx patterns pause ${inv.id}, then npx patterns resume ${inv.id} --on latest`);
+      return new PlaygroundError(
+        `${inv.id} cannot be rerun yet: it has not completed ${said}`,
+        `wait for it, or fix it in place: npx patterns pause ${inv.id}, then npx patterns resume ${inv.id} --on latest`,
+      );
     default:
       return undefined;
   }
@@ -75,7 +78,9 @@ export async function restart(stack: RunningStack, rawId: string, o: { from?: st
   if (inv.status !== "completed") {
     throw new PlaygroundError(
       `${id} (${inv.target}) is ${inv.status}: a rerun restarts a completed invocation`,
-      inv.status === "backing-off" || inv.status === "paused" ? `fix it in place instead: npx patterns pause ${id}, deploy the fix, npx patterns resume ${id} --on latest` : "wait until it completes, then rerun it",
+      inv.status === "backing-off" || inv.status === "paused"
+        ? `fix it in place instead: npx patterns pause ${id}, deploy the fix, npx patterns resume ${id} --on latest`
+        : "wait until it completes, then rerun it",
     );
   }
   const on = o.on ?? "current";
@@ -84,7 +89,8 @@ export async function restart(stack: RunningStack, rawId: string, o: { from?: st
     throw restartRefusal(new AdminError("journal gone", 410, ""), inv)!;
   }
   const point = restartPoint(rows, o.from);
-  if (on === "original" && point.copyUpTo === 0) throw new UsageError("--on original needs --from: a rerun from the beginning always runs on the current deployment", "add --from <step>, or drop --on");
+  if (on === "original" && point.copyUpTo === 0)
+    throw new UsageError("--on original needs --from: a rerun from the beginning always runs on the current deployment", "add --from <step>, or drop --on");
   if (on === "original") await originalDeploymentKept(stack, id);
   const deployment = point.copyUpTo > 0 ? (on === "original" ? "keep" : "latest") : undefined;
   const qs = [point.copyUpTo ? `from=${point.copyUpTo}` : "", deployment ? `deployment=${deployment}` : ""].filter(Boolean).join("&");
@@ -124,20 +130,28 @@ export interface PauseResult {
 export async function pause(stack: RunningStack, rawId: string, report: (c: RawCall) => void): Promise<PauseResult> {
   const id = await resolveInvocationId(stack.admin, rawId);
   const inv = (await invocation(stack.admin, id))!;
-  if (inv.status === "completed") throw new PlaygroundError(`${id} (${inv.target}) has already completed: there is nothing to pause`, `rerun it from a step instead: npx patterns rerun ${id} --from <step>`);
+  if (inv.status === "completed")
+    throw new PlaygroundError(`${id} (${inv.target}) has already completed: there is nothing to pause`, `rerun it from a step instead: npx patterns rerun ${id} --from <step>`);
   report({ method: "PATCH", url: `${stack.state.adminUrl}/invocations/${id}/pause` });
   try {
     await stack.admin.pauseInvocation(id);
   } catch (e) {
     if (e instanceof AdminError && e.status === 409) {
-      throw new PlaygroundError(`${id} is ${inv.status}, not running: Restate pauses only a running or retrying invocation`, inv.status === "suspended" ? "a suspended invocation waits already; resume it to run it now" : "check it with `npx patterns timeline`");
+      throw new PlaygroundError(
+        `${id} is ${inv.status}, not running: Restate pauses only a running or retrying invocation`,
+        inv.status === "suspended" ? "a suspended invocation waits already; resume it to run it now" : "check it with `npx patterns timeline`",
+      );
     }
     throw e;
   }
-  const now = await eventually(`${id} paused`, async () => {
-    const r = await invocation(stack.admin, id);
-    return r?.status === "paused" || r?.status === "completed" ? r : undefined;
-  }, { timeoutMs: 30_000 });
+  const now = await eventually(
+    `${id} paused`,
+    async () => {
+      const r = await invocation(stack.admin, id);
+      return r?.status === "paused" || r?.status === "completed" ? r : undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
   if (now.status !== "paused") throw new PlaygroundError(`${id} completed before it could be paused (${now.completion_result ?? "?"})`, "nothing to resume: look at it with `npx patterns timeline`");
   return { id, target: inv.target, before: inv.status, status: now.status, attempts: now.retry_count, lastFailure: now.last_failure?.split("\n")[0] };
 }
@@ -155,7 +169,8 @@ export interface ResumeResult {
 export async function resume(stack: RunningStack, rawId: string, on: string | undefined, report: (c: RawCall) => void): Promise<ResumeResult> {
   const id = await resolveInvocationId(stack.admin, rawId);
   const inv = (await invocation(stack.admin, id))!;
-  if (inv.status === "completed") throw new PlaygroundError(`${id} (${inv.target}) has already completed: there is nothing to resume`, `rerun it from a step instead: npx patterns rerun ${id} --from <step>`);
+  if (inv.status === "completed")
+    throw new PlaygroundError(`${id} (${inv.target}) has already completed: there is nothing to resume`, `rerun it from a step instead: npx patterns rerun ${id} --from <step>`);
   const pinned = (await pinnedDeployments(stack.admin, [id])).get(id)?.deployment;
   report({ method: "PATCH", url: `${stack.state.adminUrl}/invocations/${id}/resume${on ? `?deployment=${on}` : ""}` });
   try {
@@ -165,7 +180,8 @@ export async function resume(stack: RunningStack, rawId: string, on: string | un
       throw new PlaygroundError(`${id} is ${inv.status}: Restate moves an invocation to another deployment only while it is paused or suspended`, `pause it first: npx patterns pause ${id}`);
     }
     if (e instanceof AdminError && e.status === 425) throw new PlaygroundError(`${id} is ${inv.status} (queued or scheduled): there is nothing to resume yet`, "wait until it runs");
-    if (e instanceof AdminError && e.status === 400) throw new PlaygroundError(`Restate refused --on ${on}: ${e.message.replace(/^admin \S+ \S+ failed with \d+: /, "")}`, "use --on latest, or a deployment id from `npx patterns status`");
+    if (e instanceof AdminError && e.status === 400)
+      throw new PlaygroundError(`Restate refused --on ${on}: ${e.message.replace(/^admin \S+ \S+ failed with \d+: /, "")}`, "use --on latest, or a deployment id from `npx patterns status`");
     throw e;
   }
   return { id, target: inv.target, before: inv.status, pinnedBefore: pinned, on: on ?? "its pinned deployment" };

@@ -42,10 +42,14 @@ async function placeOrder(stack: RunningStack, order: FixOrder, say: (l: string)
 
 /** Wait until the order has failed at the buggy step on enough attempts to see the retries. */
 function stuckAtBug(stack: RunningStack, id: string): Promise<InvocationRow> {
-  return eventually(`${id} failing ${MIN_FAILED_ATTEMPTS}× at "${FIX_STEPS.label}"`, async () => {
-    const r = await invocation(stack.admin, id);
-    return r && (r.retry_count ?? 0) >= MIN_FAILED_ATTEMPTS && r.last_failure_related_command_name === FIX_STEPS.label ? r : undefined;
-  }, { timeoutMs: 30_000 });
+  return eventually(
+    `${id} failing ${MIN_FAILED_ATTEMPTS}× at "${FIX_STEPS.label}"`,
+    async () => {
+      const r = await invocation(stack.admin, id);
+      return r && (r.retry_count ?? 0) >= MIN_FAILED_ATTEMPTS && r.last_failure_related_command_name === FIX_STEPS.label ? r : undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 function ledgerChecks(stack: RunningStack, orderId: string): Check[] {
@@ -57,7 +61,13 @@ function ledgerChecks(stack: RunningStack, orderId: string): Check[] {
     ["email", "confirm", FIX_STEPS.confirm],
   ] as const;
   const counts = effects.map(([s, a, step]) => `${step}: ${count(s, a)}`).join(", ");
-  return [check("every side effect of the order happened exactly once (simulated ledger)", effects.every(([s, a]) => count(s, a) === 1), `${orderId}: ${counts}`)];
+  return [
+    check(
+      "every side effect of the order happened exactly once (simulated ledger)",
+      effects.every(([s, a]) => count(s, a) === 1),
+      `${orderId}: ${counts}`,
+    ),
+  ];
 }
 
 async function scenario(ctx: DemoContext): Promise<DemoResult> {
@@ -97,7 +107,14 @@ async function scenario(ctx: DemoContext): Promise<DemoResult> {
   checks.push(
     check("it resumed on the fixed deployment", !!before && after === fixed.deployment && after !== before, `pinned to ${before ?? "?"} before, ${after ?? "?"} after; the fix is ${fixed.deployment}`),
     check("the order completed", done?.completion_result === "success", `${id}: ${done?.completion_result ?? done?.status}${done?.completion_failure ? ` ${done.completion_failure}` : ""}`),
-    check("its timeline shows the pause between the attempts on the old code and the new", pausedMarker, t.markers.filter((m) => m.kind === "paused" || m.kind === "attempt").map((m) => m.text).join(" | ")),
+    check(
+      "its timeline shows the pause between the attempts on the old code and the new",
+      pausedMarker,
+      t.markers
+        .filter((m) => m.kind === "paused" || m.kind === "attempt")
+        .map((m) => m.text)
+        .join(" | "),
+    ),
   );
   checks.push(
     ...(await journalChecks(stack, [

@@ -33,4 +33,3 @@ export function paintStatus(status: string, result?: string): string {
   if (status === "running") return c.info(status);
   return status;
 }
-

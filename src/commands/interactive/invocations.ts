@@ -184,6 +184,7 @@ export async function actOn(stack: RunningStack, action: Action, raw: string, op
 
 export function renderAction(r: ActionResult): string {
   const verb = r.action === "cancel" ? "cancellation requested for" : "killed";
-  const end = r.status === "completed" ? ` → ${paintStatus("completed", r.completionResult)}${r.completionFailure ? ` ${c.dim(r.completionFailure)}` : ""}` : r.status ? c.dim(` (now ${r.status})`) : "";
+  const end =
+    r.status === "completed" ? ` → ${paintStatus("completed", r.completionResult)}${r.completionFailure ? ` ${c.dim(r.completionFailure)}` : ""}` : r.status ? c.dim(` (now ${r.status})`) : "";
   return `${verb} ${c.id(r.id)} ${c.dim(r.target ?? "")}${end}${r.uiUrl ? `\n${c.dim(`Restate UI: ${r.uiUrl}`)}` : ""}`;
 }

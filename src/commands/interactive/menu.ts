@@ -95,16 +95,20 @@ export function patternChoices(tours: Tour[], category: string): MenuChoice<Patt
 }
 
 export function actionChoices(t: Tour, actions: VerbAction[] = []): MenuChoice<ActionChoice>[] {
-  const choices: MenuChoice<ActionChoice>[] = [
-    { value: "tour", name: "Take the guided tour", description: `same as: npx patterns tour ${t.name}` },
-  ];
+  const choices: MenuChoice<ActionChoice>[] = [{ value: "tour", name: "Take the guided tour", description: `same as: npx patterns tour ${t.name}` }];
   for (const a of actions) {
-    choices.push({ value: { kind: "verb", path: a.path }, name: `${a.path} ${c.dim(`— ${a.summary}`)}`, description: `same as: npx patterns ${a.path}${a.args.map((x) => ` ${x.name}`).join("")}${a.options.length ? " [options]" : ""} (asked next, defaults filled in)` });
+    choices.push({
+      value: { kind: "verb", path: a.path },
+      name: `${a.path} ${c.dim(`— ${a.summary}`)}`,
+      description: `same as: npx patterns ${a.path}${a.args.map((x) => ` ${x.name}`).join("")}${a.options.length ? " [options]" : ""} (asked next, defaults filled in)`,
+    });
   }
   if (!t.builtIn) choices.push({ value: "demo", name: "Run the scenario and its checks", description: `same as: npx patterns demo ${t.name}` });
-  if (comparedPatterns.includes(t.name)) choices.push({ value: "compare", name: "The same crash with and without Restate", description: `same as: npx patterns compare ${t.name} (the plain Node run is a labelled simulation)` });
+  if (comparedPatterns.includes(t.name))
+    choices.push({ value: "compare", name: "The same crash with and without Restate", description: `same as: npx patterns compare ${t.name} (the plain Node run is a labelled simulation)` });
   choices.push({ value: "verbs", name: "Show the commands to drive it yourself", description: t.verbs.map((v) => `npx patterns ${v}`).join(", ") || "its verbs" });
-  if (t.services[0]) choices.push({ value: "invocations", name: "Its recent invocations", description: `same as: npx patterns invocations --service ${t.services[0]} (pick one to open its timeline)` });
+  if (t.services[0])
+    choices.push({ value: "invocations", name: "Its recent invocations", description: `same as: npx patterns invocations --service ${t.services[0]} (pick one to open its timeline)` });
   choices.push({ value: "back", name: "← back" });
   return choices;
 }
@@ -159,11 +163,16 @@ export function patternActions(p: Pick<RegistryEntry, "verbs" | "declarations">)
   for (const line of p.verbs) {
     const words = line.split(/\s+/);
     // the longest declared path the line starts with ("saga book --fail payment" → "saga book")
-    const spec = verbs
-      .filter((v) => v.path.split(" ").every((w, i) => words[i] === w))
-      .sort((a, b) => b.path.length - a.path.length)[0];
+    const spec = verbs.filter((v) => v.path.split(" ").every((w, i) => words[i] === w)).sort((a, b) => b.path.length - a.path.length)[0];
     if (!spec || out.some((a) => a.path === spec.path)) continue;
-    out.push({ path: spec.path, summary: spec.summary, args: spec.args ?? [], options: (spec.options ?? []).filter((o) => !o.hidden), exampleArgs: examplePositionals(spec), exampleOptions: exampleOptionValues(spec) });
+    out.push({
+      path: spec.path,
+      summary: spec.summary,
+      args: spec.args ?? [],
+      options: (spec.options ?? []).filter((o) => !o.hidden),
+      exampleArgs: examplePositionals(spec),
+      exampleOptions: exampleOptionValues(spec),
+    });
   }
   return out;
 }
@@ -216,14 +225,27 @@ export function invocationChoices(rows: InvocationRow[]): MenuChoice<InvocationP
 /** What can be killed from the menu; the broker only when the playground runs it. */
 export function killChoices(kafka: "embedded" | "external" | "none", nodes = 1): MenuChoice<KillChoice>[] {
   const choices: MenuChoice<KillChoice>[] = [
-    { value: { kind: "kill", component: "worker", downMs: 2000 }, name: "the worker", description: "same as: npx patterns kill-worker (back after 2 s; in-flight invocations resume from their journals)" },
+    {
+      value: { kind: "kill", component: "worker", downMs: 2000 },
+      name: "the worker",
+      description: "same as: npx patterns kill-worker (back after 2 s; in-flight invocations resume from their journals)",
+    },
   ];
-  if (nodes === 1) choices.push({ value: { kind: "kill", component: "restate", downMs: 3000 }, name: "restate-server", description: "same as: npx patterns kill-restate (back after 3 s on the same data)" });
+  if (nodes === 1)
+    choices.push({ value: { kind: "kill", component: "restate", downMs: 3000 }, name: "restate-server", description: "same as: npx patterns kill-restate (back after 3 s on the same data)" });
   for (let k = 1; nodes > 1 && k <= nodes; k++) {
-    choices.push({ value: { kind: "kill", component: "restate", downMs: 3000, node: k }, name: `restate-server node ${k}`, description: `same as: npx patterns kill-restate --node ${k} (the other nodes keep serving; back after 3 s on its data)` });
+    choices.push({
+      value: { kind: "kill", component: "restate", downMs: 3000, node: k },
+      name: `restate-server node ${k}`,
+      description: `same as: npx patterns kill-restate --node ${k} (the other nodes keep serving; back after 3 s on its data)`,
+    });
   }
   if (kafka === "embedded") {
-    choices.push({ value: { kind: "kill", component: "broker", downMs: 1000 }, name: "the embedded broker", description: "same as: npx patterns kill-broker (back after 1 s on its saved log; same subscriptions)" });
+    choices.push({
+      value: { kind: "kill", component: "broker", downMs: 1000 },
+      name: "the embedded broker",
+      description: "same as: npx patterns kill-broker (back after 1 s on its saved log; same subscriptions)",
+    });
   }
   choices.push({ value: { kind: "back" }, name: "← back" });
   return choices;
@@ -290,7 +312,8 @@ async function runVerbAction(program: Command, a: VerbAction): Promise<void> {
   const positionals: string[] = [];
   for (const [i, spec] of a.args.entries()) {
     const required = spec.name.startsWith("<");
-    const fallback = remembered.get(bare(spec.name)) ?? a.exampleArgs[i] ?? (spec.default !== undefined ? String(spec.default) : required ? `${bare(spec.name)}-${randomBytes(3).toString("hex")}` : "");
+    const fallback =
+      remembered.get(bare(spec.name)) ?? a.exampleArgs[i] ?? (spec.default !== undefined ? String(spec.default) : required ? `${bare(spec.name)}-${randomBytes(3).toString("hex")}` : "");
     const value = spec.choices
       ? await select({ message: `${spec.name} ${c.dim(spec.description)}`, choices: spec.choices.map((x) => ({ value: x, name: x })), default: fallback || undefined })
       : await input({ message: `${spec.name} ${c.dim(spec.description)}`, default: fallback || undefined, required });

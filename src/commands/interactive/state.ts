@@ -21,7 +21,6 @@ export interface StateReport {
   entries: StateEntry[];
 }
 
-
 export function decodeValue(row: StateRow): StateEntry {
   if (row.value_utf8 !== undefined) {
     try {
@@ -37,7 +36,10 @@ export async function fetchState(stack: RunningStack, service: string, key: stri
   const services = (await stack.admin.services()).services;
   const svc = services.find((s) => s.name === service);
   if (!svc) {
-    const keyed = services.filter((s) => s.ty !== "Service").map((s) => s.name).sort();
+    const keyed = services
+      .filter((s) => s.ty !== "Service")
+      .map((s) => s.name)
+      .sort();
     const near = closest(service, keyed);
     throw new UsageError(
       `no service named "${service}" is registered`,
@@ -68,7 +70,12 @@ export function renderState(r: StateReport, width = process.stdout.columns || 12
   const longestKey = Math.max(3, ...r.entries.map((e) => e.key.length));
   const compact = r.entries.map((e) => show(e, false));
   const fits = compact.every((v) => displayWidth(v) + longestKey + 2 <= width && displayWidth(v) <= 80);
-  if (fits) return table(["key", "value"], r.entries.map((e, i) => [c.bold(e.key), compact[i]!]), { width });
+  if (fits)
+    return table(
+      ["key", "value"],
+      r.entries.map((e, i) => [c.bold(e.key), compact[i]!]),
+      { width },
+    );
   const lines: string[] = [];
   for (const e of r.entries) {
     lines.push(c.bold(e.key));

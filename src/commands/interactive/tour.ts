@@ -85,7 +85,14 @@ export function introLines(t: Tour, crash: boolean, width = proseWidth()): strin
   // one command per piece: a command is never split across lines
   if (t.verbs.length) lines.push(...hanging(`  ${c.dim("verbs")}     `, t.verbs.map((v) => c.cmd(keepTogether(`npx patterns ${v}`))).join(c.dim(", ")), width));
   if (t.crash && crash) {
-    lines.push("", ...indented(`${sym.warn} This tour kills the worker process (SIGKILL) ${t.crash.when === "after" ? "right after" : "during"} the step "${t.crash.step}" and watches the invocation resume. Follow it live in another terminal with \`npx patterns logs worker -f\`.`, width, "  "));
+    lines.push(
+      "",
+      ...indented(
+        `${sym.warn} This tour kills the worker process (SIGKILL) ${t.crash.when === "after" ? "right after" : "during"} the step "${t.crash.step}" and watches the invocation resume. Follow it live in another terminal with \`npx patterns logs worker -f\`.`,
+        width,
+        "  ",
+      ),
+    );
   }
   return lines;
 }
@@ -194,8 +201,5 @@ export function summaryLines(r: TourAllResult, width = process.stdout.columns ||
     ];
   });
   const failedCount = r.tours.filter((t) => !t.passed).length;
-  return [
-    ...table(["tour", "result", "checks", "took", "notes"], rows, { width }),
-    r.passed ? c.ok(`all ${r.tours.length} tours passed`) : c.fail(`${failedCount} of ${r.tours.length} tours failed`),
-  ];
+  return [...table(["tour", "result", "checks", "took", "notes"], rows, { width }), r.passed ? c.ok(`all ${r.tours.length} tours passed`) : c.fail(`${failedCount} of ${r.tours.length} tours failed`)];
 }

@@ -33,7 +33,6 @@ export function executions(stack: RunningStack, invocationId: string): { attempt
   return { attempts, steps };
 }
 
-
 /** "in 8.0 s" / "2.1 s ago" relative to now */
 export function relative(iso: string | undefined, now = Date.now()): string {
   if (!iso) return "-";

@@ -92,7 +92,9 @@ export function consoleLine(key: string, value: unknown): string {
 export function kafkaEquivalent(ctx: VerbContext<unknown>, stack: RunningStack, topic: string, sent: SentRecord[]): RawCall[] {
   if (sent.length === 0) return [];
   const first = sent[0]!;
-  ctx.say(c.dim(`the same record with kafka-console-producer (--bootstrap-server ${stack.state.brokers[0] ?? "127.0.0.1:9092"} --topic ${topic} --property parse.key=true --property key.separator=:):`));
+  ctx.say(
+    c.dim(`the same record with kafka-console-producer (--bootstrap-server ${stack.state.brokers[0] ?? "127.0.0.1:9092"} --topic ${topic} --property parse.key=true --property key.separator=:):`),
+  );
   ctx.say(`  ${c.cmd(consoleLine(first.key, first.value))}`);
   const [service, key, handler] = [first.target.split("/")[0]!, first.key, first.target.split("/").slice(-1)[0]!];
   return [{ url: `${stack.ingressUrl}/${service}/${encodeURIComponent(key)}/${handler}/send`, body: first.value }];

@@ -29,7 +29,7 @@ async function messageQueue(ctx: DemoContext): Promise<DemoResult> {
   const done = rows[0];
   const created = done?.created_at ? Date.parse(done.created_at) : NaN;
   const ran = done?.running_at ? Date.parse(done.running_at) : NaN;
-  const steps = first.invocationId ? executions(stack, first.invocationId).steps["run task"] ?? 0 : 0;
+  const steps = first.invocationId ? (executions(stack, first.invocationId).steps["run task"] ?? 0) : 0;
   // in its tour the worker is killed while the body runs, before its result is journaled: then it runs twice
   const crashed = crashArmedAt(ctx, "run task");
   // with the crash the tour's own check says the body ran again; without it, the journal shows one run

@@ -89,20 +89,25 @@ function refFilter(ref: string) {
 
 export function resultCall(ingressUrl: string, ref: string, wait: boolean): RawCall {
   const op = wait ? "attach" : "output";
-  const url = ref.startsWith("inv_")
-    ? `${ingressUrl}/restate/invocation/${encodeURIComponent(ref)}/${op}`
-    : `${ingressUrl}/restate/invocation${ingressPath(ASYNC_TASK_WORKER, HANDLER, ref)}/${op}`;
+  const url = ref.startsWith("inv_") ? `${ingressUrl}/restate/invocation/${encodeURIComponent(ref)}/${op}` : `${ingressUrl}/restate/invocation${ingressPath(ASYNC_TASK_WORKER, HANDLER, ref)}/${op}`;
   return { method: "GET", url };
 }
 
 export async function taskResult(stack: RunningStack, ref: string, opts: { wait: boolean; json?: boolean; quiet?: boolean }): Promise<TaskResult> {
   const row = (await invocations(stack.admin, { service: ASYNC_TASK_WORKER, handler: HANDLER, ...refFilter(ref) }))[0];
-  if (!row) throw new PlaygroundError(`no queued task with ${ref.startsWith("inv_") ? "invocation id" : "idempotency key"} ${ref}`, "list them with `npx patterns queue list --all` (results are kept for a day)");
+  if (!row)
+    throw new PlaygroundError(
+      `no queued task with ${ref.startsWith("inv_") ? "invocation id" : "idempotency key"} ${ref}`,
+      "list them with `npx patterns queue list --all` (results are kept for a day)",
+    );
   const base: TaskResult = { invocationId: row.id, idempotencyKey: row.idempotency_key, status: row.status, completed: row.status === "completed", scheduledStartAt: row.scheduled_start_at };
   const waitMs = row.scheduled_start_at ? Math.max(0, Date.parse(row.scheduled_start_at) - Date.now()) : 0;
   // without --wait only a completed task has a result to fetch (the seed's …/output answers "not ready" otherwise)
   if (!opts.wait && row.status !== "completed") return base;
-  const step = opts.wait && row.status !== "completed" ? spinner(`waiting for task ${row.idempotency_key ?? row.id} (${row.status}${waitMs ? `, runs ${relative(row.scheduled_start_at)}` : ""})`, { json: opts.json, quiet: opts.quiet }) : undefined;
+  const step =
+    opts.wait && row.status !== "completed"
+      ? spinner(`waiting for task ${row.idempotency_key ?? row.id} (${row.status}${waitMs ? `, runs ${relative(row.scheduled_start_at)}` : ""})`, { json: opts.json, quiet: opts.quiet })
+      : undefined;
   let result: unknown;
   let failed: unknown;
   try {
@@ -126,7 +131,8 @@ export async function taskResult(stack: RunningStack, ref: string, opts: { wait:
 }
 
 export function renderResult(r: TaskResult): string[] {
-  if (!r.completed) return [`${sym.warn} task ${c.id(r.idempotencyKey ?? r.invocationId)} has not completed yet (status ${r.status}${r.scheduledStartAt ? `, runs ${relative(r.scheduledStartAt)}` : ""})`];
+  if (!r.completed)
+    return [`${sym.warn} task ${c.id(r.idempotencyKey ?? r.invocationId)} has not completed yet (status ${r.status}${r.scheduledStartAt ? `, runs ${relative(r.scheduledStartAt)}` : ""})`];
   if (r.failure) return [`${sym.fail} task ${c.id(r.idempotencyKey ?? r.invocationId)} failed: ${r.failure}`];
   return [`${sym.ok} task ${c.id(r.idempotencyKey ?? r.invocationId)} (${c.id(r.invocationId)}) ${sym.arrow} ${JSON.stringify(r.result)}`];
 }
@@ -159,7 +165,13 @@ export function renderList(l: QueueListing, all: boolean): string[] {
   const now = Date.now();
   return table(
     ["invocation", "key", "status", "runs", "completed"],
-    l.tasks.map((t) => [t.invocationId, t.idempotencyKey ?? "-", t.status === "scheduled" ? c.info(t.status) : t.status, t.scheduledStartAt ? relative(t.scheduledStartAt, now) : "now", t.completedAt ? `${relative(t.completedAt, now)}${t.result === "failure" ? c.fail(" (failed)") : ""}` : "-"]),
+    l.tasks.map((t) => [
+      t.invocationId,
+      t.idempotencyKey ?? "-",
+      t.status === "scheduled" ? c.info(t.status) : t.status,
+      t.scheduledStartAt ? relative(t.scheduledStartAt, now) : "now",
+      t.completedAt ? `${relative(t.completedAt, now)}${t.result === "failure" ? c.fail(" (failed)") : ""}` : "-",
+    ]),
   );
 }
 
@@ -179,7 +191,11 @@ export const declarations: Declaration[] = [
       { flags: "--id <key>", description: "task id, also the idempotency key (default: task-<random>)" },
       { flags: "--key <key>", description: "same as --id" },
     ],
-    examples: ["npx patterns queue submit 'resize image' --delay 10s --id task-1", "npx patterns queue submit 'resize image' --id task-1   # previously accepted: not queued twice", "npx patterns queue result task-1"],
+    examples: [
+      "npx patterns queue submit 'resize image' --delay 10s --id task-1",
+      "npx patterns queue submit 'resize image' --id task-1   # previously accepted: not queued twice",
+      "npx patterns queue result task-1",
+    ],
     async run(ctx, task: string) {
       const opts = ctx.opts;
       if (!task.trim()) throw new UsageError("[task] is empty", "for example npx patterns queue submit 'resize image'");

@@ -47,7 +47,9 @@ async function register(stack: RunningStack, t: Tracker, id: string, info: Packa
 /** getPackageInfo / getDelivery through the tracker's typed client. */
 export function readTracked(stack: RunningStack, t: Tracker, id: string): Promise<PackageInfo | null> {
   const url = stack.ingressUrl;
-  return calling(`${t.service}/${id}/${t.show}`, () => (t.noun === "package" ? ingress(url).objectClient(packageTrackerApi, id).getPackageInfo() : ingress(url).objectClient(deliveryTrackerApi, id).getDelivery()));
+  return calling(`${t.service}/${id}/${t.show}`, () =>
+    t.noun === "package" ? ingress(url).objectClient(packageTrackerApi, id).getPackageInfo() : ingress(url).objectClient(deliveryTrackerApi, id).getDelivery(),
+  );
 }
 
 export async function registerTracked(stack: RunningStack, t: Tracker, id: string, finalDestination: string): Promise<{ id: string; finalDestination: string; invocationId?: string }> {

@@ -98,7 +98,13 @@ function showVerb(t: Tracker): Declaration {
     render: (d) => {
       const lines = [`${c.bold(d.id)} ${sym.arrow} ${d.finalDestination}`];
       if (!d.locations?.length) lines.push(c.dim("  no location updates yet"));
-      else lines.push(...table(["#", "timestamp", "location"], d.locations.map((l, i) => [String(i + 1), l.timestamp, l.location])).map((l) => `  ${l}`));
+      else
+        lines.push(
+          ...table(
+            ["#", "timestamp", "location"],
+            d.locations.map((l, i) => [String(i + 1), l.timestamp, l.location]),
+          ).map((l) => `  ${l}`),
+        );
       return lines;
     },
   });

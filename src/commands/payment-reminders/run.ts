@@ -17,8 +17,7 @@ import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER, paymentTracker
 export const DEFAULT_CUSTOMER = "cus_J5K2Y4F2eZvKYlo2";
 
 export function validateInvoice(invoice: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(invoice))
-    throw new UsageError(`invoice "${invoice}" is not a valid id`, "use letters, digits, '.', '_', ':' or '-' (up to 100), e.g. invoice123");
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(invoice)) throw new UsageError(`invoice "${invoice}" is not a valid id`, "use letters, digits, '.', '_', ':' or '-' (up to 100), e.g. invoice123");
   return invoice;
 }
 
@@ -172,11 +171,7 @@ export async function showInvoice(stack: RunningStack, invoice: string, now = Da
 }
 
 /** Poll until the invoice is settled (escalated or paid, nothing scheduled); onProgress sees each new ledger entry. */
-export async function waitSettled(
-  stack: RunningStack,
-  invoice: string,
-  opts: { timeoutMs?: number; onProgress?: (item: HistoryItem, view: InvoiceView) => void } = {},
-): Promise<InvoiceView> {
+export async function waitSettled(stack: RunningStack, invoice: string, opts: { timeoutMs?: number; onProgress?: (item: HistoryItem, view: InvoiceView) => void } = {}): Promise<InvoiceView> {
   const scaledDay = scaleDuration(DAY, stack.state.timeScale);
   const timeoutMs = opts.timeoutMs ?? (MAX_REMINDERS + 1) * scaledDay + 30_000;
   let seen = invoiceHistory(stack.paths.root, invoice).length;

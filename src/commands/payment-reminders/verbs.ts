@@ -6,19 +6,7 @@ import { humanDuration, shortId } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
 import type { FailureResult, SuccessResult } from "../../services/payment-reminders/payment-tracker.js";
-import {
-  makeEvent,
-  pendingQuery,
-  sendFailure,
-  sendSuccess,
-  showInvoice,
-  trackerPath,
-  validateInvoice,
-  waitSettled,
-  type HistoryItem,
-  type InvoiceView,
-  type NextView,
-} from "./run.js";
+import { makeEvent, pendingQuery, sendFailure, sendSuccess, showInvoice, trackerPath, validateInvoice, waitSettled, type HistoryItem, type InvoiceView, type NextView } from "./run.js";
 import { invocationsSql, stateSql } from "../../observe/sql.js";
 import { verb, verbGroup, type Declaration, type VerbContext } from "../verb.js";
 
@@ -32,8 +20,7 @@ export function nominalDuration(ms: number): string {
 
 function describeNext(n: NextView, timeScale: number): string {
   const what = n.action === "escalation" ? "escalation to support" : `reminder #${n.number}`;
-  const due =
-    n.dueInMs === undefined ? "due time unknown" : n.dueInMs >= 0 ? `due in ${humanDuration(n.dueInMs)}` : `due ${humanDuration(-n.dueInMs)} ago`;
+  const due = n.dueInMs === undefined ? "due time unknown" : n.dueInMs >= 0 ? `due in ${humanDuration(n.dueInMs)}` : `due ${humanDuration(-n.dueInMs)} ago`;
   const at = n.dueAt ? ` at ${clock(n.dueAt)}` : "";
   return `${what} ${due}${at} ${c.dim(`(${nominalDuration(n.nominalMs)} nominal = ${humanDuration(n.scaledMs)} real at time scale ${timeScale})`)}`;
 }

@@ -38,13 +38,16 @@ async function paymentSignals(ctx: DemoContext): Promise<DemoResult> {
   const webhookRow = delayed.webhookInvocationId ? await row(stack, delayed.webhookInvocationId) : undefined;
   const declinedRow = declined.invocationId ? await row(stack, declined.invocationId) : undefined;
   const lostCharges = charges(stack, lost.providerIdempotencyKey);
-  const lostSteps = lost.invocationId ? executions(stack, lost.invocationId).steps["stripe call"] ?? 0 : 0;
+  const lostSteps = lost.invocationId ? (executions(stack, lost.invocationId).steps["stripe call"] ?? 0) : 0;
   const lostLedger = lost.providerIdempotencyKey ? readLedger(stack.paths.root, { system: PROVIDER, key: lost.providerIdempotencyKey }) : [];
   const all = [sync, delayed, declined, delayedDeclined, lost];
   const claims: JournalClaim[] = [
     claim("sync path: the provider's answer was used at once, nothing awaited", sync.invocationId, (t) => {
       const waits = t.entries.filter((e) => e.kind === "awakeable" || e.kind === "signal");
-      return { ok: sync.outcome === "succeeded" && sync.path === "sync" && waits.length === 0, detail: `${sync.outcome} via ${sync.path}; ${waits.length ? `${waits.length} signal(s) in the journal` : "no signal in the journal"}: ${t.entries.map((e) => e.kind).join(", ")}` };
+      return {
+        ok: sync.outcome === "succeeded" && sync.path === "sync" && waits.length === 0,
+        detail: `${sync.outcome} via ${sync.path}; ${waits.length ? `${waits.length} signal(s) in the journal` : "no signal in the journal"}: ${t.entries.map((e) => e.kind).join(", ")}`,
+      };
     }),
     waitedOnAwakeable(delayed.invocationId, "webhook path: the handler was suspended on its awakeable until the webhook resolved it"),
     claim(`lost answer: "stripe call" is in the journal once, after its first run's answer was lost and the step retried`, lost.invocationId, (t) => {
@@ -52,7 +55,7 @@ async function paymentSignals(ctx: DemoContext): Promise<DemoResult> {
       const x = found[0]?.entry.execution;
       return {
         ok: found.length === 1 && !!x && (x.verdict === "retried" || x.verdict === "ran-again") && x.bodyRuns.length >= 2,
-        detail: found.length ? `${found.length} entr${found.length === 1 ? "y" : "ies"}; ${x?.summary ?? "no body record"}` : "no \"stripe call\" entry",
+        detail: found.length ? `${found.length} entr${found.length === 1 ? "y" : "ies"}; ${x?.summary ?? "no body record"}` : 'no "stripe call" entry',
       };
     }),
   ];
@@ -76,7 +79,11 @@ async function paymentSignals(ctx: DemoContext): Promise<DemoResult> {
     ),
     check(
       "a lost answer is retried with the same idempotency key and charged once",
-      lost.outcome === "succeeded" && lostSteps >= 2 && lostCharges.created === 1 && lostCharges.replays >= 1 && lostLedger.every((e) => (e.detail as { invocationId?: string })?.invocationId === lost.invocationId),
+      lost.outcome === "succeeded" &&
+        lostSteps >= 2 &&
+        lostCharges.created === 1 &&
+        lostCharges.replays >= 1 &&
+        lostLedger.every((e) => (e.detail as { invocationId?: string })?.invocationId === lost.invocationId),
       `step "stripe call" ran ${lostSteps}×; provider ledger for key ${lost.providerIdempotencyKey ?? "?"}: created ${lostCharges.created}, replayed ${lostCharges.replays}`,
     ),
     check(

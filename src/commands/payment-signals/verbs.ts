@@ -45,7 +45,10 @@ export function payCall(ingressUrl: string, req: PaymentRequest, key: string): R
 export async function paySignals(stack: RunningStack, opts: { request: PaymentRequest; requestKey: string; json?: boolean; quiet?: boolean }): Promise<PaySignalsResult> {
   const client = ingress(stack.ingressUrl).serviceClient(signalPaymentsApi);
   const started = Date.now();
-  const step = spinner(`paying ${opts.request.amount} with ${opts.request.paymentMethodId}${opts.request.delayedStatus ? " (the provider will answer by webhook)" : ""}`, { json: opts.json, quiet: opts.quiet });
+  const step = spinner(`paying ${opts.request.amount} with ${opts.request.paymentMethodId}${opts.request.delayedStatus ? " (the provider will answer by webhook)" : ""}`, {
+    json: opts.json,
+    quiet: opts.quiet,
+  });
   let value: PaymentResult | undefined;
   let declined: string | undefined;
   try {
@@ -101,7 +104,11 @@ export function renderPay(r: PaySignalsResult): string[] {
       ? `  path: the provider answered ${c.info("synchronously")} inside the "stripe call" step`
       : `  path: the provider said ${c.info("processing")}; the handler waited on its awakeable until webhook ${c.id(r.webhookEventId ?? "?")} (processWebhook ${r.webhookInvocationId ?? "?"}) resolved it`,
   );
-  lines.push(c.dim(`  provider idempotency key ${r.providerIdempotencyKey ?? "?"} (ctx.rand.uuidv4): charged ${r.providerCharges} time(s)${r.providerReplays ? `, ${r.providerReplays} retried request(s) answered from the provider's idempotency store` : ""}`));
+  lines.push(
+    c.dim(
+      `  provider idempotency key ${r.providerIdempotencyKey ?? "?"} (ctx.rand.uuidv4): charged ${r.providerCharges} time(s)${r.providerReplays ? `, ${r.providerReplays} retried request(s) answered from the provider's idempotency store` : ""}`,
+    ),
+  );
   lines.push(c.dim(`  invocation ${r.invocationId ?? "?"}`));
   return lines;
 }
@@ -124,7 +131,12 @@ export const declarations: Declaration[] = [
       { flags: "--lost-response", description: "the provider's first answer is lost on the way back: the retry reuses the same idempotency key" },
       { flags: "--id <key>", description: "idempotency key of the processPayment call (default pay-<random>)" },
     ],
-    examples: ["npx patterns pay signals --amount 109", "npx patterns pay signals --amount 109 --delayed            # answer arrives by webhook", "npx patterns pay signals --amount 109 --decline", "npx patterns pay signals --amount 109 --lost-response      # retried once, charged once"],
+    examples: [
+      "npx patterns pay signals --amount 109",
+      "npx patterns pay signals --amount 109 --delayed            # answer arrives by webhook",
+      "npx patterns pay signals --amount 109 --decline",
+      "npx patterns pay signals --amount 109 --lost-response      # retried once, charged once",
+    ],
     async run(ctx) {
       const opts = ctx.opts;
       if (opts.decline && opts.method) throw new UsageError("--decline and --method contradict each other", `pass --method ${CARD_DECLINED} or --decline, not both`);

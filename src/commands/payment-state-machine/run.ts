@@ -3,7 +3,20 @@
 // them one at a time in the order Restate ran them gives exactly the answers, the end state and the balance seen.
 import { scaleDuration } from "../../runtime/config.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import { INITIAL_BALANCE_CENTS, PAYMENT_EXPIRY_MIN_MS, PAYMENT_EXPIRY_NOMINAL_MS, newPaymentModel, paymentExpiryMs, type MakePaymentInput, paymentMessages, paymentStep, type PaymentModel, type PaymentOp, type PaymentRequest, type PaymentStatus } from "../../services/payment-state-machine/model.js";
+import {
+  INITIAL_BALANCE_CENTS,
+  PAYMENT_EXPIRY_MIN_MS,
+  PAYMENT_EXPIRY_NOMINAL_MS,
+  newPaymentModel,
+  paymentExpiryMs,
+  type MakePaymentInput,
+  paymentMessages,
+  paymentStep,
+  type PaymentModel,
+  type PaymentOp,
+  type PaymentRequest,
+  type PaymentStatus,
+} from "../../services/payment-state-machine/model.js";
 import type { PaymentView } from "../../services/payment-state-machine/api.js";
 import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
@@ -132,7 +145,11 @@ function rowsOfKey(stack: RunningStack, service: string, key: string): Promise<I
 
 /** Wait until no deposit or withdrawal is pending on the account. */
 export async function accountSettled(stack: RunningStack, accountId: string): Promise<void> {
-  await eventually(`the pending calls to account ${accountId}`, async () => (await rowsOfKey(stack, "accounts", accountId)).every((r) => r.status === "completed" || r.target_handler_name === "getBalance"), { timeoutMs: 30_000 });
+  await eventually(
+    `the pending calls to account ${accountId}`,
+    async () => (await rowsOfKey(stack, "accounts", accountId)).every((r) => r.status === "completed" || r.target_handler_name === "getBalance"),
+    { timeoutMs: 30_000 },
+  );
 }
 
 /** A fixed interleaving of makes and cancels: a cancel after every `every` makes, the rest at the end. */
@@ -151,7 +168,10 @@ export function stormPlan(makes: number, cancels: number): ("make" | "cancel")[]
   return plan;
 }
 
-export async function paymentStorm(stack: RunningStack, o: { makes: number; cancels: number; amount: number; paymentId?: string; accountId?: string; expireAfterMs?: number }): Promise<PaymentStormResult> {
+export async function paymentStorm(
+  stack: RunningStack,
+  o: { makes: number; cancels: number; amount: number; paymentId?: string; accountId?: string; expireAfterMs?: number },
+): Promise<PaymentStormResult> {
   const run = suffix();
   const paymentId = o.paymentId ?? `pay-${run}`;
   const accountId = o.accountId ?? `acct-${run}`;
@@ -161,10 +181,12 @@ export async function paymentStorm(stack: RunningStack, o: { makes: number; canc
   const fire = async (op: "make" | "cancel", n: number): Promise<StormOp> => ({
     n,
     op,
-    invocationId: (await calling(`${op} of ${paymentId}`, () => {
-      const payment = ingress(stack.ingressUrl).objectSendClient(paymentsApi, paymentId);
-      return op === "make" ? payment.makePayment(body) : payment.cancelPayment();
-    })).invocationId,
+    invocationId: (
+      await calling(`${op} of ${paymentId}`, () => {
+        const payment = ingress(stack.ingressUrl).objectSendClient(paymentsApi, paymentId);
+        return op === "make" ? payment.makePayment(body) : payment.cancelPayment();
+      })
+    ).invocationId,
   });
   // the first make goes alone (so there is a payment for later cancels to refund), then the rest all at once:
   // Restate accepts them in some order and runs them one at a time on the payment's key
@@ -239,7 +261,13 @@ export function paymentStormChecks(r: {
   const checks: Check[] = [];
   const requests = r.executed.filter((x) => x.op !== "expire");
   const bad = requests.filter((x) => x.error || x.runningAt === undefined || x.completedAt === undefined);
-  checks.push(check(`all ${requests.length} requests answered`, bad.length === 0, bad.length ? bad.map((x) => `#${x.n + 1} ${x.op}: ${x.error ?? "no timings"}`).join("; ") : "every make and cancel returned, timings from Restate"));
+  checks.push(
+    check(
+      `all ${requests.length} requests answered`,
+      bad.length === 0,
+      bad.length ? bad.map((x) => `#${x.n + 1} ${x.op}: ${x.error ?? "no timings"}`).join("; ") : "every make and cancel returned, timings from Restate",
+    ),
+  );
 
   // one at a time on the key: no two invocations of the payment overlapped
   const overlaps: string[] = [];
@@ -248,7 +276,13 @@ export function paymentStormChecks(r: {
     const b = r.executed[i]!;
     if (a.completedAt !== undefined && b.runningAt !== undefined && b.runningAt < a.completedAt) overlaps.push(`${a.op} ${a.invocationId} and ${b.op} ${b.invocationId}`);
   }
-  checks.push(check("one request at a time on the payment", overlaps.length === 0, overlaps.length ? `overlapping: ${overlaps.join("; ")}` : `${r.executed.length} invocations (expiries included) ran back to back`));
+  checks.push(
+    check(
+      "one request at a time on the payment",
+      overlaps.length === 0,
+      overlaps.length ? `overlapping: ${overlaps.join("; ")}` : `${r.executed.length} invocations (expiries included) ran back to back`,
+    ),
+  );
 
   // replay in the order Restate ran them; the model must give the same answers, end state and balance
   // Invocations that started in the same millisecond cannot be ordered from Restate's timestamps: among those, the

@@ -25,13 +25,17 @@ async function paymentInput(o: { account: string; amount: number; expireAfter?: 
 
 const expireOption = durationOption("--expire-after", { min: 1000, max: PAYMENT_EXPIRY_MAX_MS });
 
-
 export const declarations: Declaration[] = [
   verbGroup({
     path: "payment",
     group: "patterns",
     summary: "payment state machine: payments/{token} makes, cancels (refunds) and expires payments on accounts/{id}",
-    examples: ["npx patterns payment make my-payment-id --account abc --amount 100", "npx patterns payment cancel my-payment-id", "npx patterns payment show my-payment-id", "npx patterns payment storm --json"],
+    examples: [
+      "npx patterns payment make my-payment-id --account abc --amount 100",
+      "npx patterns payment cancel my-payment-id",
+      "npx patterns payment show my-payment-id",
+      "npx patterns payment storm --json",
+    ],
   }),
   verb<{ account: string; amount: number; expireAfter?: number }, Awaited<ReturnType<typeof makePayment>>>({
     path: "payment make",

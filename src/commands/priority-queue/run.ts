@@ -71,10 +71,24 @@ export async function addItems(stack: RunningStack, o: AddOptions): Promise<AddR
   const items: AddedItem[] = [];
   for (let i = 1; i <= o.count; i++) {
     const label = `${prefix}-${i}`;
-    const sent = await calling(`${PQ_SERVICE}/expensiveMethod/send`, () => ingress(stack.ingressUrl).serviceSendClient(myServiceApi).expensiveMethod(expensiveBody(o, i, label)));
+    const sent = await calling(`${PQ_SERVICE}/expensiveMethod/send`, () =>
+      ingress(stack.ingressUrl)
+        .serviceSendClient(myServiceApi)
+        .expensiveMethod(expensiveBody(o, i, label)),
+    );
     items.push({ label, priority: o.priority, invocationId: sent.invocationId });
   }
-  return { queue: o.queue, priority: o.priority, count: o.count, items, status: await waitArrived(stack, o.queue, items.map((i) => i.label)) };
+  return {
+    queue: o.queue,
+    priority: o.priority,
+    count: o.count,
+    items,
+    status: await waitArrived(
+      stack,
+      o.queue,
+      items.map((i) => i.label),
+    ),
+  };
 }
 
 /**

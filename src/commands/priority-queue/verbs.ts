@@ -60,11 +60,7 @@ const pqAdd = verb({
     { flags: "--max-in-flight <n>", description: "set the queue's in-flight maximum first (1 to 1000)", parse: intOption("--max-in-flight", 1, 1000) },
     { flags: "--wait", description: "stay until these calls have run; show the order and the most that ran at once" },
   ],
-  examples: [
-    "npx patterns pq add --count 30 --priority 2",
-    "npx patterns pq add --count 3 --priority 1 --json",
-    "npx patterns pq add --count 12 --max-in-flight 3 --work 2s --wait",
-  ],
+  examples: ["npx patterns pq add --count 30 --priority 2", "npx patterns pq add --count 3 --priority 1 --json", "npx patterns pq add --count 12 --max-in-flight 3 --work 2s --wait"],
   async run(ctx: VerbContext<{ count: number; priority: number; queue: string; work?: number; maxInFlight?: number; wait?: boolean }>) {
     const o = ctx.opts;
     const queue = validateQueueName(o.queue);
@@ -76,9 +72,14 @@ const pqAdd = verb({
     const report: AddReport = { ...added, workMs, ...(o.work === undefined ? { nominalWorkMs: NOMINAL_WORK_MS } : {}) };
     if (o.wait) {
       const spin = ctx.spinner(`waiting for ${o.count} call(s) on queue ${queue}…`);
-      const drained = await waitDrained(stack, queue, added.items.map((i) => i.label), {
-        onStatus: (s, done) => spin.update(`queue ${queue}: ${done}/${o.count} done · ${s.inFlight}/${s.maxInFlight} in flight · ${s.queued} queued`),
-      });
+      const drained = await waitDrained(
+        stack,
+        queue,
+        added.items.map((i) => i.label),
+        {
+          onStatus: (s, done) => spin.update(`queue ${queue}: ${done}/${o.count} done · ${s.inFlight}/${s.maxInFlight} in flight · ${s.queued} queued`),
+        },
+      );
       spin.succeed(`${o.count} call(s) done`);
       const t0 = Math.min(...drained.runs.map((r) => r.start));
       report.drained = {

@@ -86,8 +86,14 @@ export async function runTasks(stack: RunningStack, name: string, count: number,
     limit: state.limit,
     burst: state.burst,
     tasks,
-    admitted: admittedRate(tasks.map((t) => t.doneAt), state.burst),
-    scheduled: admittedRate(tasks.map((t) => t.actAt), state.burst),
+    admitted: admittedRate(
+      tasks.map((t) => t.doneAt),
+      state.burst,
+    ),
+    scheduled: admittedRate(
+      tasks.map((t) => t.actAt),
+      state.burst,
+    ),
     totalMs: Date.now() - started,
   };
 }

@@ -10,7 +10,8 @@ import { limiterPath, limiterStatus, runTaskCall, runTasks, setRate, setRateCall
 
 function rateArg(raw: string, what: string): number {
   const r = parseRate(raw);
-  if (r === undefined || r > 1_000_000) throw new UsageError(`${what} must be a rate like 2, 2/s, 0.5/s or 120/min, got "${raw}"`, `for example ${what === "<limit>" ? "patterns ratelimit set 1 1" : "--rate 2/s"}`);
+  if (r === undefined || r > 1_000_000)
+    throw new UsageError(`${what} must be a rate like 2, 2/s, 0.5/s or 120/min, got "${raw}"`, `for example ${what === "<limit>" ? "patterns ratelimit set 1 1" : "--rate 2/s"}`);
   return r;
 }
 
@@ -23,7 +24,9 @@ const perSec = (r: number) => `${Number(r.toFixed(2))}/s`;
 
 function renderRun(r: RunReport): string[] {
   return [
-    ...r.tasks.map((t, i) => `  ${String(i + 1).padStart(3)}  done at +${humanDuration(t.doneAfterMs).padEnd(7)} ${c.dim(t.waitedMs > 0 ? `waited ${humanDuration(t.waitedMs)} for a token` : "token was there")}`),
+    ...r.tasks.map(
+      (t, i) => `  ${String(i + 1).padStart(3)}  done at +${humanDuration(t.doneAfterMs).padEnd(7)} ${c.dim(t.waitedMs > 0 ? `waited ${humanDuration(t.waitedMs)} for a token` : "token was there")}`,
+    ),
     `${r.count} tasks in ${humanDuration(r.totalMs)} · configured ${perSec(r.limit)} (burst ${r.burst}) · admitted ${r.admitted ? c.bold(perSec(r.admitted.perSecond)) : "-"} ${c.dim(
       r.scheduled ? `(the limiter scheduled ${perSec(r.scheduled.perSecond)}; rate measured after the first ${r.burst})` : "(too few tasks to measure a rate)",
     )}`,
@@ -31,7 +34,11 @@ function renderRun(r: RunReport): string[] {
 }
 
 function renderStatus(s: StatusReport): string[] {
-  if (!s.state) return [`${sym.warn} limiter ${c.id(s.limiter)} has no rate set: calls are refused with 429`, c.dim(`set one: npx patterns ratelimit set 1 1${s.limiter === DEFAULT_LIMITER ? "" : ` --limiter ${s.limiter}`}`)];
+  if (!s.state)
+    return [
+      `${sym.warn} limiter ${c.id(s.limiter)} has no rate set: calls are refused with 429`,
+      c.dim(`set one: npx patterns ratelimit set 1 1${s.limiter === DEFAULT_LIMITER ? "" : ` --limiter ${s.limiter}`}`),
+    ];
   const st = s.state;
   return [
     `${c.bold("limiter")}   ${c.id(s.limiter)}`,

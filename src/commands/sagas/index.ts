@@ -16,10 +16,7 @@ export const pattern: PatternInfo = {
   verbs: ["saga book", "saga book --fail payment", 'saga book --fail payment --crash-after "Refund payment"', "saga show <trip>"],
   tour: {
     crash: { step: SAGA_RUN_STEPS.refund, when: "after" },
-    look: [
-      "npx patterns saga show <trip> for the steps and the compensations, newest first",
-      "npx patterns timeline <the workflow's invocation id> to see which steps were replayed from the journal",
-    ],
+    look: ["npx patterns saga show <trip> for the steps and the compensations, newest first", "npx patterns timeline <the workflow's invocation id> to see which steps were replayed from the journal"],
   },
 };
 

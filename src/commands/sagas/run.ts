@@ -230,8 +230,16 @@ export function renderBooking(r: BookResult): string[] {
     lines.push(`${sym.warn} this trip id was booked before (a workflow's run executes once per key); its record:`);
   }
   lines.push(...renderTrip(r.trip, r.effects));
-  if (r.crash?.armedBefore) lines.push(`${sym.warn} the crash armed earlier at step "${r.crash.step}" (kill-worker --at-step) fired during this booking: the worker was killed and restarted, and the saga resumed from its journal`);
-  else if (r.crash) lines.push(r.crash.fired ? `${sym.warn} the worker was killed after step "${r.crash.step}" and restarted; the saga resumed from its journal` : `${sym.warn} the crash armed after "${r.crash.step}" did not fire (that step did not run)`);
+  if (r.crash?.armedBefore)
+    lines.push(
+      `${sym.warn} the crash armed earlier at step "${r.crash.step}" (kill-worker --at-step) fired during this booking: the worker was killed and restarted, and the saga resumed from its journal`,
+    );
+  else if (r.crash)
+    lines.push(
+      r.crash.fired
+        ? `${sym.warn} the worker was killed after step "${r.crash.step}" and restarted; the saga resumed from its journal`
+        : `${sym.warn} the crash armed after "${r.crash.step}" did not fire (that step did not run)`,
+    );
   const verdict: Record<BookingOutcome, string> = {
     booked: c.ok("booked"),
     "rolled-back": c.warn("not booked: rolled back"),

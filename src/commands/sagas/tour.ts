@@ -68,43 +68,58 @@ export function rollbackClaims(invocationId: string | undefined, fail: SagaStep,
 }
 
 export async function demo(ctx: DemoContext): Promise<DemoResult> {
-    const { stack, say } = ctx;
-    const run = suffix();
-    const scenarios: { label: string; fail?: SagaStep; retryableFailures?: number }[] = [
-      { label: "success" },
-      { label: "flight refused", fail: "flight" },
-      { label: "car refused", fail: "car" },
-      { label: "payment declined", fail: "payment" },
-      { label: "flaky payment", retryableFailures: 2 },
-    ];
-    say(`five bookings at once on trips trip-<scenario>-${run}: success, flight refused, car refused, payment declined, flaky payment (2 retryable failures)`);
-    const results = await Promise.all(
-      scenarios.map(async (s) => {
-        const tripId = `trip-${s.label.split(" ")[0]}-${run}`;
-        const r = await bookTrip(stack, { tripId, fail: s.fail, retryableFailures: s.retryableFailures });
-        say(`  ${s.label}: ${tripId} ${r.outcome}${r.trip.log.some((e) => e.kind === "compensation") ? `, undone: ${r.trip.log.filter((e) => e.kind === "compensation").map((e) => e.step).join(" → ")}` : ""}`);
-        return { s, r };
-      }),
-    );
-    const checks: Check[] = [];
-    for (const { s, r } of results) {
-      if (s.retryableFailures) {
-        const retries = r.effects.filter((e) => e.action === "unavailable").length;
-        const comps = ledgerCompensations(r.effects);
-        checks.push(check(`${s.label}: retried, booked, nothing compensated`, r.outcome === "booked" && comps.length === 0 && retries === s.retryableFailures, `${retries} retryable failure(s) in the ledger, outcome ${r.outcome}, ${comps.length} compensation(s)`));
-        const charges = r.effects.filter((e) => e.system === SAGA_SYSTEMS.payments && e.action === "charge").length;
-        checks.push(check(`${s.label}: charged exactly once`, charges === 1, `${charges} charge(s) in the ledger`));
-      } else checks.push(...sagaChecks(r, s.fail, s.label));
-    }
-    const declined = results.find((x) => x.s.fail === "payment")!.r;
-    const claims = results.filter(({ s }) => s.fail).flatMap(({ s, r }) => rollbackClaims(r.invocationId, s.fail!, s.fail === "payment" && crashArmedAt(ctx, SAGA_RUN_STEPS.refund)));
-    for (const cl of claims) say(`  journal: ${cl.says}`);
-    checks.push(...(await journalChecks(stack, claims)));
-    return {
-      checks,
-      data: {
-        keyInvocation: declined.invocationId,
-        trips: Object.fromEntries(results.map(({ s, r }) => [s.label, { tripId: r.tripId, outcome: r.outcome, invocationId: r.invocationId, compensations: ledgerCompensations(r.effects) }])),
-      },
-    };
+  const { stack, say } = ctx;
+  const run = suffix();
+  const scenarios: { label: string; fail?: SagaStep; retryableFailures?: number }[] = [
+    { label: "success" },
+    { label: "flight refused", fail: "flight" },
+    { label: "car refused", fail: "car" },
+    { label: "payment declined", fail: "payment" },
+    { label: "flaky payment", retryableFailures: 2 },
+  ];
+  say(`five bookings at once on trips trip-<scenario>-${run}: success, flight refused, car refused, payment declined, flaky payment (2 retryable failures)`);
+  const results = await Promise.all(
+    scenarios.map(async (s) => {
+      const tripId = `trip-${s.label.split(" ")[0]}-${run}`;
+      const r = await bookTrip(stack, { tripId, fail: s.fail, retryableFailures: s.retryableFailures });
+      say(
+        `  ${s.label}: ${tripId} ${r.outcome}${
+          r.trip.log.some((e) => e.kind === "compensation")
+            ? `, undone: ${r.trip.log
+                .filter((e) => e.kind === "compensation")
+                .map((e) => e.step)
+                .join(" → ")}`
+            : ""
+        }`,
+      );
+      return { s, r };
+    }),
+  );
+  const checks: Check[] = [];
+  for (const { s, r } of results) {
+    if (s.retryableFailures) {
+      const retries = r.effects.filter((e) => e.action === "unavailable").length;
+      const comps = ledgerCompensations(r.effects);
+      checks.push(
+        check(
+          `${s.label}: retried, booked, nothing compensated`,
+          r.outcome === "booked" && comps.length === 0 && retries === s.retryableFailures,
+          `${retries} retryable failure(s) in the ledger, outcome ${r.outcome}, ${comps.length} compensation(s)`,
+        ),
+      );
+      const charges = r.effects.filter((e) => e.system === SAGA_SYSTEMS.payments && e.action === "charge").length;
+      checks.push(check(`${s.label}: charged exactly once`, charges === 1, `${charges} charge(s) in the ledger`));
+    } else checks.push(...sagaChecks(r, s.fail, s.label));
   }
+  const declined = results.find((x) => x.s.fail === "payment")!.r;
+  const claims = results.filter(({ s }) => s.fail).flatMap(({ s, r }) => rollbackClaims(r.invocationId, s.fail!, s.fail === "payment" && crashArmedAt(ctx, SAGA_RUN_STEPS.refund)));
+  for (const cl of claims) say(`  journal: ${cl.says}`);
+  checks.push(...(await journalChecks(stack, claims)));
+  return {
+    checks,
+    data: {
+      keyInvocation: declined.invocationId,
+      trips: Object.fromEntries(results.map(({ s, r }) => [s.label, { tripId: r.tripId, outcome: r.outcome, invocationId: r.invocationId, compensations: ledgerCompensations(r.effects) }])),
+    },
+  };
+}

@@ -48,7 +48,11 @@ export const declarations: Declaration[] = [
     options: [
       { flags: "--trip <id>", description: "trip id (the workflow key; a workflow runs once per key)", parse: (v) => checkKey("--trip", v) },
       { flags: "--fail <step>", description: `this step fails terminally, so the saga compensates: ${SAGA_STEPS.join(", ")}`, parse: sagaStepOption, suggest: SAGA_STEPS },
-      { flags: "--retryable-failures <n>", description: "the retry step fails this many times with a retryable error first (retried, never compensated)", parse: intOption("--retryable-failures", 0, MAX_RETRYABLE_FAILURES) },
+      {
+        flags: "--retryable-failures <n>",
+        description: "the retry step fails this many times with a retryable error first (retried, never compensated)",
+        parse: intOption("--retryable-failures", 0, MAX_RETRYABLE_FAILURES),
+      },
       { flags: "--retry-step <step>", description: `where the retryable failures hit: ${SAGA_STEPS.join(", ")}`, parse: retryStepOption, default: "payment", suggest: SAGA_STEPS },
       { flags: "--crash-after <step>", description: `SIGKILL the worker once, right after this step is journaled: ${stepList(SAGA_RUN_STEP_NAMES)}`, suggest: SAGA_RUN_STEP_NAMES },
       { flags: "--chaos", description: "let the workflow pick the failure and the retryable failures at random" },
@@ -71,7 +75,14 @@ export const declarations: Declaration[] = [
         const reached = sagaStepsReached(o.fail);
         if (!o.chaos && !reached.includes(crashAfter)) {
           const hint = reached.length ? `with ${o.fail ? `--fail ${o.fail}` : "no --fail"} the saga runs ${stepList(reached)}` : "with --fail flight no step succeeds";
-          throw new UsageError(`--crash-after "${crashAfter}": that step does not run in this scenario (${hint})`, crashAfter === SAGA_RUN_STEPS.refund || crashAfter === SAGA_RUN_STEPS.cancelCar ? "add --fail payment" : crashAfter === SAGA_RUN_STEPS.cancelFlight ? "add --fail car or --fail payment" : "drop --fail");
+          throw new UsageError(
+            `--crash-after "${crashAfter}": that step does not run in this scenario (${hint})`,
+            crashAfter === SAGA_RUN_STEPS.refund || crashAfter === SAGA_RUN_STEPS.cancelCar
+              ? "add --fail payment"
+              : crashAfter === SAGA_RUN_STEPS.cancelFlight
+                ? "add --fail car or --fail payment"
+                : "drop --fail",
+          );
         }
       }
       const stack = ctx.stack();

@@ -5,7 +5,17 @@ import { readCrashArm } from "../../services/lib/crash.js";
 import { armCrash } from "../../runtime/crash.js";
 import { scaleDuration } from "../../runtime/config.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import { MACHINE_SYSTEM, MACHINE_TRANSITION_NOMINAL_MS, keysOverlap, replayMachine, SEED_STORM, serialPerKey, type Interval, type MachineAction, type MachineStatus } from "../../services/stateful-actors/model.js";
+import {
+  MACHINE_SYSTEM,
+  MACHINE_TRANSITION_NOMINAL_MS,
+  keysOverlap,
+  replayMachine,
+  SEED_STORM,
+  serialPerKey,
+  type Interval,
+  type MachineAction,
+  type MachineStatus,
+} from "../../services/stateful-actors/model.js";
 import { check, type Check } from "../../tours/types.js";
 import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
@@ -73,9 +83,16 @@ export async function machineAction(stack: RunningStack, id: string, action: Mac
 
 export function renderMachineAction(r: MachineActionResult): string[] {
   const lines = [`${c.bold(r.message)}`];
-  lines.push(`machine ${c.id(r.machine)}  status ${r.status ?? c.dim("never set")}  ${c.dim(`took ${humanDuration(r.elapsedMs)}; a transition waits ${humanDuration(r.transition.scaledMs)} (nominal ${humanDuration(r.transition.nominalMs)}) on a durable timer`)}`);
+  lines.push(
+    `machine ${c.id(r.machine)}  status ${r.status ?? c.dim("never set")}  ${c.dim(`took ${humanDuration(r.elapsedMs)}; a transition waits ${humanDuration(r.transition.scaledMs)} (nominal ${humanDuration(r.transition.nominalMs)}) on a durable timer`)}`,
+  );
   if (r.retries) lines.push(`${sym.warn} ${r.retries} retryable failure${r.retries > 1 ? "s" : ""} (labelled [SIMULATED]); Restate retried, and the journaled first step ran ${r.beginRuns}×`);
-  if (r.crash) lines.push(r.crash.fired ? `${sym.warn} the worker was killed after "${r.crash.step}" and restarted; the transition resumed from its journal (first step ran ${r.beginRuns}×)` : `${sym.warn} the crash armed after "${r.crash.step}" did not fire (that step did not run)`);
+  if (r.crash)
+    lines.push(
+      r.crash.fired
+        ? `${sym.warn} the worker was killed after "${r.crash.step}" and restarted; the transition resumed from its journal (first step ran ${r.beginRuns}×)`
+        : `${sym.warn} the crash armed after "${r.crash.step}" did not fire (that step did not run)`,
+    );
   if (r.invocationId) lines.push(c.dim(`invocation ${r.invocationId}`));
   return lines;
 }
@@ -131,7 +148,10 @@ export async function machineStorm(stack: RunningStack, o: { prefix?: string } =
       else r.error = `HTTP ${res.status}: ${res.message}`;
     }),
   );
-  const times = await invocationsById(stack, requests.map((r) => r.invocationId));
+  const times = await invocationsById(
+    stack,
+    requests.map((r) => r.invocationId),
+  );
   for (const r of requests) {
     const t = times.get(r.invocationId);
     r.startedAt = t?.runningAt;
@@ -139,14 +159,15 @@ export async function machineStorm(stack: RunningStack, o: { prefix?: string } =
     r.createdAt = t?.createdAt;
   }
   // equal created_at (same millisecond) cannot tell which came first: then the order they ran in stands
-  [...requests]
-    .sort((x, y) => (x.createdAt ?? Infinity) - (y.createdAt ?? Infinity) || (x.startedAt ?? Infinity) - (y.startedAt ?? Infinity) || x.fired - y.fired)
-    .forEach((r, i) => (r.arrival = i));
+  [...requests].sort((x, y) => (x.createdAt ?? Infinity) - (y.createdAt ?? Infinity) || (x.startedAt ?? Infinity) - (y.startedAt ?? Infinity) || x.fired - y.fired).forEach((r, i) => (r.arrival = i));
   const expected: Record<string, string[]> = {};
   const finalStatus: Record<string, MachineStatus | null> = {};
   for (const key of Object.values(keys)) {
     const mine = requests.filter((r) => r.key === key).sort((x, y) => x.arrival - y.arrival);
-    expected[key] = replayMachine(key, mine.map((r) => r.action)).messages;
+    expected[key] = replayMachine(
+      key,
+      mine.map((r) => r.action),
+    ).messages;
     finalStatus[key] = await machineStatus(stack, key);
   }
   const checks = stormChecks(requests, keys, expected, finalStatus);
@@ -164,12 +185,26 @@ export async function machineStorm(stack: RunningStack, o: { prefix?: string } =
 export function stormChecks(requests: StormRequest[], keys: Record<string, string>, expected: Record<string, string[]>, finalStatus: Record<string, MachineStatus | null>): Check[] {
   const checks: Check[] = [];
   const failed = requests.filter((r) => r.error || r.startedAt === undefined || r.endedAt === undefined);
-  checks.push(check("all five requests completed", failed.length === 0, failed.length ? failed.map((r) => `${r.key}/${r.action}: ${r.error ?? "no timings"}`).join("; ") : "5 answers, timings from Restate"));
+  checks.push(
+    check("all five requests completed", failed.length === 0, failed.length ? failed.map((r) => `${r.key}/${r.action}: ${r.error ?? "no timings"}`).join("; ") : "5 answers, timings from Restate"),
+  );
   if (failed.length) return checks;
   const intervals: Interval[] = requests.map((r) => ({ id: `${r.key}/${r.action}#${r.arrival + 1}`, key: r.key, arrivedAt: r.arrival, startedAt: r.startedAt!, endedAt: r.endedAt! }));
   const serial = serialPerKey(intervals);
-  checks.push(check("per machine, one transition at a time", serial.serial, serial.serial ? "no two invocations of one key overlapped (running_at → completed_at)" : `overlapping: ${serial.overlaps.join("; ")}`));
-  checks.push(check("per machine, in arrival order", serial.inArrivalOrder, serial.inArrivalOrder ? "each key's invocations started in the order Restate accepted them" : `out of order: ${serial.outOfOrder.join(", ")}`));
+  checks.push(
+    check(
+      "per machine, one transition at a time",
+      serial.serial,
+      serial.serial ? "no two invocations of one key overlapped (running_at → completed_at)" : `overlapping: ${serial.overlaps.join("; ")}`,
+    ),
+  );
+  checks.push(
+    check(
+      "per machine, in arrival order",
+      serial.inArrivalOrder,
+      serial.inArrivalOrder ? "each key's invocations started in the order Restate accepted them" : `out of order: ${serial.outOfOrder.join(", ")}`,
+    ),
+  );
   // the storm only proves something if requests really waited for each other on a machine
   const queued = Object.values(keys).map((k) => {
     const mine = requests.filter((r) => r.key === k).sort((x, y) => x.arrival - y.arrival);
@@ -181,14 +216,26 @@ export function stormChecks(requests: StormRequest[], keys: Record<string, strin
   checks.push(check("different machines ran in parallel", parallel, parallel ? `${keys.a} and ${keys.b} were transitioning at the same time` : `${keys.a} and ${keys.b} never overlapped`));
   const mismatches: string[] = [];
   for (const key of Object.values(keys)) {
-    const got = requests.filter((r) => r.key === key).sort((x, y) => x.arrival - y.arrival).map((r) => r.message);
+    const got = requests
+      .filter((r) => r.key === key)
+      .sort((x, y) => x.arrival - y.arrival)
+      .map((r) => r.message);
     (expected[key] ?? []).forEach((m, i) => {
       if (got[i] !== m) mismatches.push(`${key} #${i + 1}: got "${got[i]}", expected "${m}"`);
     });
   }
   checks.push(check("answers match a one-at-a-time replay", mismatches.length === 0, mismatches.length ? mismatches.join("; ") : "as if the requests of each machine ran sequentially"));
   const finals = Object.values(keys).map((k) => `${k}=${finalStatus[k]}`);
-  const replayed = Object.values(keys).map((k) => replayMachine(k, requests.filter((r) => r.key === k).sort((x, y) => x.arrival - y.arrival).map((r) => r.action)).status);
+  const replayed = Object.values(keys).map(
+    (k) =>
+      replayMachine(
+        k,
+        requests
+          .filter((r) => r.key === k)
+          .sort((x, y) => x.arrival - y.arrival)
+          .map((r) => r.action),
+      ).status,
+  );
   const finalOk = Object.values(keys).every((k, i) => finalStatus[k] === replayed[i]);
   checks.push(check("final states match the replay", finalOk, `${finals.join(", ")}; replay: ${replayed.join(", ")}`));
   return checks;

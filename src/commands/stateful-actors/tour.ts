@@ -19,7 +19,13 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
   const [storm, failed] = await Promise.all([machineStorm(stack, { prefix: run }), machineAction(stack, flaky, "setUp", { failOnce: true })]);
   for (const r of storm.requests) say(`  #${r.arrival + 1} ${r.key}/${r.action}: ${r.message ?? r.error}`);
   const checks = [...storm.checks];
-  checks.push(check("an injected failure mid-transition was retried, not redone", failed.retries >= 1 && failed.beginRuns === 1 && failed.status === "UP", `${failed.retries} transient error(s) in sys_journal_events; first step ran ${failed.beginRuns}× (ledger); status ${failed.status}`));
+  checks.push(
+    check(
+      "an injected failure mid-transition was retried, not redone",
+      failed.retries >= 1 && failed.beginRuns === 1 && failed.status === "UP",
+      `${failed.retries} transient error(s) in sys_journal_events; first step ran ${failed.beginRuns}× (ledger); status ${failed.status}`,
+    ),
+  );
   const retriedStep = replayed(failed.invocationId, MACHINE_RUN_STEPS.beginUp, `${flaky}'s retry took "${MACHINE_RUN_STEPS.beginUp}" from the journal instead of running it again`);
   say(`  journal: ${retriedStep.says}`);
   checks.push(...(await journalChecks(stack, [retriedStep])));

@@ -21,7 +21,11 @@ function machineActionVerb(name: "setup" | "teardown", action: "setUp" | "tearDo
       { flags: "--fail-once", description: "inject one retryable failure in the middle of the transition (Restate retries; the done step is replayed)" },
       { flags: "--crash-after <step>", description: `SIGKILL the worker once, right after this step: ${stepList(crashAfterMachine(action))}`, suggest: crashAfterMachine(action) },
     ],
-    examples: [`npx patterns machine ${name} my-machine`, `npx patterns machine ${name} my-machine --fail-once`, `npx patterns machine ${name} m1 --crash-after "begin transition to ${action === "setUp" ? "UP" : "DOWN"}" --json`],
+    examples: [
+      `npx patterns machine ${name} my-machine`,
+      `npx patterns machine ${name} my-machine --fail-once`,
+      `npx patterns machine ${name} m1 --crash-after "begin transition to ${action === "setUp" ? "UP" : "DOWN"}" --json`,
+    ],
     async run(ctx, idArg: string) {
       const o = ctx.opts;
       const id = checkKey("machine id", idArg);
@@ -48,7 +52,6 @@ function machineActionVerb(name: "setup" | "teardown", action: "setUp" | "tearDo
     render: renderMachineAction,
   });
 }
-
 
 export const declarations: Declaration[] = [
   verbGroup({

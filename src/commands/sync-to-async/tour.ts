@@ -32,7 +32,7 @@ async function syncToAsync(ctx: DemoContext): Promise<DemoResult> {
   const promise = [await workflowPromise(stack.admin, DATA_UPLOADER, slowId, "url")];
   const emailRows = await invocations(stack.admin, { service: DATA_UPLOADER, handler: "resultAsEmail", key: slowId });
   const buckets = readLedger(stack.paths.root, { system: "s3", action: "bucket created", key: slowId });
-  const sendSteps = slow.emailInvocationId ? executions(stack, slow.emailInvocationId).steps["send email"] ?? 0 : 0;
+  const sendSteps = slow.emailInvocationId ? (executions(stack, slow.emailInvocationId).steps["send email"] ?? 0) : 0;
   const claims: JournalClaim[] = [
     waitedOnPromise(slow.emailInvocationId, "url", "the e-mail request waited on the workflow's url promise until the upload resolved it", { minMs: 50 }),
     appearsOnce(slow.emailInvocationId, "send email", `"send email" appears once in the e-mail request's journal, its body ran once`),

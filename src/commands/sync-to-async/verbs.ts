@@ -119,7 +119,11 @@ export const declarations: Declaration[] = [
       { flags: "--email <address>", description: "where to e-mail the link when it gets slow", default: DEFAULT_EMAIL },
       { flags: "--wait-email", description: "after switching to e-mail, wait until the e-mail is sent" },
     ],
-    examples: ["npx patterns upload                     # fast: the URL comes back synchronously", "npx patterns upload --slow              # slow: 'we will e-mail you the link'", "npx patterns upload --slow --timeout 2s --wait-email --json"],
+    examples: [
+      "npx patterns upload                     # fast: the URL comes back synchronously",
+      "npx patterns upload --slow              # slow: 'we will e-mail you the link'",
+      "npx patterns upload --slow --timeout 2s --wait-email --json",
+    ],
     async run(ctx) {
       const opts = ctx.opts;
       const id = opts.id === undefined ? `user-${randomSuffix()}` : checkKeyArg(opts.id, "--id", "--id user-1");

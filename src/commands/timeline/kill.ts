@@ -62,7 +62,11 @@ export function checkNode(state: StackState, component: ComponentName, node: num
   if (node === undefined) return state.nodes ? 1 : undefined;
   if (component !== "restate") throw new UsageError(`--node only goes with kill-restate`, "for example kill-restate --node 2");
   const count = state.nodes?.length ?? 1;
-  if (node > count) throw new UsageError(`there is no node ${node}: this stack has ${count === 1 ? "a single node" : `nodes 1 to ${count}`}`, count === 1 ? "start a cluster with `npx patterns start --nodes 3`" : `pick a node from 1 to ${count}`);
+  if (node > count)
+    throw new UsageError(
+      `there is no node ${node}: this stack has ${count === 1 ? "a single node" : `nodes 1 to ${count}`}`,
+      count === 1 ? "start a cluster with `npx patterns start --nodes 3`" : `pick a node from 1 to ${count}`,
+    );
   return state.nodes ? node : undefined;
 }
 
@@ -76,7 +80,8 @@ export function killWarning(state: StackState, node: number, downMs: number): st
   const down = nodes.filter((n) => n.node !== node && (n.phase !== "up" || !isAlive(n.pid))).map((n) => `N${n.node}`);
   const tolerated = toleratedDown(nodes.length);
   if (down.length + 1 <= tolerated) return undefined;
-  const why = nodes.length === 2 ? "with 2 nodes every log record needs both" : `the log keeps ${state.replication ?? 2} copies of every record and the metadata needs a majority of the ${nodes.length} nodes`;
+  const why =
+    nodes.length === 2 ? "with 2 nodes every log record needs both" : `the log keeps ${state.replication ?? 2} copies of every record and the metadata needs a majority of the ${nodes.length} nodes`;
   return `${down.length + 1} of ${nodes.length} nodes will be down${down.length ? ` (${down.join(", ")} already)` : ""}, and this cluster tolerates ${tolerated}: ${why}. New invocations and journal steps wait (they are not lost) until a node is back, in about ${humanDuration(downMs)} when the supervisor restarts it`;
 }
 
@@ -202,7 +207,9 @@ async function kafkaLag(stack: RunningStack): Promise<KillFollowResult["kafka"]>
 }
 
 function listLines(before: Timeline[], inFlight: Set<string>, notStarted: number, now: number): string[] {
-  const lines = [`${c.bold(`in flight before the kill: ${before.length} invocation${before.length === 1 ? "" : "s"}`)}${notStarted ? c.dim(` (and ${notStarted} queued or scheduled, not started: not touched)`) : ""}`];
+  const lines = [
+    `${c.bold(`in flight before the kill: ${before.length} invocation${before.length === 1 ? "" : "s"}`)}${notStarted ? c.dim(` (and ${notStarted} queued or scheduled, not started: not touched)`) : ""}`,
+  ];
   for (const t of before.slice(0, MAX_FOLLOWED)) {
     const i = t.invocation;
     const child = i.parentId && inFlight.has(i.parentId) ? c.dim(` (called by ${shortRef(i.parentId)})`) : "";
@@ -295,10 +302,21 @@ async function listInFlight(stack: RunningStack, component: Killable, led: LedPa
     const found = await inFlightRows(stack.admin, component === "broker" ? { invokedBy: ["subscription"] } : {});
     let rows = found.rows.filter(isUserWork);
     if (led) {
-      const mine = await onLedPartitions(stack.admin, rows.map((r) => r.id), led);
+      const mine = await onLedPartitions(
+        stack.admin,
+        rows.map((r) => r.id),
+        led,
+      );
       rows = rows.filter((r) => mine.has(r.id));
     }
-    return { notStarted: found.notStarted.filter(isUserWork).length, before: await timelinesOf(stack.admin, stack.paths, rows.map((r) => r.id)) };
+    return {
+      notStarted: found.notStarted.filter(isUserWork).length,
+      before: await timelinesOf(
+        stack.admin,
+        stack.paths,
+        rows.map((r) => r.id),
+      ),
+    };
   })();
   listing.catch(() => {}); // when the race below is lost, its late failure is nobody's
   // a cluster busy moving partitions can hold queries for a while: the kill must not wait on the listing for long
@@ -414,7 +432,9 @@ export function renderKillFollow(r: KillFollowResult, width = defaultWidth()): s
   if (!r.followed) {
     const ids = r.inFlight.slice(0, 3).map((i) => `${shortRef(i.id)} (${i.target})`);
     const more = r.inFlight.length > 3 ? `, and ${r.inFlight.length - 3} more` : "";
-    return [`${r.inFlight.length} ${r.component === "broker" ? "in flight" : "interrupted"}: ${ids.join(", ")}${more}; not followed (${r.notFollowed}): watch with ${c.cmd("npx patterns timeline --follow")}`];
+    return [
+      `${r.inFlight.length} ${r.component === "broker" ? "in flight" : "interrupted"}: ${ids.join(", ")}${more}; not followed (${r.notFollowed}): watch with ${c.cmd("npx patterns timeline --follow")}`,
+    ];
   }
   const lines: string[] = [];
   for (const i of r.inFlight.slice(0, MAX_FOLLOWED)) {
@@ -424,7 +444,12 @@ export function renderKillFollow(r: KillFollowResult, width = defaultWidth()): s
       i.stepsReplayed.length ? c.info(`replayed ${quoteList(i.stepsReplayed)}`) : undefined,
       i.bodiesRunAgain.length ? c.warn(`ran again ${quoteList(i.bodiesRunAgain)}`) : undefined,
     ].filter(Boolean);
-    lines.push(cut(`${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`, width));
+    lines.push(
+      cut(
+        `${mark} ${c.id(shortRef(i.id))}  ${c.bold(i.target)}  ${i.outcome === "completed" ? c.ok(fate) : i.outcome === "failed" ? c.fail(fate) : c.warn(fate)}${facts.length ? `  ${facts.join("  ")}` : ""}`,
+        width,
+      ),
+    );
     if (i.uiUrl) lines.push(c.dim(`    Restate UI: ${i.uiUrl}`));
   }
   if (r.followEnd === "timeout") lines.push(c.warn(`stopped following after the timeout (--timeout): see the rest with ${c.cmd("npx patterns timeline --status active")}`));

@@ -36,7 +36,8 @@ export function timelineMode(a: TimelineArgs): TimelineMode {
   if (a.key !== undefined && a.key === "") throw new UsageError("--key must not be empty", "for example --key userid1");
   if (a.lanes && a.follow) throw new UsageError("--lanes and --follow cannot be combined", "draw the lanes after the fact: timeline --lanes --since 2m");
   if (a.id !== undefined) {
-    if (filters || a.lanes) throw new UsageError("give an invocation id or filters (--key, --service, --handler, --status, --since, --lanes), not both", "for example: timeline inv_1abc… or timeline --key userid1");
+    if (filters || a.lanes)
+      throw new UsageError("give an invocation id or filters (--key, --service, --handler, --status, --since, --lanes), not both", "for example: timeline inv_1abc… or timeline --key userid1");
     return "one";
   }
   if (a.lanes) return "lanes";
@@ -59,9 +60,7 @@ export function filterOf(a: TimelineArgs, limit: number, now = Date.now()): Invo
 
 /** The filter as printed in --json (what was asked). */
 export function describeFilter(f: InvocationFilter): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries({ service: f.service, key: f.key, handler: f.handler, status: f.status, since: f.since?.toISOString(), limit: f.limit }).filter(([, v]) => v !== undefined),
-  );
+  return Object.fromEntries(Object.entries({ service: f.service, key: f.key, handler: f.handler, status: f.status, since: f.since?.toISOString(), limit: f.limit }).filter(([, v]) => v !== undefined));
 }
 
 export interface TimelinesResult {

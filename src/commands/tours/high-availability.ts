@@ -63,14 +63,27 @@ interface Work {
 async function startWork(stack: RunningStack, run: string, say: (l: string) => void): Promise<Work> {
   const trips = Array.from({ length: SAGAS }, (_, i) => `${run}-trip-${i}`);
   const ids: string[] = [];
-  for (const t of trips) ids.push((await calling(`booking trip ${t}`, () => ingress(stack.ingressUrl).workflowClient(bookingWorkflowApi, t).workflowSubmit(bookingPayload({ tripId: t })))).invocationId);
+  for (const t of trips)
+    ids.push(
+      (
+        await calling(`booking trip ${t}`, () =>
+          ingress(stack.ingressUrl)
+            .workflowClient(bookingWorkflowApi, t)
+            .workflowSubmit(bookingPayload({ tripId: t })),
+        )
+      ).invocationId,
+    );
   say(`${SAGAS} sagas: BookingWorkflow/${trips[0]}…/run (flight, car, payment), one-way`);
   const tasks = Array.from({ length: TASKS }, (_, i) => `${run}-task-${i}`);
   for (const id of tasks) ids.push((await submitTask(stack, { task: "resize image", id, delayMs: TASK_DELAY_MS })).invocationId);
   say(`${TASKS} delayed queue tasks: asyncTaskWorker/runTask, due in ${humanDuration(TASK_DELAY_MS)}, idempotency keys ${tasks[0]}…`);
   const users = Array.from({ length: USERS }, (_, i) => `${run}-user${i}`);
   for (const u of users) {
-    const sent = await sendPosts(stack, u, Array.from({ length: POSTS_PER_USER }, (_, i) => ({ content: `post ${i + 1} of ${u}`, pendingChecks: 2 })));
+    const sent = await sendPosts(
+      stack,
+      u,
+      Array.from({ length: POSTS_PER_USER }, (_, i) => ({ content: `post ${i + 1} of ${u}`, pendingChecks: 2 })),
+    );
     for (const r of sent.records) if (r.invocationId) ids.push(r.invocationId);
   }
   say(`${USERS * POSTS_PER_USER} posts through Kafka (social-media-posts → userFeed/{user}/processPost), each held by two moderation checks`);
@@ -183,7 +196,13 @@ async function workChecks(stack: RunningStack, work: Work): Promise<Check[]> {
 
   const taskRows = (await Promise.all(work.tasks.map((t) => invocations(s.admin, { service: "asyncTaskWorker", handler: "runTask", idempotencyKey: t })))).flat();
   const oncePerTask = work.tasks.every((t) => taskRows.filter((r) => r.idempotency_key === t).length === 1);
-  checks.push(check("every delayed task ran once: one invocation per idempotency key, completed", oncePerTask && taskRows.every((r) => r.status === "completed"), `${taskRows.length} invocations for ${TASKS} tasks`));
+  checks.push(
+    check(
+      "every delayed task ran once: one invocation per idempotency key, completed",
+      oncePerTask && taskRows.every((r) => r.status === "completed"),
+      `${taskRows.length} invocations for ${TASKS} tasks`,
+    ),
+  );
   return checks;
 }
 
@@ -231,8 +250,16 @@ async function scenario(ctx: DemoContext, stack: RunningStack, privateCluster: b
   // ---- checks: Restate's tables, the state, the ledger ----
   const checks: Check[] = [
     check(`the leader of the busiest partition (P${busiest}, ${victim.name}) was SIGKILLed`, !!k.pid && k.pid === victimState.pid, `pid ${k.pid}, ${inFlight} invocations of P${busiest} in flight`),
-    check(`P${busiest} got a new leader on a live node while ${victim.name} was down`, failoverMs !== undefined && !!newLeader && newLeader !== victim.name, failoverMs !== undefined ? `${newLeader} after ${humanDuration(failoverMs)}` : "no new leader seen within 3 min"),
-    check(`${victim.name} came back and rejoined the cluster`, rejoinedMs !== undefined, rejoinedMs !== undefined ? `back after ${humanDuration(backMs ?? NaN)}, alive in the cluster's view after ${humanDuration(rejoinedMs)}` : "not alive again within 3 min"),
+    check(
+      `P${busiest} got a new leader on a live node while ${victim.name} was down`,
+      failoverMs !== undefined && !!newLeader && newLeader !== victim.name,
+      failoverMs !== undefined ? `${newLeader} after ${humanDuration(failoverMs)}` : "no new leader seen within 3 min",
+    ),
+    check(
+      `${victim.name} came back and rejoined the cluster`,
+      rejoinedMs !== undefined,
+      rejoinedMs !== undefined ? `back after ${humanDuration(backMs ?? NaN)}, alive in the cluster's view after ${humanDuration(rejoinedMs)}` : "not alive again within 3 min",
+    ),
     ...(await workChecks(stack, work)),
     ...ledgerChecks(stack, work, killedAt, backMs),
   ];

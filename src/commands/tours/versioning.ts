@@ -73,7 +73,9 @@ async function newDeployment(ctx: DemoContext, d0: DeploymentState, tag: string)
   say(`${a} is running, pinned to ${aPinned}`);
 
   // 2. the code changes: v2 adds a first step. Served by a new worker, registered as a new deployment.
-  say(`change the code: v2 adds a first step "${VERSION_STEPS.fraud}". The supervisor starts a worker with it on a fresh port and registers it as a NEW deployment (what start --watch does on every save)`);
+  say(
+    `change the code: v2 adds a first step "${VERSION_STEPS.fraud}". The supervisor starts a worker with it on a fresh port and registers it as a NEW deployment (what start --watch does on every save)`,
+  );
   const r1 = await reload(stack, { env: { [CODE_VARIANT_ENV]: "v2" } });
   say(`deployment ${r1.deployment} (127.0.0.1:${r1.port}) now takes new invocations; ${r1.previousInFlight ?? "?"} still run on ${r1.previous ?? "?"}`);
 
@@ -105,7 +107,13 @@ async function newDeployment(ctx: DemoContext, d0: DeploymentState, tag: string)
   say(`the supervisor stops ${d0.id}'s worker once nothing pinned to it is left`);
   const drained = await eventually(`${d0.id} drained`, () => deployments(stack).find((d) => d.id === d0.id && d.phase === "drained"), { timeoutMs: 30_000 }).catch(() => undefined);
   const stillListed = (await stack.admin.deployments()).some((d) => d.id === d0.id);
-  checks.push(check("the old deployment drained: its worker stopped and Restate no longer lists it", !!drained && !stillListed, drained ? `${d0.id} drained at ${drained.stoppedAt}${stillListed ? ", but still registered" : ", removed"}` : `${d0.id} not drained within 30 s`));
+  checks.push(
+    check(
+      "the old deployment drained: its worker stopped and Restate no longer lists it",
+      !!drained && !stillListed,
+      drained ? `${d0.id} drained at ${drained.stoppedAt}${stillListed ? ", but still registered" : ", removed"}` : `${d0.id} not drained within 30 s`,
+    ),
+  );
 
   return { checks, a, b, r1 };
 }
@@ -123,11 +131,21 @@ async function changedInPlace(ctx: DemoContext, r1: ReloadOutcome) {
   const r2 = await reload(stack, { env: { [CODE_VARIANT_ENV]: "v1" }, inPlace: true });
   let failed: InvocationRow | undefined;
   try {
-    failed = await eventually(`${c} failing with a journal mismatch`, async () => {
-      const row = await invocation(stack.admin, c);
-      return row?.last_failure_error_code === "RT0016" || /journal mismatch/i.test(row?.last_failure ?? "") ? row : undefined;
-    }, { timeoutMs: 30_000 });
-    say(`${c} is ${failed.status} after ${failed.retry_count ?? "?"} attempts: ${(failed.last_failure ?? "").split("\n").filter((l) => /mismatch|Difference|!=/.test(l)).map((l) => l.trim()).join(" | ")}`);
+    failed = await eventually(
+      `${c} failing with a journal mismatch`,
+      async () => {
+        const row = await invocation(stack.admin, c);
+        return row?.last_failure_error_code === "RT0016" || /journal mismatch/i.test(row?.last_failure ?? "") ? row : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    say(
+      `${c} is ${failed.status} after ${failed.retry_count ?? "?"} attempts: ${(failed.last_failure ?? "")
+        .split("\n")
+        .filter((l) => /mismatch|Difference|!=/.test(l))
+        .map((l) => l.trim())
+        .join(" | ")}`,
+    );
   } finally {
     // clean up whatever happened: no invocation of the tour may stay retrying (nor, on a keyed service, hold its key)
     await stack.admin.killInvocation(c).catch(() => {});
@@ -137,14 +155,26 @@ async function changedInPlace(ctx: DemoContext, r1: ReloadOutcome) {
     check(
       "the swapped code hit Restate's journal mismatch on replay (570, RT0016)",
       !!failed,
-      failed ? `${c}: [${failed.last_failure_error_code}] ${(failed.last_failure ?? "").split("\n")[0]}; at ${failed.last_failure_related_command_type ?? "?"} "${failed.last_failure_related_command_name ?? "?"}"` : "no journal mismatch seen within 30 s",
+      failed
+        ? `${c}: [${failed.last_failure_error_code}] ${(failed.last_failure ?? "").split("\n")[0]}; at ${failed.last_failure_related_command_type ?? "?"} "${failed.last_failure_related_command_name ?? "?"}"`
+        : "no journal mismatch seen within 30 s",
     ),
   );
-  const killed = await eventually(`${c} killed`, async () => {
-    const row = await invocation(stack.admin, c);
-    return row?.status === "completed" ? row : undefined;
-  }, { timeoutMs: 15_000 }).catch(() => undefined);
-  checks.push(check("the broken invocation was killed (nothing of the tour keeps retrying)", !!killed, killed ? `${c}: ${killed.completion_failure ?? killed.completion_result}` : `${c} not completed within 15 s`));
+  const killed = await eventually(
+    `${c} killed`,
+    async () => {
+      const row = await invocation(stack.admin, c);
+      return row?.status === "completed" ? row : undefined;
+    },
+    { timeoutMs: 15_000 },
+  ).catch(() => undefined);
+  checks.push(
+    check(
+      "the broken invocation was killed (nothing of the tour keeps retrying)",
+      !!killed,
+      killed ? `${c}: ${killed.completion_failure ?? killed.completion_result}` : `${c} not completed within 15 s`,
+    ),
+  );
 
   return { checks, c };
 }
@@ -164,7 +194,13 @@ async function scenario(ctx: DemoContext): Promise<DemoResult> {
   say("put the default code back the right way: a new deployment; the one changed in place drains and is removed");
   const r3 = await reload(stack, { env: {} });
   const gone = await eventually(`${r1.deployment} drained`, () => deployments(stack).find((d) => d.id === r1.deployment && d.phase === "drained"), { timeoutMs: 30_000 }).catch(() => undefined);
-  checks.push(check("the stack serves a fresh deployment of the default code, nothing left on the others", !!gone, `current ${r3.deployment}; ${r1.deployment} ${gone ? "drained and removed" : "still draining after 30 s"}`));
+  checks.push(
+    check(
+      "the stack serves a fresh deployment of the default code, nothing left on the others",
+      !!gone,
+      `current ${r3.deployment}; ${r1.deployment} ${gone ? "drained and removed" : "still draining after 30 s"}`,
+    ),
+  );
   return { checks, data: { keyInvocation: c, inFlight: a, newCall: b, swappedInPlace: c, deployments: { before: d0.id, after: r1.deployment, final: r3.deployment } } };
 }
 

@@ -11,13 +11,10 @@ export const pattern: PatternInfo = {
     "second post waits for the first, while other users' posts on the same partition go ahead (no head-of-line blocking). " +
     "The post is created in a durable step: after a crash the post id is recovered from the journal, not created again, and " +
     "the moderation poll resumes on its durable timer.",
-  verbs: ['send-post <user> [content] [--pending n] [--follow]', "feed <user>", "produce social-media-posts 'userid1:{…}'"],
+  verbs: ["send-post <user> [content] [--pending n] [--follow]", "feed <user>", "produce social-media-posts 'userid1:{…}'"],
   tour: {
     crash: { step: "create post", when: "after" },
-    look: [
-      "the crashed post kept its post id: the ledger (simulated.ndjson in the state dir) has one \"create\" per post",
-      "npx patterns feed <user>: each post once, in order",
-    ],
+    look: ['the crashed post kept its post id: the ledger (simulated.ndjson in the state dir) has one "create" per post', "npx patterns feed <user>: each post once, in order"],
   },
 };
 

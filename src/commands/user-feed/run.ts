@@ -35,7 +35,12 @@ export function buildPosts(o: PostOptions): SocialMediaPost[] {
 
 export async function sendPosts(stack: RunningStack, user: string, posts: SocialMediaPost[]): Promise<SendResult> {
   checkRecordKey(user, "user");
-  return sendToSink(stack, POSTS_TOPIC, POSTS_SINK, posts.map((value) => ({ key: user, value })));
+  return sendToSink(
+    stack,
+    POSTS_TOPIC,
+    POSTS_SINK,
+    posts.map((value) => ({ key: user, value })),
+  );
 }
 
 export async function readFeed(stack: RunningStack, user: string): Promise<FeedEntry[]> {

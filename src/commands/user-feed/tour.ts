@@ -74,70 +74,81 @@ async function feedChecks(stack: DemoContext["stack"], o: { u1: string; u2: stri
 // ---- user-feed -------------------------------------------------------------------------------------------------
 
 export async function demo(ctx: DemoContext): Promise<DemoResult> {
-    const { stack, say } = ctx;
-    const run = runId();
-    const u1 = `userid1-${run}`;
-    const u2 = `userid2-${run}`;
-    // The seed's three records; the playground's pendingChecks makes the seed's log deterministic: userid1's first
-    // post stays pending for 3 checks, userid2's is approved at once, the second post after one check.
-    const first: SocialMediaPost = { content: "Hi! This is my first post!", metadata: "public", pendingChecks: 3 };
-    const other: SocialMediaPost = { content: "Hi! This is my first post!", metadata: "public", pendingChecks: 0 };
-    const second: SocialMediaPost = { content: "Hi! This is my second post!", metadata: "public", pendingChecks: 1 };
-    say(`users ${u1} and ${u2} (run ${run}); three records on ${POSTS_TOPIC}, one partition, in this order:`);
-    say(`  ${u1}: first post (moderation pending for 3 checks)`);
-    say(`  ${u2}: first post (approved at once)`);
-    say(`  ${u1}: second post (pending for 1 check)`);
-    const sent = await sendToSink(stack, POSTS_TOPIC, POSTS_SINK, [
-      { key: u1, value: first },
-      { key: u2, value: other },
-      { key: u1, value: second },
-    ]);
-    const [r1, r2, r3] = sent.records as [SentRecord, SentRecord, SentRecord];
-    say(sent.via === "kafka" ? `produced at offsets ${sent.records.map((r) => r.offset).join(", ")}; invocations ${sent.records.map((r) => r.invocationId ?? "?").join(", ")}` : "no broker (--no-kafka): sent through the ingress with the same keys");
-    const ids = sent.records.map((r) => r.invocationId).filter((x): x is string => !!x);
-    const checks: Check[] = [check("each record was ingested as an invocation", ids.length === 3, `${ids.length} of 3 found in Restate`)];
-    if (ids.length < 3) return { checks, data: { run, users: [u1, u2], records: sent.records } };
+  const { stack, say } = ctx;
+  const run = runId();
+  const u1 = `userid1-${run}`;
+  const u2 = `userid2-${run}`;
+  // The seed's three records; the playground's pendingChecks makes the seed's log deterministic: userid1's first
+  // post stays pending for 3 checks, userid2's is approved at once, the second post after one check.
+  const first: SocialMediaPost = { content: "Hi! This is my first post!", metadata: "public", pendingChecks: 3 };
+  const other: SocialMediaPost = { content: "Hi! This is my first post!", metadata: "public", pendingChecks: 0 };
+  const second: SocialMediaPost = { content: "Hi! This is my second post!", metadata: "public", pendingChecks: 1 };
+  say(`users ${u1} and ${u2} (run ${run}); three records on ${POSTS_TOPIC}, one partition, in this order:`);
+  say(`  ${u1}: first post (moderation pending for 3 checks)`);
+  say(`  ${u2}: first post (approved at once)`);
+  say(`  ${u1}: second post (pending for 1 check)`);
+  const sent = await sendToSink(stack, POSTS_TOPIC, POSTS_SINK, [
+    { key: u1, value: first },
+    { key: u2, value: other },
+    { key: u1, value: second },
+  ]);
+  const [r1, r2, r3] = sent.records as [SentRecord, SentRecord, SentRecord];
+  say(
+    sent.via === "kafka"
+      ? `produced at offsets ${sent.records.map((r) => r.offset).join(", ")}; invocations ${sent.records.map((r) => r.invocationId ?? "?").join(", ")}`
+      : "no broker (--no-kafka): sent through the ingress with the same keys",
+  );
+  const ids = sent.records.map((r) => r.invocationId).filter((x): x is string => !!x);
+  const checks: Check[] = [check("each record was ingested as an invocation", ids.length === 3, `${ids.length} of 3 found in Restate`)];
+  if (ids.length < 3) return { checks, data: { run, users: [u1, u2], records: sent.records } };
 
-    say("waiting for the three posts (moderation polls every 5 s nominal, scaled)…");
-    const rows = await completedOrLatest(stack.admin, ids, { timeoutMs: 120_000, everyMs: 250 });
-    const row = (id: string) => rows.find((r) => r.id === id);
-    const [p1, p2] = [row(r1.invocationId!), row(r2.invocationId!)];
-    checks.push(completedOk(rows, ids));
-    checks.push(await invocationsPerKey(stack, POSTS_SINK.service, POSTS_SINK.handler, { [u1]: 2, [u2]: 1 }));
+  say("waiting for the three posts (moderation polls every 5 s nominal, scaled)…");
+  const rows = await completedOrLatest(stack.admin, ids, { timeoutMs: 120_000, everyMs: 250 });
+  const row = (id: string) => rows.find((r) => r.id === id);
+  const [p1, p2] = [row(r1.invocationId!), row(r2.invocationId!)];
+  checks.push(completedOk(rows, ids));
+  checks.push(await invocationsPerKey(stack, POSTS_SINK.service, POSTS_SINK.handler, { [u1]: 2, [u2]: 1 }));
 
-    const j3 = await journalOf(stack, r3.invocationId!);
-    // userid2 was produced after userid1's first post, yet finished while that post was still polling
-    checks.push(
-      check(
-        `no head-of-line blocking: ${u2} completed while ${u1}'s first post was still polling`,
-        ms(p2?.completed_at) < ms(p1?.completed_at),
-        `${u2} completed ${humanDuration(ms(p1?.completed_at) - ms(p2?.completed_at))} before ${u1}'s first post`,
-      ),
-    );
-    const secondStarted = j3.firstStep("create post");
-    checks.push(
-      check(
-        `per-key order: ${u1}'s second post started only after the first completed`,
-        secondStarted !== undefined && secondStarted >= ms(p1?.completed_at),
-        secondStarted !== undefined ? `"create post" of the second post ${humanDuration(secondStarted - ms(p1?.completed_at))} after the first completed` : "no create post step",
-      ),
-    );
-    const polled = claim(`${u1}'s first post: moderation was polled 4 times with a durable sleep between polls, each poll's body run once`, r1.invocationId, (t) => {
-      const sleeps = t.entries.filter((e) => e.kind === "sleep" && !e.pending);
-      const polls = runsNamed(t, "check moderation").filter((l) => l.owner === t);
-      const twice = polls.filter((l) => l.entry.execution?.verdict !== "live" && l.entry.execution?.verdict !== "replayed");
-      return { ok: sleeps.length === 3 && polls.length === 4 && twice.length === 0, detail: `${polls.length} "check moderation" steps (${polls.map((l) => l.entry.execution?.verdict ?? "?").join(", ")}), ${sleeps.length} durable sleeps in its journal` };
-    });
-    say(`  journal: ${polled.says}`);
-    checks.push(...(await journalChecks(stack, [polled])));
+  const j3 = await journalOf(stack, r3.invocationId!);
+  // userid2 was produced after userid1's first post, yet finished while that post was still polling
+  checks.push(
+    check(
+      `no head-of-line blocking: ${u2} completed while ${u1}'s first post was still polling`,
+      ms(p2?.completed_at) < ms(p1?.completed_at),
+      `${u2} completed ${humanDuration(ms(p1?.completed_at) - ms(p2?.completed_at))} before ${u1}'s first post`,
+    ),
+  );
+  const secondStarted = j3.firstStep("create post");
+  checks.push(
+    check(
+      `per-key order: ${u1}'s second post started only after the first completed`,
+      secondStarted !== undefined && secondStarted >= ms(p1?.completed_at),
+      secondStarted !== undefined ? `"create post" of the second post ${humanDuration(secondStarted - ms(p1?.completed_at))} after the first completed` : "no create post step",
+    ),
+  );
+  const polled = claim(`${u1}'s first post: moderation was polled 4 times with a durable sleep between polls, each poll's body run once`, r1.invocationId, (t) => {
+    const sleeps = t.entries.filter((e) => e.kind === "sleep" && !e.pending);
+    const polls = runsNamed(t, "check moderation").filter((l) => l.owner === t);
+    const twice = polls.filter((l) => l.entry.execution?.verdict !== "live" && l.entry.execution?.verdict !== "replayed");
+    return {
+      ok: sleeps.length === 3 && polls.length === 4 && twice.length === 0,
+      detail: `${polls.length} "check moderation" steps (${polls.map((l) => l.entry.execution?.verdict ?? "?").join(", ")}), ${sleeps.length} durable sleeps in its journal`,
+    };
+  });
+  say(`  journal: ${polled.says}`);
+  checks.push(...(await journalChecks(stack, [polled])));
 
-    const posts: [string, string][] = [[`${u1}'s first post`, r1.invocationId!], [`${u2}'s post`, r2.invocationId!], [`${u1}'s second post`, r3.invocationId!]];
-    const claims = posts.map(([label, id]) => appearsOnce(id, "create post", `${label}: "create post" is in its journal once and its body ran once, so the post id is kept`));
-    for (const cl of claims) say(`  journal: ${cl.says}`);
-    checks.push(...(await journalChecks(stack, claims)));
+  const posts: [string, string][] = [
+    [`${u1}'s first post`, r1.invocationId!],
+    [`${u2}'s post`, r2.invocationId!],
+    [`${u1}'s second post`, r3.invocationId!],
+  ];
+  const claims = posts.map(([label, id]) => appearsOnce(id, "create post", `${label}: "create post" is in its journal once and its body ran once, so the post id is kept`));
+  for (const cl of claims) say(`  journal: ${cl.says}`);
+  checks.push(...(await journalChecks(stack, claims)));
 
-    const feeds = await feedChecks(stack, { u1, u2, ids, contents: [first.content, second.content] });
-    checks.push(...feeds.checks);
-    const [f1, f2] = feeds.feeds;
-    return { checks, data: { run, users: [u1, u2], firstPost: r1.invocationId, records: sent.records, feed: { [u1]: f1, [u2]: f2 } } };
-  }
+  const feeds = await feedChecks(stack, { u1, u2, ids, contents: [first.content, second.content] });
+  checks.push(...feeds.checks);
+  const [f1, f2] = feeds.feeds;
+  return { checks, data: { run, users: [u1, u2], firstPost: r1.invocationId, records: sent.records, feed: { [u1]: f1, [u2]: f2 } } };
+}

@@ -73,8 +73,8 @@ const sendPost = verb({
     const moderation = o.chaos
       ? `[SIMULATED moderation] random (--chaos): 80 % pending per check, at most ${CHAOS_MAX_CHECKS} checks`
       : o.hold
-      ? `[SIMULATED moderation] held until a moderator approves: npx patterns moderate ${user}`
-      : `[SIMULATED moderation] pending for ${o.pending ?? DEFAULT_PENDING_CHECKS} check(s)${o.pending === undefined ? " (default)" : ""}`;
+        ? `[SIMULATED moderation] held until a moderator approves: npx patterns moderate ${user}`
+        : `[SIMULATED moderation] pending for ${o.pending ?? DEFAULT_PENDING_CHECKS} check(s)${o.pending === undefined ? " (default)" : ""}`;
     ctx.say(c.dim(`${moderation}; polls every 5 s nominal = ${humanDuration(pollMs)} at this time scale`));
     const step = ctx.spinner(`sending ${posts.length} post(s) for ${user}`);
     let res: SendResult;
@@ -91,14 +91,20 @@ const sendPost = verb({
     else for (const r of res.records) out(describeSent(r));
     if (!ctx.json) {
       viaNote(ctx, res, stack);
-      ctx.equivalent(res.via === "kafka" ? kafkaEquivalent(ctx, stack, POSTS_TOPIC, res.records) : { url: `${stack.ingressUrl}/userFeed/${encodeURIComponent(user)}/processPost/send`, body: posts[0] });
+      ctx.equivalent(
+        res.via === "kafka" ? kafkaEquivalent(ctx, stack, POSTS_TOPIC, res.records) : { url: `${stack.ingressUrl}/userFeed/${encodeURIComponent(user)}/processPost/send`, body: posts[0] },
+      );
     }
     if (missing.length) throw missingError(missing);
     if (!o.follow) {
       ctx.say(c.dim(`watch it: npx patterns send-post ${user} --follow …, or npx patterns feed ${user}`));
       return { failed: false };
     }
-    const rows = await follow(ctx, stack, res.records.map((r) => r.invocationId!));
+    const rows = await follow(
+      ctx,
+      stack,
+      res.records.map((r) => r.invocationId!),
+    );
     const failed = rows.some((r) => r.completion_result !== "success");
     if (!failed) ctx.say(c.dim(`see the feed: npx patterns feed ${user}`));
     return { failed };

@@ -50,11 +50,17 @@ export async function trackerMissing(stack: RunningStack): Promise<string | unde
 
 export async function sendWebhook(stack: RunningStack, event: StripeInvoiceEvent, opts: { idempotencyKey: boolean }): Promise<WebhookSendResult> {
   const problem = await trackerMissing(stack);
-  if (problem) throw new PlaygroundError(`cannot route webhooks yet: ${problem}`, "the router's one-way send to an unregistered handler would retry forever; wait until the scheduling group's PaymentTracker is served (`npx patterns status`)");
+  if (problem)
+    throw new PlaygroundError(
+      `cannot route webhooks yet: ${problem}`,
+      "the router's one-way send to an unregistered handler would retry forever; wait until the scheduling group's PaymentTracker is served (`npx patterns status`)",
+    );
   const routerFilter = { service: WEBHOOK_ROUTER, handler: "onStripeEvent", idempotencyKey: event.id };
   const before = opts.idempotencyKey ? await invocations(stack.admin, routerFilter) : [];
   const router = ingress(stack.ingressUrl).serviceSendClient(webhookRouterApi);
-  const res = await sendAndAttach<RouteResult>(stack, `POST ${WEBHOOK_ROUTER}/onStripeEvent`, () => router.onStripeEvent(event, sendOpts({ idempotencyKey: opts.idempotencyKey ? event.id : undefined })));
+  const res = await sendAndAttach<RouteResult>(stack, `POST ${WEBHOOK_ROUTER}/onStripeEvent`, () =>
+    router.onStripeEvent(event, sendOpts({ idempotencyKey: opts.idempotencyKey ? event.id : undefined })),
+  );
   const routerRows = await invocations(stack.admin, routerFilter);
   const invoice = event.data.object.id;
   const trackerRows = await invocations(stack.admin, { service: PAYMENT_TRACKER, key: invoice, idempotencyKey: event.id });
@@ -79,7 +85,11 @@ export function renderWebhook(r: WebhookSendResult): string[] {
   const router = r.idempotencyKeySent
     ? `router invocations for this event id: ${r.routerInvocations}`
     : "no idempotency-key header: the router ran again, but its send to the tracker carries the event id as key";
-  lines.push(c.dim(`  router invocation ${r.routerInvocationId ?? "?"}; ${router}; ${PAYMENT_TRACKER}/${r.invoice} invocations for this event: ${r.trackerInvocations}${r.trackerStatus ? ` (${r.trackerStatus})` : ""}`));
+  lines.push(
+    c.dim(
+      `  router invocation ${r.routerInvocationId ?? "?"}; ${router}; ${PAYMENT_TRACKER}/${r.invoice} invocations for this event: ${r.trackerInvocations}${r.trackerStatus ? ` (${r.trackerStatus})` : ""}`,
+    ),
+  );
   return lines;
 }
 
@@ -95,7 +105,11 @@ export const declarations: Declaration[] = [
       { flags: "--customer <id>", description: "customer id in the event", default: SEED_CUSTOMER },
       { flags: "--no-idempotency-key", description: "POST without the idempotency-key header (a careless provider retry)" },
     ],
-    examples: ["npx patterns webhook send invoice-1 --type failed --event-id evt_1", "npx patterns webhook send invoice-1 --type failed --event-id evt_1   # processed once", "npx patterns webhook send invoice-1 --type succeeded"],
+    examples: [
+      "npx patterns webhook send invoice-1 --type failed --event-id evt_1",
+      "npx patterns webhook send invoice-1 --type failed --event-id evt_1   # processed once",
+      "npx patterns webhook send invoice-1 --type succeeded",
+    ],
     async run(ctx, invoiceArg: string) {
       const opts = ctx.opts;
       const invoice = checkKeyArg(invoiceArg, "<invoice>", "invoice-1");

@@ -58,7 +58,9 @@ export const durablePromises = restate.object({
   handlers: {
     resolve: restate.handlers.object.exclusive({ input: validInput(ValueSchema, { root: "value" }) }, async (ctx: PromiseCtx, value: unknown): Promise<ValueOrError> => complete(ctx, { value })),
 
-    reject: restate.handlers.object.exclusive({ input: validInput(ErrorMessageSchema, { root: "errorMessage" }) }, async (ctx: PromiseCtx, errorMessage: string): Promise<ValueOrError> => complete(ctx, { error: errorMessage })),
+    reject: restate.handlers.object.exclusive({ input: validInput(ErrorMessageSchema, { root: "errorMessage" }) }, async (ctx: PromiseCtx, errorMessage: string): Promise<ValueOrError> =>
+      complete(ctx, { error: errorMessage }),
+    ),
 
     /** Register an awaiter: told at once when the promise is already complete, else when it completes. */
     await: restate.handlers.object.exclusive({ input: validInput(AwakeableIdSchema, { root: "awakeableId" }) }, async (ctx: PromiseCtx, awakeableId: string): Promise<void> => {

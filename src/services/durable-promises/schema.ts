@@ -2,7 +2,11 @@
 // service, and the bare value / error message / awakeable id the per-name object takes.
 import { z } from "zod";
 
-const promiseName = z.string({ error: 'expected a name, e.g. { "request": { "promiseName": "prom-1" } }' }).trim().min(1, { error: "expected a non-empty name" }).max(200, { error: "expected at most 200 characters" });
+const promiseName = z
+  .string({ error: 'expected a name, e.g. { "request": { "promiseName": "prom-1" } }' })
+  .trim()
+  .min(1, { error: "expected a non-empty name" })
+  .max(200, { error: "expected at most 200 characters" });
 const anyJson = z.custom<unknown>((v) => v !== undefined, { error: "expected any JSON value" });
 const message = z.string({ error: "expected a non-empty string" }).min(1, { error: "expected a non-empty string" });
 

@@ -57,7 +57,7 @@ async function run(ctx: restate.Context, input: FanOutTask): Promise<FanOutResul
 
 async function runSubtask(ctx: restate.Context, input: SubtaskInput): Promise<SubtaskResult> {
   if (!input || typeof input.description !== "string" || input.description.trim() === "")
-    throw new restate.TerminalError("description is missing or invalid: expected the subtask, e.g. \"shower\"", { errorCode: 400 });
+    throw new restate.TerminalError('description is missing or invalid: expected the subtask, e.g. "shower"', { errorCode: 400 });
   if (input.workMs !== undefined && (typeof input.workMs !== "number" || input.workMs < 0 || input.workMs > MAX_WORK_MS))
     throw new restate.TerminalError(`workMs is invalid: expected a number from 0 to ${MAX_WORK_MS}`, { errorCode: 400 });
   const d = input.description.trim();

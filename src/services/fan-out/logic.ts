@@ -44,9 +44,9 @@ export function aggregate(results: string[]): string {
 
 /** undefined when the fan-out task is valid, else what is wrong. */
 export function taskProblem(input: unknown): string | undefined {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) return "the task is missing: send {\"description\": \"a,b,c\"}";
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return 'the task is missing: send {"description": "a,b,c"}';
   const t = input as Record<string, unknown>;
-  if (typeof t.description !== "string") return "description is missing or invalid: expected comma-separated subtasks, e.g. \"get out of bed,shower\"";
+  if (typeof t.description !== "string") return 'description is missing or invalid: expected comma-separated subtasks, e.g. "get out of bed,shower"';
   const parts = splitDescription(t.description);
   if (parts.length === 0) return "description is invalid: it holds no subtask (split on commas)";
   if (parts.length > MAX_SUBTASKS) return `description is invalid: ${parts.length} subtasks, at most ${MAX_SUBTASKS}`;

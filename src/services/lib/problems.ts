@@ -65,4 +65,3 @@ export function problemsOf(schema: z.ZodType, value: unknown, root = "the reques
     return `${path.length ? dotted(path) : root} is invalid: ${message}`;
   });
 }
-

@@ -44,7 +44,6 @@ export function recordEffect(system: string, action: string, key: string, detail
 export function readLedger(stateDir: string, filter: Partial<Pick<LedgerEntry, "system" | "action" | "key" | "run">> = {}): LedgerEntry[] {
   const run = "run" in filter ? filter.run : ledgerRun();
   return readNdjson<LedgerEntry>(ledgerPath(stateDir)!, {
-    keep: (e) =>
-      e.run === run && (!filter.system || e.system === filter.system) && (!filter.action || e.action === filter.action) && (!filter.key || e.key === filter.key),
+    keep: (e) => e.run === run && (!filter.system || e.system === filter.system) && (!filter.action || e.action === filter.action) && (!filter.key || e.key === filter.key),
   });
 }

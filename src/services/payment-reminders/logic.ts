@@ -53,4 +53,3 @@ export function decideOnFailure(state: TrackerState, invocationId: string, now: 
 // ---- fan-out ----
 
 // ---- input validation (the handler turns a message into a TerminalError 400) ----
-

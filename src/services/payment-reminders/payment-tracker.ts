@@ -84,9 +84,7 @@ async function onPaymentFailure(ctx: TrackerContext, event: PaymentTrackerEvent)
 
       // call ourselves again in one (scaled) day; the timer lives in Restate, not in this process
       const delayMs = scaled(DAY);
-      const handle = ctx
-        .objectSendClient(PaymentTrackerRef, invoice)
-        .onPaymentFailure(event, restate.rpc.sendOpts({ delay: delayMs, name: "schedule next reminder" }));
+      const handle = ctx.objectSendClient(PaymentTrackerRef, invoice).onPaymentFailure(event, restate.rpc.sendOpts({ delay: delayMs, name: "schedule next reminder" }));
       const invocationId = String(await handle.invocationId);
       const next: NextReminder = {
         invocationId,

@@ -94,14 +94,12 @@ const paymentsHandlers = {
     ctx.clearAll();
   },
 
-  getStatus: restate.handlers.object.shared(
-    async (ctx: restate.ObjectSharedContext): Promise<PaymentView> => ({
-      paymentId: ctx.key,
-      status: (await ctx.get<PaymentStatus>("status")) ?? "NEW",
-      payment: (await ctx.get<PaymentRequest>("payment")) ?? null,
-      expiresAt: (await ctx.get<number>("expiresAt")) ?? null,
-    }),
-  ),
+  getStatus: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext): Promise<PaymentView> => ({
+    paymentId: ctx.key,
+    status: (await ctx.get<PaymentStatus>("status")) ?? "NEW",
+    payment: (await ctx.get<PaymentRequest>("payment")) ?? null,
+    expiresAt: (await ctx.get<number>("expiresAt")) ?? null,
+  })),
 };
 
 export const payments = restate.object({

@@ -8,18 +8,7 @@
 import * as restate from "@restatedev/restate-sdk";
 import { recordEffect, simLog } from "../lib/simulated.js";
 import { scaled } from "../lib/time.js";
-import {
-  DEFAULT_QUEUE,
-  NOMINAL_WORK_MS,
-  drop,
-  emptyQueue,
-  push,
-  release,
-  summarize,
-  tick,
-  type QueueState,
-  type QueueSummary,
-} from "./logic.js";
+import { DEFAULT_QUEUE, NOMINAL_WORK_MS, drop, emptyQueue, push, release, summarize, tick, type QueueState, type QueueSummary } from "./logic.js";
 import { PQ_SYSTEM, PQ_WORK_STEP } from "./names.js";
 import { validInput } from "../lib/schema.js";
 import { AwakeableIdSchema, ConfigureSchema, ExpensiveSchema, PushSchema } from "./schema.js";

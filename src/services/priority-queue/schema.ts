@@ -2,14 +2,23 @@
 // check their number with the same MaxInFlight.
 import { z } from "zod";
 
-const name = (example: string) => z.string({ error: `expected a name, ${example}` }).trim().min(1, { error: `expected a non-empty name, ${example}` }).max(200, { error: "expected at most 200 characters" });
+const name = (example: string) =>
+  z
+    .string({ error: `expected a name, ${example}` })
+    .trim()
+    .min(1, { error: `expected a non-empty name, ${example}` })
+    .max(200, { error: "expected at most 200 characters" });
 const priority = z.number({ error: "expected a number" }).min(-1e9).max(1e9);
 
 /**
  * The most calls in flight at once. 0 is refused: no waiter would ever get a permit, so every later call would wait
  * for good while looking queued.
  */
-export const MaxInFlight = z.number({ error: "expected a whole number from 1 to 1000" }).int({ error: "expected a whole number from 1 to 1000" }).min(1, { error: "expected a whole number from 1 to 1000 (0 would hold every call for good)" }).max(1000, { error: "expected a whole number from 1 to 1000" });
+export const MaxInFlight = z
+  .number({ error: "expected a whole number from 1 to 1000" })
+  .int({ error: "expected a whole number from 1 to 1000" })
+  .min(1, { error: "expected a whole number from 1 to 1000 (0 would hold every call for good)" })
+  .max(1000, { error: "expected a whole number from 1 to 1000" });
 
 /** What `pq max` and `pq add --max-in-flight` accept. */
 export const LimitSchema = z.object({ maxInFlight: MaxInFlight });

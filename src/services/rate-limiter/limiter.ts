@@ -9,7 +9,6 @@ import { DEFAULT_LIMITER, RL_SYSTEM, RL_WORK_STEP, noRateMessage } from "./names
 import { validInput } from "../lib/schema.js";
 import { ReservationSchema, ReserveSchema, RunTaskSchema, SetRateSchema } from "./schema.js";
 
-
 interface LimiterObjectState {
   state: LimiterState;
 }
@@ -39,30 +38,39 @@ export const Limiter = restate.object({
       return ctx.run("count tokens", () => advance(s, Date.now()));
     }),
 
-    ReserveN: restate.handlers.object.exclusive({ input: validInput(ReserveSchema) }, async (ctx: restate.ObjectContext<LimiterObjectState>, req: { n?: number | null; maxFutureReserveMs?: number | null }): Promise<Reservation> => {
-      const n = req.n ?? 1;
-      const maxWait = req.maxFutureReserveMs ?? Infinity;
-      const s = await ctx.get("state");
-      if (!s) throw new restate.TerminalError(noRateMessage(ctx.key), { errorCode: 429 });
-      const { state, reservation } = await ctx.run("reserve tokens", () => reserve(s, Date.now(), n, maxWait));
-      ctx.set("state", state);
-      return reservation;
-    }),
+    ReserveN: restate.handlers.object.exclusive(
+      { input: validInput(ReserveSchema) },
+      async (ctx: restate.ObjectContext<LimiterObjectState>, req: { n?: number | null; maxFutureReserveMs?: number | null }): Promise<Reservation> => {
+        const n = req.n ?? 1;
+        const maxWait = req.maxFutureReserveMs ?? Infinity;
+        const s = await ctx.get("state");
+        if (!s) throw new restate.TerminalError(noRateMessage(ctx.key), { errorCode: 429 });
+        const { state, reservation } = await ctx.run("reserve tokens", () => reserve(s, Date.now(), n, maxWait));
+        ctx.set("state", state);
+        return reservation;
+      },
+    ),
 
-    SetRate: restate.handlers.object.exclusive({ input: validInput(SetRateSchema) }, async (ctx: restate.ObjectContext<LimiterObjectState>, req: { limit?: number | null; burst?: number | null }): Promise<LimiterState> => {
-      const change = { limit: req.limit ?? undefined, burst: req.burst ?? undefined };
-      const s = (await ctx.get("state")) ?? undefined;
-      const next = await ctx.run("set rate", () => setRate(s, Date.now(), change));
-      ctx.set("state", next);
-      ctx.console.info(`limiter ${ctx.key}: ${next.limit}/s, burst ${next.burst}`);
-      return next;
-    }),
+    SetRate: restate.handlers.object.exclusive(
+      { input: validInput(SetRateSchema) },
+      async (ctx: restate.ObjectContext<LimiterObjectState>, req: { limit?: number | null; burst?: number | null }): Promise<LimiterState> => {
+        const change = { limit: req.limit ?? undefined, burst: req.burst ?? undefined };
+        const s = (await ctx.get("state")) ?? undefined;
+        const next = await ctx.run("set rate", () => setRate(s, Date.now(), change));
+        ctx.set("state", next);
+        ctx.console.info(`limiter ${ctx.key}: ${next.limit}/s, burst ${next.burst}`);
+        return next;
+      },
+    ),
 
-    CancelReservation: restate.handlers.object.exclusive({ input: validInput(ReservationSchema, { root: "reservation" }) }, async (ctx: restate.ObjectContext<LimiterObjectState>, r: Reservation): Promise<void> => {
-      const s = await ctx.get("state");
-      if (!s) return;
-      ctx.set("state", await ctx.run("cancel reservation", () => cancelReservation(s, Date.now(), r)));
-    }),
+    CancelReservation: restate.handlers.object.exclusive(
+      { input: validInput(ReservationSchema, { root: "reservation" }) },
+      async (ctx: restate.ObjectContext<LimiterObjectState>, r: Reservation): Promise<void> => {
+        const s = await ctx.get("state");
+        if (!s) return;
+        ctx.set("state", await ctx.run("cancel reservation", () => cancelReservation(s, Date.now(), r)));
+      },
+    ),
   },
 });
 

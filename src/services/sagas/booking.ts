@@ -10,7 +10,19 @@ import { effect, effectCount } from "../simulations/effects.js";
 import { validInput } from "../lib/schema.js";
 import { BookingRefSchema, BookingSchema, CarReserveSchema, FlightReserveSchema } from "./schema.js";
 import { BOOKING_WORKFLOW } from "./api.js";
-import { SAGA_RUN_STEPS, SAGA_SYSTEMS as SYSTEMS, chaosPlan, type BookingRequest, type PaymentInfo, type SagaLogEntry, type SagaRunStep, type SagaSimulation, type SagaStep, type TripStatus, type TripView } from "./model.js";
+import {
+  SAGA_RUN_STEPS,
+  SAGA_SYSTEMS as SYSTEMS,
+  chaosPlan,
+  type BookingRequest,
+  type PaymentInfo,
+  type SagaLogEntry,
+  type SagaRunStep,
+  type SagaSimulation,
+  type SagaStep,
+  type TripStatus,
+  type TripView,
+} from "./model.js";
 import { goRun } from "../seed-aliases/booking.js";
 
 /** Failure injection for one reservation, passed by the workflow. */
@@ -97,7 +109,13 @@ export const flightsApi = bookingApi(SYSTEMS.flights, "Flight", flightRefusal);
 export const carRentalsApi = bookingApi(SYSTEMS.cars, "Car", carRefusal);
 
 /** A two-phase booking system (flights, car rentals): reserve, then confirm or cancel. Idempotent by booking id. */
-function bookingService<N extends string, R extends { tripId?: string; simulate?: unknown }>(name: N, noun: string, steps: { reserve: SagaRunStep; confirm: SagaRunStep; cancel: SagaRunStep }, reserveInput: restate.Serde<R>, api: ReturnType<typeof bookingApi>) {
+function bookingService<N extends string, R extends { tripId?: string; simulate?: unknown }>(
+  name: N,
+  noun: string,
+  steps: { reserve: SagaRunStep; confirm: SagaRunStep; cancel: SagaRunStep },
+  reserveInput: restate.Serde<R>,
+  api: ReturnType<typeof bookingApi>,
+) {
   return restate.service({
     name,
     description: `Simulated ${noun} reservations for the saga (reserve → confirm or cancel)`,
@@ -147,7 +165,14 @@ export const carRentals = bookingService(
 export const paymentProvider = {
   async charge(paymentId: string, info: PaymentInfo, tripId: string, sim: ReservationSimulation): Promise<void> {
     await apiLatency();
-    injectFailures(SYSTEMS.payments, paymentId, `payment ${paymentId}`, sim, tripId, () => new restate.TerminalError(`[SIMULATED ${SYSTEMS.payments}] payment ${paymentId} declined: this payment could not be accepted`, { errorCode: 402 }));
+    injectFailures(
+      SYSTEMS.payments,
+      paymentId,
+      `payment ${paymentId}`,
+      sim,
+      tripId,
+      () => new restate.TerminalError(`[SIMULATED ${SYSTEMS.payments}] payment ${paymentId} declined: this payment could not be accepted`, { errorCode: 402 }),
+    );
     const again = commitOnce(SYSTEMS.payments, "charge", paymentId, { tripId, amount: info.amount, card: `…${info.cardNumber.slice(-4)}` });
     simLog(SYSTEMS.payments, `payment ${paymentId} charged ${info.amount}${again ? " (already charged: no-op)" : ""}`);
   },

@@ -3,7 +3,11 @@
 import { z } from "zod";
 import { MAX_RETRYABLE_FAILURES, SAGA_STEPS, type SagaStep } from "./model.js";
 
-const text = (max = 200) => z.string({ error: "expected a string" }).min(1, { error: "expected a non-empty string" }).max(max, { error: `expected at most ${max} characters` });
+const text = (max = 200) =>
+  z
+    .string({ error: "expected a string" })
+    .min(1, { error: "expected a non-empty string" })
+    .max(max, { error: `expected at most ${max} characters` });
 const step = z.enum(SAGA_STEPS as [SagaStep, ...SagaStep[]], { error: `expected one of ${SAGA_STEPS.join(", ")}` });
 
 const flight = { flightId: text(), passengerName: text() };
@@ -12,7 +16,12 @@ const car = { pickupLocation: text(), rentalDate: text() };
 export const SimulationSchema = z.object(
   {
     fail: step.optional(),
-    retryableFailures: z.number({ error: `expected a whole number from 0 to ${MAX_RETRYABLE_FAILURES}` }).int({ error: `expected a whole number from 0 to ${MAX_RETRYABLE_FAILURES}` }).min(0).max(MAX_RETRYABLE_FAILURES, { error: `expected a whole number from 0 to ${MAX_RETRYABLE_FAILURES}` }).optional(),
+    retryableFailures: z
+      .number({ error: `expected a whole number from 0 to ${MAX_RETRYABLE_FAILURES}` })
+      .int({ error: `expected a whole number from 0 to ${MAX_RETRYABLE_FAILURES}` })
+      .min(0)
+      .max(MAX_RETRYABLE_FAILURES, { error: `expected a whole number from 0 to ${MAX_RETRYABLE_FAILURES}` })
+      .optional(),
     retryStep: step.optional(),
     chaos: z.boolean({ error: "expected true or false" }).optional(),
   },

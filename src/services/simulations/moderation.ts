@@ -57,11 +57,7 @@ export function createPost(userId: string, content: string, invocationId?: strin
 
 /** [SIMULATED moderation] the status of a post at its n-th check. Called inside a "check moderation" step. */
 export function checkModeration(userId: string, postId: string, check: number, opts: ModerationOptions, nextCheckIn: string): ModerationStatus {
-  const status = opts.holdForModerator
-    ? check < HOLD_MAX_CHECKS && !moderatorApproved(userId)
-      ? "PENDING"
-      : "APPROVED"
-    : moderationStatus(check, opts);
+  const status = opts.holdForModerator ? (check < HOLD_MAX_CHECKS && !moderatorApproved(userId) ? "PENDING" : "APPROVED") : moderationStatus(check, opts);
   if (status === "PENDING" && opts.holdForModerator) simLog("moderation", `Post ${postId} is held for a moderator (npx patterns moderate ${userId})... Will check again in ${nextCheckIn}`);
   else if (status === "PENDING") simLog("moderation", `Content moderation for post ${postId} is still pending... Will check again in ${nextCheckIn}`);
   else simLog("moderation", `Content moderation for post ${postId} is done`);

@@ -58,7 +58,10 @@ export async function createPaymentIntent(req: CreateIntentRequest): Promise<Pay
   };
   byKey.set(req.idempotencyKey, intent);
   recordEffect(PROVIDER, "payment intent created", req.idempotencyKey, { intent, finalStatus, invocationId: req.invocationId });
-  simLog(PROVIDER, `payment intent ${intent.id} for ${req.amount} with ${req.paymentMethodId}: ${intent.status}${req.delayedStatus ? ` (final status ${finalStatus} follows by webhook in ${WEBHOOK_DELAY_MS / 1000} s)` : ""}`);
+  simLog(
+    PROVIDER,
+    `payment intent ${intent.id} for ${req.amount} with ${req.paymentMethodId}: ${intent.status}${req.delayedStatus ? ` (final status ${finalStatus} follows by webhook in ${WEBHOOK_DELAY_MS / 1000} s)` : ""}`,
+  );
   if (req.delayedStatus) scheduleWebhook({ ...intent, status: finalStatus }, req.idempotencyKey);
   if (req.loseFirstResponse && !lostOnce.has(req.idempotencyKey)) {
     lostOnce.add(req.idempotencyKey);

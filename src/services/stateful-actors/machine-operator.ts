@@ -53,7 +53,6 @@ async function act(ctx: restate.ObjectContext, action: MachineAction, input: Mac
 // the seed's curls send no body and no content type: accept any, and check what there is against the schema
 const machineInput = { input: validInput(MachineOptionsSchema), accept: "*/*" } as const;
 
-
 export const machineOperator = restate.object({
   name: MACHINE_OPERATOR,
   description: "A machine in the factory as a stateful actor: setUp / tearDown, one transition at a time per machine",

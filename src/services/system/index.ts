@@ -71,7 +71,7 @@ export const playground = restate.service({
 
     recovery: async (ctx: restate.Context, input?: RecoveryInput) => {
       if (input !== undefined && (typeof input !== "object" || input === null || Array.isArray(input))) {
-        throw new restate.TerminalError("input is invalid: an object like {\"key\":\"k\",\"sleepMs\":2000} is expected", { errorCode: 400 });
+        throw new restate.TerminalError('input is invalid: an object like {"key":"k","sleepMs":2000} is expected', { errorCode: 400 });
       }
       const invocationId = ctx.request().id;
       if (input?.key !== undefined && (typeof input.key !== "string" || input.key.length === 0 || input.key.length > 200)) {
