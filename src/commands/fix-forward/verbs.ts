@@ -28,9 +28,14 @@ export interface Outcome {
   timeline: Timeline;
 }
 
-function outcomeOf(t: Timeline): Outcome {
+function outcomeOf(t: Timeline, restarted: boolean): Outcome {
   const runs = t.entries.filter((e) => e.kind === "run");
-  const named = (v: string[]) => runs.filter((e) => v.includes(e.execution?.verdict ?? "")).map((e) => `${e.index} ${e.name ?? "run"}`);
+  // For a restarted invocation, replayed means copied: answered from the original journal, its body never ran in the
+  // new invocation. A step whose body ran there is live, even when a later attempt of it (a suspension, a retry)
+  // replayed it. For a resumed one, replayed keeps its meaning: run by an earlier attempt, answered from the journal.
+  const ranHere = (e: (typeof runs)[number]) => (e.execution?.bodyRuns.length ?? 0) > 0;
+  const verdictOf = (e: (typeof runs)[number]) => (restarted && e.execution?.verdict === "replayed" && ranHere(e) ? "live" : (e.execution?.verdict ?? ""));
+  const named = (v: string[]) => runs.filter((e) => v.includes(verdictOf(e))).map((e) => `${e.index} ${e.name ?? "run"}`);
   return {
     id: t.invocation.id,
     status: t.invocation.status,
@@ -44,7 +49,7 @@ function outcomeOf(t: Timeline): Outcome {
 }
 
 /** Follow one invocation until it completes: live lines and its timeline in a terminal; one document with --json. */
-async function followOne(ctx: VerbContext<{ timeout?: number }>, stack: RunningStack, id: string): Promise<Outcome> {
+async function followOne(ctx: VerbContext<{ timeout?: number }>, stack: RunningStack, id: string, restarted: boolean): Promise<Outcome> {
   const timeoutMs = ctx.opts.timeout ?? DEFAULT_TIMEOUT_MS;
   if (ctx.json) {
     await completedOrLatest(stack.admin, [id], { timeoutMs, everyMs: 250 });
@@ -52,7 +57,7 @@ async function followOne(ctx: VerbContext<{ timeout?: number }>, stack: RunningS
     ctx.say(c.dim(`following ${id} until it completes (Ctrl+C stops following, not the invocation)`));
     await followLive(stack.admin, stack.paths, { ids: [id], json: false, width: defaultWidth(), timeoutMs });
   }
-  return outcomeOf(await invocationTimeline(stack, id, { children: false }));
+  return outcomeOf(await invocationTimeline(stack, id, { children: false }), restarted);
 }
 
 const failedOutcome = (o: Outcome) => (o.status !== "completed" || o.result === "failure" ? 1 : 0);
@@ -88,7 +93,7 @@ export const rerun = verb<{ from?: string; on?: Placement; timeout?: number }, R
     ctx.say(
       `restarted ${r.original.id} as ${c.id(r.newInvocationId)} ${r.from.index !== undefined ? `from step ${r.from.index} "${r.from.step}" (entries 0–${r.from.copyUpTo} copied)` : "from the beginning (only the input copied)"} on the ${r.on} deployment`,
     );
-    return { ...r, outcome: await followOne(ctx, stack, r.newInvocationId) };
+    return { ...r, outcome: await followOne(ctx, stack, r.newInvocationId, true) };
   },
   render: (d) => [`rerun of ${c.id(d.original.id)} (${d.original.target}) ${d.from.step ? `from "${d.from.step}"` : "from the beginning"}:`, ...outcomeLines(d.outcome)],
   json: (d) => ({ ...d, uiUrl: d.outcome.uiUrl }),
@@ -124,7 +129,7 @@ export const resumeVerb = verb<{ on?: string; timeout?: number }, ResumeData>({
     const stack = ctx.stack();
     const r = await resume(stack, id, ctx.opts.on, (call) => ctx.equivalent(call));
     ctx.say(`resumed ${c.id(r.id)} on ${r.on}${r.pinnedBefore ? ` (it was pinned to ${r.pinnedBefore})` : ""}`);
-    return { ...r, outcome: await followOne(ctx, stack, r.id) };
+    return { ...r, outcome: await followOne(ctx, stack, r.id, false) };
   },
   render: (d) => [`resume of ${c.id(d.id)} (${d.target}) on ${d.on}:`, ...outcomeLines(d.outcome)],
   notes: (d) =>
