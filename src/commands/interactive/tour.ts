@@ -10,7 +10,7 @@ import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
 import { hanging, indented, keepTogether, proseWidth, table, terminalWidth, wrap } from "../../ui/text.js";
 import { offerComparison } from "../compare.js";
-import { invocations } from "../../observe/index.js";
+import { invocations, StackGoneError } from "../../observe/index.js";
 import { buildLanes, renderLanes } from "../../observe/lanes.js";
 
 export interface PresentOptions {
@@ -181,6 +181,8 @@ export async function presentAll(tours: Tour[], o: PresentOptions): Promise<Tour
     try {
       results.push(await presentTour(t, { ...o, yes: true }));
     } catch (e) {
+      // the stack is gone: every tour after this one would fail the same way
+      if (e instanceof StackGoneError) throw e;
       const error = errorMessage(e);
       if (!o.json) note(`${sym.fail} ${t.name}: ${error}`);
       results.push({ name: t.name, title: t.title, passed: false, checks: [{ name: "the tour ran", ok: false, detail: error }], ms: 0, error });
