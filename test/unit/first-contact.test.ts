@@ -4,10 +4,12 @@
 // and a process that has exited but was not reaped yet counted as gone.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { stripVTControlCharacters } from "node:util";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli.js";
 import { renderInvocations } from "../../src/commands/interactive/invocations.js";
+import { introLines } from "../../src/commands/interactive/tour.js";
 import { relative } from "../../src/commands/lib/args.js";
 import { renderSubmit } from "../../src/commands/message-queue/verbs.js";
 import { renderDeployments, type DeploymentStatus } from "../../src/commands/status.js";
@@ -143,5 +145,19 @@ describe("a process that exited but was not reaped yet", () => {
     } finally {
       parent.kill("SIGKILL");
     }
+  });
+});
+
+describe("a tour's introduction at 80 columns", () => {
+  it("fits, and breaks no word of a command (a command longer than a line breaks between its words)", () => {
+    const bad: string[] = [];
+    for (const tour of allTours(registry)) {
+      const lines = introLines(tour, true, 80).map(stripVTControlCharacters);
+      for (const l of lines) if (displayWidth(l) > 80) bad.push(`${tour.name}: wider: ${l}`);
+      // joined again at the breaks, each command reads whole: no word was cut
+      const text = lines.map((l) => l.trim()).join(" ");
+      for (const v of tour.verbs) if (!text.includes(`npx patterns ${v}`)) bad.push(`${tour.name}: "npx patterns ${v}" split inside a word`);
+    }
+    expect(bad).toEqual([]);
   });
 });

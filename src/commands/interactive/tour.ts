@@ -8,7 +8,7 @@ import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
-import { hanging, indented, keepTogether, proseWidth, table, terminalWidth, wrap } from "../../ui/text.js";
+import { displayWidth, hanging, indented, keepTogether, proseWidth, table, terminalWidth, wrap } from "../../ui/text.js";
 import { offerComparison } from "../compare.js";
 import { invocations, StackGoneError } from "../../observe/index.js";
 import { buildLanes, renderLanes } from "../../observe/lanes.js";
@@ -82,8 +82,11 @@ export function introLines(t: Tour, crash: boolean, width = proseWidth()): strin
     "",
     ...hanging(`  ${c.dim("services")}  `, t.services.join(", ") || "-", width),
   ];
-  // one command per piece: a command is never split across lines
-  if (t.verbs.length) lines.push(...hanging(`  ${c.dim("verbs")}     `, t.verbs.map((v) => c.cmd(keepTogether(`npx patterns ${v}`))).join(c.dim(", ")), width));
+  // one command per piece: a command is never split across lines, unless it is longer than a line (then between its
+  // words, never inside one)
+  const room = width - 12;
+  const command = (v: string) => (displayWidth(`npx patterns ${v},`) <= room ? keepTogether(`npx patterns ${v}`) : `npx patterns ${v}`);
+  if (t.verbs.length) lines.push(...hanging(`  ${c.dim("verbs")}     `, t.verbs.map((v) => c.cmd(command(v))).join(c.dim(", ")), width));
   if (t.crash && crash) {
     lines.push(
       "",
