@@ -24,6 +24,7 @@ export const DIFF_TOPICS = [
   { name: "diff-clients", partitions: 1 },
   { name: "diff-codec", partitions: 1 },
   { name: "diff-kcat-gzip", partitions: 1 },
+  { name: "diff-kcat-zstd", partitions: 1 },
 ];
 
 const SPEC = `# topics for the differential tests: no messages declared, so any key and value is accepted

@@ -108,7 +108,7 @@ describe.skipIf(!haveKcat)("a librdkafka consumer out of range (kcat)", () => {
 });
 
 describe.skipIf(!haveKcat)("compression as librdkafka sends it (kcat)", () => {
-  it("gzip arrives compressed and is stored as sent; snappy and lz4 are refused with UNSUPPORTED_COMPRESSION_TYPE", async () => {
+  it("gzip and zstd arrive compressed and are stored as sent (served as stored to any Fetch version, as Kafka 4 does since it dropped down-conversion); snappy and lz4 are refused with UNSUPPORTED_COMPRESSION_TYPE", async () => {
     const lines = Array.from({ length: 20 }, (_, i) => `z${i}:${JSON.stringify({ text: "compressible ".repeat(20), i })}`).join("\n") + "\n";
     const c = await RawClient.open(broker.port);
     const [, before] = await offsets(c, "big", 0);
@@ -125,11 +125,16 @@ describe.skipIf(!haveKcat)("compression as librdkafka sends it (kcat)", () => {
     const stored = (await c.call(ApiKey.Fetch, 11, fetchBody("big", 0, before))).responses[0].partitions[0].records as Buffer;
     const h = readBatchHeader(stored);
     expect([h.attributes & Attr.codec, h.recordCount]).toEqual([1, 20]);
+    const zs = await produce("zstd");
+    expect(zs.code, zs.stderr).toBe(0);
+    const zstd = (await c.call(ApiKey.Fetch, 11, fetchBody("big", 0, before + 20))).responses[0].partitions[0];
+    const zh = readBatchHeader(zstd.records as Buffer);
+    expect([zstd.errorCode, zh.attributes & Attr.codec, zh.recordCount]).toEqual([0, 4, 20]);
     for (const codec of ["snappy", "lz4"]) {
       const r = await produce(codec);
       expect(r.stderr, codec).toMatch(/Unsupported compression type/i);
     }
-    expect((await offsets(c, "big", 0))[1]).toBe(before + 20);
+    expect((await offsets(c, "big", 0))[1]).toBe(before + 40);
     c.close();
   });
 });

@@ -499,6 +499,26 @@ describe.skipIf(!kafkaReference.ok || !haveKcat)(referenceTitle("differential.te
 
   diffCase(
     getPair,
+    "kcat -z zstd: stored as zstd and served as stored, to a Fetch v11 and to a Fetch v9 alike (Kafka 4 no longer refuses or converts for old fetchers)",
+    async (t) => {
+      const lines = Array.from({ length: 20 }, (_, i) => `z${i}:${"compressible ".repeat(20)}${i}`);
+      const p = await kcat(t, ["-P", "-t", "diff-kcat-zstd", "-z", "zstd", "-K:"], lines.join("\n") + "\n");
+      const records = (await fetched(t, "diff-kcat-zstd", 0)).records as Buffer;
+      const got = readRecords(records) ?? [];
+      const old = (await call(t, ApiKey.Fetch, 9, fetchBody("diff-kcat-zstd", 0))).responses[0].partitions[0];
+      return {
+        produced: p.code,
+        codec: records.length >= 61 ? records.readInt16BE(21) & 0x7 : "no batch",
+        records: got.length,
+        last: got.at(-1)?.value,
+        v9: [old.errorCode, (old.records as Buffer | null)?.length === records.length],
+      };
+    },
+    { kafka: (k) => expect(k).toEqual({ produced: 0, codec: 4, records: 20, last: `${"compressible ".repeat(20)}19`, v9: [0, true] }) },
+  );
+
+  diffCase(
+    getPair,
     "kcat at an offset past the end resets per auto.offset.reset=earliest and exits at the end",
     async (t) => {
       // 10 s: Kafka's answer takes well under a second; a consumer that never resets is killed then
