@@ -118,6 +118,21 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "raw 
 
   diffCase(
     getPair,
+    "a zstd batch: refused in a Produce v6 (UNSUPPORTED_COMPRESSION_TYPE, the log end unmoved), stored and served as it came from v7",
+    async (t) => {
+      const batch = encodeBatch(recs(3, "zs"), { compression: 4 });
+      const before = await logEnd(t, "diff-codec");
+      const v6 = (await call(t, ApiKey.Produce, 6, produceBody("diff-codec", batch))).responses[0].partitions[0].errorCode as number;
+      const unmoved = (await logEnd(t, "diff-codec")) === before;
+      const base = (await produced(t, "diff-codec", batch)).baseOffset as number;
+      const records = (await fetched(t, "diff-codec", base)).records as Buffer;
+      return { v6, unmoved, codec: records.readInt16BE(21) & 0x7, records: readRecords(records)?.map((r) => `${r.offset - base}:${r.key}`) };
+    },
+    { kafka: (k) => expect(k).toEqual({ v6: 76, unmoved: true, codec: 4, records: ["0:zs0", "1:zs1", "2:zs2"] }) },
+  );
+
+  diffCase(
+    getPair,
     "list offsets: earliest and latest",
     async (t) => {
       const [earliest, latest] = [await listed(t, "diff-records", -2), await listed(t, "diff-records", -1)];
