@@ -11,7 +11,8 @@ import path from "node:path";
 import { decodeRecords, encodeBatch, readBatchHeader } from "../../src/broker/batch.js";
 import { PartitionLog } from "../../src/broker/log.js";
 import { ApiKey, encodeRequest } from "../../src/broker/protocol.js";
-import { fetchBody, offsets, produceBody, RawClient, startBrokerProcess, topicsSpec, type BrokerProcess } from "../broker-process.js";
+import { fetchBody, offsets, produceBody, RawClient, topicsSpec } from "../raw-kafka.js";
+import { startLoneBroker, type LoneBroker } from "../lone-broker.js";
 
 const SEED = Number(process.env.PATTERNS_FUZZ_SEED ?? Date.now() % 1_000_000);
 const BUDGET_MS = 20_000;
@@ -34,9 +35,9 @@ const SPEC = topicsSpec([
   { name: "other", partitions: 1 },
 ]);
 
-let broker: BrokerProcess;
+let broker: LoneBroker;
 beforeAll(async () => {
-  broker = await startBrokerProcess(SPEC);
+  broker = await startLoneBroker({ topics: SPEC });
 }, 60_000);
 afterAll(async () => {
   await broker?.stop();

@@ -12,7 +12,8 @@ import { Attr, decodeRecords, encodeBatch, readBatchHeader } from "../../src/bro
 import { crc32c } from "../../src/broker/crc32c.js";
 import { ErrorCode } from "../../src/broker/errors.js";
 import { ApiKey, decodeResponse, encodeRequest } from "../../src/broker/protocol.js";
-import { fetchBody, offsets, produceBody, RawClient, startBrokerProcess, topicsSpec, type BrokerProcess } from "../broker-process.js";
+import { fetchBody, offsets, produceBody, RawClient, topicsSpec } from "../raw-kafka.js";
+import { startLoneBroker, type LoneBroker } from "../lone-broker.js";
 import { eventually } from "../helpers.js";
 
 const haveKcat = spawnSync("kcat", ["-V"]).status === 0;
@@ -26,11 +27,11 @@ const SPEC = topicsSpec([
 ]);
 const MB = 1024 * 1024;
 
-let broker: BrokerProcess;
+let broker: LoneBroker;
 
 beforeAll(async () => {
   // a 1 GiB gzip bomb compresses to about 1 MiB: a larger batch bound lets it reach the inflate step
-  broker = await startBrokerProcess(SPEC, { env: { PATTERNS_BROKER_MAX_BATCH_BYTES: String(4 * MB) } });
+  broker = await startLoneBroker({ topics: SPEC, env: { PATTERNS_BROKER_MAX_BATCH_BYTES: String(4 * MB) } });
 }, 60_000);
 
 afterAll(async () => {
@@ -136,7 +137,7 @@ describe.skipIf(!haveKcat)("compression as librdkafka sends it (kcat)", () => {
 
 describe("frames and compression", () => {
   it("a 95 MiB frame costs under 1 s of broker CPU, another client is answered while it arrives, and it is refused MESSAGE_TOO_LARGE", async () => {
-    const own = await startBrokerProcess(SPEC);
+    const own = await startLoneBroker({ topics: SPEC });
     try {
       const big = await RawClient.open(own.port);
       const other = await RawClient.open(own.port);
@@ -278,7 +279,8 @@ describe("backpressure and bounds", () => {
   });
 
   it("closes connections over the cap and idle ones, and rate-limits the lines bad frames cause", async () => {
-    const own = await startBrokerProcess(SPEC, {
+    const own = await startLoneBroker({
+      topics: SPEC,
       env: { PATTERNS_BROKER_MAX_CONNECTIONS: "4", PATTERNS_BROKER_IDLE_MS: "1000", PATTERNS_BROKER_LOG_BURST: "3", PATTERNS_BROKER_LOG_WINDOW_MS: "5000" },
     });
     try {
