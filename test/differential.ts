@@ -2,7 +2,6 @@
 // Apache Kafka with the same topics), raw calls to either (through the tests' one raw client), hand-made record
 // batches (valid and forged), and kcat with a deadline. A case runs the same sequence against each broker and the
 // test compares the outcomes.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +13,7 @@ import { ApiKey } from "../src/broker/protocol.js";
 import { startApacheKafka, type ApacheKafka } from "./kafka-reference.js";
 import { startLoneBroker, type LoneBroker } from "./lone-broker.js";
 import { RawClient } from "./raw-kafka.js";
+import { runToEnd } from "./run-to-end.js";
 
 /** The topics both brokers hold: no schemas (the embedded broker's schema checks are not what is compared here). */
 export const DIFF_TOPICS = [
@@ -210,24 +210,9 @@ export interface KcatResult {
 }
 
 /** kcat against a broker, killed at the deadline (a consumer that loops is an outcome, not a hang of the test). */
-export function kcat(t: Target, args: string[], input = "", deadlineMs = 30_000): Promise<KcatResult> {
-  return new Promise((resolve) => {
-    const child = spawn("kcat", ["-b", t.bootstrap, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr.length < 20_000 ? (stderr += d) : undefined));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, deadlineMs);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
-    });
-    child.stdin.end(input);
-  });
+export async function kcat(t: Target, args: string[], input = "", deadlineMs = 30_000): Promise<KcatResult> {
+  const r = await runToEnd("kcat", ["-b", t.bootstrap, ...args], { input, deadlineMs, stderrLimit: 20_000 });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
 }
 
 // ---- cases ---------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { ApiKey, decodeResponse, encodeRequest } from "../../src/broker/protocol
 import { fetchBody, offsets, produceBody, RawClient, topicsSpec } from "../raw-kafka.js";
 import { startLoneBroker, type LoneBroker } from "../lone-broker.js";
 import { eventually } from "../helpers.js";
+import { runToEnd } from "../run-to-end.js";
 
 const haveKcat = spawnSync("kcat", ["-V"]).status === 0;
 if (!haveKcat) process.stderr.write("broker-hostile.test.ts: the kcat cases are SKIPPED: kcat is not installed (apt-get install -y kcat)\n");
@@ -46,24 +47,9 @@ function forge(b: Buffer, edit: (x: Buffer) => void): Buffer {
   return b;
 }
 
-function kcat(args: string[], deadlineMs: number): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; killed: boolean }> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const child = spawn("kcat", ["-b", `127.0.0.1:${broker.port}`, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let killed = false;
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill("SIGKILL");
-    }, deadlineMs);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - t0, killed });
-    });
-  });
+async function kcat(args: string[], deadlineMs: number): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; killed: boolean }> {
+  const r = await runToEnd("kcat", ["-b", `127.0.0.1:${broker.port}`, ...args], { deadlineMs });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, ms: Math.round(r.ms), killed: r.timedOut };
 }
 
 const consumeFrom = (topic: string, offset: number, reset: "earliest" | "latest") =>
