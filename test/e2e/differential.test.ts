@@ -10,7 +10,8 @@ import { ApiKey } from "../../src/broker/protocol.js";
 import { encodeBatch } from "../../src/broker/batch.js";
 import { kafkaReference, referenceTitle } from "../kafka-reference.js";
 import { eventually } from "../helpers.js";
-import { corrupt, diffCase, fetchBody, forge, kcat, listOffsetsBody, mustCall, produceBody, RawClient, rawCall, readRecords, recs, startPair, type Pair, type Target } from "../differential.js";
+import { corrupt, diffCase, fetchBody, forge, kcat, listOffsetsBody, mustCall, produceBody, rawCall, readRecords, recs, startPair, type Pair, type Target } from "../differential.js";
+import { RawClient } from "../raw-kafka.js";
 
 const haveKcat = spawnSync("kcat", ["-V"]).status === 0;
 let pair: Pair | undefined;
@@ -237,7 +238,7 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
     "groups over raw frames: join, sync, heartbeats, commits from right and wrong members, leave",
     async (t) => {
       const group = "diff-raw-group";
-      const c = await RawClient.open(t.port);
+      const c = await RawClient.open(t.port, "differential");
       const call1 = (apiKey: number, version: number, body: Record<string, unknown>) => mustCall(c, t, apiKey, version, body);
       try {
         const join = (memberId: string) => ({
@@ -324,7 +325,7 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
     const p = getPair();
     const first: Record<string, number> = {};
     for (const t of [p.embedded, p.kafka]) {
-      const c = await RawClient.open(t.port);
+      const c = await RawClient.open(t.port, "differential");
       try {
         const join = {
           groupId: "diff-member-id",
@@ -358,7 +359,7 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
         protocolType: "consumer",
         protocols: [{ name: "range", metadata: Buffer.alloc(0) }],
       });
-      const c = await RawClient.open(t.port);
+      const c = await RawClient.open(t.port, "differential");
       let joined = await firstJoin(c, t, join(""));
       if (joined.errorCode === 79) joined = await mustCall(c, t, ApiKey.JoinGroup, 5, join(joined.memberId));
       c.close();
