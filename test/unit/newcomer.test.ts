@@ -75,9 +75,9 @@ describe("foreground log filter", () => {
     const lines = [
       "2026-11-29T13:11:02.270988Z ERROR octocrab",
       "  failed with error client error (Connect)",
-      "[restate][2026-11-29T13:06:59.146Z][product/p/reserve][inv_1] INFO: Starting invocation.",
-      "[restate][2026-11-29T13:06:59.146Z][product/p/reserve][inv_1] WARN: Error when processing the invocation",
-      "[playground] worker listening on 127.0.0.1:9080",
+      "2026-11-29T13:06:59.146Z INFO  product/p/reserve inv_1: Starting invocation.",
+      "2026-11-29T13:06:59.146Z WARN  product/p/reserve inv_1: Error when processing the invocation",
+      "2026-11-29T13:06:59.146Z INFO  worker listening on 127.0.0.1:9080",
       "Error: boom",
       "    at main (file:///x.js:1:1)",
       'time="2026" level=warning msg="slow"',
