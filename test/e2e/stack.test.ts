@@ -120,5 +120,9 @@ describe("the running stack", () => {
     const bad = await runCli(["restatectl", "--state-dir", stateDir, "--", "no-such-command"]);
     expect(bad.code, "restatectl's own usage exit code").toBe(2);
     expect(bad.stderr).toMatch(/unrecognized subcommand 'no-such-command'/);
+    // its output is restatectl's, never one JSON document: --json is refused, as JSON, before anything runs
+    const asJson = await runCli(["restatectl", "--json", "--state-dir", stateDir, "--", "status"]);
+    expect(asJson.code).toBe(2);
+    expect((JSON.parse(asJson.stdout) as { error: { fix: string } }).error.fix).toMatch(/-- sql --json/);
   });
 });
