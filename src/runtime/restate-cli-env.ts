@@ -30,7 +30,7 @@ export const RESTATECTL_DEFAULT_PORT = 5122;
 export function restatectlNote(fabricPort: number): string | undefined {
   if (fabricPort === RESTATECTL_DEFAULT_PORT) return undefined;
   const url = `http://127.0.0.1:${fabricPort}`;
-  return `restatectl does not follow the fabric port ${fabricPort} (it reads .env only after its options): \`npx patterns restatectl -- status\`, \`npx restatectl -s ${url} status\`, or export RESTATECTL_ADDRESS=${url}`;
+  return `restatectl asks port ${RESTATECTL_DEFAULT_PORT}, not this fabric port ${fabricPort} (and does not read it from .env): \`npx patterns restatectl -- status\`, or \`npx restatectl -s ${url} status\``;
 }
 
 /**
