@@ -49,7 +49,11 @@ describe("start --foreground", () => {
         "worker log lines without time and level",
       ).toEqual([]);
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null) {
+        child.kill("SIGKILL");
+        // the children run in process groups of their own: a failed run must not leave its stack behind
+        await runCli(["stop", "--state-dir", dir]);
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   });
