@@ -2,7 +2,7 @@
 // keeps work provably in flight across a crash or a reload, however slow the machine, instead of timing a sleep.
 // The hold is product behaviour (`holdOn` of playground/recovery); the release goes through the CLI a user runs.
 import { expect } from "vitest";
-import { eventually, json, postIdempotent, uniqueKey, type CliResult } from "./helpers.js";
+import { eventually, ingressRequest, json, postIdempotent, uniqueKey, type CliResult } from "./helpers.js";
 import type { RecoveryInput } from "../src/services/system/index.js";
 import type { PromiseInfo } from "../src/services/durable-promises/api.js";
 
@@ -40,4 +40,16 @@ export async function release(cli: (args: string[]) => Promise<CliResult>, held:
   const r = await cli(["promise", "resolve", held.promise, "true", "--json"]);
   expect(r.code, r.stderr).toBe(0);
   expect(json<{ won: boolean }>(r).won, `promise ${held.promise} resolved by this call`).toBe(true);
+}
+
+/** The released invocation's result (attach), waited for up to timeoutMs; a timeout names what was awaited. */
+export async function heldResult<T>(ingressUrl: string, held: Held, timeoutMs = 120_000): Promise<T> {
+  try {
+    const res = await ingressRequest(`${ingressUrl}/restate/invocation/${held.invocationId}/attach`, { signal: AbortSignal.timeout(timeoutMs) });
+    expect(res.status, `attach to ${held.invocationId}`).toBe(200);
+    return (await res.json()) as T;
+  } catch (e) {
+    if ((e as Error).name === "TimeoutError") throw new Error(`timed out after ${timeoutMs} ms waiting for the result of ${held.invocationId}, released from promise ${held.promise}`, { cause: e });
+    throw e;
+  }
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ingressRequest, json, runCli, TIMEOUT, uniqueKey } from "../helpers.js";
-import { release, sendHeld } from "../held.js";
+import { heldResult, release, sendHeld } from "../held.js";
 import { startWatching, watchedSources } from "../watching.js";
 import { isAlive } from "../../src/runtime/state.js";
 import type { StatusReport } from "../../src/commands/status.js";
@@ -53,8 +53,7 @@ describe("start --watch", () => {
 
         // released, it finishes on the old deployment's worker, which then stops
         await release((args) => runCli([...args, "--state-dir", dir]), held);
-        const attached = await ingressRequest(`${w.ingressUrl}/restate/invocation/${held.invocationId}/attach`);
-        const result = (await attached.json()) as { finishedBy: number };
+        const result = await heldResult<{ finishedBy: number }>(w.ingressUrl, held);
         expect(result.finishedBy, "finished by the old deployment's worker").toBe(before!.pid);
         const drained = await w.event("drained", `${before!.id} drained`, (e) => e.deployment === before!.id);
         expect(drained.removed).toBe(true);
