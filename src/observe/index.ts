@@ -207,6 +207,11 @@ const FULL_ID_LENGTH = 38;
 
 /** A full id, or a unique prefix / shortened form of one (the human output shortens ids). */
 export async function resolveInvocationId(admin: AdminClient, raw: string): Promise<string> {
+  return (await resolveInvocation(admin, raw)).id;
+}
+
+/** The row of the invocation a full id or a unique prefix names (one read: callers need not look it up again). */
+export async function resolveInvocation(admin: AdminClient, raw: string): Promise<InvocationRow> {
   const { head, tail } = cleanIdArg(raw);
   if (!tail && head.length >= FULL_ID_LENGTH) {
     // a full id is a point lookup; one Restate cannot parse (a typo) is simply unknown
@@ -214,14 +219,14 @@ export async function resolveInvocationId(admin: AdminClient, raw: string): Prom
       if (/non valid invocation id/i.test(String((e as Error)?.message ?? e))) return [];
       throw e;
     });
-    if (exact.length) return head;
+    if (exact.length) return exact[0]!;
     throw new UnknownInvocationIdError(head);
   }
   const shown = tail ? `${head}…${tail}` : head;
   if (head.length >= 8) {
     // WHERE id = '<malformed>' is a 500 in 1.7.12; LIKE works
     const like = await invocations(admin, { idLike: `${head}%${tail}`, limit: 2 });
-    if (like.length === 1) return like[0]!.id;
+    if (like.length === 1) return like[0]!;
     if (like.length > 1) throw new PlaygroundError(`${shown} matches more than one invocation id`, "give the full id (`--json` prints full ids)");
   }
   throw new UnknownInvocationIdError(shown);

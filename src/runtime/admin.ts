@@ -1,4 +1,9 @@
 // Restate admin API client: deployments, Kafka clusters, subscriptions, SQL introspection.
+// It speaks plain node:http rather than fetch: fetch's first call loads and compiles undici, 50-70 ms of every short
+// CLI call (`timeline`, `status`) that only talks to the admin API over loopback. node:http is required, not imported:
+// an ESM import of it reads every export, and one of them loads undici all the same.
+const http = createRequire(import.meta.url)("node:http") as typeof import("node:http");
+import { createRequire } from "node:module";
 import { PlaygroundError } from "../errors.js";
 
 export class AdminError extends PlaygroundError {
@@ -22,34 +27,30 @@ export class AdminClient {
   constructor(readonly url: string) {}
 
   private async request<T>(method: string, path: string, body?: unknown, accept = "application/json"): Promise<T> {
-    let res: Response;
+    let res: { status: number; text: string };
     try {
-      res = await fetch(`${this.url}${path}`, {
-        method,
-        headers: { accept, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(30_000),
-      });
+      const headers: Record<string, string> = { accept, ...(body !== undefined ? { "content-type": "application/json" } : {}) };
+      res = await send(`${this.url}${path}`, method, headers, body !== undefined ? JSON.stringify(body) : undefined, 30_000);
     } catch (e) {
       throw new PlaygroundError(`Restate's admin API at ${this.url} is not reachable (${(e as Error).message})`, "check `npx patterns status`; start the stack with `npx patterns start`");
     }
-    const text = await res.text();
-    if (!res.ok) {
+    const { status, text } = res;
+    if (status < 200 || status >= 300) {
       let msg = text;
       try {
         msg = (JSON.parse(text) as { message?: string }).message ?? text;
       } catch {
         /* plain text */
       }
-      throw new AdminError(`admin ${method} ${path} failed with ${res.status}: ${msg}`, res.status, text);
+      throw new AdminError(`admin ${method} ${path} failed with ${status}: ${msg}`, status, text);
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
   async healthy(): Promise<boolean> {
     try {
-      const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(1000) });
-      return res.ok;
+      const res = await send(`${this.url}/health`, "GET", {}, undefined, 1000);
+      return res.status >= 200 && res.status < 300;
     } catch {
       return false;
     }
@@ -134,7 +135,6 @@ export class AdminClient {
   }
 }
 
-/** Quote a value for Restate's SQL (DataFusion): single quotes doubled. */
 /** The HTTP status of a page of Restate's web UI (on the admin port), or undefined when nothing answers in 3 s. */
 export async function probeUi(url: string): Promise<number | undefined> {
   try {
@@ -146,6 +146,23 @@ export async function probeUi(url: string): Promise<number | undefined> {
   }
 }
 
+/** Quote a value for Restate's SQL (DataFusion): single quotes doubled. */
 export function sqlString(v: string): string {
   return `'${v.replace(/'/g, "''")}'`;
+}
+
+/** One HTTP exchange: the status and the whole body as text; rejects when the server cannot be reached or is silent for
+ *  `timeoutMs`. */
+function send(url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (d: Buffer) => chunks.push(d));
+      res.on("error", reject);
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(body);
+  });
 }

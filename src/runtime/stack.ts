@@ -1,10 +1,13 @@
 // How verbs find and talk to the running stack: the state file, the admin API, the ingress, the control socket.
-import http from "node:http";
+import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { AdminClient } from "./admin.js";
 import { describeStateDir, resolveStateDir, statePaths, type StatePaths } from "./paths.js";
 import { liveNode, liveState, type ComponentName, type StackState } from "./state.js";
 import { NotRunningError, PlaygroundError } from "../errors.js";
+
+// required, not imported: an ESM import of node:http reads every export, and one of them loads undici (see admin.ts)
+const http = createRequire(import.meta.url)("node:http") as typeof import("node:http");
 
 export interface RunningStack {
   state: StackState;

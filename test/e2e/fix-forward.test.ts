@@ -231,6 +231,19 @@ describe("on a private stack: pause, deploy the fix, resume; replay-check; the t
   );
 
   it(
+    "replay-check of a user-feed post is clean: the feed entry it writes names the invocation its journal recorded, not the check's own",
+    async () => {
+      const s = own();
+      const user = `rc-${Date.now().toString(36)}`;
+      await sendAndComplete(s.ingressUrl, `/userFeed/${user}/processPost`, { content: "replayed as it was", pendingChecks: 1 }, (a) => s.cli(a));
+      const r = await s.cli(["replay-check", "user-feed", "--last", "1", "--json"], { timeoutMs: 300_000 });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(json<{ checked: number; clean: number; problems: number }>(r)).toMatchObject({ checked: 1, clean: 1, problems: 0 });
+    },
+    LONG,
+  );
+
+  it(
     "the fix-forward tour passes",
     async () => {
       const r = await own().cli(["tour", "fix-forward", "--yes", "--json"], { timeoutMs: 300_000 });

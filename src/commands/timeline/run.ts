@@ -1,11 +1,10 @@
 // Runners of `timeline`: they read the stack and return data; src/commands/timeline.ts renders it.
 import { UsageError } from "../../errors.js";
 import type { RunningStack } from "../../runtime/stack.js";
-import { invocations as findInvocations, STATUS_FILTERS, type InvocationQuery as InvocationFilter, type StatusFilter } from "../../observe/index.js";
+import { invocations as findInvocations, resolveInvocation, STATUS_FILTERS, type InvocationQuery as InvocationFilter, type StatusFilter } from "../../observe/index.js";
 import { gatherSnapshot } from "../../observe/snapshot.js";
 import { buildTimeline, summarize } from "../../observe/model.js";
 import { buildLanes, type LanesView } from "../../observe/lanes.js";
-import { resolveInvocationId } from "../../observe/timeline.js";
 import type { InvocationInfo, Timeline } from "../../observe/types.js";
 import { playgroundOwnFilter } from "./own.js";
 
@@ -70,9 +69,9 @@ export interface TimelinesResult {
 
 /** One invocation (id or unique prefix) and its children. */
 export async function oneTimeline(stack: RunningStack, rawId: string, children = true): Promise<TimelinesResult> {
-  const id = await resolveInvocationId(stack.admin, rawId);
-  const roots = await findInvocations(stack.admin, { ids: [id], limit: 1 });
-  const snap = await gatherSnapshot(stack.admin, stack.paths, roots, { children });
+  const root = await resolveInvocation(stack.admin, rawId);
+  const id = root.id;
+  const snap = await gatherSnapshot(stack.admin, stack.paths, [root], { children });
   return { filter: { id }, timelines: [buildTimeline(snap, id)] };
 }
 
