@@ -1,18 +1,19 @@
 // What the differential tests share: the two brokers side by side (the embedded one with schema-free topics, and
-// Apache Kafka with the same topics), a raw-frame client for both, hand-made record batches (valid and forged), and
-// kcat with a deadline. A case runs the same sequence against each broker and the test compares the outcomes.
-import { spawn } from "node:child_process";
+// Apache Kafka with the same topics), raw calls to either (through the tests' one raw client), hand-made record
+// batches (valid and forged), and kcat with a deadline. A case runs the same sequence against each broker and the
+// test compares the outcomes.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { expect, it } from "vitest";
 import { crc32c } from "../src/broker/crc32c.js";
 import { decodeRecords, encodeBatch, readBatchHeader, type NewRecord } from "../src/broker/batch.js";
-import { ApiKey, decodeResponse, encodeRequest } from "../src/broker/protocol.js";
+import { ApiKey } from "../src/broker/protocol.js";
 import { startApacheKafka, type ApacheKafka } from "./kafka-reference.js";
 import { startLoneBroker, type LoneBroker } from "./lone-broker.js";
+import { RawClient } from "./raw-kafka.js";
+import { runToEnd } from "./run-to-end.js";
 
 /** The topics both brokers hold: no schemas (the embedded broker's schema checks are not what is compared here). */
 export const DIFF_TOPICS = [
@@ -24,6 +25,7 @@ export const DIFF_TOPICS = [
   { name: "diff-clients", partitions: 1 },
   { name: "diff-codec", partitions: 1 },
   { name: "diff-kcat-gzip", partitions: 1 },
+  { name: "diff-kcat-zstd", partitions: 1 },
 ];
 
 const SPEC = `# topics for the differential tests: no messages declared, so any key and value is accepted
@@ -91,8 +93,8 @@ async function waitForPartitions(port: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   let last = "";
   while (Date.now() < deadline) {
-    const c = await RawClient.open(port);
-    const res = await c.call(ApiKey.ListOffsets, 5, body).finally(() => c.close());
+    const c = await RawClient.open(port, "differential");
+    const res = await c.callOrClosed(ApiKey.ListOffsets, 5, body).finally(() => c.close());
     if (res === "closed") last = "connection closed";
     else {
       const bad = (res.topics as { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[]).flatMap((t) =>
@@ -113,62 +115,18 @@ export async function both<T>(pair: Pair, fn: (t: Target) => Promise<T>): Promis
 
 // ---- raw frames ----------------------------------------------------------------------------------------------------
 
-/** A raw client: requests as frames, answers decoded in arrival order. */
-export class RawClient {
-  private buf = Buffer.alloc(0);
-  private waiting: ((frame: Buffer | undefined) => void)[] = [];
-  private frames: Buffer[] = [];
-  private next = 1;
-  closed = false;
-  private constructor(readonly socket: net.Socket) {
-    socket.on("data", (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      while (this.buf.length >= 4 && this.buf.length >= 4 + this.buf.readInt32BE(0)) {
-        const frame = this.buf.subarray(4, 4 + this.buf.readInt32BE(0));
-        this.buf = this.buf.subarray(4 + frame.length);
-        const w = this.waiting.shift();
-        if (w) w(frame);
-        else this.frames.push(frame);
-      }
-    });
-    socket.on("error", () => {});
-    socket.on("close", () => {
-      this.closed = true;
-      for (const w of this.waiting.splice(0)) w(undefined);
-    });
-  }
-  static async open(port: number): Promise<RawClient> {
-    const s = net.connect({ port, host: "127.0.0.1" });
-    await new Promise((resolve, reject) => s.once("connect", resolve).once("error", reject));
-    return new RawClient(s);
-  }
-  /** The decoded answer, or "closed" when the broker closed the connection instead of answering. */
-  async call(apiKey: number, version: number, body: Record<string, unknown>): Promise<Record<string, any> | "closed"> {
-    const id = this.next++;
-    this.socket.write(encodeRequest(apiKey, version, id, "differential", body));
-    const frame = this.frames.shift() ?? (this.closed ? undefined : await new Promise<Buffer | undefined>((r) => this.waiting.push(r)));
-    if (!frame) return "closed";
-    const res = decodeResponse(apiKey, version, frame);
-    if (res.correlationId !== id) throw new Error(`answer ${res.correlationId} to request ${id}`);
-    return res.body as Record<string, any>;
-  }
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
 /** A raw call that must be answered: a closed connection is an error naming the broker and the request. */
 export async function mustCall(c: RawClient, t: Target, apiKey: number, version: number, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await c.call(apiKey, version, body);
+  const res = await c.callOrClosed(apiKey, version, body);
   if (res === "closed") throw new Error(`the ${t.name} broker closed the connection instead of answering API ${apiKey} v${version}`);
   return res;
 }
 
 /** One raw request on a connection of its own. */
 export async function rawCall(t: Target, apiKey: number, version: number, body: Record<string, unknown>): Promise<Record<string, any> | "closed"> {
-  const c = await RawClient.open(t.port);
+  const c = await RawClient.open(t.port, "differential");
   try {
-    return await c.call(apiKey, version, body);
+    return await c.callOrClosed(apiKey, version, body);
   } finally {
     c.close();
   }
@@ -253,24 +211,9 @@ export interface KcatResult {
 }
 
 /** kcat against a broker, killed at the deadline (a consumer that loops is an outcome, not a hang of the test). */
-export function kcat(t: Target, args: string[], input = "", deadlineMs = 30_000): Promise<KcatResult> {
-  return new Promise((resolve) => {
-    const child = spawn("kcat", ["-b", t.bootstrap, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr.length < 20_000 ? (stderr += d) : undefined));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, deadlineMs);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
-    });
-    child.stdin.end(input);
-  });
+export async function kcat(t: Target, args: string[], input = "", deadlineMs = 30_000): Promise<KcatResult> {
+  const r = await runToEnd("kcat", ["-b", t.bootstrap, ...args], { input, deadlineMs, stderrLimit: 20_000 });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
 }
 
 // ---- cases ---------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 //   0 baseOffset int64 · 8 batchLength int32 · 12 partitionLeaderEpoch int32 · 16 magic int8 · 17 crc uint32 ·
 //   21 attributes int16 · 23 lastOffsetDelta int32 · 27 baseTimestamp int64 · 35 maxTimestamp int64 ·
 //   43 producerId int64 · 51 producerEpoch int16 · 53 baseSequence int32 · 57 recordCount int32 · 61 records
+import * as zlib from "node:zlib";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { Reader, Writer, ProtocolError } from "./codec.js";
 import { crc32c } from "./crc32c.js";
@@ -166,19 +167,21 @@ export function parseRecords(body: Buffer, count: number): BatchRecord[] {
 
 /**
  * The records of a whole stored or produced batch, synchronously (tests, tools, and reading back the broker's own
- * log, whose batches passed the checks when written); gzip is inflated up to `maxOutput` bytes.
+ * log, whose batches passed the checks when written); gzip and zstd are inflated up to `maxOutput` bytes.
  */
 export function decodeRecords(bytes: Buffer, maxOutput = 64 * 1024 * 1024): BatchRecord[] {
   const h = readBatchHeader(bytes);
   const codec = h.attributes & Attr.codec;
   let body = bytes.subarray(BATCH_HEADER_BYTES, h.size);
-  if (codec === Compression.gzip) {
+  const zstd = (zlib as { zstdDecompressSync?: (b: Buffer, o: { maxOutputLength: number }) => Buffer }).zstdDecompressSync;
+  const inflate = codec === Compression.gzip ? gunzipSync : codec === Compression.zstd ? zstd : undefined;
+  if (inflate) {
     try {
-      body = gunzipSync(body, { maxOutputLength: maxOutput });
+      body = inflate(body, { maxOutputLength: maxOutput });
     } catch (e) {
-      throw new BatchError(`gzip: ${(e as Error).message}`, ErrorCode.CORRUPT_MESSAGE);
+      throw new BatchError(`${codec === Compression.gzip ? "gzip" : "zstd"}: ${(e as Error).message}`, ErrorCode.CORRUPT_MESSAGE);
     }
-  } else if (codec !== Compression.none) throw new BatchError(`compression codec ${codec} is not supported (use none or gzip)`, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  } else if (codec !== Compression.none) throw new BatchError(`compression codec ${codec} is not supported (use none, gzip or zstd)`, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
   return parseRecords(body, h.recordCount);
 }
 
@@ -190,7 +193,7 @@ export interface NewRecord {
 }
 
 /** Build a batch (as a producer would): base offset 0, leader epoch 0, CRC-32C set. For tests and tools. */
-export function encodeBatch(records: NewRecord[], opts: { baseOffset?: number; compression?: 0 | 1; now?: number } = {}): Buffer {
+export function encodeBatch(records: NewRecord[], opts: { baseOffset?: number; compression?: 0 | 1 | 4; now?: number } = {}): Buffer {
   const now = opts.now ?? Date.now();
   const times = records.map((r) => r.timestamp ?? now);
   const base = times.length ? Math.min(...times) : now;
@@ -211,6 +214,7 @@ export function encodeBatch(records: NewRecord[], opts: { baseOffset?: number; c
   let payload = body.toBuffer();
   const compression = opts.compression ?? 0;
   if (compression === 1) payload = gzipSync(payload);
+  if (compression === 4) payload = (zlib as unknown as { zstdCompressSync: (b: Buffer) => Buffer }).zstdCompressSync(payload);
   const w = new Writer(BATCH_HEADER_BYTES + payload.length);
   w.int64(opts.baseOffset ?? 0)
     .int32(BATCH_HEADER_BYTES - LOG_OVERHEAD + payload.length)

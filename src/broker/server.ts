@@ -261,7 +261,7 @@ export class Broker {
     if (!log) return { ...res, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
     res.logStartOffset = log.logStart;
     try {
-      const batch = await checkProduced(p.records, this.limits);
+      const batch = await checkProduced(p.records, this.limits, header.apiVersion);
       const spec = this.opts.topics.get(topic)!;
       let maxTs = -1;
       for (const [i, r] of batch.records.entries()) {

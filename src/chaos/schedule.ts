@@ -1,17 +1,7 @@
 // The chaos run's seeded plan: which key each event goes to, and when which fault happens. Pure, so the same seed
 // always gives the same run (a failing run can be replayed with --seed).
 
-/** mulberry32: a small, good-enough seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../lib/rng.js";
 
 export type FaultKind = "kill-worker" | "kill-restate" | "kill-broker" | "stop-worker" | "restart-restate" | "kill-node";
 

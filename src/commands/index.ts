@@ -13,6 +13,7 @@ import { produce } from "./produce.js";
 import { compare } from "./compare.js";
 import { newPattern } from "./new.js";
 import { topics } from "./topics.js";
+import { restatectl } from "./restatectl.js";
 import { cancel, completion, invocations, kill, list, readme, state, tour, ui } from "./interactive.js";
 
 /** In help order: stack, play, patterns, inspect, faults. */
@@ -35,6 +36,7 @@ export const declarations: Declaration[] = [
   logs,
   topics,
   ui,
+  restatectl,
   cancel,
   kill,
   killWorker,

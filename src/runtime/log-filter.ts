@@ -4,9 +4,8 @@
 
 const LEVELED = [
   // restate-server: 2026-11-29T13:06:55.250761Z WARN restate_core::…
+  // and the worker, in the same shape: 2026-11-29T13:06:59.146Z WARN  svc/key/handler inv_…: …
   /^\d{4}-\d\d-\d\dT\S+\s+(TRACE|DEBUG|INFO|WARN|ERROR)\b/,
-  // the Restate SDK in the worker: [restate][2026-…][svc/handler][inv_…] WARN: …
-  /^\[restate\]\[[^\]]*\](?:\[[^\]]*\])*\s+(TRACE|DEBUG|INFO|WARN|ERROR)\b/,
   // logfmt (time="…" level=warning msg="…"), as Go programs write it, e.g. a real Kafka tool in front of the stack
   /\blevel=(trace|debug|info|warning|warn|error|fatal|panic)\b/i,
 ];

@@ -3,11 +3,13 @@
 // port, so the seeds' `restate kv get …` / `restate inv list` reach it whatever port it runs on. restatectl cannot be
 // pointed the same way: it loads `.env` only after it has parsed its options (RESTATECTL_ADDRESS from `.env` is never
 // seen; checked with restatectl 1.7.12 -vvv), so on a fabric port other than its default 5122 the start prints the
-// command to use instead of letting it silently show another stack's node.
+// command to use instead of letting it silently show another stack's node, and `patterns restatectl` runs it with the
+// address set.
 // A `.env` that is not ours is never touched.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Ports } from "./config.js";
+import type { NodeState, StackState } from "./state.js";
 import { defaultStateDir, projectRoot } from "./paths.js";
 
 export const CLI_ENV_MARKER = "# written by `npx patterns start`";
@@ -28,7 +30,17 @@ export const RESTATECTL_DEFAULT_PORT = 5122;
 export function restatectlNote(fabricPort: number): string | undefined {
   if (fabricPort === RESTATECTL_DEFAULT_PORT) return undefined;
   const url = `http://127.0.0.1:${fabricPort}`;
-  return `restatectl does not follow the fabric port ${fabricPort} (it reads .env only after its options): \`npx restatectl -s ${url} status\`, or export RESTATECTL_ADDRESS=${url}`;
+  return `restatectl asks port ${RESTATECTL_DEFAULT_PORT}, not this fabric port ${fabricPort} (and does not read it from .env): \`npx patterns restatectl -- status\`, or \`npx restatectl -s ${url} status\``;
+}
+
+/**
+ * restatectl's address list for a running stack: node 1's fabric port, or every node of a cluster with the ones that
+ * are up first (restatectl tries them in order and finds the rest from the first that answers). Pure.
+ */
+export function restatectlAddresses(state: Pick<StackState, "ports" | "nodes">, isUp: (n: NodeState) => boolean = () => true): string {
+  const nodes = state.nodes?.length ? [...state.nodes.filter(isUp), ...state.nodes.filter((n) => !isUp(n))] : undefined;
+  const ports = nodes ? nodes.map((n) => n.fabricPort) : [state.ports.fabric];
+  return ports.map((p) => `http://127.0.0.1:${p}`).join(",");
 }
 
 function ours(file: string): boolean {

@@ -4,6 +4,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { allServices } from "./catalog.js";
 import { stepLogHooks } from "./lib/steplog.js";
 import { crashHook } from "./lib/crash.js";
+import { workerLogger } from "./lib/log-lines.js";
 
 export interface EndpointOptions {
   port: number;
@@ -19,6 +20,8 @@ export function startEndpoint(opts: EndpointOptions): Promise<http2.Http2Server>
   const handler = restate.createEndpointHandler({
     services: allServices,
     identityKeys: opts.identityKeys,
+    // the SDK's log events in the shape of the other components' logs (time, level, invocation, message)
+    logger: workerLogger(),
     defaultServiceOptions: {
       hooks: [stepLogHooks(opts.stepLog, crashHook(opts.crashArmFile))],
     },

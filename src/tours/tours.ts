@@ -4,7 +4,7 @@
 // there is always at least one crash-and-resume tour whatever the groups provide.
 import { existsSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { check, type Category, type Check, type DemoContext, type DemoResult, type PatternEntry } from "./types.js";
+import { check, type Category, type Check, type DemoContext, type DemoResult, type PatternEntry, patternCard } from "./types.js";
 import { armCrash } from "../runtime/crash.js";
 import { readState } from "../runtime/state.js";
 import { eventually as observeEventually, invocation, invocations, StackGoneError, throwIfStackGone, type InvocationRow } from "../observe/index.js";
@@ -96,13 +96,7 @@ export function tourFor(p: PatternEntry): Tour {
   const step = extra.tour?.crash?.step ?? extra.crashStep;
   const when = extra.tour?.crash?.when ?? extra.crashWhen ?? "after";
   return {
-    name: p.name,
-    title: p.title,
-    category: p.category,
-    summary: p.summary,
-    guarantee: p.guarantee,
-    services: p.services,
-    verbs: p.verbs,
+    ...patternCard(p),
     crash: step ? { step, when } : undefined,
     look: extra.tour?.look ?? [],
     builtIn: false,

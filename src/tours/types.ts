@@ -54,3 +54,10 @@ export interface PatternEntry extends PatternInfo {
 export function check(name: string, ok: boolean, detail: string): Check {
   return { name, ok, detail };
 }
+
+/** What a tour and `list` both say of a pattern, in the order they print it. */
+export type PatternCard = Pick<PatternEntry, "name" | "title" | "category" | "summary" | "guarantee" | "services" | "verbs">;
+
+export function patternCard(p: PatternEntry): PatternCard {
+  return { name: p.name, title: p.title, category: p.category, summary: p.summary, guarantee: p.guarantee, services: p.services, verbs: p.verbs };
+}

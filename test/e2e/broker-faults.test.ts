@@ -13,7 +13,8 @@ import { ErrorCode } from "../../src/broker/errors.js";
 import { ApiKey } from "../../src/broker/protocol.js";
 import { startStack, type StartedStack } from "../../src/lab/stack.js";
 import { statePaths } from "../../src/runtime/paths.js";
-import { fetchBody, offsets, produceBody, RawClient, startBrokerProcess, topicsSpec, type BrokerProcess } from "../broker-process.js";
+import { fetchBody, offsets, produceBody, RawClient, topicsSpec } from "../raw-kafka.js";
+import { startLoneBroker, type LoneBroker } from "../lone-broker.js";
 import { eventually, json, TIMEOUT } from "../helpers.js";
 
 /** Every record offset and value of a partition, read with raw fetches across batches and gaps. */
@@ -45,7 +46,7 @@ async function readPartition(port: number, topic: string, partition: number): Pr
 }
 
 describe("a full disk (a file-size limit on the broker)", () => {
-  let broker: BrokerProcess | undefined;
+  let broker: LoneBroker | undefined;
   afterAll(async () => {
     await broker?.stop();
   });
@@ -53,7 +54,7 @@ describe("a full disk (a file-size limit on the broker)", () => {
   it("answers KAFKA_STORAGE_ERROR and loses no acknowledged record across the error, freed space and a SIGKILL", async () => {
     // one big segment per partition, so the file-size limit (256 KiB) is the disk that fills
     const spec = topicsSpec([{ name: "full", config: { "segment.bytes": 64 << 20, "retention.bytes": -1 } }]);
-    broker = await startBrokerProcess(spec, { shell: "ulimit -S -f 256" });
+    broker = await startLoneBroker({ topics: spec, shell: "ulimit -S -f 256" });
     const c = await RawClient.open(broker.port);
     const acked: { offset: number; value: string }[] = [];
     const value = (i: number) => JSON.stringify({ i, pad: "z".repeat(3000) });

@@ -11,32 +11,22 @@ import path from "node:path";
 import { decodeRecords, encodeBatch, readBatchHeader } from "../../src/broker/batch.js";
 import { PartitionLog } from "../../src/broker/log.js";
 import { ApiKey, encodeRequest } from "../../src/broker/protocol.js";
-import { fetchBody, offsets, produceBody, RawClient, startBrokerProcess, topicsSpec, type BrokerProcess } from "../broker-process.js";
+import { fetchBody, offsets, produceBody, RawClient, topicsSpec } from "../raw-kafka.js";
+import { startLoneBroker, type LoneBroker } from "../lone-broker.js";
+import { rng } from "../../src/lib/rng.js";
 
 const SEED = Number(process.env.PATTERNS_FUZZ_SEED ?? Date.now() % 1_000_000);
 const BUDGET_MS = 20_000;
 const haveKcat = spawnSync("kcat", ["-V"]).status === 0;
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPEC = topicsSpec([
   { name: "fuzz", partitions: 3, config: { "segment.bytes": 20_000, "retention.bytes": -1 } },
   { name: "other", partitions: 1 },
 ]);
 
-let broker: BrokerProcess;
+let broker: LoneBroker;
 beforeAll(async () => {
-  broker = await startBrokerProcess(SPEC);
+  broker = await startLoneBroker({ topics: SPEC });
 }, 60_000);
 afterAll(async () => {
   await broker?.stop();
@@ -135,9 +125,10 @@ class Hose {
 }
 
 describe(`the broker under fuzzed frames (seed ${SEED})`, () => {
-  it("keeps serving, keeps every acknowledged record, and leaves a log that needs no repair", async () => {
+  // the read-back through librdkafka needs kcat: without it that part is skipped, and the test's name says so
+  it(`keeps serving, keeps every acknowledged record, and leaves a log that needs no repair${haveKcat ? "" : " (kcat read-back SKIPPED: kcat is not installed)"}`, async () => {
     process.stderr.write(`broker-fuzz: seed ${SEED} (PATTERNS_FUZZ_SEED=${SEED} replays it)\n`);
-    const rand = prng(SEED);
+    const rand = rng(SEED);
     const hoses = [new Hose(), new Hose(), new Hose(), new Hose()];
     const good = await RawClient.open(broker.port);
     const acked = new Map<string, string>();

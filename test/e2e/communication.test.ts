@@ -66,10 +66,11 @@ describe("(delayed) message queue (queue submit|result|list)", () => {
     expect(Date.parse(s1.executionTime ?? "")).toBeGreaterThan(Date.now() - 20_000);
     const s2 = json<{ invocationId: string; status: string }>(await patterns(["queue", "submit", "resize image", "--delay", "20s", "--id", key, "--json"]));
     expect(s2).toMatchObject({ status: "PreviouslyAccepted", invocationId: s1.invocationId });
-    const list = json<{ tasks: { invocationId: string; status: string; scheduledStartAt?: string }[] }>(await patterns(["queue", "list", "--json"]));
+    // --all lists it whether it is still scheduled or, on a slow machine, already done: no branch on which
+    const list = json<{ tasks: { invocationId: string; status: string; scheduledStartAt?: string }[] }>(await patterns(["queue", "list", "--all", "--json"]));
     const mine = list.tasks.find((t) => t.invocationId === s1.invocationId);
-    // the CLI can be slow on a loaded machine; the task is either still scheduled or already done
-    if (mine) expect(mine.scheduledStartAt).toBe(s1.executionTime);
+    expect(mine, `${s1.invocationId} among ${list.tasks.length} tasks of queue list --all`).toBeDefined();
+    expect(mine!.scheduledStartAt).toBe(s1.executionTime);
     const res = await patterns(["queue", "result", key, "--json"], LONG);
     expect(res.code).toBe(0);
     const r = json<{ completed: boolean; result: string; invocationId: string }>(res);

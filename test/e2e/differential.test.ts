@@ -10,7 +10,8 @@ import { ApiKey } from "../../src/broker/protocol.js";
 import { encodeBatch } from "../../src/broker/batch.js";
 import { kafkaReference, referenceTitle } from "../kafka-reference.js";
 import { eventually } from "../helpers.js";
-import { corrupt, diffCase, fetchBody, forge, kcat, listOffsetsBody, mustCall, produceBody, RawClient, rawCall, readRecords, recs, startPair, type Pair, type Target } from "../differential.js";
+import { corrupt, diffCase, fetchBody, forge, kcat, listOffsetsBody, mustCall, produceBody, rawCall, readRecords, recs, startPair, type Pair, type Target } from "../differential.js";
+import { RawClient } from "../raw-kafka.js";
 
 const haveKcat = spawnSync("kcat", ["-V"]).status === 0;
 let pair: Pair | undefined;
@@ -114,6 +115,21 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "raw 
       return { codec: records.readInt16BE(21) & 0x7, records: readRecords(records)?.map((r) => `${r.offset - base}:${r.key}`) };
     },
     { kafka: (k) => expect(k).toEqual({ codec: 1, records: ["0:g0", "1:g1", "2:g2", "3:g3", "4:g4"] }) },
+  );
+
+  diffCase(
+    getPair,
+    "a zstd batch: refused in a Produce v6 (UNSUPPORTED_COMPRESSION_TYPE, the log end unmoved), stored and served as it came from v7",
+    async (t) => {
+      const batch = encodeBatch(recs(3, "zs"), { compression: 4 });
+      const before = await logEnd(t, "diff-codec");
+      const v6 = (await call(t, ApiKey.Produce, 6, produceBody("diff-codec", batch))).responses[0].partitions[0].errorCode as number;
+      const unmoved = (await logEnd(t, "diff-codec")) === before;
+      const base = (await produced(t, "diff-codec", batch)).baseOffset as number;
+      const records = (await fetched(t, "diff-codec", base)).records as Buffer;
+      return { v6, unmoved, codec: records.readInt16BE(21) & 0x7, records: readRecords(records)?.map((r) => `${r.offset - base}:${r.key}`) };
+    },
+    { kafka: (k) => expect(k).toEqual({ v6: 76, unmoved: true, codec: 4, records: ["0:zs0", "1:zs1", "2:zs2"] }) },
   );
 
   diffCase(
@@ -222,7 +238,7 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
     "groups over raw frames: join, sync, heartbeats, commits from right and wrong members, leave",
     async (t) => {
       const group = "diff-raw-group";
-      const c = await RawClient.open(t.port);
+      const c = await RawClient.open(t.port, "differential");
       const call1 = (apiKey: number, version: number, body: Record<string, unknown>) => mustCall(c, t, apiKey, version, body);
       try {
         const join = (memberId: string) => ({
@@ -309,7 +325,7 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
     const p = getPair();
     const first: Record<string, number> = {};
     for (const t of [p.embedded, p.kafka]) {
-      const c = await RawClient.open(t.port);
+      const c = await RawClient.open(t.port, "differential");
       try {
         const join = {
           groupId: "diff-member-id",
@@ -343,7 +359,7 @@ describe.skipIf(!kafkaReference.ok)(referenceTitle("differential.test.ts", "cons
         protocolType: "consumer",
         protocols: [{ name: "range", metadata: Buffer.alloc(0) }],
       });
-      const c = await RawClient.open(t.port);
+      const c = await RawClient.open(t.port, "differential");
       let joined = await firstJoin(c, t, join(""));
       if (joined.errorCode === 79) joined = await mustCall(c, t, ApiKey.JoinGroup, 5, join(joined.memberId));
       c.close();
@@ -495,6 +511,26 @@ describe.skipIf(!kafkaReference.ok || !haveKcat)(referenceTitle("differential.te
       return { produced: p.code, codec: records.length >= 61 ? records.readInt16BE(21) & 0x7 : "no batch", records: got.length, last: got.at(-1)?.value };
     },
     { kafka: (k) => expect(k).toEqual({ produced: 0, codec: 1, records: 20, last: `${"compressible ".repeat(20)}19` }) },
+  );
+
+  diffCase(
+    getPair,
+    "kcat -z zstd: stored as zstd and served as stored, to a Fetch v11 and to a Fetch v9 alike (Kafka 4 no longer refuses or converts for old fetchers)",
+    async (t) => {
+      const lines = Array.from({ length: 20 }, (_, i) => `z${i}:${"compressible ".repeat(20)}${i}`);
+      const p = await kcat(t, ["-P", "-t", "diff-kcat-zstd", "-z", "zstd", "-K:"], lines.join("\n") + "\n");
+      const records = (await fetched(t, "diff-kcat-zstd", 0)).records as Buffer;
+      const got = readRecords(records) ?? [];
+      const old = (await call(t, ApiKey.Fetch, 9, fetchBody("diff-kcat-zstd", 0))).responses[0].partitions[0];
+      return {
+        produced: p.code,
+        codec: records.length >= 61 ? records.readInt16BE(21) & 0x7 : "no batch",
+        records: got.length,
+        last: got.at(-1)?.value,
+        v9: [old.errorCode, (old.records as Buffer | null)?.length === records.length],
+      };
+    },
+    { kafka: (k) => expect(k).toEqual({ produced: 0, codec: 4, records: 20, last: `${"compressible ".repeat(20)}19`, v9: [0, true] }) },
   );
 
   diffCase(

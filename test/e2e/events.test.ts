@@ -1,7 +1,10 @@
 // The events group through the user's doors, against the shared stack: send-post / feed, the seed's curl and
 // kafka-console-producer lines, the package tracker, bad records, and the two demos.
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { eventually, ingress, patterns, stack, uniqueKey } from "../helpers.js";
+
+const haveKcat = spawnSync("kcat", ["-V"]).status === 0;
 
 interface SentJson {
   via: string;
@@ -48,6 +51,21 @@ describe("user feed", { timeout: 300_000 }, () => {
       "posts not delivered via kafka",
     ).toEqual([]);
     expect(f.posts[0]!.offset).toBeLessThan(f.posts[1]!.offset!);
+  });
+
+  it.skipIf(!haveKcat)(`a zstd-compressed record from librdkafka (kcat -z zstd) reaches the feed through restate-server's consumer${haveKcat ? "" : " (SKIPPED: kcat is not installed)"}`, async () => {
+    const user = uniqueKey("zstd");
+    const r = spawnSync("kcat", ["-b", stack().brokers[0]!, "-P", "-t", "social-media-posts", "-K:", "-z", "zstd"], {
+      input: `${user}:{"content":"packed with zstd"}\n`,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const f = await eventually(`the zstd post in ${user}'s feed`, async () => {
+      const got = await feed(user);
+      return got.posts.length ? got : undefined;
+    });
+    expect(f.posts).toMatchObject([{ content: "packed with zstd", via: "kafka" }]);
   });
 
   it("the ingress call (the curl equivalent) runs the same handler with the same key", async () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { eventually, json, patterns, privateStack, stack, uniqueKey, type OwnStack } from "../helpers.js";
 import { readLedger, type LedgerEntry } from "../../src/services/lib/simulated.js";
+import { expectEachEffectOnce } from "../fix-forward-ledger.js";
 import { control } from "../../src/runtime/stack.js";
 import { statePaths } from "../../src/runtime/paths.js";
 import { FIX_CODE_ENV, FIX_ORDERS, FIX_STEPS } from "../../src/services/fix-forward/api.js";
@@ -165,14 +166,7 @@ describe("on a private stack: pause, deploy the fix, resume; replay-check; the t
       const paused = kinds.indexOf("paused");
       expect(paused, kinds.join(" ")).toBeGreaterThan(kinds.indexOf("attempt:retry"));
       expect(kinds.slice(paused)).toContain("attempt:resume");
-      for (const [system, action] of [
-        ["payments", "charge"],
-        ["warehouse", "reserve"],
-        ["shipping", "label"],
-        ["email", "confirm"],
-      ] as const) {
-        expect(readLedger(s.stateDir, { system, action, key: orderId }), `${system} ${action}`).toHaveLength(1);
-      }
+      expectEachEffectOnce(s.stateDir, orderId);
       await reload(s, {});
     },
     LONG,
@@ -232,6 +226,19 @@ describe("on a private stack: pause, deploy the fix, resume; replay-check; the t
       expect(text.code).toBe(1);
       expect(text.stdout).toMatch(/journal index 1: recorded step "reserve stock", the current code ran step "ship"/);
       await reload(s, {});
+    },
+    LONG,
+  );
+
+  it(
+    "replay-check of a user-feed post is clean: the feed entry it writes names the invocation its journal recorded, not the check's own",
+    async () => {
+      const s = own();
+      const user = `rc-${Date.now().toString(36)}`;
+      await sendAndComplete(s.ingressUrl, `/userFeed/${user}/processPost`, { content: "replayed as it was", pendingChecks: 1 }, (a) => s.cli(a));
+      const r = await s.cli(["replay-check", "user-feed", "--last", "1", "--json"], { timeoutMs: 300_000 });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(json<{ checked: number; clean: number; problems: number }>(r)).toMatchObject({ checked: 1, clean: 1, problems: 0 });
     },
     LONG,
   );

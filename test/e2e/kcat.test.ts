@@ -2,8 +2,9 @@
 // producing key:value lines and consuming in a consumer group. Skipped, saying so, where kcat is not installed
 // (`.ci/run` installs it; by hand: `apt-get install kcat`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { startLoneBroker, type LoneBroker } from "../lone-broker.js";
+import { runToEnd } from "../run-to-end.js";
 
 const kcatVersion = spawnSync("kcat", ["-V"], { encoding: "utf8" });
 const haveKcat = kcatVersion.status === 0;
@@ -19,23 +20,10 @@ afterAll(async () => {
   await broker?.stop();
 }, 60_000);
 
-function kcat(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("kcat", ["-b", `127.0.0.1:${broker.port}`, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`kcat ${args.join(" ")} did not finish\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 60_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(input ?? "");
-  });
+async function kcat(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await runToEnd("kcat", ["-b", `127.0.0.1:${broker.port}`, ...args], { input: input ?? "", deadlineMs: 60_000 });
+  if (r.timedOut) throw new Error(`kcat ${args.join(" ")} did not finish\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Consume the topic in `group` until the end of every partition, then exit (committing on the way out). */

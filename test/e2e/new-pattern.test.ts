@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, portArgs, type CliResult } from "../../src/lab/stack.js";
 import type { Timeline } from "../../src/observe/types.js";
 import { eventually, json, repoRoot, TIMEOUT } from "../helpers.js";
+import { runToEnd } from "../run-to-end.js";
 
 const NAME = "probe-np";
 const STEP = `prepare ${NAME}`;
@@ -18,23 +19,10 @@ let started = false;
 let watcher: ChildProcess | undefined;
 
 /** The copy's CLI, as a user runs it in that folder. */
-function cli(args: string[], timeoutMs: number = TIMEOUT.cli): Promise<CliResult> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(copy, "bin", "patterns.js"), ...args, "--state-dir", stateDir], { cwd: copy, env: { ...process.env, NO_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`patterns ${args.join(" ")} did not finish within ${timeoutMs} ms\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - t0 });
-    });
-  });
+async function cli(args: string[], timeoutMs: number = TIMEOUT.cli): Promise<CliResult> {
+  const r = await runToEnd(process.execPath, [path.join(copy, "bin", "patterns.js"), ...args, "--state-dir", stateDir], { cwd: copy, env: { ...process.env, NO_COLOR: "1" }, deadlineMs: timeoutMs });
+  if (r.timedOut) throw new Error(`patterns ${args.join(" ")} did not finish within ${timeoutMs} ms\nstderr: ${r.stderr}`);
+  return { code: r.code ?? 1, stdout: r.stdout, stderr: r.stderr, ms: r.ms };
 }
 
 /**

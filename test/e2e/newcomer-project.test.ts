@@ -3,12 +3,13 @@
 // A copy of the project in a temp folder (package.json, bin, dist, config, node_modules linked) is the project here,
 // so its default state dir and its .env never touch the repository's own.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "../helpers.js";
+import { runToEnd } from "../run-to-end.js";
 import { freePorts, portArgs } from "../../src/lab/stack.js";
 import type { Ports } from "../../src/runtime/config.js";
 import { freePort, isPortFree } from "../../src/runtime/ports.js";
@@ -28,22 +29,10 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${cmd} ${args.join(" ")} timed out\n${stderr}`));
-    }, timeoutMs);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-  });
+async function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Result> {
+  const r = await runToEnd(cmd, args, { cwd, env: cleanEnv(env), deadlineMs: timeoutMs });
+  if (r.timedOut) throw new Error(`${cmd} ${args.join(" ")} timed out\n${r.stderr}`);
+  return { code: r.code ?? (r.signal ? 128 : 1), stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A project folder of its own: the built CLI, its config, and the repository's node_modules. */

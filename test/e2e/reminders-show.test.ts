@@ -11,7 +11,8 @@ interface View {
   remindersCount: number;
   paid: boolean;
   escalated: boolean;
-  next: { status: string; number: number; nominalMs: number; scaledMs: number; dueInMs?: number } | null;
+  next: { invocationId: string; status: string; number: number; nominalMs: number; scaledMs: number; dueInMs?: number } | null;
+  pending: { id: string; status: string; created_at?: string; scheduled_start_at?: string }[];
   day: { nominalMs: number; scaledMs: number };
 }
 
@@ -27,6 +28,12 @@ describe("payment reminders, one day apart", () => {
     expect(v).toMatchObject({ remindersCount: 1, paid: false, escalated: false, day: { nominalMs: DAY, scaledMs: DAY } });
     expect(v.next).toMatchObject({ status: "scheduled", number: 2, nominalMs: DAY, scaledMs: DAY });
     expect(v.next!.dueInMs).toBeGreaterThan(DAY - 10 * 60_000);
+    // the timer Restate holds, not only the due time the handler wrote into its state: the self-send it scheduled
+    // starts a day after it was made
+    const held = v.pending.find((p) => p.id === v.next!.invocationId);
+    expect(held, `reminder #2 (${v.next!.invocationId}) among the invocations Restate holds`).toMatchObject({ status: "scheduled" });
+    const timerMs = Date.parse(held!.scheduled_start_at!) - Date.parse(held!.created_at!);
+    expect(Math.abs(timerMs - DAY), `Restate's timer for reminder #2: ${timerMs} ms after it was sent, not a day`).toBeLessThan(60_000);
     // stop the chain so it does not run on in the background
     const pay = await s().cli(["reminders", "pay", invoice, "--json"], { timeoutMs: 120_000 });
     expect(pay.code, pay.stderr).toBe(0);

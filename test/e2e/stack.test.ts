@@ -1,6 +1,6 @@
 // The stack through the CLI: status, doctor, a second start, signing, loopback binding, a killed worker.
 import { describe, expect, it } from "vitest";
-import { patterns, eventually, ingress, unsignedToWorker } from "../helpers.js";
+import { patterns, eventually, ingress, runCli, stack, unsignedToWorker } from "../helpers.js";
 import { listeners } from "../../src/runtime/ports.js";
 
 interface StatusJson {
@@ -104,8 +104,25 @@ describe("the running stack", () => {
     const w = worker.stdout
       .trimEnd()
       .split("\n")
-      .map((l) => JSON.parse(l) as { component: string });
+      .map((l) => JSON.parse(l) as { component: string; line: string });
     expect(w.length).toBe(3);
     expect(w.map((o) => o.component)).toEqual(["worker", "worker", "worker"]);
+    // the worker writes the SDK's events in restate-server's shape, not behind the SDK's `[restate]` prefix
+    for (const o of w) expect(o.line).not.toMatch(/^\[restate\]/);
+  });
+
+  it("restatectl passthrough asks this stack's node on its own fabric port, and exits as restatectl does", async () => {
+    const { stateDir, ports } = stack();
+    // --state-dir before --: what follows it is restatectl's
+    const r = await runCli(["restatectl", "--state-dir", stateDir, "--", "nodes", "list"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`http://127.0.0.1:${ports.fabric}/`);
+    const bad = await runCli(["restatectl", "--state-dir", stateDir, "--", "no-such-command"]);
+    expect(bad.code, "restatectl's own usage exit code").toBe(2);
+    expect(bad.stderr).toMatch(/unrecognized subcommand 'no-such-command'/);
+    // its output is restatectl's, never one JSON document: --json is refused, as JSON, before anything runs
+    const asJson = await runCli(["restatectl", "--json", "--state-dir", stateDir, "--", "status"]);
+    expect(asJson.code).toBe(2);
+    expect((JSON.parse(asJson.stdout) as { error: { fix: string } }).error.fix).toMatch(/-- sql --json/);
   });
 });

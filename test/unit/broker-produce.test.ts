@@ -3,7 +3,7 @@
 // with its records (forged lastOffsetDelta, empty batches, control and transactional batches), a gzip body that
 // inflates within the bound (a bomb is refused without inflating it all), and records that parse.
 import { describe, expect, it } from "vitest";
-import { gzipSync } from "node:zlib";
+import { gzipSync, zstdCompressSync } from "node:zlib";
 import { Attr, encodeBatch, readBatchHeader } from "../../src/broker/batch.js";
 import { crc32c } from "../../src/broker/crc32c.js";
 import { ErrorCode } from "../../src/broker/errors.js";
@@ -21,20 +21,20 @@ export function forge(b: Buffer, edit: (b: Buffer) => void): Buffer {
   return out;
 }
 
-/** A gzip batch whose body is `payload` compressed (records or not), header consistent with `count` records. */
-function gzipBatch(payload: Buffer, count = 1): Buffer {
+/** A gzip (or zstd) batch whose body is `payload` compressed (records or not), header consistent with `count` records. */
+function gzipBatch(payload: Buffer, count = 1, codec: 1 | 4 = 1): Buffer {
   const plain = encodeBatch(Array.from({ length: count }, (_, i) => rec(i)));
-  const z = gzipSync(payload);
+  const z = codec === 1 ? gzipSync(payload) : zstdCompressSync(payload);
   const out = Buffer.concat([plain.subarray(0, 61), z]);
   out.writeInt32BE(61 - 12 + z.length, 8);
-  out.writeInt16BE(1, 21);
+  out.writeInt16BE(codec, 21);
   out.writeUInt32BE(crc32c(out, 21), 17);
   return out;
 }
 
-async function code(records: Buffer | null, l = limits): Promise<number> {
+async function code(records: Buffer | null, l = limits, version = 7): Promise<number> {
   try {
-    await checkProduced(records, l);
+    await checkProduced(records, l, version);
     return 0;
   } catch (e) {
     return (e as { code: number }).code;
@@ -110,6 +110,16 @@ describe("produce checks", () => {
     expect(process.memoryUsage().rss - rss).toBeLessThan(48 * 1024 * 1024);
     const notGzip = forge(encodeBatch([rec(1)]), (b) => b.writeInt16BE(1, 21));
     expect(await code(notGzip)).toBe(ErrorCode.CORRUPT_MESSAGE);
-    expect(await code(forge(encodeBatch([rec(1)]), (b) => b.writeInt16BE(4, 21)))).toBe(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+    for (const snappyOrLz4 of [2, 3]) expect(await code(forge(encodeBatch([rec(1)]), (b) => b.writeInt16BE(snappyOrLz4, 21)))).toBe(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  });
+
+  it("reads zstd from Produce v7 on, with the same bound and the same refusals as gzip", async () => {
+    const batch = encodeBatch([rec(1), rec(2)], { compression: 4 });
+    expect(readBatchHeader(batch).attributes & Attr.codec).toBe(4);
+    expect((await checkProduced(batch, limits)).records.map((r) => r.value?.toString())).toEqual([JSON.stringify({ n: 1 }), JSON.stringify({ n: 2 })]);
+    // Kafka: UNSUPPORTED_COMPRESSION_TYPE for zstd in a Produce below v7 (the client never said it knows zstd)
+    expect(await code(batch, limits, 6)).toBe(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+    expect(await code(gzipBatch(Buffer.alloc(64 * 1024 * 1024), 1, 4))).toBe(ErrorCode.MESSAGE_TOO_LARGE);
+    expect(await code(forge(encodeBatch([rec(1)]), (b) => b.writeInt16BE(4, 21)))).toBe(ErrorCode.CORRUPT_MESSAGE);
   });
 });

@@ -2,14 +2,14 @@
 // requests answered in order, acks=0 without an answer, unsupported versions, a parked fetch woken by a produce,
 // whole batches past max bytes, OFFSET_OUT_OF_RANGE, and a group member evicted when its connection closes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import net from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Broker } from "../../src/broker/server.js";
 import { parseSpec } from "../../src/broker/spec.js";
 import { encodeBatch, readBatchHeader } from "../../src/broker/batch.js";
-import { ApiKey, decodeResponse, encodeRequest } from "../../src/broker/protocol.js";
+import { ApiKey, decodeResponse } from "../../src/broker/protocol.js";
+import { RawClient } from "../raw-kafka.js";
 import { ErrorCode } from "../../src/broker/errors.js";
 import { eventually } from "../helpers.js";
 import { faults } from "../../src/broker/segment.js";
@@ -40,51 +40,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A raw client: send frames, read answers in arrival order. */
-class Client {
-  private buf = Buffer.alloc(0);
-  private waiting: ((frame: Buffer) => void)[] = [];
-  private frames: Buffer[] = [];
-  closed = false;
-  private next = 1;
-  private constructor(readonly socket: net.Socket) {
-    socket.on("data", (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      while (this.buf.length >= 4 && this.buf.length >= 4 + this.buf.readInt32BE(0)) {
-        const frame = this.buf.subarray(4, 4 + this.buf.readInt32BE(0));
-        this.buf = this.buf.subarray(4 + frame.length);
-        const w = this.waiting.shift();
-        if (w) w(frame);
-        else this.frames.push(frame);
-      }
-    });
-    socket.on("close", () => (this.closed = true));
-  }
-  static async open(port = broker.port): Promise<Client> {
-    const s = net.connect({ port, host: "127.0.0.1" });
-    await new Promise((r) => s.once("connect", r));
-    return new Client(s);
-  }
-  send(apiKey: number, version: number, body: Record<string, unknown>): number {
-    const id = this.next++;
-    this.socket.write(encodeRequest(apiKey, version, id, "unit", body));
-    return id;
-  }
-  frame(): Promise<Buffer> {
-    const f = this.frames.shift();
-    if (f) return Promise.resolve(f);
-    return new Promise((r) => this.waiting.push(r));
-  }
-  async call(apiKey: number, version: number, body: Record<string, unknown>) {
-    const id = this.send(apiKey, version, body);
-    const res = decodeResponse(apiKey, version, await this.frame());
-    expect(res.correlationId).toBe(id);
-    return res.body as Record<string, any>;
-  }
-  close(): void {
-    this.socket.destroy();
-  }
-}
+const open = () => RawClient.open(broker.port, "unit");
 
 const produceBody = (partition: number, records: Buffer, acks = -1) => ({ transactionalId: null, acks, timeoutMs: 1000, topics: [{ name: "t", partitions: [{ index: partition, records }] }] });
 const fetchBody = (partition: number, fetchOffset: number, maxWaitMs: number, partitionMaxBytes = 1 << 20) => ({
@@ -99,7 +55,7 @@ const rec = (n: number) => ({ key: `k${n}`, value: JSON.stringify({ n }) });
 
 describe("the broker over raw frames", () => {
   it("answers pipelined requests in order, and acks=0 produces without an answer", async () => {
-    const c = await Client.open();
+    const c = await open();
     const a = c.send(ApiKey.ApiVersions, 2, {});
     const b = c.send(ApiKey.Produce, 7, produceBody(0, encodeBatch([rec(1)]), 0));
     const d = c.send(ApiKey.Metadata, 8, { topics: null });
@@ -113,7 +69,7 @@ describe("the broker over raw frames", () => {
   });
 
   it("answers an unsupported ApiVersions with UNSUPPORTED_VERSION and its versions; closes on another unsupported request", async () => {
-    const c = await Client.open();
+    const c = await open();
     c.send(ApiKey.ApiVersions, 9, {});
     const res = decodeResponse(ApiKey.ApiVersions, 0, await c.frame());
     expect(res.body.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
@@ -124,8 +80,8 @@ describe("the broker over raw frames", () => {
   });
 
   it("parks a fetch with nothing new and answers it with the record a produce then appends", async () => {
-    const consumer = await Client.open();
-    const producer = await Client.open();
+    const consumer = await open();
+    const producer = await open();
     const end = (await producer.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 1, timestamp: -1 }] }] })).topics[0].partitions[0]
       .offset as number;
     // a minute of max wait: only a wake-up by the produce brings the record back in this answer
@@ -144,7 +100,7 @@ describe("the broker over raw frames", () => {
   });
 
   it("returns one whole batch even past the partition's max bytes, and OFFSET_OUT_OF_RANGE beyond the end", async () => {
-    const c = await Client.open();
+    const c = await open();
     const batch = encodeBatch([rec(1), rec(2), rec(3)]);
     const base = (await c.call(ApiKey.Produce, 7, produceBody(0, batch))).responses[0].partitions[0].baseOffset as number;
     const small = await c.call(ApiKey.Fetch, 4, fetchBody(0, base + 1, 0, 10));
@@ -157,7 +113,7 @@ describe("the broker over raw frames", () => {
   });
 
   it("refuses a record against the schema with INVALID_RECORD and writes nothing of its batch", async () => {
-    const c = await Client.open();
+    const c = await open();
     const before = (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: 0, timestamp: -1 }] }] })).topics[0].partitions[0]
       .offset;
     const bad = encodeBatch([rec(1), { key: "k", value: JSON.stringify({ n: "one" }) }]);
@@ -179,8 +135,8 @@ describe("the broker over raw frames", () => {
       protocolType: "consumer",
       protocols: [{ name: "range", metadata: Buffer.from("x") }],
     });
-    const a = await Client.open();
-    const b = await Client.open();
+    const a = await open();
+    const b = await open();
     const first = await a.call(ApiKey.JoinGroup, 5, join());
     expect(first).toMatchObject({ errorCode: 0, generationId: 1 });
     await a.call(ApiKey.SyncGroup, 3, { groupId: "g", generationId: 1, memberId: first.memberId, groupInstanceId: null, assignments: [] });
@@ -218,12 +174,12 @@ describe("the broker over raw frames", () => {
     b.close();
   });
 
-  const listEnd = async (c: Client, partition: number) =>
+  const listEnd = async (c: RawClient, partition: number) =>
     (await c.call(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 1, topics: [{ name: "t", partitions: [{ partitionIndex: partition, timestamp: -1 }] }] })).topics[0].partitions[0]
       .offset as number;
 
   it("answers a fetch in error with an empty records field, never null (librdkafka cannot reset past a null one)", async () => {
-    const c = await Client.open();
+    const c = await open();
     const end = await listEnd(c, 0);
     const beyond = (await c.call(ApiKey.Fetch, 11, fetchBody(0, end + 5, 0))).responses[0].partitions[0];
     expect(beyond.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
@@ -236,7 +192,7 @@ describe("the broker over raw frames", () => {
   });
 
   it("refuses forged batches (lastOffsetDelta, empty, control) with INVALID_RECORD and the log end does not move", async () => {
-    const c = await Client.open();
+    const c = await open();
     const before = await listEnd(c, 1);
     const forge = (b: Buffer, edit: (x: Buffer) => void) => {
       edit(b);
@@ -261,7 +217,7 @@ describe("the broker over raw frames", () => {
   });
 
   it("answers an offset for a time with the first record at or after it and that record's timestamp; −1 when none is that late", async () => {
-    const c = await Client.open();
+    const c = await open();
     const base = (await c.call(ApiKey.Produce, 7, produceBody(1, encodeBatch([1, 2, 3].map((n) => ({ ...rec(n), timestamp: 4_000_000_000_000 + n * 1000 })))))).responses[0].partitions[0]
       .baseOffset as number;
     const at = async (timestamp: number) =>
@@ -272,7 +228,7 @@ describe("the broker over raw frames", () => {
   });
 
   it("answers KAFKA_STORAGE_ERROR when the disk refuses a write; the next write takes the same offset", async () => {
-    const c = await Client.open();
+    const c = await open();
     const before = await listEnd(c, 0);
     faults.beforeWrite = () => {
       throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
@@ -290,7 +246,7 @@ describe("the broker over raw frames", () => {
   });
 
   it("answers a commit the disk refuses with KAFKA_STORAGE_ERROR, and the group keeps the offset it had", async () => {
-    const c = await Client.open();
+    const c = await open();
     const commit = (offset: number) =>
       c.call(ApiKey.OffsetCommit, 7, {
         groupId: "disk",
@@ -318,7 +274,7 @@ describe("the broker over raw frames", () => {
     const own = new Broker({ port: 0, dataDir: ownDir, topics: parseSpec(SPEC), limits: { maxFetchBytes: 1000 } });
     await own.start();
     try {
-      const c = await Client.open(own.port);
+      const c = await RawClient.open(own.port, "unit");
       const one = encodeBatch([{ key: "k", value: JSON.stringify({ n: 1, pad: "x".repeat(300) }) }]);
       for (let i = 0; i < 6; i++) expect((await c.call(ApiKey.Produce, 7, produceBody(0, Buffer.from(one)))).responses[0].partitions[0].errorCode).toBe(0);
       const got = (await c.call(ApiKey.Fetch, 11, { ...fetchBody(0, 0, 0), maxBytes: 1 << 30 })).responses[0].partitions[0].records as Buffer;
@@ -333,7 +289,7 @@ describe("the broker over raw frames", () => {
   });
 
   it("advertises Produce from v0 as Kafka 4 does (librdkafka compresses only then) and still closes on a Produce below v3", async () => {
-    const c = await Client.open();
+    const c = await open();
     const versions = await c.call(ApiKey.ApiVersions, 2, {});
     expect(versions.apiKeys.find((k: { apiKey: number }) => k.apiKey === ApiKey.Produce)).toEqual({ apiKey: ApiKey.Produce, minVersion: 0, maxVersion: 7 });
     c.send(ApiKey.Produce, 2, produceBody(0, encodeBatch([rec(1)])));

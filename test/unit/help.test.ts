@@ -7,6 +7,7 @@ import { buildProgram } from "../../src/cli.js";
 import { isDurationParser } from "../../src/lib/parse.js";
 import { displayWidth } from "../../src/ui/text.js";
 import { formatDuration, durationMs } from "../../src/lib/duration.js";
+import { at, helpText } from "../help-text.js";
 
 const program = buildProgram();
 
@@ -18,27 +19,6 @@ function pathOf(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
   return names.join(" ");
-}
-
-/** The whole `--help` text of a command (options, and the examples and notes printed after them). */
-function helpText(cmd: Command): string {
-  let text = "";
-  const saved = (cmd as unknown as { _outputConfiguration: Record<string, unknown> })._outputConfiguration;
-  cmd.configureOutput({ ...saved, writeOut: (s: string) => (text += s) });
-  cmd.outputHelp();
-  cmd.configureOutput(saved);
-  return text;
-}
-
-function at(columns: number, f: () => string): string {
-  const before = process.env.COLUMNS;
-  process.env.COLUMNS = String(columns);
-  try {
-    return f();
-  } finally {
-    if (before === undefined) delete process.env.COLUMNS;
-    else process.env.COLUMNS = before;
-  }
 }
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean);

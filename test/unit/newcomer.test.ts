@@ -13,7 +13,8 @@ import { DEFAULT_PORTS, resolvePorts } from "../../src/runtime/config.js";
 import { fromGoBooking } from "../../src/services/seed-aliases/booking.js";
 import { ALIAS_SERVICES, SEED_ALIASES, services as aliasServices } from "../../src/services/seed-aliases/index.js";
 import { reserveRoute } from "../../src/services/durable-rpc/client-app.js";
-import { cliEnvText, CLI_ENV_MARKER, restatectlNote } from "../../src/runtime/restate-cli-env.js";
+import { cliEnvText, CLI_ENV_MARKER, restatectlAddresses, restatectlNote } from "../../src/runtime/restate-cli-env.js";
+import type { NodeState } from "../../src/runtime/state.js";
 import { BookingSchema } from "../../src/services/sagas/schema.js";
 const parseBooking = (v: unknown) => BookingSchema.parse(v);
 import { paymentExpiryMs } from "../../src/services/payment-state-machine/model.js";
@@ -75,9 +76,9 @@ describe("foreground log filter", () => {
     const lines = [
       "2026-11-29T13:11:02.270988Z ERROR octocrab",
       "  failed with error client error (Connect)",
-      "[restate][2026-11-29T13:06:59.146Z][product/p/reserve][inv_1] INFO: Starting invocation.",
-      "[restate][2026-11-29T13:06:59.146Z][product/p/reserve][inv_1] WARN: Error when processing the invocation",
-      "[playground] worker listening on 127.0.0.1:9080",
+      "2026-11-29T13:06:59.146Z INFO  product/p/reserve inv_1: Starting invocation.",
+      "2026-11-29T13:06:59.146Z WARN  product/p/reserve inv_1: Error when processing the invocation",
+      "2026-11-29T13:06:59.146Z INFO  worker listening on 127.0.0.1:9080",
       "Error: boom",
       "    at main (file:///x.js:1:1)",
       'time="2026" level=warning msg="slow"',
@@ -170,6 +171,14 @@ describe("restate CLI environment", () => {
   it("says how to point restatectl at a fabric port other than its default, and nothing on the default", () => {
     expect(restatectlNote(5122)).toBeUndefined();
     expect(restatectlNote(25004)).toContain("npx restatectl -s http://127.0.0.1:25004 status");
+    expect(restatectlNote(25004)).toContain("npx patterns restatectl -- status");
+  });
+
+  it("gives `patterns restatectl` the stack's fabric port, or every node of a cluster with the live ones first", () => {
+    expect(restatectlAddresses({ ports: { ...DEFAULT_PORTS, fabric: 25004 } })).toBe("http://127.0.0.1:25004");
+    const node = (n: number, up: boolean) => ({ node: n, fabricPort: 25003 + n, phase: up ? "up" : "down" }) as NodeState;
+    const nodes = [node(1, false), node(2, true), node(3, true)];
+    expect(restatectlAddresses({ ports: DEFAULT_PORTS, nodes }, (n) => n.phase === "up")).toBe("http://127.0.0.1:25005,http://127.0.0.1:25006,http://127.0.0.1:25004");
   });
 });
 

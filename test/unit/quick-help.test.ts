@@ -9,6 +9,7 @@ import { helpData } from "../../src/commands/mount.js";
 import type { Declaration } from "../../src/commands/verb.js";
 import { helpProgram } from "../../src/help-program.js";
 import { versionLine } from "../../src/program.js";
+import { at, helpText } from "../help-text.js";
 
 function find(program: Command, words: string[]): Command | undefined {
   let at: Command | undefined = program;
@@ -16,28 +17,8 @@ function find(program: Command, words: string[]): Command | undefined {
   return at;
 }
 
-/** The whole `--help` text of a command as printed (options, then the examples and notes added after them). */
-function helpText(cmd: Command | undefined): string {
-  if (!cmd) return "(missing)";
-  let text = "";
-  const saved = (cmd as unknown as { _outputConfiguration: Record<string, unknown> })._outputConfiguration;
-  cmd.configureOutput({ ...saved, writeOut: (s: string) => (text += s) });
-  cmd.outputHelp();
-  cmd.configureOutput(saved);
-  return text;
-}
-
-/** Run f as if the help went to a pipe with COLUMNS set (helpWidth reads COLUMNS when stdout is no terminal). */
-function at<T>(columns: number, f: () => T): T {
-  const before = process.env.COLUMNS;
-  process.env.COLUMNS = String(columns);
-  try {
-    return f();
-  } finally {
-    if (before === undefined) delete process.env.COLUMNS;
-    else process.env.COLUMNS = before;
-  }
-}
+/** The whole `--help` text of a command, "(missing)" when there is no such command. */
+const textOf = (cmd: Command | undefined): string => (cmd ? helpText(cmd) : "(missing)");
 
 describe("help without loading the verbs", () => {
   const full = buildProgram();
@@ -60,8 +41,8 @@ describe("help without loading the verbs", () => {
     const differ: string[] = [];
     for (const columns of [80, 50]) {
       for (const words of [[], ...declarations.map((d) => d.path.split(" "))]) {
-        const fromCache = at(columns, () => helpText(find(helpProgram(cached, [...words, "--help"]), words)));
-        const fromFull = at(columns, () => helpText(find(full, words)));
+        const fromCache = at(columns, () => textOf(find(helpProgram(cached, [...words, "--help"]), words)));
+        const fromFull = at(columns, () => textOf(find(full, words)));
         if (fromCache !== fromFull) differ.push(`${columns}: ${words.join(" ") || "(program)"}`);
       }
     }
@@ -69,7 +50,7 @@ describe("help without loading the verbs", () => {
   });
 
   it("a duration's default reads as a duration in help from the cache", () => {
-    const text = at(80, () => helpText(find(helpProgram(cached, ["kill-worker", "--help"]), ["kill-worker"])));
+    const text = at(80, () => textOf(find(helpProgram(cached, ["kill-worker", "--help"]), ["kill-worker"])));
     expect(text).toContain("(default: 2s)");
   });
 

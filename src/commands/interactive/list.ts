@@ -1,5 +1,5 @@
 // `patterns list`: every pattern by category, with its verbs and whether its services are registered in Restate.
-import type { Category, PatternEntry } from "../../tours/types.js";
+import { patternCard, type Category, type PatternEntry } from "../../tours/types.js";
 import { builtInTours, tourFor, type Tour } from "../../tours/tours.js";
 import { findStack } from "../../runtime/stack.js";
 import { displayWidth, keepTogether, table, terminalWidth, wrap } from "../../ui/text.js";
@@ -48,13 +48,7 @@ export function listPatterns(entries: PatternEntry[], registeredServices: string
     const missing = known ? p.services.filter((s) => !known.has(s)) : [];
     const crashStep = tourFor(p).crash?.step;
     return {
-      name: p.name,
-      title: p.title,
-      category: p.category,
-      summary: p.summary,
-      guarantee: p.guarantee,
-      services: p.services,
-      verbs: p.verbs,
+      ...patternCard(p),
       registered: known ? missing.length === 0 : null,
       missing,
       tour: { command: `npx patterns tour ${p.name}`, ...(crashStep ? { crashStep } : {}) },

@@ -1,10 +1,11 @@
 // Simulated external systems (payment provider, moderation, flights, e-mail, S3…) are part of the product, and
-// say so: every line they log starts with [SIMULATED <system>], and every effect they commit is appended to a
+// say so: every line they log names [SIMULATED <system>] after its time and level, and every effect they commit is appended to a
 // ledger in the state dir (outside Restate), so scenarios and tests can count what really happened outside —
 // "the e-mail was sent exactly once" is checked against this ledger, not against Restate's own view.
 import { appendFileSync } from "node:fs";
 import { readNdjson } from "../../lib/ndjson.js";
 import path from "node:path";
+import { workerLine } from "./log-lines.js";
 
 export interface LedgerEntry {
   system: string;
@@ -29,7 +30,7 @@ export function ledgerPath(stateDir = process.env.PATTERNS_STATE_DIR): string | 
 }
 
 export function simLog(system: string, message: string): void {
-  process.stdout.write(`[SIMULATED ${system}] ${message}\n`);
+  process.stdout.write(`${workerLine("info", `[SIMULATED ${system}] ${message}`)}\n`);
 }
 
 /** Record an effect of a simulated system (call it inside ctx.run, where the effect happens). */

@@ -72,9 +72,11 @@ export const userFeed = restate.object({
         await ctx.sleep(pollMs, "moderation pending");
       }
 
-      const at = await ctx.run("update feed", () => publishToFeed(userId, postId, invocationId));
+      // the publishing invocation's id is journaled with the step: replaying this journal in another invocation (a
+      // replay-check) writes the same feed entry, while a rerun from this step records the rerun's own id
+      const published = await ctx.run("update feed", () => ({ at: publishToFeed(userId, postId, invocationId), by: invocationId }));
       const feed = (await ctx.get<FeedEntry[]>("feed")) ?? [];
-      feed.push({ postId, content: post.content, metadata: post.metadata, at, invocationId, ...kafkaOrigin(ctx.request().headers) });
+      feed.push({ postId, content: post.content, metadata: post.metadata, at: published.at, invocationId: published.by, ...kafkaOrigin(ctx.request().headers) });
       ctx.set("feed", feed);
       ctx.console.info(`post ${postId} of ${userId} published after ${checks} moderation check(s)`);
       return { postId, checks, status: "published" };
