@@ -6,7 +6,7 @@ import { scaleDuration } from "../../runtime/config.js";
 import { DAY } from "../../services/lib/time.js";
 import { MAX_REMINDERS } from "../../services/payment-reminders/logic.js";
 import { ON_PAYMENT_FAILURE, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
-import { invoiceHistory, makeEvent, readTrackerState, sendFailure, sendSuccess, waitSettled } from "./run.js";
+import { invoiceHistory, makeEvent, readTrackerState, scheduledNext, sendFailure, sendSuccess, waitSettled } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { claim, journalChecks } from "../../tours/claims.js";
@@ -24,6 +24,8 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
   const first = await sendFailure(stack, ignored, makeEvent("failed"));
   const scheduledRow = first.nextReminder ? await invocation(stack.admin, first.nextReminder.invocationId) : undefined;
   const firstPaid = await sendFailure(stack, paid, makeEvent("failed"));
+  // when Restate's timer for the paid invoice's next reminder would fire (read before the payment cancels it)
+  const paidNext = await scheduledNext(stack, firstPaid);
   say(`reminder #1 sent for both; next one scheduled as ${first.nextReminder?.invocationId}`);
   // on a slow machine the timer may already have fired (the reminder running or done): then it must have waited
   // about a day from its creation before it first ran
@@ -34,7 +36,8 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
 
   const settled = await waitSettled(stack, ignored, { onProgress: (h) => say(`  ${ignored}: ${h.kind === "escalation" ? "escalated to support" : `reminder #${h.number}`}`) });
   // give the paid invoice's cancelled timer the time it would have needed to fire
-  const waitMore = Math.max(0, firstPaid.nextReminder ? firstPaid.nextReminder.dueAt + 1500 - Date.now() : 0);
+  const paidDue = paidNext?.dueAt ? Date.parse(paidNext.dueAt) : firstPaid.nextReminder?.dueAt;
+  const waitMore = Math.max(0, paidDue ? paidDue + 1500 - Date.now() : 0);
   if (waitMore) await sleep(waitMore);
 
   const hist = invoiceHistory(stack.paths.root, ignored);
