@@ -7,7 +7,7 @@ import { PlaygroundError, UsageError } from "../errors.js";
 import { patternEntries } from "../registry.js";
 import { allServiceNames, patternWorkers, playgroundWorkers } from "../services/registry.js";
 import { allTours } from "../tours/tours.js";
-import { projectRoot } from "../runtime/paths.js";
+import { clientAppEntry, projectRoot } from "../runtime/paths.js";
 import { findStack } from "../runtime/stack.js";
 import { eventually } from "../observe/index.js";
 import { c, sym } from "../ui/palette.js";
@@ -15,7 +15,7 @@ import { KINDS, type Kind } from "../scaffold/names.js";
 import { planNew } from "../scaffold/plan.js";
 import { applyPlan, cliLoadError, type Applied } from "../scaffold/apply.js";
 import { applyRemoval, planRemoval, type Removed } from "../scaffold/remove.js";
-import type { FromPattern } from "../scaffold/from.js";
+import { copyNotes, type FromPattern } from "../scaffold/from.js";
 import { CRASH_STEPS_BY_FOLDER } from "./timeline/steps.js";
 import { verb } from "./verb.js";
 
@@ -29,6 +29,8 @@ export interface NewResult extends Applied {
   /** what serves it now: a watching stack's new deployment, a running stack that needs its worker restarted, none */
   live: { stack: "watching"; deployment?: string; ms?: number; error?: string } | { stack: "running" } | { stack: "none" };
   next: string[];
+  /** with --from: what the copy shares with the original or does not get (empty when it is whole) */
+  notes?: string[];
 }
 
 export type NewData = NewResult | (Removed & { action: "remove" });
@@ -39,19 +41,26 @@ function verbWords(command: Command): string[] {
   return ["help", ...program.commands.flatMap((cmd) => [cmd.name(), ...cmd.aliases()])];
 }
 
+/** Patterns whose copy works on its own: a Kafka-fed one would share its topics with the original. */
+const copyable = () => patternWorkers.filter((w) => !w.subscriptions.length && patternEntries.some((p) => p.name === w.name && !p.scaffolded)).map((w) => w.name);
+
 async function fromPattern(name: string): Promise<FromPattern> {
   const entry = patternEntries.find((p) => p.name === name);
   const folder = patternWorkers.find((w) => w.name === name);
-  if (!entry || !folder) throw new UsageError(`--from "${name}" is not a pattern with its own folders`, `pick one of ${patternWorkers.map((p) => p.name).join(", ")}`);
+  if (!entry || !folder) throw new UsageError(`--from "${name}" is not a pattern with its own folders`, `pick one of ${copyable().join(", ")}`);
   if (folder.subscriptions.length) {
     const topics = [...new Set(folder.subscriptions.map((s) => s.topic))].join(", ");
-    throw new UsageError(`--from ${name}: it is fed by Kafka (${topics}), and a copy would share those topics with the original`, "copy a pattern that is called, e.g. --from sagas");
+    throw new UsageError(`--from ${name}: it is fed by Kafka (${topics}), and a copy would share those topics with the original`, `copy a pattern that is called: ${copyable().join(", ")}`);
   }
+  const services = (await folder.worker()).services.map((s) => s.name);
+  const ownFolder = `${path.sep}services${path.sep}${name}${path.sep}`;
   return {
     name,
-    services: (await folder.worker()).services.map((s) => s.name),
+    services,
     steps: [...(CRASH_STEPS_BY_FOLDER[name] ?? [])],
     verbRoots: [...new Set(entry.declarations.map((d) => d.path.split(" ")[0]!))],
+    calls: folder.services.filter((s) => !services.includes(s)),
+    runByStack: [clientAppEntry].filter((f) => f.includes(ownFolder)).map((f) => `src/services/${name}/${path.basename(f, ".js")}.ts`),
   };
 }
 
@@ -106,6 +115,7 @@ function renderNew(r: NewData): string[] {
     ...r.edited.map((f) => `  edited   ${f} (its registry entry)`),
     c.dim(`  compiled ${r.compiled.length} file(s) into dist/ in ${r.compileMs} ms, so the CLI knows it now`),
     live,
+    ...(r.notes ?? []).map((n) => `${sym.warn} ${n}`),
     "next:",
     ...r.next.map((n) => `  ${c.cmd(n)}`),
   ];
@@ -118,7 +128,7 @@ export const newPattern = verb<{ kind?: Kind; from?: string; remove?: string; wa
   args: [{ name: "[name]", description: "kebab-case name: its folders, its verb and its Restate service" }],
   options: [
     { flags: "--kind <kind>", description: "what the handler is", choices: KINDS },
-    { flags: "--from <pattern>", description: "start from a copy of this pattern, every service renamed <name>-<service>" },
+    { flags: "--from <pattern>", description: "start from a copy of this pattern (one not fed by Kafka), every service renamed <name>-<service>" },
     { flags: "--remove <name>", description: "take out a pattern made by `patterns new` (only those)" },
     { flags: "--no-wait", description: "do not wait for a watching stack to serve it" },
   ],
@@ -159,7 +169,8 @@ export const newPattern = verb<{ kind?: Kind; from?: string; remove?: string; wa
     const next = from
       ? [`npx patterns ${plan.verb} --help`, `npx patterns tour ${name} --yes`, `npx vitest run test/e2e/${name}.test.ts`]
       : [`npx patterns ${name} Ada`, `npx patterns tour ${name} --yes`, `npx vitest run test/e2e/${name}.test.ts`];
-    return { action: "new" as const, ...applied, name, kind, from: plan.from, services: plan.services, steps: plan.steps, live, next };
+    const notes = from ? copyNotes(from, name) : undefined;
+    return { action: "new" as const, ...applied, name, kind, from: plan.from, services: plan.services, steps: plan.steps, live, next, ...(notes?.length ? { notes } : {}) };
   },
   render: renderNew,
 });

@@ -14,6 +14,20 @@ export interface FromPattern {
   steps: string[];
   /** the first words of its verbs ("saga" for `saga book`) */
   verbRoots: string[];
+  /** services of other patterns it calls (in its registry entry, not defined by its folder): not copied, so shared */
+  calls?: string[];
+  /** files of its folder the stack runs from the original's path (the seed's client app): the copy's are not run */
+  runByStack?: string[];
+}
+
+/** What a copy shares with the original or does not get, said when it is made (and in its --json, as notes). */
+export function copyNotes(from: FromPattern, to: string): string[] {
+  return [
+    ...(from.calls ?? []).map((s) => `${s} belongs to another pattern and is not copied: ${to} calls the same ${s} as ${from.name} does`),
+    ...(from.runByStack ?? []).map(
+      (f) => `${f} is run by the stack from ${from.name}'s folder, not served as a Restate service: ${to}'s copy of it is not run (the running one calls ${from.name}'s services)`,
+    ),
+  ];
 }
 
 /** A verb root's name in the copy: the copy's name, or `<name>-<root>` when the pattern has several roots. */

@@ -17,6 +17,8 @@ let copy = "";
 let stateDir = "";
 let started = false;
 let watcher: ChildProcess | undefined;
+/** the copy's stack's ingress, for calls by a handler name no verb uses */
+let ingressUrl = "";
 
 /** The copy's CLI, as a user runs it in that folder. */
 async function cli(args: string[], timeoutMs: number = TIMEOUT.cli): Promise<CliResult> {
@@ -86,6 +88,7 @@ describe("a new pattern under start --watch", () => {
   // `start --watch` stays in the foreground, printing the watcher's events (NDJSON with --json) until Ctrl+C
   beforeAll(async () => {
     const ports = await freePorts();
+    ingressUrl = `http://127.0.0.1:${ports.ingress}`;
     watcher = spawn(process.execPath, [path.join(copy, "bin", "patterns.js"), "start", "--watch", "--no-kafka", "--json", "--state-dir", stateDir, ...portArgs(ports)], {
       cwd: copy,
       env: { ...process.env, NO_COLOR: "1" },
@@ -158,6 +161,19 @@ describe("a new pattern under start --watch", () => {
     expect(trip.stdout).toContain("trips-np-BookingWorkflow");
     const original = await cli(["saga", "book", "--json"], TIMEOUT.slowCli);
     expect(original.code, original.stderr).toBe(0);
+
+    // the Go seed's spelling `Run` (a helper shared with the original) starts the copy's own saga, not the original's
+    const goBooking = {
+      flights: { flight_id: "1", passenger_name: "Ada" },
+      car: { pickup_location: "Airport", rental_date: "2026-12-16" },
+      payment_info: { card_number: "4111111111111111", amount: 9 },
+    };
+    const post = (url: string, body?: unknown) => fetch(`${ingressUrl}/${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? null) });
+    const run = await post("trips-np-BookingWorkflow/go-np/Run", goBooking);
+    expect(run.status, await run.clone().text()).toBe(200);
+    expect(await run.json()).toMatchObject({ tripId: "go-np", status: "CONFIRMED" });
+    expect(await (await post("trips-np-BookingWorkflow/go-np/getStatus")).json()).toMatchObject({ status: "CONFIRMED" });
+    expect(await (await post("BookingWorkflow/go-np/getStatus")).json(), "the original workflow ran nothing for this trip").toMatchObject({ status: null, log: [] });
     expect((await cli(["new", "--remove", "trips-np"])).code).toBe(0);
   });
 

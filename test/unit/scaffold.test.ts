@@ -8,7 +8,7 @@ import { apiTs, handlerTs, SCAFFOLD_MARK, schemaTs, stepsTs } from "../../src/sc
 import { cliIndexTs, tourTs, verbsTs } from "../../src/scaffold/cli-templates.js";
 import { testTs } from "../../src/scaffold/test-template.js";
 import { distPathOf } from "../../src/scaffold/apply.js";
-import { rewrite, rewritePresentation, type FromPattern } from "../../src/scaffold/from.js";
+import { copyNotes, rewrite, rewritePresentation, type FromPattern } from "../../src/scaffold/from.js";
 
 const taken: Taken = {
   patterns: ["sagas", "crash-and-resume"],
@@ -141,6 +141,14 @@ describe("--from", () => {
   it("marks the copy's presentation as made by patterns new, under its own title", () => {
     const text = `export const pattern: PatternInfo = {\n  title: "Sagas: \\"book\\"",\n  category: "orchestration",\n};`;
     expect(rewritePresentation(text, "trips")).toBe(`export const pattern: PatternInfo = {\n  scaffolded: true,\n  title: "Sagas: \\"book\\" (copy: trips)",\n  category: "orchestration",\n};`);
+  });
+
+  it("names, up front, what a copy shares with the original and what the stack does not run of it", () => {
+    expect(copyNotes(from, "trips")).toEqual([]);
+    const notes = copyNotes({ ...from, name: "hooks", calls: ["PaymentTracker"], runByStack: ["src/services/hooks/client-app-main.ts"] }, "mine");
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/PaymentTracker .*not copied.*mine calls the same PaymentTracker as hooks/);
+    expect(notes[1]).toMatch(/client-app-main\.ts is run by the stack from hooks's folder.*mine's copy of it is not run/);
   });
 });
 

@@ -76,10 +76,11 @@ export const signalPayments = restate.service({
 
 export type SignalPayments = typeof signalPayments;
 
-// Only inside the worker (the supervisor gives it the ingress URL): re-arm the provider's undelivered webhooks.
+// Only inside the worker (the supervisor gives it the ingress URL): re-arm the provider's undelivered webhooks to
+// this service (a copy made by `patterns new --from` re-arms its own).
 if (process.env.PATTERNS_INGRESS_URL && process.env.PATTERNS_STATE_DIR) {
   try {
-    resumePendingWebhooks(process.env.PATTERNS_STATE_DIR);
+    resumePendingWebhooks(process.env.PATTERNS_STATE_DIR, SIGNAL_PAYMENTS);
   } catch {
     /* the simulation must never break the worker's start */
   }

@@ -23,7 +23,7 @@ import {
   type TripStatus,
   type TripView,
 } from "./model.js";
-import { goRun } from "../seed-aliases/booking.js";
+import { goRunOf } from "../seed-aliases/booking.js";
 
 /** Failure injection for one reservation, passed by the workflow. */
 export interface ReservationSimulation {
@@ -260,7 +260,7 @@ export const bookingWorkflow = restate.workflow({
     }),
 
     /** the Go seed's spelling, BookingWorkflow/{trip}/Run with its snake_case payload: starts `run` (seed-aliases/) */
-    Run: goRun,
+    Run: goRunOf(BOOKING_WORKFLOW),
 
     /** What the saga did so far: status, steps and compensations (readable while it runs and after). */
     getStatus: async (ctx: restate.WorkflowSharedContext): Promise<TripView> => ({

@@ -1,5 +1,5 @@
 // The Go seed's saga payload (snake_case) mapped onto the playground's (the TypeScript and Kotlin seeds' camelCase),
-// and BookingWorkflow/{trip}/Run, the Go seed's spelling of the workflow's run handler. Pure, except goRun.
+// and BookingWorkflow/{trip}/Run, the Go seed's spelling of the workflow's run handler. Pure, except goRunOf's handler.
 import * as restate from "@restatedev/restate-sdk";
 
 type Json = Record<string, unknown>;
@@ -35,14 +35,17 @@ export function fromGoBooking(input: unknown): unknown {
 /**
  * BookingWorkflow/{trip}/Run (Go seed): a shared handler of the same workflow that starts its `run` with the payload
  * translated and answers what `run` answers. Same workflow, same key: one trip, one saga, whichever spelling called.
+ * The workflow names itself (its BOOKING_WORKFLOW constant), so a copy made by `patterns new --from sagas` starts its
+ * own `run`, not the original's.
  */
-export async function goRun(ctx: restate.WorkflowSharedContext, input: unknown): Promise<unknown> {
-  return ctx.genericCall<unknown, unknown>({
-    service: "BookingWorkflow",
-    method: "run",
-    key: ctx.key,
-    parameter: fromGoBooking(input),
-    inputSerde: restate.serde.json,
-    outputSerde: restate.serde.json,
-  });
+export function goRunOf(workflow: string): (ctx: restate.WorkflowSharedContext, input: unknown) => Promise<unknown> {
+  return (ctx, input) =>
+    ctx.genericCall<unknown, unknown>({
+      service: workflow,
+      method: "run",
+      key: ctx.key,
+      parameter: fromGoBooking(input),
+      inputSerde: restate.serde.json,
+      outputSerde: restate.serde.json,
+    });
 }

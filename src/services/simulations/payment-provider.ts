@@ -76,16 +76,18 @@ export async function createPaymentIntent(req: CreateIntentRequest): Promise<Pay
 }
 
 /** A real provider's pending webhooks survive our worker dying; this simulation keeps them in the ledger and
- *  re-arms the ones not delivered yet when the worker process starts again. */
-export function resumePendingWebhooks(stateDir: string, maxAgeMs = 3_600_000): number {
+ *  re-arms the ones not delivered yet when the worker process starts again. Each service re-arms only the webhooks
+ *  addressed to it: the original and a copy made by `patterns new --from` are loaded in one worker, and each
+ *  re-arming all of them would deliver every pending webhook twice. */
+export function resumePendingWebhooks(stateDir: string, webhookService: string, maxAgeMs = 3_600_000): number {
   const delivered = new Set(readLedger(stateDir, { system: PROVIDER, action: "webhook delivered" }).map((e) => e.key));
   let resumed = 0;
   for (const e of readLedger(stateDir, { system: PROVIDER, action: "payment intent created" })) {
     const d = e.detail as { intent?: PaymentIntent; finalStatus?: IntentStatus; webhookService?: string } | undefined;
     if (!d?.intent || d.intent.status !== "processing" || !d.finalStatus || delivered.has(e.key)) continue;
-    if (Date.now() - Date.parse(e.at) > maxAgeMs) continue;
+    if ((d.webhookService ?? SIGNAL_PAYMENTS) !== webhookService || Date.now() - Date.parse(e.at) > maxAgeMs) continue;
     simLog(PROVIDER, `webhook for ${d.intent.id} was not delivered before the restart: sending it again`);
-    scheduleWebhook({ ...d.intent, status: d.finalStatus }, e.key, d.webhookService ?? SIGNAL_PAYMENTS);
+    scheduleWebhook({ ...d.intent, status: d.finalStatus }, e.key, webhookService);
     resumed++;
   }
   return resumed;
