@@ -5,6 +5,7 @@ import { type Command, CommanderError, type Option } from "commander";
 import { PlaygroundError } from "./errors.js";
 import { c } from "./ui/palette.js";
 import { editDistance } from "./ui/text.js";
+import { note } from "./ui/output.js";
 
 /** The deepest command the arguments name (`saga book` for `patterns saga book --x`). */
 export function commandFor(program: Command, args: string[]): Command {
@@ -69,7 +70,7 @@ export function reportError(e: unknown, o: { json?: boolean; program?: Command; 
   if (!(e instanceof PlaygroundError) && process.env.PATTERNS_DEBUG) process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
   // with --json the error is the document on stdout; the line for people still goes to stderr
   if (o.json) process.stdout.write(JSON.stringify({ error: { message: err.message, fix: err.fix ?? null, exitCode: err.exitCode } }, null, 2) + "\n");
-  process.stderr.write(`${c.fail("error:")} ${err.message}\n`);
-  if (err.fix) process.stderr.write(`${c.dim("fix:")} ${err.fix}\n`);
+  note(`${c.fail("error:")} ${err.message}`);
+  if (err.fix) note(`${c.dim("fix:")} ${err.fix}`);
   return err.exitCode;
 }

@@ -1,7 +1,7 @@
 // What test files share: the CLI run as a user runs it, JSON on stdout, the shared e2e stack (started once by
 // test/global-setup.ts), private stacks for tests that kill components, unique keys, `eventually` and time limits.
 // Stacks, shared or private, are started by src/lab/stack.ts (startStack), the same object the bench and chaos use.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -141,20 +141,46 @@ export function privateStack(args: string[] = []): () => OwnStack {
   };
 }
 
+/** A node program of the repo as a child process, its output collected as it comes (NO_COLOR set, cwd the repo). */
+export function spawnCollecting(args: string[]): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<number> } {
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  const out = { stdout: "", stderr: "" };
+  child.stdout!.on("data", (d) => (out.stdout += d));
+  child.stderr!.on("data", (d) => (out.stderr += d));
+  // a signal counts as 128 (Ctrl+C is the program's own 130)
+  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  return { child, out, exited };
+}
+
 /** `npm run chaos`'s built entry with these arguments, as a child process (exit code, stdout, stderr). */
-export function runChaos(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", path.join(repoRoot, "dist", "chaos", "main.js"), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+export async function runChaos(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const run = spawnCollecting(["--disable-warning=ExperimentalWarning", path.join(repoRoot, "dist", "chaos", "main.js"), ...args]);
+  const code = await run.exited;
+  return { code, ...run.out };
+}
+
+/**
+ * A request to an ingress, made again (at most twice more) when the connection closes under it: on a loaded machine a
+ * request can meet a keep-alive connection the ingress is closing ("other side closed"). Only for requests that are
+ * safe to repeat: a GET, or a POST with an idempotency-key header (Restate runs it once), which is what Restate asks
+ * of a client that retries.
+ */
+export async function ingressRequest(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if ((init.method ?? "GET") !== "GET" && !headers.has("idempotency-key")) throw new Error(`ingressRequest ${url}: a POST is repeated only with an idempotency key`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      const code = (e as { cause?: { code?: string } }).cause?.code;
+      if (attempt >= 3 || (code !== "UND_ERR_SOCKET" && code !== "ECONNRESET")) throw e;
+    }
+  }
+}
+
+/** A POST of JSON to an ingress with an idempotency key, sent again with the same key when the connection closes under it. */
+export function postIdempotent(url: string, body: unknown, idempotencyKey: string): Promise<Response> {
+  return ingressRequest(url, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": idempotencyKey }, body: JSON.stringify(body) });
 }
 
 /** One unsigned HTTP/2 request straight to a worker port: the status it answers. */

@@ -8,7 +8,7 @@ import { toleratedDown } from "../runtime/config.js";
 import { AdminClient } from "../runtime/admin.js";
 import { canConnect } from "../runtime/ports.js";
 import { humanDuration } from "../ui/output.js";
-import { table } from "../ui/text.js";
+import { hanging, table, terminalWidth } from "../ui/text.js";
 import { c, sym } from "../ui/palette.js";
 import { logBytes, recoveryNotes, type RecoveryNote } from "../broker/inspect.js";
 import { humanBytes } from "./topics.js";
@@ -124,7 +124,8 @@ export function renderDeployments(list: DeploymentStatus[], watch?: WatchState):
         : ""
     }${d.replacedInPlace ? c.warn(" (code replaced in place)") : ""}`;
   const rows = list.map((d) => [d.id, phase(d), code(d), d.uri.replace(/^http:\/\//, "").replace(/\/$/, ""), d.pid && d.phase !== "drained" ? String(d.pid) : "-", runs(d)]);
-  const lines = ["", ...table(["deployment", "phase", "code", "address", "pid", "runs"], rows)];
+  // the id and the address stay whole (people copy them): the code and what runs give way
+  const lines = ["", ...table(["deployment", "phase", "code", "address", "pid", "runs"], rows, { flexible: [2, 5] })];
   if (watch) {
     lines.push(
       `watching       ${path.join(watch.srcRoot, "services")} since ${watch.since.slice(11, 19)}: ${watch.builds} reload${watch.builds === 1 ? "" : "s"}, ${watch.failures} failed${watch.lastError ? `; ${c.fail("last error:")} ${watch.lastError}` : ""}`,
@@ -299,16 +300,20 @@ export function renderStatus(r: StatusReport): string[] {
   ]);
   const lines = table(["component", "health", "pid", "address", "uptime", "restarts"], rows);
   for (const x of r.components) lines.push(...renderCrashLoop(x));
-  lines.push("", `services       ${r.services.length ? r.services.join(", ") : c.dim("none registered")}`);
-  lines.push(
-    `subscriptions  ${r.subscriptions.length ? r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`).join(", ") : c.dim("none")}`,
-  );
+  // the lists wrap under their label at the terminal's width (a name is never split)
+  const width = terminalWidth();
+  const label = (name: string, text: string) => hanging(name.padEnd(15), text, width);
+  lines.push("", ...label("services", r.services.length ? r.services.join(", ") : c.dim("none registered")));
+  // one subscription a line: a topic and its handler read together
+  const subs = r.subscriptions.map((s) => `${s.source.replace(/^kafka:\/\/[^/]+\//, "")} ${sym.arrow} ${s.sink.replace("service://", "")}`);
+  if (subs.length === 0) lines.push(...label("subscriptions", c.dim("none")));
+  subs.forEach((sub, i) => lines.push(...label(i === 0 ? "subscriptions" : "", sub)));
   if (r.brokerLogBytes !== undefined) lines.push(`broker log     ${humanBytes(r.brokerLogBytes)} on disk ${c.dim("(per partition: npx patterns topics)")}`);
   for (const n of r.brokerRecovery ?? [])
     lines.push(
       `${sym.warn} broker recovery: ${n.partition} ${n.segment}: ${n.detail}; ${humanBytes(n.bytes)} from offset ${n.fromOffset ?? "?"} no longer served, kept in ${n.movedTo} ${c.dim("(npx patterns doctor)")}`,
     );
-  lines.push(`ingress        ${r.ingressUrl}   admin ${r.adminUrl}   UI ${r.adminUrl}/ui/`);
+  lines.push(...label("ingress", `${r.ingressUrl}   admin ${r.adminUrl}   UI ${r.adminUrl}/ui/`));
   if (r.alwaysReplay) lines.push(`always replay  ${c.warn("on")}: every await suspends; each step after it runs after a replay of the journal (start --always-replay)`);
   if (r.deployments) lines.push(...renderDeployments(r.deployments, r.watch));
   if (r.cluster) lines.push(...renderCluster(r.cluster));

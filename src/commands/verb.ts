@@ -113,6 +113,7 @@ function watched(stack: RunningStack): RunningStack {
     const { state, stale } = liveState(stack.paths.stateFile);
     if (!state) return `its state file ${stack.paths.stateFile} is gone: \`npx patterns stop\` ran`;
     if (stale || state.supervisorPid !== stack.state.supervisorPid) return `its supervisor (pid ${stack.state.supervisorPid}) is no longer running`;
+    if (state.stoppingAt) return "`npx patterns stop` is stopping it";
     return undefined;
   });
   return stack;

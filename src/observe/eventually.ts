@@ -40,9 +40,12 @@ export function stopWaitingWhen(check: (() => string | undefined) | undefined): 
   stackGone = check;
 }
 
-/** Throws StackGoneError when the registered stack is gone (looked at most once a second: it reads a file). */
-export function throwIfStackGone(): void {
-  if (!stackGone || Date.now() - lastLook < 1000) return;
+/**
+ * Throws StackGoneError when the registered stack is gone (looked at most once a second: it reads a file); `now`
+ * looks at once, for a caller that just saw a call fail and must tell a stopped stack from a failed scenario.
+ */
+export function throwIfStackGone(now = false): void {
+  if (!stackGone || (!now && Date.now() - lastLook < 1000)) return;
   lastLook = Date.now();
   const why = stackGone();
   if (why) throw new StackGoneError(why);

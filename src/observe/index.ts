@@ -26,7 +26,7 @@ import {
 import { eventually, throwIfStackGone } from "./eventually.js";
 
 export * from "./sql.js";
-export { eventually, StackGoneError, TimedOutError } from "./eventually.js";
+export { eventually, StackGoneError, throwIfStackGone, TimedOutError } from "./eventually.js";
 
 /** Right after a restate-server restart, queries fail for a few seconds until its partitions are loaded. */
 /** In a cluster, while a killed node's partitions move to another leader, a query is refused as "connect throttled",

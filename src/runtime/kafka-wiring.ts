@@ -27,7 +27,7 @@ export const SUBSCRIPTION_OPTIONS: Record<string, string> = {
  * on which port. A restart that finds the same subscriptions in Restate keeps them (their consumer groups' committed
  * offsets live in the same dir); a wiped or foreign data dir gets fresh subscriptions.
  */
-interface WiringRecord {
+export interface WiringRecord {
   port: number;
   subscriptions: string[];
   /** restate-server nodes of the stack that wired them (one node and a cluster keep separate Restate data) */
@@ -35,6 +35,19 @@ interface WiringRecord {
 }
 
 const OURS = `kafka://${KAFKA_CLUSTER}/`;
+
+/** Why the embedded broker's log is started over empty (its data holds records): the switch named when it is one. Pure. */
+export function emptiedWhy(wiring: WiringRecord | undefined, nodes: number, existingSubscriptions: number): string {
+  const before = wiring?.nodes ?? 1;
+  const size = (n: number) => (n === 1 ? "one node" : `a ${n}-node cluster`);
+  if (wiring && before !== nodes) return `a switch from ${size(before)} to ${size(nodes)} (each keeps its own Restate data, with its own subscriptions)`;
+  return existingSubscriptions === 0 ? "Restate's data has no subscriptions of this broker (a new or wiped Restate)" : "the broker's data does not belong to the current subscriptions";
+}
+
+/** The note `start` prints on the terminal when it emptied the embedded broker's topics. Pure. */
+export function emptiedNote(why: string): string {
+  return `the embedded broker's topics were emptied: ${why}; records produced before this start are gone`;
+}
 
 export class KafkaWiring {
   constructor(private readonly ctx: SupervisorContext) {}
@@ -67,16 +80,10 @@ export class KafkaWiring {
     const same = !!wiring && wiring.port === config.ports.broker && existing.length > 0 && existing.every((id) => wiring.subscriptions.includes(id));
     if (same) return { fresh: false };
     if (!hasData(paths.brokerData)) return { fresh: true };
-    const nodes = config.nodes ?? 1;
-    const switched = wiring && (wiring.nodes ?? 1) !== nodes;
-    const why = switched
-      ? `a switch from ${(wiring.nodes ?? 1) === 1 ? "one node" : `a ${wiring.nodes}-node cluster`} to ${nodes === 1 ? "one node" : `a ${nodes}-node cluster`} (each keeps its own Restate data, with its own subscriptions)`
-      : existing.length === 0
-        ? "Restate's data has no subscriptions of this broker (a new or wiped Restate)"
-        : "the broker's data does not belong to the current subscriptions";
+    const why = emptiedWhy(wiring, config.nodes ?? 1, existing.length);
     this.ctx.log("warn", `${why}: starting it over empty`);
     await this.resetBroker();
-    return { fresh: true, emptied: `the embedded broker's topics were emptied: ${why}; records produced before this start are gone` };
+    return { fresh: true, emptied: emptiedNote(why) };
   }
 
   /** Stop the embedded broker, wipe its data dir, start it again (during start only). */

@@ -76,6 +76,8 @@ export interface StackState {
   watch?: WatchState;
   /** `start --always-replay`: every await suspends, every step after it runs after a replay */
   alwaysReplay?: boolean;
+  /** set when `stop` began: a verb waiting on the stack ends at once instead of timing out on what stop took away */
+  stoppingAt?: string;
 }
 
 /**

@@ -251,6 +251,9 @@ export class Supervisor implements SupervisorContext, Controlled {
   async stop(graceMs = 5000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    // said in the state file before anything is stopped: a verb waiting on the stack tells a stop from a failure
+    this.state.stoppingAt = new Date().toISOString();
+    this.save();
     this.restarts.cancelAll();
     await this.deployments.stopWatching();
     await terminateProc(this.adoption.candidate, graceMs);

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { check, type Category, type Check, type DemoContext, type DemoResult, type PatternEntry, patternCard } from "./types.js";
 import { armCrash } from "../runtime/crash.js";
 import { readState } from "../runtime/state.js";
-import { eventually as observeEventually, invocation, invocations, type InvocationRow } from "../observe/index.js";
+import { eventually as observeEventually, invocation, invocations, StackGoneError, throwIfStackGone, type InvocationRow } from "../observe/index.js";
 import { ndjsonCursor } from "../lib/ndjson.js";
 import { calling, ingress } from "../runtime/ingress.js";
 import { playgroundApi } from "../services/system/api.js";
@@ -244,9 +244,15 @@ async function firstInvocationSince(stack: RunningStack, services: string[], sin
   return rows[0]?.id;
 }
 
-/** The value once `fn` yields one, or undefined when the time is up (the checks then say what was not seen). */
+/**
+ * The value once `fn` yields one, or undefined when the time is up (the checks then say what was not seen). A stack
+ * stopped under the wait is no failed check: it ends the tour, saying so.
+ */
 function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T | undefined> {
-  return observeEventually("a tour condition", fn, { timeoutMs }).catch(() => undefined);
+  return observeEventually("a tour condition", fn, { timeoutMs }).catch((e: unknown) => {
+    if (e instanceof StackGoneError) throw e;
+    return undefined;
+  });
 }
 
 export interface RunTourOptions {
@@ -278,6 +284,9 @@ export async function runTour(tour: Tour, o: RunTourOptions): Promise<TourReport
     checks.push(...result.checks);
     data = result.data;
   } catch (e) {
+    // a call that failed because the stack was stopped (from another terminal) is said as that, not as a failed check
+    if (e instanceof StackGoneError) throw e;
+    throwIfStackGone(true);
     error = errorMessage(e);
     checks.push(check("the scenario ran to the end", false, error));
   }
@@ -285,6 +294,8 @@ export async function runTour(tour: Tour, o: RunTourOptions): Promise<TourReport
   if (crash) {
     crashReport = await verifyCrash(stack, crash, before, log, checks);
   }
+  // checks that failed because the stack went away under them would only mislead
+  if (checks.some((x) => !x.ok)) throwIfStackGone(true);
 
   // the scenario names the invocation that shows its pattern; otherwise the crashed one, then the first it made
   const named = typeof data?.keyInvocation === "string" ? data.keyInvocation : undefined;

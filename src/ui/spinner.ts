@@ -54,8 +54,8 @@ function animated(initial: string): Step {
   let finished = false;
   void import("ora").then(({ default: ora }) => {
     if (finished) return;
-    s = ora({ text: fit(current), stream: process.stderr, color: "cyan", isEnabled: true }).start();
-    if (!colorEnabled()) s.color = "white";
+    // without colour (NO_COLOR, --no-color) the frame is plain: ora would paint it from its first frame on
+    s = ora({ text: fit(current), stream: process.stderr, color: colorEnabled() ? "cyan" : false, isEnabled: true }).start();
   });
   const stop = (symbol: string, t?: string) => {
     finished = true;

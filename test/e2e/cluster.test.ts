@@ -5,7 +5,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, runCli, stopChecked, TIMEOUT } from "../helpers.js";
+import { eventually, postIdempotent, runCli, stopChecked, TIMEOUT } from "../helpers.js";
 import { startStack, type StartedStack } from "../../src/lab/stack.js";
 import { listeners } from "../../src/runtime/ports.js";
 import { isAlive, type StackState } from "../../src/runtime/state.js";
@@ -40,25 +40,9 @@ async function status(): Promise<StatusReport> {
 }
 
 /** One-way send of a chaos event to chaosProof/{key}/onEvent through one node's ingress. */
-/**
- * A one-way send with an idempotency key, sent again (same key: Restate runs it once) when the connection closes under
- * it: 200 sends at once on a loaded machine can meet a keep-alive connection the ingress is closing ("other side closed",
- * seen once in CI), and a client that retries with an idempotency key is what Restate asks of one.
- */
-async function sendIdempotent(url: string, body: unknown, idempotencyKey: string): Promise<Response> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fetch(url, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": idempotencyKey }, body: JSON.stringify(body) });
-    } catch (e) {
-      const code = (e as { cause?: { code?: string } }).cause?.code;
-      if (attempt >= 3 || (code !== "UND_ERR_SOCKET" && code !== "ECONNRESET")) throw e;
-    }
-  }
-}
-
 async function send(ingressUrl: string, key: string, seq: number, eventId: string): Promise<void> {
   // amount = seq * 10: two events sum to 30
-  const res = await sendIdempotent(`${ingressUrl}/chaosProof/${encodeURIComponent(key)}/onEvent/send`, { eventId, seq, amount: seq * 10 }, eventId);
+  const res = await postIdempotent(`${ingressUrl}/chaosProof/${encodeURIComponent(key)}/onEvent/send`, { eventId, seq, amount: seq * 10 }, eventId);
   expect(res.status, `send ${eventId} through ${ingressUrl}: ${res.status}`).toBeLessThan(300);
 }
 
@@ -110,7 +94,7 @@ describe("a three-node cluster (start --nodes 3)", () => {
     const timers = Array.from({ length: 200 }, (_, i) => ({ key: `${run}-t${i}`, sleepMs: 2000 + ((i * 7919) % 4000), workMs: 20 }));
     const ids = await Promise.all(
       timers.map(async (t, i) => {
-        const res = await sendIdempotent(`${i % 2 ? n3!.ingressUrl : n1!.ingressUrl}/playground/recovery/send`, t, t.key);
+        const res = await postIdempotent(`${i % 2 ? n3!.ingressUrl : n1!.ingressUrl}/playground/recovery/send`, t, t.key);
         expect(res.status, `send ${t.key}`).toBeLessThan(300);
         return ((await res.json()) as { invocationId: string }).invocationId;
       }),

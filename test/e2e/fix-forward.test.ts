@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { eventually, json, patterns, privateStack, stack, uniqueKey, type OwnStack } from "../helpers.js";
 import { readLedger, type LedgerEntry } from "../../src/services/lib/simulated.js";
+import { expectEachEffectOnce } from "../fix-forward-ledger.js";
 import { control } from "../../src/runtime/stack.js";
 import { statePaths } from "../../src/runtime/paths.js";
 import { FIX_CODE_ENV, FIX_ORDERS, FIX_STEPS } from "../../src/services/fix-forward/api.js";
@@ -165,14 +166,7 @@ describe("on a private stack: pause, deploy the fix, resume; replay-check; the t
       const paused = kinds.indexOf("paused");
       expect(paused, kinds.join(" ")).toBeGreaterThan(kinds.indexOf("attempt:retry"));
       expect(kinds.slice(paused)).toContain("attempt:resume");
-      for (const [system, action] of [
-        ["payments", "charge"],
-        ["warehouse", "reserve"],
-        ["shipping", "label"],
-        ["email", "confirm"],
-      ] as const) {
-        expect(readLedger(s.stateDir, { system, action, key: orderId }), `${system} ${action}`).toHaveLength(1);
-      }
+      expectEachEffectOnce(s.stateDir, orderId);
       await reload(s, {});
     },
     LONG,

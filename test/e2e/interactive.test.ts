@@ -140,7 +140,11 @@ describe("interactive verbs on the shared stack", () => {
     await step("the verb's answer, then the actions again", new RegExp(`reserve ${product} for ${reservation} → true[\\s\\S]*what now\\?`), `${down.repeat(4)}\r`);
     await step("the pick of a recent invocation", /Open an invocation's timeline\?/, "\r");
     await eventually("the picked invocation's timeline", async () => new RegExp(`same as: npx patterns timeline inv_[\\s\\S]*product/${product}/reserve`).test(seen().slice(mark)), 60_000);
-    child.stdin.write("\x03");
+    // the timeline stays on screen until Enter: the menu's next question waits for it
+    const timelineAt = mark;
+    await step("the prompt that keeps the timeline on screen", /Enter to go back to the menu/, "\r");
+    expect(seen().slice(timelineAt, mark), "the menu asked again before Enter").not.toMatch(/what now\?/);
+    await step("the actions again, after Enter", /what now\?/, "\x03");
     expect(await exited).toBe(130);
   });
 

@@ -4,8 +4,9 @@
 // reports it completed with the steps its retry replayed from the journal. Also: --no-follow only says what was
 // interrupted, kill-restate the same story in text ending with the one summary line, and nothing in flight says so
 // and suggests a scenario.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { eventually, json, privateStack, uniqueKey } from "../helpers.js";
+import { cliPath, eventually, json, privateStack, uniqueKey } from "../helpers.js";
 import { shortRef } from "../../src/observe/render.js";
 import type { KillFollowResult } from "../../src/commands/timeline/kill.js";
 
@@ -59,6 +60,20 @@ describe("kill verbs follow what they interrupted", () => {
     expect(r.stdout).toMatch(/killed worker pid \d+/);
     const last = r.stdout.trim().split("\n").at(-1)!;
     expect(last).toMatch(/^nothing was in flight, so nothing was interrupted; .*npx patterns send-post userid1 "hello" --pending 6/);
+  }, 90_000);
+
+  it("the kill is said before the way back, in one stream as a terminal shows stderr and stdout together", async () => {
+    const r = spawnSync("sh", ["-c", '"$0" "$@" 2>&1', process.execPath, cliPath, "kill-worker", "--down", "500ms", "--no-follow", "--state-dir", s().stateDir], {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+      timeout: 60_000,
+    });
+    expect(r.status, r.stdout).toBe(0);
+    const lines = r.stdout.split("\n");
+    const kill = lines.findIndex((l) => /(SIGKILL sent to|killed) worker pid \d+/.test(l));
+    const back = lines.findIndex((l) => /worker (back as pid|was down)/.test(l));
+    expect(kill, r.stdout).toBeGreaterThanOrEqual(0);
+    expect(back, r.stdout).toBeGreaterThan(kill);
   }, 90_000);
 
   it("kill-worker --json while a post is pending: it names that invocation, whose final status is completed, its steps replayed", async () => {

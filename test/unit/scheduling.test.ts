@@ -1,6 +1,9 @@
 // Pure logic of the scheduling group: the reminder decisions, the fan-out plan, event validation and the lanes.
 import { describe, expect, it } from "vitest";
-import { decideOnFailure, MAX_REMINDERS, STALE_REMINDER_GRACE_MS } from "../../src/services/payment-reminders/logic.js";
+import { stripVTControlCharacters } from "node:util";
+import { decideOnFailure, dueMismatchMs, DUE_TOLERANCE_MS, MAX_REMINDERS, STALE_REMINDER_GRACE_MS } from "../../src/services/payment-reminders/logic.js";
+import { nextView, type InvoiceView } from "../../src/commands/payment-reminders/run.js";
+import { renderInvoice } from "../../src/commands/payment-reminders/verbs.js";
 import { problemsOf } from "../../src/services/lib/problems.js";
 import { PaymentTrackerEventSchema } from "../../src/services/payment-reminders/schema.js";
 
@@ -36,6 +39,51 @@ describe("payment reminders: decisions", () => {
     expect(eventProblem({ type: "x", created: 1 })).toMatch(/data is missing/);
     expect(eventProblem({ data: { id: "evt_1" } })).toMatch(/^data\.customer/);
     expect(eventProblem({ created: "yesterday", data: { id: "e", customer: "c" } })).toMatch(/^created is invalid/);
+  });
+});
+
+describe("payment reminders: the due time is Restate's", () => {
+  const DAY = 86_400_000;
+  const sent = Date.parse("2026-12-07T12:00:00.000Z");
+  const stored = { invocationId: "inv_1next", action: "reminder" as const, number: 2, dueAt: sent + DAY, delayMs: DAY, nominalMs: DAY };
+  const row = (delay: number) => ({ id: "inv_1next", status: "scheduled", created_at: new Date(sent).toISOString(), scheduled_start_at: new Date(sent + delay).toISOString() });
+  const view = (next: InvoiceView["next"]): InvoiceView => ({
+    invoice: "invoice123",
+    paid: false,
+    remindersCount: 1,
+    maxReminders: MAX_REMINDERS,
+    escalated: false,
+    next,
+    pending: [],
+    history: [],
+    timeScale: 1,
+    day: { nominalMs: DAY, scaledMs: DAY },
+  });
+  const text = (v: InvoiceView) => renderInvoice(v).map((l) => stripVTControlCharacters(l));
+
+  it("a few ms between the handler's clock read and its send is agreement", () => {
+    expect(dueMismatchMs(sent + DAY + 7, sent + DAY)).toBeUndefined();
+    expect(dueMismatchMs(sent + DAY + DUE_TOLERANCE_MS + 1, sent + DAY)).toBe(DUE_TOLERANCE_MS + 1);
+  });
+
+  it("shows when Restate's timer fires, and warns when the handler's state says otherwise", () => {
+    const now = sent + 1000;
+    const n = nextView(stored, row(86_000), 1, DAY, now)!;
+    expect(n).toMatchObject({ dueFrom: "restate", dueAt: new Date(sent + 86_000).toISOString(), dueInMs: 85_000, timerMs: 86_000, mismatchMs: 86_000 - DAY });
+    expect(n.intended).toEqual({ dueAt: new Date(sent + DAY).toISOString(), dueInMs: DAY - 1000, delayMs: DAY });
+    const lines = text(view(n));
+    expect(lines.join("\n")).toMatch(/^next {12}reminder #2 due in 1m25s \(Restate's timer\)$/m);
+    expect(lines.join("\n")).toMatch(/! the handler's state disagrees: due in 1d \(23h59m later\)$/m);
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+  });
+
+  it("agreeing records show Restate's time alone; a timer Restate no longer holds has no due time", () => {
+    const agreed = nextView(stored, row(DAY), 1, DAY, sent)!;
+    expect(agreed.mismatchMs).toBeUndefined();
+    expect(text(view(agreed)).join("\n")).not.toMatch(/disagrees/);
+    const gone = nextView(stored, undefined, 1, DAY, sent)!;
+    expect(gone).toMatchObject({ status: "gone", dueFrom: "none", dueAt: undefined, dueInMs: undefined });
+    expect(text(view(gone)).join("\n")).toMatch(/Restate holds no timer for it/);
   });
 });
 

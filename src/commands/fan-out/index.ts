@@ -10,7 +10,7 @@ export const pattern: PatternInfo = {
     "Every subtask is a durable call of its own: the parent starts them all, suspends, and gathers the results. " +
     "If the worker dies mid-way, the parent and each child resume from their journals, so the aggregate still holds every subtask once.",
   verbs: [`fanout "get out of bed,shower,make coffee,have breakfast"`],
-  tour: { crash: { step: "finish subtask", when: "after" }, look: ["patterns invocations"] },
+  tour: { crash: { step: "finish subtask", when: "after" }, look: ["npx patterns invocations"] },
 };
 
 export { declarations } from "./verbs.js";

@@ -8,9 +8,9 @@ import { c, sym } from "../../ui/palette.js";
 import { spinner, type Step } from "../../ui/spinner.js";
 import { errorMessage } from "../../errors.js";
 import { invocationTimeline, renderTimeline, type Timeline } from "../../observe/timeline.js";
-import { hanging, indented, keepTogether, proseWidth, table, terminalWidth, wrap } from "../../ui/text.js";
+import { displayWidth, hanging, indented, keepTogether, proseWidth, table, terminalWidth, wrap } from "../../ui/text.js";
 import { offerComparison } from "../compare.js";
-import { invocations } from "../../observe/index.js";
+import { invocations, StackGoneError } from "../../observe/index.js";
 import { buildLanes, renderLanes } from "../../observe/lanes.js";
 
 export interface PresentOptions {
@@ -82,8 +82,11 @@ export function introLines(t: Tour, crash: boolean, width = proseWidth()): strin
     "",
     ...hanging(`  ${c.dim("services")}  `, t.services.join(", ") || "-", width),
   ];
-  // one command per piece: a command is never split across lines
-  if (t.verbs.length) lines.push(...hanging(`  ${c.dim("verbs")}     `, t.verbs.map((v) => c.cmd(keepTogether(`npx patterns ${v}`))).join(c.dim(", ")), width));
+  // one command per piece: a command is never split across lines, unless it is longer than a line (then between its
+  // words, never inside one)
+  const room = width - 12;
+  const command = (v: string) => (displayWidth(`npx patterns ${v},`) <= room ? keepTogether(`npx patterns ${v}`) : `npx patterns ${v}`);
+  if (t.verbs.length) lines.push(...hanging(`  ${c.dim("verbs")}     `, t.verbs.map((v) => c.cmd(command(v))).join(c.dim(", ")), width));
   if (t.crash && crash) {
     lines.push(
       "",
@@ -181,6 +184,8 @@ export async function presentAll(tours: Tour[], o: PresentOptions): Promise<Tour
     try {
       results.push(await presentTour(t, { ...o, yes: true }));
     } catch (e) {
+      // the stack is gone: every tour after this one would fail the same way
+      if (e instanceof StackGoneError) throw e;
       const error = errorMessage(e);
       if (!o.json) note(`${sym.fail} ${t.name}: ${error}`);
       results.push({ name: t.name, title: t.title, passed: false, checks: [{ name: "the tour ran", ok: false, detail: error }], ms: 0, error });

@@ -11,7 +11,7 @@ export const pattern: PatternInfo = {
     "so it fires even if the worker was down meanwhile, and it does not hold the invoice's lock while it waits. " +
     "Each e-mail is a journaled step, sent once per reminder. A success marks the invoice paid and cancels the scheduled call.",
   verbs: ["reminders fail <invoice>", "reminders pay <invoice>", "reminders show <invoice>"],
-  tour: { crash: { step: "send reminder email", when: "after" }, look: ["reminders show <invoice>", "patterns invocations"] },
+  tour: { crash: { step: "send reminder email", when: "after" }, look: ["npx patterns reminders show <invoice>", "npx patterns invocations"] },
 };
 
 export { declarations } from "./verbs.js";

@@ -1,7 +1,7 @@
 // Runners of `patterns reminders fail|pay|show`: events to PaymentTracker/{invoice} through the ingress, and the
 // invoice's view from its object state, Restate's invocations (the scheduled self-send) and the simulated e-mail ledger.
 import { randomBytes } from "node:crypto";
-import { eventually, invocations, objectState, type InvocationQuery } from "../../observe/index.js";
+import { eventually, invocation, invocations, objectState, type InvocationQuery } from "../../observe/index.js";
 import { scaleDuration } from "../../runtime/config.js";
 import { ingress } from "../../runtime/ingress.js";
 import { sendAndAttach } from "../lib/calls.js";
@@ -10,7 +10,7 @@ import type { RunningStack } from "../../runtime/stack.js";
 import { UsageError } from "../../errors.js";
 import { readLedger } from "../../services/lib/simulated.js";
 import { DAY } from "../../services/lib/time.js";
-import { MAX_REMINDERS, type NextReminder } from "../../services/payment-reminders/logic.js";
+import { dueMismatchMs, MAX_REMINDERS, type NextReminder } from "../../services/payment-reminders/logic.js";
 import type { FailureResult, SuccessResult } from "../../services/payment-reminders/payment-tracker.js";
 import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER, paymentTrackerApi, type PaymentTrackerEvent } from "../../services/payment-reminders/api.js";
 
@@ -73,8 +73,17 @@ export interface NextView {
   number: number;
   /** status in Restate ("scheduled" while the timer runs), or "gone" when Restate no longer has it */
   status: string;
+  /** when Restate's timer fires: the pending invocation's scheduled_start_at; absent when Restate holds no timer for it */
   dueAt?: string;
   dueInMs?: number;
+  /** where dueAt comes from: Restate's pending invocation, or nowhere (Restate does not hold it) */
+  dueFrom: "restate" | "none";
+  /** the length of Restate's timer: scheduled_start_at − created_at of the pending invocation */
+  timerMs?: number;
+  /** what the handler wrote into its state when it scheduled the reminder (absent when the state does not name it) */
+  intended?: { dueAt: string; dueInMs: number; delayMs: number };
+  /** Restate's due time minus the handler's intended one, only when they disagree by more than a second */
+  mismatchMs?: number;
   nominalMs: number;
   scaledMs: number;
 }
@@ -120,49 +129,66 @@ async function pendingOf(stack: RunningStack, invoice: string): Promise<PendingR
   return rows.map((r) => ({ id: r.id, status: r.status, invoked_by: r.invoked_by, created_at: r.created_at, scheduled_start_at: r.scheduled_start_at }));
 }
 
+/** Restate's timer of a pending invocation: when it fires and how long it is, from sys_invocation. */
+function restateTimer(row: PendingRow | undefined): { dueAt: number; timerMs?: number } | undefined {
+  const due = row?.scheduled_start_at ? Date.parse(row.scheduled_start_at) : NaN;
+  if (Number.isNaN(due)) return undefined;
+  const created = row?.created_at ? Date.parse(row.created_at) : NaN;
+  return { dueAt: due, timerMs: Number.isNaN(created) ? undefined : due - created };
+}
+
+/**
+ * The next reminder as Restate holds it: the due time is the pending invocation's scheduled start, never the handler's
+ * own record, which is kept beside it (intended) with the disagreement when there is one.
+ */
+export function nextView(stored: NextReminder | undefined, row: PendingRow | undefined, remindersCount: number, scaledDay: number, now: number): NextView | null {
+  const id = stored?.invocationId ?? row?.id;
+  if (!id) return null;
+  const timer = restateTimer(row);
+  const count = remindersCount;
+  return {
+    invocationId: id,
+    action: stored?.action ?? (count < MAX_REMINDERS ? "reminder" : "escalation"),
+    number: stored?.number ?? count + 1,
+    status: row?.status ?? "gone",
+    dueAt: timer ? new Date(timer.dueAt).toISOString() : undefined,
+    dueInMs: timer ? timer.dueAt - now : undefined,
+    dueFrom: timer ? "restate" : "none",
+    timerMs: timer?.timerMs,
+    intended: stored ? { dueAt: new Date(stored.dueAt).toISOString(), dueInMs: stored.dueAt - now, delayMs: stored.delayMs } : undefined,
+    mismatchMs: timer && stored ? dueMismatchMs(timer.dueAt, stored.dueAt) : undefined,
+    nominalMs: stored?.nominalMs ?? DAY,
+    scaledMs: stored?.delayMs ?? scaledDay,
+  };
+}
+
+/** The reminder a failure scheduled, as Restate holds it (its row in sys_invocation), beside what the handler returned. */
+export async function scheduledNext(stack: RunningStack, result: FailureResult, now = Date.now()): Promise<NextView | null> {
+  const stored = result.nextReminder;
+  if (!stored) return null;
+  const r = await invocation(stack.admin, stored.invocationId);
+  const row: PendingRow | undefined = r && { id: r.id, status: r.status, invoked_by: r.invoked_by, created_at: r.created_at, scheduled_start_at: r.scheduled_start_at };
+  return nextView(stored, row, result.remindersCount, scaleDuration(DAY, stack.state.timeScale), now);
+}
+
 export async function showInvoice(stack: RunningStack, invoice: string, now = Date.now()): Promise<InvoiceView> {
   const [state, pending] = await Promise.all([readTrackerState(stack, invoice), pendingOf(stack, invoice)]);
   const timeScale = stack.state.timeScale;
   const scaledDay = scaleDuration(DAY, timeScale);
   const stored = state.next_reminder as NextReminder | undefined;
-  let next: NextView | null = null;
-  if (stored) {
-    const row = pending.find((p) => p.id === stored.invocationId);
-    next = {
-      invocationId: stored.invocationId,
-      action: stored.action,
-      number: stored.number,
-      status: row?.status ?? "gone",
-      dueAt: new Date(stored.dueAt).toISOString(),
-      dueInMs: stored.dueAt - now,
-      nominalMs: stored.nominalMs,
-      scaledMs: stored.delayMs,
-    };
-  } else if (pending[0]) {
-    // a self-send Restate has but the state does not name (e.g. state written by an older version)
-    const p = pending[0];
-    const due = p.scheduled_start_at ? Date.parse(p.scheduled_start_at) : undefined;
-    const count = Number(state.reminders_count ?? 0);
-    next = {
-      invocationId: p.id,
-      action: count < MAX_REMINDERS ? "reminder" : "escalation",
-      number: count + 1,
-      status: p.status,
-      dueAt: due ? new Date(due).toISOString() : undefined,
-      dueInMs: due ? due - now : undefined,
-      nominalMs: DAY,
-      scaledMs: scaledDay,
-    };
-  }
+  const remindersCount = Number(state.reminders_count ?? 0);
+  // the row Restate holds for the reminder the state names; without one named, the self-send Restate has anyway
+  // (e.g. state written by an older version)
+  const row = stored ? pending.find((p) => p.id === stored.invocationId) : pending[0];
   return {
     invoice,
     paid: state.paid === true,
-    remindersCount: Number(state.reminders_count ?? 0),
+    remindersCount,
     maxReminders: MAX_REMINDERS,
     escalated: state.escalated === true,
     customer: typeof state.customer === "string" ? state.customer : undefined,
     lastEventId: typeof state.last_event_id === "string" ? state.last_event_id : undefined,
-    next,
+    next: nextView(stored, row, remindersCount, scaledDay, now),
     pending,
     history: invoiceHistory(stack.paths.root, invoice),
     timeScale,

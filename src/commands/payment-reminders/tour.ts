@@ -6,13 +6,21 @@ import { scaleDuration } from "../../runtime/config.js";
 import { DAY } from "../../services/lib/time.js";
 import { MAX_REMINDERS } from "../../services/payment-reminders/logic.js";
 import { ON_PAYMENT_FAILURE, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
-import { invoiceHistory, makeEvent, readTrackerState, sendFailure, sendSuccess, waitSettled } from "./run.js";
+import { invoiceHistory, makeEvent, readTrackerState, scheduledNext, sendFailure, sendSuccess, waitSettled } from "./run.js";
 import { humanDuration } from "../../ui/output.js";
+import type { RunningStack } from "../../runtime/stack.js";
+import type { FailureResult } from "../../services/payment-reminders/payment-tracker.js";
 import { check, type Check, type DemoContext, type DemoResult } from "../../tours/types.js";
 import { claim, journalChecks } from "../../tours/claims.js";
 
 const suffix = () => randomBytes(3).toString("hex");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** When Restate's timer for a failure's next reminder fires (the handler's record if Restate holds none); read it before a payment cancels it. */
+async function restateDue(stack: RunningStack, failure: FailureResult): Promise<number | undefined> {
+  const next = await scheduledNext(stack, failure);
+  return next?.dueAt ? Date.parse(next.dueAt) : failure.nextReminder?.dueAt;
+}
 
 export async function demo(ctx: DemoContext): Promise<DemoResult> {
   const { stack, say } = ctx;
@@ -24,6 +32,7 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
   const first = await sendFailure(stack, ignored, makeEvent("failed"));
   const scheduledRow = first.nextReminder ? await invocation(stack.admin, first.nextReminder.invocationId) : undefined;
   const firstPaid = await sendFailure(stack, paid, makeEvent("failed"));
+  const paidDue = await restateDue(stack, firstPaid);
   say(`reminder #1 sent for both; next one scheduled as ${first.nextReminder?.invocationId}`);
   // on a slow machine the timer may already have fired (the reminder running or done): then it must have waited
   // about a day from its creation before it first ran
@@ -33,9 +42,8 @@ export async function demo(ctx: DemoContext): Promise<DemoResult> {
   say(`${paid} paid; cancelled ${success.cancelledReminder ?? "nothing"}`);
 
   const settled = await waitSettled(stack, ignored, { onProgress: (h) => say(`  ${ignored}: ${h.kind === "escalation" ? "escalated to support" : `reminder #${h.number}`}`) });
-  // give the paid invoice's cancelled timer the time it would have needed to fire
-  const waitMore = Math.max(0, firstPaid.nextReminder ? firstPaid.nextReminder.dueAt + 1500 - Date.now() : 0);
-  if (waitMore) await sleep(waitMore);
+  // give the paid invoice's cancelled timer the time it would have needed to fire (as Restate held it)
+  await sleep(Math.max(0, paidDue ? paidDue + 1500 - Date.now() : 0));
 
   const hist = invoiceHistory(stack.paths.root, ignored);
   const reminders = hist.filter((h) => h.kind === "reminder");

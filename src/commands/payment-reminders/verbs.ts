@@ -2,11 +2,11 @@
 import { UsageError } from "../../errors.js";
 import { scaleDuration } from "../../runtime/config.js";
 import { DAY } from "../../services/lib/time.js";
-import { humanDuration, shortId } from "../../ui/output.js";
+import { humanDuration } from "../../ui/output.js";
 import { c, sym } from "../../ui/palette.js";
 import { ON_PAYMENT_FAILURE, ON_PAYMENT_SUCCESS, PAYMENT_TRACKER } from "../../services/payment-reminders/api.js";
 import type { FailureResult, SuccessResult } from "../../services/payment-reminders/payment-tracker.js";
-import { makeEvent, pendingQuery, sendFailure, sendSuccess, showInvoice, trackerPath, validateInvoice, waitSettled, type HistoryItem, type InvoiceView, type NextView } from "./run.js";
+import { makeEvent, pendingQuery, scheduledNext, sendFailure, sendSuccess, showInvoice, trackerPath, validateInvoice, waitSettled, type HistoryItem, type InvoiceView, type NextView } from "./run.js";
 import { invocationsSql, stateSql } from "../../observe/sql.js";
 import { verb, verbGroup, type Declaration, type VerbContext } from "../verb.js";
 
@@ -18,16 +18,39 @@ export function nominalDuration(ms: number): string {
   return humanDuration(ms);
 }
 
-function describeNext(n: NextView, timeScale: number): string {
+/** a whole UTC time, for due times a day or more away */
+const stamp = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 23)} UTC`;
+const dueIn = (ms: number) => (ms >= 0 ? `due in ${humanDuration(ms)}` : `due ${humanDuration(-ms)} ago`);
+
+/** The next reminder, one fact a line (each under 64 columns, so 80 with the 16-column label): Restate's timer first. */
+function describeNext(n: NextView, timeScale: number): string[] {
   const what = n.action === "escalation" ? "escalation to support" : `reminder #${n.number}`;
-  const due = n.dueInMs === undefined ? "due time unknown" : n.dueInMs >= 0 ? `due in ${humanDuration(n.dueInMs)}` : `due ${humanDuration(-n.dueInMs)} ago`;
-  const at = n.dueAt ? ` at ${clock(n.dueAt)}` : "";
-  return `${what} ${due}${at} ${c.dim(`(${nominalDuration(n.nominalMs)} nominal = ${humanDuration(n.scaledMs)} real at time scale ${timeScale})`)}`;
+  const lines: string[] = [];
+  if (n.dueAt && n.dueInMs !== undefined) {
+    lines.push(`${what} ${dueIn(n.dueInMs)} ${c.dim("(Restate's timer)")}`);
+    lines.push(`at ${stamp(n.dueAt)}${n.timerMs !== undefined ? c.dim(`, a ${humanDuration(n.timerMs)} timer`) : ""}`);
+  } else {
+    lines.push(`${what}: ${c.warn("Restate holds no timer for it")}`);
+  }
+  lines.push(`${c.id(n.invocationId)} ${c.dim(`(${n.status} in Restate)`)}`);
+  // the handler's own record is shown only when it tells something: it disagrees, or it is all there is
+  if (n.intended && (n.mismatchMs !== undefined || n.dueFrom === "none")) {
+    const by = n.mismatchMs === undefined ? "" : ` (${humanDuration(Math.abs(n.mismatchMs))} ${n.mismatchMs < 0 ? "later" : "earlier"})`;
+    lines.push(`${sym.warn} ${c.warn(`the handler's state disagrees: ${dueIn(n.intended.dueInMs)}${by}`)}`);
+    lines.push(`  at ${stamp(n.intended.dueAt)}; Restate's timer is what fires`);
+  }
+  lines.push(c.dim(`${nominalDuration(n.nominalMs)} nominal = ${humanDuration(n.scaledMs)} real at time scale ${timeScale}`));
+  return lines;
+}
+
+/** lines under a label: the first beside it, the rest indented to line up */
+function labelled(label: string, lines: string[], width: number): string[] {
+  return lines.map((l, i) => `${i === 0 ? label.padEnd(width) : " ".repeat(width)}${l}`);
 }
 
 function historyLine(h: HistoryItem): string {
   if (h.kind === "escalation") return `  ${c.dim(clock(h.at))}  ${c.warn("escalated to support")}${h.customer ? c.dim(` (customer ${h.customer})`) : ""}`;
-  return `  ${c.dim(clock(h.at))}  reminder e-mail #${h.number ?? "?"}${h.customer ? ` → ${h.customer}` : ""}${h.eventId ? c.dim(` (event ${h.eventId})`) : ""}`;
+  return `  ${c.dim(clock(h.at))}  reminder #${h.number ?? "?"}${h.customer ? ` → ${h.customer}` : ""}${h.eventId ? c.dim(` (event ${h.eventId})`) : ""}`;
 }
 
 export function renderInvoice(v: InvoiceView): string[] {
@@ -40,25 +63,24 @@ export function renderInvoice(v: InvoiceView): string[] {
     `escalated       ${v.escalated ? c.warn("yes") : "no"}`,
   ];
   if (v.next) {
-    lines.push(`next            ${describeNext(v.next, v.timeScale)}`);
-    lines.push(`                ${c.id(v.next.invocationId)} ${c.dim(`(${v.next.status} in Restate)`)}`);
+    lines.push(...labelled("next", describeNext(v.next, v.timeScale), 16));
   } else {
     lines.push(`next            ${c.dim(v.paid ? "nothing scheduled (paid)" : v.escalated ? "nothing scheduled (escalated)" : "nothing scheduled")}`);
   }
-  for (const p of v.pending.filter((p) => p.id !== v.next?.invocationId)) lines.push(`also pending    ${c.id(p.id)} ${c.dim(p.status)}`);
+  for (const p of v.pending.filter((p) => p.id !== v.next?.invocationId)) {
+    lines.push(`also pending    ${c.id(p.id)} ${c.dim(p.status)}`);
+    if (p.scheduled_start_at) lines.push(`                ${dueIn(Date.parse(p.scheduled_start_at) - Date.now())} at ${stamp(p.scheduled_start_at)}`);
+  }
   lines.push(v.history.length ? "history" : c.dim("history         none yet (no reminder e-mail sent for this invoice)"));
   for (const h of v.history) lines.push(historyLine(h));
   return lines;
 }
 
-function renderFailure(r: FailureResult, timeScale: number): string[] {
-  const n = r.nextReminder;
-  const nextLine = n
-    ? `next: ${describeNext({ ...n, status: "scheduled", dueAt: new Date(n.dueAt).toISOString(), dueInMs: n.dueAt - Date.now(), scaledMs: n.delayMs }, timeScale)} ${c.dim(shortId(n.invocationId))}`
-    : undefined;
+function renderFailure(r: FailureResult, next: NextView | null, timeScale: number): string[] {
+  const nextLine = next ? labelled("next:", describeNext(next, timeScale), 6) : [];
   switch (r.outcome) {
     case "reminded":
-      return [`${sym.ok} reminder e-mail #${r.remindersCount} sent for ${c.id(r.invoice)}`, ...(nextLine ? [nextLine] : [])];
+      return [`${sym.ok} reminder e-mail #${r.remindersCount} sent for ${c.id(r.invoice)}`, ...nextLine];
     case "escalated":
       return [`${sym.warn} ${c.id(r.invoice)} escalated to support after ${r.remindersCount} reminders`];
     case "ignored-paid":
@@ -66,7 +88,7 @@ function renderFailure(r: FailureResult, timeScale: number): string[] {
     case "ignored-escalated":
       return [`${sym.warn} ${c.id(r.invoice)} was already escalated to support: nothing sent`];
     case "already-scheduled":
-      return [`${sym.warn} ${c.id(r.invoice)} already has a reminder on the schedule (one chain per invoice): nothing sent now`, ...(nextLine ? [nextLine] : [])];
+      return [`${sym.warn} ${c.id(r.invoice)} already has a reminder on the schedule (one chain per invoice): nothing sent now`, ...nextLine];
   }
 }
 
@@ -101,17 +123,19 @@ const remindersFail = verb({
     const stack = ctx.stack();
     const event = makeEvent("failed", { customer: o.customer, eventId: o.eventId });
     const result = await sendFailure(stack, invoice, event);
+    // the due time shown is Restate's timer, read back from its invocation table, not the handler's own record
+    const next = await scheduledNext(stack, result);
     ctx.equivalent({ url: `${stack.ingressUrl}${trackerPath(invoice, ON_PAYMENT_FAILURE)}`, body: event });
     let settled: InvoiceView | undefined;
     if (o.wait) {
-      for (const l of renderFailure(result, stack.state.timeScale)) ctx.say(l);
+      for (const l of renderFailure(result, next, stack.state.timeScale)) ctx.say(l);
       const spin = ctx.spinner(`waiting for the reminders of ${invoice} (1 day nominal = ${humanDuration(scaleDuration(DAY, stack.state.timeScale))} real here)`);
       settled = await waitSettled(stack, invoice, { onProgress: (h) => ctx.say(historyLine(h)) });
       spin.succeed(settled.escalated ? `${invoice} escalated after ${settled.remindersCount} reminders` : `${invoice} paid after ${settled.remindersCount} reminders`);
     }
-    return { invoice, event, result, ...(settled ? { settled } : {}) };
+    return { invoice, event, result, next, ...(settled ? { settled } : {}) };
   },
-  render: (d, ctx) => (d.settled ? renderInvoice(d.settled) : renderFailure(d.result, ctx.stack().state.timeScale)),
+  render: (d, ctx) => (d.settled ? renderInvoice(d.settled) : renderFailure(d.result, d.next, ctx.stack().state.timeScale)),
 });
 
 const remindersPay = verb({

@@ -11,7 +11,7 @@ import { limiterPath, limiterStatus, runTaskCall, runTasks, setRate, setRateCall
 function rateArg(raw: string, what: string): number {
   const r = parseRate(raw);
   if (r === undefined || r > 1_000_000)
-    throw new UsageError(`${what} must be a rate like 2, 2/s, 0.5/s or 120/min, got "${raw}"`, `for example ${what === "<limit>" ? "patterns ratelimit set 1 1" : "--rate 2/s"}`);
+    throw new UsageError(`${what} must be a rate like 2, 2/s, 0.5/s or 120/min, got "${raw}"`, `for example ${what === "<limit>" ? "npx patterns ratelimit set 1 1" : "--rate 2/s"}`);
   return r;
 }
 

@@ -50,6 +50,18 @@ export function decideOnFailure(state: TrackerState, invocationId: string, now: 
   return { kind: "escalate" };
 }
 
+/**
+ * Restate's timer and the handler's own record of it (the time it read with ctx.date.now() plus its delay) differ by the
+ * few ms between that read and the send; more than this is a disagreement the CLI shows.
+ */
+export const DUE_TOLERANCE_MS = 1_000;
+
+/** Restate's due time minus the handler's intended one, when they disagree by more than DUE_TOLERANCE_MS. */
+export function dueMismatchMs(restateDueAt: number, intendedDueAt: number): number | undefined {
+  const d = restateDueAt - intendedDueAt;
+  return Math.abs(d) > DUE_TOLERANCE_MS ? d : undefined;
+}
+
 // ---- fan-out ----
 
 // ---- input validation (the handler turns a message into a TerminalError 400) ----

@@ -37,7 +37,7 @@ export const signalPayments = restate.service({
       const idempotencyKey = ctx.rand.uuidv4();
       const webhook = ctx.awakeable<PaymentIntent>();
       const invocationId = String(ctx.request().id);
-      const intent = await ctx.run("stripe call", () => createPaymentIntent({ ...req, idempotencyKey, callbackId: webhook.id, invocationId }));
+      const intent = await ctx.run("stripe call", () => createPaymentIntent({ ...req, idempotencyKey, callbackId: webhook.id, invocationId, webhookService: SIGNAL_PAYMENTS }));
       if (intent.status !== "processing") {
         ctx.console.info(`payment ${intent.id}: provider answered synchronously (${intent.status})`);
         ensureSuccess(intent);

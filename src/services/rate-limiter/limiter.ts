@@ -92,7 +92,7 @@ export const LimitedTask = restate.service({
       const name = req.limiter ?? DEFAULT_LIMITER;
       const limiter = ctx.objectClient(Limiter, name);
       const r = await limiter.ReserveN({ n: 1 });
-      if (!r.ok) throw new restate.TerminalError(`rate: Wait(n=1) would exceed the burst of limiter ${name}: set a burst of at least 1 (patterns ratelimit set <limit> 1)`, { errorCode: 429 });
+      if (!r.ok) throw new restate.TerminalError(`rate: Wait(n=1) would exceed the burst of limiter ${name}: set a burst of at least 1 (npx patterns ratelimit set <limit> 1)`, { errorCode: 429 });
       const delay = delayFrom(r, r.creationTime);
       if (delay > 0) {
         try {

@@ -8,5 +8,5 @@ export const RL_WORK_STEP = "run the task";
 
 export function noRateMessage(name: string): string {
   const flag = name === DEFAULT_LIMITER ? "" : ` --limiter ${name}`;
-  return `no rate set for limiter ${name}: call SetRate first (patterns ratelimit set 1 1${flag})`;
+  return `no rate set for limiter ${name}: call SetRate first (npx patterns ratelimit set 1 1${flag})`;
 }

@@ -1,7 +1,7 @@
 // The simulated payment provider ("Stripe") behind pattern 5. It lives in the worker process, says [SIMULATED] in its
 // log, and records every effect in the ledger. Deterministic: pm_card_visa_chargeDeclined is declined, any other
 // method succeeds; `delayedStatus` answers "processing" and delivers the final status later by POSTing a signed
-// webhook to the ingress (`signalPayments/processWebhook`) from a timer in this process — that timer is the
+// webhook to the ingress (`<service>/processWebhook` of the service that asked) from a timer in this process — that timer is the
 // simulation of the provider's own webhook machinery. Requests carry an idempotency key: a repeated key gets the
 // first answer back and charges nothing (the provider's idempotency store is the ledger, so it survives restarts).
 import { readLedger, recordEffect, simLog } from "../lib/simulated.js";
@@ -22,6 +22,9 @@ export interface CreateIntentRequest {
   loseFirstResponse: boolean;
   /** the Restate invocation that called, for the ledger */
   invocationId: string;
+  /** the service whose `processWebhook` gets the final status: the integration's webhook endpoint (a real provider
+   *  has it configured per account); a copy made by `patterns new --from` names its own. Default: signalPayments */
+  webhookService?: string;
 }
 
 const byKey = new Map<string, PaymentIntent>();
@@ -57,12 +60,13 @@ export async function createPaymentIntent(req: CreateIntentRequest): Promise<Pay
     metadata: { restate_callback_id: req.callbackId },
   };
   byKey.set(req.idempotencyKey, intent);
-  recordEffect(PROVIDER, "payment intent created", req.idempotencyKey, { intent, finalStatus, invocationId: req.invocationId });
+  const webhookService = req.webhookService ?? SIGNAL_PAYMENTS;
+  recordEffect(PROVIDER, "payment intent created", req.idempotencyKey, { intent, finalStatus, invocationId: req.invocationId, webhookService });
   simLog(
     PROVIDER,
     `payment intent ${intent.id} for ${req.amount} with ${req.paymentMethodId}: ${intent.status}${req.delayedStatus ? ` (final status ${finalStatus} follows by webhook in ${WEBHOOK_DELAY_MS / 1000} s)` : ""}`,
   );
-  if (req.delayedStatus) scheduleWebhook({ ...intent, status: finalStatus }, req.idempotencyKey);
+  if (req.delayedStatus) scheduleWebhook({ ...intent, status: finalStatus }, req.idempotencyKey, webhookService);
   if (req.loseFirstResponse && !lostOnce.has(req.idempotencyKey)) {
     lostOnce.add(req.idempotencyKey);
     simLog(PROVIDER, `the answer for ${intent.id} is lost on the way back (simulated connection reset)`);
@@ -77,27 +81,27 @@ export function resumePendingWebhooks(stateDir: string, maxAgeMs = 3_600_000): n
   const delivered = new Set(readLedger(stateDir, { system: PROVIDER, action: "webhook delivered" }).map((e) => e.key));
   let resumed = 0;
   for (const e of readLedger(stateDir, { system: PROVIDER, action: "payment intent created" })) {
-    const d = e.detail as { intent?: PaymentIntent; finalStatus?: IntentStatus } | undefined;
+    const d = e.detail as { intent?: PaymentIntent; finalStatus?: IntentStatus; webhookService?: string } | undefined;
     if (!d?.intent || d.intent.status !== "processing" || !d.finalStatus || delivered.has(e.key)) continue;
     if (Date.now() - Date.parse(e.at) > maxAgeMs) continue;
     simLog(PROVIDER, `webhook for ${d.intent.id} was not delivered before the restart: sending it again`);
-    scheduleWebhook({ ...d.intent, status: d.finalStatus }, e.key);
+    scheduleWebhook({ ...d.intent, status: d.finalStatus }, e.key, d.webhookService ?? SIGNAL_PAYMENTS);
     resumed++;
   }
   return resumed;
 }
 
-function scheduleWebhook(intent: PaymentIntent, idempotencyKey: string): void {
+function scheduleWebhook(intent: PaymentIntent, idempotencyKey: string, service: string): void {
   const event: PaymentIntentEvent = {
     id: eventIdFor(intent.id, intent.status),
     type: intent.status === "succeeded" ? "payment_intent.succeeded" : "payment_intent.payment_failed",
     created: Math.floor(Date.now() / 1000),
     data: { object: intent },
   };
-  setTimeout(() => void deliver(event, idempotencyKey, 1), WEBHOOK_DELAY_MS);
+  setTimeout(() => void deliver(event, idempotencyKey, service, 1), WEBHOOK_DELAY_MS);
 }
 
-async function deliver(event: PaymentIntentEvent, idempotencyKey: string, attempt: number): Promise<void> {
+async function deliver(event: PaymentIntentEvent, idempotencyKey: string, service: string, attempt: number): Promise<void> {
   const ingress = process.env.PATTERNS_INGRESS_URL;
   if (!ingress) {
     simLog(PROVIDER, `cannot deliver webhook ${event.id}: PATTERNS_INGRESS_URL is not set`);
@@ -111,10 +115,10 @@ async function deliver(event: PaymentIntentEvent, idempotencyKey: string, attemp
     }
     const wait = Math.min(10_000, 500 * 2 ** (attempt - 1));
     simLog(PROVIDER, `webhook ${event.id} not delivered (${why}); retrying in ${wait} ms`);
-    setTimeout(() => void deliver(event, idempotencyKey, attempt + 1), wait);
+    setTimeout(() => void deliver(event, idempotencyKey, service, attempt + 1), wait);
   };
   try {
-    const res = await fetch(`${ingress}/${SIGNAL_PAYMENTS}/processWebhook`, {
+    const res = await fetch(`${ingress}/${service}/processWebhook`, {
       method: "POST",
       headers: { "content-type": "application/json", "stripe-signature": signWebhook(body, Math.floor(Date.now() / 1000)), "idempotency-key": event.id },
       body,

@@ -2,6 +2,9 @@
 // - `playground/ping` proves the whole path (ingress → signed request → worker) works; `doctor` and the stack tests call it.
 // - `playground/recovery` is the crash demo (`kill-worker`, `kill-restate`, `timeline`): a durable step, a durable
 //   sleep and a second step, each step recording its effect in the simulated ledger, so "exactly once" is countable.
+//   With `holdOn`, the sleep also waits for a durable promise (`npx patterns promise resolve <name> true`): the
+//   invocation stays in flight until someone lets it go, so a crash or a reload can come while it provably waits,
+//   however slow the machine, instead of being timed against the sleep.
 // - `playgroundLane/<key>/work` is an exclusive Virtual Object handler that holds its key for a while: several calls
 //   on one key queue, calls on different keys run side by side (what `timeline --lanes` draws).
 // - `playgroundVersion/order` has two versions of its code (the versioning tour): see versioning.ts.
@@ -9,6 +12,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { RECOVERY_STEPS } from "./steps.js";
 import { recordEffect, simLog } from "../lib/simulated.js";
 import { playgroundVersion } from "./versioning.js";
+import { durablePromises } from "../durable-promises/promises.js";
 
 export interface RecoveryInput {
   /** business key of the run, used in the ledger (default: the invocation id) */
@@ -19,6 +23,10 @@ export interface RecoveryInput {
   sleepMs?: number;
   /** the second step fails this many attempts with a retryable error before it succeeds (default 0) */
   failTimes?: number;
+  /** the name of a durable promise the sleep also waits for: the invocation stays between its steps until the promise is
+   *  completed (`npx patterns promise resolve <name> true`, resolved or rejected alike); it is registered as the
+   *  promise's awaiter before the wait starts, so `npx patterns promise peek <name>` counts it waiting from then on */
+  holdOn?: string;
   /** after the second step, call playgroundLane/<key>/work and send it a delayed one-way message (children on the timeline) */
   children?: boolean;
 }
@@ -87,6 +95,10 @@ export const playground = restate.service({
       if (input?.children !== undefined && typeof input.children !== "boolean") {
         throw new restate.TerminalError("children is invalid: true or false is expected", { errorCode: 400 });
       }
+      const holdOn = input?.holdOn;
+      if (holdOn !== undefined && (typeof holdOn !== "string" || holdOn.trim().length === 0 || holdOn.length > 200)) {
+        throw new restate.TerminalError('holdOn is invalid: the name of a durable promise is expected, e.g. "hold-1"', { errorCode: 400 });
+      }
 
       const prepared = await ctx.run(RECOVERY_STEPS.first, async () => {
         simLog("recovery", `${key}: preparing (pid ${process.pid})`);
@@ -96,7 +108,15 @@ export const playground = restate.service({
       });
       ctx.console.info(`prepared by pid ${prepared.preparedBy}; sleeping ${sleepMs} ms`);
 
-      await ctx.sleep(sleepMs, RECOVERY_STEPS.sleep);
+      const coolOff = ctx.sleep(sleepMs, RECOVERY_STEPS.sleep);
+      if (holdOn === undefined) await coolOff;
+      else {
+        const released = ctx.awakeable<unknown>();
+        // a call, not a send: once it returned, the promise counts this invocation among its awaiters
+        await ctx.objectClient(durablePromises, holdOn).await(released.id);
+        ctx.console.info(`held until promise ${holdOn} is completed`);
+        await restate.RestatePromise.all([coolOff, released.promise]);
+      }
 
       const committed = await ctx.run(RECOVERY_STEPS.second, async () => {
         const startedAt = new Date().toISOString();
