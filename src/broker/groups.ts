@@ -8,6 +8,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, r
 import path from "node:path";
 import { ErrorCode } from "./errors.js";
 import { faults } from "./segment.js";
+import type { LogLevel } from "../lib/log-line.js";
 
 export interface Protocol {
   name: string;
@@ -88,7 +89,7 @@ export class GroupCoordinator {
 
   constructor(
     private readonly dir: string,
-    private readonly log: (line: string) => void = () => {},
+    private readonly log: (level: LogLevel, line: string) => void = () => {},
   ) {
     mkdirSync(dir, { recursive: true });
     for (const f of readdirSync(dir)) {
@@ -97,7 +98,7 @@ export class GroupCoordinator {
         const data = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as { group: string; offsets: Record<string, CommittedOffset> };
         this.offsets.set(data.group, new Map(Object.entries(data.offsets)));
       } catch (e) {
-        this.log(`ignoring unreadable group offsets ${f}: ${(e as Error).message}`);
+        this.log("warn", `ignoring unreadable group offsets ${f}: ${(e as Error).message}`);
       }
     }
     this.sessionTimer = setInterval(() => this.expireSessions(), 1000);
@@ -139,7 +140,7 @@ export class GroupCoordinator {
         assignment: EMPTY,
       };
       g.members.set(m.id, m);
-      this.log(`group ${g.id}: member ${m.id} joins`);
+      this.log("info", `group ${g.id}: member ${m.id} joins`);
     }
     m.protocols = req.protocols;
     m.sessionTimeoutMs = req.sessionTimeoutMs;
@@ -205,7 +206,7 @@ export class GroupCoordinator {
     if (!g.leader || !g.members.has(g.leader)) g.leader = members[0]!.id;
     g.state = "CompletingRebalance";
     const all = members.map((m) => ({ memberId: m.id, groupInstanceId: m.instanceId, metadata: m.protocols.find((p) => p.name === protocol)!.metadata }));
-    this.log(`group ${g.id}: generation ${g.generation}, ${members.length} member(s), protocol ${protocol}`);
+    this.log("info", `group ${g.id}: generation ${g.generation}, ${members.length} member(s), protocol ${protocol}`);
     for (const m of members) {
       const answer = m.join;
       m.join = undefined;
@@ -262,7 +263,7 @@ export class GroupCoordinator {
 
   private remove(g: Group, m: Member, why: string): void {
     g.members.delete(m.id);
-    this.log(`group ${g.id}: member ${m.id} removed (${why})`);
+    this.log("info", `group ${g.id}: member ${m.id} removed (${why})`);
     m.join?.({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, generationId: -1, protocolName: "", leader: "", memberId: m.id, members: [] });
     m.sync?.({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: EMPTY });
     m.join = undefined;

@@ -4,10 +4,9 @@
 import { Broker } from "./server.js";
 import { limitsFromEnv } from "./settings.js";
 import { loadSpec } from "./spec.js";
+import { lineWriter } from "../lib/log-line.js";
 
-function log(line: string): void {
-  process.stderr.write(`[broker] ${new Date().toISOString()} ${line}\n`);
-}
+const log = lineWriter();
 
 async function main(): Promise<void> {
   const [portArg, dataDir, specPath] = process.argv.slice(2);
@@ -26,12 +25,12 @@ async function main(): Promise<void> {
   const broker = new Broker({ port: Number(portArg), dataDir, topics, log, limits });
   const port = await broker.start();
   const parts = [...broker.logs.entries()].map(([t, ps]) => `${t}×${ps.length} (${ps.map((p) => `${p.logStart}-${p.end}`).join(", ")})`);
-  log(`listening on 127.0.0.1:${port}, data in ${dataDir}; topics: ${parts.join("; ")}`);
+  log("info", `listening on 127.0.0.1:${port}, data in ${dataDir}; topics: ${parts.join("; ")}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: stopping`);
+    log("info", `${signal}: stopping`);
     void broker.close().finally(() => process.exit(0));
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
@@ -39,6 +38,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  log(`cannot start: ${(e as Error).message}`);
+  log("error", `cannot start: ${(e as Error).message}`);
   process.exit(1);
 });

@@ -17,6 +17,7 @@ import { API_NAMES, ApiKey, decodeRequestBody, decodeRequestHeader, encodeRespon
 import { RateLog } from "./ratelog.js";
 import { DEFAULT_LIMITS, type BrokerLimits } from "./settings.js";
 import { compileChecks, type TopicSpec } from "./spec.js";
+import type { LogLevel } from "../lib/log-line.js";
 
 export const NODE_ID = 1;
 export const CLUSTER_ID = "restate-patterns-embedded";
@@ -26,7 +27,8 @@ export interface BrokerOptions {
   port: number;
   dataDir: string;
   topics: Map<string, TopicSpec>;
-  log?: (line: string) => void;
+  /** one record at a level; main.ts writes it in the shape of lib/log-line.ts */
+  log?: (level: LogLevel, line: string) => void;
   /** bounds (settings.ts); the defaults where not given */
   limits?: Partial<BrokerLimits>;
 }
@@ -66,7 +68,7 @@ export class Broker {
   private checks?: Promise<void>;
   port = 0;
   readonly limits: BrokerLimits;
-  private readonly log: (line: string) => void;
+  private readonly log: (level: LogLevel, line: string) => void;
   /** lines a client can cause, rate-limited per kind */
   private readonly clientLog: RateLog;
 
@@ -89,9 +91,11 @@ export class Broker {
   /** what recovery found, loudly: status and doctor read the notes it left next to what it moved aside */
   private reportRecovery(name: string, pl: PartitionLog): void {
     for (const f of pl.recovery.findings) {
-      if (f.kind === "torn-tail") this.log(`${name}: recovery: ${f.detail}`);
+      // a torn tail is what a crash mid-write leaves, and recovery's ordinary work; a damaged segment lost data
+      if (f.kind === "torn-tail") this.log("info", `${name}: recovery: ${f.detail}`);
       else
         this.log(
+          "error",
           `RECOVERY: ${name} segment ${f.segment}: ${f.detail}; ${f.bytes} bytes from offset ${f.fromOffset ?? "?"} are no longer served, ` +
             `the original is kept in ${f.movedTo}; every intact batch is served (offsets ${pl.logStart}–${pl.end - 1})`,
         );
@@ -106,7 +110,7 @@ export class Broker {
     });
     this.port = (this.server.address() as net.AddressInfo).port;
     this.checks = compileChecks(this.opts.topics);
-    this.checks.catch((e: unknown) => this.log(`cannot compile the topics' schemas: ${(e as Error).message}`));
+    this.checks.catch((e: unknown) => this.log("error", `cannot compile the topics' schemas: ${(e as Error).message}`));
     // age-based retention for partitions nobody writes to (writes check size and age themselves)
     this.retentionTimer = setInterval(() => this.enforceRetention(), 60_000);
     this.retentionTimer.unref();
@@ -139,7 +143,8 @@ export class Broker {
     this.conns.add(conn);
     serveConnection(socket, this.limits, {
       handle: (frame) => this.handle(frame, conn),
-      closing: (kind, why) => this.clientLog.line(kind, `closing a connection from ${socket.remotePort ?? "?"}: ${why}`),
+      // an idle client is closed as Kafka closes it (connections.max.idle.ms), which is no news; a bad frame is
+      closing: (kind, why) => this.clientLog.line(kind, `closing a connection from ${socket.remotePort ?? "?"}: ${why}`, kind === "idle" ? "info" : "warn"),
     });
     const gone = () => {
       if (conn.closed) return;
@@ -286,7 +291,7 @@ export class Broker {
         return { ...res, errorCode: e.code };
       }
       if (e instanceof StorageError) {
-        this.clientLog.line("storage", `STORAGE ERROR: nothing written for ${where}: ${e.message}${e.lost ? `; ${topic}-${p.index} takes no writes until a restart` : ""}`);
+        this.clientLog.line("storage", `STORAGE ERROR: nothing written for ${where}: ${e.message}${e.lost ? `; ${topic}-${p.index} takes no writes until a restart` : ""}`, "error");
         return { ...res, errorCode: ErrorCode.KAFKA_STORAGE_ERROR };
       }
       throw e;
@@ -319,7 +324,7 @@ export class Broker {
         try {
           data = log.read(p.fetchOffset, Math.max(0, Math.min(p.partitionMaxBytes, budget)));
         } catch (e) {
-          this.clientLog.line("storage", `STORAGE ERROR: cannot read ${t.topic}-${p.partition}: ${(e as Error).message}`);
+          this.clientLog.line("storage", `STORAGE ERROR: cannot read ${t.topic}-${p.partition}: ${(e as Error).message}`, "error");
           error = true;
           return { ...base, ...marks, errorCode: ErrorCode.KAFKA_STORAGE_ERROR };
         }
@@ -405,7 +410,7 @@ export class Broker {
       try {
         this.groups.commit(body.groupId, entries);
       } catch (e) {
-        this.clientLog.line("storage", `STORAGE ERROR: cannot persist the offsets of group ${body.groupId}: ${(e as Error).message}`);
+        this.clientLog.line("storage", `STORAGE ERROR: cannot persist the offsets of group ${body.groupId}: ${(e as Error).message}`, "error");
         for (const t of topics) for (const p of t.partitions) if (p.errorCode === 0) p.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
       }
     }

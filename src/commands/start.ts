@@ -1,8 +1,9 @@
 // `patterns start`: check ports, then spawn the supervisor in the background and show each component coming up.
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, openSync, closeSync, statSync, existsSync, accessSync, constants, readFileSync } from "node:fs";
 import { IGNORED_PORT_FLAG, PORT_ENV, PORT_FLAGS, checkNodePorts, parseNodes, parseTimeScale, resolveKafka, resolvePorts, type Ports, type StackConfig } from "../runtime/config.js";
 import { LogFilter } from "../runtime/log-filter.js";
+import { lineWriter } from "../lib/log-line.js";
 import path from "node:path";
 import { projectRoot, resolveStateDir, statePaths, supervisorEntry, type StatePaths } from "../runtime/paths.js";
 import { control } from "../runtime/stack.js";
@@ -293,8 +294,17 @@ async function interruptedStart(paths: StatePaths): Promise<PlaygroundError> {
 }
 
 async function runForeground(config: StackConfig, view: ProgressView, verbose: boolean, json: boolean): Promise<never> {
-  const sup = new Supervisor(config, supervisorDeps, (e) => view.on(e));
   const paths = statePaths(config.stateDir);
+  // its log goes to logs/supervisor.log as the detached supervisor's does (`logs supervisor` and the timeline read
+  // it there), and is streamed below like the other components'
+  mkdirSync(paths.logsDir, { recursive: true });
+  const supervisorLog = path.join(paths.logsDir, "supervisor.log");
+  const sup = new Supervisor(
+    config,
+    supervisorDeps,
+    (e) => view.on(e),
+    lineWriter((t) => appendFileSync(supervisorLog, t)),
+  );
   const stops: (() => void)[] = [];
   let interrupted = false;
   const onSignal = async () => {
@@ -310,11 +320,12 @@ async function runForeground(config: StackConfig, view: ProgressView, verbose: b
   process.on("SIGTERM", () => void onSignal());
   // the children do not share the terminal's process group any more: a closed terminal must stop them through us
   process.on("SIGHUP", () => void onSignal());
-  for (const name of ["restate", "broker", "worker", "client-app"] as const) {
-    const prefix = { restate: c.info("restate │"), broker: c.warn("broker  │"), worker: c.ok("worker  │"), "client-app": c.dim("client  │") }[name];
+  const prefixes = { restate: c.info("restate │"), broker: c.warn("broker  │"), worker: c.ok("worker  │"), "client-app": c.dim("client  │"), supervisor: c.dim("supervisor│") };
+  for (const [name, prefix] of Object.entries(prefixes)) {
+    const file = name === "supervisor" ? supervisorLog : sup.state.components[name as keyof typeof sup.state.components].log;
     // by default only the warnings and errors: the full logs stay in the files (`npx patterns logs`)
     const filter = new LogFilter();
-    stops.push(followFile(sup.state.components[name].log, (l) => (verbose || filter.accept(l)) && process.stderr.write(`${prefix} ${l}\n`)));
+    stops.push(followFile(file, (l) => (verbose || filter.accept(l)) && process.stderr.write(`${prefix} ${l}\n`)));
   }
   for (const n of sup.nodes.slice(1)) stops.push(followFile(n.log, (l) => process.stderr.write(`${c.info(`restate-${n.node}│`)} ${l}\n`)));
   if (config.watch) stops.push(followWatchEvents(paths, json));

@@ -16,8 +16,10 @@ export function readStepLog(file: string, ids?: Iterable<string>): StepLogLine[]
   });
 }
 
-const EXIT = /^\[supervisor\] (\S+) (restate|broker|worker) \(pid (\d+)\) exited with (\S+)/;
-const BACK = /^\[supervisor\] (\S+) (restate|broker|worker) is back \(pid (\d+)\)/;
+// a line starts with its time and level (lib/log-line.ts); a log kept from before the levels has `[supervisor] time`
+const HEAD = String.raw`^(?:\[supervisor\] )?(\S+) (?:(?:TRACE|DEBUG|INFO|WARN|ERROR) +)?`;
+const EXIT = new RegExp(String.raw`${HEAD}(restate|broker|worker) \(pid (\d+)\) exited with (\S+)`);
+const BACK = new RegExp(String.raw`${HEAD}(restate|broker|worker) is back \(pid (\d+)\)`);
 
 /** Component exits and restarts from the supervisor's log (logs/supervisor.log), oldest first. */
 export function parseSupervisorLog(lines: string[]): ComponentEvent[] {

@@ -119,7 +119,7 @@ export class Adoption {
     });
     ctx.state.deployments = deployments;
     ctx.save();
-    ctx.log(`deployment ${id} (${code.code}, pid ${proc.pid}, port ${port}) serves new invocations${previous ? `; ${previous.id} drains` : ""}`);
+    ctx.log("info", `deployment ${id} (${code.code}, pid ${proc.pid}, port ${port}) serves new invocations${previous ? `; ${previous.id} drains` : ""}`);
     const previousInFlight = previous && old ? await this.deployments.drain(previous, old, oldCode, now) : undefined;
     return { deployment: id, port, pid: proc.pid, previous: previous?.id, previousInFlight };
   }
@@ -138,7 +138,7 @@ export class Adoption {
     const dep = this.deployments.current();
     if (dep) Object.assign(dep, { replacedInPlace: true, pid: comp.pid, env: ctx.workerCode.env });
     ctx.save();
-    ctx.log(`deployment ${res.id} re-registered at the same URI with changed code (in place, pid ${comp.pid})`);
+    ctx.log("info", `deployment ${res.id} re-registered at the same URI with changed code (in place, pid ${comp.pid})`);
     return { deployment: res.id, port: comp.port, pid: comp.pid, previous: res.id };
   }
 }

@@ -101,8 +101,8 @@ export class Deployments {
       }
       for (const d of stale) {
         await ctx.admin.deleteDeployment(d.id).then(
-          () => ctx.log(`removed deployment ${d.id} (${d.uri ?? "?"}), left by an earlier run`),
-          (e: unknown) => ctx.log(`could not remove deployment ${d.id}: ${errorMessage(e)}`),
+          () => ctx.log("info", `removed deployment ${d.id} (${d.uri ?? "?"}), left by an earlier run`),
+          (e: unknown) => ctx.log("warn", `could not remove deployment ${d.id}: ${errorMessage(e)}`),
         );
       }
     }
@@ -145,7 +145,7 @@ export class Deployments {
       }
       this.ctx.save();
     } catch (e) {
-      this.ctx.log(`could not read what runs on the older deployments: ${errorMessage(e)}`);
+      this.ctx.log("warn", `could not read what runs on the older deployments: ${errorMessage(e)}`);
     } finally {
       this.drainBusy = false;
     }
@@ -170,7 +170,7 @@ export class Deployments {
     const drained = list.filter((x) => x.phase === "drained");
     if (drained.length > KEEP_DRAINED) ctx.state.deployments = list.filter((x) => x.phase !== "drained" || drained.indexOf(x) >= drained.length - KEEP_DRAINED);
     ctx.save();
-    ctx.log(`deployment ${id} drained: worker pid ${pid} stopped, ${error ? `not removed (${error})` : "deployment removed from Restate"}`);
+    ctx.log(error ? "warn" : "info", `deployment ${id} drained: worker pid ${pid} stopped, ${error ? `not removed (${error})` : "deployment removed from Restate"}`);
     const { appendWatchEvent } = await import("./watch.js");
     appendWatchEvent(ctx.paths.logsDir, { type: "drained", at: new Date().toISOString(), deployment: id, pid, removed: !error, ...(error ? { error } : {}) });
   }
@@ -179,7 +179,7 @@ export class Deployments {
   private onDrainingExit(id: string, proc: ChildProcess): void {
     const d = this.draining.get(id);
     if (!d || d.proc !== proc || d.retiring || this.ctx.stopping) return;
-    this.ctx.log(`worker of draining deployment ${id} (pid ${proc.pid}) exited with ${proc.signalCode ?? proc.exitCode}; restarting it in ${DRAINING_RESPAWN_MS} ms`);
+    this.ctx.log("warn", `worker of draining deployment ${id} (pid ${proc.pid}) exited with ${proc.signalCode ?? proc.exitCode}; restarting it in ${DRAINING_RESPAWN_MS} ms`);
     d.respawnTimer = setTimeout(() => {
       if (this.ctx.stopping || d.retiring) return;
       const next = this.spawnWorkerProc(d.port, d.code);
@@ -236,7 +236,7 @@ export class Deployments {
     }
     this.watcher = watcher;
     ctx.save();
-    ctx.log(`watching ${path.join(srcRoot, "services")} for changes`);
+    ctx.log("info", `watching ${path.join(srcRoot, "services")} for changes`);
     return ctx.state.watch;
   }
 
@@ -259,6 +259,6 @@ export class Deployments {
     delete this.ctx.state.watch;
     this.ctx.save();
     await w?.close().catch(() => {});
-    if (w) this.ctx.log("stopped watching");
+    if (w) this.ctx.log("info", "stopped watching");
   }
 }

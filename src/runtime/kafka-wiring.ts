@@ -81,7 +81,7 @@ export class KafkaWiring {
     if (same) return { fresh: false };
     if (!hasData(paths.brokerData)) return { fresh: true };
     const why = emptiedWhy(wiring, config.nodes ?? 1, existing.length);
-    this.ctx.log(`${why}: starting it over empty`);
+    this.ctx.log("warn", `${why}: starting it over empty`);
     await this.resetBroker();
     return { fresh: true, emptied: emptiedNote(why) };
   }
@@ -121,8 +121,8 @@ export class KafkaWiring {
       // loaded here: kafkajs is needed only with an external cluster
       const { ensureTopics } = await import("../kafka/topics.js");
       const r = await ensureTopics(kafka.brokers, asyncApiSpecPath);
-      this.ctx.log(`topics on ${kafka.brokers.join(",")}: created ${r.created.join(", ") || "none"}; already there: ${r.existing.join(", ") || "none"}`);
-      for (const note of r.notes) this.ctx.log(note);
+      this.ctx.log("info", `topics on ${kafka.brokers.join(",")}: created ${r.created.join(", ") || "none"}; already there: ${r.existing.join(", ") || "none"}`);
+      for (const note of r.notes) this.ctx.log("warn", note);
     } catch (e) {
       throw new StartError(
         `could not create the playground's topics on ${kafka.brokers.join(",")}: ${errorMessage(e)} (create them as kafka/asyncapi.yaml declares, or allow CreateTopics for this client)`,
@@ -174,7 +174,7 @@ export class KafkaWiring {
   /** Before a broker restart: is its data dir gone? Then its old subscriptions go first. */
   async beforeBrokerRestart(): Promise<boolean> {
     const wiped = !this.readWiring();
-    if (wiped) await this.deleteSubscriptions().catch((e) => this.ctx.log(`could not delete subscriptions: ${errorMessage(e)}`));
+    if (wiped) await this.deleteSubscriptions().catch((e) => this.ctx.log("warn", `could not delete subscriptions: ${errorMessage(e)}`));
     return wiped;
   }
 }

@@ -32,9 +32,11 @@ export class Restarts {
   onExit(name: ChildName, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const child = this.ctx.group.get(name);
     if (!child || child.proc !== proc) return;
-    this.ctx.log(`${name} (pid ${proc.pid}) exited with ${signal ?? code}`);
+    const expected = this.ctx.stopping || child.expectedExit;
+    // an exit we asked for is lifecycle; any other is a death the supervisor answers with a restart
+    this.ctx.log(expected ? "info" : "warn", `${name} (pid ${proc.pid}) exited with ${signal ?? code}`);
     clearTimeout(child.stableTimer);
-    if (this.ctx.stopping || child.expectedExit) return;
+    if (expected) return;
     const comp = this.ctx.comp(name);
     comp.phase = "down";
     child.downSince = Date.now();
@@ -57,7 +59,7 @@ export class Restarts {
       const lines = own.split("\n").filter((l) => l.trim() !== "");
       const lastError = lines.length ? loadFailure(own).message : fallback;
       comp.crashLoop = { since: comp.crashLoop?.since ?? new Date().toISOString(), failures, lastError, lastLines: lines.slice(-10) };
-      this.ctx.log(`${name} is in a crash loop (${failures} failures in a row): ${lastError}`);
+      this.ctx.log("error", `${name} is in a crash loop (${failures} failures in a row): ${lastError}`);
     }
     this.schedule(name, delay);
   }
@@ -68,7 +70,7 @@ export class Restarts {
     clearTimeout(child.restartTimer);
     comp.nextRestartAt = new Date(Date.now() + delayMs).toISOString();
     this.ctx.save();
-    this.ctx.log(`restarting ${name} in ${delayMs} ms`);
+    this.ctx.log("warn", `restarting ${name} in ${delayMs} ms`);
     child.restartTimer = setTimeout(() => void this.attempt(name), delayMs);
   }
 
@@ -87,14 +89,14 @@ export class Restarts {
       comp.phase = "up";
       child.downSince = undefined;
       this.ctx.save();
-      this.ctx.log(`${name} is back (pid ${comp.pid})`);
+      this.ctx.log("info", `${name} is back (pid ${comp.pid})`);
       if (name === "worker") void this.retryNow(comp.port);
       this.armStable(name, child);
       for (const w of child.waiters.splice(0)) w();
     } catch (e) {
       comp.restarts -= 1;
       comp.phase = "down";
-      this.ctx.log(`${name} failed to come back: ${errorMessage(e)}`);
+      this.ctx.log("warn", `${name} failed to come back: ${errorMessage(e)}`);
       if (!this.ctx.stopping) this.failed(name, errorMessage(e));
     } finally {
       this.attempting.delete(name);
@@ -110,9 +112,9 @@ export class Restarts {
     try {
       const waiting = (await this.ctx.deps.backingOff(admin)).filter((i) => i.lastFailure?.includes(`127.0.0.1:${port}`));
       await Promise.all(waiting.map((i) => admin.resumeInvocation(i.id).catch(() => undefined)));
-      if (waiting.length) this.ctx.log(`retried ${waiting.length} invocation${waiting.length === 1 ? "" : "s"} that had failed on the worker, without waiting out their backoff`);
+      if (waiting.length) this.ctx.log("info", `retried ${waiting.length} invocation${waiting.length === 1 ? "" : "s"} that had failed on the worker, without waiting out their backoff`);
     } catch (e) {
-      this.ctx.log(`could not retry the invocations waiting for the worker: ${errorMessage(e)}`);
+      this.ctx.log("warn", `could not retry the invocations waiting for the worker: ${errorMessage(e)}`);
     }
   }
 
@@ -124,7 +126,7 @@ export class Restarts {
       if (this.ctx.stopping || child.proc !== proc || !proc || exited(proc)) return;
       const comp = this.ctx.comp(name);
       if (!comp.failures && !comp.crashLoop && !comp.backoff?.length) return;
-      this.ctx.log(`${name} stayed up ${BACKOFF.stableMs / 1000} s: its restart backoff starts over`);
+      this.ctx.log("info", `${name} stayed up ${BACKOFF.stableMs / 1000} s: its restart backoff starts over`);
       comp.failures = 0;
       comp.backoff = [];
       delete comp.crashLoop;

@@ -1,6 +1,7 @@
 // What the supervisor's parts (restarts, Kafka wiring, deployments, adoption, the control server) share: the stack's
 // state and where it is saved, the process group, and the readers from above that the supervisor is handed rather
 // than importing them (the runtime sits below the observation layer and the registry).
+import type { LogLevel } from "../lib/log-line.js";
 import type { AdminClient } from "./admin.js";
 import type { StackConfig } from "./config.js";
 import type { WorkerCode } from "./component-specs.js";
@@ -36,7 +37,8 @@ export interface SupervisorContext {
   /** node 1's admin API while it is up, else a live node's */
   liveAdmin(): AdminClient;
   save(): void;
-  log(line: string): void;
+  /** one line of the supervisor's log (logs/supervisor.log) */
+  log(level: LogLevel, line: string): void;
   /** spawn a child and wait until it is ready (throws a StartError otherwise) */
   spawnComponent(name: ChildName): Promise<void>;
 }

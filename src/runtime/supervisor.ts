@@ -8,6 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type http from "node:http";
 import { errorMessage } from "../errors.js";
+import { lineWriter, type LogLevel } from "../lib/log-line.js";
 import { Adoption, type ReloadRequest } from "./adoption.js";
 import { AdminClient } from "./admin.js";
 import { brokerSpec, clientAppSpec, clusterMarker, DIST_WORKER, initialState, restateSpec, workerSpec, type ComponentSpec, type WorkerCode } from "./component-specs.js";
@@ -58,6 +59,8 @@ export class Supervisor implements SupervisorContext, Controlled {
     readonly config: StackConfig,
     readonly deps: SupervisorDeps,
     private readonly emit: (e: ProgressEvent) => void = () => {},
+    /** where its log lines go: stderr, which is logs/supervisor.log for the detached supervisor */
+    private readonly writeLog = lineWriter(),
   ) {
     this.paths = statePaths(config.stateDir);
     this.admin = new AdminClient(`http://127.0.0.1:${config.ports.admin}`);
@@ -86,8 +89,8 @@ export class Supervisor implements SupervisorContext, Controlled {
     writeState(this.paths.stateFile, this.state);
   }
 
-  log(line: string): void {
-    process.stderr.write(`[supervisor] ${new Date().toISOString()} ${line}\n`);
+  log(level: LogLevel, line: string): void {
+    this.writeLog(level, line);
   }
 
   /**
@@ -254,7 +257,7 @@ export class Supervisor implements SupervisorContext, Controlled {
     this.restarts.cancelAll();
     await this.deployments.stopWatching();
     await terminateProc(this.adoption.candidate, graceMs);
-    this.log("stopping: restate-server and the client app, then the worker and the broker");
+    this.log("info", "stopping: restate-server and the client app, then the worker and the broker");
     for (const step of STOP_ORDER) {
       // a cluster's nodes stop together: one by one, the last ones would wait for a quorum that is gone
       const names = step.flatMap((name): ChildName[] => (name === "restate" ? this.nodes.map((n) => childOf(n.node)) : [name]));
@@ -263,7 +266,7 @@ export class Supervisor implements SupervisorContext, Controlled {
     }
     const t0 = Date.now();
     const held = await this.portsFreed();
-    this.log(`stopped${held.length ? `; ports still taken after 5 s: ${held.join(", ")}` : `; every port free after ${Date.now() - t0} ms`}`);
+    this.log(held.length ? "warn" : "info", `stopped${held.length ? `; ports still taken after 5 s: ${held.join(", ")}` : `; every port free after ${Date.now() - t0} ms`}`);
     this.control?.close();
     rmSync(this.paths.controlSocket, { force: true });
     removeCliEnv(this.config.stateDir);

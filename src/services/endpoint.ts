@@ -4,7 +4,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { allServices } from "./catalog.js";
 import { stepLogHooks } from "./lib/steplog.js";
 import { crashHook } from "./lib/crash.js";
-import { workerLogger } from "./lib/log-lines.js";
+import { onceWhile, workerLogger } from "./lib/log-lines.js";
 
 export interface EndpointOptions {
   port: number;
@@ -17,15 +17,19 @@ export interface EndpointOptions {
 
 export function startEndpoint(opts: EndpointOptions): Promise<http2.Http2Server> {
   if (opts.identityKeys.length === 0) throw new Error("refusing to serve without request-identity keys");
+  // The SDK's Node handler builds two request handlers (HTTP/2 and HTTP/1.1), and each announces "Validating requests
+  // using signing keys […]" as it is built: while it builds them, a line repeated verbatim is written once.
+  let building = true;
   const handler = restate.createEndpointHandler({
     services: allServices,
     identityKeys: opts.identityKeys,
     // the SDK's log events in the shape of the other components' logs (time, level, invocation, message)
-    logger: workerLogger(),
+    logger: onceWhile(() => building, workerLogger()),
     defaultServiceOptions: {
       hooks: [stepLogHooks(opts.stepLog, crashHook(opts.crashArmFile))],
     },
   });
+  building = false;
   const server = http2.createServer(handler);
   return new Promise((resolve, reject) => {
     server.once("error", reject);

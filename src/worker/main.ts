@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { startEndpoint } from "../services/endpoint.js";
 import { workerFiles } from "../lib/worker-files.js";
-import { workerLine } from "../services/lib/log-lines.js";
+import { logLine } from "../lib/log-line.js";
 
 const [major] = process.versions.node.split(".").map(Number);
 if ((major ?? 0) < 22) {
@@ -32,7 +32,7 @@ const server = await startEndpoint({
   stepLog: paths?.stepLog,
   crashArmFile: paths?.crashArm,
 });
-process.stderr.write(`${workerLine("info", `worker listening on 127.0.0.1:${port} (pid ${process.pid}, Node ${process.versions.node})`)}\n`);
+process.stderr.write(`${logLine("info", `worker listening on 127.0.0.1:${port} (pid ${process.pid}, Node ${process.versions.node})`)}\n`);
 
 const shutdown = () => {
   // done once Restate's connections are gone (the supervisor stops restate-server first), else after half a second

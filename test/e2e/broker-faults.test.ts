@@ -76,7 +76,7 @@ describe("a full disk (a file-size limit on the broker)", () => {
     }
     expect(acked.length).toBeGreaterThan(50);
     // the broker logs as it answers: the line may come through its stderr pipe a moment after the answer
-    await eventually("the broker's STORAGE ERROR line", async () => /STORAGE ERROR: nothing written for full-0 .*EFBIG/.test(broker!.log()), 10_000);
+    await eventually("the broker's STORAGE ERROR line", async () => /^\S+Z ERROR STORAGE ERROR: nothing written for full-0 .*EFBIG/m.test(broker!.log()), 10_000);
     // the part of the refused batch that fit was cut back off: the file ends with the last acknowledged batch
     expect(statSync(segment).size).toBe(ackedBytes);
     // still full: refused again, and the end has not moved
@@ -140,7 +140,7 @@ describe("a corrupt byte in an older segment of a running playground", () => {
       writeFileSync(oldest, bytes);
       expect(statSync(oldest).size).toBe(bytes.length);
       await stack.kill("broker");
-      await eventually("the broker's recovery to report the damaged segment", async () => /RECOVERY: bench-events-\d+ segment/.test(stack!.logs("broker", 200)), 60_000);
+      await eventually("the broker's recovery to report the damaged segment", async () => /^\S+Z ERROR RECOVERY: bench-events-\d+ segment/m.test(stack!.logs("broker", 200)), 60_000);
       // every record but the damaged one is served, the later segments' included
       const after = await readPartition(port, "bench-events", partition);
       expect(after).toEqual(before.filter((r) => r.offset !== 0));

@@ -61,7 +61,7 @@ describe("the embedded broker with kafkajs", () => {
     expect(err, "the bad record was accepted").toBeDefined();
     expect(JSON.stringify(err)).toMatch(/INVALID_RECORD|failed the validation/);
     // the broker's log line is written as it answers: it may reach the file a moment after the client saw the error
-    await eventually("the broker to log the refused record", async () => /INVALID_RECORD: .*social-media-posts.*value\.content is missing/.test(broker.log()), 5000);
+    await eventually("the broker to log the refused record", async () => /^\S+Z WARN {2}INVALID_RECORD: .*social-media-posts.*value\.content is missing/m.test(broker.log()), 5000);
     const [ack] = await producer.send({ topic: "social-media-posts", messages: [{ key: "u1", value: JSON.stringify({ content: "fine" }) }] });
     expect(ack).toMatchObject({ errorCode: 0, baseOffset: "0" });
     const topic = await producer.send({ topic: "no-such-topic", messages: [{ key: "u1", value: "{}" }] }).then(

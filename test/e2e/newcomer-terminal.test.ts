@@ -84,7 +84,9 @@ describe("start --foreground", () => {
       child.kill("SIGINT");
       expect(await exited).toBe(130);
       for (const c of status.components) expect(isAlive(c.pid), `${c.name} pid ${c.pid}`).toBe(false);
-      const order = [...stderr.matchAll(/\[supervisor\] \S+ (restate|broker|worker|client-app) \(pid \d+\) exited/g)].map((m) => m[1]);
+      // the stop is in the supervisor's log (the terminal stopped streaming at the Ctrl+C): lifecycle, at INFO
+      const supervisorLog = readFileSync(path.join(dir, "logs", "supervisor.log"), "utf8");
+      const order = [...supervisorLog.matchAll(/^\S+ INFO {2}(restate|broker|worker|client-app) \(pid \d+\) exited/gm)].map((m) => m[1]);
       // two waves, each stopped together: restate-server and the client app first (so that restate-server's Kafka
       // consumers never hold it up waiting for a broker that is gone), then the worker and the broker
       expect(order.slice(0, 2).sort(), `exit order ${order.join(", ")}`).toEqual(["client-app", "restate"]);

@@ -65,22 +65,24 @@ describe("frame assembly", () => {
 });
 
 describe("rate-limited log lines", () => {
-  it("writes `burst` lines per kind per window, then one line counting the rest", () => {
+  it("writes `burst` lines per kind per window, then one line counting the rest at their level", () => {
     let now = 0;
     const lines: string[] = [];
     const log = new RateLog(
-      (l) => lines.push(l),
+      (level, l) => lines.push(`${level} ${l}`),
       3,
       10_000,
       () => now,
     );
     for (let i = 0; i < 100; i++) log.line("bad frame", `bad ${i}`);
-    log.line("idle", "idle 1");
-    expect(lines).toEqual(["bad 0", "bad 1", "bad 2", "idle 1"]);
+    log.line("idle", "idle 1", "info");
+    for (let i = 0; i < 5; i++) log.line("storage", `disk ${i}`, "error");
+    expect(lines).toEqual(["warn bad 0", "warn bad 1", "warn bad 2", "info idle 1", "error disk 0", "error disk 1", "error disk 2"]);
     now = 10_001;
     log.line("bad frame", "bad again");
-    expect(lines.slice(4)).toEqual(['97 more "bad frame" lines were not logged (at most 3 per 10 s)', "bad again"]);
+    expect(lines.slice(7)).toEqual(['warn 97 more "bad frame" lines were not logged (at most 3 per 10 s)', "warn bad again"]);
     log.close();
+    expect(lines.slice(9)).toEqual(['error 2 more "storage" lines were not logged (at most 3 per 10 s)']);
   });
 });
 

@@ -1,7 +1,8 @@
 // The worker's log lines: the SDK's log events in the other components' shape (time, level, invocation, message).
 import { describe, expect, it } from "vitest";
 import { TerminalError, type LoggerContext, type LogMetadata } from "@restatedev/restate-sdk";
-import { formatLogEvent, minLevel, workerLine, workerLogger } from "../../src/services/lib/log-lines.js";
+import { formatLogEvent, minLevel, onceWhile, workerLogger } from "../../src/services/lib/log-lines.js";
+import { logLine } from "../../src/lib/log-line.js";
 import { LogFilter } from "../../src/runtime/log-filter.js";
 
 const at = new Date("2026-12-07T19:03:10.421Z");
@@ -44,12 +45,43 @@ describe("worker log lines", () => {
     const lines = [
       ...formatLogEvent(meta("info", ctx), at, "Starting invocation.").split("\n"),
       ...formatLogEvent(meta("warn", ctx), at, "failed:\n", new TerminalError("nope")).split("\n"),
-      workerLine("info", "worker listening on 127.0.0.1:9080", at),
+      logLine("info", "worker listening on 127.0.0.1:9080", at),
     ];
     const f = new LogFilter();
     const kept = lines.filter((l) => f.accept(l));
     expect(kept[0]).toMatch(/WARN {2}svc\/h inv_\w+: failed:$/);
     expect(kept.length).toBe(lines.length - 2);
+  });
+
+  it("every component's line has the same head: time, level padded to five, message; continuation lines indented", () => {
+    expect(logLine("warn", "restarting worker in 1000 ms", at)).toBe("2026-12-07T19:03:10.421Z WARN  restarting worker in 1000 ms");
+    expect(logLine("error", "RECOVERY: t-0 segment 0: bad crc\n\nkept aside", at)).toBe("2026-12-07T19:03:10.421Z ERROR RECOVERY: t-0 segment 0: bad crc\n  kept aside");
+    const f = new LogFilter();
+    expect(["info", "warn", "error", "debug"].map((l) => f.accept(logLine(l as Level, "x", at)))).toEqual([false, true, true, false]);
+  });
+
+  it("writes a start-up line the SDK repeats (once per request handler it builds) once while building, then everything", () => {
+    const written: string[] = [];
+    let building = true;
+    const log = onceWhile(
+      () => building,
+      workerLogger((t) => written.push(t), {}),
+    );
+    log(meta("info"), "Validating requests using signing keys [%s]", "k");
+    log(meta("info"), "Validating requests using signing keys [%s]", "k");
+    log(meta("info"), "Validating requests using signing keys [%s]", "other");
+    building = false;
+    log(meta("info"), "Validating requests using signing keys [%s]", "k");
+    const ctx = context("svc", "h");
+    log(meta("info", ctx), "same");
+    log(meta("info", ctx), "same");
+    expect(written.map((t) => t.slice(25).trim())).toEqual([
+      "INFO  Validating requests using signing keys [k]",
+      "INFO  Validating requests using signing keys [other]",
+      "INFO  Validating requests using signing keys [k]",
+      `INFO  svc/h ${inv}: same`,
+      `INFO  svc/h ${inv}: same`,
+    ]);
   });
 
   it("skips what the SDK's console logger skips: events below RESTATE_LOGGING and replayed ctx.console calls", () => {

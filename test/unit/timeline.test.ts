@@ -26,6 +26,7 @@ import { playgroundOwnFilter } from "../../src/commands/timeline/own.js";
 import { listRow, renderInvocations } from "../../src/commands/interactive/invocations.js";
 import { headerLine } from "../../src/observe/render.js";
 import { configureColor } from "../../src/ui/palette.js";
+import { logLine } from "../../src/lib/log-line.js";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "timeline-fixtures");
 const load = <T = Snapshot>(name: string): T => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8")) as T;
@@ -271,15 +272,19 @@ describe("queries, ids, flags", () => {
     expect(eventsQuery(["inv_1a"])).toMatch(/FROM sys_journal_events WHERE id IN \('inv_1a'\)/);
   });
 
-  it("reads component exits and restarts from the supervisor log", () => {
+  it("reads component exits and restarts from the supervisor log, as the supervisor writes its lines", () => {
+    const at = (iso: string) => new Date(iso);
     const ev = parseSupervisorLog([
-      "[supervisor] 2026-11-23T09:41:08.328Z worker (pid 28522) exited with SIGKILL",
-      "[supervisor] 2026-11-23T09:41:08.329Z restarting worker in 1000 ms",
-      "[supervisor] 2026-11-23T09:41:09.691Z worker is back (pid 29037)",
+      logLine("warn", "worker (pid 28522) exited with SIGKILL", at("2026-11-23T09:41:08.328Z")),
+      logLine("warn", "restarting worker in 1000 ms", at("2026-11-23T09:41:08.329Z")),
+      logLine("info", "worker is back (pid 29037)", at("2026-11-23T09:41:09.691Z")),
+      // a log kept from a run before the lines had a level
+      "[supervisor] 2026-11-23T09:42:00.000Z broker (pid 4711) exited with 1",
     ]);
     expect(ev).toEqual([
       { component: "worker", kind: "exit", pid: 28522, at: "2026-11-23T09:41:08.328Z", detail: "SIGKILL" },
       { component: "worker", kind: "back", pid: 29037, at: "2026-11-23T09:41:09.691Z" },
+      { component: "broker", kind: "exit", pid: 4711, at: "2026-11-23T09:42:00.000Z", detail: "1" },
     ]);
   });
 

@@ -3,6 +3,7 @@
 // product/{productId}/reserve through the typed ingress client, with the reservation id as the idempotency key, and
 // answers `true` or `false` like the seed. Plain node:http: one route does not need Express.
 import http from "node:http";
+import { lineWriter, type LogLevel } from "../../lib/log-line.js";
 import * as clients from "@restatedev/restate-sdk-clients";
 import type { ProductService } from "./product.js";
 import { PRODUCT } from "./api.js";
@@ -21,7 +22,8 @@ export function reserveRoute(url: string): { productId: string; reservationId: s
   }
 }
 
-export function startClientApp(opts: { port: number; ingressUrl: string; host?: string }): Promise<http.Server> {
+export function startClientApp(opts: { port: number; ingressUrl: string; host?: string; log?: (level: LogLevel, line: string) => void }): Promise<http.Server> {
+  const log = opts.log ?? lineWriter();
   const rs = clients.connect({ url: opts.ingressUrl });
   const server = http.createServer((req, res) => {
     const reply = (status: number, body: unknown) => {
@@ -35,12 +37,12 @@ export function startClientApp(opts: { port: number; ingressUrl: string; host?: 
     const product = rs.objectClient<ProductService>({ name: PRODUCT }, route.productId);
     Promise.resolve(product.reserve(clients.Opts.from({ idempotencyKey: route.reservationId })))
       .then((reserved: boolean) => {
-        process.stderr.write(`[client-app] reserve ${route.productId} ${route.reservationId} → ${reserved}\n`);
+        log("info", `reserve ${route.productId} ${route.reservationId} → ${reserved}`);
         reply(200, reserved);
       })
       .catch((e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);
-        process.stderr.write(`[client-app] reserve ${route.productId} ${route.reservationId} failed: ${message}\n`);
+        log("warn", `reserve ${route.productId} ${route.reservationId} failed: ${message}`);
         reply(502, { error: message });
       });
   });

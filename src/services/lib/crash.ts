@@ -4,7 +4,7 @@
 // invocation it called or sent to, or (a sleep, an awakeable) after a short grace.
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import type * as restate from "@restatedev/restate-sdk";
-import { workerLine } from "./log-lines.js";
+import { logLine } from "../../lib/log-line.js";
 
 export interface CrashArm {
   step: string;
@@ -52,7 +52,7 @@ export function crashHook(file: string | undefined): CrashHook | undefined {
       if (arm.invocationId && arm.invocationId !== String(request.id)) return;
       rmSync(file, { force: true });
       const die = () => {
-        process.stderr.write(`${workerLine("warn", `crash armed at step "${step}" (${arm.when}): worker exits now`)}\n`);
+        process.stderr.write(`${logLine("warn", `crash armed at step "${step}" (${arm.when}): worker exits now`)}\n`);
         process.kill(process.pid, "SIGKILL");
       };
       if (arm.when === "during") return die();

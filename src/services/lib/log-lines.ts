@@ -8,17 +8,17 @@
 // sees where a record ends.
 import { formatWithOptions } from "node:util";
 import type { LogMetadata, LoggerTransport } from "@restatedev/restate-sdk";
+import { logLine, type LogLevel } from "../../lib/log-line.js";
 
-const LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
-type Level = (typeof LEVELS)[number];
+const LEVELS = ["trace", "debug", "info", "warn", "error"] as const satisfies readonly LogLevel[];
 
 /**
  * The lowest level written, from RESTATE_LOGGING as the SDK's own console logger reads it (default info). The SDK
  * does not export its parsed value, and it already refuses an unknown name when it loads.
  */
-export function minLevel(env: NodeJS.ProcessEnv = process.env): Level {
+export function minLevel(env: NodeJS.ProcessEnv = process.env): LogLevel {
   const name = env.RESTATE_LOGGING?.toLowerCase();
-  return (LEVELS as readonly string[]).includes(name ?? "") ? (name as Level) : "info";
+  return (LEVELS as readonly string[]).includes(name ?? "") ? (name as LogLevel) : "info";
 }
 
 /** The text after time and level: target, invocation id and any extra context the SDK attached. Pure. */
@@ -31,10 +31,7 @@ function subject(meta: LogMetadata): string {
 
 /** One log event as the lines it takes in the log (no trailing newline). Pure but for `now`. */
 export function formatLogEvent(meta: LogMetadata, now: Date, message?: unknown, ...params: unknown[]): string {
-  const text = formatWithOptions({ colors: false }, message, ...params);
-  const [first = "", ...rest] = text.split("\n").filter((l, i) => i === 0 || l.trim() !== "");
-  const head = `${now.toISOString()} ${meta.level.toUpperCase().padEnd(5)} ${subject(meta)}${first}`;
-  return [head.trimEnd(), ...rest.map((l) => `  ${l}`)].join("\n");
+  return logLine(meta.level as LogLevel, `${subject(meta)}${formatWithOptions({ colors: false }, message, ...params)}`, now);
 }
 
 /**
@@ -44,12 +41,23 @@ export function formatLogEvent(meta: LogMetadata, now: Date, message?: unknown, 
 export function workerLogger(write: (text: string) => void = (t) => process.stderr.write(t), env: NodeJS.ProcessEnv = process.env): LoggerTransport {
   const min = LEVELS.indexOf(minLevel(env));
   return (meta, message, ...params) => {
-    if (meta.replaying || LEVELS.indexOf(meta.level as Level) < min) return;
+    if (meta.replaying || LEVELS.indexOf(meta.level as LogLevel) < min) return;
     write(`${formatLogEvent(meta, new Date(), message, ...params)}\n`);
   };
 }
 
-/** A line of the worker's own (not from the SDK), in the same shape. */
-export function workerLine(level: Level, message: string, now = new Date()): string {
-  return `${now.toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`;
+/**
+ * While `active()`, an event without invocation context whose text repeats one already written is skipped; after,
+ * every event passes. For the SDK's start-up, which announces the same thing once per request handler it builds.
+ */
+export function onceWhile(active: () => boolean, inner: LoggerTransport): LoggerTransport {
+  const seen = new Set<string>();
+  return (meta, message, ...params) => {
+    if (active() && !meta.context) {
+      const text = `${meta.level} ${formatWithOptions({ colors: false }, message, ...params)}`;
+      if (seen.has(text)) return;
+      seen.add(text);
+    }
+    inner(meta, message, ...params);
+  };
 }

@@ -5,7 +5,7 @@
 import { appendFileSync } from "node:fs";
 import { readNdjson } from "../../lib/ndjson.js";
 import path from "node:path";
-import { workerLine } from "./log-lines.js";
+import { logLine } from "../../lib/log-line.js";
 
 export interface LedgerEntry {
   system: string;
@@ -30,7 +30,7 @@ export function ledgerPath(stateDir = process.env.PATTERNS_STATE_DIR): string | 
 }
 
 export function simLog(system: string, message: string): void {
-  process.stdout.write(`${workerLine("info", `[SIMULATED ${system}] ${message}`)}\n`);
+  process.stdout.write(`${logLine("info", `[SIMULATED ${system}] ${message}`)}\n`);
 }
 
 /** Record an effect of a simulated system (call it inside ctx.run, where the effect happens). */

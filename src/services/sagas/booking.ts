@@ -73,7 +73,8 @@ function injectFailures(system: string, key: string, what: string, sim: Reservat
   if (sim.fail) {
     const err = refusal();
     effect(system, "refuse", key, { tripId, reason: err.message });
-    simLog(system, `${what}: ${err.message}`);
+    // the line says [SIMULATED system] already; the error's own copy of it is for the caller
+    simLog(system, `${what}: ${err.message.replace(`[SIMULATED ${system}] `, "")}`);
     throw err;
   }
 }
@@ -126,8 +127,8 @@ function bookingService<N extends string, R extends { tripId?: string; simulate?
         const sim = reservationSim(simulate);
         // the booking id is drawn from the journal-seeded random source: the same on every retry of this invocation
         const bookingId = ctx.rand.uuidv4();
+        // the step's [SIMULATED …] line says what the system did; no second line through ctx.console
         await ctx.run(steps.reserve, () => api.reserve(bookingId, req, tripId, sim));
-        ctx.console.info(`${noun} ${bookingId} reserved`);
         return bookingId;
       }),
 
@@ -138,7 +139,6 @@ function bookingService<N extends string, R extends { tripId?: string; simulate?
 
       cancel: restate.handlers.handler({ input: validInput(BookingRefSchema) }, async (ctx: restate.Context, { bookingId, tripId }: BookingRef): Promise<string> => {
         await ctx.run(steps.cancel, () => api.cancel(bookingId, tripId));
-        ctx.console.info(`${noun} ${bookingId} cancelled`);
         return bookingId;
       }),
     },
