@@ -129,7 +129,7 @@ async function pendingOf(stack: RunningStack, invoice: string): Promise<PendingR
   return rows.map((r) => ({ id: r.id, status: r.status, invoked_by: r.invoked_by, created_at: r.created_at, scheduled_start_at: r.scheduled_start_at }));
 }
 
-/** Restate's timer of a pending invocation: when it fires and how long it is, from sys_invocation. */
+/** Restate's timer of a pending invocation: when it fires and how long it is, from Restate's invocation table. */
 function restateTimer(row: PendingRow | undefined): { dueAt: number; timerMs?: number } | undefined {
   const due = row?.scheduled_start_at ? Date.parse(row.scheduled_start_at) : NaN;
   if (Number.isNaN(due)) return undefined;
@@ -162,7 +162,7 @@ export function nextView(stored: NextReminder | undefined, row: PendingRow | und
   };
 }
 
-/** The reminder a failure scheduled, as Restate holds it (its row in sys_invocation), beside what the handler returned. */
+/** The reminder a failure scheduled, as Restate holds it (its row in Restate's invocation table), beside what the handler returned. */
 export async function scheduledNext(stack: RunningStack, result: FailureResult, now = Date.now()): Promise<NextView | null> {
   const stored = result.nextReminder;
   if (!stored) return null;
