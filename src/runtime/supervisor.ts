@@ -120,6 +120,8 @@ export class Supervisor implements SupervisorContext, Controlled {
       if (this.config.watch) await this.timed("watch", async () => void (await this.startWatching(this.config.watch!.srcRoot)));
       this.state.readyAt = new Date().toISOString();
       this.save();
+      const pids = Object.entries(this.state.components).map(([name, comp]) => `${name} pid ${comp.pid}`);
+      this.log("info", `ready: ${pids.join(", ")}`);
       return this.state;
     } catch (e) {
       // every step has settled before the stop, so none spawns anything behind it

@@ -1,6 +1,6 @@
 // The stack through the CLI: status, doctor, a second start, signing, loopback binding, a killed worker.
 import { describe, expect, it } from "vitest";
-import { patterns, eventually, ingress, runCli, stack, unsignedToWorker } from "../helpers.js";
+import { patterns, eventually, ingress, privateStack, runCli, stack, unsignedToWorker } from "../helpers.js";
 import { listeners } from "../../src/runtime/ports.js";
 
 interface StatusJson {
@@ -14,6 +14,24 @@ async function status(): Promise<StatusJson> {
   const r = await patterns(["status", "--json"]);
   return JSON.parse(r.stdout) as StatusJson;
 }
+
+// on a stack of its own: killing the shared stack's worker would interrupt what other files run on it at the same time
+describe("a killed worker", () => {
+  const own = privateStack(["--no-kafka"]);
+  it("a worker killed from outside is restarted by the supervisor and serves again", async () => {
+    const ownStatus = async () => JSON.parse((await own().cli(["status", "--json"])).stdout) as StatusJson;
+    const worker = (await ownStatus()).components.find((c) => c.name === "worker")!;
+    process.kill(worker.pid, "SIGKILL");
+    const after = await eventually("the worker to be restarted", async () => {
+      const w = (await ownStatus()).components.find((c) => c.name === "worker")!;
+      return w.pid !== worker.pid && w.healthy ? w : undefined;
+    });
+    expect(after.restarts).toBe(worker.restarts + 1);
+    const ok = await fetch(`${own().ingressUrl}/playground/ping`, { method: "POST" });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { workerPid: number }).workerPid).toBe(after.pid);
+  });
+});
 
 describe("the running stack", () => {
   it("status --json shows every component healthy and the worker registered", async () => {
@@ -67,21 +85,6 @@ describe("the running stack", () => {
     const restateAndWorker = own.filter((l) => pids.get(l.pid!) !== "broker");
     expect(restateAndWorker.length).toBeGreaterThanOrEqual(4); // ingress, admin, fabric, worker
     for (const l of restateAndWorker) expect(l.address, `${pids.get(l.pid!)} port ${l.port}`).toBe("127.0.0.1");
-  });
-
-  it("a worker killed from outside is restarted by the supervisor and serves again", async () => {
-    const before = await status();
-    const worker = before.components.find((c) => c.name === "worker")!;
-    process.kill(worker.pid, "SIGKILL");
-    const after = await eventually("the worker to be restarted", async () => {
-      const s = await status();
-      const w = s.components.find((c) => c.name === "worker")!;
-      return w.pid !== worker.pid && w.healthy ? w : undefined;
-    });
-    expect(after.restarts).toBe(worker.restarts + 1);
-    const ok = await ingress("/playground/ping");
-    expect(ok.status).toBe(200);
-    expect((ok.json as { workerPid: number }).workerPid).toBe(after.pid);
   });
 
   it("logs --json prints NDJSON: one {component, line} object per line", async () => {
