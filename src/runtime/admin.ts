@@ -100,9 +100,20 @@ export class AdminClient {
     return this.request("DELETE", `/subscriptions/${encodeURIComponent(id)}`);
   }
 
+  /** A SQL read. In a cluster, a query a node fans out to a partition whose leader just died fails (500, "tcp connect
+   *  error") until the partition has a new leader, about 1-2 s; a read is safe to ask again, so it is, for up to 15 s. */
   async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-    const res = await this.request<{ rows: T[] }>("POST", "/query", { query: sql });
-    return res.rows ?? [];
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        const res = await this.request<{ rows: T[] }>("POST", "/query", { query: sql });
+        return res.rows ?? [];
+      } catch (e) {
+        const moving = e instanceof AdminError && e.status === 500 && /handshake failed|tcp connect error|connection refused/i.test(e.body);
+        if (!moving || Date.now() >= deadline) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   cancelInvocation(id: string): Promise<void> {
